@@ -1,0 +1,1 @@
+//! The local language model: catalog, fetching, the inference engine and its cache.
