@@ -35,7 +35,7 @@ vscode_tests() (
   # npm ci writes node_modules/.package-lock.json; when it is newer than the
   # committed lock, the install is current and npm ci (a full reinstall) is skipped.
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    npm ci --no-audit --no-fund --loglevel=error
+    npm ci --prefer-offline --no-audit --no-fund --loglevel=error
   fi
   npm test --silent
 )

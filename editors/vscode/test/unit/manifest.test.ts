@@ -79,3 +79,15 @@ describe("package.json", () => {
         assert.match(manifest.dependencies["vscode-languageclient"], /^\^?9\./);
     });
 });
+
+describe("README.md", () => {
+    const readme = fs.readFileSync(path.join(packageRoot(), "README.md"), "utf8");
+
+    it("documents every setting and every command", () => {
+        for (const key of Object.keys(properties)) assert.ok(readme.includes(`\`${key}\``), `README lacks ${key}`);
+        for (const command of Object.values(EXTENSION_COMMANDS)) {
+            if (command === EXTENSION_COMMANDS.statusMenu) continue;
+            assert.ok(readme.includes(`\`${command}\``), `README lacks ${command}`);
+        }
+    });
+});
