@@ -71,7 +71,9 @@ impl FailureClass {
     }
 
     pub fn parse(name: &str) -> Option<FailureClass> {
-        FailureClass::ALL.into_iter().find(|class| class.as_str() == name)
+        FailureClass::ALL
+            .into_iter()
+            .find(|class| class.as_str() == name)
     }
 
     /// A short human title, used in summaries and SARIF rule descriptions.

@@ -1,0 +1,5 @@
+(call
+  function: [
+    (identifier) @call.name
+    (attribute attribute: (identifier) @call.name)
+  ]) @call
