@@ -35,7 +35,7 @@ import {
     traceMarkdown,
     traceSource,
 } from "./protocol";
-import { LSP_LANGUAGE_IDS, MODEL_CATALOG, configurationSection, toServerSettings, type ServerSettings } from "./settings";
+import { LSP_LANGUAGE_IDS, MODEL_CATALOG, SERVER_SETTINGS, configurationSection, toServerSettings, type ServerSettings } from "./settings";
 import { INITIAL_STATUS, reduceStatus, statusView, type StatusEvent, type StatusModel } from "./status";
 import { TRACE_SCHEME, TraceDocuments } from "./traceDocuments";
 
@@ -278,6 +278,8 @@ class ServerController {
             void this.restart();
             return;
         }
+        // failcast.trace.server is the language client's own business.
+        if (!SERVER_SETTINGS.some((setting) => event.affectsConfiguration(`${SECTION}.${setting.key}`))) return;
         const client = this.client;
         if (client?.isRunning()) {
             void client
