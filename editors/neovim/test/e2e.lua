@@ -26,7 +26,8 @@ local function wait_for(what, condition, ms)
 end
 
 local function failcast_client(bufnr)
-  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
+  for _, client in pairs(clients) do
     if client.name == 'failcast' then
       return client
     end
@@ -66,21 +67,28 @@ local function main()
   out.workspace = workspace
   vim.cmd('filetype on')
 
-  require('failcast').setup({
-    cmd = { binary, 'lsp' },
+  local settings = { failcast = { model = { backend = 'off' }, predict = { debounce_ms = 0 } } }
+  local init_options = { model = { backend = 'off' }, predict = { debounce_ms = 0 } }
+  local function on_attach(client)
+    out.attached = true
+    out.server_capabilities = {
+      hover = client.server_capabilities.hoverProvider and true or false,
+      code_action = client.server_capabilities.codeActionProvider and true or false,
+      code_lens = client.server_capabilities.codeLensProvider and true or false,
+      commands = (client.server_capabilities.executeCommandProvider or {}).commands or {},
+    }
+  end
+
+  out.mode = vim.env.FAILCAST_E2E_MODE or 'setup'
+  if out.mode == 'enable' then
+    -- Neovim 0.11+: lsp/failcast.lua from the runtimepath, as a user's vim.lsp.enable('failcast') loads it.
+    vim.lsp.config('failcast', { cmd = { binary, 'lsp' }, settings = settings, init_options = init_options, on_attach = on_attach })
+    vim.lsp.enable('failcast')
+  else
+    -- Any version from 0.7: lua/failcast's setup().
     -- The settings shape of the contract: {"settings": {"failcast": {...}}} with failcast.toml's keys.
-    settings = { failcast = { model = { backend = 'off' }, predict = { debounce_ms = 0 } } },
-    init_options = { model = { backend = 'off' }, predict = { debounce_ms = 0 } },
-    on_attach = function(client)
-      out.attached = true
-      out.server_capabilities = {
-        hover = client.server_capabilities.hoverProvider and true or false,
-        code_action = client.server_capabilities.codeActionProvider and true or false,
-        code_lens = client.server_capabilities.codeLensProvider and true or false,
-        commands = (client.server_capabilities.executeCommandProvider or {}).commands or {},
-      }
-    end,
-  })
+    require('failcast').setup({ cmd = { binary, 'lsp' }, settings = settings, init_options = init_options, on_attach = on_attach })
+  end
 
   vim.cmd('edit ' .. vim.fn.fnameescape(workspace .. '/app/users.py'))
   local bufnr = vim.api.nvim_get_current_buf()
@@ -188,6 +196,9 @@ local function main()
   -- Shut down the way :qa would, and check that the server exits.
   vim.lsp.stop_client(client.id)
   out.stopped = wait_for('the server to stop', function()
+    if vim.fn.has('nvim-0.11') == 1 then
+      return client:is_stopped()
+    end
     return client.is_stopped()
   end, 5000)
 end
