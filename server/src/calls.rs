@@ -87,6 +87,11 @@ impl CallIndex {
         self.files.remove(path);
     }
 
+    /// Adds every file of `other`, replacing files both have.
+    pub fn merge(&mut self, other: CallIndex) {
+        self.files.extend(other.files);
+    }
+
     pub fn file_count(&self) -> usize {
         self.files.len()
     }

@@ -4,12 +4,20 @@
 //! syntax, functions, hazards, scenarios, the model) and two thin surfaces on
 //! top of it: `lsp` for editors and `cli` for code review and CI.
 
+pub mod analysis;
 pub mod calls;
+pub mod check;
+pub mod cli;
+pub mod config;
 pub mod document;
 pub mod functions;
+pub mod hazards;
 pub mod language;
+pub mod logging;
+pub mod lsp;
 pub mod model;
 pub mod position;
 pub mod scenario;
 pub mod syntax;
+pub mod telemetry;
 pub mod workspace;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `failcast` binary: see `failcast::cli`.
+
+fn main() {
+    std::process::exit(failcast::cli::main());
+}

@@ -1,0 +1,150 @@
+//! Analysis of one file version: its function index, what changed since the
+//! previous version, and the static scenarios of every function.
+//!
+//! Shared by the language server (one document at a time, incrementally) and
+//! `failcast check` (many files at once). Hazards are re-computed only for
+//! functions whose text changed; the others keep their hazards, moved to
+//! their new place.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tree_sitter::Tree;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::calls::CallIndex;
+use crate::config::Config;
+use crate::functions::{
+    Function, FunctionChanges, FunctionIndex, changed_functions, index_functions,
+};
+use crate::hazards::{self, Hazard};
+use crate::language::Language;
+use crate::scenario::Scenario;
+use crate::telemetry;
+
+/// The result of analysing one version of one file.
+#[derive(Clone)]
+pub struct FileAnalysis {
+    /// Workspace-relative path, `/`-separated.
+    pub path: String,
+    pub language: Language,
+    pub version: i32,
+    /// The text analysed; every offset below refers to it.
+    pub rope: Rope,
+    pub functions: FunctionIndex,
+    pub changes: FunctionChanges,
+    /// Scenarios of each function, in `functions.functions` order, sorted
+    /// most likely first.
+    pub scenarios: Vec<Vec<Scenario>>,
+    /// Hazards per function, relative to the function's start, keyed by the
+    /// exact text of the function so that unchanged functions reuse them.
+    hazard_cache: Arc<HashMap<u64, Vec<Hazard>>>,
+    /// Whether the file looks like tests or generated code, which is skipped.
+    pub skipped: Option<&'static str>,
+}
+
+/// What analysis needs besides the file: the configuration and the call index.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub calls: &'a CallIndex,
+}
+
+impl FileAnalysis {
+    /// All scenarios with the function each belongs to.
+    pub fn all_scenarios(&self) -> impl Iterator<Item = (&Function, &Scenario)> {
+        self.functions
+            .functions
+            .iter()
+            .zip(&self.scenarios)
+            .flat_map(|(f, s)| s.iter().map(move |s| (f, s)))
+    }
+
+    pub fn scenarios_of(&self, function_id: &str) -> &[Scenario] {
+        self.functions
+            .functions
+            .iter()
+            .position(|f| f.id == function_id)
+            .map_or(&[], |i| &self.scenarios[i])
+    }
+
+    /// How many functions had their hazards recomputed (the rest were reused).
+    pub fn recomputed(&self) -> usize {
+        self.changes.added.len() + self.changes.changed.len()
+    }
+}
+
+/// Analyses a parsed file. `previous` is the analysis of an earlier version
+/// of the same file, whose per-function hazards are reused where the
+/// function's text is unchanged.
+pub fn analyze(
+    path: &str,
+    language: Language,
+    version: i32,
+    rope: &Rope,
+    tree: &Tree,
+    previous: Option<&FileAnalysis>,
+    ctx: &Context,
+) -> FileAnalysis {
+    let functions = index_functions(language, tree, rope, path);
+    let changes = match previous {
+        Some(previous) => changed_functions(&previous.functions, &functions),
+        None => FunctionChanges {
+            added: functions.functions.iter().map(|f| f.id.clone()).collect(),
+            ..FunctionChanges::default()
+        },
+    };
+    let skipped = hazards::skip_reason(path, rope, ctx.config);
+    let context_hash = hazards::file_context_hash(language, tree, rope);
+    let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
+    let mut cache: HashMap<u64, Vec<Hazard>> = HashMap::with_capacity(functions.functions.len());
+    let tests = hazards::test_ranges(language, tree, rope);
+
+    let mut scenarios = Vec::with_capacity(functions.functions.len());
+    for function in &functions.functions {
+        let in_test = tests
+            .iter()
+            .any(|t| t.start <= function.range.start && function.range.end <= t.end);
+        if skipped.is_some() || in_test && !ctx.config.include_tests {
+            scenarios.push(Vec::new());
+            continue;
+        }
+        let key = exact_key(rope, function, context_hash);
+        let hazards = match cache.get(&key).or_else(|| old_cache.get(&key)) {
+            Some(hazards) => hazards.clone(),
+            None => hazards::function_hazards(language, tree, rope, function, &functions),
+        };
+        let mut rendered: Vec<Scenario> = hazards
+            .iter()
+            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .collect();
+        crate::scenario::sort_scenarios(&mut rendered);
+        scenarios.push(rendered);
+        cache.insert(key, hazards);
+    }
+    FileAnalysis {
+        path: path.to_owned(),
+        language,
+        version,
+        rope: rope.clone(),
+        functions,
+        changes,
+        scenarios,
+        hazard_cache: Arc::new(cache),
+        skipped,
+    }
+}
+
+/// The key under which a function's hazards are cached: its exact bytes
+/// (hazard offsets are relative to its start, so whitespace matters) and the
+/// file-level context (imports, globals) that guards may depend on.
+fn exact_key(rope: &Rope, function: &Function, context_hash: u64) -> u64 {
+    let end = function.range.end.min(rope.len_bytes());
+    let start = function.range.start.min(end);
+    let mut bytes = Vec::with_capacity(end - start + 8);
+    for chunk in rope.byte_slice(start..end).chunks() {
+        bytes.extend_from_slice(chunk.as_bytes());
+    }
+    bytes.extend_from_slice(&context_hash.to_le_bytes());
+    xxh3_64(&bytes)
+}

@@ -1,0 +1,284 @@
+//! `failcast check`: the core run over files on disk, without an editor.
+//!
+//! Files are analysed in parallel after a first pass builds the call index
+//! (so traces name callers across files). The report is plain data; the
+//! CLI renders it as human text, JSON or SARIF.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::analysis::{Context, FileAnalysis, analyze};
+use crate::calls::CallIndex;
+use crate::config::Config;
+use crate::language::Language;
+use crate::scenario::Scenario;
+use crate::workspace::{ScanOptions, SourceFile, build_call_index, read_source, source_files};
+
+/// One analysed file.
+pub struct CheckedFile {
+    pub file: SourceFile,
+    pub analysis: FileAnalysis,
+    /// The text was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+}
+
+pub struct CheckReport {
+    pub files: Vec<CheckedFile>,
+    /// Files found but not analysed (unreadable, binary, unparsable), with why.
+    pub skipped: Vec<(PathBuf, String)>,
+    pub lines: usize,
+}
+
+pub struct CheckOptions {
+    pub config: Config,
+    /// Paths relative to this directory in ids and output.
+    pub base: PathBuf,
+}
+
+/// The scan options a configuration implies.
+pub fn scan_options(config: &Config) -> ScanOptions {
+    ScanOptions {
+        languages: config.languages.clone(),
+        ignore: config.ignore.clone(),
+        ..ScanOptions::default()
+    }
+}
+
+/// Lists the files under `paths`, with paths relative to `base`.
+pub fn files_under(paths: &[PathBuf], base: &Path, config: &Config) -> Vec<SourceFile> {
+    let options = scan_options(config);
+    let mut files: Vec<SourceFile> = paths
+        .iter()
+        .flat_map(|path| source_files(path, &options))
+        .map(|mut file| {
+            let absolute = std::path::absolute(&file.path).unwrap_or(file.path.clone());
+            file.relative = crate::workspace::relative_path(base, &absolute);
+            file
+        })
+        .collect();
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    files.dedup_by(|a, b| a.relative == b.relative);
+    files
+}
+
+/// Builds the call index for `base` (the workspace), so callers outside
+/// the checked paths still appear in traces.
+pub fn call_index(base: &Path, config: &Config) -> CallIndex {
+    let cancel = AtomicBool::new(false);
+    build_call_index(base, &scan_options(config), &|_, _| {}, &cancel)
+}
+
+/// Analyses `files` in parallel.
+pub fn check_files(
+    files: Vec<SourceFile>,
+    calls: &CallIndex,
+    options: &CheckOptions,
+) -> CheckReport {
+    let ctx = Context {
+        config: &options.config,
+        calls,
+    };
+    let results: Vec<Result<CheckedFile, (PathBuf, String)>> = files
+        .into_par_iter()
+        .map(|file| analyse_file(file, &ctx))
+        .collect();
+    let mut report = CheckReport {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        lines: 0,
+    };
+    for result in results {
+        match result {
+            Ok(checked) => {
+                report.lines += checked.analysis.rope.len_lines();
+                report.files.push(checked);
+            }
+            Err(skipped) => report.skipped.push(skipped),
+        }
+    }
+    report
+}
+
+fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf, String)> {
+    let Some(source) = read_source(&file.path) else {
+        return Err((file.path, "unreadable or binary".to_owned()));
+    };
+    let rope = ropey::Rope::from_str(&source.text);
+    let Some(tree) = crate::syntax::parse_rope(file.language, &rope, None) else {
+        return Err((file.path, "the parser gave up".to_owned()));
+    };
+    let analysis = analyze(&file.relative, file.language, 0, &rope, &tree, None, ctx);
+    Ok(CheckedFile {
+        file,
+        analysis,
+        lossy: source.lossy,
+    })
+}
+
+/// The JSON report, exactly as documented in the README.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub version: u32,
+    pub files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    pub language: Language,
+    pub functions: Vec<JsonFunction<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFunction<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub scenarios: Vec<JsonScenario<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonScenario<'a> {
+    pub class: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub trigger: &'a str,
+    pub error: &'a str,
+    pub likelihood: f32,
+    pub kind: &'a str,
+    pub source: &'a str,
+    pub trace: &'a str,
+    pub logs: &'a [String],
+}
+
+fn json_scenario(s: &Scenario) -> JsonScenario<'_> {
+    JsonScenario {
+        class: s.class.as_str(),
+        line: s.origin.start_line + 1,
+        column: s.origin.start_col + 1,
+        trigger: &s.trigger,
+        error: &s.error,
+        likelihood: (s.likelihood * 100.0).round() / 100.0,
+        kind: s.kind.as_str(),
+        source: s.source.as_str(),
+        trace: &s.trace,
+        logs: &s.logs,
+    }
+}
+
+/// Builds the JSON report; functions without scenarios are left out unless
+/// `all_functions`.
+pub fn json_report(report: &CheckReport, all_functions: bool) -> JsonReport<'_> {
+    JsonReport {
+        version: 1,
+        files: report
+            .files
+            .iter()
+            .map(|checked| JsonFile {
+                path: &checked.analysis.path,
+                language: checked.analysis.language,
+                functions: checked
+                    .analysis
+                    .functions
+                    .functions
+                    .iter()
+                    .zip(&checked.analysis.scenarios)
+                    .filter(|(_, s)| all_functions || !s.is_empty())
+                    .map(|(f, s)| JsonFunction {
+                        id: &f.id,
+                        name: &f.name,
+                        start_line: f.start_line + 1,
+                        end_line: f.end_line + 1,
+                        scenarios: s.iter().map(json_scenario).collect(),
+                    })
+                    .collect(),
+            })
+            .filter(|f| all_functions || !f.functions.is_empty())
+            .collect(),
+    }
+}
+
+/// Human output, like a compiler's: the location, the summary, the source
+/// line with the failing expression marked, the trigger and the error.
+pub fn human_report(report: &CheckReport, color: bool) -> String {
+    let (bold, yellow, cyan, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[33m", "\x1b[36m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let mut out = String::new();
+    let mut count = 0;
+    for checked in &report.files {
+        let analysis = &checked.analysis;
+        for (_, scenario) in analysis.all_scenarios() {
+            count += 1;
+            let line = scenario.origin.start_line;
+            let text = analysis.rope.line(line).to_string();
+            let text = text.trim_end_matches(['\n', '\r']);
+            let width = (line + 1).to_string().len();
+            let col_chars = text
+                .get(..scenario.origin.start_col.min(text.len()))
+                .map_or(0, |p| p.chars().count());
+            let span_chars = if scenario.origin.end_line == line {
+                text.get(
+                    scenario.origin.start_col.min(text.len())
+                        ..scenario.origin.end_col.min(text.len()),
+                )
+                .map_or(1, |s| s.chars().count().max(1))
+            } else {
+                text.chars().count().saturating_sub(col_chars).max(1)
+            };
+            out.push_str(&format!(
+                "{yellow}{bold}{}[{}]{reset}{bold}: {}{reset}\n",
+                scenario.kind.as_str(),
+                scenario.class.as_str(),
+                scenario.summary
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$}-->{reset} {}:{}:{}\n",
+                "",
+                analysis.path,
+                line + 1,
+                scenario.origin.start_col + 1
+            ));
+            out.push_str(&format!("{cyan}{:width$} |{reset}\n", ""));
+            out.push_str(&format!("{cyan}{} |{reset} {text}\n", line + 1));
+            out.push_str(&format!(
+                "{cyan}{:width$} |{reset} {}{yellow}{}{reset}\n",
+                "",
+                " ".repeat(col_chars),
+                "^".repeat(span_chars)
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$} = {reset}{bold}trigger:{reset} {}\n",
+                "", scenario.trigger
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$} = {reset}{bold}error:{reset} {}{dim} (likelihood {:.0}%, {}){reset}\n\n",
+                "",
+                scenario.error,
+                scenario.likelihood * 100.0,
+                scenario.source.as_str()
+            ));
+        }
+    }
+    let functions: usize = report
+        .files
+        .iter()
+        .map(|f| f.analysis.functions.functions.len())
+        .sum();
+    out.push_str(&format!(
+        "{bold}{count} predicted failure{} in {} function{} across {} file{} ({} lines){reset}\n",
+        if count == 1 { "" } else { "s" },
+        functions,
+        if functions == 1 { "" } else { "s" },
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        report.lines,
+    ));
+    out
+}

@@ -1,0 +1,207 @@
+//! The command line: `failcast lsp` for editors, `failcast check` for review
+//! and CI, `failcast index` to see the function index, and the model
+//! commands. Each command is a thin wrapper over the core.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::check::{self, CheckOptions};
+use crate::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "failcast",
+    version,
+    about = "Predicts how code will fail in production, before it ships",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    /// Run the language server on stdio (what VS Code passes).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server over stdio.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+        /// Write logs to this file instead of stderr.
+        #[arg(long)]
+        log_file: Option<PathBuf>,
+    },
+    /// Predict failures in files or directories, without an editor.
+    Check {
+        /// Files or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// List every function in JSON output, also those without scenarios.
+        #[arg(long)]
+        all_functions: bool,
+    },
+    /// Print the function index of files or directories.
+    Index { paths: Vec<PathBuf> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Runs the CLI and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let command = match (cli.stdio, cli.command) {
+        (_, Some(command)) => command,
+        (true, None) => Command::Lsp {
+            stdio: true,
+            log_file: None,
+        },
+        (false, None) => {
+            eprintln!("failcast: a command is needed; try `failcast --help`");
+            return 2;
+        }
+    };
+    match command {
+        Command::Lsp { log_file, .. } => lsp(log_file),
+        Command::Check {
+            paths,
+            format,
+            all_functions,
+        } => {
+            crate::logging::init(None, "warn");
+            check_command(paths, format, all_functions)
+        }
+        Command::Index { paths } => {
+            crate::logging::init(None, "warn");
+            index_command(paths)
+        }
+    }
+}
+
+fn lsp(log_file: Option<PathBuf>) -> i32 {
+    if let Some(problem) = crate::logging::init(log_file.as_deref(), "info") {
+        tracing::warn!("{problem}");
+    }
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!("panic: {info}");
+    }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("failcast-lsp")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("failcast: cannot start the async runtime: {err}");
+            return 1;
+        }
+    };
+    let code = runtime.block_on(crate::lsp::serve_stdio());
+    // Handlers may still hold blocking tasks (a scan); do not wait for them.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    code
+}
+
+/// The directory paths are reported relative to.
+fn base_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool) -> i32 {
+    let base = base_dir();
+    let paths = if paths.is_empty() {
+        vec![base.clone()]
+    } else {
+        paths
+    };
+    let (config, errors) = Config::load(&base);
+    for error in &errors {
+        eprintln!("failcast: {error}");
+    }
+    for path in &paths {
+        if !path.exists() {
+            eprintln!("failcast: {} does not exist", path.display());
+            return 2;
+        }
+    }
+    let files = check::files_under(&paths, &base, &config);
+    let calls = check::call_index(&base, &config);
+    let report = check::check_files(files, &calls, &CheckOptions { config, base });
+    for (path, why) in &report.skipped {
+        eprintln!("failcast: skipped {}: {why}", path.display());
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        Format::Human => out.write_all(check::human_report(&report, stdout_is_tty()).as_bytes()),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &check::json_report(&report, all_functions))
+                .map_err(|err| match err.io_error_kind() {
+                    Some(kind) => std::io::Error::from(kind),
+                    None => std::io::Error::other(err),
+                })
+                .and_then(|()| out.write_all(b"\n"))
+        }
+    };
+    match written {
+        Ok(()) => 0,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(err) => {
+            eprintln!("failcast: cannot write the report: {err}");
+            1
+        }
+    }
+}
+
+fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn index_command(paths: Vec<PathBuf>) -> i32 {
+    let base = base_dir();
+    let paths = if paths.is_empty() {
+        vec![base.clone()]
+    } else {
+        paths
+    };
+    let (config, _) = Config::load(&base);
+    let files = check::files_under(&paths, &base, &config);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for file in files {
+        let Some(source) = crate::workspace::read_source(&file.path) else {
+            continue;
+        };
+        let rope = ropey::Rope::from_str(&source.text);
+        let Some(tree) = crate::syntax::parse_rope(file.language, &rope, None) else {
+            continue;
+        };
+        let index = crate::functions::index_functions(file.language, &tree, &rope, &file.relative);
+        for function in &index.functions {
+            if writeln!(
+                out,
+                "{}\t{:?}\tL{}-{}\t{:016x}",
+                function.id,
+                function.kind,
+                function.start_line + 1,
+                function.end_line + 1,
+                function.content_hash
+            )
+            .is_err()
+            {
+                return 0;
+            }
+        }
+    }
+    0
+}

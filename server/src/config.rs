@@ -1,0 +1,585 @@
+//! Configuration: `failcast.toml`, then `initializationOptions`, then
+//! `workspace/didChangeConfiguration`; later layers win key by key.
+//!
+//! Every layer is merged as JSON (TOML converts losslessly), key by key: a
+//! bad value is reported with its full key and the previous value is kept,
+//! so one typo never resets the rest. Keys may be written in snake_case (as
+//! in the TOML) or camelCase (as VS Code settings are).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::language::Language;
+use crate::scenario::{FailureClass, Kind};
+
+/// The name of the configuration file at the workspace root.
+pub const CONFIG_FILE: &str = "failcast.toml";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+    Off,
+}
+
+impl Severity {
+    fn parse(value: &str) -> Option<Severity> {
+        Some(match value {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            "information" | "info" => Severity::Information,
+            "hint" => Severity::Hint,
+            "off" | "none" => Severity::Off,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// llama.cpp in-process.
+    Embedded,
+    /// An OpenAI-compatible chat-completions server.
+    OpenAi,
+    /// Static predictions only.
+    Off,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModelConfig {
+    pub name: String,
+    pub path: Option<PathBuf>,
+    pub backend: Backend,
+    pub endpoint: String,
+    pub remote_model: String,
+    pub api_key_env: String,
+    pub timeout_ms: u64,
+    pub threads: u32,
+    pub max_prompt_tokens: u32,
+    pub max_output_tokens: u32,
+    pub lora: Option<PathBuf>,
+    pub lora_scale: f32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Config {
+    pub model: ModelConfig,
+    pub debounce_ms: u64,
+    /// How many caller frames a synthetic trace shows.
+    pub trace_depth: usize,
+    pub latent: Severity,
+    pub manifest: Severity,
+    pub class_severity: BTreeMap<FailureClass, Severity>,
+    pub languages: Vec<Language>,
+    pub ignore: Vec<String>,
+    pub include_tests: bool,
+    pub corpus_path: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            model: ModelConfig {
+                name: "smollm2-135m".to_owned(),
+                path: None,
+                backend: Backend::Embedded,
+                endpoint: String::new(),
+                remote_model: String::new(),
+                api_key_env: "FAILCAST_API_KEY".to_owned(),
+                timeout_ms: 30_000,
+                threads: 0,
+                max_prompt_tokens: 1536,
+                max_output_tokens: 320,
+                lora: None,
+                lora_scale: 1.0,
+            },
+            debounce_ms: 300,
+            trace_depth: 3,
+            latent: Severity::Information,
+            manifest: Severity::Warning,
+            class_severity: BTreeMap::new(),
+            languages: Language::ALL.to_vec(),
+            ignore: Vec::new(),
+            include_tests: false,
+            corpus_path: PathBuf::from(".failcast/corpus.db"),
+        }
+    }
+}
+
+/// A configuration problem, naming the key and what was wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// Where the layer came from: a file path, `initializationOptions`, ….
+    pub origin: String,
+    /// The full key, e.g. `model.max_output_tokens`.
+    pub key: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.origin, self.message)
+        } else {
+            write!(
+                f,
+                "{}: `{}` {}; keeping the previous value",
+                self.origin, self.key, self.message
+            )
+        }
+    }
+}
+
+impl Config {
+    /// The severity a scenario's diagnostics get.
+    pub fn severity(&self, class: FailureClass, kind: Kind) -> Severity {
+        self.class_severity
+            .get(&class)
+            .copied()
+            .unwrap_or(match kind {
+                Kind::Latent => self.latent,
+                Kind::Manifest => self.manifest,
+            })
+    }
+
+    /// Loads `failcast.toml` from `root` on top of the defaults.
+    pub fn load(root: &Path) -> (Config, Vec<ConfigError>) {
+        let mut config = Config::default();
+        let errors = config.merge_file(&root.join(CONFIG_FILE));
+        (config, errors)
+    }
+
+    /// Merges a TOML file if it exists.
+    pub fn merge_file(&mut self, path: &Path) -> Vec<ConfigError> {
+        let origin = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.merge_toml(&text, &origin),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => vec![ConfigError {
+                origin,
+                key: String::new(),
+                message: format!("cannot be read: {err}"),
+            }],
+        }
+    }
+
+    pub fn merge_toml(&mut self, text: &str, origin: &str) -> Vec<ConfigError> {
+        match toml::from_str::<toml::Value>(text) {
+            Ok(value) => match serde_json::to_value(value) {
+                Ok(json) => self.merge_json(&json, origin),
+                Err(err) => vec![ConfigError {
+                    origin: origin.to_owned(),
+                    key: String::new(),
+                    message: err.to_string(),
+                }],
+            },
+            Err(err) => vec![ConfigError {
+                origin: origin.to_owned(),
+                key: String::new(),
+                message: format!("is not valid TOML: {}", err.message()),
+            }],
+        }
+    }
+
+    /// Merges one layer. A `failcast` key at the top is unwrapped, since
+    /// clients send `{"failcast": {...}}` in `didChangeConfiguration`.
+    pub fn merge_json(&mut self, value: &Value, origin: &str) -> Vec<ConfigError> {
+        let mut merger = Merger {
+            origin,
+            errors: Vec::new(),
+        };
+        let value = match value.get("failcast") {
+            Some(inner) => inner,
+            None => value,
+        };
+        match value {
+            Value::Object(map) => merger.root(self, map),
+            Value::Null => {}
+            _ => merger.error("", "must be a table of settings"),
+        }
+        merger.errors
+    }
+}
+
+struct Merger<'a> {
+    origin: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+/// `maxOutputTokens` → `max_output_tokens`.
+fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for ch in key.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('_');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+impl Merger<'_> {
+    fn error(&mut self, key: &str, message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            origin: self.origin.to_owned(),
+            key: key.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    fn table<'v>(&mut self, key: &str, value: &'v Value) -> Option<&'v Map<String, Value>> {
+        match value {
+            Value::Object(map) => Some(map),
+            _ => {
+                self.error(key, "must be a table");
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str, value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                self.error(key, format!("must be a string, not {value}"));
+                None
+            }
+        }
+    }
+
+    fn path(&mut self, key: &str, value: &Value) -> Option<Option<PathBuf>> {
+        self.string(key, value)
+            .map(|s| (!s.trim().is_empty()).then(|| PathBuf::from(s)))
+    }
+
+    fn integer(&mut self, key: &str, value: &Value, min: u64, max: u64) -> Option<u64> {
+        match value.as_u64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            _ => {
+                self.error(
+                    key,
+                    format!("must be a whole number from {min} to {max}, not {value}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str, value: &Value) -> Option<bool> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.error(key, format!("must be true or false, not {value}"));
+                None
+            }
+        }
+    }
+
+    fn severity(&mut self, key: &str, value: &Value) -> Option<Severity> {
+        match value.as_str().and_then(Severity::parse) {
+            Some(severity) => Some(severity),
+            None => {
+                self.error(
+                    key,
+                    format!("must be one of error, warning, information, hint, off, not {value}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, key: &str, value: &Value) -> Option<Vec<String>> {
+        match value {
+            Value::Array(items) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            _ => {
+                self.error(key, format!("must be a list of strings, not {value}"));
+                None
+            }
+        }
+    }
+
+    fn root(&mut self, config: &mut Config, map: &Map<String, Value>) {
+        for (key, value) in map {
+            match snake_case(key).as_str() {
+                "model" => {
+                    if let Some(map) = self.table("model", value) {
+                        self.model(&mut config.model, map);
+                    }
+                }
+                "predict" => {
+                    if let Some(map) = self.table("predict", value) {
+                        self.predict(config, map);
+                    }
+                }
+                "severity" => {
+                    if let Some(map) = self.table("severity", value) {
+                        self.severities(config, map);
+                    }
+                }
+                "files" => {
+                    if let Some(map) = self.table("files", value) {
+                        self.files(config, map);
+                    }
+                }
+                "corpus" => {
+                    if let Some(map) = self.table("corpus", value) {
+                        for (key, value) in map {
+                            match snake_case(key).as_str() {
+                                "path" => {
+                                    if let Some(Some(path)) = self.path("corpus.path", value) {
+                                        config.corpus_path = path;
+                                    }
+                                }
+                                other => {
+                                    self.error(&format!("corpus.{other}"), "is not a known setting")
+                                }
+                            }
+                        }
+                    }
+                }
+                // Client-side settings (server path, tracing) that editors send along.
+                "server" | "trace" => {}
+                other => self.error(other, "is not a known setting"),
+            }
+        }
+    }
+
+    fn model(&mut self, model: &mut ModelConfig, map: &Map<String, Value>) {
+        for (key, value) in map {
+            let key = snake_case(key);
+            let full = format!("model.{key}");
+            match key.as_str() {
+                "name" => {
+                    if let Some(v) = self.string(&full, value) {
+                        model.name = v;
+                    }
+                }
+                "path" => {
+                    if let Some(v) = self.path(&full, value) {
+                        model.path = v;
+                    }
+                }
+                "backend" => match value.as_str() {
+                    Some("embedded") => model.backend = Backend::Embedded,
+                    Some("openai") => model.backend = Backend::OpenAi,
+                    Some("off") => model.backend = Backend::Off,
+                    _ => self.error(
+                        &full,
+                        format!("must be one of embedded, openai, off, not {value}"),
+                    ),
+                },
+                "endpoint" => {
+                    if let Some(v) = self.string(&full, value) {
+                        model.endpoint = v;
+                    }
+                }
+                "remote_model" => {
+                    if let Some(v) = self.string(&full, value) {
+                        model.remote_model = v;
+                    }
+                }
+                "api_key_env" => {
+                    if let Some(v) = self.string(&full, value) {
+                        model.api_key_env = v;
+                    }
+                }
+                "timeout_ms" => {
+                    if let Some(v) = self.integer(&full, value, 100, 600_000) {
+                        model.timeout_ms = v;
+                    }
+                }
+                "threads" => {
+                    if let Some(v) = self.integer(&full, value, 0, 256) {
+                        model.threads = v as u32;
+                    }
+                }
+                "max_prompt_tokens" => {
+                    if let Some(v) = self.integer(&full, value, 128, 32_768) {
+                        model.max_prompt_tokens = v as u32;
+                    }
+                }
+                "max_output_tokens" => {
+                    if let Some(v) = self.integer(&full, value, 16, 4096) {
+                        model.max_output_tokens = v as u32;
+                    }
+                }
+                "lora" => {
+                    if let Some(v) = self.path(&full, value) {
+                        model.lora = v;
+                    }
+                }
+                "lora_scale" => match value.as_f64() {
+                    Some(v) if (0.0..=4.0).contains(&v) => model.lora_scale = v as f32,
+                    _ => self.error(&full, format!("must be a number from 0 to 4, not {value}")),
+                },
+                _ => self.error(&full, "is not a known setting"),
+            }
+        }
+    }
+
+    fn predict(&mut self, config: &mut Config, map: &Map<String, Value>) {
+        for (key, value) in map {
+            let key = snake_case(key);
+            let full = format!("predict.{key}");
+            match key.as_str() {
+                "debounce_ms" => {
+                    if let Some(v) = self.integer(&full, value, 0, 60_000) {
+                        config.debounce_ms = v;
+                    }
+                }
+                "trace_depth" => {
+                    if let Some(v) = self.integer(&full, value, 0, 32) {
+                        config.trace_depth = v as usize;
+                    }
+                }
+                _ => self.error(&full, "is not a known setting"),
+            }
+        }
+    }
+
+    fn severities(&mut self, config: &mut Config, map: &Map<String, Value>) {
+        for (key, value) in map {
+            let key = snake_case(key);
+            let full = format!("severity.{key}");
+            match key.as_str() {
+                "latent" => {
+                    if let Some(v) = self.severity(&full, value) {
+                        config.latent = v;
+                    }
+                }
+                "manifest" => {
+                    if let Some(v) = self.severity(&full, value) {
+                        config.manifest = v;
+                    }
+                }
+                "classes" => {
+                    let Some(classes) = self.table(&full, value) else {
+                        continue;
+                    };
+                    for (class, value) in classes {
+                        let key = format!("severity.classes.{class}");
+                        match FailureClass::parse(&snake_case(class)) {
+                            Some(class) => {
+                                if let Some(v) = self.severity(&key, value) {
+                                    config.class_severity.insert(class, v);
+                                }
+                            }
+                            None => self.error(&key, "is not a failure class"),
+                        }
+                    }
+                }
+                _ => self.error(&full, "is not a known setting"),
+            }
+        }
+    }
+
+    fn files(&mut self, config: &mut Config, map: &Map<String, Value>) {
+        for (key, value) in map {
+            let key = snake_case(key);
+            let full = format!("files.{key}");
+            match key.as_str() {
+                "languages" => {
+                    let Some(names) = self.strings(&full, value) else {
+                        continue;
+                    };
+                    let parsed: Option<Vec<Language>> = names
+                        .iter()
+                        .map(|n| Language::from_name(n).or_else(|| Language::from_language_id(n)))
+                        .collect();
+                    match parsed {
+                        Some(languages) => config.languages = languages,
+                        None => self.error(
+                            &full,
+                            format!(
+                                "names an unknown language (known: {})",
+                                Language::ALL.map(Language::name).join(", ")
+                            ),
+                        ),
+                    }
+                }
+                "ignore" => {
+                    if let Some(v) = self.strings(&full, value) {
+                        config.ignore = v;
+                    }
+                }
+                "include_tests" => {
+                    if let Some(v) = self.boolean(&full, value) {
+                        config.include_tests = v;
+                    }
+                }
+                _ => self.error(&full, "is not a known setting"),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_merge_key_by_key() {
+        let mut config = Config::default();
+        let errors = config.merge_toml(
+            "[model]\nname = \"qwen2.5-coder-0.5b\"\nmax_output_tokens = 200\n[severity]\nlatent = \"hint\"\n[severity.classes]\ntimeout = \"error\"\n",
+            "failcast.toml",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let errors = config.merge_json(
+            &serde_json::json!({"failcast": {"model": {"maxOutputTokens": "lots", "threads": 2}, "predict": {"debounceMs": 50}}}),
+            "didChangeConfiguration",
+        );
+        assert_eq!(config.model.name, "qwen2.5-coder-0.5b");
+        assert_eq!(
+            config.model.max_output_tokens, 200,
+            "bad value keeps the old one"
+        );
+        assert_eq!(config.model.threads, 2);
+        assert_eq!(config.debounce_ms, 50);
+        assert_eq!(
+            config.severity(FailureClass::Timeout, Kind::Latent),
+            Severity::Error
+        );
+        assert_eq!(
+            config.severity(FailureClass::KeyMissing, Kind::Latent),
+            Severity::Hint
+        );
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(messages.join("\n"), @r#"didChangeConfiguration: `model.max_output_tokens` must be a whole number from 16 to 4096, not "lots"; keeping the previous value"#);
+    }
+
+    #[test]
+    fn reports_unknown_keys_and_bad_toml() {
+        let mut config = Config::default();
+        let errors = config.merge_toml(
+            "[files]\nlanguages = [\"cobol\"]\n[modle]\n",
+            "failcast.toml",
+        );
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        insta::assert_snapshot!(messages.join("\n"), @r"
+        failcast.toml: `files.languages` names an unknown language (known: rust, python, typescript, tsx, javascript, go, java); keeping the previous value
+        failcast.toml: `modle` is not a known setting; keeping the previous value
+        ");
+        let errors = config.merge_toml("[model\n", "failcast.toml");
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("failcast.toml: is not valid TOML")
+        );
+        assert_eq!(config, Config::default());
+    }
+}

@@ -1,0 +1,5 @@
+//! Checks for this language's hazards (see hazards.scm).
+
+use super::Check;
+
+pub(super) const CHECKS: &[(&str, Check)] = &[];

@@ -1,0 +1,446 @@
+//! Guards: the code around an operation that keeps it from failing.
+//!
+//! Three shapes cover most real guards in every language: an enclosing
+//! condition or loop header that mentions the operands (`if key in d`,
+//! `if i < v.len()`, `for i in range(len(xs))`, `x && x.y`), an earlier
+//! early exit or assertion in an enclosing block (`if not items: return`),
+//! and an enclosing `try` whose handler catches the error. Mentions are
+//! matched on word boundaries; a guard we cannot prove correct still counts,
+//! because a false alarm costs the user more than a missed latent hazard.
+
+use ropey::Rope;
+use tree_sitter::Node;
+
+use crate::functions::node_text;
+use crate::language::Language;
+
+/// Whether `text` contains `word` delimited by non-identifier characters.
+pub fn mentions(text: &str, word: &str) -> bool {
+    if word.is_empty() {
+        return false;
+    }
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let word_starts_ident = word.chars().next().is_some_and(is_ident);
+    let word_ends_ident = word.chars().last().is_some_and(is_ident);
+    let mut from = 0;
+    while let Some(at) = text[from..].find(word) {
+        let start = from + at;
+        let end = start + word.len();
+        let before_ok = !word_starts_ident || !text[..start].chars().last().is_some_and(is_ident);
+        let after_ok = !word_ends_ident || !text[end..].chars().next().is_some_and(is_ident);
+        if before_ok && after_ok {
+            return true;
+        }
+        from = start + word.len().max(1);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// The contents of a string literal (`'id'`, `"id"`, `` `id` ``), if `text` is one.
+pub fn string_contents(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let text = text.trim_start_matches(['b', 'r', 'u', 'f', 'B', 'R', 'U', 'F']);
+    for quote in ["\"\"\"", "'''", "\"", "'", "`"] {
+        if text.len() >= 2 * quote.len() && text.starts_with(quote) && text.ends_with(quote) {
+            return Some(&text[quote.len()..text.len() - quote.len()]);
+        }
+    }
+    None
+}
+
+/// The words a guard must mention for an operand: the literal's contents for
+/// a string, the expression itself otherwise.
+pub fn guard_word(text: &str) -> String {
+    string_contents(text).unwrap_or(text).trim().to_owned()
+}
+
+/// Whether every word in `words` is mentioned by `text`.
+fn mentions_all(text: &str, words: &[&str]) -> bool {
+    !words.is_empty() && words.iter().all(|w| mentions(text, w))
+}
+
+fn is_block(language: Language, kind: &str) -> bool {
+    match language {
+        Language::Python => matches!(kind, "block" | "module"),
+        Language::Rust => matches!(kind, "block" | "source_file"),
+        Language::Go => matches!(kind, "block" | "statement_list" | "source_file"),
+        Language::Java => matches!(
+            kind,
+            "block" | "constructor_body" | "switch_block_statement_group"
+        ),
+        _ => matches!(kind, "statement_block" | "program" | "switch_case"),
+    }
+}
+
+/// The text of the part of a conditional or loop that decides whether
+/// `child` runs, if `parent` is one and `child` is not that part itself.
+fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> Option<String> {
+    let field = |name: &str| parent.child_by_field_name(name);
+    let kind = parent.kind();
+    if matches!(
+        kind,
+        "list_comprehension"
+            | "dictionary_comprehension"
+            | "set_comprehension"
+            | "generator_expression"
+    ) && language == Language::Python
+    {
+        // `[d["x"] for d in items if "x" in d]`: the clauses, not the element.
+        let mut cursor = parent.walk();
+        let clauses: Vec<String> = parent
+            .named_children(&mut cursor)
+            .filter(|c| matches!(c.kind(), "if_clause" | "for_in_clause") && c.id() != child.id())
+            .map(|c| node_text(c, rope))
+            .collect();
+        return (!clauses.is_empty()).then(|| clauses.join(" "));
+    }
+    if matches!(kind, "binary_expression" | "boolean_operator") {
+        // Only the operand after a short-circuit operator is guarded by the one before.
+        let op = field("operator").map(|o| o.kind()).unwrap_or_default();
+        let is_right = field("right").is_some_and(|r| r.id() == child.id());
+        if !matches!(op, "&&" | "||" | "??" | "and" | "or") || !is_right {
+            return None;
+        }
+        return field("left").map(|l| node_text(l, rope));
+    }
+    let decider = match (language, kind) {
+        (Language::Python, "if_statement" | "elif_clause" | "while_statement") => {
+            field("condition")
+        }
+        (Language::Python, "conditional_expression") => parent.named_child(1),
+        (Language::Python, "for_statement") => field("right"),
+        (Language::Rust, "if_expression" | "while_expression") => field("condition"),
+        (Language::Rust, "match_arm") => field("pattern"),
+        (Language::Rust, "for_expression") => field("value"),
+        (Language::Go, "if_statement") => field("condition"),
+        (Language::Go, "for_statement") => {
+            let mut cursor = parent.walk();
+            parent.named_children(&mut cursor).find(|c| {
+                matches!(
+                    c.kind(),
+                    "for_clause" | "range_clause" | "binary_expression"
+                )
+            })
+        }
+        (Language::Java, "enhanced_for_statement") => field("value"),
+        (Language::Rust | Language::Go | Language::Python, _) => None,
+        (
+            _,
+            "if_statement" | "while_statement" | "ternary_expression" | "for_statement"
+            | "do_statement",
+        ) => field("condition"),
+        (_, "for_in_statement") => field("right"),
+        _ => None,
+    }?;
+    if decider.id() == child.id() {
+        return None;
+    }
+    let mut text = node_text(decider, rope);
+    // A loop's variable is part of its header: `for i in range(len(xs))`.
+    if let Some(left) = field("left")
+        .or_else(|| field("pattern"))
+        .filter(|_| kind.contains("for"))
+    {
+        text.push(' ');
+        text.push_str(&node_text(left, rope));
+    }
+    Some(text)
+}
+
+/// Statements that leave the enclosing block.
+fn exits(language: Language, node: Node, rope: &Rope) -> bool {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let kind = n.kind();
+        let exit = match language {
+            Language::Python => matches!(
+                kind,
+                "return_statement" | "raise_statement" | "continue_statement" | "break_statement"
+            ),
+            Language::Rust => {
+                matches!(
+                    kind,
+                    "return_expression" | "continue_expression" | "break_expression"
+                ) || kind == "macro_invocation" && {
+                    let text = node_text(n, rope);
+                    ["panic!", "bail!", "unreachable!", "return_error!"]
+                        .iter()
+                        .any(|m| text.starts_with(m))
+                }
+            }
+            Language::Go => {
+                matches!(
+                    kind,
+                    "return_statement" | "continue_statement" | "break_statement"
+                ) || kind == "call_expression" && {
+                    let text = node_text(n, rope);
+                    text.starts_with("panic(")
+                        || text.starts_with("log.Fatal")
+                        || text.starts_with("os.Exit(")
+                }
+            }
+            _ => matches!(
+                kind,
+                "return_statement" | "throw_statement" | "continue_statement" | "break_statement"
+            ),
+        };
+        if exit {
+            return true;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    false
+}
+
+/// An earlier statement that guards what follows it: an `if` that exits
+/// when its condition holds, or an assertion.
+fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &[&str]) -> bool {
+    let kind = statement.kind();
+    let text_of = |n: Node| node_text(n, rope);
+    match kind {
+        "if_statement" | "if_expression" => {
+            let Some(condition) = statement.child_by_field_name("condition") else {
+                return false;
+            };
+            let Some(consequence) = statement.child_by_field_name("consequence") else {
+                return false;
+            };
+            mentions_all(&text_of(condition), words) && exits(language, consequence, rope)
+        }
+        "assert_statement" => mentions_all(&text_of(statement), words),
+        "expression_statement" => {
+            // `assert!(…)`, `debug_assert!(…)`, `require(…)`, `invariant(…)`.
+            let text = text_of(statement);
+            let asserts = [
+                "assert!",
+                "assert_eq!",
+                "assert_ne!",
+                "debug_assert!",
+                "invariant(",
+                "assert(",
+            ];
+            asserts.iter().any(|a| text.trim_start().starts_with(a)) && mentions_all(&text, words)
+        }
+        "let_declaration" => {
+            // `let Some(x) = … else { return }` and
+            // `let x = v.get(i).ok_or(…)?` both guard what follows.
+            let text = text_of(statement);
+            text.contains(" else ") && mentions_all(&text, words)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `node` is guarded by a condition, loop header, short-circuit or
+/// earlier early exit that mentions every word in `words`, looking no
+/// further out than `boundary` (the function).
+pub fn guarded(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    words: &[&str],
+) -> bool {
+    if words.is_empty() {
+        return false;
+    }
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if let Some(decider) = deciding_text(language, parent, child, rope)
+            && mentions_all(&decider, words)
+        {
+            return true;
+        }
+        if is_block(language, parent.kind()) {
+            let mut sibling = child.prev_named_sibling();
+            while let Some(statement) = sibling {
+                if guarding_statement(language, statement, rope, words) {
+                    return true;
+                }
+                sibling = statement.prev_named_sibling();
+            }
+        }
+        if parent.id() == boundary.id() {
+            break;
+        }
+        child = parent;
+    }
+    false
+}
+
+/// Whether an enclosing `try` (inside `boundary`) catches one of `errors`,
+/// or everything.
+pub fn caught(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    errors: &[&str],
+) -> bool {
+    let catch_all = [
+        "Exception",
+        "BaseException",
+        "Throwable",
+        "RuntimeException",
+        "Error",
+    ];
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if parent.id() == boundary.id() {
+            break;
+        }
+        let in_body = parent
+            .child_by_field_name("body")
+            .is_some_and(|b| b.id() == child.id());
+        match (language, parent.kind()) {
+            (Language::Python, "try_statement") if in_body => {
+                let mut cursor = parent.walk();
+                for clause in parent.named_children(&mut cursor) {
+                    if clause.kind() != "except_clause" && clause.kind() != "except_group_clause" {
+                        continue;
+                    }
+                    // The caught types sit between `except` and the body.
+                    let head: String = {
+                        let text = node_text(clause, rope);
+                        text.split(':').next().unwrap_or_default().to_owned()
+                    };
+                    let head = head.trim_start_matches("except").trim();
+                    if head.is_empty() || errors.iter().chain(&catch_all).any(|e| mentions(head, e))
+                    {
+                        return true;
+                    }
+                }
+            }
+            (Language::Python, "with_statement") => {
+                let text = node_text(parent, rope);
+                let head = text.split(':').next().unwrap_or_default();
+                if head.contains("suppress(") && errors.iter().any(|e| mentions(head, e)) {
+                    return true;
+                }
+            }
+            (Language::Java, "try_statement" | "try_with_resources_statement") if in_body => {
+                let mut cursor = parent.walk();
+                for clause in parent.named_children(&mut cursor) {
+                    if clause.kind() != "catch_clause" {
+                        continue;
+                    }
+                    let text = node_text(clause, rope);
+                    let head = text.split('{').next().unwrap_or_default();
+                    if errors.iter().chain(&catch_all).any(|e| mentions(head, e)) {
+                        return true;
+                    }
+                }
+            }
+            (Language::JavaScript | Language::TypeScript | Language::Tsx, "try_statement")
+                if in_body && parent.child_by_field_name("handler").is_some() =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+        child = parent;
+    }
+    false
+}
+
+/// The innermost statement containing `node`.
+pub fn statement_of<'t>(language: Language, node: Node<'t>) -> Node<'t> {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if is_block(language, parent.kind()) {
+            return current;
+        }
+        current = parent;
+    }
+    current
+}
+
+/// Parameter names of a function node.
+pub fn parameters(language: Language, function: Node, rope: &Rope) -> Vec<String> {
+    let Some(params) = function
+        .child_by_field_name("parameters")
+        .or_else(|| function.child_by_field_name("parameter"))
+    else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut stack = vec![params];
+    while let Some(node) = stack.pop() {
+        let kind = node.kind();
+        let name = match language {
+            Language::Python => match kind {
+                "identifier" if node.parent().is_some_and(|p| p.id() == params.id()) => Some(node),
+                "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
+                    node.named_child(0)
+                }
+                "default_parameter" | "typed_default_parameter" => node.child_by_field_name("name"),
+                _ => None,
+            },
+            Language::Rust => (kind == "parameter")
+                .then(|| node.child_by_field_name("pattern"))
+                .flatten(),
+            Language::Go => {
+                if kind == "parameter_declaration" || kind == "variadic_parameter_declaration" {
+                    let mut cursor = node.walk();
+                    for n in node.children_by_field_name("name", &mut cursor) {
+                        names.push(node_text(n, rope));
+                    }
+                }
+                None
+            }
+            Language::Java => (kind == "formal_parameter" || kind == "spread_parameter")
+                .then(|| node.child_by_field_name("name"))
+                .flatten(),
+            _ => match kind {
+                "identifier" if node.parent().is_some_and(|p| p.id() == params.id()) => Some(node),
+                "required_parameter" | "optional_parameter" => node.child_by_field_name("pattern"),
+                "assignment_pattern" => node.child_by_field_name("left"),
+                _ => None,
+            },
+        };
+        if let Some(name) = name {
+            if name.kind() == "identifier" || language == Language::Rust {
+                names.push(node_text(name, rope).trim_start_matches("mut ").to_owned());
+            }
+            continue;
+        }
+        if node.id() == params.id() || !matches!(kind, "identifier") {
+            let mut cursor = node.walk();
+            let children: Vec<Node> = node.named_children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    // Arrow functions with one bare parameter: `x => x.y`.
+    if names.is_empty() && params.kind() == "identifier" {
+        names.push(node_text(params, rope));
+    }
+    names.retain(|n| n != "self" && n != "&self" && n != "this");
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_respects_word_boundaries() {
+        assert!(mentions("if not items:", "items"));
+        assert!(!mentions("if not items2:", "items"));
+        assert!(mentions("if \"id\" in data", "id"));
+        assert!(!mentions("if \"ids\" in data", "id"));
+        assert!(mentions("i < v.len()", "v.len()"));
+        assert!(mentions("x.len() > 0 && 😀", "x"));
+    }
+
+    #[test]
+    fn string_literals() {
+        assert_eq!(string_contents("'id'"), Some("id"));
+        assert_eq!(string_contents("b\"raw\""), Some("raw"));
+        assert_eq!(string_contents("key"), None);
+    }
+}

@@ -1,0 +1,160 @@
+//! Hover: the scenarios of the function under the cursor as Markdown, with
+//! the scenario on the hovered line first.
+//!
+//! Scenario text may come from a model and is untrusted: prose is escaped
+//! (no HTML, no links, no command URIs render), and code blocks use a fence
+//! longer than any backtick run inside them.
+
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+
+use super::convert;
+use crate::analysis::FileAnalysis;
+use crate::functions::Function;
+use crate::position::PositionEncoding;
+use crate::scenario::{Scenario, Source};
+
+/// Escapes text for Markdown prose: HTML, emphasis, links and autolinks
+/// become literal characters.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    // `command:` and `file:` URIs must not become links even when a client
+    // autolinks bare schemes.
+    out.replace("command:", "command\u{200b}:")
+        .replace("file:", "file\u{200b}:")
+}
+
+/// A fenced code block whose fence no line inside can close.
+pub fn code_block(tag: &str, body: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for ch in body.chars() {
+        if ch == '`' {
+            run += 1;
+            longest = longest.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    let fence = "`".repeat(longest.max(2) + 1);
+    let body: String = body
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    format!("{fence}{tag}\n{body}\n{fence}\n")
+}
+
+fn source_label(scenario: &Scenario) -> String {
+    match (&scenario.source, &scenario.history) {
+        (Source::History, Some(history)) => format!(
+            "seen in production {} time{}, last on {}",
+            history.count,
+            if history.count == 1 { "" } else { "s" },
+            escape_markdown(&history.last_seen)
+        ),
+        (Source::Model, _) => "predicted by the model".to_owned(),
+        _ => "static analysis".to_owned(),
+    }
+}
+
+/// Renders the scenarios of one function as Markdown.
+pub fn function_markdown(
+    function: &Function,
+    scenarios: &[&Scenario],
+    language_tag: &str,
+) -> String {
+    let mut out = format!(
+        "**failcast** · `{}` — {} predicted failure{}\n\n",
+        function.qualified_name.replace('`', "'"),
+        scenarios.len(),
+        if scenarios.len() == 1 { "" } else { "s" }
+    );
+    for (i, scenario) in scenarios.iter().enumerate() {
+        out.push_str(&format!(
+            "---\n\n**{}. {}**  \n{} · {} · line {} · likelihood {:.0}% · {}\n\n",
+            i + 1,
+            escape_markdown(&scenario.summary),
+            scenario.class.as_str(),
+            scenario.kind.as_str(),
+            scenario.origin.start_line + 1,
+            scenario.likelihood * 100.0,
+            source_label(scenario),
+        ));
+        out.push_str(&format!(
+            "**Trigger:** {}\n\n",
+            escape_markdown(&scenario.trigger)
+        ));
+        let trace = match &scenario.history {
+            Some(history) if !history.trace.is_empty() => &history.trace,
+            _ => &scenario.trace,
+        };
+        out.push_str(&code_block(trace_tag(language_tag), trace));
+        if !scenario.logs.is_empty() {
+            out.push_str("\n**Logs**\n\n");
+            out.push_str(&code_block("text", &scenario.logs.join("\n")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The fence tag that highlights a trace best: tracebacks have their own grammar.
+fn trace_tag(language_tag: &str) -> &str {
+    match language_tag {
+        "python" => "pytb",
+        other => other,
+    }
+}
+
+pub fn hover(analysis: &FileAnalysis, offset: usize, encoding: PositionEncoding) -> Option<Hover> {
+    let function = analysis.functions.function_at(offset)?;
+    let scenarios = analysis.scenarios_of(&function.id);
+    if scenarios.is_empty() {
+        return None;
+    }
+    let line = analysis
+        .rope
+        .byte_to_line(offset.min(analysis.rope.len_bytes()));
+    let mut ordered: Vec<&Scenario> = scenarios.iter().collect();
+    // The scenario on the hovered line first; the rest keep their ranking.
+    ordered.sort_by_key(|s| s.origin.start_line != line);
+    let markdown = function_markdown(function, &ordered, analysis.language.markdown_tag());
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(convert::range(
+            &analysis.rope,
+            function.name_range.start,
+            function.name_range.end,
+            encoding,
+        )),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untrusted_text_cannot_inject_markup() {
+        let hostile = "<img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new) file:///etc/passwd **bold**";
+        insta::assert_snapshot!(escape_markdown(hostile), @r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command​:workbench.action.terminal.new\) file​:///etc/passwd \*\*bold\*\*");
+        let block = code_block("text", "```\nescaped?\n```");
+        assert!(block.starts_with("````text\n"), "{block}");
+    }
+}

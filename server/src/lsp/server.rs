@@ -1,0 +1,524 @@
+//! The `LanguageServer` implementation: each handler translates LSP to core
+//! calls and back. Notifications that change documents apply their change
+//! before any `.await`; requests read snapshots; every body runs inside a
+//! panic guard.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::notification::Notification;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert;
+use super::guard;
+use super::hover;
+use super::state::{ClientInfo, OpenDocument, State};
+use super::worker::{AnalysisWorker, Outgoing};
+use crate::config::Config;
+use crate::document::{Document, TextChange};
+use crate::language::Language;
+use crate::position::PositionEncoding;
+use crate::workspace::{ScanOptions, build_call_index};
+
+/// `failcast/status`: the engine's state, for status bars.
+pub enum StatusNotification {}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusParams {
+    /// `loading`, `ready`, `static` or `error`.
+    pub state: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+}
+
+impl Notification for StatusNotification {
+    type Params = StatusParams;
+    const METHOD: &'static str = "failcast/status";
+}
+
+pub struct Server {
+    client: Client,
+    state: Arc<State>,
+    worker: AnalysisWorker,
+    out: UnboundedSender<Outgoing>,
+    shutdown: Arc<AtomicBool>,
+}
+
+impl Server {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
+        let state = Arc::new(State::default());
+        let (out, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+        let worker = AnalysisWorker::start(state.clone(), out.clone());
+        // One task sends what the worker produced, in order.
+        let publisher = client.clone();
+        tokio::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                match message {
+                    Outgoing::Diagnostics {
+                        uri,
+                        version,
+                        diagnostics,
+                    } => {
+                        publisher
+                            .publish_diagnostics(uri, diagnostics, Some(version))
+                            .await;
+                    }
+                    Outgoing::Warning(text) => {
+                        publisher.show_message(MessageType::WARNING, text).await;
+                    }
+                    Outgoing::FunctionsChanged { .. } => {}
+                }
+            }
+        });
+        Server {
+            client,
+            state,
+            worker,
+            out,
+            shutdown,
+        }
+    }
+
+    fn warn(&self, message: String) {
+        let _ = self.out.send(Outgoing::Warning(message));
+    }
+
+    /// Merges a settings layer and reports its problems in one message.
+    fn merge_settings(&self, value: &serde_json::Value, origin: &str) {
+        let errors = self.state.config.write().merge_json(value, origin);
+        self.report_config_errors(errors);
+    }
+
+    fn report_config_errors(&self, errors: Vec<crate::config::ConfigError>) {
+        if errors.is_empty() {
+            return;
+        }
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        tracing::warn!("configuration: {}", text.join("; "));
+        self.warn(format!("failcast configuration: {}", text.join("; ")));
+    }
+
+    /// Re-analyses every open document (after a configuration change).
+    fn reanalyse_all(&self) {
+        let uris: Vec<Uri> = self.state.documents.lock().keys().cloned().collect();
+        for uri in uris {
+            if let Some(open) = self.state.documents.lock().get_mut(&uri) {
+                // Forget the old analysis: severities and traces depend on the config.
+                open.analysis = None;
+            }
+            self.worker.enqueue(uri);
+        }
+    }
+
+    /// Brings a document's analysis up to date with its text, on a blocking
+    /// thread, and returns it.
+    async fn current_analysis(&self, uri: &Uri) -> Option<Arc<crate::analysis::FileAnalysis>> {
+        let fresh = {
+            let documents = self.state.documents.lock();
+            let open = documents.get(uri)?;
+            open.analysis
+                .as_ref()
+                .filter(|a| a.version == open.document.version())
+                .cloned()
+        };
+        if fresh.is_some() {
+            return fresh;
+        }
+        let state = self.state.clone();
+        let out = self.out.clone();
+        let uri_owned = uri.clone();
+        tokio::task::spawn_blocking(move || super::worker::process(&state, &uri_owned, &out))
+            .await
+            .ok()?;
+        let documents = self.state.documents.lock();
+        documents.get(uri)?.analysis.clone()
+    }
+
+    async fn scan_workspace(&self) {
+        let roots = self.state.roots.read().clone();
+        if roots.is_empty() {
+            return;
+        }
+        let config = self.state.config.read().clone();
+        let options = ScanOptions {
+            languages: config.languages.clone(),
+            ignore: config.ignore.clone(),
+            ..ScanOptions::default()
+        };
+        let progress_supported = self.state.client.read().work_done_progress;
+        let token = NumberOrString::String("failcast/index".to_owned());
+        let progress = if progress_supported
+            && self
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                self.client
+                    .progress(token, "failcast: indexing workspace")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let (tx, mut rx) = tokio::sync::watch::channel((0usize, 0usize));
+        let scan = tokio::task::spawn_blocking(move || {
+            let cancel = AtomicBool::new(false);
+            let mut index = crate::calls::CallIndex::default();
+            for root in &roots {
+                let report = |done: usize, total: usize| {
+                    let _ = tx.send((done, total));
+                };
+                let part = build_call_index(root, &options, &report, &cancel);
+                index.merge(part);
+            }
+            index
+        });
+        tokio::pin!(scan);
+        let index = loop {
+            tokio::select! {
+                result = &mut scan => break result,
+                changed = rx.changed() => {
+                    if changed.is_err() {
+                        continue;
+                    }
+                    let (done, total) = *rx.borrow_and_update();
+                    if let Some(progress) = &progress
+                        && total > 0
+                    {
+                        let percentage = (done * 100 / total) as u32;
+                        progress
+                            .report_with_message(format!("{done}/{total} files"), percentage)
+                            .await;
+                    }
+                    // Let a burst of updates coalesce.
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            }
+        };
+        let files = match index {
+            Ok(index) => {
+                let files = index.file_count();
+                // Open documents are newer than disk: keep their entries.
+                let mut calls = self.state.calls.write();
+                let mut index = index;
+                index.merge(std::mem::take(&mut *calls));
+                *calls = index;
+                files
+            }
+            Err(err) => {
+                tracing::error!("workspace scan failed: {err}");
+                0
+            }
+        };
+        if let Some(progress) = progress {
+            progress
+                .finish_with_message(format!("indexed {files} files"))
+                .await;
+        }
+        tracing::info!("workspace indexed: {files} files");
+        // Traces can now name callers from other files.
+        self.reanalyse_all();
+    }
+}
+
+fn client_info(params: &InitializeParams) -> ClientInfo {
+    let caps = &params.capabilities;
+    let workspace_edit = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.workspace_edit.as_ref());
+    ClientInfo {
+        work_done_progress: caps
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
+        document_changes: workspace_edit
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        resource_operations_create: workspace_edit
+            .and_then(|e| e.resource_operations.as_ref())
+            .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+        code_lens_refresh: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
+        name: params
+            .client_info
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = params
+        .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .collect();
+    #[allow(deprecated)] // Older clients send only `rootUri`.
+    if roots.is_empty()
+        && let Some(root) = params.root_uri.as_ref().and_then(|u| u.to_file_path())
+    {
+        roots.push(root.into_owned());
+    }
+    roots
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        guard::request("initialize", async {
+            let offered: Vec<String> = params
+                .capabilities
+                .general
+                .as_ref()
+                .and_then(|g| g.position_encodings.as_ref())
+                .map(|kinds| kinds.iter().map(|k| k.as_str().to_owned()).collect())
+                .unwrap_or_default();
+            let encoding = PositionEncoding::negotiate(offered.iter().map(String::as_str));
+            *self.state.encoding.write() = encoding;
+            *self.state.client.write() = client_info(&params);
+            let roots = workspace_roots(&params);
+            let (config, errors) = match roots.first() {
+                Some(root) => Config::load(root),
+                None => (Config::default(), Vec::new()),
+            };
+            *self.state.config.write() = config;
+            *self.state.roots.write() = roots;
+            self.report_config_errors(errors);
+            if let Some(options) = &params.initialization_options {
+                *self.state.init_options.write() = Some(options.clone());
+                self.merge_settings(options, "initializationOptions");
+            }
+            tracing::info!(
+                "initialized for {} with {} positions",
+                self.state.client.read().name,
+                encoding.as_str()
+            );
+            Ok(InitializeResult {
+                capabilities: ServerCapabilities {
+                    position_encoding: Some(convert::encoding_kind(encoding)),
+                    text_document_sync: Some(TextDocumentSyncCapability::Options(
+                        TextDocumentSyncOptions {
+                            open_close: Some(true),
+                            change: Some(TextDocumentSyncKind::INCREMENTAL),
+                            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                                include_text: Some(false),
+                            })),
+                            ..Default::default()
+                        },
+                    )),
+                    document_symbol_provider: Some(OneOf::Left(true)),
+                    hover_provider: Some(HoverProviderCapability::Simple(true)),
+                    ..Default::default()
+                },
+                server_info: Some(ServerInfo {
+                    name: "failcast".to_owned(),
+                    version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                }),
+                offset_encoding: None,
+            })
+        })
+        .await
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        guard::notification(
+            "initialized",
+            async {
+                let _ = self
+                    .client
+                    .send_notification::<StatusNotification>(StatusParams {
+                        state: "static".to_owned(),
+                        message: "static predictions".to_owned(),
+                        model: None,
+                    })
+                    .await;
+                self.scan_workspace().await;
+            },
+            |m| self.warn(m),
+        )
+        .await
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        self.worker.stop();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        guard::notification(
+            "textDocument/didOpen",
+            async {
+                let doc = params.text_document;
+                let path = self.state.relative_path(&doc.uri);
+                let language = Language::from_language_id(&doc.language_id)
+                    .or_else(|| Language::from_path(std::path::Path::new(&path)));
+                let language = language.filter(|l| self.state.config.read().languages.contains(l));
+                let document = Document::new(&doc.text, doc.version, language);
+                if language.is_some() && !document.is_analysable() {
+                    self.warn(format!(
+                        "failcast: {path} is {} MB; files over {} MB are not analysed",
+                        doc.text.len() / (1024 * 1024),
+                        crate::document::MAX_ANALYSED_BYTES / (1024 * 1024)
+                    ));
+                }
+                self.state.documents.lock().insert(
+                    doc.uri.clone(),
+                    OpenDocument {
+                        document,
+                        path,
+                        analysis: None,
+                    },
+                );
+                self.worker.enqueue(doc.uri);
+            },
+            |m| self.warn(m),
+        )
+        .await
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        guard::notification(
+            "textDocument/didChange",
+            async {
+                let uri = params.text_document.uri;
+                let version = params.text_document.version;
+                let encoding = self.state.encoding();
+                let changes: Vec<TextChange> = params
+                    .content_changes
+                    .into_iter()
+                    .map(|c| TextChange {
+                        range: c
+                            .range
+                            .map(|r| (convert::position(r.start), convert::position(r.end))),
+                        text: c.text,
+                    })
+                    .collect();
+                // Applied synchronously, before any await: see `state`.
+                let applied = {
+                    let mut documents = self.state.documents.lock();
+                    match documents.get_mut(&uri) {
+                        Some(open) => {
+                            if version < open.document.version() {
+                                tracing::warn!(
+                                    "{}: version went back from {} to {version}; applying anyway",
+                                    uri.as_str(),
+                                    open.document.version()
+                                );
+                            }
+                            open.document.apply_changes(&changes, version, encoding);
+                            true
+                        }
+                        None => false,
+                    }
+                };
+                if applied {
+                    self.worker.enqueue(uri);
+                } else {
+                    tracing::warn!(
+                        "didChange for a document that is not open: {}",
+                        uri.as_str()
+                    );
+                }
+            },
+            |m| self.warn(m),
+        )
+        .await
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // The buffer is the truth while open; a save changes nothing we track,
+        // but it is a good moment to refresh a stale analysis.
+        tracing::debug!("saved {}", params.text_document.uri.as_str());
+        self.worker.enqueue(params.text_document.uri);
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        guard::notification(
+            "textDocument/didClose",
+            async {
+                let uri = params.text_document.uri;
+                let mut documents = self.state.documents.lock();
+                if documents.remove(&uri).is_some() {
+                    // Under the lock, so no publish of the worker can follow it.
+                    let _ = self.out.send(Outgoing::Diagnostics {
+                        uri,
+                        version: 0,
+                        diagnostics: Vec::new(),
+                    });
+                }
+            },
+            |m| self.warn(m),
+        )
+        .await
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        guard::notification(
+            "workspace/didChangeConfiguration",
+            async {
+                self.merge_settings(&params.settings, "workspace/didChangeConfiguration");
+                self.reanalyse_all();
+            },
+            |m| self.warn(m),
+        )
+        .await
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        guard::request("textDocument/documentSymbol", async {
+            let uri = params.text_document.uri;
+            let Some(analysis) = self.current_analysis(&uri).await else {
+                return Ok(None);
+            };
+            let symbols = convert::document_symbols(
+                &analysis.functions,
+                &analysis.rope,
+                self.state.encoding(),
+            );
+            Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+        })
+        .await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        guard::request("textDocument/hover", async {
+            let position = params.text_document_position_params;
+            let Some(analysis) = self.current_analysis(&position.text_document.uri).await else {
+                return Ok(None);
+            };
+            let encoding = self.state.encoding();
+            let offset = convert::offset(&analysis.rope, position.position, encoding);
+            Ok(hover::hover(&analysis, offset, encoding))
+        })
+        .await
+    }
+}
+
+/// An error reply for requests about documents we do not have.
+pub fn not_open(uri: &Uri) -> Error {
+    Error {
+        code: ErrorCode::InvalidParams,
+        message: format!("failcast: {} is not open", uri.as_str()).into(),
+        data: None,
+    }
+}

@@ -1,0 +1,216 @@
+//! The analysis worker: one thread that brings documents' trees up to date,
+//! re-analyses what changed and publishes diagnostics, without a timer.
+//!
+//! `didChange` only applies the text and queues the URI; a URI already
+//! queued is not queued twice, so a burst of edits costs one reparse and one
+//! analysis of the latest text. Results are published tagged with the
+//! version they were computed from and only if that is still the
+//! document's version: a stale result is dropped, never shown.
+
+use std::collections::{HashSet, VecDeque};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use parking_lot::{Condvar, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
+
+use super::convert;
+use super::guard::panic_message;
+use super::state::State;
+use crate::analysis::{Context, analyze};
+use crate::calls::file_calls;
+
+/// What the worker asks the async side to send.
+pub enum Outgoing {
+    Diagnostics {
+        uri: Uri,
+        version: i32,
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// A one-time warning for the user.
+    Warning(String),
+    /// The functions of a document changed; predictions should follow.
+    FunctionsChanged { uri: Uri, version: i32 },
+}
+
+#[derive(Default)]
+struct Queue {
+    order: VecDeque<Uri>,
+    queued: HashSet<Uri>,
+    stop: bool,
+}
+
+pub struct AnalysisWorker {
+    queue: Arc<(Mutex<Queue>, Condvar)>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl AnalysisWorker {
+    pub fn start(state: Arc<State>, out: UnboundedSender<Outgoing>) -> AnalysisWorker {
+        let queue: Arc<(Mutex<Queue>, Condvar)> = Arc::default();
+        let thread_queue = queue.clone();
+        let thread = std::thread::Builder::new()
+            .name("failcast-analysis".to_owned())
+            .spawn(move || run(&thread_queue, &state, &out))
+            .expect("spawn the analysis thread");
+        AnalysisWorker {
+            queue,
+            thread: Mutex::new(Some(thread)),
+        }
+    }
+
+    /// Queues a document for analysis; a no-op if it is already queued.
+    pub fn enqueue(&self, uri: Uri) {
+        let (lock, condvar) = &*self.queue;
+        let mut queue = lock.lock();
+        if queue.queued.insert(uri.clone()) {
+            queue.order.push_back(uri);
+            condvar.notify_one();
+        }
+    }
+
+    pub fn stop(&self) {
+        let (lock, condvar) = &*self.queue;
+        lock.lock().stop = true;
+        condvar.notify_all();
+        if let Some(thread) = self.thread.lock().take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn run(queue: &(Mutex<Queue>, Condvar), state: &Arc<State>, out: &UnboundedSender<Outgoing>) {
+    let (lock, condvar) = queue;
+    loop {
+        let uri = {
+            let mut queue = lock.lock();
+            loop {
+                if queue.stop {
+                    return;
+                }
+                if let Some(uri) = queue.order.pop_front() {
+                    queue.queued.remove(&uri);
+                    break uri;
+                }
+                condvar.wait(&mut queue);
+            }
+        };
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| process(state, &uri, out))) {
+            let message = panic_message(payload.as_ref());
+            tracing::error!("analysis of {} panicked: {message}", uri.as_str());
+            let _ = out.send(Outgoing::Warning(format!(
+                "failcast: analysis of {} failed ({message}); other files are unaffected",
+                uri.path().as_str().rsplit('/').next().unwrap_or_default()
+            )));
+        }
+    }
+}
+
+/// Reparses and re-analyses one document and publishes its diagnostics.
+pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
+    let started = Instant::now();
+    let job = {
+        let documents = state.documents.lock();
+        let Some(open) = documents.get(uri) else {
+            return;
+        };
+        open.document.parse_job()
+    };
+    if let Some(job) = job
+        && let Some(tree) = job.run()
+    {
+        let mut documents = state.documents.lock();
+        if let Some(open) = documents.get_mut(uri) {
+            open.document.store_parse(&job, tree);
+        }
+    }
+    let (snapshot, path, previous, analysable) = {
+        let documents = state.documents.lock();
+        let Some(open) = documents.get(uri) else {
+            return;
+        };
+        (
+            open.document.snapshot(),
+            open.path.clone(),
+            open.analysis.clone(),
+            open.document.is_analysable(),
+        )
+    };
+    let parsed_at = started.elapsed();
+    let (Some(tree), Some(language)) = (snapshot.tree.as_ref(), snapshot.language) else {
+        if !analysable {
+            // Unknown language or too large: nothing to show, but clear
+            // whatever an earlier version showed.
+            let documents = state.documents.lock();
+            if documents
+                .get(uri)
+                .is_some_and(|o| o.document.version() == snapshot.version)
+            {
+                let _ = out.send(Outgoing::Diagnostics {
+                    uri: uri.clone(),
+                    version: snapshot.version,
+                    diagnostics: Vec::new(),
+                });
+            }
+        }
+        // Otherwise newer edits arrived while parsing; they queued this URI again.
+        return;
+    };
+    let config = state.config.read().clone();
+    let analysis = {
+        let calls = state.calls.read();
+        let ctx = Context {
+            config: &config,
+            calls: &calls,
+        };
+        analyze(
+            &path,
+            language,
+            snapshot.version,
+            &snapshot.rope,
+            tree,
+            previous.as_deref(),
+            &ctx,
+        )
+    };
+    let functions_changed = !analysis.changes.is_empty();
+    if functions_changed {
+        let calls = file_calls(language, tree, &snapshot.rope, &path, &analysis.functions);
+        state.calls.write().set_file(&path, calls);
+    }
+    let encoding = state.encoding();
+    let diagnostics = convert::diagnostics(&analysis, &config, encoding, &|p| state.uri_of(p));
+    let recomputed = analysis.recomputed();
+    let analysis = Arc::new(analysis);
+    let mut documents = state.documents.lock();
+    let Some(open) = documents.get_mut(uri) else {
+        return;
+    };
+    if open.document.version() != snapshot.version {
+        return;
+    }
+    open.analysis = Some(analysis);
+    // Sent under the lock so a concurrent close cannot overtake it.
+    let _ = out.send(Outgoing::Diagnostics {
+        uri: uri.clone(),
+        version: snapshot.version,
+        diagnostics,
+    });
+    if functions_changed {
+        let _ = out.send(Outgoing::FunctionsChanged {
+            uri: uri.clone(),
+            version: snapshot.version,
+        });
+    }
+    tracing::debug!(
+        uri = uri.as_str(),
+        version = snapshot.version,
+        recomputed,
+        parse_us = parsed_at.as_micros() as u64,
+        total_us = started.elapsed().as_micros() as u64,
+        "analysed"
+    );
+}

@@ -1,0 +1,231 @@
+//! Turning the model's generated text into validated scenarios.
+//!
+//! The grammar makes the output schema-shaped, but it is still untrusted text:
+//! a generation cut short by the token limit, a line outside the function, an
+//! empty string. Each scenario is checked on its own; invalid ones are dropped
+//! and counted, never returned. Escaping for display is the renderer's job;
+//! here only control characters are removed.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::scenario::FailureClass;
+
+/// One failure scenario as the model proposed it, after validation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelScenario {
+    pub class: FailureClass,
+    /// 1-based absolute line in the file, inside the function.
+    pub line: usize,
+    pub trigger: String,
+    pub error: String,
+    /// 0.0 to 1.0.
+    pub likelihood: f32,
+    pub log: String,
+}
+
+/// The result of parsing one generation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParsedOutput {
+    pub scenarios: Vec<ModelScenario>,
+    /// Scenarios present in the text but rejected by validation.
+    pub dropped: usize,
+    /// The text was cut short and only its complete scenarios were used.
+    pub salvaged: bool,
+}
+
+/// Parses generated text for a function spanning `lines` (1-based, end exclusive).
+pub fn parse(text: &str, lines: std::ops::Range<usize>) -> ParsedOutput {
+    let (value, salvaged) = match serde_json::from_str::<Value>(text) {
+        Ok(value) => (value, false),
+        Err(_) => match salvage(text) {
+            Some(value) => (value, true),
+            None => {
+                tracing::info!(chars = text.len(), "model output is not JSON; no scenarios");
+                return ParsedOutput {
+                    salvaged: true,
+                    ..ParsedOutput::default()
+                };
+            }
+        },
+    };
+    let items = value
+        .get("scenarios")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut out = ParsedOutput {
+        salvaged,
+        ..ParsedOutput::default()
+    };
+    for item in &items {
+        match validate(item, &lines) {
+            Some(scenario) => out.scenarios.push(scenario),
+            None => out.dropped += 1,
+        }
+    }
+    if out.dropped > 0 || salvaged {
+        tracing::debug!(
+            kept = out.scenarios.len(),
+            dropped = out.dropped,
+            salvaged,
+            "validated model scenarios"
+        );
+    }
+    out
+}
+
+fn validate(item: &Value, lines: &std::ops::Range<usize>) -> Option<ModelScenario> {
+    let class = FailureClass::parse(item.get("class")?.as_str()?)?;
+    let line = usize::try_from(item.get("line")?.as_u64()?).ok()?;
+    if !lines.contains(&line) {
+        return None;
+    }
+    let likelihood = item.get("likelihood")?.as_f64()?;
+    if !likelihood.is_finite() {
+        return None;
+    }
+    let text = |key: &str| -> Option<String> {
+        let cleaned = clean(item.get(key)?.as_str()?);
+        (!cleaned.is_empty()).then_some(cleaned)
+    };
+    Some(ModelScenario {
+        class,
+        line,
+        trigger: text("trigger")?,
+        error: text("error")?,
+        likelihood: likelihood.clamp(0.0, 1.0) as f32,
+        log: text("log")?,
+    })
+}
+
+/// Removes control characters (a newline or escape sequence in a diagnostic
+/// is never intended) and trims.
+fn clean(text: &str) -> String {
+    let without: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    without.trim().to_string()
+}
+
+/// Recovers the complete scenarios of a truncated answer: cuts the text after
+/// the last scenario object that closed and closes the array and object.
+fn salvage(text: &str) -> Option<Value> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut last_item_end = None;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => {
+                depth = depth.checked_sub(1)?;
+                // Depth 2 is inside `{"scenarios": [`: an item just closed.
+                if c == '}' && depth == 2 {
+                    last_item_end = Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    let end = last_item_end?;
+    serde_json::from_str(&format!("{}]}}", &text[..end])).ok()
+}
+
+/// Tracks whether streamed JSON text has closed its outermost value, so
+/// generation can stop without another decode step.
+#[derive(Clone, Debug, Default)]
+pub struct JsonCompletion {
+    depth: usize,
+    started: bool,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonCompletion {
+    /// Feeds more text; returns true once the outermost object or array closed.
+    /// Works on bytes: the structural characters are ASCII, and UTF-8 never
+    /// uses ASCII bytes inside multi-byte characters, so a token that splits
+    /// a character cannot confuse it.
+    pub fn push(&mut self, text: &[u8]) -> bool {
+        for &c in text {
+            if self.in_string {
+                match c {
+                    _ if self.escaped => self.escaped = false,
+                    b'\\' => self.escaped = true,
+                    b'"' => self.in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                b'"' => self.in_string = true,
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.started = true;
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.started && self.depth == 0 {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"scenarios":[
+        {"class":"index_out_of_range","line":11,"trigger":" empty list ","error":"IndexError: list index out of range","likelihood":0.7,"log":"ERROR total failed\u0007"},
+        {"class":"made_up","line":11,"trigger":"x","error":"y","likelihood":0.5,"log":"z"},
+        {"class":"timeout","line":99,"trigger":"x","error":"y","likelihood":0.5,"log":"z"},
+        {"class":"timeout","line":12,"trigger":"  ","error":"y","likelihood":0.5,"log":"z"},
+        {"class":"overflow","line":10,"trigger":"huge","error":"OverflowError","likelihood":7,"log":"z"}
+    ]}"#;
+
+    #[test]
+    fn keeps_valid_scenarios_and_counts_the_rest() {
+        let parsed = parse(GOOD, 10..13);
+        assert_eq!(parsed.dropped, 3);
+        assert!(!parsed.salvaged);
+        assert_eq!(parsed.scenarios.len(), 2);
+        assert_eq!(parsed.scenarios[0].trigger, "empty list");
+        assert_eq!(parsed.scenarios[0].log, "ERROR total failed");
+        assert_eq!(parsed.scenarios[1].likelihood, 1.0);
+    }
+
+    #[test]
+    fn salvages_complete_scenarios_of_a_cut_answer() {
+        let text = r#"{"scenarios":[{"class":"timeout","line":10,"trigger":"slow {upstream}","error":"TimeoutError","likelihood":0.4,"log":"a"},{"class":"overflow","line":11,"trig"#;
+        let parsed = parse(text, 10..12);
+        assert!(parsed.salvaged);
+        assert_eq!(parsed.scenarios.len(), 1);
+        assert_eq!(parsed.scenarios[0].trigger, "slow {upstream}");
+        assert!(parse("not json", 1..2).scenarios.is_empty());
+    }
+
+    #[test]
+    fn completion_tracker_ignores_braces_in_strings() {
+        let mut tracker = JsonCompletion::default();
+        assert!(!tracker.push(br#"{"scenarios":[{"trigger":"}]}"#));
+        assert!(!tracker.push(br#""}]"#));
+        assert!(tracker.push(b"}"));
+    }
+}
