@@ -86,12 +86,15 @@ export class LspSession {
     }
 
     /** Sends a request; rejects after `timeoutMs` with the method's name. */
-    async request<R>(method: string, params: unknown, timeoutMs = DEFAULT_WAIT_MS): Promise<R> {
-        return withTimeout(this.connection.sendRequest(method, params) as Promise<R>, timeoutMs, `a reply to ${method}`, () => this.stderr);
+    async request<R>(method: string, params?: unknown, timeoutMs = DEFAULT_WAIT_MS): Promise<R> {
+        // No params argument at all for `shutdown`: vscode-jsonrpc would turn a
+        // lone `null` into `"params": [null]`, which VS Code never sends.
+        const reply = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
+        return withTimeout(reply as Promise<R>, timeoutMs, `a reply to ${method}`, () => this.stderr);
     }
 
-    async notify(method: string, params: unknown): Promise<void> {
-        await this.connection.sendNotification(method, params);
+    async notify(method: string, params?: unknown): Promise<void> {
+        await (params === undefined ? this.connection.sendNotification(method) : this.connection.sendNotification(method, params));
     }
 
     /**

@@ -126,15 +126,17 @@ describe("failcast e2e (vscode-languageserver-protocol against the real binary)"
                 },
             },
         });
-        const caps = initializeResult.capabilities;
-        assert.ok(caps.hoverProvider, "hoverProvider");
-        assert.ok(caps.codeActionProvider, "codeActionProvider");
-        assert.ok(caps.codeLensProvider, "codeLensProvider");
-        const commands = caps.executeCommandProvider?.commands ?? [];
-        for (const command of Object.values(SERVER_COMMANDS)) {
-            assert.ok(commands.includes(command), `executeCommandProvider lacks ${command}: ${JSON.stringify(commands)}`);
-        }
+        // Before any assertion, so a missing capability does not also stall the tests after this one.
         await session.notify("initialized", {});
+        const caps = initializeResult.capabilities;
+        const commands = caps.executeCommandProvider?.commands ?? [];
+        const lacking = [
+            ...(["hoverProvider", "codeActionProvider", "codeLensProvider"] as const).filter((name) => !caps[name]),
+            ...Object.values(SERVER_COMMANDS)
+                .filter((command) => !commands.includes(command))
+                .map((command) => `executeCommandProvider.commands ∋ ${command}`),
+        ];
+        assert.deepEqual(lacking, [], `server capabilities lack: ${lacking.join(", ")}\ncapabilities: ${JSON.stringify(caps)}`);
     });
 
     it("reports failcast/status `static` when the model backend is off", async () => {
@@ -270,8 +272,8 @@ describe("failcast e2e (vscode-languageserver-protocol against the real binary)"
     });
 
     it("shuts down and exits cleanly, with nothing but JSON-RPC on stdout", async () => {
-        await session.request<null>("shutdown", null);
-        await session.notify("exit", null);
+        await session.request<null>("shutdown");
+        await session.notify("exit");
         const exit = await withTimeout(session.exited, DEFAULT_WAIT_MS, "the server process to exit after `exit`");
         assert.deepEqual(exit, { code: 0, signal: null });
         assert.deepEqual(session.errors, []);
