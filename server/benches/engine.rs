@@ -1,0 +1,357 @@
+//! Measures the model engine against a plain llama-cpp-2 loop, on the real model.
+//!
+//! `cargo bench --bench engine` prints a table: (a) generation speed of the
+//! engine (grammar-constrained) against a minimal unconstrained greedy loop,
+//! (b) per-job prompt cost with and without the reused system-prompt KV
+//! entries, (c) time to the first prediction for a 30-line function, and
+//! (d) peak RSS of an engine doing that. Without `--bench` (as under
+//! `cargo test --benches`) it runs one tiny iteration of each as a smoke test.
+//! `FAILCAST_BENCH_MODEL=<catalog name>` benchmarks another catalog model.
+
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+use failcast::model::catalog;
+use failcast::model::engine::{
+    self, Engine, EngineConfig, EngineEvent, EngineState, Job, JobStats,
+};
+use failcast::model::fetch;
+use failcast::model::prompt::{self, PromptHazard, PromptInput, SYSTEM_PROMPT};
+use failcast::scenario::FailureClass;
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+
+const THREADS: usize = 2;
+const WAIT: Duration = Duration::from_secs(300);
+
+/// A realistic 30-line handler with the hazards a static pass would find.
+fn thirty_line_function() -> PromptInput {
+    let source = r#"def import_orders(session, url, path, since):
+    response = session.get(url, params={"since": since.isoformat()})
+    response.raise_for_status()
+    payload = response.json()
+    orders = payload["orders"]
+    created = []
+    for raw in orders:
+        customer = raw["customer"]
+        email = customer.get("email").lower()
+        total = sum(line["price"] * line["qty"] for line in raw["lines"])
+        average = total / len(raw["lines"])
+        placed = datetime.strptime(raw["placed_at"], "%Y-%m-%d %H:%M")
+        if placed < since:
+            continue
+        order = Order(
+            external_id=raw["id"],
+            email=email,
+            total=total,
+            average_line=average,
+            placed_at=placed,
+        )
+        created.append(order)
+    with open(path, "a", encoding="ascii") as log:
+        for order in created:
+            log.write(f"{order.external_id},{order.email},{order.total}\n")
+    first = created[0]
+    logger.info("imported %d orders, first %s", len(created), first.external_id)
+    session.post(url + "/ack", json={"last": created[-1].external_id})
+    return created
+"#;
+    let hazard = |class, line, subject: &str, trigger: &str| PromptHazard {
+        class,
+        line,
+        subject: subject.into(),
+        trigger: trigger.into(),
+    };
+    PromptInput {
+        language: "python".into(),
+        path: "sync/orders.py".into(),
+        function_name: "import_orders".into(),
+        first_line: 100,
+        source: source.into(),
+        hazards: vec![
+            hazard(
+                FailureClass::Timeout,
+                101,
+                "session.get(url, ...)",
+                "no timeout is set",
+            ),
+            hazard(
+                FailureClass::ParseError,
+                103,
+                "response.json()",
+                "the body is not JSON",
+            ),
+            hazard(
+                FailureClass::KeyMissing,
+                104,
+                "payload[\"orders\"]",
+                "the payload has no orders",
+            ),
+            hazard(
+                FailureClass::NullOrNone,
+                108,
+                "customer.get(\"email\").lower()",
+                "the customer has no email",
+            ),
+            hazard(
+                FailureClass::DivisionByZero,
+                110,
+                "total / len(raw[\"lines\"])",
+                "an order has no lines",
+            ),
+            hazard(
+                FailureClass::IndexOutOfRange,
+                125,
+                "created[0]",
+                "no order is newer than since",
+            ),
+            hazard(
+                FailureClass::Encoding,
+                124,
+                "log.write(...)",
+                "an email has non-ASCII characters",
+            ),
+        ],
+        callers: vec![],
+        incidents: vec![],
+    }
+}
+
+fn short_function(i: usize) -> PromptInput {
+    PromptInput {
+        language: "go".into(),
+        path: format!("internal/rate{i}.go"),
+        function_name: format!("Rate{i}"),
+        first_line: 10,
+        source: format!("func Rate{i}(done, total int) int {{\n\treturn done * 100 / total\n}}\n"),
+        hazards: vec![PromptHazard {
+            class: FailureClass::DivisionByZero,
+            line: 11,
+            subject: "done * 100 / total".into(),
+            trigger: "total is zero".into(),
+        }],
+        callers: vec![],
+        incidents: vec![],
+    }
+}
+
+fn config(entry: &catalog::ModelEntry, max_output_tokens: usize) -> EngineConfig {
+    let mut config = EngineConfig::for_entry(entry);
+    config.n_threads = THREADS;
+    config.cache_dir = None;
+    config.use_prediction_cache = false;
+    config.max_output_tokens = max_output_tokens;
+    config
+}
+
+fn wait_ready(engine: &Engine) {
+    let events = engine.events();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(EngineEvent::State(EngineState::Ready { .. })) => return,
+            Ok(EngineEvent::State(EngineState::Failed { message, hint })) => {
+                panic!("engine failed: {message} ({hint})")
+            }
+            Ok(_) => {}
+            Err(_) => panic!("engine not ready after {WAIT:?}"),
+        }
+    }
+}
+
+/// Runs one job and returns its stats and the wall time from submit to answer.
+fn run(engine: &Engine, key: &str, input: PromptInput) -> (JobStats, Duration) {
+    let events = engine.events();
+    let started = Instant::now();
+    engine.submit(Job::new(key, 0, 0, input));
+    loop {
+        match events.recv_timeout(WAIT) {
+            Ok(EngineEvent::Done { stats, .. }) => return (stats, started.elapsed()),
+            Ok(EngineEvent::State(_)) => {}
+            Ok(other) => panic!("job {key} did not complete: {other:?}"),
+            Err(_) => panic!("job {key} timed out"),
+        }
+    }
+}
+
+/// The baseline: a minimal llama-cpp-2 greedy loop over the same prompt,
+/// without grammar, generating exactly `n_generate` tokens. Returns tokens/s
+/// of generation.
+fn baseline_generation(model: &LlamaModel, input: &PromptInput, n_generate: usize) -> f64 {
+    let backend = engine::backend().expect("llama.cpp backend");
+    let params = LlamaContextParams::default()
+        .with_n_ctx(NonZeroU32::new(2048))
+        .with_n_batch(256)
+        .with_n_ubatch(256)
+        .with_n_threads(THREADS as i32)
+        .with_n_threads_batch(THREADS as i32);
+    let mut ctx = model.new_context(backend, params).expect("context");
+    let template = model.chat_template(None).expect("chat template");
+    let user = prompt::render(input, 3000).user;
+    let chat = [
+        LlamaChatMessage::new("system".into(), SYSTEM_PROMPT.into()).unwrap(),
+        LlamaChatMessage::new("user".into(), user).unwrap(),
+    ];
+    let text = model.apply_chat_template(&template, &chat, true).unwrap();
+    let tokens = model.vocab().tokenize(text.as_bytes(), true, true);
+    let mut batch = LlamaBatch::new(256, 1);
+    let mut pos = 0;
+    for chunk in tokens.chunks(256) {
+        batch.clear();
+        for token in chunk {
+            pos += 1;
+            batch
+                .add(*token, pos - 1, &[0], pos as usize == tokens.len())
+                .unwrap();
+        }
+        ctx.decode(&mut batch).unwrap();
+    }
+    let mut sampler = LlamaSampler::greedy();
+    let started = Instant::now();
+    for _ in 0..n_generate {
+        let token = sampler.sample(&ctx, batch.n_tokens() - 1);
+        batch.clear();
+        batch.add(token, pos, &[0], true).unwrap();
+        pos += 1;
+        ctx.decode(&mut batch).unwrap();
+    }
+    n_generate as f64 / started.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Peak resident set size so far (VmHWM), in MB.
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Resets VmHWM so the next reading measures only what follows (Linux ≥ 4.0).
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let reps = if full { 5 } else { 1 };
+    let max_output = if full { 512 } else { 24 };
+    let name =
+        std::env::var("FAILCAST_BENCH_MODEL").unwrap_or_else(|_| catalog::DEFAULT_MODEL.into());
+    let entry = catalog::find(&name).unwrap_or_else(|| panic!("unknown model {name}"));
+    let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the model");
+    println!(
+        "failcast engine bench: {} ({}), {THREADS} threads, {} mode",
+        entry.name,
+        path.display(),
+        if full { "full" } else { "smoke" }
+    );
+
+    // (a) generation speed: engine vs plain loop, same prompt, same token count.
+    let big = thirty_line_function();
+    let engine = Engine::start(config(entry, max_output));
+    wait_ready(&engine);
+    let mut engine_rates = Vec::new();
+    let mut generated = 0;
+    for i in 0..reps {
+        let (stats, _) = run(&engine, &format!("gen#{i}"), big.clone());
+        generated = stats.generated_tokens;
+        engine_rates.push(stats.generated_tokens as f64 * 1000.0 / stats.generate_ms.max(1) as f64);
+    }
+    drop(engine);
+    let model = LlamaModel::load_from_file(
+        engine::backend().unwrap(),
+        &path,
+        &LlamaModelParams::default(),
+    )
+    .expect("load model");
+    let baseline_rates: Vec<f64> = (0..reps)
+        .map(|_| baseline_generation(&model, &big, generated.max(1)))
+        .collect();
+    drop(model);
+    let (engine_rate, baseline_rate) = (median(engine_rates), median(baseline_rates));
+    println!("\n(a) generation, {generated} tokens (median of {reps})");
+    println!("    plain llama-cpp-2 greedy loop   {baseline_rate:>8.1} tok/s");
+    println!("    failcast engine (with grammar)  {engine_rate:>8.1} tok/s");
+    println!(
+        "    ratio                           {:>8.3}   (target >= 0.95)",
+        engine_rate / baseline_rate
+    );
+
+    // (b) per-job prompt cost with and without the reused system prompt.
+    let mut costs = Vec::new();
+    for reuse in [false, true] {
+        let mut cfg = config(entry, if full { 8 } else { 2 });
+        cfg.reuse_system_prompt = reuse;
+        let engine = Engine::start(cfg);
+        wait_ready(&engine);
+        let mut ms = Vec::new();
+        let mut decoded = 0;
+        for i in 0..reps.max(3) {
+            let (stats, _) = run(&engine, &format!("prompt#{i}"), short_function(i));
+            ms.push(stats.prompt_ms as f64);
+            decoded = stats.prompt_tokens - stats.reused_prompt_tokens;
+        }
+        costs.push((median(ms), decoded));
+    }
+    println!("\n(b) prompt cost per job, short function (median)");
+    println!(
+        "    full decode              {:>6.0} ms  {:>4} tokens decoded",
+        costs[0].0, costs[0].1
+    );
+    println!(
+        "    reused system-prompt KV  {:>6.0} ms  {:>4} tokens decoded",
+        costs[1].0, costs[1].1
+    );
+    println!(
+        "    ratio                    {:>6.2}   (target <= 0.5)",
+        costs[1].0 / costs[0].0.max(1.0)
+    );
+
+    // (c) time to first prediction and (d) peak RSS, with nothing else loaded.
+    let rss_reset = reset_peak_rss();
+    let cold = Instant::now();
+    let engine = Engine::start(config(entry, max_output));
+    wait_ready(&engine);
+    let load = cold.elapsed();
+    let mut walls = Vec::new();
+    let mut last = JobStats::default();
+    for i in 0..reps {
+        let (stats, wall) = run(&engine, &format!("first#{i}"), big.clone());
+        walls.push(wall.as_secs_f64() * 1000.0);
+        last = stats;
+    }
+    let first = median(walls);
+    println!("\n(c) time to first prediction, 30-line function (engine warm, median)");
+    println!(
+        "    {first:>6.0} ms  (prompt {} tokens, {} reused, {} ms; generated {} tokens, {} ms)  (target <= 1500 ms)",
+        last.prompt_tokens,
+        last.reused_prompt_tokens,
+        last.prompt_ms,
+        last.generated_tokens,
+        last.generate_ms
+    );
+    println!(
+        "    model load to ready: {:.0} ms",
+        load.as_secs_f64() * 1000.0
+    );
+    match peak_rss_mb() {
+        Some(mb) => println!(
+            "\n(d) peak RSS{}: {mb:.0} MB  (target <= 400 MB)",
+            if rss_reset {
+                " of one engine"
+            } else {
+                " of the whole bench"
+            }
+        ),
+        None => println!("\n(d) peak RSS: unavailable on this platform"),
+    }
+    drop(engine);
+}

@@ -1,0 +1,317 @@
+//! The engine with the real default model: grammar-valid output for every
+//! language, cancellation, the prediction cache across restarts, system
+//! prompt KV reuse against full decoding, and clean failure on bad files.
+
+mod model_support;
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job, JobStats};
+use failcast::model::output::ModelScenario;
+use model_support::{
+    config, fixtures, init_logs, model_path, shared_engine, wait_for, wait_settled,
+};
+
+fn expect_done(event: EngineEvent) -> (Vec<ModelScenario>, JobStats) {
+    match event {
+        EngineEvent::Done {
+            scenarios, stats, ..
+        } => (scenarios, stats),
+        other => panic!("expected Done, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_fixture_yields_schema_valid_scenarios_inside_the_function() {
+    let shared = shared_engine();
+    let fixtures = fixtures::all();
+    assert!(fixtures.len() >= 20);
+    let mut languages = std::collections::BTreeSet::new();
+    let mut with_scenarios = 0;
+    for fixture in &fixtures {
+        languages.insert(fixture.input.language.clone());
+        let started = Instant::now();
+        let (scenarios, stats) =
+            expect_done(shared.run(&format!("fixtures#{}", fixture.name), fixture.input.clone()));
+        eprintln!(
+            "{:<18} {:>5} ms prompt {:>4} tok ({:>3} reused) {:>4} ms, gen {:>3} tok {:>5} ms, kept {} dropped {}",
+            fixture.name,
+            started.elapsed().as_millis(),
+            stats.prompt_tokens,
+            stats.reused_prompt_tokens,
+            stats.prompt_ms,
+            stats.generated_tokens,
+            stats.generate_ms,
+            scenarios.len(),
+            stats.scenarios_dropped,
+        );
+        assert!(!stats.from_cache);
+        assert!(
+            !stats.output_truncated,
+            "{}: output did not close",
+            fixture.name
+        );
+        assert!(
+            scenarios.len() + stats.scenarios_dropped >= 1,
+            "{}: the grammar requires at least one scenario",
+            fixture.name
+        );
+        let lines = fixture.input.lines();
+        for scenario in &scenarios {
+            assert!(
+                lines.contains(&scenario.line),
+                "{}: {scenario:?}",
+                fixture.name
+            );
+            assert!((0.0..=1.0).contains(&scenario.likelihood));
+            for text in [&scenario.trigger, &scenario.error, &scenario.log] {
+                assert!(!text.is_empty() && text.trim() == text);
+                assert!(!text.chars().any(char::is_control));
+            }
+        }
+        with_scenarios += usize::from(!scenarios.is_empty());
+    }
+    assert_eq!(
+        languages.into_iter().collect::<Vec<_>>(),
+        ["go", "java", "javascript", "python", "rust", "typescript"]
+    );
+    // Validation may drop a scenario, but most answers must survive it.
+    assert!(
+        with_scenarios * 4 >= fixtures.len() * 3,
+        "only {with_scenarios} of {} fixtures kept a scenario",
+        fixtures.len()
+    );
+}
+
+#[test]
+fn greedy_output_is_deterministic() {
+    let fixture = &fixtures::all()[1];
+    let (scenarios, _) =
+        expect_done(shared_engine().run("snapshot#average", fixture.input.clone()));
+    insta::assert_yaml_snapshot!("average_invoice", scenarios);
+}
+
+#[test]
+fn the_same_job_twice_is_answered_from_cache_without_decoding() {
+    let shared = shared_engine();
+    let fixture = &fixtures::all()[8];
+    let (first, stats) = expect_done(shared.run("cache#first", fixture.input.clone()));
+    assert!(!stats.from_cache && stats.decode_steps > 0);
+    // A different key, same function text: the cache is keyed by content.
+    let (second, stats) = expect_done(shared.run("cache#second", fixture.input.clone()));
+    assert_eq!(first, second);
+    assert!(stats.from_cache);
+    assert_eq!(stats.decode_steps, 0);
+}
+
+#[test]
+fn cache_hits_cost_zero_decode_steps_and_survive_a_restart() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config();
+    cfg.cache_dir = Some(dir.path().to_path_buf());
+    let mut engine = Engine::start(cfg.clone());
+    let events = engine.events();
+    let input = fixtures::all()[4].input.clone();
+
+    engine.submit(Job::new("restart#a", 7, 0, input.clone()));
+    let (first, stats) = expect_done(wait_for(&events, "the first answer", |e| {
+        matches!(e, EngineEvent::Done { .. })
+    }));
+    assert!(!stats.from_cache && stats.decode_steps > 0);
+    let steps = engine.decode_steps();
+
+    engine.submit(Job::new("restart#b", 7, 0, input.clone()));
+    let (again, stats) = expect_done(wait_for(&events, "the cached answer", |e| {
+        matches!(e, EngineEvent::Done { .. })
+    }));
+    assert!(stats.from_cache);
+    assert_eq!((again, engine.decode_steps()), (first.clone(), steps));
+
+    // After a restart the memory cache is gone; the disk answers, even
+    // before the model has finished loading.
+    engine.restart(cfg);
+    engine.submit(Job::new("restart#c", 7, 0, input));
+    let (after, stats) = expect_done(wait_for(&events, "the answer after restart", |e| {
+        matches!(e, EngineEvent::Done { .. })
+    }));
+    assert!(stats.from_cache);
+    assert_eq!(after, first);
+    assert_eq!(engine.decode_steps(), steps, "a cache hit must not decode");
+    engine.shutdown();
+}
+
+#[test]
+fn cancel_during_generation_stops_the_job_without_a_result() {
+    init_logs();
+    let mut cfg = config();
+    cfg.use_prediction_cache = false;
+    let engine = Engine::start(cfg);
+    let events = engine.events();
+    assert!(matches!(wait_settled(&events), EngineState::Ready { .. }));
+    let input = fixtures::all()[2].input.clone();
+    let job = Job::new("cancel#1", 3, 0, input);
+    let flag = job.cancel.clone();
+    let before = engine.decode_steps();
+    engine.submit(job);
+    // A handful of decode steps past the prompt means generation is under way.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while engine.decode_steps() < before + 6 {
+        assert!(Instant::now() < deadline, "generation never started");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    assert!(engine.cancel("cancel#1"));
+    let event = wait_for(&events, "the cancellation", |e| {
+        model_support::job_key(e).is_some()
+    });
+    assert_eq!(
+        event,
+        EngineEvent::Cancelled {
+            key: "cancel#1".into(),
+            content_hash: 3
+        }
+    );
+    assert!(flag.load(Ordering::Relaxed));
+    // No Done follows, and decoding has stopped.
+    let steps = engine.decode_steps();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(engine.decode_steps(), steps);
+    assert!(
+        events
+            .try_iter()
+            .all(|e| !matches!(e, EngineEvent::Done { .. }))
+    );
+
+    // A newer job for the same key replaces (cancels) the running one.
+    let input = fixtures::all()[3].input.clone();
+    engine.submit(Job::new("cancel#2", 1, 0, input.clone()));
+    while engine.decode_steps() < steps + 6 {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    engine.submit(Job::new("cancel#2", 2, 0, input));
+    let first = wait_for(&events, "the replaced job", |e| {
+        model_support::job_key(e).is_some()
+    });
+    assert_eq!(
+        first,
+        EngineEvent::Cancelled {
+            key: "cancel#2".into(),
+            content_hash: 1
+        }
+    );
+    let second = wait_for(&events, "the replacement", |e| {
+        model_support::job_key(e).is_some()
+    });
+    assert!(
+        matches!(
+            second,
+            EngineEvent::Done {
+                content_hash: 2,
+                ..
+            }
+        ),
+        "{second:?}"
+    );
+}
+
+#[test]
+fn system_prompt_reuse_gives_the_same_output_as_full_decoding() {
+    init_logs();
+    let mut reuse_cfg = config();
+    reuse_cfg.use_prediction_cache = false;
+    let full_cfg = EngineConfig {
+        reuse_system_prompt: false,
+        ..reuse_cfg.clone()
+    };
+    let reuse = Engine::start(reuse_cfg);
+    let full = Engine::start(full_cfg);
+    let (reuse_events, full_events) = (reuse.events(), full.events());
+    for (i, fixture) in fixtures::all().iter().enumerate().step_by(7) {
+        let key = format!("kv#{i}");
+        reuse.submit(Job::new(&key, 0, 0, fixture.input.clone()));
+        full.submit(Job::new(&key, 0, 0, fixture.input.clone()));
+        let (a, a_stats) = expect_done(wait_for(&reuse_events, "the reused-KV answer", |e| {
+            model_support::job_key(e).is_some()
+        }));
+        let (b, b_stats) = expect_done(wait_for(&full_events, "the full-decode answer", |e| {
+            model_support::job_key(e).is_some()
+        }));
+        assert!(a_stats.reused_prompt_tokens > 0, "{a_stats:?}");
+        assert_eq!(b_stats.reused_prompt_tokens, 0);
+        assert_eq!(a_stats.prompt_tokens, b_stats.prompt_tokens);
+        assert_eq!(a, b, "{}", fixture.name);
+        assert_eq!(a_stats.generated_tokens, b_stats.generated_tokens);
+    }
+}
+
+fn expect_failed(cfg: EngineConfig) -> (String, String) {
+    let engine = Engine::start(cfg);
+    let events = engine.events();
+    let state = wait_settled(&events);
+    // Jobs are still answered, with the reason.
+    engine.submit(Job::new("failed#1", 1, 0, fixtures::all()[0].input.clone()));
+    let answer = wait_for(&events, "the failed job", |e| {
+        model_support::job_key(e).is_some()
+    });
+    assert!(matches!(answer, EngineEvent::Failed { .. }), "{answer:?}");
+    match state {
+        EngineState::Failed { message, hint } => (message, hint),
+        other => panic!("expected Failed, got {other:?}"),
+    }
+}
+
+#[test]
+fn missing_and_truncated_models_fail_with_a_clear_message() {
+    init_logs();
+    let dir = tempfile::tempdir().unwrap();
+
+    let (message, hint) = expect_failed(EngineConfig {
+        model_path: dir.path().join("SmolLM2-135M-Instruct.Q4_1.gguf"),
+        ..config()
+    });
+    assert!(message.contains("not found"), "{message}");
+    assert!(hint.contains("failcast model fetch"), "{hint}");
+
+    let bytes = std::fs::read(model_path()).unwrap();
+    // A catalog file cut short: caught by its size.
+    let cut = dir.path().join("SmolLM2-135M-Instruct.Q4_1.gguf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let (message, hint) = expect_failed(EngineConfig {
+        model_path: cut,
+        ..config()
+    });
+    assert!(message.contains("truncated"), "{message}");
+    assert!(hint.contains("failcast model fetch"), "{hint}");
+
+    // An unknown file cut short: caught by the header walk.
+    let unknown = dir.path().join("other.gguf");
+    std::fs::write(&unknown, &bytes[..bytes.len() / 2]).unwrap();
+    let (message, _) = expect_failed(EngineConfig {
+        model_path: unknown.clone(),
+        expected_sha256: None,
+        ..config()
+    });
+    assert!(message.contains("truncated"), "{message}");
+
+    // A file whose header is cut: not even the metadata is complete.
+    std::fs::write(&unknown, &bytes[..4096]).unwrap();
+    let (message, _) = expect_failed(EngineConfig {
+        model_path: unknown.clone(),
+        expected_sha256: None,
+        ..config()
+    });
+    assert!(message.contains("not a valid GGUF"), "{message}");
+
+    // Complete size, wrong bytes: caught by the checksum.
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0xff;
+    let wrong = dir.path().join("wrong.gguf");
+    std::fs::write(&wrong, &flipped).unwrap();
+    let (message, _) = expect_failed(EngineConfig {
+        model_path: wrong,
+        ..config()
+    });
+    assert!(message.contains("checksum mismatch"), "{message}");
+}
