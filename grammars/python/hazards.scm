@@ -101,10 +101,13 @@
   (#any-of? @accessor "group" "groups" "groupdict" "start" "end" "span")
   (#set! rule "py.match-var-group"))
 
-; next(iterator) without a default
+; next(iterator) and next(x for x in xs) without a default
 ((call
   function: (identifier) @callee
-  arguments: (argument_list . (_) .)) @hazard
+  arguments: [
+    (argument_list . (_) .)
+    (generator_expression)
+  ]) @hazard
   (#eq? @callee "next")
   (#set! rule "py.next-no-default"))
 

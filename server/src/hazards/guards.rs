@@ -156,10 +156,20 @@ fn exits(language: Language, node: Node, rope: &Rope) -> bool {
     while let Some(n) = stack.pop() {
         let kind = n.kind();
         let exit = match language {
-            Language::Python => matches!(
-                kind,
-                "return_statement" | "raise_statement" | "continue_statement" | "break_statement"
-            ),
+            Language::Python => {
+                matches!(
+                    kind,
+                    "return_statement"
+                        | "raise_statement"
+                        | "continue_statement"
+                        | "break_statement"
+                ) || kind == "call" && {
+                    let text = node_text(n, rope);
+                    ["sys.exit(", "exit(", "quit(", "os._exit(", "abort("]
+                        .iter()
+                        .any(|f| text.starts_with(f))
+                }
+            }
             Language::Rust => {
                 matches!(
                     kind,

@@ -15,6 +15,8 @@ pub mod guards;
 mod java;
 mod python;
 mod rust;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::ops::Range;

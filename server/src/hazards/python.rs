@@ -883,8 +883,10 @@ fn next_no_default(m: &Match, cx: &FnCx) -> Option<Finding> {
     let arg = m
         .hazard
         .child_by_field_name("arguments")
-        .and_then(|a| a.named_child(0))
-        .map(|a| cx.text(a))
+        .map(|a| match a.kind() {
+            "generator_expression" => cx.text(a),
+            _ => a.named_child(0).map(|n| cx.text(n)).unwrap_or_default(),
+        })
         .unwrap_or_default();
     // Inside a generator, StopIteration becomes RuntimeError (PEP 479).
     Some(Finding::new(
