@@ -29,8 +29,14 @@ fn every_fixture_yields_schema_valid_scenarios_inside_the_function() {
     assert!(fixtures.len() >= 20);
     let mut languages = std::collections::BTreeSet::new();
     let mut with_scenarios = 0;
+    // `FAILCAST_FIXTURE=name` runs one fixture, for debugging with
+    // `RUST_LOG=failcast=trace` (which logs the raw output).
+    let only = std::env::var("FAILCAST_FIXTURE").ok();
     for fixture in &fixtures {
         languages.insert(fixture.input.language.clone());
+        if only.as_deref().is_some_and(|name| name != fixture.name) {
+            continue;
+        }
         let started = Instant::now();
         let (scenarios, stats) =
             expect_done(shared.run(&format!("fixtures#{}", fixture.name), fixture.input.clone()));
@@ -71,6 +77,9 @@ fn every_fixture_yields_schema_valid_scenarios_inside_the_function() {
             }
         }
         with_scenarios += usize::from(!scenarios.is_empty());
+    }
+    if only.is_some() {
+        return;
     }
     assert_eq!(
         languages.into_iter().collect::<Vec<_>>(),

@@ -89,9 +89,23 @@ impl Server {
         let _ = self.out.send(Outgoing::Warning(message));
     }
 
-    /// Merges a settings layer and reports its problems in one message.
-    fn merge_settings(&self, value: &serde_json::Value, origin: &str) {
-        let errors = self.state.config.write().merge_json(value, origin);
+    /// Rebuilds the configuration from its layers — defaults, `failcast.toml`,
+    /// `initializationOptions`, the latest `didChangeConfiguration` — so a
+    /// setting the user clears falls back to the layer below. A bad value
+    /// keeps the value the layers below give it and is reported once.
+    fn rebuild_config(&self) {
+        let mut config = Config::default();
+        let mut errors = Vec::new();
+        if let Some(root) = self.state.roots.read().first() {
+            errors.extend(config.merge_file(&root.join(crate::config::CONFIG_FILE)));
+        }
+        if let Some(options) = self.state.init_options.read().as_ref() {
+            errors.extend(config.merge_json(options, "initializationOptions"));
+        }
+        if let Some(settings) = self.state.settings.read().as_ref() {
+            errors.extend(config.merge_json(settings, "workspace/didChangeConfiguration"));
+        }
+        *self.state.config.write() = config;
         self.report_config_errors(errors);
     }
 
@@ -292,18 +306,9 @@ impl LanguageServer for Server {
             let encoding = PositionEncoding::negotiate(offered.iter().map(String::as_str));
             *self.state.encoding.write() = encoding;
             *self.state.client.write() = client_info(&params);
-            let roots = workspace_roots(&params);
-            let (config, errors) = match roots.first() {
-                Some(root) => Config::load(root),
-                None => (Config::default(), Vec::new()),
-            };
-            *self.state.config.write() = config;
-            *self.state.roots.write() = roots;
-            self.report_config_errors(errors);
-            if let Some(options) = &params.initialization_options {
-                *self.state.init_options.write() = Some(options.clone());
-                self.merge_settings(options, "initializationOptions");
-            }
+            *self.state.roots.write() = workspace_roots(&params);
+            *self.state.init_options.write() = params.initialization_options.clone();
+            self.rebuild_config();
             tracing::info!(
                 "initialized for {} with {} positions",
                 self.state.client.read().name,
@@ -384,6 +389,7 @@ impl LanguageServer for Server {
                         document,
                         path,
                         analysis: None,
+                        published: None,
                     },
                 );
                 self.worker.enqueue(doc.uri);
@@ -473,7 +479,11 @@ impl LanguageServer for Server {
         guard::notification(
             "workspace/didChangeConfiguration",
             async {
-                self.merge_settings(&params.settings, "workspace/didChangeConfiguration");
+                // Some clients send `null` to say "ask me"; we keep the last layer then.
+                if !params.settings.is_null() {
+                    *self.state.settings.write() = Some(params.settings);
+                }
+                self.rebuild_config();
                 self.reanalyse_all();
             },
             |m| self.warn(m),

@@ -28,6 +28,10 @@ pub struct OpenDocument {
     pub path: String,
     /// The latest analysis, possibly of an older version.
     pub analysis: Option<Arc<FileAnalysis>>,
+    /// Version and hash of the diagnostics last published, to skip
+    /// re-publishing the same thing (after a rescan, a config change that
+    /// did not matter).
+    pub published: Option<(i32, u64)>,
 }
 
 /// What the client told us at `initialize`.
@@ -45,8 +49,10 @@ pub struct State {
     pub encoding: RwLock<PositionEncoding>,
     pub roots: RwLock<Vec<PathBuf>>,
     pub config: RwLock<Config>,
-    /// Settings from `initializationOptions`, re-applied when the file changes.
+    /// Settings from `initializationOptions`.
     pub init_options: RwLock<Option<serde_json::Value>>,
+    /// The latest `workspace/didChangeConfiguration` settings.
+    pub settings: RwLock<Option<serde_json::Value>>,
     pub client: RwLock<ClientInfo>,
     pub documents: Mutex<HashMap<Uri, OpenDocument>>,
     pub calls: RwLock<CallIndex>,

@@ -193,12 +193,20 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         return;
     }
     open.analysis = Some(analysis);
-    // Sent under the lock so a concurrent close cannot overtake it.
-    let _ = out.send(Outgoing::Diagnostics {
-        uri: uri.clone(),
-        version: snapshot.version,
-        diagnostics,
-    });
+    let fingerprint = xxhash_rust::xxh3::xxh3_64(
+        serde_json::to_string(&diagnostics)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    if open.published != Some((snapshot.version, fingerprint)) {
+        open.published = Some((snapshot.version, fingerprint));
+        // Sent under the lock so a concurrent close cannot overtake it.
+        let _ = out.send(Outgoing::Diagnostics {
+            uri: uri.clone(),
+            version: snapshot.version,
+            diagnostics,
+        });
+    }
     if functions_changed {
         let _ = out.send(Outgoing::FunctionsChanged {
             uri: uri.clone(),

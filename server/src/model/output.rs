@@ -87,7 +87,8 @@ fn validate(item: &Value, lines: &std::ops::Range<usize>) -> Option<ModelScenari
     }
     let text = |key: &str| -> Option<String> {
         let cleaned = clean(item.get(key)?.as_str()?);
-        (!cleaned.is_empty()).then_some(cleaned)
+        // A looping string is noise, even when the loop was cut short.
+        (!cleaned.is_empty() && !ends_in_loop(cleaned.as_bytes())).then_some(cleaned)
     };
     Some(ModelScenario {
         class,
@@ -143,17 +144,31 @@ fn salvage(text: &str) -> Option<Value> {
     serde_json::from_str(&format!("{}]}}", &text[..end])).ok()
 }
 
-/// Tracks whether streamed JSON text has closed its outermost value, so
-/// generation can stop without another decode step.
+/// Whether `text` ends in a short pattern repeated over and over
+/// (`1.1.1.1.1.1`, `error error error error`): how a small model degenerates.
+/// The tail must repeat a period of up to 12 bytes at least four times and
+/// cover at least 16 bytes.
+pub fn ends_in_loop(text: &[u8]) -> bool {
+    (1..=12).any(|period| {
+        let span = (period * 4).max(16);
+        text.len() >= span + period
+            && (text.len() - span..text.len()).all(|i| text[i] == text[i - period])
+    })
+}
+
+/// Follows streamed JSON text: whether the outermost value has closed (so
+/// generation can stop without another decode step), and the string being
+/// written (so a degenerate loop inside it can be cut short).
 #[derive(Clone, Debug, Default)]
-pub struct JsonCompletion {
+pub struct JsonStream {
     depth: usize,
     started: bool,
     in_string: bool,
     escaped: bool,
+    string: Vec<u8>,
 }
 
-impl JsonCompletion {
+impl JsonStream {
     /// Feeds more text; returns true once the outermost object or array closed.
     /// Works on bytes: the structural characters are ASCII, and UTF-8 never
     /// uses ASCII bytes inside multi-byte characters, so a token that splits
@@ -164,13 +179,20 @@ impl JsonCompletion {
                 match c {
                     _ if self.escaped => self.escaped = false,
                     b'\\' => self.escaped = true,
-                    b'"' => self.in_string = false,
+                    b'"' => {
+                        self.in_string = false;
+                        continue;
+                    }
                     _ => {}
                 }
+                self.string.push(c);
                 continue;
             }
             match c {
-                b'"' => self.in_string = true,
+                b'"' => {
+                    self.in_string = true;
+                    self.string.clear();
+                }
                 b'{' | b'[' => {
                     self.depth += 1;
                     self.started = true;
@@ -185,6 +207,11 @@ impl JsonCompletion {
             }
         }
         false
+    }
+
+    /// The string being written has degenerated into a loop and should be closed.
+    pub fn string_loops(&self) -> bool {
+        self.in_string && !self.escaped && ends_in_loop(&self.string)
     }
 }
 
@@ -222,8 +249,21 @@ mod tests {
     }
 
     #[test]
-    fn completion_tracker_ignores_braces_in_strings() {
-        let mut tracker = JsonCompletion::default();
+    fn loops_are_recognised() {
+        assert!(ends_in_loop(b"12.1.1.1.1.1.1.1.1.1.1.1"));
+        assert!(ends_in_loop(b"failed: error error error error error "));
+        assert!(!ends_in_loop(b"IndexError: list index out of range"));
+        assert!(!ends_in_loop(b"aaaa"));
+        let mut stream = JsonStream::default();
+        stream.push(br#"{"error":"12.1.1.1.1.1.1.1.1.1.1.1"#);
+        assert!(stream.string_loops());
+        stream.push(br#"1.1", "log": "x"#);
+        assert!(!stream.string_loops());
+    }
+
+    #[test]
+    fn stream_tracker_ignores_braces_in_strings() {
+        let mut tracker = JsonStream::default();
         assert!(!tracker.push(br#"{"scenarios":[{"trigger":"}]}"#));
         assert!(!tracker.push(br#""}]"#));
         assert!(tracker.push(b"}"));

@@ -22,11 +22,11 @@ error, the exact error message the runtime prints; likelihood, from 0.1 to 0.9; 
 log, one log line the service writes when it happens.";
 
 /// Longest trigger the schema allows, in characters.
-pub const MAX_TRIGGER_CHARS: usize = 160;
+pub const MAX_TRIGGER_CHARS: usize = 120;
 /// Longest error message the schema allows.
-pub const MAX_ERROR_CHARS: usize = 120;
+pub const MAX_ERROR_CHARS: usize = 100;
 /// Longest log line the schema allows.
-pub const MAX_LOG_CHARS: usize = 160;
+pub const MAX_LOG_CHARS: usize = 120;
 /// Most scenarios per answer.
 pub const MAX_SCENARIOS: usize = 3;
 
