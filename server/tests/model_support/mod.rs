@@ -18,7 +18,7 @@ use failcast::model::fetch;
 use failcast::model::prompt::PromptInput;
 
 /// How long any single wait in these tests may take.
-pub const WAIT: Duration = Duration::from_secs(180);
+pub const WAIT: Duration = Duration::from_secs(600);
 
 /// Tests log through tracing; show warnings when a test fails.
 pub fn init_logs() {
