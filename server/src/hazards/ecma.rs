@@ -1,5 +1,2377 @@
-//! Checks for this language's hazards (see hazards.scm).
+//! JavaScript and TypeScript checks (one implementation for JS, TS and TSX):
+//! property reads on data from outside (`JSON.parse`, `res.json()`, axios
+//! responses, `req.body`, Lambda `event`, optional TS fields) and on
+//! elements that may be missing (`rows[0].id`, `find()`, regex matches),
+//! `JSON.parse` outside `try`, `fetch`/axios calls that can hang, `NaN`
+//! from number conversions, `new Date(string)` without a zone, floating
+//! promises and `Promise.all` partial failure.
+//!
+//! Values are followed through one function the way V8 would fail on
+//! them: reading a property of external data is safe (it may give
+//! `undefined`), reading a property of *that* throws. So `body.user` is
+//! fine and `body.user.id` is the hazard, reported once per chain.
 
-use super::Check;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-pub(super) const CHECKS: &[(&str, Check)] = &[];
+use tree_sitter::Node;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::guards::{caught, guarded, mentions, string_contents};
+use super::{Check, Finding, FnCx, Match, one_line};
+use crate::scenario::FailureClass;
+
+pub(super) const CHECKS: &[(&str, Check)] = &[
+    ("ecma.property", property),
+    ("ecma.destructure", destructure),
+    ("ecma.iterate", iterate),
+    ("ecma.json-parse", json_parse),
+    ("ecma.fetch-no-timeout", fetch_no_timeout),
+    ("ecma.axios-no-timeout", axios_no_timeout),
+    ("ecma.nan", nan),
+    ("ecma.date-parse", date_parse),
+    ("ecma.floating-promise", floating_promise),
+    ("ecma.promise-all", promise_all),
+];
+
+/// Where a value that may be missing came from; decides the likelihood and
+/// how the trigger reads.
+#[derive(Clone, Debug, PartialEq)]
+enum Origin {
+    /// A parsed HTTP response body (`await res.json()`, axios `res.data`).
+    Http,
+    /// An incoming request (`req.body`, `req.query`, `ctx.request.body`).
+    Request,
+    /// An AWS Lambda `event`.
+    Lambda,
+    /// A document decoded with `JSON.parse`.
+    Document,
+    /// `process.env`.
+    Environment,
+    /// `process.argv`.
+    Argv,
+    /// A parameter whose name says it carries outside data.
+    Parameter(String),
+    /// An element read by index from an array that may be shorter.
+    Element { array: String, index: String },
+    /// `arr.find(cb)`, which gives `undefined` when nothing matches.
+    Find { array: String },
+    /// `s.match(re)` / `re.exec(s)`, which give `null` without a match.
+    Regex,
+    /// A TypeScript field declared optional (`customer?: Customer`).
+    OptionalField { owner: String, field: String },
+    /// A TypeScript parameter declared optional (`opts?: Options`).
+    OptionalParam(String),
+    /// The result of an optional chain (`user?.profile`).
+    OptionalChain(String),
+}
+
+/// What one expression holds, as far as a failing property read goes.
+#[derive(Clone, Debug, PartialEq)]
+enum Value {
+    Plain,
+    /// An array with at least one element (`s.split(",")`).
+    NonEmpty,
+    /// An array that may be empty (`xs.filter(..)`, `Object.keys(o)`).
+    MaybeEmpty,
+    /// Holds outside data in some of its properties: `req` (`body`,
+    /// `query`…), an axios response (`data`), Koa's `ctx`.
+    Envelope(Envelope),
+    /// Outside data that is itself present: reading its properties is
+    /// safe, reading theirs is not.
+    Root(Origin),
+    /// May be `undefined` (or `null`): reading a property throws.
+    Missing(Rc<Missing>),
+    /// A promise of a value (`p.then(cb)`): its own properties are fine.
+    Promise(Rc<Value>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Envelope {
+    Request,
+    Axios,
+    Koa,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Missing {
+    origin: Origin,
+    /// The name of what may be absent (`user`, `authorization`).
+    key: String,
+    /// The expression it is read from (`payload`, `req.headers`).
+    container: String,
+    /// Absent as `null` (regex, API Gateway) rather than `undefined`.
+    null: bool,
+    /// Sets of words; a condition or early exit that mentions every word of
+    /// one set guards the value (`if (!user)`, `'user' in body`).
+    guards: Vec<Vec<String>>,
+}
+
+impl Value {
+    fn external(&self) -> Option<&Origin> {
+        match self {
+            Value::Root(origin) => Some(origin),
+            Value::Missing(missing) => Some(&missing.origin),
+            _ => None,
+        }
+    }
+}
+
+/// Parameter names that by convention carry outside data.
+const EXTERNAL_PARAMETERS: &[&str] = &[
+    "payload", "body", "webhook", "message", "msg", "record", "json",
+];
+
+/// Array methods whose callback receives the elements.
+const ELEMENT_CALLBACKS: &[&str] = &[
+    "map",
+    "forEach",
+    "filter",
+    "find",
+    "findIndex",
+    "findLast",
+    "some",
+    "every",
+    "flatMap",
+    "reduce",
+];
+
+/// What the checks of one function share: the bindings of every name in
+/// order, with the value each binding gives.
+struct Facts {
+    bindings: HashMap<String, Vec<(usize, Value)>>,
+    /// Names declared with a TypeScript type: `order: Order`.
+    typed: HashMap<String, String>,
+    /// Optional fields of the types declared in the file.
+    optional_fields: HashMap<String, HashSet<String>>,
+    /// The class the function belongs to, for `this.field`.
+    class: Option<String>,
+    /// Async functions and methods declared in the file (and in this
+    /// function), with whether they can reject at all.
+    async_functions: HashMap<String, bool>,
+}
+
+impl Facts {
+    fn lookup(&self, name: &str, at: usize) -> Value {
+        self.bindings
+            .get(name)
+            .and_then(|list| list.iter().rev().find(|(pos, _)| *pos <= at))
+            .map_or(Value::Plain, |(_, value)| value.clone())
+    }
+
+    fn bind(&mut self, name: String, at: usize, value: Value) {
+        let list = self.bindings.entry(name).or_default();
+        list.push((at, value));
+        list.sort_by_key(|(pos, _)| *pos);
+    }
+}
+
+thread_local! {
+    /// The facts of the function analysed last: every match of one
+    /// function shares them, and building them walks the whole function.
+    static FACTS: RefCell<Option<(u64, Rc<Facts>)>> = const { RefCell::new(None) };
+}
+
+fn facts(cx: &FnCx) -> Rc<Facts> {
+    let key = {
+        let mut hasher = Xxh3::new();
+        let range = cx.function.range.clone();
+        let end = range.end.min(cx.rope.len_bytes());
+        for chunk in cx.rope.byte_slice(range.start.min(end)..end).chunks() {
+            hasher.update(chunk.as_bytes());
+        }
+        hasher.update(&range.start.to_le_bytes());
+        hasher.update(&cx.rope.len_bytes().to_le_bytes());
+        hasher.update(&cx.tree.root_node().id().to_le_bytes());
+        hasher.update(&[cx.language as u8]);
+        hasher.digest()
+    };
+    if let Some(found) = FACTS.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, f)| f.clone())
+    }) {
+        return found;
+    }
+    let built = Rc::new(build_facts(cx));
+    FACTS.with(|cell| *cell.borrow_mut() = Some((key, built.clone())));
+    built
+}
+
+fn build_facts(cx: &FnCx) -> Facts {
+    let mut facts = Facts {
+        bindings: HashMap::new(),
+        typed: HashMap::new(),
+        optional_fields: HashMap::new(),
+        class: None,
+        async_functions: HashMap::new(),
+    };
+    file_declarations(cx, &mut facts);
+    let start = cx.node.start_byte();
+    bind_parameters(cx, cx.node, start, &mut facts);
+    let Some(body) = cx.node.child_by_field_name("body") else {
+        return facts;
+    };
+    walk_bindings(cx, body, &mut facts);
+    facts
+}
+
+/// Optional fields of types and classes, and async functions, declared at
+/// the top of the file (or exported, or in a class body).
+fn file_declarations(cx: &FnCx, facts: &mut Facts) {
+    let root = cx.tree.root_node();
+    let mut stack: Vec<Node> = {
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor).collect()
+    };
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "export_statement" | "ambient_declaration" => {
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            "lexical_declaration" | "variable_declaration" => {
+                let mut cursor = node.walk();
+                for declarator in node.named_children(&mut cursor) {
+                    if let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) && matches!(value.kind(), "arrow_function" | "function_expression")
+                        && name.kind() == "identifier"
+                        && starts_async(cx, value)
+                    {
+                        facts
+                            .async_functions
+                            .insert(cx.text(name), may_reject(cx, value));
+                    }
+                }
+            }
+            "function_declaration" | "generator_function_declaration" => {
+                if let Some(name) = node.child_by_field_name("name")
+                    && starts_async(cx, node)
+                {
+                    facts
+                        .async_functions
+                        .insert(cx.text(name), may_reject(cx, node));
+                }
+            }
+            "interface_declaration" | "type_alias_declaration" => {
+                let (Some(name), Some(body)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("body")
+                        .or_else(|| node.child_by_field_name("value")),
+                ) else {
+                    continue;
+                };
+                let fields = optional_members(cx, body);
+                if !fields.is_empty() {
+                    facts.optional_fields.insert(cx.text(name), fields);
+                }
+            }
+            "class_declaration" | "abstract_class_declaration" | "class" => {
+                let (Some(name), Some(body)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("body"),
+                ) else {
+                    continue;
+                };
+                let name = cx.text(name);
+                let fields = optional_members(cx, body);
+                if !fields.is_empty() {
+                    facts.optional_fields.insert(name.clone(), fields);
+                }
+                if node.byte_range().contains(&cx.node.start_byte()) {
+                    facts.class = Some(name);
+                }
+                let mut cursor = body.walk();
+                for member in body.named_children(&mut cursor) {
+                    if member.kind() == "method_definition"
+                        && let Some(method) = member.child_by_field_name("name")
+                        && starts_async(cx, member)
+                    {
+                        facts
+                            .async_functions
+                            .insert(cx.text(method), may_reject(cx, member));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names of the members of an object type or class body marked `?`.
+fn optional_members(cx: &FnCx, body: Node) -> HashSet<String> {
+    let mut fields = HashSet::new();
+    let mut cursor = body.walk();
+    for member in body.named_children(&mut cursor) {
+        if !matches!(
+            member.kind(),
+            "property_signature" | "public_field_definition"
+        ) {
+            continue;
+        }
+        let mut inner = member.walk();
+        let optional = member.children(&mut inner).any(|c| c.kind() == "?");
+        if optional
+            && let Some(name) = member
+                .child_by_field_name("name")
+                .or_else(|| member.child_by_field_name("property"))
+        {
+            fields.insert(cx.text(name));
+        }
+    }
+    fields
+}
+
+/// Whether a function node is declared `async` (its text before the body
+/// says so).
+fn starts_async(cx: &FnCx, function: Node) -> bool {
+    let end = function
+        .child_by_field_name("body")
+        .map_or(function.end_byte(), |b| b.start_byte());
+    let head = cx
+        .rope
+        .byte_slice(function.start_byte()..end.min(cx.rope.len_bytes()))
+        .to_string();
+    head.split(|c: char| !c.is_alphanumeric() && c != '_')
+        .any(|w| w == "async")
+}
+
+/// Whether an async function can reject: not when its whole body is one
+/// `try` whose `catch` never throws.
+fn may_reject(cx: &FnCx, function: Node) -> bool {
+    let Some(body) = function.child_by_field_name("body") else {
+        return true;
+    };
+    if body.kind() != "statement_block" || body.named_child_count() != 1 {
+        return true;
+    }
+    let Some(only) = body.named_child(0) else {
+        return true;
+    };
+    if only.kind() != "try_statement" {
+        return true;
+    }
+    match only.child_by_field_name("handler") {
+        Some(handler) => cx.text(handler).contains("throw"),
+        None => true,
+    }
+}
+
+/// Binds the parameters of a function or callback by convention and by
+/// declared type.
+fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
+    let params = function
+        .child_by_field_name("parameters")
+        .or_else(|| function.child_by_field_name("parameter"));
+    let Some(params) = params else {
+        return;
+    };
+    let list: Vec<Node> = if params.kind() == "identifier" {
+        vec![params]
+    } else {
+        let mut cursor = params.walk();
+        params.named_children(&mut cursor).collect()
+    };
+    for param in list {
+        let (pattern, optional, type_name) = match param.kind() {
+            "identifier" => (Some(param), false, None),
+            "assignment_pattern" => (param.child_by_field_name("left"), false, None),
+            "required_parameter" | "optional_parameter" => {
+                let type_name = param
+                    .child_by_field_name("type")
+                    .and_then(|t| t.named_child(0))
+                    .filter(|t| t.kind() == "type_identifier")
+                    .map(|t| cx.text(t));
+                let has_default = param.child_by_field_name("value").is_some();
+                (
+                    param.child_by_field_name("pattern"),
+                    param.kind() == "optional_parameter" && !has_default,
+                    type_name,
+                )
+            }
+            _ => (None, false, None),
+        };
+        let Some(pattern) = pattern.filter(|p| p.kind() == "identifier") else {
+            continue;
+        };
+        let name = cx.text(pattern);
+        if let Some(type_name) = type_name {
+            facts.typed.insert(name.clone(), type_name);
+        }
+        let value = if optional {
+            Value::Missing(Rc::new(Missing {
+                origin: Origin::OptionalParam(name.clone()),
+                key: name.clone(),
+                container: name.clone(),
+                null: false,
+                guards: vec![vec![name.clone()]],
+            }))
+        } else {
+            match name.as_str() {
+                "event" => Value::Root(Origin::Lambda),
+                "req" | "request" => Value::Envelope(Envelope::Request),
+                "ctx" => Value::Envelope(Envelope::Koa),
+                n if EXTERNAL_PARAMETERS.contains(&n) => {
+                    Value::Root(Origin::Parameter(name.clone()))
+                }
+                _ => continue,
+            }
+        };
+        facts.bind(name, at, value);
+    }
+}
+
+/// Whether `node` is a function the index knows (analysed on its own).
+fn indexed_function(cx: &FnCx, node: Node) -> bool {
+    node.id() != cx.node.id()
+        && cx
+            .index
+            .functions
+            .iter()
+            .any(|f| f.range == node.byte_range())
+}
+
+/// Records bindings in source order: declarations, assignments, `for … of`
+/// variables and callback parameters, each with the value it receives.
+fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "class_declaration" | "class" => continue,
+            "arrow_function"
+            | "function_expression"
+            | "function_declaration"
+            | "generator_function_declaration" => {
+                if indexed_function(cx, node) {
+                    continue;
+                }
+                bind_parameters(cx, node, node.start_byte(), facts);
+                if node.kind() != "arrow_function"
+                    && let Some(name) = node.child_by_field_name("name")
+                    && starts_async(cx, node)
+                {
+                    facts
+                        .async_functions
+                        .insert(cx.text(name), may_reject(cx, node));
+                }
+            }
+            "variable_declarator" => {
+                if let (Some(name), Some(value)) = (
+                    node.child_by_field_name("name"),
+                    node.child_by_field_name("value"),
+                ) {
+                    if name.kind() == "identifier"
+                        && let Some(type_name) = node
+                            .child_by_field_name("type")
+                            .and_then(|t| t.named_child(0))
+                            .filter(|t| t.kind() == "type_identifier")
+                    {
+                        facts.typed.insert(cx.text(name), cx.text(type_name));
+                    }
+                    if matches!(value.kind(), "arrow_function" | "function_expression")
+                        && name.kind() == "identifier"
+                        && starts_async(cx, value)
+                    {
+                        facts
+                            .async_functions
+                            .insert(cx.text(name), may_reject(cx, value));
+                    }
+                    let bound = eval(cx, facts, value);
+                    bind_pattern(cx, facts, name, bound, &cx.text(value), node.end_byte());
+                }
+            }
+            "assignment_expression" => {
+                if let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) && left.kind() == "identifier"
+                {
+                    let bound = eval(cx, facts, right);
+                    facts.bind(cx.text(left), node.end_byte(), bound);
+                }
+            }
+            "for_in_statement" => {
+                let of = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| cx.text(o) == "of");
+                if let (Some(left), Some(right), true) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                    of,
+                ) {
+                    let element = element_value(&eval(cx, facts, right));
+                    let at = left.start_byte();
+                    bind_pattern(cx, facts, left, element, &cx.text(right), at);
+                }
+            }
+            "call_expression" => bind_callbacks(cx, facts, node),
+            _ => {}
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+}
+
+/// The value of the elements of an array value: present, and external if
+/// the array is.
+fn element_value(array: &Value) -> Value {
+    match array.external() {
+        Some(origin) => Value::Root(origin.clone()),
+        None => Value::Plain,
+    }
+}
+
+/// `items.map(item => …)`, `fetch(u).then(res => res.json())`,
+/// `axios.get(u).then(res => res.data)`: the callback's parameter receives
+/// the elements or the resolved value.
+fn bind_callbacks(cx: &FnCx, facts: &mut Facts, call: Node) {
+    let (Some(function), Some(args)) = (
+        call.child_by_field_name("function"),
+        call.child_by_field_name("arguments"),
+    ) else {
+        return;
+    };
+    if function.kind() != "member_expression" {
+        return;
+    }
+    let (Some(object), Some(method)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("property"),
+    ) else {
+        return;
+    };
+    let method = cx.text(method);
+    let Some(callback) = args
+        .named_child(0)
+        .filter(|c| matches!(c.kind(), "arrow_function" | "function_expression"))
+    else {
+        return;
+    };
+    let object_value = eval(cx, facts, object);
+    let (value, position) = if method == "then" {
+        match object_value {
+            Value::Promise(resolved) => ((*resolved).clone(), 0),
+            other => (other, 0),
+        }
+    } else if ELEMENT_CALLBACKS.contains(&method.as_str()) {
+        let position = u32::from(method == "reduce");
+        (element_value(&object_value), position)
+    } else {
+        return;
+    };
+    if value == Value::Plain {
+        return;
+    }
+    let params = callback
+        .child_by_field_name("parameters")
+        .or_else(|| callback.child_by_field_name("parameter"));
+    let Some(params) = params else {
+        return;
+    };
+    let param = if params.kind() == "identifier" {
+        Some(params)
+    } else {
+        params.named_child(position).map(|p| match p.kind() {
+            "required_parameter" | "optional_parameter" => {
+                p.child_by_field_name("pattern").unwrap_or(p)
+            }
+            _ => p,
+        })
+    };
+    if let Some(param) = param {
+        // After the callback's own conventions (`req`, `event`) are bound.
+        let at = callback.start_byte() + 1;
+        bind_pattern(cx, facts, param, value, &cx.text(object), at);
+    }
+}
+
+/// Binds the names of a declaration pattern (`x`, `{ a, b: { c } }`,
+/// `[first]`) to the parts of `value`.
+fn bind_pattern(
+    cx: &FnCx,
+    facts: &mut Facts,
+    pattern: Node,
+    value: Value,
+    source: &str,
+    at: usize,
+) {
+    match pattern.kind() {
+        "identifier" => facts.bind(cx.text(pattern), at, value),
+        "object_pattern" => {
+            let mut cursor = pattern.walk();
+            for part in pattern.named_children(&mut cursor) {
+                match part.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let key = cx.text(part);
+                        let read = read_property(&value, &key, source);
+                        facts.bind(key, at, read);
+                    }
+                    "pair_pattern" => {
+                        let (Some(key), Some(inner)) = (
+                            part.child_by_field_name("key"),
+                            part.child_by_field_name("value"),
+                        ) else {
+                            continue;
+                        };
+                        let key = guard_key(&cx.text(key));
+                        let read = read_property(&value, &key, source);
+                        bind_pattern(cx, facts, inner, read, &format!("{source}.{key}"), at);
+                    }
+                    "object_assignment_pattern" => {
+                        // `{ user = {} }`: a default replaces `undefined`.
+                        if let Some(left) = part.child_by_field_name("left") {
+                            let bound = match value.external() {
+                                Some(origin) => Value::Root(origin.clone()),
+                                None => Value::Plain,
+                            };
+                            bind_pattern(cx, facts, left, bound, source, at);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        "array_pattern" => {
+            let mut cursor = pattern.walk();
+            for (i, part) in pattern.named_children(&mut cursor).enumerate() {
+                // Tuples (`const [a, b] = await Promise.all(…)`) are the usual
+                // case; only elements of outside data may be missing.
+                let element = match value.external() {
+                    Some(_) => Value::Missing(Rc::new(Missing {
+                        origin: Origin::Element {
+                            array: source.to_owned(),
+                            index: i.to_string(),
+                        },
+                        key: format!("{source}[{i}]"),
+                        container: source.to_owned(),
+                        null: false,
+                        guards: vec![vec![source.to_owned()]],
+                    })),
+                    None => Value::Plain,
+                };
+                if part.kind() == "identifier" {
+                    facts.bind(cx.text(part), at, element);
+                }
+            }
+        }
+        "assignment_pattern" => {
+            if let Some(left) = pattern.child_by_field_name("left") {
+                let bound = match value.external() {
+                    Some(origin) => Value::Root(origin.clone()),
+                    None => Value::Plain,
+                };
+                bind_pattern(cx, facts, left, bound, source, at);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A property name as written in a key: `id`, `'id'`, `"content-type"`.
+fn guard_key(text: &str) -> String {
+    string_contents(text).unwrap_or(text).trim().to_owned()
+}
+
+/// The identifier-like words of an expression, for guards:
+/// `req.headers["x-id"]` → `req`, `headers`, `x-id`.
+fn words_of(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in text.split(['.', '?', '[', ']', '(', ')', '!', ' ', '\'', '"', '`']) {
+        let part = part.trim();
+        if !part.is_empty() && part != "this" && !words.iter().any(|w| w == part) {
+            words.push(part.to_owned());
+        }
+    }
+    words
+}
+
+/// Reading property `key` of `value`, an expression written `container`.
+fn read_property(value: &Value, key: &str, container: &str) -> Value {
+    match value {
+        Value::Envelope(Envelope::Request) => {
+            if matches!(
+                key,
+                "body" | "query" | "params" | "headers" | "cookies" | "signedCookies"
+            ) {
+                Value::Root(Origin::Request)
+            } else {
+                Value::Plain
+            }
+        }
+        Value::Envelope(Envelope::Axios) => {
+            if key == "data" {
+                Value::Root(Origin::Http)
+            } else {
+                Value::Plain
+            }
+        }
+        Value::Envelope(Envelope::Koa) => match key {
+            "request" => Value::Envelope(Envelope::Request),
+            "query" | "params" | "headers" => Value::Root(Origin::Request),
+            _ => Value::Plain,
+        },
+        Value::Root(_) | Value::Missing(_) => {
+            let origin = value.external().expect("external by the match");
+            // API Gateway sends these as `null` when the request has none.
+            let null = *origin == Origin::Lambda
+                && matches!(
+                    key,
+                    "pathParameters"
+                        | "queryStringParameters"
+                        | "multiValueQueryStringParameters"
+                        | "stageVariables"
+                        | "body"
+                );
+            Value::Missing(Rc::new(Missing {
+                origin: origin.clone(),
+                key: key.to_owned(),
+                container: container.to_owned(),
+                null,
+                guards: vec![words_of(&format!("{container}.{key}"))],
+            }))
+        }
+        _ => Value::Plain,
+    }
+}
+
+/// The value of an expression at its position in the function.
+fn eval(cx: &FnCx, facts: &Facts, node: Node) -> Value {
+    match node.kind() {
+        "parenthesized_expression"
+        | "await_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "type_assertion" => {
+            let mut cursor = node.walk();
+            let inner = node
+                .named_children(&mut cursor)
+                .find(|c| !c.kind().contains("type") && c.kind() != "comment");
+            let value = inner.map_or(Value::Plain, |inner| eval(cx, facts, inner));
+            match value {
+                Value::Promise(resolved) if node.kind() == "await_expression" => {
+                    (*resolved).clone()
+                }
+                other => other,
+            }
+        }
+        // `user!`: the author asserts presence; take them at their word.
+        "non_null_expression" => match node.named_child(0).map(|n| eval(cx, facts, n)) {
+            Some(Value::Missing(missing)) => Value::Root(missing.origin.clone()),
+            Some(other) => other,
+            None => Value::Plain,
+        },
+        "identifier" => facts.lookup(&cx.text(node), node.start_byte()),
+        "member_expression" => {
+            let (Some(object), Some(property)) = (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("property"),
+            ) else {
+                return Value::Plain;
+            };
+            let key = cx.text(property);
+            let object_text = cx.text(object);
+            if object_text == "process" && key == "env" {
+                return Value::Root(Origin::Environment);
+            }
+            let object_value = eval(cx, facts, object);
+            let read = read_property(&object_value, &key, &object_text);
+            if read != Value::Plain {
+                return if is_optional(node) {
+                    optional_result(cx, node, read)
+                } else {
+                    read
+                };
+            }
+            if is_optional(node) {
+                return optional_result(cx, node, Value::Plain);
+            }
+            if let Some(field) = optional_field(cx, facts, object, &key) {
+                return field;
+            }
+            Value::Plain
+        }
+        "subscript_expression" => subscript_value(cx, facts, node),
+        "call_expression" => call_value(cx, facts, node),
+        "binary_expression" => {
+            let op = node
+                .child_by_field_name("operator")
+                .map(|o| cx.text(o))
+                .unwrap_or_default();
+            let (Some(left), Some(right)) = (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ) else {
+                return Value::Plain;
+            };
+            match op.as_str() {
+                "||" | "??" => {
+                    let fallback = eval(cx, facts, right);
+                    if matches!(fallback, Value::Missing(_)) {
+                        return fallback;
+                    }
+                    match eval(cx, facts, left).external() {
+                        Some(origin) => Value::Root(origin.clone()),
+                        None => Value::Plain,
+                    }
+                }
+                _ => Value::Plain,
+            }
+        }
+        _ => Value::Plain,
+    }
+}
+
+/// `a?.b` is `undefined` when `a` is: the result may be missing.
+fn optional_result(cx: &FnCx, node: Node, read: Value) -> Value {
+    let text = cx.text(node);
+    match read {
+        Value::Missing(missing) => Value::Missing(missing),
+        _ => Value::Missing(Rc::new(Missing {
+            origin: Origin::OptionalChain(one_line(&text, 40)),
+            key: text.clone(),
+            container: text.clone(),
+            null: false,
+            guards: vec![words_of(&text)],
+        })),
+    }
+}
+
+fn is_optional(node: Node) -> bool {
+    let mut cursor = node.walk();
+    let found = node
+        .children(&mut cursor)
+        .any(|c| c.kind() == "optional_chain" || c.kind() == "?.");
+    found
+}
+
+/// `order.customer` where `order: Order` and `Order` declares `customer?`,
+/// or `this.cache` where the class declares `cache?`.
+fn optional_field(cx: &FnCx, facts: &Facts, object: Node, key: &str) -> Option<Value> {
+    let owner = match object.kind() {
+        "this" => facts.class.clone()?,
+        "identifier" => facts.typed.get(&cx.text(object))?.clone(),
+        _ => return None,
+    };
+    if !facts.optional_fields.get(&owner)?.contains(key) {
+        return None;
+    }
+    let path = format!("{}.{key}", cx.text(object));
+    Some(Value::Missing(Rc::new(Missing {
+        origin: Origin::OptionalField {
+            owner,
+            field: key.to_owned(),
+        },
+        key: key.to_owned(),
+        container: cx.text(object),
+        null: false,
+        guards: vec![words_of(&path)],
+    })))
+}
+
+/// Loop-style index names, for the value V8 would show in `reading '0'`.
+fn looks_numeric(name: &str) -> bool {
+    matches!(
+        name,
+        "i" | "j" | "k" | "n" | "idx" | "index" | "pos" | "position" | "offset"
+    ) || name.ends_with("Index")
+        || name.ends_with("Idx")
+}
+
+/// Whether an identifier names a collection by the usual conventions
+/// (`rows`, `items`, `userList`), as opposed to a tuple or a record.
+fn collection_name(name: &str) -> bool {
+    let name = name.rsplit(['.', ' ']).next().unwrap_or(name);
+    let deny = [
+        "args",
+        "arguments",
+        "params",
+        "options",
+        "opts",
+        "props",
+        "headers",
+        "settings",
+        "status",
+        "this",
+        "bounds",
+        "coords",
+        "extras",
+        "globals",
+        "locals",
+        "utils",
+        "helpers",
+        "exports",
+        "process",
+        "tokens",
+        "chars",
+        "bytes",
+        "bits",
+        "flags",
+        "ms",
+    ];
+    if deny.contains(&name) || name.len() < 4 {
+        return false;
+    }
+    let lower = name.to_lowercase();
+    (name.ends_with('s')
+        && !name.ends_with("ss")
+        && !name.ends_with("us")
+        && !name.ends_with("is")
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$'))
+        || lower.ends_with("list")
+        || lower.ends_with("array")
+        || lower == "rows"
+}
+
+fn subscript_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
+    let (Some(object), Some(index)) = (
+        node.child_by_field_name("object"),
+        node.child_by_field_name("index"),
+    ) else {
+        return Value::Plain;
+    };
+    let index_text = cx.text(index);
+    let object_text = cx.text(object);
+    let object_value = eval(cx, facts, object);
+    let text = cx.text(node);
+    if let Some(key) = string_contents(&index_text)
+        && index.kind() == "string"
+    {
+        let read = read_property(&object_value, key, &object_text);
+        return if is_optional(node) {
+            optional_result(cx, node, read)
+        } else {
+            read
+        };
+    }
+    let element = |origin: Origin, null: bool| {
+        let mut guards = vec![vec![object_text.clone()]];
+        if index.kind() == "identifier" {
+            guards.push(vec![index_text.clone()]);
+        }
+        Value::Missing(Rc::new(Missing {
+            origin,
+            key: text.clone(),
+            container: object_text.clone(),
+            null,
+            guards,
+        }))
+    };
+    if let Some(origin) = object_value.external() {
+        return element(origin.clone(), false);
+    }
+    if object_text == "process.argv" {
+        let beyond_node = index_text.parse::<usize>().is_ok_and(|i| i >= 2);
+        return if beyond_node {
+            element(Origin::Argv, false)
+        } else {
+            Value::Plain
+        };
+    }
+    let literal = index.kind() == "number";
+    let last = index_text.contains(".length") && index_text.contains('-');
+    let dynamic = index.kind() == "identifier";
+    if !(literal || last || dynamic) {
+        return Value::Plain;
+    }
+    if object_value == Value::NonEmpty && index_text == "0" {
+        return Value::Plain;
+    }
+    let collection = match object_value {
+        Value::MaybeEmpty => true,
+        Value::NonEmpty => true,
+        _ => {
+            collection_name(&object_text)
+                && matches!(object.kind(), "identifier" | "member_expression")
+        }
+    };
+    if !collection {
+        return Value::Plain;
+    }
+    if dynamic && loop_bound(cx, node, &index_text) {
+        return Value::Plain;
+    }
+    if is_optional(node) {
+        return optional_result(cx, node, Value::Plain);
+    }
+    element(
+        Origin::Element {
+            array: object_text.clone(),
+            index: index_text.clone(),
+        },
+        false,
+    )
+}
+
+/// Whether `name` is an index a loop or an iteration callback binds
+/// (`for (let i = 0; i < xs.length; i++)`, `xs.forEach((x, i) => …)`).
+fn loop_bound(cx: &FnCx, node: Node, name: &str) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        let header_end = match parent.kind() {
+            "for_statement" | "for_in_statement" | "while_statement" | "do_statement" => {
+                parent.child_by_field_name("body").map(|b| b.start_byte())
+            }
+            "arrow_function" | "function_expression" => parent
+                .child_by_field_name("parameters")
+                .or_else(|| parent.child_by_field_name("parameter"))
+                .map(|p| p.end_byte()),
+            _ => None,
+        };
+        if let Some(end) = header_end {
+            let header = cx
+                .rope
+                .byte_slice(parent.start_byte()..end.min(cx.rope.len_bytes()))
+                .to_string();
+            if mentions(&header, name) {
+                return true;
+            }
+            if parent.kind() == "do_statement"
+                && parent
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| mentions(&cx.text(c), name))
+            {
+                return true;
+            }
+        }
+        if parent.id() == cx.node.id() {
+            break;
+        }
+        current = parent;
+    }
+    false
+}
+
+fn call_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
+    let Some(function) = node.child_by_field_name("function") else {
+        return Value::Plain;
+    };
+    let args = node.child_by_field_name("arguments");
+    let arg_count = args.map_or(0, |a| a.named_child_count());
+    let callee = cx.text(function);
+    if callee == "JSON.parse" {
+        // `JSON.parse(event.body)` is the request the event carried.
+        let origin = args
+            .and_then(|a| a.named_child(0))
+            .and_then(|a| match eval(cx, facts, a).external() {
+                Some(Origin::Lambda | Origin::Request) => Some(Origin::Request),
+                Some(Origin::Http) => Some(Origin::Http),
+                _ => None,
+            })
+            .unwrap_or(Origin::Document);
+        return Value::Root(origin);
+    }
+    if callee == "axios" {
+        return Value::Envelope(Envelope::Axios);
+    }
+    if callee == "Object.keys" || callee == "Object.values" || callee == "Object.entries" {
+        return Value::MaybeEmpty;
+    }
+    if function.kind() != "member_expression" {
+        return Value::Plain;
+    }
+    let (Some(object), Some(method)) = (
+        function.child_by_field_name("object"),
+        function.child_by_field_name("property"),
+    ) else {
+        return Value::Plain;
+    };
+    let method = cx.text(method);
+    let object_text = cx.text(object);
+    let first_arg = args.and_then(|a| a.named_child(0));
+    match method.as_str() {
+        "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "request"
+            if object_text == "axios" =>
+        {
+            Value::Envelope(Envelope::Axios)
+        }
+        "json" if arg_count == 0 => Value::Root(Origin::Http),
+        "find" | "findLast"
+            if first_arg
+                .is_some_and(|a| matches!(a.kind(), "arrow_function" | "function_expression")) =>
+        {
+            Value::Missing(Rc::new(Missing {
+                origin: Origin::Find {
+                    array: one_line(&object_text, 30),
+                },
+                key: one_line(&cx.text(node), 40),
+                container: object_text.clone(),
+                null: false,
+                guards: Vec::new(),
+            }))
+        }
+        "match" | "exec"
+            if arg_count == 1
+                && (method == "match"
+                    || object.kind() == "regex"
+                    || object_text.ends_with("Regex")
+                    || object_text.ends_with("RE")
+                    || object_text.ends_with("Re")
+                    || object_text.ends_with("Pattern")
+                    || object_text.ends_with("regex")
+                    || object_text.ends_with("pattern")) =>
+        {
+            // `str.match(re)` is a regex match only with a regex argument.
+            let regex_arg = first_arg.is_some_and(|a| {
+                a.kind() == "regex"
+                    || a.kind() == "identifier"
+                    || a.kind() == "new_expression"
+                    || a.kind() == "member_expression"
+            });
+            if method == "match" && !regex_arg {
+                return Value::Plain;
+            }
+            Value::Missing(Rc::new(Missing {
+                origin: Origin::Regex,
+                key: one_line(&cx.text(node), 40),
+                container: object_text.clone(),
+                null: true,
+                guards: Vec::new(),
+            }))
+        }
+        "split" => Value::NonEmpty,
+        "filter"
+        | "slice"
+        | "splice"
+        | "querySelectorAll"
+        | "getElementsByTagName"
+        | "getElementsByClassName"
+        | "getElementsByName" => Value::MaybeEmpty,
+        "then" => {
+            // `fetch(u).then(res => res.json())` resolves to the callback's value.
+            let Some(callback) = first_arg else {
+                return Value::Plain;
+            };
+            match callback.child_by_field_name("body") {
+                Some(body) if body.kind() != "statement_block" => {
+                    Value::Promise(Rc::new(eval(cx, facts, body)))
+                }
+                _ => Value::Plain,
+            }
+        }
+        _ => Value::Plain,
+    }
+}
+
+/// How V8 names the property it failed to read: `reading 'id'`, `reading '0'`.
+fn reading_of(cx: &FnCx, access: Node) -> String {
+    match access.kind() {
+        "member_expression" => access
+            .child_by_field_name("property")
+            .map(|p| cx.text(p))
+            .unwrap_or_default(),
+        _ => {
+            let Some(index) = access.child_by_field_name("index") else {
+                return String::new();
+            };
+            let text = cx.text(index);
+            match index.kind() {
+                "string" => guard_key(&text),
+                "number" => text,
+                "identifier" if looks_numeric(&text) => "0".to_owned(),
+                _ if text.contains(".length") => "-1".to_owned(),
+                _ => text,
+            }
+        }
+    }
+}
+
+/// Whether an enclosing `.then(cb)` callback's promise chain has a
+/// `.catch(…)` or a rejection handler.
+fn promise_caught(cx: &FnCx, node: Node) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if parent.id() == cx.node.id() {
+            break;
+        }
+        if matches!(parent.kind(), "arrow_function" | "function_expression")
+            && let Some(args) = parent.parent().filter(|a| a.kind() == "arguments")
+            && let Some(call) = args.parent()
+            && chain_handles_rejection(cx, call)
+        {
+            return true;
+        }
+        current = parent;
+    }
+    false
+}
+
+/// Whether a promise call, or any call chained onto it, handles rejection:
+/// `.catch(f)` or `.then(f, onRejected)`.
+fn chain_handles_rejection(cx: &FnCx, call: Node) -> bool {
+    let mut call = call;
+    loop {
+        if let Some(function) = call.child_by_field_name("function")
+            && function.kind() == "member_expression"
+            && let Some(method) = function.child_by_field_name("property")
+        {
+            let method = cx.text(method);
+            let args = call
+                .child_by_field_name("arguments")
+                .map_or(0, |a| a.named_child_count());
+            if method == "catch" || method == "then" && args >= 2 {
+                return true;
+            }
+        }
+        // Climb to the next link: `call` is the object of `.next(…)`.
+        let Some(member) = call
+            .parent()
+            .filter(|p| p.kind() == "member_expression")
+            .filter(|p| {
+                p.child_by_field_name("object")
+                    .is_some_and(|o| o.id() == call.id())
+            })
+        else {
+            return false;
+        };
+        let Some(next) = member.parent().filter(|p| p.kind() == "call_expression") else {
+            return false;
+        };
+        call = next;
+    }
+}
+
+/// Whether a `try` with a `catch`, or a promise chain's `.catch`, handles
+/// what `node` throws.
+fn handled(cx: &FnCx, node: Node) -> bool {
+    caught(cx.language, node, cx.node, cx.rope, &["TypeError", "Error"]) || promise_caught(cx, node)
+}
+
+/// Whether an earlier statement assigns `target` (`if (!m[k]) m[k] = []`),
+/// so it is present by now.
+fn assigned_before(cx: &FnCx, node: Node, target: &str) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        if matches!(parent.kind(), "statement_block" | "program" | "switch_case") {
+            let mut sibling = child.prev_named_sibling();
+            while let Some(statement) = sibling {
+                if assigns(&cx.text(statement), target) {
+                    return true;
+                }
+                sibling = statement.prev_named_sibling();
+            }
+        }
+        if parent.id() == cx.node.id() {
+            break;
+        }
+        child = parent;
+    }
+    false
+}
+
+fn assigns(text: &str, target: &str) -> bool {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(target) {
+        let end = from + at + target.len();
+        let rest = text[end..].trim_start();
+        let before_ok = !text[..from + at]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
+        if before_ok
+            && (rest.starts_with("||=")
+                || rest.starts_with("??=")
+                || rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>"))
+        {
+            return true;
+        }
+        from = end;
+    }
+    false
+}
+
+/// A failing read: the missing value and the property V8 names.
+struct Failure {
+    missing: Rc<Missing>,
+    reading: String,
+}
+
+/// Whether reading through `access` (a member or subscript expression)
+/// throws for some input, with no guard around it.
+fn access_failure(cx: &FnCx, facts: &Facts, access: Node) -> Option<Failure> {
+    if !matches!(access.kind(), "member_expression" | "subscript_expression") {
+        return None;
+    }
+    if is_optional(access) {
+        return None;
+    }
+    let object = access.child_by_field_name("object")?;
+    let Value::Missing(missing) = eval(cx, facts, object) else {
+        return None;
+    };
+    // Types are not values: `typeof x.y` in a type position.
+    if access
+        .parent()
+        .is_some_and(|p| p.kind().contains("type") && p.kind() != "type_assertion")
+    {
+        return None;
+    }
+    if handled(cx, access) {
+        return None;
+    }
+    let object_text = cx.text(object);
+    let mut guard_sets: Vec<Vec<String>> = vec![vec![object_text.clone()], words_of(&object_text)];
+    guard_sets.extend(missing.guards.iter().cloned());
+    if guard_sets.iter().any(|set| {
+        let words: Vec<&str> = set.iter().map(String::as_str).collect();
+        guarded(cx.language, access, cx.node, cx.rope, &words)
+    }) {
+        return None;
+    }
+    // `if (!m[k]) m[k] = []` fills the gap; a plain name is its own binding.
+    if object.kind() != "identifier" && assigned_before(cx, access, &object_text) {
+        return None;
+    }
+    Some(Failure {
+        reading: reading_of(cx, access),
+        missing,
+    })
+}
+
+fn likelihood(origin: &Origin) -> f32 {
+    match origin {
+        Origin::Http => 0.6,
+        Origin::Request => 0.6,
+        Origin::Regex | Origin::Find { .. } => 0.5,
+        Origin::Document | Origin::OptionalChain(_) => 0.5,
+        Origin::Environment | Origin::Argv => 0.5,
+        Origin::Lambda => 0.45,
+        Origin::OptionalField { .. } | Origin::OptionalParam(_) => 0.45,
+        Origin::Element { .. } => 0.4,
+        Origin::Parameter(_) => 0.4,
+    }
+}
+
+fn class_of(origin: &Origin) -> FailureClass {
+    match origin {
+        Origin::Argv => FailureClass::IndexOutOfRange,
+        Origin::Element { index, .. }
+            if index.parse::<usize>().is_ok()
+                || index.contains(".length")
+                || looks_numeric(index) =>
+        {
+            FailureClass::IndexOutOfRange
+        }
+        _ => FailureClass::NullOrNone,
+    }
+}
+
+/// The trigger sentence and the summary's closing phrase for a value that
+/// is missing.
+fn missing_story(missing: &Missing) -> (String, String) {
+    let key = &missing.key;
+    let container = one_line(&missing.container, 30);
+    match &missing.origin {
+        Origin::Http => (
+            format!(
+                "the upstream API answers with a body that has no `{key}` (an error payload such as {{\"error\": \"rate limited\"}}, or a changed schema)"
+            ),
+            format!("when the upstream response has no `{key}`"),
+        ),
+        Origin::Request => (
+            format!("a client sends a request without `{key}`"),
+            format!("when a request omits `{key}`"),
+        ),
+        Origin::Lambda if missing.null => (
+            format!("API Gateway invokes the function with `{key}: null` (the request has none)"),
+            format!("when `{key}` is null"),
+        ),
+        Origin::Lambda => (
+            format!(
+                "the function is invoked with an event that has no `{key}` (another trigger, a test event or a changed integration)"
+            ),
+            format!("when the event has no `{key}`"),
+        ),
+        Origin::Document => (
+            format!("the parsed JSON has no `{key}` (in `{container}`)"),
+            format!("when the JSON has no `{key}`"),
+        ),
+        Origin::Environment => (
+            format!("the environment variable {key} is not set where this runs"),
+            format!("when {key} is unset"),
+        ),
+        Origin::Argv => (
+            "the program is started without enough command-line arguments".to_owned(),
+            "when the argument is not given".to_owned(),
+        ),
+        Origin::Parameter(name) if container == *name => (
+            format!("the caller passes `{name}` without `{key}`"),
+            format!("when `{name}` has no `{key}`"),
+        ),
+        Origin::Parameter(name) => (
+            format!("the caller passes a `{name}` whose `{container}` has no `{key}`"),
+            format!("when `{container}` has no `{key}`"),
+        ),
+        Origin::Element { array, index } => {
+            if index.parse::<usize>().is_ok_and(|i| i == 0) || index.contains(".length") {
+                (
+                    format!("`{}` is empty", one_line(array, 40)),
+                    format!("when `{}` is empty", one_line(array, 30)),
+                )
+            } else if index.parse::<usize>().is_ok() {
+                (
+                    format!(
+                        "`{}` has fewer than {} elements",
+                        one_line(array, 40),
+                        index.parse::<usize>().unwrap_or(0) + 1
+                    ),
+                    format!("when `{}` is shorter", one_line(array, 30)),
+                )
+            } else {
+                (
+                    format!("`{}` has no element at `{index}`", one_line(array, 40)),
+                    format!("when `{}[{index}]` is missing", one_line(array, 30)),
+                )
+            }
+        }
+        Origin::Find { array } => (
+            format!("no element of `{array}` matches, so find() returns undefined"),
+            "when find() matches nothing".to_owned(),
+        ),
+        Origin::Regex => (
+            format!("the text does not match, so `{key}` is null"),
+            "when the text does not match".to_owned(),
+        ),
+        Origin::OptionalField { owner, field } => (
+            format!("`{field}` is absent (it is declared optional in `{owner}`)"),
+            format!("when optional `{field}` is absent"),
+        ),
+        Origin::OptionalParam(name) => (
+            format!("the caller omits the optional parameter `{name}`"),
+            format!("when `{name}` is omitted"),
+        ),
+        Origin::OptionalChain(text) => (
+            format!("`{text}` short-circuits to undefined"),
+            format!("when `{text}` is undefined"),
+        ),
+    }
+}
+
+/// The parameter value that triggers a missing value, for generated tests.
+fn missing_input(cx: &FnCx, missing: &Missing) -> Option<(String, String)> {
+    let params = cx.parameters();
+    match &missing.origin {
+        Origin::Parameter(name) => Some((name.clone(), "{}".to_owned())),
+        Origin::Lambda if params.iter().any(|p| p == "event") => {
+            Some(("event".to_owned(), "{}".to_owned()))
+        }
+        Origin::Request => params
+            .iter()
+            .find(|p| *p == "req" || *p == "request")
+            .map(|p| {
+                (
+                    p.clone(),
+                    "{ body: {}, query: {}, params: {}, headers: {} }".to_owned(),
+                )
+            }),
+        Origin::OptionalParam(name) if params.contains(name) => {
+            Some((name.clone(), "undefined".to_owned()))
+        }
+        Origin::Element { array, .. } | Origin::Find { array } if params.contains(array) => {
+            Some((array.clone(), "[]".to_owned()))
+        }
+        _ => None,
+    }
+}
+
+fn missing_finding(cx: &FnCx, missing: &Missing, error: String, summary_head: &str) -> Finding {
+    let (trigger, phrase) = missing_story(missing);
+    let mut finding = Finding::new(
+        class_of(&missing.origin),
+        likelihood(&missing.origin),
+        "TypeError",
+        error,
+        trigger,
+        format!("Predicted {summary_head} {phrase}"),
+    );
+    if let Some((param, value)) = missing_input(cx, missing) {
+        finding = finding.input(param, value);
+    }
+    finding
+}
+
+fn property(m: &Match, cx: &FnCx) -> Option<Finding> {
+    // Cheap exits first: this pattern matches every property read.
+    let object = m.get("object")?;
+    if matches!(
+        object.kind(),
+        "this" | "super" | "string" | "template_string" | "number"
+    ) {
+        return None;
+    }
+    let facts = facts(cx);
+    let failure = access_failure(cx, &facts, m.hazard)?;
+    // Report the innermost failing read of a chain: it throws first.
+    if access_failure(cx, &facts, object).is_some() {
+        return None;
+    }
+    let missing = &failure.missing;
+    let nothing = if missing.null { "null" } else { "undefined" };
+    let reading = &failure.reading;
+    let assigned = m.hazard.parent().is_some_and(|p| {
+        p.kind() == "assignment_expression"
+            && p.child_by_field_name("left")
+                .is_some_and(|l| l.id() == m.hazard.id())
+    });
+    let (error, head) = if assigned {
+        (
+            format!("TypeError: Cannot set properties of {nothing} (setting '{reading}')"),
+            format!("TypeError setting '{reading}'"),
+        )
+    } else {
+        (
+            format!("TypeError: Cannot read properties of {nothing} (reading '{reading}')"),
+            format!("TypeError reading '{reading}'"),
+        )
+    };
+    Some(missing_finding(cx, missing, error, &head))
+}
+
+fn destructure(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let value = m.get("object")?;
+    let pattern = m.get("pattern")?;
+    let facts = facts(cx);
+    let evaluated = eval(cx, &facts, value);
+    let value_text = cx.text(value);
+    if handled(cx, m.hazard) {
+        return None;
+    }
+    if let Value::Missing(missing) = &evaluated {
+        // `const { id } = body.user`
+        let first = first_pattern_key(cx, pattern)?;
+        let mut sets: Vec<Vec<String>> = vec![vec![value_text.clone()], words_of(&value_text)];
+        sets.extend(missing.guards.iter().cloned());
+        if sets.iter().any(|set| {
+            let words: Vec<&str> = set.iter().map(String::as_str).collect();
+            guarded(cx.language, m.hazard, cx.node, cx.rope, &words)
+        }) {
+            return None;
+        }
+        let nothing = if missing.null { "null" } else { "undefined" };
+        let finding = missing_finding(
+            cx,
+            missing,
+            format!(
+                "TypeError: Cannot destructure property '{first}' of '{}' as it is {nothing}.",
+                one_line(&value_text, 40)
+            ),
+            &format!("TypeError destructuring '{first}'"),
+        );
+        return Some(finding.at(value.byte_range()));
+    }
+    // `const { user: { id } } = body`: the nested pattern reads from a
+    // property that may be missing.
+    evaluated.external()?;
+    let mut cursor = pattern.walk();
+    for part in pattern.named_children(&mut cursor) {
+        if part.kind() != "pair_pattern" {
+            continue;
+        }
+        let (Some(key), Some(inner)) = (
+            part.child_by_field_name("key"),
+            part.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        if inner.kind() != "object_pattern" {
+            continue;
+        }
+        let key = guard_key(&cx.text(key));
+        let path = format!("{value_text}.{key}");
+        let Value::Missing(missing) = read_property(&evaluated, &key, &value_text) else {
+            continue;
+        };
+        let inner_key = first_pattern_key(cx, inner)?;
+        let words: Vec<String> = words_of(&path);
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        if guarded(cx.language, m.hazard, cx.node, cx.rope, &words) {
+            return None;
+        }
+        let nothing = if missing.null { "null" } else { "undefined" };
+        let finding = missing_finding(
+            cx,
+            &missing,
+            format!("TypeError: Cannot read properties of {nothing} (reading '{inner_key}')"),
+            &format!("TypeError reading '{inner_key}'"),
+        );
+        return Some(finding.at(part.byte_range()));
+    }
+    None
+}
+
+/// The first property a destructuring pattern reads.
+fn first_pattern_key(cx: &FnCx, pattern: Node) -> Option<String> {
+    let mut cursor = pattern.walk();
+    let first = pattern.named_children(&mut cursor).find(|p| {
+        matches!(
+            p.kind(),
+            "shorthand_property_identifier_pattern" | "pair_pattern" | "object_assignment_pattern"
+        )
+    })?;
+    let key = match first.kind() {
+        "pair_pattern" => first.child_by_field_name("key")?,
+        "object_assignment_pattern" => first.child_by_field_name("left")?,
+        _ => first,
+    };
+    Some(guard_key(&cx.text(key)))
+}
+
+fn iterate(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let object = m.get("object")?;
+    if !matches!(
+        object.kind(),
+        "member_expression" | "subscript_expression" | "identifier"
+    ) {
+        return None;
+    }
+    let facts = facts(cx);
+    let Value::Missing(missing) = eval(cx, &facts, object) else {
+        return None;
+    };
+    // A failing read inside the iterable is reported on its own.
+    if access_failure(cx, &facts, object).is_some() {
+        return None;
+    }
+    if handled(cx, m.hazard) {
+        return None;
+    }
+    let text = cx.text(object);
+    let mut sets: Vec<Vec<String>> = vec![vec![text.clone()], words_of(&text)];
+    sets.extend(missing.guards.iter().cloned());
+    if sets.iter().any(|set| {
+        let words: Vec<&str> = set.iter().map(String::as_str).collect();
+        guarded(cx.language, object, cx.node, cx.rope, &words)
+    }) {
+        return None;
+    }
+    let for_of = m.hazard.kind() == "for_in_statement";
+    let (error, head) = if for_of {
+        (
+            format!("TypeError: {} is not iterable", one_line(&text, 60)),
+            format!("TypeError: {} is not iterable", one_line(&text, 30)),
+        )
+    } else {
+        (
+            "TypeError: Cannot convert undefined or null to object".to_owned(),
+            format!(
+                "TypeError in {}()",
+                m.get("callee")
+                    .map(|c| format!("Object.{}", cx.text(c)))
+                    .unwrap_or_default()
+            ),
+        )
+    };
+    Some(missing_finding(cx, &missing, error, &head).at(object.byte_range()))
+}
+
+fn json_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let arg = m.get("arg")?;
+    let arg_text = cx.text(arg);
+    // Constants and round-trips (`JSON.parse(JSON.stringify(x))`) are known JSON.
+    if matches!(arg.kind(), "string" | "number" | "true" | "false" | "null")
+        || arg.kind() == "template_string" && !arg_text.contains("${")
+        || arg_text.starts_with("JSON.stringify(")
+    {
+        return None;
+    }
+    if handled(cx, m.hazard) {
+        return None;
+    }
+    let facts = facts(cx);
+    let origin = eval(cx, &facts, arg);
+    let (error, trigger, summary, likelihood) = if arg_text.contains("process.env") {
+        (
+            "SyntaxError: \"undefined\" is not valid JSON",
+            format!(
+                "the environment variable in `{}` is not set (JSON.parse(undefined)) or holds plain text",
+                one_line(&arg_text, 40)
+            ),
+            "Predicted SyntaxError in JSON.parse() when the variable is unset or not JSON",
+            0.45,
+        )
+    } else if arg_text.contains("readFileSync") || arg_text.contains("readFile(") {
+        (
+            "SyntaxError: Unexpected end of JSON input",
+            format!(
+                "the file read by `{}` is empty or truncated (a partial write, a crash mid-save)",
+                one_line(&arg_text, 40)
+            ),
+            "Predicted SyntaxError in JSON.parse() when the file is empty or truncated",
+            0.3,
+        )
+    } else {
+        let source = match origin.external() {
+            Some(Origin::Request | Origin::Lambda) => "a client sends a body that is not JSON",
+            _ => "the text is not JSON",
+        };
+        (
+            "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON",
+            format!(
+                "{source}: `{}` holds an HTML error page from a proxy (\"<!DOCTYPE html>…502 Bad Gateway\"), an empty string or a truncated document",
+                one_line(&arg_text, 40)
+            ),
+            "Predicted SyntaxError in JSON.parse() when the input is not JSON (an HTML error page, an empty body)",
+            0.45,
+        )
+    };
+    let mut finding = Finding::new(
+        FailureClass::ParseError,
+        likelihood,
+        "SyntaxError",
+        error,
+        trigger,
+        summary,
+    );
+    if arg.kind() == "identifier" && cx.parameters().contains(&arg_text) {
+        finding = finding.input(
+            arg_text,
+            "'<!DOCTYPE html><html><body>502 Bad Gateway</body></html>'",
+        );
+    }
+    Some(finding)
+}
+
+/// Whether an options object passes `key` (or may, through a spread or a
+/// variable the function cannot see into).
+fn options_have(cx: &FnCx, options: Node, key: &str) -> bool {
+    match options.kind() {
+        "object" => {
+            let mut cursor = options.walk();
+            let found = options.named_children(&mut cursor).any(|p| match p.kind() {
+                "pair" => p
+                    .child_by_field_name("key")
+                    .is_some_and(|k| guard_key(&cx.text(k)) == key),
+                "shorthand_property_identifier" => cx.text(p) == key,
+                "spread_element" => true,
+                _ => false,
+            });
+            found
+        }
+        "identifier" => {
+            // A local `const opts = { … }`: look inside; anything else is
+            // configured where we cannot see.
+            let name = cx.text(options);
+            let mut stack = vec![cx.node];
+            while let Some(node) = stack.pop() {
+                if node.kind() == "variable_declarator"
+                    && node
+                        .child_by_field_name("name")
+                        .is_some_and(|n| cx.text(n) == name)
+                {
+                    return match node.child_by_field_name("value") {
+                        Some(value) if value.kind() == "object" => options_have(cx, value, key),
+                        _ => true,
+                    };
+                }
+                let mut cursor = node.walk();
+                stack.extend(node.named_children(&mut cursor));
+            }
+            true
+        }
+        _ => true,
+    }
+}
+
+fn fetch_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let url = m.get("url")?;
+    // `fetch(new Request(url, { signal }))` carries its own options.
+    if url.kind() == "new_expression" {
+        return None;
+    }
+    let args = m.hazard.child_by_field_name("arguments")?;
+    if let Some(options) = args.named_child(1)
+        && options_have(cx, options, "signal")
+    {
+        return None;
+    }
+    let url_text = one_line(&cx.text(url), 40);
+    Some(Finding::new(
+        FailureClass::Timeout,
+        0.5,
+        "TypeError",
+        "TypeError: fetch failed",
+        format!(
+            "the server behind {url_text} accepts the connection but never answers (a stalled upstream, a half-open connection): with no signal the call hangs for 300 s, Node's headers timeout, then rejects (cause: HeadersTimeoutError, code 'UND_ERR_HEADERS_TIMEOUT'); a browser waits even longer"
+        ),
+        "Predicted hang in fetch() when the upstream stalls: no AbortSignal.timeout() is passed",
+    ))
+}
+
+fn axios_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let client = cx.text(m.get("client")?);
+    let method = m.get("callee").map(|c| cx.text(c));
+    let args = m.hazard.child_by_field_name("arguments")?;
+    // The config is the last argument: `axios(config)`, `axios.get(url, config)`,
+    // `axios.post(url, data, config)`.
+    let config_at = match method.as_deref() {
+        None | Some("request") => 0,
+        Some("post" | "put" | "patch") => 2,
+        Some(_) => 1,
+    };
+    if let Some(config) = args.named_child(config_at)
+        && (options_have(cx, config, "timeout") || options_have(cx, config, "signal"))
+    {
+        return None;
+    }
+    if method.is_none() && args.named_child(0).is_some_and(|a| a.kind() != "object") {
+        // `axios(url, config)`.
+        if args
+            .named_child(1)
+            .is_some_and(|c| options_have(cx, c, "timeout") || options_have(cx, c, "signal"))
+        {
+            return None;
+        }
+    }
+    // A default set anywhere in the file covers every call.
+    let file = cx.rope.to_string();
+    if file.contains("defaults.timeout") {
+        return None;
+    }
+    let url = args
+        .named_child(0)
+        .map(|u| one_line(&cx.text(u), 40))
+        .unwrap_or_default();
+    let call = match &method {
+        Some(method) => format!("{client}.{method}"),
+        None => client.clone(),
+    };
+    Some(Finding::new(
+        FailureClass::Timeout,
+        0.45,
+        "AxiosError",
+        "AxiosError: socket hang up",
+        format!(
+            "the server behind {url} accepts the connection but never answers; axios's default timeout is 0 (none), so the request waits until a proxy or the peer drops the socket"
+        ),
+        format!("Predicted hang in {call}() when the upstream stalls: no timeout is set"),
+    ))
+}
+
+/// Whether an expression is already a number (`x.length`, `Date.now()`,
+/// `a * b`) or a constant.
+fn numeric_already(cx: &FnCx, node: Node) -> bool {
+    let text = cx.text(node);
+    match node.kind() {
+        "number" | "string" | "true" | "false" | "null" | "undefined" => true,
+        "template_string" => !text.contains("${"),
+        "binary_expression" => !text.contains('+') || text.contains(" - "),
+        "unary_expression" => true,
+        "identifier" => text
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()),
+        _ => {
+            text.ends_with(".length")
+                || text.ends_with(".size")
+                || text.starts_with("Math.")
+                || text.starts_with("Date.now")
+                || text.ends_with(".getTime()")
+                || text.ends_with(".valueOf()")
+        }
+    }
+}
+
+/// The arithmetic or comparison a value flows into, with the name that
+/// receives the result when there is one.
+fn arithmetic_use<'t>(cx: &FnCx, node: Node<'t>) -> Option<(Node<'t>, String)> {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "parenthesized_expression" | "as_expression" | "non_null_expression" => {
+                child = parent;
+            }
+            "binary_expression" => {
+                let op = parent
+                    .child_by_field_name("operator")
+                    .map(|o| cx.text(o))
+                    .unwrap_or_default();
+                // `parseInt(x) || 0` turns NaN into a default.
+                if op == "||" {
+                    return None;
+                }
+                if matches!(
+                    op.as_str(),
+                    "+" | "-" | "*" | "/" | "%" | "**" | "<" | ">" | "<=" | ">="
+                ) {
+                    return Some((parent, receiver_of(cx, parent)));
+                }
+                return None;
+            }
+            "augmented_assignment_expression" => {
+                let target = parent
+                    .child_by_field_name("left")
+                    .map(|l| cx.text(l))
+                    .unwrap_or_default();
+                return Some((parent, target));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The variable an arithmetic expression's result goes to.
+fn receiver_of(cx: &FnCx, expression: Node) -> String {
+    let mut current = expression;
+    while let Some(parent) = current.parent() {
+        match parent.kind() {
+            "variable_declarator" => {
+                return parent
+                    .child_by_field_name("name")
+                    .map(|n| cx.text(n))
+                    .unwrap_or_default();
+            }
+            "assignment_expression" | "augmented_assignment_expression" => {
+                return parent
+                    .child_by_field_name("left")
+                    .map(|n| cx.text(n))
+                    .unwrap_or_default();
+            }
+            "return_statement" => return "return".to_owned(),
+            "binary_expression" | "parenthesized_expression" => current = parent,
+            _ => break,
+        }
+    }
+    String::new()
+}
+
+fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let arg = m.get("arg")?;
+    let callee = cx.text(m.get("callee")?);
+    if numeric_already(cx, arg) {
+        return None;
+    }
+    let arg_text = cx.text(arg);
+    // Where the NaN goes: straight into arithmetic, or into a variable that
+    // arithmetic later reads.
+    let mut value_node = m.hazard;
+    while let Some(parent) = value_node
+        .parent()
+        .filter(|p| matches!(p.kind(), "parenthesized_expression" | "as_expression"))
+    {
+        value_node = parent;
+    }
+    let parent = value_node.parent()?;
+    let (use_site, target, variable) = if parent.kind() == "variable_declarator" {
+        let name = parent
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| cx.text(n))?;
+        let (site, target) = variable_arithmetic(cx, parent, &name)?;
+        (site, target, Some(name))
+    } else {
+        let (site, target) = arithmetic_use(cx, m.hazard)?;
+        (site, target, None)
+    };
+    let arg_word = guard_word_of(&arg_text);
+    let checks = ["isNaN", "isFinite", "isInteger", "isSafeInteger"];
+    for check in checks {
+        if guarded(cx.language, use_site, cx.node, cx.rope, &[&arg_word, check])
+            || variable
+                .as_deref()
+                .is_some_and(|v| guarded(cx.language, use_site, cx.node, cx.rope, &[v, check]))
+        {
+            return None;
+        }
+    }
+    // An earlier validation of the text (`/^\d+$/.test(qty)`) or any early
+    // exit on the variable (`if (!(qty > 0)) return`) counts.
+    if guarded(
+        cx.language,
+        use_site,
+        cx.node,
+        cx.rope,
+        &[&arg_word, "test"],
+    ) || variable
+        .as_deref()
+        .is_some_and(|v| guarded(cx.language, use_site, cx.node, cx.rope, &[v]))
+    {
+        return None;
+    }
+    let facts = facts(cx);
+    let external = eval(cx, &facts, arg).external().is_some()
+        || arg_text.contains("req.")
+        || arg_text.contains("process.env")
+        || arg_text.contains("query")
+        || arg_text.contains("params")
+        || arg_text.contains(".value");
+    let parameter = arg.kind() == "identifier" && cx.parameters().contains(&arg_text);
+    let likelihood = if external || parameter { 0.45 } else { 0.3 };
+    let target = match target.as_str() {
+        "" => "the result".to_owned(),
+        "return" => format!("the value {}() returns", cx.function.name),
+        _ => format!("`{}`", one_line(&target, 30)),
+    };
+    let examples = if callee == "Number" {
+        "\"abc\", \"1,5\", \"12px\", undefined"
+    } else {
+        "\"\", \"abc\", undefined"
+    };
+    let mut finding = Finding::new(
+        FailureClass::ParseError,
+        likelihood,
+        "NaN",
+        format!("NaN propagates: {target} becomes NaN"),
+        format!(
+            "`{}` is not a number ({examples}), so {callee}() returns NaN instead of throwing",
+            one_line(&arg_text, 40)
+        ),
+        format!(
+            "Predicted NaN in {target} when {} is not a number",
+            one_line(&arg_text, 40)
+        ),
+    );
+    if parameter {
+        finding = finding.input(arg_text, "'abc'");
+    }
+    Some(finding)
+}
+
+fn guard_word_of(text: &str) -> String {
+    string_contents(text).unwrap_or(text).trim().to_owned()
+}
+
+/// The first arithmetic that reads `name` after its declaration.
+fn variable_arithmetic<'t>(
+    cx: &FnCx<'_, 't>,
+    declarator: Node<'t>,
+    name: &str,
+) -> Option<(Node<'t>, String)> {
+    let mut stack = vec![cx.node];
+    let mut found: Option<(Node, String)> = None;
+    while let Some(node) = stack.pop() {
+        if node.end_byte() <= declarator.end_byte() {
+            continue;
+        }
+        if node.kind() == "identifier"
+            && node.start_byte() >= declarator.end_byte()
+            && cx.text(node) == name
+            && let Some(site) = arithmetic_use(cx, node)
+            && found
+                .as_ref()
+                .is_none_or(|(f, _)| f.start_byte() > site.0.start_byte())
+        {
+            found = Some(site);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
+}
+
+/// `"2024-03-10T10:00:00Z"` and `"2024-03-10T10:00:00+02:00"` name an instant.
+fn has_zone(text: &str) -> bool {
+    let text = text.trim();
+    if text.ends_with('Z') || text.ends_with('z') || text.contains("GMT") || text.contains("UTC") {
+        return true;
+    }
+    let bytes = text.as_bytes();
+    // A trailing ±hh:mm or ±hhmm after a time.
+    text.contains('T')
+        && bytes.len() > 6
+        && text[text.len().saturating_sub(6)..]
+            .chars()
+            .any(|c| c == '+' || c == '-')
+        && text.rsplit(['+', '-']).next().is_some_and(|tail| {
+            tail.chars().all(|c| c.is_ascii_digit() || c == ':') && tail.len() >= 4
+        })
+}
+
+fn is_date_only(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let arg = m.get("arg")?;
+    let arg_text = cx.text(arg);
+    let call = if m.hazard.kind() == "new_expression" {
+        format!("new Date({})", one_line(&arg_text, 30))
+    } else {
+        format!("Date.parse({})", one_line(&arg_text, 30))
+    };
+    let literal = match arg.kind() {
+        "string" => string_contents(&arg_text).map(str::to_owned),
+        "template_string" if !arg_text.contains("${") => {
+            string_contents(&arg_text).map(str::to_owned)
+        }
+        _ => None,
+    };
+    if let Some(literal) = literal {
+        if has_zone(&literal) {
+            return None;
+        }
+        if is_date_only(&literal) {
+            return Some(Finding::new(
+                FailureClass::TimezoneDst,
+                0.3,
+                "Date",
+                format!(
+                    "{call} is {literal}T00:00:00.000Z (UTC midnight): getDate() gives the day before west of UTC"
+                ),
+                format!(
+                    "a date-only ISO string is parsed as UTC midnight, so local getters (getDate, toLocaleDateString) show the previous day for users west of UTC"
+                ),
+                format!(
+                    "Predicted off-by-one day: {call} is UTC midnight, shown as the day before west of UTC"
+                ),
+            ));
+        }
+        return Some(Finding::new(
+            FailureClass::TimezoneDst,
+            0.5,
+            "Date",
+            format!(
+                "{call} is parsed as local time: the instant shifts with the server's TZ and DST"
+            ),
+            format!(
+                "\"{literal}\" has no zone, so it means a different instant on a UTC server, a developer laptop and across a DST change"
+            ),
+            format!("Predicted wrong instant: {call} has no zone and is read as local time"),
+        ));
+    }
+    let facts = facts(cx);
+    let external = eval(cx, &facts, arg).external().is_some();
+    let lower = arg_text.to_lowercase();
+    let built = matches!(arg.kind(), "template_string" | "binary_expression")
+        && (arg_text.contains('\'') || arg_text.contains('"') || arg_text.contains('`'));
+    let stringy = ["str", "string", "text", "input", "raw", "iso"]
+        .iter()
+        .any(|w| {
+            lower
+                .rsplit(['.', '_'])
+                .next()
+                .is_some_and(|last| last.contains(w))
+        });
+    if !(external || built || stringy) {
+        return None;
+    }
+    // A zone spelled out in a built string (`${day}T00:00:00Z`).
+    if built
+        && (arg_text.contains("Z`")
+            || arg_text.contains("Z'")
+            || arg_text.contains("Z\"")
+            || arg_text.contains("+00:00"))
+    {
+        return None;
+    }
+    let word = guard_word_of(&arg_text);
+    if ["test", "match", "isValid", "isNaN", "ISO"]
+        .iter()
+        .any(|check| guarded(cx.language, m.hazard, cx.node, cx.rope, &[&word, check]))
+    {
+        return None;
+    }
+    // An Invalid Date throws once serialized.
+    let body = cx.text(cx.node);
+    let serialized = body.contains("toISOString()") || body.contains("JSON.stringify");
+    let error = if serialized {
+        "RangeError: Invalid time value".to_owned()
+    } else {
+        format!("{call} is Invalid Date, or local time for a zone-less string")
+    };
+    let mut finding = Finding::new(
+        FailureClass::TimezoneDst,
+        if external { 0.45 } else { 0.35 },
+        if serialized { "RangeError" } else { "Date" },
+        error,
+        format!(
+            "`{}` arrives without a zone or in another format (\"2024-03-10 10:00\", \"10/03/2024\"): V8 reads it as local time, or gives Invalid Date",
+            one_line(&arg_text, 40)
+        ),
+        format!(
+            "Predicted wrong or Invalid Date from {call}: the string has no zone or format check"
+        ),
+    );
+    if arg.kind() == "identifier" && cx.parameters().contains(&arg_text) {
+        finding = finding.input(arg_text, "'10/03/2024'");
+    }
+    Some(finding)
+}
+
+fn floating_promise(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let call = m.get("call")?;
+    let function = call.child_by_field_name("function")?;
+    let facts = facts(cx);
+    let (callee, why) = match function.kind() {
+        "identifier" => {
+            let name = cx.text(function);
+            if !facts.async_functions.get(&name).copied()? {
+                return None;
+            }
+            (format!("{name}()"), format!("`{name}` is async"))
+        }
+        "member_expression" => {
+            let object = function.child_by_field_name("object")?;
+            let method = cx.text(function.child_by_field_name("property")?);
+            match method.as_str() {
+                "then" | "finally" => {
+                    if chain_handles_rejection(cx, call) || inner_chain_handles(cx, object) {
+                        return None;
+                    }
+                    (
+                        format!("the {} chain", chain_root(cx, object)),
+                        "it has no .catch()".to_owned(),
+                    )
+                }
+                _ if object.kind() == "this"
+                    && facts.async_functions.get(&method).copied() == Some(true) =>
+                {
+                    (format!("this.{method}()"), format!("`{method}` is async"))
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    Some(
+        Finding::new(
+            FailureClass::Other,
+            0.4,
+            "UnhandledPromiseRejection",
+            "UnhandledPromiseRejection: This error originated either by throwing inside of an async function without a catch block, or by rejecting a promise which was not handled with .catch(). The promise rejected with the reason \"#<Object>\".",
+            format!(
+                "{callee} rejects (its I/O fails) while nothing awaits or catches the promise ({why}); since Node 15 an unhandled rejection exits the process"
+            ),
+            format!("Predicted crash on unhandled rejection from {callee}: not awaited or caught"),
+        )
+        .at(call.byte_range()),
+    )
+}
+
+/// The call a promise chain starts from: `fetch(url)` in
+/// `fetch(url).then(a).then(b)`.
+fn chain_root(cx: &FnCx, object: Node) -> String {
+    let mut current = object;
+    while current.kind() == "call_expression"
+        && let Some(function) = current.child_by_field_name("function")
+        && function.kind() == "member_expression"
+        && let Some(inner) = function.child_by_field_name("object")
+        && inner.kind() == "call_expression"
+    {
+        current = inner;
+    }
+    one_line(&cx.text(current), 30)
+}
+
+/// Whether a `.catch` sits earlier in a chain: `p.catch(f).then(g)`.
+fn inner_chain_handles(cx: &FnCx, object: Node) -> bool {
+    let mut current = object;
+    while current.kind() == "call_expression" {
+        let Some(function) = current.child_by_field_name("function") else {
+            return false;
+        };
+        if function.kind() != "member_expression" {
+            return false;
+        }
+        let method = function
+            .child_by_field_name("property")
+            .map(|p| cx.text(p))
+            .unwrap_or_default();
+        let args = current
+            .child_by_field_name("arguments")
+            .map_or(0, |a| a.named_child_count());
+        if method == "catch" || method == "then" && args >= 2 {
+            return true;
+        }
+        let Some(next) = function.child_by_field_name("object") else {
+            return false;
+        };
+        current = next;
+    }
+    false
+}
+
+fn promise_all(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let arg = m.get("arg")?;
+    let arg_text = cx.text(arg);
+    let mapped = arg.kind() == "call_expression"
+        && arg
+            .child_by_field_name("function")
+            .and_then(|f| f.child_by_field_name("property"))
+            .is_some_and(|p| cx.text(p) == "map");
+    let count = match arg.kind() {
+        "array" => arg.named_child_count(),
+        _ if mapped => 0,
+        _ => return None,
+    };
+    // Fewer than two promises cannot fail partially.
+    if arg.kind() == "array" && count < 2 {
+        return None;
+    }
+    // Only I/O fails this way: plain values and local computations do not.
+    if !arg_text.contains('(') {
+        return None;
+    }
+    if handled(cx, m.hazard) || chain_handles_rejection(cx, m.hazard) {
+        return None;
+    }
+    let (error_type, error) = if arg_text.contains("fetch(") {
+        ("TypeError", "TypeError: fetch failed")
+    } else if arg_text.contains("axios") {
+        (
+            "AxiosError",
+            "AxiosError: Request failed with status code 503",
+        )
+    } else {
+        ("Error", "Error: read ECONNRESET")
+    };
+    let what = if count > 0 {
+        format!("one of the {count} calls")
+    } else {
+        format!("one call of `{}`", one_line(&arg_text, 40))
+    };
+    Some(Finding::new(
+        FailureClass::NetworkError,
+        0.35,
+        error_type,
+        error,
+        format!(
+            "{what} fails (a 503, a reset connection, a timeout): Promise.all rejects at once with that error, the other results are lost and their own failures go unobserved"
+        ),
+        "Predicted partial failure: one rejection fails all of Promise.all() (Promise.allSettled keeps the rest)",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zones_and_dates() {
+        assert!(has_zone("2024-03-10T10:00:00Z"));
+        assert!(has_zone("2024-03-10T10:00:00+02:00"));
+        assert!(!has_zone("2024-03-10 10:00"));
+        assert!(!has_zone("2024-03-10"));
+        assert!(is_date_only("2024-03-10"));
+        assert!(!is_date_only("03/10/2024"));
+    }
+
+    #[test]
+    fn collection_names() {
+        assert!(collection_name("rows"));
+        assert!(collection_name("result.rows"));
+        assert!(collection_name("userList"));
+        assert!(!collection_name("args"));
+        assert!(!collection_name("status"));
+        assert!(!collection_name("pair"));
+    }
+
+    #[test]
+    fn assignments() {
+        assert!(assigns("if (!m[k]) m[k] = [];", "m[k]"));
+        assert!(assigns("m[k] ||= []", "m[k]"));
+        assert!(!assigns("if (m[k] === x) return", "m[k]"));
+        assert!(!assigns("am[k] = 1", "m[k]"));
+    }
+}
