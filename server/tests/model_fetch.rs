@@ -21,7 +21,11 @@ fn fetch_is_idempotent_and_the_file_hashes_to_the_catalog_checksum() {
         "{events:?}"
     );
     // The sidecar spares a rehash of a file that has not changed.
-    assert!(started.elapsed().as_millis() < 1000, "{:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_millis() < 1000,
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(fetch::sha256_file(&path).unwrap(), entry.sha256);
 }
 
@@ -41,7 +45,10 @@ fn a_damaged_copy_is_rejected_and_fetched_again() {
     std::fs::write(&copy, &damaged).unwrap();
     let err = fetch::verify_entry(&copy, entry).unwrap_err();
     let message = err.to_string();
-    assert!(matches!(err, FetchError::ChecksumMismatch { .. }), "{message}");
+    assert!(
+        matches!(err, FetchError::ChecksumMismatch { .. }),
+        "{message}"
+    );
     assert!(message.contains(entry.sha256), "{message}");
     let actual = fetch::sha256_file(&copy).unwrap();
     assert!(message.contains(&actual), "{message}");

@@ -594,6 +594,44 @@ fn empty_value(ty: &str) -> String {
     }
 }
 
+/// `[]byte` parameters are buffers whose length the caller guarantees by
+/// contract (encoders, `binary.BigEndian.Uint32(b)`), not input.
+fn is_byte_slice(ty: &str) -> bool {
+    matches!(ty, "[]byte" | "[]uint8")
+}
+
+/// Whether `node` is written to (`b[0] = x`), as output buffers are.
+fn is_write_target(node: Node) -> bool {
+    node.parent().is_some_and(|list| {
+        list.kind() == "expression_list"
+            && list.parent().is_some_and(|a| {
+                a.kind() == "assignment_statement"
+                    && a.child_by_field_name("left")
+                        .is_some_and(|l| l.id() == list.id())
+            })
+    }) || node
+        .parent()
+        .is_some_and(|p| matches!(p.kind(), "inc_statement" | "dec_statement"))
+}
+
+/// Whether an earlier constant index into parameter `name` in this function
+/// would fail first (so only the first is reported), or the author asserted
+/// the length with a bounds-check hint (`_ = b[3]`).
+fn earlier_constant_index(cx: &FnCx, name: &str, at: usize) -> bool {
+    let Some(body) = cx.node.child_by_field_name("body") else {
+        return false;
+    };
+    cx.text(body).contains(&format!("_ = {name}["))
+        || descendants(body).into_iter().any(|n| {
+            n.kind() == "index_expression"
+                && n.start_byte() < at
+                && n.child_by_field_name("operand")
+                    .is_some_and(|o| cx.text(o) == name)
+                && n.child_by_field_name("index")
+                    .is_some_and(|i| i.kind() == "int_literal")
+        })
+}
+
 fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     let object = m.get("object")?;
     let index = m.get("index")?;
@@ -609,9 +647,14 @@ fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         if is_map(cx, object, at) || guarded_by_any(cx, m.hazard, &[&object_text]) {
             return None;
         }
-        // Only values we know are slices or strings: not maps, not arrays.
+        // Only values that may be empty: a caller's slice, fields, submatches.
         let source = slice_source(cx, object, at);
-        if source.is_none() && object.kind() != "identifier" {
+        let may_be_empty = match &source {
+            Some(Source::Parameter { ty, .. }) => !is_byte_slice(ty),
+            Some(Source::Fields { .. } | Source::Submatch { .. } | Source::FlagArgs) => true,
+            _ => false,
+        };
+        if !may_be_empty {
             return None;
         }
         let mut finding = Finding::new(
@@ -658,6 +701,18 @@ fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         &source
     {
         words.push(cx.text(*input));
+        // `strings.Split(string(b), …)` is guarded by checks on `b`.
+        if input.kind() == "call_expression" || input.kind() == "type_conversion_expression" {
+            words.extend(
+                arguments(*input)
+                    .first()
+                    .or(input.child_by_field_name("operand").as_ref())
+                    .map(|a| cx.text(*a)),
+            );
+        }
+    }
+    if matches!(source, Source::Args | Source::FlagArgs) {
+        words.push("NArg".to_owned());
     }
     if literal.is_none() {
         words.push(index_text.clone());
@@ -755,29 +810,39 @@ fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             },
             summary("an argument is missing"),
         )),
-        (Source::Parameter { name, ty }, Some(k)) => Some(
-            Finding::new(
-                FailureClass::IndexOutOfRange,
-                0.35,
-                "runtime.Error",
-                format!("panic: runtime error: index out of range [{k}] with length {k}"),
-                if k == 0 {
-                    format!("the caller passes an empty `{name}`")
-                } else {
-                    format!(
-                        "the caller passes a `{name}` with only {}",
-                        plural(k, "element", "elements")
-                    )
-                },
-                summary(&if k == 0 {
-                    format!("{name} is empty")
-                } else {
-                    format!("{name} has fewer than {} elements", k + 1)
-                }),
+        (Source::Parameter { name, ty }, Some(k))
+            if !is_byte_slice(&ty)
+                && !is_write_target(m.hazard)
+                && !earlier_constant_index(cx, &name, at) =>
+        {
+            Some(
+                Finding::new(
+                    FailureClass::IndexOutOfRange,
+                    0.35,
+                    "runtime.Error",
+                    format!("panic: runtime error: index out of range [{k}] with length {k}"),
+                    if k == 0 {
+                        format!("the caller passes an empty `{name}`")
+                    } else {
+                        format!(
+                            "the caller passes a `{name}` with only {}",
+                            plural(k, "element", "elements")
+                        )
+                    },
+                    summary(&if k == 0 {
+                        format!("{name} is empty")
+                    } else {
+                        format!("{name} has fewer than {} elements", k + 1)
+                    }),
+                )
+                .input(name, empty_value(&ty)),
             )
-            .input(name, empty_value(&ty)),
-        ),
-        (Source::Parameter { name, .. }, None) if index.kind() == "identifier" => {
+        }
+        (Source::Parameter { name, ty }, None)
+            if index.kind() == "identifier"
+                && !is_byte_slice(&ty)
+                && !is_write_target(m.hazard) =>
+        {
             // `items[i]` with both from the caller.
             let b = binding_at(cx, &index_text, at)?;
             let integer = b.parameter
@@ -827,7 +892,7 @@ fn slice(m: &Match, cx: &FnCx) -> Option<Finding> {
         let range = if is_end { "[:-1]" } else { "[-1:]" };
         return Some(Finding::new(
             FailureClass::IndexOutOfRange,
-            0.5,
+            0.45,
             "runtime.Error",
             format!("panic: runtime error: slice bounds out of range {range}"),
             format!("`{haystack}` does not contain {needle}, so {call} returns -1 into `{name}`"),
@@ -841,9 +906,14 @@ fn slice(m: &Match, cx: &FnCx) -> Option<Finding> {
     let Some(Source::Parameter { name, ty }) = slice_source(cx, object, at) else {
         return None;
     };
+    // `s[1:]` and `s[:1]` mostly follow a look at `s[0]`; longer fixed
+    // prefixes and suffixes (`id[:8]`, `token[7:]`) assume a format.
+    if is_byte_slice(&ty) {
+        return None;
+    }
     let (bound, is_end) = match (start, end) {
-        (_, Some(e)) if int_value(cx, e).is_some_and(|k| k > 0) => (e, true),
-        (Some(s), None) if int_value(cx, s).is_some_and(|k| k > 0) => (s, false),
+        (_, Some(e)) if int_value(cx, e).is_some_and(|k| k > 1) => (e, true),
+        (Some(s), None) if int_value(cx, s).is_some_and(|k| k > 1) => (s, false),
         _ => return None,
     };
     let k = int_value(cx, bound)?;
@@ -977,8 +1047,19 @@ fn unchecked_error_use(m: &Match, cx: &FnCx) -> Option<Finding> {
         return missing_location(m, cx, &value, &err);
     }
     let why = nil_on_error(cx, &callee, &args)?;
-    let use_node = first_dereference(cx, &value, m.hazard.end_byte())?;
     let ignored = err == "_";
+    // `u, err = url.Parse(s)` followed by `if err != nil { … }`: handled.
+    if !ignored
+        && m.hazard.next_named_sibling().is_some_and(|next| {
+            next.kind() == "if_statement"
+                && next
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| mentions(&cx.text(c), &err))
+        })
+    {
+        return None;
+    }
+    let use_node = first_dereference(cx, &value, m.hazard.end_byte())?;
     if guarded_by_any(cx, use_node, &[&value]) || !ignored && guarded_by_any(cx, use_node, &[&err])
     {
         return None;
@@ -1102,6 +1183,14 @@ fn type_assertion(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let numeric = INTEGER_TYPES.contains(&ty.as_str()) || ty.starts_with("float32");
+    // An assertion on a value the program made itself states an invariant
+    // (`n.(*ir.Name)`); only values from outside are believable failures.
+    let untyped_parameter = object.kind() == "identifier"
+        && binding_at(cx, &object_text, m.hazard.start_byte()).is_some_and(|b| {
+            b.parameter
+                && b.ty
+                    .is_some_and(|t| matches!(cx.text(t).as_str(), "interface{}" | "any"))
+        });
     let is_error =
         object.kind() == "identifier" && (object_text == "err" || object_text.ends_with("Err"));
     let from_map = object.kind() == "index_expression";
@@ -1145,17 +1234,19 @@ fn type_assertion(m: &Match, cx: &FnCx) -> Option<Finding> {
             ),
             0.5,
         )
-    } else {
+    } else if untyped_parameter {
         let other = if ty == "string" { "float64" } else { "string" };
         (
             other.to_owned(),
             "interface {}",
             format!(
-                "`{}` holds a value of another type than {ty}",
+                "the caller passes a `{}` that is not {ty}",
                 one_line(&object_text, 40)
             ),
             0.3,
         )
+    } else {
+        return None;
     };
     let mut finding = Finding::new(
         FailureClass::TypeError,
@@ -1189,11 +1280,25 @@ fn is_integer(cx: &FnCx, node: Node, at: usize) -> bool {
         "parenthesized_expression" => node.named_child(0).is_some_and(|n| is_integer(cx, n, at)),
         "call_expression" => {
             let callee = callee_text(cx, node);
-            callee == "len" || callee == "cap" || INTEGER_TYPES.contains(&callee.as_str())
+            let argument = arguments(node).first().copied();
+            match callee.as_str() {
+                // The length of a struct field is usually fixed when the
+                // value is made (a ring buffer); a local or a parameter is input.
+                "len" | "cap" => argument.is_some_and(|a| a.kind() == "identifier"),
+                // `int64(n)` is as much an integer as `n` is known to be.
+                _ if INTEGER_TYPES.contains(&callee.as_str()) => {
+                    argument.is_some_and(|a| is_integer(cx, a, at))
+                }
+                _ => false,
+            }
         }
-        "type_conversion_expression" => node
-            .child_by_field_name("type")
-            .is_some_and(|t| INTEGER_TYPES.contains(&cx.text(t).as_str())),
+        "type_conversion_expression" => {
+            node.child_by_field_name("type")
+                .is_some_and(|t| INTEGER_TYPES.contains(&cx.text(t).as_str()))
+                && node
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| is_integer(cx, o, at))
+        }
         "identifier" => {
             let name = cx.text(node);
             match binding_at(cx, &name, at) {
@@ -1273,6 +1378,15 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     let (trigger, likelihood) = if inner != right_text {
         (format!("`{inner}` is empty, so len({inner}) is 0"), 0.35)
+    } else if right.kind() == "selector_expression" {
+        // A field is often set once when the value is made.
+        (
+            format!(
+                "`{}` is 0 (a zero value of the struct, or a configuration that leaves it unset)",
+                one_line(&right_text, 40)
+            ),
+            0.25,
+        )
     } else {
         (format!("`{}` is 0", one_line(&right_text, 40)), 0.3)
     };
@@ -1580,6 +1694,17 @@ fn strconv_ignored_error(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let arg_text = cx.text(arg);
+    // A regexp submatch (`m[2]` of `(\d+)`) is digits by construction.
+    if arg.kind() == "index_expression"
+        && arg.child_by_field_name("operand").is_some_and(|o| {
+            matches!(
+                slice_source(cx, o, m.hazard.start_byte()),
+                Some(Source::Submatch { .. })
+            )
+        })
+    {
+        return None;
+    }
     // Validated input (`if !isDigits(s) { return }`) parses.
     if guarded_by_any(cx, m.hazard, &[&arg_text]) {
         return None;
@@ -1836,7 +1961,20 @@ fn nil_map_write(m: &Match, cx: &FnCx) -> Option<Finding> {
                             .any(|e| e.kind() != "keyed_element" && e.kind() != "comment")
                     })
             });
-            if initialised || positional || guarded_by_any(cx, m.hazard, &[&map_text]) {
+            // Only when this file shows how the value is made: its
+            // constructor may live in another file of the package.
+            let made_here = descendants(root).into_iter().any(|n| match n.kind() {
+                "composite_literal" => n
+                    .child_by_field_name("type")
+                    .is_some_and(|t| cx.text(t) == owner),
+                "call_expression" => {
+                    callee_text(cx, n) == "new"
+                        && arguments(n).first().is_some_and(|a| cx.text(*a) == owner)
+                }
+                _ => false,
+            });
+            if !made_here || initialised || positional || guarded_by_any(cx, m.hazard, &[&map_text])
+            {
                 return None;
             }
             Some(Finding::new(
@@ -1845,7 +1983,7 @@ fn nil_map_write(m: &Match, cx: &FnCx) -> Option<Finding> {
                 "runtime.Error",
                 error,
                 format!(
-                    "a {owner} made as {owner}{{}} or new({owner}) has a nil `{field}` map: nothing in this file makes it"
+                    "this file makes {owner} values without `{field}`, and nothing in it makes the map, so `{field}` is nil"
                 ),
                 format!(
                     "Predicted panic: assignment to entry in nil map {map_text}: {owner}.{field} is never made"

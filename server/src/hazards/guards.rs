@@ -187,9 +187,14 @@ fn exits(language: Language, node: Node, rope: &Rope) -> bool {
                     "return_statement" | "continue_statement" | "break_statement"
                 ) || kind == "call_expression" && {
                     let text = node_text(n, rope);
+                    // `base.Fatalf(…)`, `logger.Fatal(…)`: loggers that exit.
+                    let callee = text.split('(').next().unwrap_or_default();
                     text.starts_with("panic(")
                         || text.starts_with("log.Fatal")
                         || text.starts_with("os.Exit(")
+                        || [".Fatal", ".Fatalf", ".Fatalln"]
+                            .iter()
+                            .any(|f| callee.ends_with(f))
                 }
             }
             _ => matches!(
@@ -209,6 +214,14 @@ fn exits(language: Language, node: Node, rope: &Rope) -> bool {
 /// An earlier statement that guards what follows it: an `if` that exits
 /// when its condition holds, or an assertion.
 fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &[&str]) -> bool {
+    // Rust wraps `if …{}` and `assert!(…);` used as statements in an expression statement.
+    if statement.kind() == "expression_statement"
+        && statement.named_child_count() == 1
+        && let Some(inner) = statement.named_child(0)
+        && matches!(inner.kind(), "if_expression" | "macro_invocation")
+    {
+        return guarding_statement(language, inner, rope, words);
+    }
     let kind = statement.kind();
     let text_of = |n: Node| node_text(n, rope);
     match kind {
@@ -222,7 +235,7 @@ fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &
             mentions_all(&text_of(condition), words) && exits(language, consequence, rope)
         }
         "assert_statement" => mentions_all(&text_of(statement), words),
-        "expression_statement" => {
+        "expression_statement" | "macro_invocation" => {
             // `assert!(…)`, `debug_assert!(…)`, `require(…)`, `invariant(…)`.
             let text = text_of(statement);
             let asserts = [

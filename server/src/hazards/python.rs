@@ -654,13 +654,12 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
 /// Whether a call's argument list has a keyword argument `name`.
 fn has_keyword(cx: &FnCx, args: Node, name: &str) -> bool {
     let mut cursor = args.walk();
-    let found = args.named_children(&mut cursor).any(|a| {
+    args.named_children(&mut cursor).any(|a| {
         (a.kind() == "keyword_argument"
             && a.child_by_field_name("name")
                 .is_some_and(|n| cx.text(n) == name))
             || a.kind() == "dictionary_splat"
-    });
-    found
+    })
 }
 
 fn http_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
@@ -727,16 +726,14 @@ fn open_no_encoding(m: &Match, cx: &FnCx) -> Option<Finding> {
             .map(|a| cx.text(a))
             .or_else(|| {
                 let mut cursor = args.walk();
-                let found = args
-                    .named_children(&mut cursor)
+                args.named_children(&mut cursor)
                     .find(|a| {
                         a.kind() == "keyword_argument"
                             && a.child_by_field_name("name")
                                 .is_some_and(|n| cx.text(n) == "mode")
                     })
                     .and_then(|a| a.child_by_field_name("value"))
-                    .map(|v| cx.text(v));
-                found
+                    .map(|v| cx.text(v))
             })
             .unwrap_or_default();
         if mode.contains('b') || args.named_child_count() == 0 {

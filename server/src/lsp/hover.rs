@@ -153,7 +153,13 @@ mod tests {
     #[test]
     fn untrusted_text_cannot_inject_markup() {
         let hostile = "<img src=x onerror=alert(1)> [click](command:workbench.action.terminal.new) file:///etc/passwd **bold**";
-        insta::assert_snapshot!(escape_markdown(hostile), @r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command​:workbench.action.terminal.new\) file​:///etc/passwd \*\*bold\*\*");
+        let escaped = escape_markdown(hostile);
+        assert!(
+            !escaped.contains('<') && !escaped.contains("](command:"),
+            "{escaped}"
+        );
+        assert!(!escaped.contains("file:"), "{escaped}");
+        insta::assert_snapshot!(escaped.replace('\u{200b}', "<ZWSP>"), @r"&lt;img src=x onerror=alert\(1\)&gt; \[click\]\(command<ZWSP>:workbench.action.terminal.new\) file<ZWSP>:///etc/passwd \*\*bold\*\*");
         let block = code_block("text", "```\nescaped?\n```");
         assert!(block.starts_with("````text\n"), "{block}");
     }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::UnboundedSender;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
@@ -521,14 +521,5 @@ impl LanguageServer for Server {
             Ok(hover::hover(&analysis, offset, encoding))
         })
         .await
-    }
-}
-
-/// An error reply for requests about documents we do not have.
-pub fn not_open(uri: &Uri) -> Error {
-    Error {
-        code: ErrorCode::InvalidParams,
-        message: format!("failcast: {} is not open", uri.as_str()).into(),
-        data: None,
     }
 }

@@ -36,6 +36,7 @@ pub struct OpenDocument {
 
 /// What the client told us at `initialize`.
 #[derive(Clone, Debug, Default)]
+#[allow(dead_code)] // Read by code actions and lenses, which land next.
 pub struct ClientInfo {
     pub work_done_progress: bool,
     pub document_changes: bool,

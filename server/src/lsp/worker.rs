@@ -33,6 +33,7 @@ pub enum Outgoing {
     /// A one-time warning for the user.
     Warning(String),
     /// The functions of a document changed; predictions should follow.
+    #[allow(dead_code)] // Consumed by the prediction scheduler, which lands next.
     FunctionsChanged { uri: Uri, version: i32 },
 }
 

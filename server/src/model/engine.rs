@@ -1137,11 +1137,11 @@ impl<'m> Session<'m> {
         // Keep the system prompt's KV entries when this prompt starts with
         // them; drop everything after, left over from the previous job.
         let n_sys = self.system_tokens.len();
-        let reuse =
-            self.reuse && self.kv_system == n_sys && tokens.starts_with(&self.system_tokens);
         // At least one token must be decoded to get logits to sample from.
-        let keep = if reuse {
-            n_sys.min(tokens.len() - 1)
+        let has_system =
+            n_sys > 0 && n_sys < tokens.len() && tokens.starts_with(&self.system_tokens);
+        let keep = if self.reuse && self.kv_system == n_sys && has_system {
+            n_sys
         } else {
             0
         };
@@ -1151,14 +1151,26 @@ impl<'m> Session<'m> {
             .map_err(|e| e.to_string())?
         {
             self.ctx.clear_kv_cache();
+            self.kv_system = 0;
             return Err("cannot trim the KV cache".to_string());
         }
         self.kv_system = self.kv_system.min(keep);
-        if !self.decode_prompt(&tokens[keep..], keep, cancelled)? {
-            return Ok(None);
+        let mut start = keep;
+        if keep == 0 && has_system {
+            // Decode the system turn on its own, with the same batch
+            // boundaries as when it is reused: llama.cpp's arithmetic is not
+            // batch-size invariant, and full decoding must be comparable with
+            // reuse bit for bit (and leaves the KV ready for reuse).
+            if !self.decode_prompt(&tokens[..n_sys], 0, cancelled)? {
+                return Ok(None);
+            }
+            if self.reuse {
+                self.kv_system = n_sys;
+            }
+            start = n_sys;
         }
-        if tokens.starts_with(&self.system_tokens) && self.reuse {
-            self.kv_system = n_sys;
+        if !self.decode_prompt(&tokens[start..], start, cancelled)? {
+            return Ok(None);
         }
         let prompt_ms = started.elapsed().as_millis() as u64;
 

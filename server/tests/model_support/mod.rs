@@ -20,6 +20,16 @@ use failcast::model::prompt::PromptInput;
 /// How long any single wait in these tests may take.
 pub const WAIT: Duration = Duration::from_secs(600);
 
+/// Serialises the tests that decode. Engines in parallel on two cores only
+/// slow each other down (llama.cpp's OpenMP threads spin while they wait),
+/// and timing-sensitive tests such as cancellation get flaky.
+pub fn heavy() -> std::sync::MutexGuard<'static, ()> {
+    static HEAVY: Mutex<()> = Mutex::new(());
+    HEAVY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Tests log through tracing; show warnings when a test fails.
 pub fn init_logs() {
     static ONCE: OnceLock<()> = OnceLock::new();

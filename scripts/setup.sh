@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and testing failcast needs, once: a C toolchain
+# with cmake and libclang (llama.cpp and its bindings build from source),
+# Python with pip (the default model ships in a PyPI wheel; pytest-lsp),
+# Neovim (the editor end-to-end test) and Node.js (the VS Code extension).
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+
+if [[ "$(uname -s)" == "Darwin" ]]; then
+    have brew || { echo "setup: Homebrew is required on macOS (https://brew.sh)" >&2; exit 1; }
+    have cmake || need+=(cmake)
+    have nvim || need+=(neovim)
+    have node || need+=(node)
+    have python3 || need+=(python)
+    if ((${#need[@]})); then
+        echo "setup: brew install ${need[*]}" >&2
+        brew install "${need[@]}"
+    fi
+else
+    have cmake || need+=(cmake)
+    have clang || need+=(clang)
+    # bindgen loads libclang at build time.
+    if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q libclang; then
+        need+=(libclang-dev)
+    fi
+    have nvim || need+=(neovim)
+    have python3 || need+=(python3 python3-pip)
+    have node || need+=(nodejs npm)
+    if ((${#need[@]})); then
+        sudo=""
+        [[ $(id -u) -ne 0 ]] && sudo="sudo"
+        echo "setup: apt-get install ${need[*]}" >&2
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+fi
+
+have cargo || { echo "setup: Rust is required (https://rustup.rs)" >&2; exit 1; }
+python3 -m pip --version >/dev/null 2>&1 || { echo "setup: pip is required for python3" >&2; exit 1; }
