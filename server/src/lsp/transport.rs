@@ -419,14 +419,13 @@ mod tests {
         let (passed, replies) = run(input).await;
         assert_eq!(passed, frame(good).repeat(4));
         insta::assert_snapshot!(replies.join("\n"), @r#"
-        {"error":{"code":-32700,"message":"Parse error: key must be a string at line 1 column 2"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32700,"message":"Parse error: body is not UTF-8"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32600,"message":"Invalid Request: not a JSON-RPC 2.0 request, notification or response"},"id":7,"jsonrpc":"2.0"}
-        {"error":{"code":-32600,"message":"Invalid Request: not a JSON-RPC 2.0 request, notification or response"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32700,"message":"Parse error: bytes outside any frame"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32700,"message":"Parse error: bytes outside any frame"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32700,"message":"Parse error: EOF while parsing a value at line 1 column 11"},"id":null,"jsonrpc":"2.0"}
-        {"error":{"code":-32700,"message":"Parse error: Content-Length 99999999999 exceeds the 268435456 byte limit"},"id":null,"jsonrpc":"2.0"}
+        {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: key must be a string at line 1 column 2"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: body is not UTF-8"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request: not a JSON-RPC 2.0 request, notification or response"},"id":7}
+        {"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request: not a JSON-RPC 2.0 request, notification or response"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: bytes outside any frame"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: expected value at line 1 column 12"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: Content-Length 99999999999 exceeds the 268435456 byte limit"},"id":null}
         "#);
     }
 
