@@ -695,6 +695,17 @@ fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
 
     let source = slice_source(cx, object, at)?;
+    // `&b[0]` hands a buffer to a syscall or assembly, whose contract the
+    // caller keeps; `unsafe.Sizeof(b[0])` never evaluates it.
+    let handed_on = m.hazard.parent().is_some_and(|p| {
+        p.kind() == "unary_expression" && cx.text(p).starts_with('&')
+            || p.kind() == "argument_list"
+                && p.parent()
+                    .is_some_and(|call| callee_text(cx, call).starts_with("unsafe."))
+    });
+    if handed_on {
+        return None;
+    }
     let literal = int_value(cx, index);
     let mut words: Vec<String> = vec![object_text.clone()];
     if let Source::Split { input, .. } | Source::Fields { input } | Source::Submatch { input } =
@@ -1193,8 +1204,21 @@ fn type_assertion(m: &Match, cx: &FnCx) -> Option<Finding> {
         });
     let is_error =
         object.kind() == "identifier" && (object_text == "err" || object_text.ends_with("Err"));
-    let from_map = object.kind() == "index_expression";
-    let from_context = object_text.contains(".Value(");
+    // `payload["count"].(int)`: a map read, not a slice element.
+    let from_map = object.kind() == "index_expression"
+        && (object
+            .child_by_field_name("operand")
+            .is_some_and(|o| is_map(cx, o, m.hazard.start_byte()))
+            || object.child_by_field_name("index").is_some_and(|k| {
+                matches!(
+                    k.kind(),
+                    "interpreted_string_literal" | "raw_string_literal"
+                )
+            }));
+    // `ctx.Value(key)`: one argument, unlike `token.Value()`.
+    let from_context = object.kind() == "call_expression"
+        && callee_text(cx, object).ends_with(".Value")
+        && arguments(object).len() == 1;
     let (dynamic, static_type, trigger, likelihood) = if is_error {
         (
             "*fmt.wrapError".to_owned(),
@@ -1365,7 +1389,18 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     // A float divided by zero is ±Inf, not a panic: only integers count.
-    if !is_integer(cx, right, at) {
+    // A struct field is usually set once when the value is made (a scale, a
+    // shard count), so only locals, parameters and lengths count.
+    if !is_integer(cx, right, at) || right.kind() == "selector_expression" {
+        return None;
+    }
+    // `var perSec int64 = 1e9` never reassigned is a constant in all but name.
+    if right.kind() == "identifier"
+        && let Some(b) = binding_at(cx, &right_text, at)
+        && b.value
+            .is_some_and(|v| int_value(cx, v).is_some_and(|n| n != 0))
+        && !assigned_within(cx, cx.node, &right_text, b.at, at)
+    {
         return None;
     }
     let inner = right_text
@@ -1378,15 +1413,6 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     let (trigger, likelihood) = if inner != right_text {
         (format!("`{inner}` is empty, so len({inner}) is 0"), 0.35)
-    } else if right.kind() == "selector_expression" {
-        // A field is often set once when the value is made.
-        (
-            format!(
-                "`{}` is 0 (a zero value of the struct, or a configuration that leaves it unset)",
-                one_line(&right_text, 40)
-            ),
-            0.25,
-        )
     } else {
         (format!("`{}` is 0", one_line(&right_text, 40)), 0.3)
     };
