@@ -353,8 +353,8 @@ fn assigned_within(cx: &FnCx, scope: Node, name: &str, from: usize, to: usize) -
 
 /// Go's own deciding clauses, which the shared guards do not read: a
 /// `switch` value (`switch len(parts) { case 2: … }`), a `case` expression
-/// (`case len(parts) > 1:`) and an `if` initializer
-/// (`if _, ok := v.(string); ok { … }`).
+/// (`case len(parts) > 1:`), an `if` initializer
+/// (`if _, ok := v.(string); ok { … }`) and assertion helpers.
 fn switch_guarded(cx: &FnCx, node: Node, words: &[&str]) -> bool {
     let mut current = node;
     while let Some(parent) = current.parent() {
@@ -386,6 +386,27 @@ fn switch_guarded(cx: &FnCx, node: Node, words: &[&str]) -> bool {
                 && words.iter().any(|w| mentions(&cx.text(value), w))
             {
                 return true;
+            }
+        }
+        // `assert1(len(offered) > 0, "…")`, `mustHaveFields(parts, 2)`: a
+        // helper that panics on failure guards what follows it.
+        if matches!(parent.kind(), "block" | "statement_list") {
+            let mut sibling = current.prev_named_sibling();
+            while let Some(statement) = sibling {
+                if statement.kind() == "expression_statement"
+                    && let Some(call) = statement.named_child(0)
+                    && call.kind() == "call_expression"
+                {
+                    let callee = callee_text(cx, call);
+                    let name = callee.rsplit('.').next().unwrap_or_default().to_lowercase();
+                    let asserts = ["assert", "require", "must", "check", "expect"]
+                        .iter()
+                        .any(|a| name.starts_with(a));
+                    if asserts && words.iter().any(|w| mentions(&cx.text(call), w)) {
+                        return true;
+                    }
+                }
+                sibling = statement.prev_named_sibling();
             }
         }
         if parent.id() == cx.node.id() {
@@ -458,6 +479,11 @@ fn slice_source<'t>(cx: &FnCx<'_, 't>, expr: Node<'t>, at: usize) -> Option<Sour
             let name = cx.text(expr);
             let b = binding_at(cx, &name, at)?;
             if b.parameter {
+                // An unexported function's callers are the package itself,
+                // which keeps its contract; exported ones take any input.
+                if !is_exported(cx) {
+                    return None;
+                }
                 let ty = b.ty?;
                 let ty_text = cx.text(ty);
                 let sliceish = ty.kind() == "slice_type" || ty_text == "string";
@@ -592,6 +618,15 @@ fn empty_value(ty: &str) -> String {
     } else {
         "nil".to_owned()
     }
+}
+
+/// Whether the function (or method) is exported from its package.
+fn is_exported(cx: &FnCx) -> bool {
+    cx.function
+        .name
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase)
 }
 
 /// `[]byte` parameters are buffers whose length the caller guarantees by
@@ -1395,13 +1430,20 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     // `var perSec int64 = 1e9` never reassigned is a constant in all but name.
-    if right.kind() == "identifier"
-        && let Some(b) = binding_at(cx, &right_text, at)
-        && b.value
-            .is_some_and(|v| int_value(cx, v).is_some_and(|n| n != 0))
-        && !assigned_within(cx, cx.node, &right_text, b.at, at)
-    {
-        return None;
+    if right.kind() == "identifier" {
+        let nonzero = |v: Node| int_value(cx, v).is_some_and(|n| n != 0);
+        let fixed = match binding_at(cx, &right_text, at) {
+            Some(b) => {
+                b.value.is_some_and(nonzero) && !assigned_within(cx, cx.node, &right_text, b.at, at)
+            }
+            None => package_var(cx, &right_text).is_some_and(|(_, value)| {
+                value.is_some_and(nonzero)
+                    && !assigned_within(cx, cx.tree.root_node(), &right_text, 0, usize::MAX)
+            }),
+        };
+        if fixed {
+            return None;
+        }
     }
     let inner = right_text
         .strip_prefix("len(")
@@ -1733,6 +1775,15 @@ fn strconv_ignored_error(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     // Validated input (`if !isDigits(s) { return }`) parses.
     if guarded_by_any(cx, m.hazard, &[&arg_text]) {
+        return None;
+    }
+    // `if on, _ := strconv.ParseBool(s); on { … }`: false is the default.
+    if let Some(parent) = m.hazard.parent()
+        && parent.kind() == "if_statement"
+        && parent
+            .child_by_field_name("condition")
+            .is_some_and(|c| mentions(&cx.text(c), &value))
+    {
         return None;
     }
     // A zero result that the code checks right after is handled on purpose.

@@ -108,10 +108,11 @@ fn declared<'t>(cx: &FnCx<'_, 't>, name: &str, at: usize) -> Option<Declared<'t>
                         .find(|c| c.kind() == "variable_declarator")
                         .and_then(|d| d.child_by_field_name("name"))
                 });
+                // `String... names` and `catch (A | B e)` have no type field.
                 let ty = node.child_by_field_name("type").or_else(|| {
-                    children(node)
-                        .into_iter()
-                        .find(|c| c.kind().ends_with("type") || c.kind() == "catch_type")
+                    children(node).into_iter().find(|c| {
+                        !matches!(c.kind(), "modifiers" | "variable_declarator" | "identifier")
+                    })
                 });
                 match (name_node, ty) {
                     (Some(n), Some(ty)) if cx.text(n) == name => Some(Declared {
@@ -805,6 +806,14 @@ fn parse_number(m: &Match, cx: &FnCx) -> Option<Finding> {
     ) {
         return None;
     }
+    // A regular-expression group (`m.group(2)` of `(\\d+)`) is digits by construction.
+    if arg.kind() == "method_invocation"
+        && arg
+            .child_by_field_name("name")
+            .is_some_and(|n| cx.text(n) == "group")
+    {
+        return None;
+    }
     let errors = ["NumberFormatException", "IllegalArgumentException"];
     if caught(cx.language, m.hazard, cx.node, cx.rope, &errors) {
         return None;
@@ -919,6 +928,10 @@ fn array_source<'t>(cx: &FnCx<'_, 't>, array: Node<'t>, at: usize) -> Option<Arr
     }
     let name = cx.text(array);
     let d = declared(cx, &name, at)?;
+    // A private method's callers are the class itself, which keeps its contract.
+    if d.parameter && is_private(cx) {
+        return None;
+    }
     if d.parameter {
         let array_typed = cx.text(d.ty).ends_with("[]")
             || d.node.kind() == "spread_parameter"
@@ -935,6 +948,14 @@ fn array_source<'t>(cx: &FnCx<'_, 't>, array: Node<'t>, at: usize) -> Option<Arr
             .next()
             .unwrap_or_default()
             .trim_end_matches("...");
+        // Primitive arrays are buffers and tables whose length the caller
+        // guarantees by contract (codecs, checksums, numeric kernels).
+        if matches!(
+            element.trim(),
+            "byte" | "char" | "short" | "int" | "long" | "float" | "double" | "boolean"
+        ) {
+            return None;
+        }
         return Some(ArraySource::Parameter {
             name,
             empty: format!("new {}[0]", element.trim()),
@@ -973,6 +994,36 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// Whether `node` is assigned to (`out[0] = x`, `counts[i]++`).
+fn is_write_target(node: Node) -> bool {
+    node.parent().is_some_and(|p| {
+        p.kind() == "assignment_expression"
+            && p.child_by_field_name("left")
+                .is_some_and(|l| l.id() == node.id())
+            || p.kind() == "update_expression"
+    })
+}
+
+/// Whether an earlier constant index into `name` would fail first.
+fn earlier_constant_index(cx: &FnCx, name: &str, at: usize) -> bool {
+    descendants(cx.node).into_iter().any(|n| {
+        n.kind() == "array_access"
+            && n.start_byte() < at
+            && n.child_by_field_name("array")
+                .is_some_and(|a| cx.text(a) == name)
+            && n.child_by_field_name("index")
+                .is_some_and(|i| i.kind() == "decimal_integer_literal")
+    })
+}
+
+/// Whether the method is private: a helper whose callers keep its contract.
+fn is_private(cx: &FnCx) -> bool {
+    children(cx.node)
+        .into_iter()
+        .find(|c| c.kind() == "modifiers")
+        .is_some_and(|m| mentions(&cx.text(m), "private"))
+}
+
 fn array_index(m: &Match, cx: &FnCx) -> Option<Finding> {
     let array = m.get("array")?;
     let index = m.get("index")?;
@@ -983,6 +1034,11 @@ fn array_index(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let source = array_source(cx, array, at)?;
+    if let ArraySource::Parameter { name, .. } = &source
+        && (is_write_target(m.hazard) || earlier_constant_index(cx, name, at))
+    {
+        return None;
+    }
     let short = one_line(&cx.text(m.hazard), 40);
     let mut words = vec![array_text.clone()];
     if let ArraySource::Split { input, .. } = &source {
@@ -1132,6 +1188,9 @@ fn list_source(cx: &FnCx, list: Node, at: usize) -> Option<ListSource> {
     }
     let d = declared_expr(cx, list, at)?;
     if !is_list_type(&type_text(cx, &d)) {
+        return None;
+    }
+    if d.parameter && is_private(cx) {
         return None;
     }
     if d.parameter {
@@ -1590,7 +1649,8 @@ fn concurrent_modification(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
     }
     let modifying: &[&str] = if is_view {
-        &["remove", "clear", "put", "putAll"]
+        // `put` of a key being iterated replaces a value: no structural change.
+        &["remove", "clear"]
     } else {
         &[
             "remove",
@@ -1610,7 +1670,6 @@ fn concurrent_modification(m: &Match, cx: &FnCx) -> Option<Finding> {
                 .is_some_and(|name| modifying.contains(&cx.text(name).as_str()))
             && !inside_lambda_or_class(*n, body)
     })?;
-    // Leaving the loop right after the change is safe.
     let statement = {
         let mut current = call;
         while let Some(parent) = current.parent() {
@@ -1621,13 +1680,22 @@ fn concurrent_modification(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
         current
     };
-    let leaves = statement.kind() == "return_statement"
-        || statement.next_named_sibling().is_some_and(|next| {
-            matches!(
-                next.kind(),
+    // Leaving the loop after the change, before the next iteration, is safe.
+    let leaves = statement.kind() == "return_statement" || {
+        let mut next = statement.next_named_sibling();
+        let mut found = false;
+        while let Some(n) = next {
+            if matches!(
+                n.kind(),
                 "break_statement" | "return_statement" | "throw_statement"
-            )
-        });
+            ) {
+                found = true;
+                break;
+            }
+            next = n.next_named_sibling();
+        }
+        found
+    };
     if leaves
         || caught(
             cx.language,
