@@ -1445,7 +1445,15 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
             return None;
         }
     }
-    let inner = right_text
+    // `len(xs)`, also inside conversions (`uint32(len(xs))`), is zero for empty `xs`.
+    let mut inner = right_text.as_str();
+    while let Some((ty, rest)) = inner.split_once('(')
+        && INTEGER_TYPES.contains(&ty)
+        && let Some(unwrapped) = rest.strip_suffix(')')
+    {
+        inner = unwrapped;
+    }
+    let inner = inner
         .strip_prefix("len(")
         .and_then(|r| r.strip_suffix(')'))
         .unwrap_or(&right_text)
@@ -1923,15 +1931,13 @@ fn concurrent_map_write(m: &Match, cx: &FnCx) -> Option<Finding> {
         };
         (literal, if in_loop { 0.6 } else { 0.4 }, trigger)
     } else {
-        if !launched_as_goroutine(cx) {
-            return None;
-        }
-        // Only maps that outlive the call: package variables, receiver fields, parameters.
+        // Only maps that outlive the call: package variables, receiver
+        // fields, parameters. (Cheap checks first: the last one reads the file.)
         let shared = match binding_at(cx, &root, at) {
             Some(b) => b.parameter,
             None => package_var(cx, &root).is_some(),
         };
-        if !shared || !is_map(cx, map, at) {
+        if !shared || !is_map(cx, map, at) || !launched_as_goroutine(cx) {
             return None;
         }
         let trigger = format!(
