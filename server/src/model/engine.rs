@@ -877,6 +877,9 @@ struct Session<'m> {
     system_tokens: Vec<LlamaToken>,
     /// `quote_tokens[id]`: the token's text starts with `"` (closes a JSON string).
     quote_tokens: Vec<bool>,
+    /// `close_tokens[id]`: the token's text is `]`, maybe after spaces
+    /// (closes the scenario array).
+    close_tokens: Vec<bool>,
     /// How many leading `system_tokens` are currently valid in the KV cache.
     kv_system: usize,
     reuse: bool,
@@ -888,6 +891,8 @@ struct Session<'m> {
 }
 
 const PROMPT_CHUNK: usize = 256;
+/// Tokens kept free for closing the answer (`]}` and some slack).
+const CLOSING_RESERVE: usize = 8;
 /// Stands in for the user message while splitting the chat template around it.
 const USER_MARK: &str = "\u{1}FAILCAST-USER\u{1}";
 
@@ -935,12 +940,13 @@ impl<'m> Session<'m> {
             }
         };
         let vocab = model.vocab();
-        let quote_tokens = (0..model.n_vocab())
-            .map(|id| {
-                vocab
-                    .token_to_piece(LlamaToken(id), false, None)
-                    .starts_with(b"\"")
-            })
+        let pieces: Vec<Vec<u8>> = (0..model.n_vocab())
+            .map(|id| vocab.token_to_piece(LlamaToken(id), false, None))
+            .collect();
+        let quote_tokens = pieces.iter().map(|p| p.starts_with(b"\"")).collect();
+        let close_tokens = pieces
+            .iter()
+            .map(|p| p.trim_ascii_start().starts_with(b"]"))
             .collect();
         let mut session = Session {
             model,
@@ -948,6 +954,7 @@ impl<'m> Session<'m> {
             template,
             system_tokens: Vec::new(),
             quote_tokens,
+            close_tokens,
             kv_system: 0,
             reuse: false,
             batch: LlamaBatch::new(PROMPT_CHUNK, 1),
@@ -1129,8 +1136,7 @@ impl<'m> Session<'m> {
             ));
         }
         let schema = prompt::schema(&rendered.lines);
-        let grammar = llama_cpp_2::json_schema_to_grammar(&schema.to_string())
-            .map_err(|e| format!("cannot build the output grammar: {e}"))?;
+        let grammar = output_grammar(&schema)?;
         let mut sampler = LlamaSampler::grammar(self.model, &grammar, "root")
             .map_err(|e| format!("cannot build the grammar sampler: {e}"))?;
 
@@ -1181,15 +1187,26 @@ impl<'m> Session<'m> {
         let mut pos = tokens.len();
         let mut logits_index = self.batch.n_tokens() - 1;
         let mut generated = 0;
+        // Tokens the longest scenario so far took, to tell whether another
+        // one can still finish within max_output_tokens.
+        let mut longest_item = 0;
+        let mut item_started = 0;
+        let mut closing = false;
         while generated < self.max_output_tokens {
             if cancelled() {
                 return Ok(None);
             }
             // A string stuck in a loop is closed at once instead of running
-            // to its maxLength: the grammar allows a quote at any point.
-            let force = stream
-                .string_loops()
-                .then_some(self.quote_tokens.as_slice());
+            // to its maxLength (the grammar allows a quote at any point), and
+            // when another scenario would not fit the budget the array is
+            // closed after the current one, so the answer stays complete JSON.
+            let force = if closing && stream.depth() == 2 && !stream.string_loops() {
+                Some(self.close_tokens.as_slice())
+            } else if stream.string_loops() {
+                Some(self.quote_tokens.as_slice())
+            } else {
+                None
+            };
             let token = sample_with_grammar(&self.ctx, logits_index, &mut sampler, force);
             if vocab.is_eog(token) {
                 break;
@@ -1200,8 +1217,14 @@ impl<'m> Session<'m> {
             generated += 1;
             let piece = vocab.token_to_piece(token, false, None);
             text.extend_from_slice(&piece);
+            let items_before = stream.items_closed();
             if stream.push(&piece) {
                 break;
+            }
+            if stream.items_closed() > items_before {
+                longest_item = longest_item.max(generated - item_started);
+                item_started = generated;
+                closing = generated + longest_item + CLOSING_RESERVE > self.max_output_tokens;
             }
             self.batch.clear();
             self.batch
@@ -1230,6 +1253,30 @@ impl<'m> Session<'m> {
             },
         )))
     }
+}
+
+/// The grammar for the answer schema, with JSON whitespace reduced to at
+/// most one space: llama.cpp's default allows newlines and indentation, which
+/// a small model happily spends a third of its tokens on.
+fn output_grammar(schema: &serde_json::Value) -> Result<String, String> {
+    let grammar = llama_cpp_2::json_schema_to_grammar(&schema.to_string())
+        .map_err(|e| format!("cannot build the output grammar: {e}"))?;
+    let mut replaced = false;
+    let lines: Vec<String> = grammar
+        .lines()
+        .map(|line| {
+            if line.starts_with("space ::=") {
+                replaced = true;
+                "space ::= \" \"?".to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect();
+    if !replaced {
+        tracing::debug!("output grammar has no `space` rule; keeping it as generated");
+    }
+    Ok(lines.join("\n"))
 }
 
 /// Greedy sampling under a grammar, without running the grammar over the
@@ -1327,6 +1374,14 @@ pub(crate) mod tests {
                 Err(_) => panic!("timed out waiting for a job's answer"),
             }
         }
+    }
+
+    #[test]
+    fn output_grammar_is_compact_and_bounded() {
+        let grammar = output_grammar(&prompt::schema(&[3, 1, 2])).unwrap();
+        assert!(grammar.contains("space ::= \" \"?"), "{grammar}");
+        assert!(!grammar.contains("\\n\"{1,2}"), "{grammar}");
+        assert!(grammar.contains("\"3\" | \"1\" | \"2\""), "{grammar}");
     }
 
     #[test]

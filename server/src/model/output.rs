@@ -162,6 +162,8 @@ pub fn ends_in_loop(text: &[u8]) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct JsonStream {
     depth: usize,
+    /// Objects closed inside the top-level array (`{"scenarios": [{..}, {..}`).
+    items_closed: usize,
     started: bool,
     in_string: bool,
     escaped: bool,
@@ -199,6 +201,9 @@ impl JsonStream {
                 }
                 b'}' | b']' => {
                     self.depth = self.depth.saturating_sub(1);
+                    if c == b'}' && self.depth == 2 {
+                        self.items_closed += 1;
+                    }
                     if self.started && self.depth == 0 {
                         return true;
                     }
@@ -207,6 +212,16 @@ impl JsonStream {
             }
         }
         false
+    }
+
+    /// Nesting depth: 2 is inside the scenario array, between items.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// How many scenario objects have closed so far.
+    pub fn items_closed(&self) -> usize {
+        self.items_closed
     }
 
     /// The string being written has degenerated into a loop and should be closed.
@@ -266,6 +281,8 @@ mod tests {
         let mut tracker = JsonStream::default();
         assert!(!tracker.push(br#"{"scenarios":[{"trigger":"}]}"#));
         assert!(!tracker.push(br#""}]"#));
+        assert_eq!(tracker.items_closed(), 1);
+        assert_eq!(tracker.depth(), 1);
         assert!(tracker.push(b"}"));
     }
 }
