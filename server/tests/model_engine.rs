@@ -337,3 +337,30 @@ fn missing_and_truncated_models_fail_with_a_clear_message() {
     });
     assert!(message.contains("checksum mismatch"), "{message}");
 }
+
+#[test]
+fn doctor_reports_a_healthy_default_model_with_speeds() {
+    use failcast::model::doctor::{DoctorOptions, diagnose};
+    let _heavy = heavy();
+    init_logs();
+    model_path();
+    let report = diagnose(&DoctorOptions {
+        model: None,
+        measure_speed: true,
+        n_threads: Some(2),
+    });
+    assert!(report.is_healthy(), "{report}");
+    assert_eq!(report.checksum_ok, Some(true));
+    assert_eq!(report.loads, Some(true));
+    assert!(report.prompt_tokens_per_second.unwrap() > 0.0, "{report}");
+    assert!(report.generation_tokens_per_second.unwrap() > 0.0, "{report}");
+    assert_eq!(report.backend, "CPU");
+    eprintln!("{report}");
+
+    let missing = diagnose(&DoctorOptions {
+        model: Some("/nonexistent/model.gguf".into()),
+        ..DoctorOptions::default()
+    });
+    assert!(!missing.model_found);
+    assert_eq!(missing.problems.len(), 1, "{missing}");
+}
