@@ -629,6 +629,68 @@ mod tests {
         );
     }
 
+    /// Serves `body` once per connection over plain HTTP on localhost.
+    fn serve(body: &'static [u8], connections: usize) -> String {
+        use std::io::{BufRead, BufReader};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/model.gguf", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(connections) {
+                let mut stream = stream.unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).unwrap();
+                stream.write_all(body).unwrap();
+            }
+        });
+        url
+    }
+
+    fn url_entry(url: String, sha256: &'static str, size: u64) -> ModelEntry {
+        let sources: &'static [ModelSource] = Box::leak(Box::new([ModelSource::Url(Box::leak(
+            url.into_boxed_str(),
+        ))]));
+        ModelEntry {
+            name: "local",
+            description: "served by the test",
+            file_name: "local.gguf",
+            size,
+            sha256,
+            license: "none",
+            sources,
+        }
+    }
+
+    #[test]
+    fn url_downloads_are_verified_before_they_are_kept() {
+        let body: &'static [u8] = b"hello";
+        let sha = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+        let dir = tempfile::tempdir().unwrap();
+
+        let good = url_entry(serve(body, 1), sha, 5);
+        let path = fetch_into(&good, dir.path(), &mut |_| {}).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), body);
+        // Idempotent: no second connection is needed (the server accepts one).
+        assert_eq!(fetch_into(&good, dir.path(), &mut |_| {}).unwrap(), path);
+
+        let other = tempfile::tempdir().unwrap();
+        let wrong_sha = url_entry(serve(body, 1), "00".repeat(32).leak(), 5);
+        let err = fetch_into(&wrong_sha, other.path(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("checksum mismatch"), "{err}");
+        let too_big = url_entry(serve(body, 1), sha, 3);
+        let err = fetch_into(&too_big, other.path(), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("larger than 3 bytes"), "{err}");
+        // Failed downloads leave nothing behind.
+        assert_eq!(fs::read_dir(other.path()).unwrap().count(), 0);
+    }
+
     #[test]
     fn missing_file_is_reported() {
         let dir = tempfile::tempdir().unwrap();
