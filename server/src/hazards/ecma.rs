@@ -20,6 +20,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::guards::{caught, guarded, mentions, string_contents};
 use super::{Check, Finding, FnCx, Match, one_line};
+use crate::language::Language;
 use crate::scenario::FailureClass;
 
 pub(super) const CHECKS: &[(&str, Check)] = &[
@@ -109,14 +110,52 @@ struct Missing {
 }
 
 impl Value {
+    /// The origin of outside data this value holds or belongs to. Values
+    /// that are merely missing (`find()`, a regex match, an element) are
+    /// local data: what they hold when present is not outside data.
     fn external(&self) -> Option<&Origin> {
-        match self {
-            Value::Root(origin) => Some(origin),
-            Value::Missing(missing) => Some(&missing.origin),
-            _ => None,
-        }
+        let origin = match self {
+            Value::Root(origin) => origin,
+            Value::Missing(missing) => &missing.origin,
+            _ => return None,
+        };
+        origin.is_data().then_some(origin)
     }
 }
+
+impl Origin {
+    fn is_data(&self) -> bool {
+        matches!(
+            self,
+            Origin::Http
+                | Origin::Request
+                | Origin::Lambda
+                | Origin::Document
+                | Origin::Environment
+                | Origin::Parameter(_)
+        )
+    }
+}
+
+/// Fields of an AWS Lambda event; others (`event.target`) belong to DOM or
+/// emitter events that share the parameter name.
+const LAMBDA_FIELDS: &[&str] = &[
+    "body",
+    "pathParameters",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "stageVariables",
+    "requestContext",
+    "headers",
+    "Records",
+    "detail",
+    "rawPath",
+    "rawQueryString",
+    "routeKey",
+    "arguments",
+    "identity",
+    "source",
+];
 
 /// Parameter names that by convention carry outside data.
 const EXTERNAL_PARAMETERS: &[&str] = &[
@@ -150,6 +189,19 @@ struct Facts {
     /// Async functions and methods declared in the file (and in this
     /// function), with whether they can reject at all.
     async_functions: HashMap<String, bool>,
+    /// The function's parameters.
+    parameters: Vec<String>,
+    /// Names bound to a search result that is -1 when nothing matches
+    /// (`const i = xs.indexOf(x)`).
+    search_results: HashSet<String>,
+    /// Names bound to `JSON.stringify(…)`: valid JSON by construction.
+    serialized: HashSet<String>,
+    /// Names bound to a number or a boolean literal (`let escape = false`).
+    numeric: HashSet<String>,
+    /// The first failing read of each missing value (by container and
+    /// key), found on first use: later reads of the same value fail for
+    /// the same reason and are not reported again.
+    first_failures: RefCell<Option<HashMap<(String, String), usize>>>,
 }
 
 impl Facts {
@@ -207,6 +259,11 @@ fn build_facts(cx: &FnCx) -> Facts {
         optional_fields: HashMap::new(),
         class: None,
         async_functions: HashMap::new(),
+        parameters: cx.parameters(),
+        search_results: HashSet::new(),
+        serialized: HashSet::new(),
+        numeric: HashSet::new(),
+        first_failures: RefCell::new(None),
     };
     file_declarations(cx, &mut facts);
     let start = cx.node.start_byte();
@@ -326,18 +383,11 @@ fn optional_members(cx: &FnCx, body: Node) -> HashSet<String> {
     fields
 }
 
-/// Whether a function node is declared `async` (its text before the body
-/// says so).
-fn starts_async(cx: &FnCx, function: Node) -> bool {
-    let end = function
-        .child_by_field_name("body")
-        .map_or(function.end_byte(), |b| b.start_byte());
-    let head = cx
-        .rope
-        .byte_slice(function.start_byte()..end.min(cx.rope.len_bytes()))
-        .to_string();
-    head.split(|c: char| !c.is_alphanumeric() && c != '_')
-        .any(|w| w == "async")
+/// Whether a function node is declared `async` (the keyword, not a
+/// parameter that happens to be called `async`).
+fn starts_async(_cx: &FnCx, function: Node) -> bool {
+    let mut cursor = function.walk();
+    function.children(&mut cursor).any(|c| c.kind() == "async")
 }
 
 /// Whether an async function can reject: not when its whole body is one
@@ -376,14 +426,16 @@ fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
         let mut cursor = params.walk();
         params.named_children(&mut cursor).collect()
     };
+    let typescript = cx.language != Language::JavaScript;
     for param in list {
+        let annotation = param
+            .child_by_field_name("type")
+            .and_then(|t| t.named_child(0));
         let (pattern, optional, type_name) = match param.kind() {
             "identifier" => (Some(param), false, None),
             "assignment_pattern" => (param.child_by_field_name("left"), false, None),
             "required_parameter" | "optional_parameter" => {
-                let type_name = param
-                    .child_by_field_name("type")
-                    .and_then(|t| t.named_child(0))
+                let type_name = annotation
                     .filter(|t| t.kind() == "type_identifier")
                     .map(|t| cx.text(t));
                 let has_default = param.child_by_field_name("value").is_some();
@@ -395,6 +447,17 @@ fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
             }
             _ => (None, false, None),
         };
+        // In TypeScript a declared or contextual type says what a `payload`
+        // holds; the naming convention only speaks for untyped data.
+        let by_convention = !typescript
+            || match annotation {
+                Some(t) => {
+                    let text = cx.text(t);
+                    matches!(text.as_str(), "any" | "unknown" | "object")
+                        || text.starts_with("Record<")
+                }
+                None => !contextually_typed(function),
+            };
         let Some(pattern) = pattern.filter(|p| p.kind() == "identifier") else {
             continue;
         };
@@ -415,13 +478,29 @@ fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
                 "event" => Value::Root(Origin::Lambda),
                 "req" | "request" => Value::Envelope(Envelope::Request),
                 "ctx" => Value::Envelope(Envelope::Koa),
-                n if EXTERNAL_PARAMETERS.contains(&n) => {
+                n if by_convention && EXTERNAL_PARAMETERS.contains(&n) => {
                     Value::Root(Origin::Parameter(name.clone()))
                 }
                 _ => continue,
             }
         };
         facts.bind(name, at, value);
+    }
+}
+
+/// Whether TypeScript infers a function's parameter types from where it
+/// is written: a callback argument, a typed variable or a typed property.
+fn contextually_typed(function: Node) -> bool {
+    if !matches!(function.kind(), "arrow_function" | "function_expression") {
+        return false;
+    }
+    let Some(parent) = function.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "variable_declarator" => parent.child_by_field_name("type").is_some(),
+        "arguments" | "assignment_expression" | "pair" | "return_statement" => true,
+        _ => false,
     }
 }
 
@@ -480,8 +559,24 @@ fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
                             .async_functions
                             .insert(cx.text(name), may_reject(cx, value));
                     }
+                    let value_text = cx.text(value);
+                    if name.kind() == "identifier"
+                        && [".indexOf(", ".lastIndexOf(", ".findIndex(", ".search("]
+                            .iter()
+                            .any(|f| value_text.contains(f))
+                    {
+                        facts.search_results.insert(cx.text(name));
+                    }
+                    if name.kind() == "identifier" && value_text.starts_with("JSON.stringify(") {
+                        facts.serialized.insert(cx.text(name));
+                    }
+                    if name.kind() == "identifier"
+                        && matches!(value.kind(), "number" | "true" | "false")
+                    {
+                        facts.numeric.insert(cx.text(name));
+                    }
                     let bound = eval(cx, facts, value);
-                    bind_pattern(cx, facts, name, bound, &cx.text(value), node.end_byte());
+                    bind_pattern(cx, facts, name, bound, &value_text, node.end_byte());
                 }
             }
             "assignment_expression" => {
@@ -672,6 +767,16 @@ fn bind_pattern(
     }
 }
 
+/// An expression quoted for a sentence: in backticks, unless it is a
+/// template literal already.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        text.to_owned()
+    } else {
+        format!("`{text}`")
+    }
+}
+
 /// A property name as written in a key: `id`, `'id'`, `"content-type"`.
 fn guard_key(text: &str) -> String {
     string_contents(text).unwrap_or(text).trim().to_owned()
@@ -716,7 +821,15 @@ fn read_property(value: &Value, key: &str, container: &str) -> Value {
             _ => Value::Plain,
         },
         Value::Root(_) | Value::Missing(_) => {
-            let origin = value.external().expect("external by the match");
+            let Some(origin) = value.external() else {
+                return Value::Plain;
+            };
+            if *origin == Origin::Lambda
+                && matches!(value, Value::Root(_))
+                && !LAMBDA_FIELDS.contains(&key)
+            {
+                return Value::Plain;
+            }
             // API Gateway sends these as `null` when the request has none.
             let null = *origin == Origin::Lambda
                 && matches!(
@@ -843,10 +956,8 @@ fn optional_result(cx: &FnCx, node: Node, read: Value) -> Value {
 
 fn is_optional(node: Node) -> bool {
     let mut cursor = node.walk();
-    let found = node
-        .children(&mut cursor)
-        .any(|c| c.kind() == "optional_chain" || c.kind() == "?.");
-    found
+    node.children(&mut cursor)
+        .any(|c| c.kind() == "optional_chain" || c.kind() == "?.")
 }
 
 /// `order.customer` where `order: Order` and `Order` declares `customer?`,
@@ -994,7 +1105,13 @@ fn subscript_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
     if !collection {
         return Value::Plain;
     }
-    if dynamic && loop_bound(cx, node, &index_text) {
+    // A local counter is the code's own business; an index from the caller
+    // or from a search (-1 when absent) is where elements go missing.
+    if dynamic
+        && (loop_bound(cx, node, &index_text)
+            || !(facts.parameters.contains(&index_text)
+                || facts.search_results.contains(&index_text)))
+    {
         return Value::Plain;
     }
     if is_optional(node) {
@@ -1051,6 +1168,12 @@ fn loop_bound(cx: &FnCx, node: Node, name: &str) -> bool {
 fn call_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
     let Some(function) = node.child_by_field_name("function") else {
         return Value::Plain;
+    };
+    // tree-sitter-typescript reads `await axios.get<T>(u)` as a call of
+    // `await axios.get`; the await belongs to the whole call.
+    let function = match function.kind() {
+        "await_expression" => function.named_child(0).unwrap_or(function),
+        _ => function,
     };
     let args = node.child_by_field_name("arguments");
     let arg_count = args.map_or(0, |a| a.named_child_count());
@@ -1286,6 +1409,29 @@ fn assigns(text: &str, target: &str) -> bool {
     false
 }
 
+/// The expression under parentheses and type casts: `(val as any)` → `val`.
+fn unwrap_casts(node: Node) -> Node {
+    let mut current = node;
+    while matches!(
+        current.kind(),
+        "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion"
+    ) {
+        let mut cursor = current.walk();
+        let Some(inner) = current
+            .named_children(&mut cursor)
+            .find(|c| !c.kind().contains("type") && c.kind() != "comment")
+        else {
+            break;
+        };
+        current = inner;
+    }
+    current
+}
+
 /// A failing read: the missing value and the property V8 names.
 struct Failure {
     missing: Rc<Missing>,
@@ -1305,6 +1451,16 @@ fn access_failure(cx: &FnCx, facts: &Facts, access: Node) -> Option<Failure> {
     let Value::Missing(missing) = eval(cx, facts, object) else {
         return None;
     };
+    // `a?.b.c`: when `a` is nullish the whole chain stops at `?.`, so the
+    // undefined that `?.` makes never reaches `.c` (parentheses end a chain).
+    if matches!(missing.origin, Origin::OptionalChain(_))
+        && matches!(
+            object.kind(),
+            "member_expression" | "subscript_expression" | "call_expression"
+        )
+    {
+        return None;
+    }
     // Types are not values: `typeof x.y` in a type position.
     if access
         .parent()
@@ -1316,7 +1472,12 @@ fn access_failure(cx: &FnCx, facts: &Facts, access: Node) -> Option<Failure> {
         return None;
     }
     let object_text = cx.text(object);
-    let mut guard_sets: Vec<Vec<String>> = vec![vec![object_text.clone()], words_of(&object_text)];
+    let core_text = cx.text(unwrap_casts(object));
+    let mut guard_sets: Vec<Vec<String>> = vec![
+        vec![object_text.clone()],
+        vec![core_text.clone()],
+        words_of(&core_text),
+    ];
     guard_sets.extend(missing.guards.iter().cloned());
     if guard_sets.iter().any(|set| {
         let words: Vec<&str> = set.iter().map(String::as_str).collect();
@@ -1456,14 +1617,22 @@ fn missing_story(missing: &Missing) -> (String, String) {
 /// The parameter value that triggers a missing value, for generated tests.
 fn missing_input(cx: &FnCx, missing: &Missing) -> Option<(String, String)> {
     let params = cx.parameters();
+    // Only a value read straight off the parameter has an obvious literal;
+    // `line.price` inside `payload.lines` would need a deeper one.
+    let direct = |name: &str| missing.container == name;
     match &missing.origin {
-        Origin::Parameter(name) => Some((name.clone(), "{}".to_owned())),
-        Origin::Lambda if params.iter().any(|p| p == "event") => {
-            Some(("event".to_owned(), "{}".to_owned()))
+        Origin::Parameter(name) if direct(name) => Some((name.clone(), "{}".to_owned())),
+        Origin::Lambda if params.iter().any(|p| p == "event") && direct("event") => {
+            let value = if missing.null {
+                format!("{{ {}: null }}", missing.key)
+            } else {
+                "{}".to_owned()
+            };
+            Some(("event".to_owned(), value))
         }
         Origin::Request => params
             .iter()
-            .find(|p| *p == "req" || *p == "request")
+            .find(|p| (*p == "req" || *p == "request") && missing.container.starts_with(p.as_str()))
             .map(|p| {
                 (
                     p.clone(),
@@ -1512,6 +1681,10 @@ fn property(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let missing = &failure.missing;
+    let key = (missing.container.clone(), missing.key.clone());
+    if first_failure(cx, &facts, &key) != Some(m.hazard.id()) {
+        return None;
+    }
     let nothing = if missing.null { "null" } else { "undefined" };
     let reading = &failure.reading;
     let assigned = m.hazard.parent().is_some_and(|p| {
@@ -1531,6 +1704,40 @@ fn property(m: &Match, cx: &FnCx) -> Option<Finding> {
         )
     };
     Some(missing_finding(cx, missing, error, &head))
+}
+
+/// The node of the first read that fails on the missing value `key`.
+fn first_failure(cx: &FnCx, facts: &Facts, key: &(String, String)) -> Option<usize> {
+    if facts.first_failures.borrow().is_none() {
+        let mut first: HashMap<(String, String), (usize, usize, usize)> = HashMap::new();
+        let mut stack = vec![cx.node];
+        while let Some(node) = stack.pop() {
+            if indexed_function(cx, node) || matches!(node.kind(), "class_declaration" | "class") {
+                continue;
+            }
+            if matches!(node.kind(), "member_expression" | "subscript_expression")
+                && let Some(failure) = access_failure(cx, facts, node)
+            {
+                let order = (node.start_byte(), node.end_byte(), node.id());
+                first
+                    .entry((
+                        failure.missing.container.clone(),
+                        failure.missing.key.clone(),
+                    ))
+                    .and_modify(|seen| *seen = (*seen).min(order))
+                    .or_insert(order);
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        let ids = first.into_iter().map(|(k, (_, _, id))| (k, id)).collect();
+        *facts.first_failures.borrow_mut() = Some(ids);
+    }
+    facts
+        .first_failures
+        .borrow()
+        .as_ref()
+        .and_then(|map| map.get(key).copied())
 }
 
 fn destructure(m: &Match, cx: &FnCx) -> Option<Finding> {
@@ -1684,6 +1891,9 @@ fn json_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let facts = facts(cx);
+    if facts.serialized.contains(&arg_text) {
+        return None;
+    }
     let origin = eval(cx, &facts, arg);
     let (error, trigger, summary, likelihood) = if arg_text.contains("process.env") {
         (
@@ -1743,15 +1953,14 @@ fn options_have(cx: &FnCx, options: Node, key: &str) -> bool {
     match options.kind() {
         "object" => {
             let mut cursor = options.walk();
-            let found = options.named_children(&mut cursor).any(|p| match p.kind() {
+            options.named_children(&mut cursor).any(|p| match p.kind() {
                 "pair" => p
                     .child_by_field_name("key")
                     .is_some_and(|k| guard_key(&cx.text(k)) == key),
                 "shorthand_property_identifier" => cx.text(p) == key,
                 "spread_element" => true,
                 _ => false,
-            });
-            found
+            })
         }
         "identifier" => {
             // A local `const opts = { … }`: look inside; anything else is
@@ -1780,8 +1989,14 @@ fn options_have(cx: &FnCx, options: Node, key: &str) -> bool {
 
 fn fetch_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
     let url = m.get("url")?;
-    // `fetch(new Request(url, { signal }))` carries its own options.
-    if url.kind() == "new_expression" {
+    // `fetch(new Request(url, { signal }))` carries its own options;
+    // `data:` and `blob:` URLs never touch the network.
+    let url_literal = cx.text(url);
+    if url.kind() == "new_expression"
+        || ["data:", "blob:"]
+            .iter()
+            .any(|scheme| url_literal[1.min(url_literal.len())..].starts_with(scheme))
+    {
         return None;
     }
     let args = m.hazard.child_by_field_name("arguments")?;
@@ -1872,6 +2087,7 @@ fn numeric_already(cx: &FnCx, node: Node) -> bool {
                 || text.starts_with("Date.now")
                 || text.ends_with(".getTime()")
                 || text.ends_with(".valueOf()")
+                || text.contains(".toFixed(")
         }
     }
 }
@@ -1947,6 +2163,23 @@ fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let arg_text = cx.text(arg);
+    // A regex group (`Number(m[1])`) holds the digits the pattern matched.
+    let facts = facts(cx);
+    if arg.kind() == "subscript_expression"
+        && let Some(object) = arg.child_by_field_name("object")
+        && let Value::Missing(missing) = eval(cx, &facts, object)
+        && missing.origin == Origin::Regex
+    {
+        return None;
+    }
+    // Booleans and numbers convert cleanly; so do Node's own version
+    // strings and the groups a `.replace(re, fn)` callback receives.
+    if facts.numeric.contains(&arg_text)
+        || arg_text.contains("process.version")
+        || in_replace_callback(cx, m.hazard)
+    {
+        return None;
+    }
     // Where the NaN goes: straight into arithmetic, or into a variable that
     // arithmetic later reads.
     let mut value_node = m.hazard;
@@ -1979,6 +2212,16 @@ fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
             return None;
         }
     }
+    // A check of the result (`if (Number.isNaN(total))`) catches it too.
+    let body = cx.text(cx.node);
+    let result_checked = !target.is_empty()
+        && target != "return"
+        && ["isNaN(", "isFinite(", "isInteger("]
+            .iter()
+            .any(|check| body.contains(&format!("{check}{target})")));
+    if result_checked {
+        return None;
+    }
     // An earlier validation of the text (`/^\d+$/.test(qty)`) or any early
     // exit on the variable (`if (!(qty > 0)) return`) counts.
     if guarded(
@@ -1993,7 +2236,6 @@ fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
     {
         return None;
     }
-    let facts = facts(cx);
     let external = eval(cx, &facts, arg).external().is_some()
         || arg_text.contains("req.")
         || arg_text.contains("process.env")
@@ -2030,6 +2272,31 @@ fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
         finding = finding.input(arg_text, "'abc'");
     }
     Some(finding)
+}
+
+/// Whether `node` runs in a `.replace(re, (match, group) => …)` callback,
+/// whose arguments are what the pattern matched.
+fn in_replace_callback(cx: &FnCx, node: Node) -> bool {
+    let mut current = node;
+    while let Some(parent) = current.parent() {
+        if matches!(parent.kind(), "arrow_function" | "function_expression")
+            && let Some(call) = parent
+                .parent()
+                .filter(|a| a.kind() == "arguments")
+                .and_then(|a| a.parent())
+            && call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("property"))
+                .is_some_and(|p| matches!(cx.text(p).as_str(), "replace" | "replaceAll"))
+        {
+            return true;
+        }
+        if parent.id() == cx.node.id() {
+            break;
+        }
+        current = parent;
+    }
+    false
 }
 
 fn guard_word_of(text: &str) -> String {
@@ -2112,6 +2379,21 @@ fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
             return None;
         }
         if is_date_only(&literal) {
+            // UTC midnight only shows as the wrong day through local getters.
+            let body = cx.text(cx.node);
+            let local_getters = [
+                ".getDate()",
+                ".getDay()",
+                ".getMonth()",
+                ".getFullYear()",
+                "toLocaleDateString",
+                "toDateString",
+            ];
+            if m.hazard.kind() != "new_expression"
+                || !local_getters.iter().any(|g| body.contains(g))
+            {
+                return None;
+            }
             return Some(Finding::new(
                 FailureClass::TimezoneDst,
                 0.3,
@@ -2119,9 +2401,7 @@ fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
                 format!(
                     "{call} is {literal}T00:00:00.000Z (UTC midnight): getDate() gives the day before west of UTC"
                 ),
-                format!(
-                    "a date-only ISO string is parsed as UTC midnight, so local getters (getDate, toLocaleDateString) show the previous day for users west of UTC"
-                ),
+                "a date-only ISO string is parsed as UTC midnight, so local getters (getDate, toLocaleDateString) show the previous day for users west of UTC",
                 format!(
                     "Predicted off-by-one day: {call} is UTC midnight, shown as the day before west of UTC"
                 ),
@@ -2142,7 +2422,8 @@ fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     let facts = facts(cx);
     let external = eval(cx, &facts, arg).external().is_some();
-    let lower = arg_text.to_lowercase();
+    // `x as string` is a cast, not a name that says "string".
+    let lower = cx.text(unwrap_casts(arg)).to_lowercase();
     let built = matches!(arg.kind(), "template_string" | "binary_expression")
         && (arg_text.contains('\'') || arg_text.contains('"') || arg_text.contains('`'));
     let stringy = ["str", "string", "text", "input", "raw", "iso"]
@@ -2186,8 +2467,8 @@ fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
         if serialized { "RangeError" } else { "Date" },
         error,
         format!(
-            "`{}` arrives without a zone or in another format (\"2024-03-10 10:00\", \"10/03/2024\"): V8 reads it as local time, or gives Invalid Date",
-            one_line(&arg_text, 40)
+            "{} arrives without a zone or in another format (\"2024-03-10 10:00\", \"10/03/2024\"): V8 reads it as local time, or gives Invalid Date",
+            code(&one_line(&arg_text, 40))
         ),
         format!(
             "Predicted wrong or Invalid Date from {call}: the string has no zone or format check"
@@ -2216,7 +2497,12 @@ fn floating_promise(m: &Match, cx: &FnCx) -> Option<Finding> {
             let method = cx.text(function.child_by_field_name("property")?);
             match method.as_str() {
                 "then" | "finally" => {
-                    if chain_handles_rejection(cx, call) || inner_chain_handles(cx, object) {
+                    // A stored promise (`this.ready.then(…)`) is often one that
+                    // never rejects; a chain on a fresh call is the risky case.
+                    if chain_handles_rejection(cx, call)
+                        || inner_chain_handles(cx, object)
+                        || !chain_starts_with_call(object)
+                    {
                         return None;
                     }
                     (
@@ -2247,6 +2533,33 @@ fn floating_promise(m: &Match, cx: &FnCx) -> Option<Finding> {
         )
         .at(call.byte_range()),
     )
+}
+
+/// Whether a promise chain starts from a call: `load().then(…)`, not
+/// `this.ready.then(…)`.
+fn chain_starts_with_call(object: Node) -> bool {
+    let mut current = object;
+    loop {
+        match current.kind() {
+            "call_expression" => {
+                let Some(function) = current.child_by_field_name("function") else {
+                    return true;
+                };
+                match function.kind() {
+                    "member_expression" => match function.child_by_field_name("object") {
+                        Some(inner) if inner.kind() == "call_expression" => current = inner,
+                        _ => return true,
+                    },
+                    _ => return true,
+                }
+            }
+            "parenthesized_expression" | "await_expression" => match current.named_child(0) {
+                Some(inner) => current = inner,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
 }
 
 /// The call a promise chain starts from: `fetch(url)` in
@@ -2292,6 +2605,33 @@ fn inner_chain_handles(cx: &FnCx, object: Node) -> bool {
     false
 }
 
+/// Whether calls in `text` look like network or storage I/O by their names.
+fn does_io(text: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "fetch", "axios", "request", "query", "save", "insert", "update", "delete", "remove",
+        "send", "post", "put", "patch", "upload", "download", "publish", "notify", "load",
+        "invoke", "call", "get", "find", "create", "sync", "write", "read",
+    ];
+    let mut rest = text;
+    while let Some(at) = rest.find('(') {
+        let head = &rest[..at];
+        let name: String = head
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let lower = name.to_lowercase();
+        if VERBS.iter().any(|v| lower.starts_with(v)) {
+            return true;
+        }
+        rest = &rest[at + 1..];
+    }
+    false
+}
+
 fn promise_all(m: &Match, cx: &FnCx) -> Option<Finding> {
     let arg = m.get("arg")?;
     let arg_text = cx.text(arg);
@@ -2310,7 +2650,7 @@ fn promise_all(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     // Only I/O fails this way: plain values and local computations do not.
-    if !arg_text.contains('(') {
+    if !does_io(&arg_text) {
         return None;
     }
     if handled(cx, m.hazard) || chain_handles_rejection(cx, m.hazard) {
@@ -2346,6 +2686,82 @@ fn promise_all(m: &Match, cx: &FnCx) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ropey::Rope;
+
+    fn hazards_of(language: Language, source: &str) -> Vec<super::super::Hazard> {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(language, source).expect("parses");
+        let index = crate::functions::index_functions(language, &tree, &rope, "app/x.js");
+        index
+            .functions
+            .iter()
+            .flat_map(|f| super::super::function_hazards(language, &tree, &rope, f, &index))
+            .collect()
+    }
+
+    fn inputs(language: Language, source: &str) -> Vec<(String, String)> {
+        hazards_of(language, source)
+            .into_iter()
+            .flat_map(|h| h.inputs)
+            .collect()
+    }
+
+    /// The inputs feed generated tests: each must trigger the failure.
+    #[test]
+    fn inputs_trigger_the_failure() {
+        let js = Language::JavaScript;
+        assert_eq!(
+            inputs(
+                js,
+                "exports.handler = async (event) => event.pathParameters.id;\n"
+            ),
+            [("event".to_owned(), "{ pathParameters: null }".to_owned())]
+        );
+        assert_eq!(
+            inputs(js, "function f(payload) { return payload.user.id; }\n"),
+            [("payload".to_owned(), "{}".to_owned())]
+        );
+        assert_eq!(
+            inputs(js, "function f(req) { return req.body.user.id; }\n"),
+            [(
+                "req".to_owned(),
+                "{ body: {}, query: {}, params: {}, headers: {} }".to_owned()
+            )]
+        );
+        assert_eq!(
+            inputs(js, "function f(rows) { return rows[0].id; }\n"),
+            [("rows".to_owned(), "[]".to_owned())]
+        );
+        assert_eq!(
+            inputs(js, "function f(raw) { return JSON.parse(raw); }\n")[0].0,
+            "raw"
+        );
+        assert_eq!(
+            inputs(
+                Language::TypeScript,
+                "function f(o?: { a: number }) { return o.a; }\n"
+            ),
+            [("o".to_owned(), "undefined".to_owned())]
+        );
+        // A read deeper than the parameter has no one-literal input.
+        assert!(
+            inputs(
+                js,
+                "function f(payload) { for (const l of payload.lines ?? []) l.price.amount; }\n"
+            )
+            .is_empty()
+        );
+    }
+
+    /// One missing value fails once: later reads of it are not reported.
+    #[test]
+    fn one_report_per_missing_value() {
+        let found = hazards_of(
+            Language::JavaScript,
+            "function f(rows) { return [rows[0].id, rows[0].name]; }\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
 
     #[test]
     fn zones_and_dates() {
