@@ -297,7 +297,7 @@ fn file_declarations(cx: &FnCx, facts: &mut Facts) {
                         declarator.child_by_field_name("value"),
                     ) && matches!(value.kind(), "arrow_function" | "function_expression")
                         && name.kind() == "identifier"
-                        && starts_async(cx, value)
+                        && starts_async(value)
                     {
                         facts
                             .async_functions
@@ -307,7 +307,7 @@ fn file_declarations(cx: &FnCx, facts: &mut Facts) {
             }
             "function_declaration" | "generator_function_declaration" => {
                 if let Some(name) = node.child_by_field_name("name")
-                    && starts_async(cx, node)
+                    && starts_async(node)
                 {
                     facts
                         .async_functions
@@ -346,7 +346,7 @@ fn file_declarations(cx: &FnCx, facts: &mut Facts) {
                 for member in body.named_children(&mut cursor) {
                     if member.kind() == "method_definition"
                         && let Some(method) = member.child_by_field_name("name")
-                        && starts_async(cx, member)
+                        && starts_async(member)
                     {
                         facts
                             .async_functions
@@ -385,7 +385,7 @@ fn optional_members(cx: &FnCx, body: Node) -> HashSet<String> {
 
 /// Whether a function node is declared `async` (the keyword, not a
 /// parameter that happens to be called `async`).
-fn starts_async(_cx: &FnCx, function: Node) -> bool {
+fn starts_async(function: Node) -> bool {
     let mut cursor = function.walk();
     function.children(&mut cursor).any(|c| c.kind() == "async")
 }
@@ -447,17 +447,17 @@ fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
             }
             _ => (None, false, None),
         };
-        // In TypeScript a declared or contextual type says what a `payload`
-        // holds; the naming convention only speaks for untyped data.
-        let by_convention = !typescript
-            || match annotation {
-                Some(t) => {
-                    let text = cx.text(t);
-                    matches!(text.as_str(), "any" | "unknown" | "object")
-                        || text.starts_with("Record<")
-                }
-                None => !contextually_typed(function),
-            };
+        // A declared type says what a `payload` holds, and so does the
+        // place a callback is written (an argument, a property): there the
+        // caller is the program itself. The naming convention only speaks
+        // for untyped data at an entry point.
+        let by_convention = match annotation {
+            Some(t) if typescript => {
+                let text = cx.text(t);
+                matches!(text.as_str(), "any" | "unknown" | "object") || text.starts_with("Record<")
+            }
+            _ => !contextually_typed(function),
+        };
         let Some(pattern) = pattern.filter(|p| p.kind() == "identifier") else {
             continue;
         };
@@ -488,8 +488,9 @@ fn bind_parameters(cx: &FnCx, function: Node, at: usize, facts: &mut Facts) {
     }
 }
 
-/// Whether TypeScript infers a function's parameter types from where it
-/// is written: a callback argument, a typed variable or a typed property.
+/// Whether a function's parameters are fixed by where it is written: a
+/// callback argument, a typed variable or a property (TypeScript infers
+/// their types there; in JavaScript the same code calls them).
 fn contextually_typed(function: Node) -> bool {
     if !matches!(function.kind(), "arrow_function" | "function_expression") {
         return false;
@@ -531,7 +532,7 @@ fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
                 bind_parameters(cx, node, node.start_byte(), facts);
                 if node.kind() != "arrow_function"
                     && let Some(name) = node.child_by_field_name("name")
-                    && starts_async(cx, node)
+                    && starts_async(node)
                 {
                     facts
                         .async_functions
@@ -553,7 +554,7 @@ fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
                     }
                     if matches!(value.kind(), "arrow_function" | "function_expression")
                         && name.kind() == "identifier"
-                        && starts_async(cx, value)
+                        && starts_async(value)
                     {
                         facts
                             .async_functions
@@ -1230,15 +1231,7 @@ fn call_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
             }))
         }
         "match" | "exec"
-            if arg_count == 1
-                && (method == "match"
-                    || object.kind() == "regex"
-                    || object_text.ends_with("Regex")
-                    || object_text.ends_with("RE")
-                    || object_text.ends_with("Re")
-                    || object_text.ends_with("Pattern")
-                    || object_text.ends_with("regex")
-                    || object_text.ends_with("pattern")) =>
+            if arg_count == 1 && (method == "match" || regex_like(object, &object_text)) =>
         {
             // `str.match(re)` is a regex match only with a regex argument.
             let regex_arg = first_arg.is_some_and(|a| {
@@ -1280,6 +1273,23 @@ fn call_value(cx: &FnCx, facts: &Facts, node: Node) -> Value {
         }
         _ => Value::Plain,
     }
+}
+
+/// Whether the receiver of `.exec(s)` is a regular expression (not a
+/// database handle or a child process): a literal, `new RegExp`, or a
+/// name that says so.
+fn regex_like(object: Node, text: &str) -> bool {
+    let name = text.rsplit('.').next().unwrap_or(text);
+    let lower = name.to_lowercase();
+    object.kind() == "regex"
+        || text.starts_with("new RegExp")
+        || matches!(lower.as_str(), "re" | "rx")
+        || lower.ends_with("regex")
+        || lower.ends_with("regexp")
+        || lower.ends_with("pattern")
+        || name.ends_with("RE")
+        || name.ends_with("Re")
+        || name.ends_with("_RE")
 }
 
 /// How V8 names the property it failed to read: `reading 'id'`, `reading '0'`.
@@ -2781,6 +2791,20 @@ mod tests {
         assert!(!collection_name("args"));
         assert!(!collection_name("status"));
         assert!(!collection_name("pair"));
+    }
+
+    #[test]
+    fn regex_receivers() {
+        let regex_exec = |source: &str| !hazards_of(Language::JavaScript, source).is_empty();
+        assert!(regex_exec(
+            "function f(s) { const re = /a(b)/; return re.exec(s)[1]; }\n"
+        ));
+        assert!(regex_exec(
+            "function f(s) { return ID_PATTERN.exec(s)[1]; }\n"
+        ));
+        assert!(!regex_exec(
+            "function f(db, sql) { return db.exec(sql)[0]; }\n"
+        ));
     }
 
     #[test]
