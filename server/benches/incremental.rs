@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use failcast::document::{Document, TextChange};
-use failcast::functions::{changed_functions, index_functions};
+use failcast::functions::{IndexCache, changed_functions, index_functions, index_functions_cached};
 use failcast::language::Language;
 use failcast::position::{Position, PositionEncoding};
 
@@ -73,11 +73,12 @@ fn main() {
         let mut document = Document::new(&text, 1, Some(language));
         document.parse();
         let snapshot = document.snapshot();
-        let mut previous = index_functions(
+        let (mut previous, mut cache) = index_functions_cached(
             language,
             snapshot.tree.as_ref().unwrap(),
             &snapshot.rope,
             "bench",
+            &IndexCache::default(),
         );
         // Edit inside a function in the middle of the file: add and remove a
         // digit in a literal, alternately, so every iteration changes one function.
@@ -103,16 +104,29 @@ fn main() {
             version += 1;
             let started = Instant::now();
             document.apply_changes(&[change], version, PositionEncoding::Utf16);
+            let t_apply = started.elapsed();
             document.parse();
+            let t_parse = started.elapsed();
             let snapshot = document.snapshot();
-            let index = index_functions(
+            let (index, next_cache) = index_functions_cached(
                 language,
                 snapshot.tree.as_ref().unwrap(),
                 &snapshot.rope,
                 "bench",
+                &cache,
             );
+            cache = next_cache;
+            let t_index = started.elapsed();
             let changes = changed_functions(&previous, &index);
             incremental.push(started.elapsed());
+            if i == 5 && std::env::var_os("FAILCAST_BENCH_BREAKDOWN").is_some() {
+                println!(
+                    "  incremental: apply {t_apply:?} parse {:?} index {:?} diff {:?}",
+                    t_parse - t_apply,
+                    t_index - t_parse,
+                    started.elapsed() - t_index
+                );
+            }
             assert_eq!(
                 changes.changed.len(),
                 1,
@@ -121,6 +135,22 @@ fn main() {
             previous = index;
         }
         let rope = ropey::Rope::from_str(&text);
+        if std::env::var_os("FAILCAST_BENCH_BREAKDOWN").is_some() {
+            let t = Instant::now();
+            let tree = failcast::syntax::parse_rope(language, &rope, None).unwrap();
+            let parse = t.elapsed();
+            let t = Instant::now();
+            let tree2 = failcast::syntax::parse_str(language, &text).unwrap();
+            let parse_str = t.elapsed();
+            let t = Instant::now();
+            let index = index_functions(language, &tree, &rope, "bench");
+            let indexing = t.elapsed();
+            drop(tree2);
+            println!(
+                "  breakdown: parse(rope) {parse:?} parse(str) {parse_str:?} index {indexing:?} ({} functions)",
+                index.functions.len()
+            );
+        }
         let mut full = Vec::with_capacity(iterations);
         for _ in 0..iterations.min(100) {
             let started = Instant::now();

@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use ropey::Rope;
 use tree_sitter::Tree;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::Xxh3;
 
 use crate::calls::CallIndex;
 use crate::config::Config;
 use crate::functions::{
-    Function, FunctionChanges, FunctionIndex, changed_functions, index_functions,
+    Function, FunctionChanges, FunctionIndex, IndexCache, changed_functions, index_functions_cached,
 };
 use crate::hazards::{self, Hazard};
 use crate::language::Language;
@@ -40,6 +40,8 @@ pub struct FileAnalysis {
     /// Hazards per function, relative to the function's start, keyed by the
     /// exact text of the function so that unchanged functions reuse them.
     hazard_cache: Arc<HashMap<u64, Vec<Hazard>>>,
+    /// Chunks of the function index, for the next version's incremental index.
+    index_cache: IndexCache,
     /// Whether the file looks like tests or generated code, which is skipped.
     pub skipped: Option<&'static str>,
 }
@@ -86,7 +88,14 @@ pub fn analyze(
     previous: Option<&FileAnalysis>,
     ctx: &Context,
 ) -> FileAnalysis {
-    let functions = index_functions(language, tree, rope, path);
+    let empty = IndexCache::default();
+    let (functions, index_cache) = index_functions_cached(
+        language,
+        tree,
+        rope,
+        path,
+        previous.map_or(&empty, |p| &p.index_cache),
+    );
     let changes = match previous {
         Some(previous) => changed_functions(&previous.functions, &functions),
         None => FunctionChanges {
@@ -131,6 +140,7 @@ pub fn analyze(
         changes,
         scenarios,
         hazard_cache: Arc::new(cache),
+        index_cache,
         skipped,
     }
 }
@@ -141,10 +151,10 @@ pub fn analyze(
 fn exact_key(rope: &Rope, function: &Function, context_hash: u64) -> u64 {
     let end = function.range.end.min(rope.len_bytes());
     let start = function.range.start.min(end);
-    let mut bytes = Vec::with_capacity(end - start + 8);
+    let mut hasher = Xxh3::new();
     for chunk in rope.byte_slice(start..end).chunks() {
-        bytes.extend_from_slice(chunk.as_bytes());
+        hasher.update(chunk.as_bytes());
     }
-    bytes.extend_from_slice(&context_hash.to_le_bytes());
-    xxh3_64(&bytes)
+    hasher.update(&context_hash.to_le_bytes());
+    hasher.digest()
 }

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use ropey::Rope;
 use serde::Serialize;
@@ -131,113 +132,98 @@ pub fn changed_functions(old: &FunctionIndex, new: &FunctionIndex) -> FunctionCh
     changes
 }
 
-/// Builds the index of a parsed file. `path` is the workspace-relative path
-/// used in ids.
+/// Builds the index of a parsed file from scratch. `path` is the
+/// workspace-relative path used in ids.
 pub fn index_functions(language: Language, tree: &Tree, rope: &Rope, path: &str) -> FunctionIndex {
+    index_functions_cached(language, tree, rope, path, &IndexCache::default()).0
+}
+
+/// Subtrees up to this size are indexed as a unit and cached by content.
+const CHUNK_BYTES: usize = 8 * 1024;
+
+/// Per-file memory of earlier indexing: the items of each chunk of the
+/// tree, keyed by the chunk's content. After an edit only the chunks whose
+/// text changed are queried and hashed again; the rest are moved into place.
+/// Keyed by content rather than by node identity, it needs no bookkeeping
+/// of which tree or which edits it came from.
+#[derive(Clone, Default)]
+pub struct IndexCache {
+    chunks: Arc<HashMap<u64, Arc<Vec<Item>>>>,
+}
+
+/// A function or container found in a chunk, with offsets relative to the
+/// chunk's start so that it can be moved.
+#[derive(Clone, Debug)]
+struct Item {
+    function: bool,
+    closure: bool,
+    container_kind: ContainerKind,
+    name: String,
+    receiver: Option<String>,
+    range: Range<usize>,
+    name_range: Range<usize>,
+    start_line: usize,
+    end_line: usize,
+    content_hash: u64,
+}
+
+impl Item {
+    fn moved(&self, bytes: usize, lines: usize) -> Item {
+        let mut item = self.clone();
+        item.range = item.range.start + bytes..item.range.end + bytes;
+        item.name_range = item.name_range.start + bytes..item.name_range.end + bytes;
+        item.start_line += lines;
+        item.end_line += lines;
+        item
+    }
+}
+
+struct Captures {
+    function: Option<u32>,
+    function_name: Option<u32>,
+    receiver: Option<u32>,
+    container: Option<u32>,
+    container_name: Option<u32>,
+}
+
+/// Runs the functions query on `root`; with `depth_zero`, only patterns
+/// rooted at `root` itself. Offsets are made relative to `base`.
+fn query_items(
+    language: Language,
+    root: Node,
+    rope: &Rope,
+    cursor: &mut QueryCursor,
+    depth_zero: bool,
+    base: (usize, usize),
+) -> Vec<Item> {
     let query = language.query(QueryKind::Functions);
-    let names = query.capture_names();
-    let capture = |name: &str| names.iter().position(|n| *n == name);
-    let (c_function, c_function_name, c_receiver, c_container, c_container_name) = (
-        capture("function"),
-        capture("function.name"),
-        capture("function.receiver"),
-        capture("container"),
-        capture("container.name"),
-    );
-
-    struct Found<'t> {
-        node: Node<'t>,
-        name: Node<'t>,
-        receiver: Option<Node<'t>>,
-    }
-    let mut functions: Vec<Found> = Vec::new();
-    let mut containers: Vec<Found> = Vec::new();
-    let mut seen_functions = HashSet::new();
-    let mut seen_containers = HashSet::new();
-
-    let text = RopeText(rope);
-    let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(query, tree.root_node(), text);
-    while let Some(m) = matches.next() {
-        let get = |index: Option<usize>| {
-            index.and_then(|i| {
-                m.captures()
-                    .iter()
-                    .find(|c| c.index as usize == i)
-                    .map(|c| c.node)
-            })
-        };
-        if let (Some(node), Some(name)) = (get(c_function), get(c_function_name)) {
-            if seen_functions.insert(node.id()) {
-                functions.push(Found {
-                    node,
-                    name,
-                    receiver: get(c_receiver),
-                });
-            }
-        } else if let (Some(node), Some(name)) = (get(c_container), get(c_container_name))
-            && seen_containers.insert(node.id())
-        {
-            containers.push(Found {
-                node,
-                name,
-                receiver: None,
-            });
-        }
-    }
-    functions.sort_by_key(|f| (f.node.start_byte(), std::cmp::Reverse(f.node.end_byte())));
-    containers.sort_by_key(|c| (c.node.start_byte(), std::cmp::Reverse(c.node.end_byte())));
-
-    let container_at: HashMap<usize, usize> = containers
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.node.id(), i))
-        .collect();
-    let function_at: HashMap<usize, usize> = functions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.node.id(), i))
-        .collect();
-
-    // Walks a node's ancestors: the innermost enclosing container and
-    // function, and the names of every enclosing container and function,
-    // outermost first, for the qualified name.
-    let enclosing = |node: Node| -> (Option<usize>, Option<usize>, Vec<String>) {
-        let mut container = None;
-        let mut function = None;
-        let mut names = Vec::new();
-        let mut current = node.parent();
-        while let Some(ancestor) = current {
-            if let Some(&i) = container_at.get(&ancestor.id()) {
-                container.get_or_insert(i);
-                names.push(container_name(language, containers[i].name, rope));
-            } else if let Some(&i) = function_at.get(&ancestor.id()) {
-                function.get_or_insert(i);
-                names.push(node_text(functions[i].name, rope));
-            }
-            current = ancestor.parent();
-        }
-        names.reverse();
-        (container, function, names)
+    let c = Captures {
+        function: query.capture_index_for_name("function"),
+        function_name: query.capture_index_for_name("function.name"),
+        receiver: query.capture_index_for_name("function.receiver"),
+        container: query.capture_index_for_name("container"),
+        container_name: query.capture_index_for_name("container.name"),
     };
-
-    let mut index = FunctionIndex::default();
-    for found in &containers {
-        let (parent, _, _) = enclosing(found.node);
-        index.containers.push(Container {
-            name: container_name(language, found.name, rope),
-            kind: container_kind(found.node.kind()),
-            range: found.node.byte_range(),
-            name_range: found.name.byte_range(),
-            parent,
-        });
-    }
-
-    let separator = language.path_separator();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
-    for found in &functions {
-        let name = node_text(found.name, rope);
-        let receiver = found.receiver.map(|r| {
+    cursor.set_max_start_depth(depth_zero.then_some(0));
+    let mut items: Vec<Item> = Vec::new();
+    let mut seen = HashSet::new();
+    let (base_byte, base_line) = base;
+    let mut matches = cursor.matches(query, root, RopeText(rope));
+    while let Some(m) = matches.next() {
+        let get = |index: Option<u32>| {
+            index.and_then(|i| m.captures().iter().find(|c| c.index == i).map(|c| c.node))
+        };
+        let (node, name, function) = match (get(c.function), get(c.function_name)) {
+            (Some(node), Some(name)) => (node, name, true),
+            _ => match (get(c.container), get(c.container_name)) {
+                (Some(node), Some(name)) => (node, name, false),
+                _ => continue,
+            },
+        };
+        if !seen.insert((node.id(), function)) {
+            continue;
+        }
+        let receiver = get(c.receiver).map(|r| {
             // The receiver node is the bare type name; keep the pointer star
             // from its parent, which Go's runtime prints as `(*T).Method`.
             match r.parent() {
@@ -245,45 +231,176 @@ pub fn index_functions(language: Language, tree: &Tree, rope: &Rope, path: &str)
                 _ => node_text(r, rope),
             }
         });
-        let (container, parent, mut scope) = enclosing(found.node);
-        if scope.is_empty()
-            && let Some(receiver) = &receiver
-        {
-            scope.push(receiver.trim_start_matches('*').to_owned());
-        }
-        let prefix = (!scope.is_empty()).then(|| scope.join(separator));
-        let qualified_name = match prefix {
-            Some(prefix) => format!("{prefix}{separator}{name}"),
-            None => name.clone(),
-        };
-        let mut id = format!("{path}::{qualified_name}");
-        let count = used_ids.entry(id.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            id = format!("{id}#{count}");
-        }
-        let kind = if is_closure(found.node.kind()) {
-            FunctionKind::Closure
-        } else if container.is_some() || receiver.is_some() {
-            FunctionKind::Method
-        } else {
-            FunctionKind::Function
-        };
-        let range = found.node.byte_range();
-        index.functions.push(Function {
-            id,
-            name,
-            qualified_name,
-            kind,
+        let range = node.byte_range();
+        let start_line = rope.byte_to_line(range.start.min(rope.len_bytes()));
+        let end_line = rope.byte_to_line(range.end.min(rope.len_bytes()));
+        items.push(Item {
+            function,
+            closure: function && is_closure(node.kind()),
+            container_kind: container_kind(node.kind()),
+            name: if function {
+                node_text(name, rope)
+            } else {
+                container_name(language, name, rope)
+            },
             receiver,
-            start_line: rope.byte_to_line(range.start.min(rope.len_bytes())),
-            end_line: rope.byte_to_line(range.end.min(rope.len_bytes())),
-            content_hash: content_hash(found.node, rope),
-            range,
-            name_range: found.name.byte_range(),
-            container,
-            parent,
+            range: range.start - base_byte..range.end - base_byte,
+            name_range: name.start_byte() - base_byte..name.end_byte() - base_byte,
+            start_line: start_line - base_line,
+            end_line: end_line - base_line,
+            content_hash: if function {
+                content_hash(node, rope)
+            } else {
+                0
+            },
         });
+    }
+    items
+}
+
+/// The content key of a chunk: its kind, its parent's kind and its bytes.
+fn chunk_key(node: Node, parent_kind: u16, rope: &Rope) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&node.kind_id().to_le_bytes());
+    hasher.update(&parent_kind.to_le_bytes());
+    let end = node.end_byte().min(rope.len_bytes());
+    for chunk in rope.byte_slice(node.start_byte().min(end)..end).chunks() {
+        hasher.update(chunk.as_bytes());
+    }
+    hasher.digest()
+}
+
+/// Builds the index, reusing the chunks of `cache` whose content did not
+/// change; returns the index and the cache for the next call.
+pub fn index_functions_cached(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    path: &str,
+    cache: &IndexCache,
+) -> (FunctionIndex, IndexCache) {
+    let mut cursor = QueryCursor::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut next_cache: HashMap<u64, Arc<Vec<Item>>> = HashMap::new();
+    // Split the tree into a spine of large nodes and chunks below them.
+    let mut stack: Vec<(Node, u16)> = vec![(tree.root_node(), 0)];
+    let mut walker = tree.walk();
+    while let Some((node, parent_kind)) = stack.pop() {
+        if node.byte_range().len() > CHUNK_BYTES && node.child_count() > 0 {
+            // A spine node is small in number; patterns rooted at it (a big
+            // class, a big function) are found on their own.
+            items.extend(query_items(language, node, rope, &mut cursor, true, (0, 0)));
+            let children: Vec<Node> = node.children(&mut walker).collect();
+            stack.extend(children.into_iter().rev().map(|c| (c, node.kind_id())));
+            continue;
+        }
+        let key = chunk_key(node, parent_kind, rope);
+        let start = node.start_byte();
+        let start_line = rope.byte_to_line(start.min(rope.len_bytes()));
+        let local = match cache.chunks.get(&key).or_else(|| next_cache.get(&key)) {
+            Some(local) => local.clone(),
+            None => Arc::new(query_items(
+                language,
+                node,
+                rope,
+                &mut cursor,
+                false,
+                (start, start_line),
+            )),
+        };
+        items.extend(local.iter().map(|item| item.moved(start, start_line)));
+        next_cache.insert(key, local);
+    }
+    let index = assemble(language, path, items);
+    (
+        index,
+        IndexCache {
+            chunks: Arc::new(next_cache),
+        },
+    )
+}
+
+/// Turns items in any order into the index: nesting, qualified names, ids.
+fn assemble(language: Language, path: &str, mut items: Vec<Item>) -> FunctionIndex {
+    items.sort_by_key(|i| (i.range.start, std::cmp::Reverse(i.range.end), !i.function));
+    let separator = language.path_separator();
+    let mut index = FunctionIndex::default();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    // Enclosing items: (end, is function, index in functions or containers, name).
+    let mut open: Vec<(usize, bool, usize, String)> = Vec::new();
+    for item in items {
+        while open
+            .last()
+            .is_some_and(|(end, ..)| *end <= item.range.start)
+        {
+            open.pop();
+        }
+        // Nested strictly: an item ending past its would-be parent is not inside it.
+        while open.last().is_some_and(|(end, ..)| *end < item.range.end) {
+            open.pop();
+        }
+        let container = open.iter().rev().find(|o| !o.1).map(|o| o.2);
+        let parent = open.iter().rev().find(|o| o.1).map(|o| o.2);
+        let mut scope: Vec<String> = open.iter().map(|o| o.3.clone()).collect();
+        if item.function {
+            if scope.is_empty()
+                && let Some(receiver) = &item.receiver
+            {
+                scope.push(receiver.trim_start_matches('*').to_owned());
+            }
+            let qualified_name = if scope.is_empty() {
+                item.name.clone()
+            } else {
+                format!("{}{separator}{}", scope.join(separator), item.name)
+            };
+            let mut id = format!("{path}::{qualified_name}");
+            let count = used_ids.entry(id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                id = format!("{id}#{count}");
+            }
+            let kind = if item.closure {
+                FunctionKind::Closure
+            } else if container.is_some() || item.receiver.is_some() {
+                FunctionKind::Method
+            } else {
+                FunctionKind::Function
+            };
+            open.push((
+                item.range.end,
+                true,
+                index.functions.len(),
+                item.name.clone(),
+            ));
+            index.functions.push(Function {
+                id,
+                name: item.name,
+                qualified_name,
+                kind,
+                receiver: item.receiver,
+                range: item.range,
+                name_range: item.name_range,
+                start_line: item.start_line,
+                end_line: item.end_line,
+                content_hash: item.content_hash,
+                container,
+                parent,
+            });
+        } else {
+            open.push((
+                item.range.end,
+                false,
+                index.containers.len(),
+                item.name.clone(),
+            ));
+            index.containers.push(Container {
+                name: item.name,
+                kind: item.container_kind,
+                range: item.range,
+                name_range: item.name_range,
+                parent: container,
+            });
+        }
     }
     index
 }
@@ -326,51 +443,60 @@ fn is_comment(kind: &str) -> bool {
     kind.contains("comment")
 }
 
-/// A Python docstring: a string alone as the first statement of a block.
-fn is_docstring(node: Node) -> bool {
-    node.kind() == "expression_statement"
-        && node.named_child_count() == 1
-        && node.named_child(0).is_some_and(|c| c.kind() == "string")
-        && node
-            .parent()
-            .is_some_and(|p| p.kind() == "block" && p.named_child(0) == Some(node))
-}
-
 /// Hashes the node kinds and leaf texts of a subtree, skipping comments and
 /// docstrings; whitespace never reaches a leaf, so it never counts.
 pub fn content_hash(node: Node, rope: &Rope) -> u64 {
     let mut hasher = Xxh3::new();
     let mut cursor = node.walk();
-    let mut descend = true;
+    // Per depth: whether the node's parent is a Python `block` whose first
+    // statement has not been seen yet (that statement may be a docstring).
+    let mut block_first: Vec<bool> = vec![false];
     loop {
         let current = cursor.node();
-        let skip = is_comment(current.kind()) || is_docstring(current);
-        if descend && !skip {
+        let depth = block_first.len() - 1;
+        let first_in_block = block_first[depth];
+        let kind = current.kind();
+        let comment = is_comment(kind);
+        if !comment && current.is_named() {
+            block_first[depth] = false;
+        }
+        let docstring = first_in_block
+            && kind == "expression_statement"
+            && current.named_child_count() == 1
+            && current.named_child(0).is_some_and(|c| c.kind() == "string");
+        let mut descended = false;
+        if !comment && !docstring {
             hasher.update(&current.kind_id().to_le_bytes());
             if current.child_count() == 0 {
                 let range = current.byte_range();
                 let end = range.end.min(rope.len_bytes());
-                for chunk in rope.byte_slice(range.start.min(end)..end).chunks() {
-                    hasher.update(chunk.as_bytes());
+                let start = range.start.min(end);
+                let (chunk, chunk_start, _, _) = rope.chunk_at_byte(start);
+                if end - chunk_start <= chunk.len() {
+                    hasher.update(&chunk.as_bytes()[start - chunk_start..end - chunk_start]);
+                } else {
+                    for piece in rope.byte_slice(start..end).chunks() {
+                        hasher.update(piece.as_bytes());
+                    }
                 }
                 hasher.update(&[0xff]);
             } else if cursor.goto_first_child() {
-                continue;
+                block_first.push(kind == "block");
+                descended = true;
             }
         }
-        if cursor.goto_next_sibling() {
-            descend = true;
+        if descended {
             continue;
         }
-        // Climb until a sibling is found or we are back at the start node.
+        // Next sibling, or climb until there is one; stop back at the start.
         loop {
-            if !cursor.goto_parent() || cursor.node() == node {
-                return hasher.digest();
-            }
-            if cursor.goto_next_sibling() {
-                descend = true;
+            if block_first.len() > 1 && cursor.goto_next_sibling() {
                 break;
             }
+            if block_first.len() == 1 || !cursor.goto_parent() {
+                return hasher.digest();
+            }
+            block_first.pop();
         }
     }
 }
@@ -558,6 +684,37 @@ public class Orders {
         Method src/file::Orders.Repo.touch L6-6
         Method src/file::Orders.State.next L7-7
         ");
+    }
+
+    /// The chunk cache must never change the result: after edits, an index
+    /// built with the previous version's cache equals one built from scratch.
+    #[test]
+    fn cached_index_equals_fresh_index() {
+        let mut source = String::from("package com.acme;\npublic class Big {\n");
+        for n in 0..400 {
+            source.push_str(&format!(
+                "    int m{n}(int[] xs) {{\n        int total = 0;\n        for (int x : xs) {{ total += x * {n}; }}\n        return total;\n    }}\n"
+            ));
+        }
+        source.push_str("}\n");
+        for language in [Language::Java] {
+            let rope = Rope::from_str(&source);
+            let tree = parse_str(language, &source).unwrap();
+            let (_, cache) =
+                index_functions_cached(language, &tree, &rope, "f", &IndexCache::default());
+            // Rename one method, insert a line above everything, delete another method.
+            let edited = source
+                .replacen("int m200(", "int renamed(", 1)
+                .replacen("public class Big {\n", "public class Big {\n    // new\n", 1)
+                .replacen("    int m7(int[] xs) {\n        int total = 0;\n        for (int x : xs) { total += x * 7; }\n        return total;\n    }\n", "", 1);
+            let rope = Rope::from_str(&edited);
+            let tree = parse_str(language, &edited).unwrap();
+            let (cached, _) = index_functions_cached(language, &tree, &rope, "f", &cache);
+            let fresh = index_functions(language, &tree, &rope, "f");
+            assert_eq!(cached, fresh);
+            assert_eq!(fresh.functions.len(), 399);
+            assert!(fresh.functions.iter().any(|f| f.id == "f::Big.renamed"));
+        }
     }
 
     #[test]
