@@ -353,7 +353,10 @@ fn doctor_reports_a_healthy_default_model_with_speeds() {
     assert_eq!(report.checksum_ok, Some(true));
     assert_eq!(report.loads, Some(true));
     assert!(report.prompt_tokens_per_second.unwrap() > 0.0, "{report}");
-    assert!(report.generation_tokens_per_second.unwrap() > 0.0, "{report}");
+    assert!(
+        report.generation_tokens_per_second.unwrap() > 0.0,
+        "{report}"
+    );
     assert_eq!(report.backend, "CPU");
     eprintln!("{report}");
 
