@@ -690,30 +690,48 @@ public class Orders {
     /// built with the previous version's cache equals one built from scratch.
     #[test]
     fn cached_index_equals_fresh_index() {
-        let mut source = String::from("package com.acme;\npublic class Big {\n");
+        let mut java = String::from("package com.acme;\npublic class Big {\n");
+        let mut python = String::from("class Big:\n");
         for n in 0..400 {
-            source.push_str(&format!(
+            java.push_str(&format!(
                 "    int m{n}(int[] xs) {{\n        int total = 0;\n        for (int x : xs) {{ total += x * {n}; }}\n        return total;\n    }}\n"
             ));
+            python.push_str(&format!(
+                "    def m{n}(self, xs):\n        total = 0\n        for x in xs:\n            total += x * {n}\n        return total\n\n"
+            ));
         }
-        source.push_str("}\n");
-        for language in [Language::Java] {
-            let rope = Rope::from_str(&source);
-            let tree = parse_str(language, &source).unwrap();
+        java.push_str("}\n");
+        let edits_java = |s: &str| {
+            s.replacen("int m200(", "int renamed(", 1)
+                .replacen("public class Big {\n", "public class Big {\n    // new\n", 1)
+                .replacen("    int m7(int[] xs) {\n        int total = 0;\n        for (int x : xs) { total += x * 7; }\n        return total;\n    }\n", "", 1)
+        };
+        let edits_python = |s: &str| {
+            s.replacen("def m200(", "def renamed(", 1)
+                .replacen("class Big:\n", "class Big:\n    # new\n", 1)
+                .replacen("    def m7(self, xs):\n        total = 0\n        for x in xs:\n            total += x * 7\n        return total\n\n", "", 1)
+        };
+        type Edit<'a> = &'a dyn Fn(&str) -> String;
+        let cases: [(Language, &str, Edit); 2] = [
+            (Language::Java, &java, &edits_java),
+            (Language::Python, &python, &edits_python),
+        ];
+        for (language, source, edit) in cases {
+            let rope = Rope::from_str(source);
+            let tree = parse_str(language, source).unwrap();
             let (_, cache) =
                 index_functions_cached(language, &tree, &rope, "f", &IndexCache::default());
-            // Rename one method, insert a line above everything, delete another method.
-            let edited = source
-                .replacen("int m200(", "int renamed(", 1)
-                .replacen("public class Big {\n", "public class Big {\n    // new\n", 1)
-                .replacen("    int m7(int[] xs) {\n        int total = 0;\n        for (int x : xs) { total += x * 7; }\n        return total;\n    }\n", "", 1);
+            let edited = edit(source);
             let rope = Rope::from_str(&edited);
             let tree = parse_str(language, &edited).unwrap();
             let (cached, _) = index_functions_cached(language, &tree, &rope, "f", &cache);
             let fresh = index_functions(language, &tree, &rope, "f");
-            assert_eq!(cached, fresh);
-            assert_eq!(fresh.functions.len(), 399);
-            assert!(fresh.functions.iter().any(|f| f.id == "f::Big.renamed"));
+            assert_eq!(cached, fresh, "{language}");
+            assert_eq!(fresh.functions.len(), 399, "{language}");
+            assert!(
+                fresh.functions.iter().any(|f| f.id == "f::Big.renamed"),
+                "{language}"
+            );
         }
     }
 
