@@ -146,14 +146,36 @@ fn cache_hits_cost_zero_decode_steps_and_survive_a_restart() {
 
     // After a restart the memory cache is gone; the disk answers, even
     // before the model has finished loading.
-    engine.restart(cfg);
-    engine.submit(Job::new("restart#c", 7, 0, input));
+    engine.restart(cfg.clone());
+    engine.submit(Job::new("restart#c", 7, 0, input.clone()));
     let (after, stats) = expect_done(wait_for(&events, "the answer after restart", |e| {
         matches!(e, EngineEvent::Done { .. })
     }));
     assert!(stats.from_cache);
     assert_eq!(after, first);
     assert_eq!(engine.decode_steps(), steps, "a cache hit must not decode");
+
+    // The cache does not need the model at all: with the model file gone,
+    // the engine fails, and still answers what it has cached.
+    let missing = tempfile::tempdir().unwrap();
+    engine.restart(EngineConfig {
+        model_path: missing.path().join("gone.gguf"),
+        ..cfg
+    });
+    engine.submit(Job::new("restart#d", 7, 0, input));
+    // The answer may come while the loader is still looking for the file,
+    // or after it gave up; both must arrive.
+    let (mut answer, mut failed) = (None, false);
+    while answer.is_none() || !failed {
+        match wait_for(&events, "the answer without a model, and Failed", |_| true) {
+            EngineEvent::State(EngineState::Failed { .. }) => failed = true,
+            EngineEvent::State(_) => {}
+            other => answer = Some(expect_done(other)),
+        }
+    }
+    let (without_model, stats) = answer.unwrap();
+    assert!(stats.from_cache);
+    assert_eq!(without_model, first);
     engine.shutdown();
 }
 
