@@ -104,7 +104,7 @@ pub fn analyze(
         },
     };
     let skipped = hazards::skip_reason(path, rope, ctx.config);
-    let context_hash = hazards::file_context_hash(language, tree, rope);
+    let context_hash = hazards::file_context_hash(language, rope, &functions);
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
     let mut cache: HashMap<u64, Vec<Hazard>> = HashMap::with_capacity(functions.functions.len());
     let tests = hazards::test_ranges(language, tree, rope);

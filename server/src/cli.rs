@@ -117,12 +117,12 @@ fn base_dir() -> PathBuf {
 }
 
 fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool) -> i32 {
-    let base = base_dir();
     let paths = if paths.is_empty() {
-        vec![base.clone()]
+        vec![base_dir()]
     } else {
         paths
     };
+    let base = crate::workspace::workspace_root(&paths[0]);
     let (config, errors) = Config::load(&base);
     for error in &errors {
         eprintln!("failcast: {error}");
@@ -168,12 +168,12 @@ fn stdout_is_tty() -> bool {
 }
 
 fn index_command(paths: Vec<PathBuf>) -> i32 {
-    let base = base_dir();
     let paths = if paths.is_empty() {
-        vec![base.clone()]
+        vec![base_dir()]
     } else {
         paths
     };
+    let base = crate::workspace::workspace_root(&paths[0]);
     let (config, _) = Config::load(&base);
     let files = check::files_under(&paths, &base, &config);
     let stdout = std::io::stdout();

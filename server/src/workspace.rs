@@ -84,7 +84,9 @@ pub fn source_files(root: &Path, options: &ScanOptions) -> Vec<SourceFile> {
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .filter_map(|entry| {
             let language = Language::from_path(entry.path())?;
-            if !options.languages.contains(&language) {
+            if !options.languages.contains(&language)
+                || entry.file_name().to_str().is_some_and(is_minified_name)
+            {
                 return None;
             }
             let path = entry.into_path();
@@ -97,6 +99,31 @@ pub fn source_files(root: &Path, options: &ScanOptions) -> Vec<SourceFile> {
         .collect();
     files.sort_by(|a, b| a.relative.cmp(&b.relative));
     files
+}
+
+/// The workspace a path belongs to: the nearest enclosing git checkout or
+/// directory with a `failcast.toml`, else the path itself (its directory,
+/// for a file). Callers and config are looked up there, and output paths
+/// are relative to it, as code-review tools expect.
+pub fn workspace_root(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    for dir in absolute.ancestors() {
+        if dir.join(".git").exists() || dir.join(crate::config::CONFIG_FILE).exists() {
+            return dir.to_path_buf();
+        }
+    }
+    if absolute.is_file() {
+        absolute
+            .parent()
+            .map_or(absolute.clone(), Path::to_path_buf)
+    } else {
+        absolute
+    }
+}
+
+/// Whether a file name says it is a bundle or minified build output.
+fn is_minified_name(name: &str) -> bool {
+    name.contains(".min.") || name.ends_with(".bundle.js") || name.ends_with("-bundle.js")
 }
 
 /// `path` relative to `base`, with `/` separators, or the path itself when
@@ -121,7 +148,13 @@ pub fn relative_path(base: &Path, path: &Path) -> String {
 /// unreadable files.
 pub fn read_source(path: &Path) -> Option<FileText> {
     let bytes = std::fs::read(path).ok()?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let head = &bytes[..bytes.len().min(16 * 1024)];
+    if head.contains(&0) {
+        return None;
+    }
+    // Minified or generated code: lines averaging hundreds of characters.
+    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
+    if head.len() >= 4096 && head.len() / lines > 400 {
         return None;
     }
     Some(match String::from_utf8(bytes) {

@@ -384,44 +384,63 @@ pub fn test_ranges(language: Language, tree: &Tree, rope: &Rope) -> Vec<Range<us
     ranges
 }
 
-/// Hashes what lies outside functions at the top of the file (imports,
-/// globals, constants): guards may depend on it, so hazards cached per
-/// function are keyed by it too.
-pub fn file_context_hash(language: Language, tree: &Tree, rope: &Rope) -> u64 {
-    let definitions: &[&str] = match language {
-        Language::Python => &[
-            "function_definition",
-            "class_definition",
-            "decorated_definition",
-        ],
-        Language::Rust => &["function_item", "impl_item", "trait_item", "mod_item"],
-        Language::Go => &["function_declaration", "method_declaration"],
-        Language::Java => &[
-            "class_declaration",
-            "interface_declaration",
-            "enum_declaration",
-        ],
-        _ => &[
-            "function_declaration",
-            "class_declaration",
-            "export_statement",
-            "abstract_class_declaration",
-        ],
-    };
+/// Hashes what a function's hazards may depend on besides its own text:
+/// everything outside function bodies (imports, globals, class fields, type
+/// declarations), every function's first line (names, `async`, receivers),
+/// and the lines that make one function run on several threads (`go f()`,
+/// `Thread(target=f)`). Hazards cached per function are keyed by it, so an
+/// edit elsewhere that changes a guard or a thread target re-analyses the
+/// file, while typing inside one function does not. Whitespace is ignored
+/// so a blank line between functions invalidates nothing.
+pub fn file_context_hash(language: Language, rope: &Rope, index: &FunctionIndex) -> u64 {
     let mut hasher = Xxh3::new();
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    for child in root.children(&mut cursor) {
-        if definitions.contains(&child.kind()) || child.kind().contains("comment") {
+    let mut feed = |start: usize, end: usize| {
+        let end = end.min(rope.len_bytes());
+        let start = start.min(end);
+        for chunk in rope.byte_slice(start..end).chunks() {
+            for piece in chunk.as_bytes().split(|b| b.is_ascii_whitespace()) {
+                hasher.update(piece);
+            }
+        }
+    };
+    // Gaps between top-level functions (index order is source order).
+    let mut covered = 0;
+    for function in &index.functions {
+        if function.range.start < covered {
             continue;
         }
-        for chunk in rope
-            .byte_slice(
-                child.start_byte().min(rope.len_bytes())..child.end_byte().min(rope.len_bytes()),
-            )
-            .chunks()
-        {
-            hasher.update(chunk.as_bytes());
+        feed(covered, function.range.start);
+        // The header: up to the end of the function's first line.
+        let first_line_end = rope.line_to_byte((function.start_line + 1).min(rope.len_lines()));
+        feed(function.range.start, first_line_end.min(function.range.end));
+        covered = function.range.end;
+    }
+    feed(covered, rope.len_bytes());
+    let markers: &[&str] = match language {
+        Language::Python => &[
+            "target=",
+            ".submit(",
+            ".map(",
+            "Thread(",
+            "start_new_thread(",
+        ],
+        Language::Go => &["go "],
+        Language::Java => &["new Thread(", ".submit(", ".execute(", "parallelStream("],
+        Language::Rust => &["spawn("],
+        _ => &[],
+    };
+    // Most files have none; looking costs one pass over the chunks.
+    let has_marker = rope.chunks().any(|c| markers.iter().any(|m| c.contains(m)));
+    if has_marker {
+        for function in &index.functions {
+            let end = function.range.end.min(rope.len_bytes());
+            let text = rope.byte_slice(function.range.start.min(end)..end);
+            for line in text.lines() {
+                let line = line.to_string();
+                if markers.iter().any(|m| line.contains(m)) {
+                    hasher.update(line.trim().as_bytes());
+                }
+            }
         }
     }
     hasher.digest()
