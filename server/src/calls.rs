@@ -24,6 +24,12 @@ pub struct CallSite {
     pub language: Language,
     /// Zero-based line of the call.
     pub line: usize,
+    /// Zero-based byte column of the callee's name.
+    pub column: usize,
+    /// Whether the call is awaited (JavaScript prints such frames `at async f`).
+    pub awaited: bool,
+    /// The package the calling file declares (Go, Java), for frame names.
+    pub package: Option<Arc<str>>,
     /// The calling function's qualified name and id, if the call is inside one.
     pub caller: Option<String>,
     pub caller_id: Option<String>,
@@ -50,6 +56,8 @@ pub fn file_calls(
         return FileCalls::default();
     };
     let path: Arc<str> = Arc::from(path);
+    let package: Option<Arc<str>> =
+        crate::telemetry::declared_package(language, rope).map(Arc::from);
     let mut calls = FileCalls::default();
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, tree.root_node(), RopeText(rope));
@@ -60,10 +68,20 @@ pub fn file_calls(
         let callee = node_text(name.node, rope);
         let offset = name.node.start_byte();
         let caller = functions.function_at(offset);
+        let awaited = m
+            .captures()
+            .iter()
+            .find(|c| query.capture_names()[c.index as usize] == "call")
+            .and_then(|c| c.node.parent())
+            .is_some_and(|p| matches!(p.kind(), "await_expression" | "await"));
+        let (line, column) = crate::position::line_col(rope, offset);
         calls.by_name.entry(callee).or_default().push(CallSite {
             path: path.clone(),
             language,
-            line: rope.byte_to_line(offset.min(rope.len_bytes())),
+            line,
+            column,
+            awaited,
+            package: package.clone(),
             caller: caller.map(|f| f.qualified_name.clone()),
             caller_id: caller.map(|f| f.id.clone()),
             caller_name: caller.map(|f| f.name.clone()),

@@ -95,10 +95,18 @@ impl FunctionChanges {
 impl FunctionIndex {
     /// The innermost function containing `offset`.
     pub fn function_at(&self, offset: usize) -> Option<&Function> {
-        self.functions
-            .iter()
-            .filter(|f| f.range.start <= offset && offset <= f.range.end)
-            .min_by_key(|f| f.range.len())
+        // Functions are sorted by start and properly nested, so the innermost
+        // function containing `offset` is the last one starting before it or
+        // one of that one's ancestors.
+        let after = self.functions.partition_point(|f| f.range.start <= offset);
+        let mut candidate = after.checked_sub(1)?;
+        loop {
+            let function = &self.functions[candidate];
+            if offset <= function.range.end {
+                return Some(function);
+            }
+            candidate = function.parent?;
+        }
     }
 
     pub fn by_id(&self, id: &str) -> Option<&Function> {

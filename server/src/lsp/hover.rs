@@ -101,7 +101,14 @@ pub fn function_markdown(
             Some(history) if !history.trace.is_empty() => &history.trace,
             _ => &scenario.trace,
         };
-        out.push_str(&code_block(trace_tag(language_tag), trace));
+        if trace.is_empty() {
+            out.push_str(&format!(
+                "**Outcome:** {}\n\n",
+                escape_markdown(&scenario.error)
+            ));
+        } else {
+            out.push_str(&code_block(trace_tag(language_tag), trace));
+        }
         if !scenario.logs.is_empty() {
             out.push_str("\n**Logs**\n\n");
             out.push_str(&code_block("text", &scenario.logs.join("\n")));
