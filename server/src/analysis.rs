@@ -20,6 +20,7 @@ use crate::functions::{
 };
 use crate::hazards::{self, Hazard};
 use crate::language::Language;
+use crate::predict::{ModelAnswers, merge};
 use crate::scenario::Scenario;
 use crate::telemetry;
 
@@ -46,10 +47,27 @@ pub struct FileAnalysis {
     pub skipped: Option<&'static str>,
 }
 
-/// What analysis needs besides the file: the configuration and the call index.
+/// What analysis needs besides the file: the configuration, the call index
+/// and, when a model has answered, its answers for this file.
 pub struct Context<'a> {
     pub config: &'a Config,
     pub calls: &'a CallIndex,
+    pub model: Option<&'a ModelAnswers>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(config: &'a Config, calls: &'a CallIndex) -> Context<'a> {
+        Context {
+            config,
+            calls,
+            model: None,
+        }
+    }
+
+    pub fn with_model(mut self, answers: &'a ModelAnswers) -> Context<'a> {
+        self.model = Some(answers);
+        self
+    }
 }
 
 impl FileAnalysis {
@@ -127,6 +145,12 @@ pub fn analyze(
             .iter()
             .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
             .collect();
+        // Answers for another version of the function are stale: never shown.
+        if let Some((hash, answers)) = ctx.model.and_then(|m| m.get(&function.id))
+            && *hash == function.content_hash
+        {
+            merge(&mut rendered, answers, function, path, language, rope, ctx);
+        }
         crate::scenario::sort_scenarios(&mut rendered);
         scenarios.push(rendered);
         cache.insert(key, hazards);

@@ -77,10 +77,7 @@ pub fn check_files(
     calls: &CallIndex,
     options: &CheckOptions,
 ) -> CheckReport {
-    let ctx = Context {
-        config: &options.config,
-        calls,
-    };
+    let ctx = Context::new(&options.config, calls);
     let results: Vec<Result<CheckedFile, (PathBuf, String)>> = files
         .into_par_iter()
         .map(|file| analyse_file(file, &ctx))

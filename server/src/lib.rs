@@ -17,6 +17,7 @@ pub mod logging;
 pub mod lsp;
 pub mod model;
 pub mod position;
+pub mod predict;
 pub mod scenario;
 pub mod syntax;
 pub mod telemetry;

@@ -48,10 +48,7 @@ pub fn annotate(source: &str, language: Language, path: &str, config: &Config) -
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("fixture parses");
     let calls = CallIndex::default();
-    let ctx = Context {
-        config,
-        calls: &calls,
-    };
+    let ctx = Context::new(config, &calls);
     let analysis = analyze(path, language, 0, &rope, &tree, None, &ctx);
     let mut by_line: Vec<Vec<String>> = vec![Vec::new(); rope.len_lines()];
     let comment = comment_token(language);
@@ -231,10 +228,7 @@ fn telemetry(file: &str) -> String {
         crate::calls::file_calls(language, &tree, &rope, &workspace_path, &functions),
     );
     let config = Config::default();
-    let ctx = Context {
-        config: &config,
-        calls: &calls,
-    };
+    let ctx = Context::new(&config, &calls);
     let analysis = analyze(&workspace_path, language, 0, &rope, &tree, None, &ctx);
     let mut out = String::new();
     for (function, scenario) in analysis.all_scenarios() {

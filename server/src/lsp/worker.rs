@@ -163,10 +163,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let config = state.config.read().clone();
     let analysis = {
         let calls = state.calls.read();
-        let ctx = Context {
-            config: &config,
-            calls: &calls,
-        };
+        let ctx = Context::new(&config, &calls);
         analyze(
             &path,
             language,
