@@ -35,6 +35,9 @@ pub struct FileAnalysis {
     pub rope: Rope,
     pub functions: FunctionIndex,
     pub changes: FunctionChanges,
+    /// Whether this analysis followed an earlier one of the same document
+    /// (so `changes` are edits, not the first sight of the file).
+    pub incremental: bool,
     /// Scenarios of each function, in `functions.functions` order, sorted
     /// most likely first.
     pub scenarios: Vec<Vec<Scenario>>,
@@ -162,6 +165,7 @@ pub fn analyze(
         rope: rope.clone(),
         functions,
         changes,
+        incremental: previous.is_some(),
         scenarios,
         hazard_cache: Arc::new(cache),
         index_cache,

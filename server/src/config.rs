@@ -149,6 +149,26 @@ impl Config {
             })
     }
 
+    /// Applies environment overrides, the last layer: `FAILCAST_MODEL_BACKEND`
+    /// (`embedded`, `openai`, `off`) and `FAILCAST_MODEL_PATH`. Tests and CI
+    /// use them to choose the model without writing a config file.
+    pub fn apply_env(&mut self) -> Vec<ConfigError> {
+        let mut layer = serde_json::Map::new();
+        if let Ok(backend) = std::env::var("FAILCAST_MODEL_BACKEND") {
+            layer.insert("backend".to_owned(), Value::String(backend));
+        }
+        if let Ok(path) = std::env::var("FAILCAST_MODEL_PATH") {
+            layer.insert("path".to_owned(), Value::String(path));
+        }
+        if layer.is_empty() {
+            return Vec::new();
+        }
+        self.merge_json(
+            &serde_json::json!({ "model": Value::Object(layer) }),
+            "environment",
+        )
+    }
+
     /// Loads `failcast.toml` from `root` on top of the defaults.
     pub fn load(root: &Path) -> (Config, Vec<ConfigError>) {
         let mut config = Config::default();

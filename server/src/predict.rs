@@ -14,8 +14,10 @@ use std::collections::HashMap;
 use ropey::Rope;
 
 use crate::analysis::Context;
+use crate::config::{Backend, ModelConfig};
 use crate::functions::Function;
 use crate::language::Language;
+use crate::model::{EngineConfig, LoraConfig, catalog};
 use crate::model::{ModelScenario, PromptCaller, PromptHazard, PromptInput};
 use crate::scenario::{FailureClass, Kind, Scenario, Source};
 use crate::telemetry;
@@ -23,6 +25,41 @@ use crate::telemetry;
 /// Model answers for the functions of one file: function id → (the
 /// content hash they were computed for, the scenarios).
 pub type ModelAnswers = HashMap<String, (u64, Vec<ModelScenario>)>;
+
+/// The engine configuration a `[model]` section asks for, or why there is
+/// none (`backend = "off"`, or an unknown model name).
+pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
+    if config.backend == Backend::Off {
+        return Err("the model backend is off".to_owned());
+    }
+    let mut engine = match &config.path {
+        Some(path) => EngineConfig::new(path.clone()),
+        None => match catalog::find(&config.name) {
+            Some(entry) => EngineConfig::for_entry(entry),
+            None => {
+                let known: Vec<&str> = catalog::CATALOG.iter().map(|e| e.name).collect();
+                return Err(format!(
+                    "unknown model `{}` (known: {}); set model.path for another GGUF file",
+                    config.name,
+                    known.join(", ")
+                ));
+            }
+        },
+    };
+    if config.threads > 0 {
+        engine.n_threads = config.threads as usize;
+    }
+    engine.max_prompt_tokens = config.max_prompt_tokens as usize;
+    engine.max_output_tokens = config.max_output_tokens as usize;
+    engine.n_ctx = engine
+        .n_ctx
+        .max(config.max_prompt_tokens + config.max_output_tokens + 64);
+    engine.lora = config.lora.as_ref().map(|path| LoraConfig {
+        path: path.clone(),
+        scale: config.lora_scale,
+    });
+    Ok(engine)
+}
 
 /// The prompt for one function of an analysed file.
 pub fn prompt_input(

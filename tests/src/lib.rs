@@ -151,7 +151,7 @@ impl ServerBuilder {
             general: self.encodings.map(|e| GeneralClientCapabilities {
                 position_encodings: Some(
                     e.into_iter()
-                        .map(|kind| PositionEncodingKind::new(kind))
+                        .map(PositionEncodingKind::new)
                         .collect(),
                 ),
                 ..Default::default()
@@ -318,6 +318,49 @@ impl Server {
                 && (version.is_none() || m["params"]["version"].as_i64() == version.map(i64::from))
         });
         serde_json::from_value(message["params"].clone()).expect("diagnostics parse")
+    }
+
+    /// Discards every queued message with `method` (e.g. diagnostics
+    /// republished after a model answer, which a test does not care about).
+    pub fn discard(&mut self, method: &str) {
+        self.drain_incoming();
+        self.queue
+            .retain(|m| m.get("method").and_then(Value::as_str) != Some(method));
+    }
+
+    /// Runs a command through `workspace/executeCommand` and returns its result.
+    pub fn command(&mut self, command: &str, arguments: Vec<Value>) -> Value {
+        let id = self.send_request_raw(
+            "workspace/executeCommand",
+            json!({"command": command, "arguments": arguments}),
+        );
+        let response = self.await_response(id);
+        if let Some(error) = response.get("error") {
+            panic!("{command} failed: {error}");
+        }
+        response["result"].clone()
+    }
+
+    /// Polls `failcast.status` until `done` holds or the wait times out.
+    pub fn await_status(
+        &mut self,
+        what: &str,
+        wait: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + wait;
+        loop {
+            let status = self.command("failcast.status", Vec::new());
+            if done(&status) {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {wait:?} waiting for {what}; last status {status}\nstderr:\n{}",
+                self.stderr().join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     /// Discards every queued publication of diagnostics for `uri` older than `version`.

@@ -2,9 +2,12 @@
 //! the analysis worker. Everything here translates between LSP and the core;
 //! no analysis happens in this module.
 
+pub mod commands;
 pub mod convert;
+mod dispatch;
 mod guard;
 pub mod hover;
+mod predictions;
 mod server;
 mod state;
 pub mod transport;

@@ -14,9 +14,12 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::commands;
 use super::convert;
+use super::dispatch::Dispatcher;
 use super::guard;
 use super::hover;
+use super::predictions::{self, Predictor, pump_events};
 use super::state::{ClientInfo, OpenDocument, State};
 use super::worker::{AnalysisWorker, Outgoing};
 use crate::config::Config;
@@ -46,6 +49,7 @@ pub struct Server {
     client: Client,
     state: Arc<State>,
     worker: AnalysisWorker,
+    predictor: Arc<Predictor>,
     out: UnboundedSender<Outgoing>,
     shutdown: Arc<AtomicBool>,
 }
@@ -53,35 +57,54 @@ pub struct Server {
 impl Server {
     pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
         let state = Arc::new(State::default());
-        let (out, mut rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
+        let (out, rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         let worker = AnalysisWorker::start(state.clone(), out.clone());
-        // One task sends what the worker produced, in order.
-        let publisher = client.clone();
-        tokio::spawn(async move {
-            while let Some(message) = rx.recv().await {
-                match message {
-                    Outgoing::Diagnostics {
-                        uri,
-                        version,
-                        diagnostics,
-                    } => {
-                        publisher
-                            .publish_diagnostics(uri, diagnostics, Some(version))
-                            .await;
-                    }
-                    Outgoing::Warning(text) => {
-                        publisher.show_message(MessageType::WARNING, text).await;
-                    }
-                    Outgoing::FunctionsChanged { .. } => {}
-                }
-            }
-        });
+        let predictor = Arc::new(Predictor::default());
+        let dispatcher = Dispatcher {
+            client: client.clone(),
+            state: state.clone(),
+            worker: worker.clone(),
+            predictor: predictor.clone(),
+        };
+        tokio::spawn(dispatcher.run(rx));
         Server {
             client,
             state,
             worker,
+            predictor,
             out,
             shutdown,
+        }
+    }
+
+    /// Starts, restarts or stops the model engine to match the configuration.
+    fn apply_model_config(&self) {
+        let config = self.state.config.read().model.clone();
+        match crate::predict::engine_config(&config) {
+            Ok(engine_config) => {
+                tracing::info!("model engine: {}", engine_config.model_path.display());
+                if let Some(events) = self.predictor.start(engine_config) {
+                    pump_events(events, self.out.clone());
+                }
+            }
+            Err(reason) => {
+                self.predictor.stop();
+                tracing::info!("model engine off: {reason}");
+                let client = self.client.clone();
+                let message = format!("static predictions only ({reason})");
+                tokio::spawn(async move {
+                    client
+                        .send_notification::<StatusNotification>(StatusParams {
+                            state: "static".to_owned(),
+                            message,
+                            model: None,
+                        })
+                        .await;
+                });
+                if config.backend != crate::config::Backend::Off {
+                    self.warn(format!("failcast: {reason}; static predictions continue"));
+                }
+            }
         }
     }
 
@@ -105,6 +128,7 @@ impl Server {
         if let Some(settings) = self.state.settings.read().as_ref() {
             errors.extend(config.merge_json(settings, "workspace/didChangeConfiguration"));
         }
+        errors.extend(config.apply_env());
         *self.state.config.write() = config;
         self.report_config_errors(errors);
     }
@@ -329,6 +353,13 @@ impl LanguageServer for Server {
                     )),
                     document_symbol_provider: Some(OneOf::Left(true)),
                     hover_provider: Some(HoverProviderCapability::Simple(true)),
+                    code_lens_provider: Some(CodeLensOptions {
+                        resolve_provider: Some(false),
+                    }),
+                    execute_command_provider: Some(ExecuteCommandOptions {
+                        commands: commands::ALL.iter().map(|c| (*c).to_owned()).collect(),
+                        work_done_progress_options: Default::default(),
+                    }),
                     ..Default::default()
                 },
                 server_info: Some(ServerInfo {
@@ -345,14 +376,7 @@ impl LanguageServer for Server {
         guard::notification(
             "initialized",
             async {
-                let _ = self
-                    .client
-                    .send_notification::<StatusNotification>(StatusParams {
-                        state: "static".to_owned(),
-                        message: "static predictions".to_owned(),
-                        model: None,
-                    })
-                    .await;
+                self.apply_model_config();
                 self.scan_workspace().await;
             },
             |m| self.warn(m),
@@ -363,6 +387,9 @@ impl LanguageServer for Server {
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
         self.worker.stop();
+        let predictor = self.predictor.clone();
+        // Joining the model thread may wait for a decode step; not on the runtime.
+        let _ = tokio::task::spawn_blocking(move || predictor.stop()).await;
         Ok(())
     }
 
@@ -390,6 +417,7 @@ impl LanguageServer for Server {
                         path,
                         analysis: None,
                         published: None,
+                        model: Default::default(),
                     },
                 );
                 self.worker.enqueue(doc.uri);
@@ -460,6 +488,7 @@ impl LanguageServer for Server {
             "textDocument/didClose",
             async {
                 let uri = params.text_document.uri;
+                self.predictor.forget(&uri);
                 let mut documents = self.state.documents.lock();
                 if documents.remove(&uri).is_some() {
                     // Under the lock, so no publish of the worker can follow it.
@@ -483,7 +512,12 @@ impl LanguageServer for Server {
                 if !params.settings.is_null() {
                     *self.state.settings.write() = Some(params.settings);
                 }
+                let model_before = self.state.config.read().model.clone();
                 self.rebuild_config();
+                if self.state.config.read().model != model_before {
+                    self.predictor.forget_warnings();
+                    self.apply_model_config();
+                }
                 self.reanalyse_all();
             },
             |m| self.warn(m),
@@ -518,7 +552,135 @@ impl LanguageServer for Server {
             };
             let encoding = self.state.encoding();
             let offset = convert::offset(&analysis.rope, position.position, encoding);
+            // Where the user looks is where predictions should come first.
+            self.predictor
+                .set_cursor(&position.text_document.uri, offset);
             Ok(hover::hover(&analysis, offset, encoding))
+        })
+        .await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        guard::request("textDocument/codeLens", async {
+            let uri = params.text_document.uri;
+            let Some(analysis) = self.current_analysis(&uri).await else {
+                return Ok(None);
+            };
+            let encoding = self.state.encoding();
+            let lenses = analysis
+                .functions
+                .functions
+                .iter()
+                .zip(&analysis.scenarios)
+                .filter(|(_, scenarios)| !scenarios.is_empty())
+                .map(|(function, scenarios)| {
+                    let count = scenarios.len();
+                    let top = &scenarios[0];
+                    CodeLens {
+                        range: convert::range(
+                            &analysis.rope,
+                            function.name_range.start,
+                            function.name_range.end,
+                            encoding,
+                        ),
+                        command: Some(Command {
+                            title: format!(
+                                "{count} predicted failure{} · {}",
+                                if count == 1 { "" } else { "s" },
+                                crate::hazards::one_line(&top.error, 50)
+                            ),
+                            command: commands::SHOW_TRACE.to_owned(),
+                            arguments: Some(commands::lens_arguments(&uri, &function.id)),
+                        }),
+                        data: None,
+                    }
+                })
+                .collect();
+            Ok(Some(lenses))
+        })
+        .await
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        guard::request("workspace/executeCommand", async {
+            let invalid = |message: String| tower_lsp_server::jsonrpc::Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams,
+                message: message.into(),
+                data: None,
+            };
+            match params.command.as_str() {
+                commands::STATUS => Ok(Some(serde_json::json!({
+                    "state": self.predictor.state_name(),
+                    "model": self.state.config.read().model.name,
+                    "decodeSteps": self.predictor.decode_steps(),
+                    "answered": self.predictor.answered.load(Ordering::Relaxed),
+                    "pending": self.predictor.pending(),
+                }))),
+                commands::RESTART_ENGINE => {
+                    self.predictor.forget_warnings();
+                    self.apply_model_config();
+                    Ok(Some(
+                        serde_json::json!({"state": self.predictor.state_name()}),
+                    ))
+                }
+                commands::PREDICT | commands::SHOW_TRACE => {
+                    let target = commands::target(&params.arguments).map_err(invalid)?;
+                    let Some(analysis) = self.current_analysis(&target.uri).await else {
+                        return Err(invalid(format!("{} is not open", target.uri.as_str())));
+                    };
+                    let encoding = self.state.encoding();
+                    let offset = target
+                        .position
+                        .map(|p| convert::offset(&analysis.rope, p, encoding));
+                    let function = match (&target.function_id, offset) {
+                        (Some(id), _) => analysis.functions.by_id(id),
+                        (None, Some(offset)) => analysis.functions.function_at(offset),
+                        (None, None) => None,
+                    };
+                    if params.command == commands::PREDICT {
+                        if let Some(offset) = offset {
+                            self.predictor.set_cursor(&target.uri, offset);
+                        }
+                        let scope = match function {
+                            Some(f) => predictions::Scope::Function(f.id.clone()),
+                            None => predictions::Scope::Changed,
+                        };
+                        let predictor = self.predictor.clone();
+                        let state = self.state.clone();
+                        let uri = target.uri.clone();
+                        let scheduled = tokio::task::spawn_blocking(move || {
+                            predictor.schedule(&state, &uri, &scope)
+                        })
+                        .await
+                        .unwrap_or(0);
+                        return Ok(Some(serde_json::json!({
+                            "scheduled": scheduled,
+                            "engine": self.predictor.state_name(),
+                        })));
+                    }
+                    let markdown = match function {
+                        Some(function) => {
+                            let scenarios: Vec<_> =
+                                analysis.scenarios_of(&function.id).iter().collect();
+                            if scenarios.is_empty() {
+                                format!("No predicted failures for `{}`.", function.qualified_name)
+                            } else {
+                                hover::function_markdown(
+                                    function,
+                                    &scenarios,
+                                    analysis.language.markdown_tag(),
+                                )
+                            }
+                        }
+                        None => "No function at this position.".to_owned(),
+                    };
+                    Ok(Some(serde_json::json!({"markdown": markdown})))
+                }
+                other => Err(invalid(format!("unknown command {other}"))),
+            }
         })
         .await
     }

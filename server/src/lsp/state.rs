@@ -32,6 +32,8 @@ pub struct OpenDocument {
     /// re-publishing the same thing (after a rescan, a config change that
     /// did not matter).
     pub published: Option<(i32, u64)>,
+    /// The model's answers for this document's functions.
+    pub model: crate::predict::ModelAnswers,
 }
 
 /// What the client told us at `initialize`.

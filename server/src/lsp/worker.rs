@@ -33,8 +33,9 @@ pub enum Outgoing {
     /// A one-time warning for the user.
     Warning(String),
     /// The functions of a document changed; predictions should follow.
-    #[allow(dead_code)] // Consumed by the prediction scheduler, which lands next.
-    FunctionsChanged { uri: Uri, version: i32 },
+    FunctionsChanged { uri: Uri },
+    /// Something the model engine reported.
+    Engine(crate::model::EngineEvent),
 }
 
 #[derive(Default)]
@@ -44,9 +45,10 @@ struct Queue {
     stop: bool,
 }
 
+#[derive(Clone)]
 pub struct AnalysisWorker {
     queue: Arc<(Mutex<Queue>, Condvar)>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    thread: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl AnalysisWorker {
@@ -59,7 +61,7 @@ impl AnalysisWorker {
             .expect("spawn the analysis thread");
         AnalysisWorker {
             queue,
-            thread: Mutex::new(Some(thread)),
+            thread: Arc::new(Mutex::new(Some(thread))),
         }
     }
 
@@ -128,7 +130,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
             open.document.store_parse(&job, tree);
         }
     }
-    let (snapshot, path, previous, analysable) = {
+    let (snapshot, path, previous, analysable, answers) = {
         let documents = state.documents.lock();
         let Some(open) = documents.get(uri) else {
             return;
@@ -138,6 +140,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
             open.path.clone(),
             open.analysis.clone(),
             open.document.is_analysable(),
+            open.model.clone(),
         )
     };
     let parsed_at = started.elapsed();
@@ -163,7 +166,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let config = state.config.read().clone();
     let analysis = {
         let calls = state.calls.read();
-        let ctx = Context::new(&config, &calls);
+        let ctx = Context::new(&config, &calls).with_model(&answers);
         analyze(
             &path,
             language,
@@ -206,10 +209,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         });
     }
     if functions_changed {
-        let _ = out.send(Outgoing::FunctionsChanged {
-            uri: uri.clone(),
-            version: snapshot.version,
-        });
+        let _ = out.send(Outgoing::FunctionsChanged { uri: uri.clone() });
     }
     tracing::debug!(
         uri = uri.as_str(),

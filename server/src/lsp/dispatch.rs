@@ -1,0 +1,219 @@
+//! The one task that talks to the client on behalf of the background
+//! threads: it publishes what the analysis worker produced, in order,
+//! turns engine events into status, progress and re-analysis, and starts
+//! prediction jobs once a document has been quiet for the debounce time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc::UnboundedReceiver;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::notification::Progress;
+use tower_lsp_server::ls_types::{
+    MessageType, NumberOrString, ProgressParams, ProgressParamsValue, WorkDoneProgress,
+    WorkDoneProgressBegin, WorkDoneProgressEnd,
+};
+
+use super::predictions::{Predictor, Scope, split_key};
+use super::server::{StatusNotification, StatusParams};
+use super::state::State;
+use super::worker::{AnalysisWorker, Outgoing};
+use crate::model::{EngineEvent, EngineState};
+
+pub struct Dispatcher {
+    pub client: Client,
+    pub state: Arc<State>,
+    pub worker: AnalysisWorker,
+    pub predictor: Arc<Predictor>,
+}
+
+const LOADING_TOKEN: &str = "failcast/model";
+
+impl Dispatcher {
+    pub async fn run(self, mut rx: UnboundedReceiver<Outgoing>) {
+        let mut loading = false;
+        while let Some(message) = rx.recv().await {
+            match message {
+                Outgoing::Diagnostics {
+                    uri,
+                    version,
+                    diagnostics,
+                } => {
+                    self.client
+                        .publish_diagnostics(uri, diagnostics, Some(version))
+                        .await;
+                }
+                Outgoing::Warning(text) => {
+                    self.client.show_message(MessageType::WARNING, text).await;
+                }
+                Outgoing::FunctionsChanged { uri } => self.debounce(uri),
+                Outgoing::Engine(event) => self.engine_event(event, &mut loading).await,
+            }
+        }
+    }
+
+    /// Schedules predictions for `uri` once it has been quiet for the
+    /// debounce interval; a newer change restarts the wait.
+    fn debounce(&self, uri: tower_lsp_server::ls_types::Uri) {
+        if !self.predictor.is_running() {
+            return;
+        }
+        let generation = self.predictor.changed(&uri);
+        let delay = Duration::from_millis(self.state.config.read().debounce_ms);
+        let predictor = self.predictor.clone();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            if predictor.is_latest(&uri, generation) {
+                let _ = tokio::task::spawn_blocking(move || {
+                    predictor.schedule(&state, &uri, &Scope::Changed)
+                })
+                .await;
+            }
+        });
+    }
+
+    async fn status(&self, state: &str, message: String, model: Option<String>) {
+        self.client
+            .send_notification::<StatusNotification>(StatusParams {
+                state: state.to_owned(),
+                message,
+                model,
+            })
+            .await;
+    }
+
+    async fn progress(&self, value: WorkDoneProgress) {
+        if !self.state.client.read().work_done_progress {
+            return;
+        }
+        self.client
+            .send_notification::<Progress>(ProgressParams {
+                token: NumberOrString::String(LOADING_TOKEN.to_owned()),
+                value: ProgressParamsValue::WorkDone(value),
+            })
+            .await;
+    }
+
+    async fn engine_event(&self, event: EngineEvent, loading: &mut bool) {
+        match event {
+            EngineEvent::State(EngineState::Loading) => {
+                let model = self.state.config.read().model.name.clone();
+                if self.state.client.read().work_done_progress
+                    && self
+                        .client
+                        .create_work_done_progress(NumberOrString::String(LOADING_TOKEN.to_owned()))
+                        .await
+                        .is_ok()
+                {
+                    *loading = true;
+                    self.progress(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                        title: "failcast: loading model".to_owned(),
+                        message: Some(model.clone()),
+                        cancellable: Some(false),
+                        percentage: None,
+                    }))
+                    .await;
+                }
+                self.status("loading", format!("loading {model}"), Some(model))
+                    .await;
+            }
+            EngineEvent::State(EngineState::Ready { model_name, .. }) => {
+                if std::mem::take(loading) {
+                    self.progress(WorkDoneProgress::End(WorkDoneProgressEnd {
+                        message: Some(format!("{model_name} ready")),
+                    }))
+                    .await;
+                }
+                self.status("ready", format!("{model_name} ready"), Some(model_name))
+                    .await;
+                // Documents opened while the model loaded get their predictions now.
+                let uris: Vec<_> = self.state.documents.lock().keys().cloned().collect();
+                for uri in uris {
+                    let predictor = self.predictor.clone();
+                    let state = self.state.clone();
+                    let _ = tokio::task::spawn_blocking(move || {
+                        predictor.schedule(&state, &uri, &Scope::Changed)
+                    })
+                    .await;
+                }
+            }
+            EngineEvent::State(EngineState::Failed { message, hint }) => {
+                if std::mem::take(loading) {
+                    self.progress(WorkDoneProgress::End(WorkDoneProgressEnd {
+                        message: Some("model unavailable".to_owned()),
+                    }))
+                    .await;
+                }
+                tracing::warn!("model engine failed: {message}");
+                self.status("error", format!("{message}; static predictions only"), None)
+                    .await;
+                let text = format!(
+                    "failcast: the model is unavailable ({message}); static predictions continue. To fix: {hint}."
+                );
+                if self.predictor.first_warning(&text) {
+                    self.client.show_message(MessageType::WARNING, text).await;
+                }
+            }
+            EngineEvent::Done {
+                key,
+                content_hash,
+                scenarios,
+                stats,
+            } => {
+                self.predictor.settled(&key, content_hash);
+                let Some((uri, function_id)) = split_key(&key) else {
+                    return;
+                };
+                tracing::debug!(
+                    function = function_id,
+                    scenarios = scenarios.len(),
+                    from_cache = stats.from_cache,
+                    decode_steps = stats.decode_steps,
+                    prompt_ms = stats.prompt_ms,
+                    generate_ms = stats.generate_ms,
+                    "model answered"
+                );
+                let accepted = {
+                    let mut documents = self.state.documents.lock();
+                    match documents.get_mut(&uri) {
+                        Some(open) => {
+                            // Only for the version of the function that was asked about.
+                            let current = open.analysis.as_ref().and_then(|a| {
+                                a.functions.by_id(function_id).map(|f| f.content_hash)
+                            });
+                            if current == Some(content_hash) {
+                                open.model
+                                    .insert(function_id.to_owned(), (content_hash, scenarios));
+                                true
+                            } else {
+                                false
+                            }
+                        }
+                        None => false,
+                    }
+                };
+                if accepted {
+                    self.predictor
+                        .answered
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    self.worker.enqueue(uri);
+                } else {
+                    tracing::debug!("dropped a stale model answer for {function_id}");
+                }
+            }
+            EngineEvent::Cancelled { key, content_hash }
+            | EngineEvent::Dropped { key, content_hash } => {
+                self.predictor.settled(&key, content_hash);
+            }
+            EngineEvent::Failed {
+                key,
+                content_hash,
+                message,
+            } => {
+                self.predictor.settled(&key, content_hash);
+                tracing::warn!("model job failed: {message}");
+            }
+        }
+    }
+}
