@@ -279,3 +279,136 @@ pub fn human_report(report: &CheckReport, color: bool) -> String {
     ));
     out
 }
+
+/// What the model pass of a check did.
+#[derive(Clone, Debug, Default)]
+pub struct ModelRun {
+    pub submitted: usize,
+    pub answered: usize,
+    pub from_cache: usize,
+    pub decode_steps: u64,
+    /// Why the model could not be used, if it could not.
+    pub unavailable: Option<String>,
+}
+
+/// Asks the model about every function that has static scenarios, through
+/// the engine's queue and its cache (so a re-run on an unchanged tree
+/// decodes nothing), and re-analyses the files with its answers.
+/// `progress` sees (answered, submitted).
+pub fn model_pass(
+    report: &mut CheckReport,
+    calls: &CallIndex,
+    config: &Config,
+    engine_config: crate::model::EngineConfig,
+    progress: &dyn Fn(usize, usize),
+) -> ModelRun {
+    use crate::model::{Engine, EngineEvent, EngineState, Job};
+    use crate::predict::{ModelAnswers, prompt_input};
+
+    let capacity = engine_config.queue_capacity.max(2);
+    let engine = Engine::start(engine_config);
+    let events = engine.events();
+    let mut jobs: Vec<Job> = Vec::new();
+    for (index, checked) in report.files.iter().enumerate() {
+        let analysis = &checked.analysis;
+        for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+            if scenarios.is_empty() {
+                continue;
+            }
+            let input = prompt_input(
+                function,
+                analysis.language,
+                &analysis.path,
+                &analysis.rope,
+                scenarios,
+                Vec::new(),
+            );
+            let key = format!("{index}\u{1f}{}", function.id);
+            jobs.push(Job::new(key, function.content_hash, 0, input));
+        }
+    }
+    let mut run = ModelRun {
+        submitted: jobs.len(),
+        ..ModelRun::default()
+    };
+    let total = jobs.len();
+    let mut answers: Vec<ModelAnswers> = vec![ModelAnswers::new(); report.files.len()];
+    let mut queued = jobs.into_iter();
+    let mut in_flight = 0;
+    let mut settled = 0;
+    // Keep the queue half full: it is bounded and drops the overflow.
+    let mut refill = |in_flight: &mut usize| {
+        while *in_flight < capacity / 2 {
+            match queued.next() {
+                Some(job) => {
+                    engine.submit(job);
+                    *in_flight += 1;
+                }
+                None => break,
+            }
+        }
+    };
+    refill(&mut in_flight);
+    progress(0, total);
+    while settled < total {
+        let Ok(event) = events.recv() else {
+            break;
+        };
+        let finished = match event {
+            EngineEvent::Done {
+                key,
+                content_hash,
+                scenarios,
+                stats,
+            } => {
+                run.answered += 1;
+                if stats.from_cache {
+                    run.from_cache += 1;
+                }
+                if let Some((index, id)) = key.split_once('\u{1f}')
+                    && let Ok(index) = index.parse::<usize>()
+                {
+                    answers[index].insert(id.to_owned(), (content_hash, scenarios));
+                }
+                true
+            }
+            EngineEvent::State(EngineState::Failed { message, .. }) => {
+                run.unavailable = Some(message);
+                false
+            }
+            EngineEvent::State(_) => false,
+            EngineEvent::Failed { .. }
+            | EngineEvent::Cancelled { .. }
+            | EngineEvent::Dropped { .. } => true,
+        };
+        if finished {
+            settled += 1;
+            in_flight = in_flight.saturating_sub(1);
+            progress(settled, total);
+            refill(&mut in_flight);
+        }
+    }
+    run.decode_steps = engine.decode_steps();
+    engine.shutdown();
+    let ctx_config = config;
+    for (checked, answers) in report.files.iter_mut().zip(&answers) {
+        if answers.is_empty() {
+            continue;
+        }
+        let analysis = &checked.analysis;
+        let Some(tree) = crate::syntax::parse_rope(analysis.language, &analysis.rope, None) else {
+            continue;
+        };
+        let ctx = Context::new(ctx_config, calls).with_model(answers);
+        checked.analysis = analyze(
+            &analysis.path,
+            analysis.language,
+            analysis.version,
+            &analysis.rope.clone(),
+            &tree,
+            None,
+            &ctx,
+        );
+    }
+    run
+}

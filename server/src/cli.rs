@@ -45,9 +45,36 @@ enum Command {
         /// List every function in JSON output, also those without scenarios.
         #[arg(long)]
         all_functions: bool,
+        /// Static predictions only: do not start the model.
+        #[arg(long)]
+        no_model: bool,
+    },
+    /// Fetch, list or locate models.
+    Model {
+        #[command(subcommand)]
+        command: ModelCommand,
+    },
+    /// Check the model: found, checksum, loads, speed; and what to do if not.
+    Doctor {
+        /// A catalog name or a GGUF path (default: the configured model).
+        #[arg(long)]
+        model: Option<String>,
+        /// Skip loading the model and measuring its speed.
+        #[arg(long)]
+        quick: bool,
     },
     /// Print the function index of files or directories.
     Index { paths: Vec<PathBuf> },
+}
+
+#[derive(Subcommand)]
+enum ModelCommand {
+    /// Download a model into the cache (default: the default model), with a sha256 check.
+    Fetch { name: Option<String> },
+    /// List the catalog and what is installed.
+    List,
+    /// Print the path of a model file.
+    Path { name: Option<String> },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,9 +103,18 @@ pub fn main() -> i32 {
             paths,
             format,
             all_functions,
+            no_model,
         } => {
             crate::logging::init(None, "warn");
-            check_command(paths, format, all_functions)
+            check_command(paths, format, all_functions, no_model)
+        }
+        Command::Model { command } => {
+            crate::logging::init(None, "warn");
+            model_command(command)
+        }
+        Command::Doctor { model, quick } => {
+            crate::logging::init(None, "error");
+            doctor_command(model, quick)
         }
         Command::Index { paths } => {
             crate::logging::init(None, "warn");
@@ -116,7 +152,7 @@ fn base_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool) -> i32 {
+fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool, no_model: bool) -> i32 {
     let paths = if paths.is_empty() {
         vec![base_dir()]
     } else {
@@ -135,7 +171,54 @@ fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool) -> i3
     }
     let files = check::files_under(&paths, &base, &config);
     let calls = check::call_index(&base, &config);
-    let report = check::check_files(files, &calls, &CheckOptions { config, base });
+    let mut report = check::check_files(
+        files,
+        &calls,
+        &CheckOptions {
+            config: config.clone(),
+            base,
+        },
+    );
+    if !no_model {
+        match crate::predict::engine_config(&config.model) {
+            Ok(engine_config) => {
+                let tty = std::io::stderr().is_terminal();
+                let run = check::model_pass(
+                    &mut report,
+                    &calls,
+                    &config,
+                    engine_config,
+                    &|done, total| {
+                        if tty && total > 0 {
+                            eprint!("\rfailcast: model {done}/{total} functions");
+                            if done == total {
+                                eprintln!();
+                            }
+                        }
+                    },
+                );
+                if let Some(reason) = &run.unavailable {
+                    eprintln!(
+                        "failcast: the model is unavailable ({reason}); static predictions only. Run `failcast model fetch` or `failcast doctor`."
+                    );
+                } else if run.submitted > 0 {
+                    eprintln!(
+                        "failcast: model {} answered for {} of {} functions ({} from cache, {} decode steps)",
+                        config
+                            .model
+                            .path
+                            .as_ref()
+                            .map_or(config.model.name.clone(), |p| p.display().to_string()),
+                        run.answered,
+                        run.submitted,
+                        run.from_cache,
+                        run.decode_steps
+                    );
+                }
+            }
+            Err(reason) => tracing::info!("model off: {reason}"),
+        }
+    }
     for (path, why) in &report.skipped {
         eprintln!("failcast: skipped {}: {why}", path.display());
     }
@@ -204,4 +287,76 @@ fn index_command(paths: Vec<PathBuf>) -> i32 {
         }
     }
     0
+}
+
+fn model_command(command: ModelCommand) -> i32 {
+    use crate::model::{catalog, fetch};
+    match command {
+        ModelCommand::Fetch { name } => match fetch::fetch_command(name.as_deref()) {
+            Ok(path) => {
+                println!("{}", path.display());
+                0
+            }
+            Err(err) => {
+                eprintln!("failcast: {err:#}");
+                1
+            }
+        },
+        ModelCommand::List => {
+            for entry in catalog::CATALOG {
+                let path = fetch::model_path(entry);
+                let installed = if path.exists() {
+                    "installed"
+                } else {
+                    "not installed"
+                };
+                let default = if entry.name == catalog::DEFAULT_MODEL {
+                    " (default)"
+                } else {
+                    ""
+                };
+                println!(
+                    "{:<22} {:>6} MB  {installed}{default}\n    {}",
+                    entry.name,
+                    entry.size / 1_000_000,
+                    entry.description
+                );
+            }
+            0
+        }
+        ModelCommand::Path { name } => {
+            let name = name.as_deref().unwrap_or(catalog::DEFAULT_MODEL);
+            match catalog::find(name) {
+                Some(entry) => {
+                    println!("{}", fetch::model_path(entry).display());
+                    0
+                }
+                None => {
+                    eprintln!("failcast: unknown model {name:?}");
+                    2
+                }
+            }
+        }
+    }
+}
+
+fn doctor_command(model: Option<String>, quick: bool) -> i32 {
+    let base = crate::workspace::workspace_root(&base_dir());
+    let (config, _) = Config::load(&base);
+    let model = model.or_else(|| {
+        Some(
+            config
+                .model
+                .path
+                .as_ref()
+                .map_or(config.model.name.clone(), |p| p.display().to_string()),
+        )
+    });
+    let report = crate::model::doctor::diagnose(&crate::model::doctor::DoctorOptions {
+        model,
+        measure_speed: !quick,
+        n_threads: (config.model.threads > 0).then_some(config.model.threads as usize),
+    });
+    println!("{report}");
+    if report.is_healthy() { 0 } else { 1 }
 }

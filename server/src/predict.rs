@@ -201,6 +201,15 @@ fn concrete(trigger: &str, line: &str) -> bool {
         .any(|w| trigger.contains(w))
 }
 
+/// Whether a model's text says something: two words of letters at least.
+fn meaningful(text: &str) -> bool {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.len() >= 2)
+        .take(2)
+        .count()
+        == 2
+}
+
 /// Joins model answers to the static scenarios of `function`.
 pub fn merge(
     scenarios: &mut Vec<Scenario>,
@@ -227,9 +236,15 @@ pub fn merge(
             if concrete(&answer.trigger, text) {
                 existing.trigger = answer.trigger.clone();
             }
-            if !answer.log.is_empty() {
+            if meaningful(&answer.log) {
                 existing.logs.push(answer.log.clone());
             }
+            continue;
+        }
+        // A small model sometimes answers with filler ("1", "error"): a
+        // scenario of its own must say what goes wrong, in words.
+        if !concrete(&answer.trigger, text) || !meaningful(&answer.error) {
+            tracing::debug!("dropped a model scenario without a concrete trigger and error");
             continue;
         }
         if !plausible(answer.class, text) {
@@ -293,7 +308,7 @@ fn model_scenario(
     let seed =
         xxhash_rust::xxh3::xxh3_64(format!("{}|model|{}", function.id, answer.line).as_bytes());
     let mut logs = telemetry::render_logs(language, path, &failure, &frames, seed);
-    if !answer.log.is_empty() {
+    if meaningful(&answer.log) {
         logs.push(answer.log.clone());
     }
     Scenario {
@@ -378,16 +393,25 @@ mod tests {
             ModelScenario {
                 class: FailureClass::TypeError,
                 line: 5,
-                trigger: "amount arrives as a string like \"12.50\"".to_owned(),
+                trigger: "value arrives as a string like \"12.50\"".to_owned(),
                 error: "TypeError: unsupported operand type(s) for /: 'str' and 'int'".to_owned(),
                 likelihood: 0.8,
                 log: String::new(),
+            },
+            // Filler a small model sometimes writes: dropped.
+            ModelScenario {
+                class: FailureClass::Overflow,
+                line: 5,
+                trigger: "1".to_owned(),
+                error: "1".to_owned(),
+                likelihood: 0.1,
+                log: "1".to_owned(),
             },
             // Implausible: no division on the `def` line.
             ModelScenario {
                 class: FailureClass::DivisionByZero,
                 line: 3,
-                trigger: "n is zero".to_owned(),
+                trigger: "n is zero when the value comes from an empty cart".to_owned(),
                 error: "ZeroDivisionError".to_owned(),
                 likelihood: 0.9,
                 log: String::new(),
@@ -417,7 +441,7 @@ mod tests {
             .collect();
         insta::assert_snapshot!(summary.join("\n"), @r#"
         key_missing L4 static 0.65 the webhook payload omits amount when the charge is free
-        type_error L5 model 0.50 amount arrives as a string like "12.50"
+        type_error L5 model 0.50 value arrives as a string like "12.50"
         division_by_zero L5 static 0.30 `n` is 0
         "#);
         let model = scenarios

@@ -149,11 +149,7 @@ impl ServerBuilder {
         };
         let mut capabilities = ClientCapabilities {
             general: self.encodings.map(|e| GeneralClientCapabilities {
-                position_encodings: Some(
-                    e.into_iter()
-                        .map(PositionEncodingKind::new)
-                        .collect(),
-                ),
+                position_encodings: Some(e.into_iter().map(PositionEncodingKind::new).collect()),
                 ..Default::default()
             }),
             window: Some(WindowClientCapabilities {
