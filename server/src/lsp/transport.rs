@@ -281,11 +281,26 @@ fn validate(body: &[u8]) -> Result<(), Value> {
         }
     };
     let id = value.get("id").cloned().unwrap_or(Value::Null);
+    let method = value
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     // The codec's message type is an untagged enum of these two.
     let is_response =
         serde_json::from_value::<tower_lsp_server::jsonrpc::Response>(value.clone()).is_ok();
     let is_request =
         !is_response && serde_json::from_value::<tower_lsp_server::jsonrpc::Request>(value).is_ok();
+    if is_request && method.starts_with("$/") && matches!(id, Value::Number(_) | Value::String(_)) {
+        // The LSP spec wants a `$/` request the server does not know answered
+        // with MethodNotFound; tower-lsp-server drops it, and the client
+        // would wait for its reply forever. No `$/` method is a request.
+        return Err(error_reply(
+            id,
+            -32601,
+            &format!("Method not found: {method}"),
+        ));
+    }
     if is_response || is_request {
         Ok(())
     } else {
@@ -416,6 +431,7 @@ mod tests {
         input.extend(frame(good).into_bytes());
         input.extend(b"Content-Length: 99999999999\r\n\r\n");
         input.extend(frame(good).into_bytes());
+        input.extend(frame(r#"{"jsonrpc":"2.0","id":9,"method":"$/weird"}"#).into_bytes());
         let (passed, replies) = run(input).await;
         assert_eq!(passed, frame(good).repeat(4));
         insta::assert_snapshot!(replies.join("\n"), @r#"
@@ -426,6 +442,7 @@ mod tests {
         {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: bytes outside any frame"},"id":null}
         {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: expected value at line 1 column 12"},"id":null}
         {"jsonrpc":"2.0","error":{"code":-32700,"message":"Parse error: Content-Length 99999999999 exceeds the 268435456 byte limit"},"id":null}
+        {"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found: $/weird"},"id":9}
         "#);
     }
 
