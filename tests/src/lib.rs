@@ -421,33 +421,6 @@ impl Server {
         }
     }
 
-    /// The next message in arrival order (including ones already queued),
-    /// or `None` after `wait`, for tests that account for every reply themselves.
-    pub fn next_message_within(&mut self, wait: Duration) -> Option<Value> {
-        self.drain_incoming();
-        if let Some(message) = self.queue.pop_front() {
-            return Some(message);
-        }
-        match self.incoming.recv_timeout(wait) {
-            Ok(message) => {
-                self.accept(message);
-                self.queue.pop_front()
-            }
-            Err(_) => None,
-        }
-    }
-
-    /// Removes and returns every message received so far, without waiting.
-    pub fn take_received(&mut self) -> Vec<Value> {
-        self.drain_incoming();
-        self.queue.drain(..).collect()
-    }
-
-    /// The server's process id, e.g. to read its memory use from /proc.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
     /// Asserts that nothing matching arrives within `wait`.
     pub fn assert_no_message(
         &mut self,
