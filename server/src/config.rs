@@ -228,6 +228,60 @@ impl Config {
     }
 }
 
+/// Puts back, in a new settings layer, the value `key` had in the previous
+/// one (or removes it): how an invalid value keeps the previous value.
+/// Keys are matched in snake_case or camelCase, with or without the
+/// `failcast` wrapper clients send.
+pub fn restore_key(layer: &mut Value, previous: Option<&Value>, key: &str) {
+    fn unwrap(value: &mut Value) -> &mut Value {
+        if value.get("failcast").is_some() {
+            &mut value["failcast"]
+        } else {
+            value
+        }
+    }
+    fn find<'v>(value: &'v Value, segments: &[&str]) -> Option<&'v Value> {
+        let Some((first, rest)) = segments.split_first() else {
+            return Some(value);
+        };
+        let map = value.as_object()?;
+        let (_, child) = map.iter().find(|(k, _)| snake_case(k) == *first)?;
+        find(child, rest)
+    }
+    let segments: Vec<&str> = key.split('.').collect();
+    let Some((last, parents)) = segments.split_last() else {
+        return;
+    };
+    let previous_value = previous
+        .map(|p| p.get("failcast").unwrap_or(p))
+        .and_then(|p| find(p, &segments))
+        .cloned();
+    let mut node = unwrap(layer);
+    for segment in parents {
+        let Some(map) = node.as_object_mut() else {
+            return;
+        };
+        let Some(name) = map.keys().find(|k| snake_case(k) == *segment).cloned() else {
+            return;
+        };
+        node = &mut map[&name];
+    }
+    let Some(map) = node.as_object_mut() else {
+        return;
+    };
+    let name = map.keys().find(|k| snake_case(k) == *last).cloned();
+    if let Some(name) = name {
+        match previous_value {
+            Some(value) => {
+                map.insert(name, value);
+            }
+            None => {
+                map.remove(&name);
+            }
+        }
+    }
+}
+
 struct Merger<'a> {
     origin: &'a str,
     errors: Vec<ConfigError>,
@@ -601,5 +655,34 @@ mod tests {
                 .starts_with("failcast.toml: is not valid TOML")
         );
         assert_eq!(config, Config::default());
+    }
+}
+
+#[cfg(test)]
+mod restore_tests {
+    use super::*;
+
+    #[test]
+    fn invalid_value_keeps_the_previous_one() {
+        let previous =
+            serde_json::json!({"failcast": {"severity": {"classes": {"timeout": "off"}}}});
+        let mut layer = serde_json::json!({"failcast": {"severity": {"classes": {"timeout": "loud"}}, "predict": {"debounceMs": "soon"}}});
+        let mut probe = Config::default();
+        let errors = probe.merge_json(&layer, "settings");
+        let keys: Vec<&str> = errors.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["severity.classes.timeout", "predict.debounce_ms"]);
+        for key in keys {
+            restore_key(&mut layer, Some(&previous), key);
+        }
+        assert_eq!(
+            layer,
+            serde_json::json!({"failcast": {"severity": {"classes": {"timeout": "off"}}, "predict": {}}})
+        );
+        let mut config = Config::default();
+        assert!(config.merge_json(&layer, "settings").is_empty());
+        assert_eq!(
+            config.severity(FailureClass::Timeout, Kind::Latent),
+            Severity::Off
+        );
     }
 }

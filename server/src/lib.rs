@@ -21,4 +21,5 @@ pub mod predict;
 pub mod scenario;
 pub mod syntax;
 pub mod telemetry;
+pub mod testgen;
 pub mod workspace;

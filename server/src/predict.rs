@@ -330,7 +330,7 @@ fn model_scenario(
         frames,
         trace,
         logs,
-        test_hint: None,
+        inputs: Vec::new(),
         history: None,
     }
 }

@@ -205,8 +205,10 @@ pub struct Scenario {
     pub trace: String,
     /// Log lines a service would emit: one JSON line, then its plain-text form.
     pub logs: Vec<String>,
-    /// A hint for the test writer: the input that triggers the failure.
-    pub test_hint: Option<String>,
+    /// Parameters and the values (literals in the function's language)
+    /// that trigger the failure; a generated test calls the function with them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<(String, String)>,
     pub history: Option<HistoryEvidence>,
 }
 

@@ -63,10 +63,7 @@ pub fn scenario(
         frames,
         trace,
         logs,
-        test_hint: hazard
-            .inputs
-            .first()
-            .map(|(param, value)| format!("{param} = {value}")),
+        inputs: hazard.inputs.clone(),
         history: None,
     }
 }

@@ -71,6 +71,7 @@ pub struct ServerBuilder {
     initialization_options: Option<Value>,
     root: Option<PathBuf>,
     work_done_progress: bool,
+    document_changes: bool,
     env: Vec<(String, String)>,
     timeout: Duration,
 }
@@ -95,6 +96,13 @@ impl ServerBuilder {
 
     pub fn work_done_progress(mut self, supported: bool) -> Self {
         self.work_done_progress = supported;
+        self
+    }
+
+    /// Whether the client takes `documentChanges` with create-file
+    /// operations in workspace edits (VS Code does; pytest-lsp does not).
+    pub fn document_changes(mut self, supported: bool) -> Self {
+        self.document_changes = supported;
         self
     }
 
@@ -159,6 +167,16 @@ impl ServerBuilder {
             ..Default::default()
         };
         capabilities.text_document = Some(Default::default());
+        if self.document_changes {
+            capabilities.workspace = Some(ls_types::WorkspaceClientCapabilities {
+                workspace_edit: Some(ls_types::WorkspaceEditClientCapabilities {
+                    document_changes: Some(true),
+                    resource_operations: Some(vec![ls_types::ResourceOperationKind::Create]),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            });
+        }
         let params = InitializeParams {
             capabilities,
             initialization_options: self.initialization_options,
@@ -234,6 +252,7 @@ impl Server {
             initialization_options: None,
             root: None,
             work_done_progress: false,
+            document_changes: false,
             env: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }
@@ -242,6 +261,20 @@ impl Server {
     /// What the server logged to stderr so far.
     pub fn stderr(&self) -> Vec<String> {
         self.stderr.lock().expect("stderr lock").clone()
+    }
+
+    /// Waits until the server has logged a line containing `text` (e.g.
+    /// "workspace indexed", after which no republish of a scan is pending).
+    pub fn await_log(&self, text: &str) {
+        let deadline = Instant::now() + self.timeout;
+        while !self.stderr().iter().any(|line| line.contains(text)) {
+            assert!(
+                Instant::now() < deadline,
+                "the server never logged {text:?}: {:#?}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Writes raw bytes to the server's stdin.

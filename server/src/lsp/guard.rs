@@ -49,3 +49,13 @@ pub async fn notification(
         on_panic(format!("failcast: internal error in {method}: {message}"));
     }
 }
+
+/// The reply for work that failed off the runtime (a panicked blocking task).
+pub fn internal_error(message: &str) -> Error {
+    tracing::error!("{message}");
+    Error {
+        code: ErrorCode::InternalError,
+        message: format!("failcast: {message}").into(),
+        data: None,
+    }
+}

@@ -2,6 +2,7 @@
 //! the analysis worker. Everything here translates between LSP and the core;
 //! no analysis happens in this module.
 
+mod actions;
 pub mod commands;
 pub mod convert;
 mod dispatch;

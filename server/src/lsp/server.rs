@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::notification::Notification;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use super::actions;
 use super::commands;
 use super::convert;
 use super::dispatch::Dispatcher;
@@ -131,6 +132,23 @@ impl Server {
         errors.extend(config.apply_env());
         *self.state.config.write() = config;
         self.report_config_errors(errors);
+    }
+
+    /// Invalid values in the new settings are replaced by what the previous
+    /// settings said, so a typo does not silently reset a key to its default.
+    fn keep_previous_values(&self, previous: Option<serde_json::Value>) {
+        let Some(mut settings) = self.state.settings.read().clone() else {
+            return;
+        };
+        let mut probe = Config::default();
+        let errors = probe.merge_json(&settings, "workspace/didChangeConfiguration");
+        for error in errors.iter().filter(|e| !e.key.is_empty()) {
+            crate::config::restore_key(&mut settings, previous.as_ref(), &error.key);
+        }
+        if !errors.is_empty() {
+            *self.state.settings.write() = Some(settings);
+            self.report_config_errors(errors);
+        }
     }
 
     fn report_config_errors(&self, errors: Vec<crate::config::ConfigError>) {
@@ -287,6 +305,12 @@ fn client_info(params: &InitializeParams) -> ClientInfo {
         resource_operations_create: workspace_edit
             .and_then(|e| e.resource_operations.as_ref())
             .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+        code_action_disabled: caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.disabled_support)
+            .unwrap_or(false),
         code_lens_refresh: caps
             .workspace
             .as_ref()
@@ -353,6 +377,12 @@ impl LanguageServer for Server {
                     )),
                     document_symbol_provider: Some(OneOf::Left(true)),
                     hover_provider: Some(HoverProviderCapability::Simple(true)),
+                    code_action_provider: Some(CodeActionProviderCapability::Options(
+                        CodeActionOptions {
+                            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                            ..Default::default()
+                        },
+                    )),
                     code_lens_provider: Some(CodeLensOptions {
                         resolve_provider: Some(false),
                     }),
@@ -510,7 +540,8 @@ impl LanguageServer for Server {
             async {
                 // Some clients send `null` to say "ask me"; we keep the last layer then.
                 if !params.settings.is_null() {
-                    *self.state.settings.write() = Some(params.settings);
+                    let previous = self.state.settings.write().replace(params.settings);
+                    self.keep_previous_values(previous);
                 }
                 let model_before = self.state.config.read().model.clone();
                 self.rebuild_config();
@@ -556,6 +587,30 @@ impl LanguageServer for Server {
             self.predictor
                 .set_cursor(&position.text_document.uri, offset);
             Ok(hover::hover(&analysis, offset, encoding))
+        })
+        .await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        guard::request("textDocument/codeAction", async {
+            let uri = params.text_document.uri;
+            let Some(analysis) = self.current_analysis(&uri).await else {
+                return Ok(None);
+            };
+            let state = self.state.clone();
+            // Writing a test parses the file and reads the project's tests.
+            let actions = tokio::task::spawn_blocking(move || {
+                actions::code_actions(
+                    &state,
+                    &uri,
+                    &analysis,
+                    params.range,
+                    &params.context.diagnostics,
+                )
+            })
+            .await
+            .map_err(|e| guard::internal_error(&format!("code actions failed: {e}")))?;
+            Ok(Some(actions))
         })
         .await
     }

@@ -43,6 +43,7 @@ pub struct ClientInfo {
     pub work_done_progress: bool,
     pub document_changes: bool,
     pub resource_operations_create: bool,
+    pub code_action_disabled: bool,
     pub code_lens_refresh: bool,
     pub name: String,
 }
