@@ -40,3 +40,15 @@ fi
 
 have cargo || { echo "setup: Rust is required (https://rustup.rs)" >&2; exit 1; }
 python3 -m pip --version >/dev/null 2>&1 || { echo "setup: pip is required for python3" >&2; exit 1; }
+
+# Python packages the tests use: pytest runs the tests failcast writes,
+# requests is what the Python fixtures import, pytest-lsp drives the server
+# as a client we did not write.
+missing_py=()
+for module in pytest requests pytest_lsp; do
+    python3 -c "import $module" >/dev/null 2>&1 || missing_py+=("${module//_/-}")
+done
+if ((${#missing_py[@]})); then
+    echo "setup: pip install ${missing_py[*]}" >&2
+    python3 -m pip install -q --disable-pip-version-check "${missing_py[@]}"
+fi

@@ -176,7 +176,7 @@ fn write_test_action_creates_a_failing_pytest_and_ignore_hides_the_prediction() 
     insta::assert_debug_snapshot!(titles, @r#"
     [
         "failcast: write a test for Predicted ZeroDivisionError when len(cart) is 0",
-        "failcast: ignore this prediction (division_by_zero)",
+        "failcast: ignore this prediction",
     ]
     "#);
     let write = &offered[0];

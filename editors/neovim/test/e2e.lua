@@ -126,7 +126,17 @@ local function main()
       code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
     })
     if d.user_data and d.user_data.lsp then
-      table.insert(lsp_diagnostics, d.user_data.lsp)
+      -- What vim.lsp.buf.code_action sends: the LSP shape back from
+      -- vim.diagnostic (0.7 keeps no range in user_data.lsp).
+      local lsp = vim.deepcopy(d.user_data.lsp)
+      lsp.range = {
+        start = { line = d.lnum, character = d.col },
+        ['end'] = { line = d.end_lnum or d.lnum, character = d.end_col or d.col },
+      }
+      lsp.message = lsp.message or d.message
+      lsp.source = lsp.source or d.source
+      lsp.severity = lsp.severity or d.severity
+      table.insert(lsp_diagnostics, lsp)
     end
   end
 

@@ -57,6 +57,7 @@ pub fn code_actions(
         read: &read,
     };
     let mut actions = Vec::new();
+    let several = selected.len() > 1;
     for (function_index, scenario_index) in selected {
         let function = &analysis.functions.functions[function_index];
         let scenario = &analysis.scenarios[function_index][scenario_index];
@@ -105,10 +106,14 @@ pub fn code_actions(
             new_text: ignore.text,
         };
         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-            title: format!(
-                "failcast: ignore this prediction ({})",
-                scenario.class.as_str()
-            ),
+            title: if several {
+                format!(
+                    "failcast: ignore this prediction ({})",
+                    scenario.class.as_str()
+                )
+            } else {
+                "failcast: ignore this prediction".to_owned()
+            },
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: (!matching.is_empty()).then_some(matching),
             edit: Some(edit_of(

@@ -16,7 +16,8 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     let params = parameters(subject, node)
         .ok_or_else(|| "the function's parameters cannot be filled in".to_owned())?;
     let http = http_client(subject);
-    if http.is_none() {
+    let empty_json = http.is_none() && answers_empty_json(subject);
+    if http.is_none() && !empty_json {
         driven(subject, &params)?;
     }
     let module = module_path(subject.path);
@@ -44,7 +45,7 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         body.push("    import asyncio".to_owned());
     }
     body.push("    import pytest".to_owned());
-    if http.is_some() {
+    if http.is_some() || empty_json {
         body.push("    import requests".to_owned());
     }
     body.push(format!("    {import}"));
@@ -77,13 +78,19 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             );
         }
         None => {
-            signature = format!("def {name}():");
             let error = subject
                 .error_type()
                 .ok_or_else(|| "the predicted error is not an exception type".to_owned())?;
             if let Some((module, _)) = error.rsplit_once('.') {
                 body.insert(body.len() - 1, format!("    import {module}"));
             }
+            signature = if empty_json {
+                body.extend(EMPTY_JSON_DOUBLE.lines().map(str::to_owned));
+                body.push(String::new());
+                format!("def {name}(monkeypatch):")
+            } else {
+                format!("def {name}():")
+            };
             body.push("    try:".to_owned());
             body.push(format!("        {call}"));
             body.push(format!("    except {error} as error:"));
@@ -184,6 +191,32 @@ fn neutral(param: &Param) -> &'static str {
         _ if name.ends_with("_id") || name == "name" || name == "url" || name == "path" => "\"x\"",
         _ => "None",
     }
+}
+
+/// An upstream that answers 200 with a JSON document lacking what the code reads.
+const EMPTY_JSON_DOUBLE: &str = r#"    class Response:
+        status_code = 200
+        ok = True
+        headers = {"Content-Type": "application/json"}
+        text = "{}"
+
+        def json(self, **kwargs):
+            return {}  # The upstream answers without the fields the code reads.
+
+        def raise_for_status(self):
+            pass
+
+    monkeypatch.setattr(requests.Session, "request", lambda self, method, url, *args, **kwargs: Response())"#;
+
+/// A missing key in what `requests` decoded: the test serves an empty document.
+fn answers_empty_json(subject: &Subject) -> bool {
+    let body = subject
+        .rope
+        .byte_slice(subject.function.range.clone())
+        .to_string();
+    subject.scenario.class == crate::scenario::FailureClass::KeyMissing
+        && body.contains(".json()")
+        && (body.contains("requests.") || body.to_lowercase().contains("session."))
 }
 
 /// `requests.Session.request` is what every `requests` call goes through;
