@@ -8,7 +8,7 @@ CARGO ?= cargo
 FAILCAST := target/debug/failcast
 MODEL ?= smollm2-135m
 
-.PHONY: run test setup build model lint unit editors
+.PHONY: run test setup build model lint unit editors pytest-lsp
 
 setup:
 	@scripts/setup.sh
@@ -33,4 +33,8 @@ unit: model
 editors: build
 	editors/test.sh
 
-test: lint unit editors
+# A client we did not write: pytest-lsp (UTF-16 only, no documentChanges).
+pytest-lsp: build
+	python3 -m pytest -q -p no:cacheprovider tests/pytest_lsp
+
+test: lint unit editors pytest-lsp
