@@ -170,7 +170,7 @@ fn run(engine: &Engine, key: &str, input: PromptInput) -> (JobStats, Duration) {
     loop {
         match events.recv_timeout(WAIT) {
             Ok(EngineEvent::Done { stats, .. }) => return (stats, started.elapsed()),
-            Ok(EngineEvent::State(_)) => {}
+            Ok(EngineEvent::State(_) | EngineEvent::Notice(_)) => {}
             Ok(other) => panic!("job {key} did not complete: {other:?}"),
             Err(_) => panic!("job {key} timed out"),
         }

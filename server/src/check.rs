@@ -377,6 +377,10 @@ pub fn model_pass(
                 false
             }
             EngineEvent::State(_) => false,
+            EngineEvent::Notice(message) => {
+                tracing::warn!("model: {message}");
+                false
+            }
             EngineEvent::Failed { .. }
             | EngineEvent::Cancelled { .. }
             | EngineEvent::Dropped { .. } => true,

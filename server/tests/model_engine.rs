@@ -169,7 +169,7 @@ fn cache_hits_cost_zero_decode_steps_and_survive_a_restart() {
     while answer.is_none() || !failed {
         match wait_for(&events, "the answer without a model, and Failed", |_| true) {
             EngineEvent::State(EngineState::Failed { .. }) => failed = true,
-            EngineEvent::State(_) => {}
+            EngineEvent::State(_) | EngineEvent::Notice(_) => {}
             other => answer = Some(expect_done(other)),
         }
     }

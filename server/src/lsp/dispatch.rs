@@ -214,6 +214,13 @@ impl Dispatcher {
                 self.predictor.settled(&key, content_hash);
                 tracing::warn!("model job failed: {message}");
             }
+            EngineEvent::Notice(message) => {
+                tracing::warn!("model: {message}");
+                let text = format!("failcast: {message}");
+                if self.predictor.first_warning(&text) {
+                    self.client.show_message(MessageType::WARNING, text).await;
+                }
+            }
         }
     }
 }

@@ -31,10 +31,35 @@ pub fn escape_markdown(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // `command:` and `file:` URIs must not become links even when a client
-    // autolinks bare schemes.
-    out.replace("command:", "command\u{200b}:")
-        .replace("file:", "file\u{200b}:")
+    break_schemes(&out)
+}
+
+/// Puts a zero-width space before the colon of every `command:` and `file:`
+/// (in any case: URI schemes are case-insensitive), so neither becomes a
+/// link even in a client that autolinks bare schemes.
+fn break_schemes(text: &str) -> String {
+    // ASCII lowercasing keeps every byte where it was.
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at = 0;
+    while let Some(ch) = text[at..].chars().next() {
+        let scheme = ["command:", "file:"]
+            .into_iter()
+            .find(|scheme| lower[at..].starts_with(scheme));
+        match scheme {
+            Some(scheme) => {
+                let name = scheme.len() - 1;
+                out.push_str(&text[at..at + name]);
+                out.push_str("\u{200b}:");
+                at += scheme.len();
+            }
+            None => {
+                out.push(ch);
+                at += ch.len_utf8();
+            }
+        }
+    }
+    out
 }
 
 /// A fenced code block whose fence no line inside can close.
@@ -156,6 +181,18 @@ pub fn hover(analysis: &FileAnalysis, offset: usize, encoding: PositionEncoding)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn model_text_renders_no_html_links_or_commands() {
+        let hostile = "<img src=x onerror=alert(1)> [run](command:workbench.action.terminal.new) \
+                       ![x](FILE:///etc/passwd) <Command:rm> File:/tmp";
+        let escaped = escape_markdown(hostile);
+        assert_eq!(
+            escaped,
+            "&lt;img src=x onerror=alert\\(1\\)&gt; \\[run\\]\\(command\u{200b}:workbench.action.terminal.new\\) \
+             \\!\\[x\\]\\(FILE\u{200b}:///etc/passwd\\) &lt;Command\u{200b}:rm&gt; File\u{200b}:/tmp"
+        );
+    }
 
     #[test]
     fn untrusted_text_cannot_inject_markup() {

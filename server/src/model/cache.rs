@@ -56,6 +56,8 @@ struct DiskTier {
     files: HashMap<String, (u64, SystemTime)>,
     total: u64,
     writable: bool,
+    corrupt_seen: bool,
+    notices: Vec<String>,
 }
 
 /// Memory and disk tiers of cached predictions.
@@ -64,6 +66,8 @@ pub struct PredictionCache {
     memory_capacity: usize,
     tick: u64,
     disk: Option<DiskTier>,
+    /// What went wrong with the disk tier, for the user, once per kind.
+    notices: Vec<String>,
 }
 
 impl std::fmt::Debug for PredictionCache {
@@ -83,6 +87,7 @@ impl PredictionCache {
             memory_capacity: memory_entries.max(1),
             tick: 0,
             disk: None,
+            notices: Vec::new(),
         }
     }
 
@@ -92,13 +97,29 @@ impl PredictionCache {
         let mut cache = Self::memory_only(memory_entries);
         match DiskTier::open(dir, disk_bytes) {
             Ok(disk) => cache.disk = Some(disk),
-            Err(error) => tracing::warn!(
-                %error,
-                dir = %dir.display(),
-                "prediction cache directory unusable; caching in memory only"
-            ),
+            Err(error) => {
+                tracing::warn!(
+                    %error,
+                    dir = %dir.display(),
+                    "prediction cache directory unusable; caching in memory only"
+                );
+                cache.notices.push(format!(
+                    "the prediction cache at {} cannot be used ({error}); predictions are kept in memory only",
+                    dir.display()
+                ));
+            }
         }
         cache
+    }
+
+    /// Problems of the disk tier not yet reported, each reported once:
+    /// the cache is an optimisation, so they are news, never failures.
+    pub fn take_notices(&mut self) -> Vec<String> {
+        let mut notices = std::mem::take(&mut self.notices);
+        if let Some(disk) = self.disk.as_mut() {
+            notices.append(&mut disk.notices);
+        }
+        notices
     }
 
     /// Whether predictions outlive the engine.
@@ -179,6 +200,8 @@ impl DiskTier {
             files,
             total,
             writable: true,
+            corrupt_seen: false,
+            notices: Vec::new(),
         };
         tier.evict();
         Ok(tier)
@@ -214,6 +237,12 @@ impl DiskTier {
             }
             Ok(_) | Err(_) => {
                 tracing::info!(path = %path.display(), "ignoring corrupt prediction cache entry");
+                if !std::mem::replace(&mut self.corrupt_seen, true) {
+                    self.notices.push(format!(
+                        "corrupt entries in the prediction cache at {} are ignored and predicted again",
+                        self.dir.display()
+                    ));
+                }
                 if self.writable {
                     let _ = fs::remove_file(&path);
                 }
@@ -260,6 +289,10 @@ impl DiskTier {
                     dir = %self.dir.display(),
                     "cannot write the prediction cache; caching in memory only"
                 );
+                self.notices.push(format!(
+                    "cannot write the prediction cache at {} ({error}); predictions are kept in memory only",
+                    self.dir.display()
+                ));
                 self.writable = false;
             }
         }

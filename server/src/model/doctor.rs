@@ -9,8 +9,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use llama_cpp_2::LlamaBackendDeviceType;
-
 use super::catalog::{self, ModelEntry};
 use super::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job};
 use super::fetch::{self, FetchError};
@@ -144,7 +142,9 @@ fn resolve(model: Option<&str>) -> (Option<&'static ModelEntry>, PathBuf) {
 }
 
 /// The compute backend llama.cpp will use: the first GPU-like device, else CPU.
+#[cfg(feature = "llama")]
 fn compute_devices() -> (String, Vec<String>) {
+    use llama_cpp_2::LlamaBackendDeviceType;
     if let Err(error) = super::engine::backend() {
         return (format!("unavailable: {error}"), Vec::new());
     }
@@ -163,6 +163,14 @@ fn compute_devices() -> (String, Vec<String>) {
         .map(|d| format!("{} ({})", d.name, d.description))
         .collect();
     (backend, names)
+}
+
+#[cfg(not(feature = "llama"))]
+fn compute_devices() -> (String, Vec<String>) {
+    (
+        "none: built without the embedded model (cargo feature `llama`)".to_string(),
+        Vec::new(),
+    )
 }
 
 /// A short function with one hazard: enough prompt and output to time.

@@ -11,6 +11,10 @@ pub mod doctor;
 pub mod engine;
 pub mod fetch;
 pub mod gguf;
+#[cfg(feature = "llama")]
+mod llama;
+#[cfg(not(feature = "llama"))]
+mod llama_off;
 pub mod output;
 pub mod prompt;
 mod queue;

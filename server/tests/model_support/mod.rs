@@ -104,7 +104,7 @@ pub fn job_key(event: &EngineEvent) -> Option<&str> {
         | EngineEvent::Cancelled { key, .. }
         | EngineEvent::Dropped { key, .. }
         | EngineEvent::Failed { key, .. } => Some(key),
-        EngineEvent::State(_) => None,
+        EngineEvent::State(_) | EngineEvent::Notice(_) => None,
     }
 }
 
