@@ -454,6 +454,24 @@ impl Server {
         }
     }
 
+    /// The next message in arrival order (including ones already queued),
+    /// or `None` after `wait`, for tests that account for every message.
+    pub fn next_message_within(&mut self, wait: Duration) -> Option<Value> {
+        self.drain_incoming();
+        if let Some(message) = self.queue.pop_front() {
+            return Some(message);
+        }
+        if let Ok(message) = self.incoming.recv_timeout(wait) {
+            self.accept(message);
+        }
+        self.queue.pop_front()
+    }
+
+    /// The server's process id, e.g. to read its memory use from /proc.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Asserts that nothing matching arrives within `wait`.
     pub fn assert_no_message(
         &mut self,
