@@ -7,6 +7,7 @@
 //! their new place.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use ropey::Rope;
@@ -46,6 +47,10 @@ pub struct FileAnalysis {
     hazard_cache: Arc<HashMap<u64, Vec<Hazard>>>,
     /// Chunks of the function index, for the next version's incremental index.
     index_cache: IndexCache,
+    /// The file context the hazards were computed in (see `file_context_hash`).
+    context_hash: u64,
+    /// Whether each function is test code.
+    in_test: Vec<bool>,
     /// Whether the file looks like tests or generated code, which is skipped.
     pub skipped: Option<&'static str>,
 }
@@ -128,13 +133,45 @@ pub fn analyze(
     let context_hash = hazards::file_context_hash(language, rope, &functions);
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
     let mut cache: HashMap<u64, Vec<Hazard>> = HashMap::with_capacity(functions.functions.len());
-    let tests = hazards::test_ranges(language, tree, rope);
+    // Whether each function is test code. Test containers live outside
+    // function bodies, so while the file context is unchanged an unchanged
+    // function keeps its answer and only changed ones are queried.
+    let reuse_tests = previous.filter(|p| p.context_hash == context_hash);
+    let previous_tests: HashMap<&str, bool> = reuse_tests
+        .map(|p| {
+            p.functions
+                .functions
+                .iter()
+                .zip(&p.in_test)
+                .map(|(f, t)| (f.id.as_str(), *t))
+                .collect()
+        })
+        .unwrap_or_default();
+    let all_tests = reuse_tests
+        .is_none()
+        .then(|| hazards::test_ranges(language, tree, rope));
+    let in_test: Vec<bool> = functions
+        .functions
+        .iter()
+        .map(|function| {
+            let unchanged =
+                !changes.changed.contains(&function.id) && !changes.added.contains(&function.id);
+            if unchanged && let Some(known) = previous_tests.get(function.id.as_str()) {
+                return *known;
+            }
+            let inside =
+                |t: &Range<usize>| t.start <= function.range.start && function.range.end <= t.end;
+            match &all_tests {
+                Some(tests) => tests.iter().any(inside),
+                None => hazards::test_ranges_in(language, tree, rope, function.range.clone())
+                    .iter()
+                    .any(inside),
+            }
+        })
+        .collect();
 
     let mut scenarios = Vec::with_capacity(functions.functions.len());
-    for function in &functions.functions {
-        let in_test = tests
-            .iter()
-            .any(|t| t.start <= function.range.start && function.range.end <= t.end);
+    for (function, &in_test) in functions.functions.iter().zip(&in_test) {
         if skipped.is_some() || in_test && !ctx.config.include_tests {
             scenarios.push(Vec::new());
             continue;
@@ -169,6 +206,8 @@ pub fn analyze(
         scenarios,
         hazard_cache: Arc::new(cache),
         index_cache,
+        context_hash,
+        in_test,
         skipped,
     }
 }

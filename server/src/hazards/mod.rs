@@ -369,11 +369,24 @@ pub fn is_test_path(path: &str) -> bool {
 
 /// Byte ranges of test functions and test modules in a file.
 pub fn test_ranges(language: Language, tree: &Tree, rope: &Rope) -> Vec<Range<usize>> {
+    test_ranges_in(language, tree, rope, 0..usize::MAX)
+}
+
+/// The test ranges that intersect `within` (an enclosing `mod tests` or
+/// test class included): what one changed function needs, without a query
+/// over the whole file.
+pub fn test_ranges_in(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    within: Range<usize>,
+) -> Vec<Range<usize>> {
     let query = language.query(QueryKind::Tests);
     let Some(test) = query.capture_index_for_name("test") else {
         return Vec::new();
     };
     let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(within);
     let mut matches = cursor.matches(query, tree.root_node(), RopeText(rope));
     let mut ranges = Vec::new();
     while let Some(m) = matches.next() {

@@ -592,6 +592,29 @@ fn division(m: &Match, cx: &FnCx) -> Option<Finding> {
     if matches!(right.kind(), "string" | "concatenated_string") {
         return None;
     }
+    // `fmt % {...}`, `template % (a, b)`, `self._fmt % token`: formatting
+    // with a format string held in a variable.
+    if op.contains('%') {
+        let formatting_operand = matches!(right.kind(), "dictionary" | "tuple" | "list");
+        let left_name = m
+            .get("left")
+            .map(|l| {
+                cx.text(l)
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or_default()
+                    .to_lowercase()
+            })
+            .unwrap_or_default();
+        let format_name = [
+            "fmt", "format", "template", "msg", "message", "pattern", "text",
+        ]
+        .iter()
+        .any(|w| left_name.contains(w));
+        if formatting_operand || format_name {
+            return None;
+        }
+    }
     if is_constant(cx, right) {
         let text = cx.text(right);
         let zero = text.trim_matches(['(', ')', ' ']).trim_start_matches('-');

@@ -448,6 +448,7 @@ impl LanguageServer for Server {
                         analysis: None,
                         published: None,
                         model: Default::default(),
+                        calls_stale: false,
                     },
                 );
                 self.worker.enqueue(doc.uri);

@@ -34,6 +34,9 @@ pub struct OpenDocument {
     pub published: Option<(i32, u64)>,
     /// The model's answers for this document's functions.
     pub model: crate::predict::ModelAnswers,
+    /// Functions changed since this file's calls were last put in the call
+    /// index (which is updated after diagnostics, once typing pauses).
+    pub calls_stale: bool,
 }
 
 /// What the client told us at `initialize`.

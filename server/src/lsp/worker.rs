@@ -98,7 +98,11 @@ fn run(queue: &(Mutex<Queue>, Condvar), state: &Arc<State>, out: &UnboundedSende
                     queue.queued.remove(&uri);
                     break uri;
                 }
-                condvar.wait(&mut queue);
+                if condvar.wait_for(&mut queue, CALLS_IDLE).timed_out() && queue.order.is_empty() {
+                    drop(queue);
+                    index_stale_calls(state);
+                    queue = lock.lock();
+                }
             }
         };
         if let Err(payload) = catch_unwind(AssertUnwindSafe(|| process(state, &uri, out))) {
@@ -113,6 +117,38 @@ fn run(queue: &(Mutex<Queue>, Condvar), state: &Arc<State>, out: &UnboundedSende
 }
 
 /// Reparses and re-analyses one document and publishes its diagnostics.
+/// How long edits must pause before the call index takes a file's new calls.
+const CALLS_IDLE: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Puts the calls of documents whose functions changed into the call index.
+fn index_stale_calls(state: &State) {
+    loop {
+        let job = {
+            let mut documents = state.documents.lock();
+            documents.values_mut().find(|o| o.calls_stale).map(|open| {
+                open.calls_stale = false;
+                let snapshot = open.document.snapshot();
+                let analysis = open
+                    .analysis
+                    .clone()
+                    .filter(|a| a.version == snapshot.version);
+                (open.path.clone(), snapshot, analysis)
+            })
+        };
+        let Some((path, snapshot, analysis)) = job else {
+            return;
+        };
+        // A newer version is analysed first; its analysis marks it again.
+        let (Some(tree), Some(language), Some(analysis)) =
+            (snapshot.tree.as_ref(), snapshot.language, analysis)
+        else {
+            continue;
+        };
+        let calls = file_calls(language, tree, &snapshot.rope, &path, &analysis.functions);
+        state.calls.write().set_file(&path, calls);
+    }
+}
+
 pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let started = Instant::now();
     let job = {
@@ -178,10 +214,6 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         )
     };
     let functions_changed = !analysis.changes.is_empty();
-    if functions_changed {
-        let calls = file_calls(language, tree, &snapshot.rope, &path, &analysis.functions);
-        state.calls.write().set_file(&path, calls);
-    }
     let encoding = state.encoding();
     let diagnostics = convert::diagnostics(&analysis, &config, encoding, &|p| state.uri_of(p));
     let recomputed = analysis.recomputed();
@@ -208,6 +240,10 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
             diagnostics,
         });
     }
+    // Other files' traces can wait for this file's calls; typing cannot:
+    // the worker indexes them once edits pause (`index_stale_calls`).
+    open.calls_stale |= functions_changed;
+    drop(documents);
     if functions_changed {
         let _ = out.send(Outgoing::FunctionsChanged { uri: uri.clone() });
     }
