@@ -96,6 +96,33 @@ impl FileAnalysis {
             .map_or(&[], |i| &self.scenarios[i])
     }
 
+    /// An analysis read back from the check cache: what the renderers need
+    /// (text, functions, scenarios), without the per-function caches that
+    /// only an editing session uses.
+    pub fn restored(
+        path: &str,
+        language: Language,
+        rope: Rope,
+        functions: FunctionIndex,
+        scenarios: Vec<Vec<Scenario>>,
+        config: &Config,
+    ) -> FileAnalysis {
+        let skipped = hazards::skip_reason(path, &rope, config);
+        FileAnalysis {
+            path: path.to_owned(),
+            language,
+            version: 0,
+            rope,
+            changes: FunctionChanges::default(),
+            functions,
+            incremental: false,
+            scenarios,
+            hazard_cache: Arc::default(),
+            index_cache: IndexCache::default(),
+            skipped,
+        }
+    }
+
     /// How many functions had their hazards recomputed (the rest were reused).
     pub fn recomputed(&self) -> usize {
         self.changes.added.len() + self.changes.changed.len()
@@ -181,8 +208,21 @@ pub fn analyze(
             Some(hazards) => hazards.clone(),
             None => hazards::function_hazards(language, tree, rope, function, &functions),
         };
+        // Event-schema scenarios depend on the configuration, not only on
+        // the text, so they are never cached with the hazards; a schema-backed
+        // scenario replaces a static one of the same class at the same place,
+        // and a field the schema requires refutes a static missing-key one.
+        let payload = crate::handlers::handler_hazards(language, tree, rope, function, ctx.config);
         let mut rendered: Vec<Scenario> = hazards
             .iter()
+            .filter(|h| {
+                !payload.refutes(h)
+                    && !payload
+                        .hazards
+                        .iter()
+                        .any(|p| p.start == h.start && p.class == h.class)
+            })
+            .chain(&payload.hazards)
             .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
             .collect();
         // Answers for another version of the function are stale: never shown.

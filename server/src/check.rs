@@ -4,6 +4,7 @@
 //! (so traces name callers across files). The report is plain data; the
 //! CLI renders it as human text, JSON or SARIF.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -13,8 +14,10 @@ use serde::Serialize;
 use crate::analysis::{Context, FileAnalysis, analyze};
 use crate::calls::CallIndex;
 use crate::config::Config;
+use crate::diff::Baseline;
+use crate::functions::Function;
 use crate::language::Language;
-use crate::scenario::Scenario;
+use crate::scenario::{Kind, Scenario};
 use crate::workspace::{ScanOptions, SourceFile, build_call_index, read_source, source_files};
 
 /// One analysed file.
@@ -23,6 +26,22 @@ pub struct CheckedFile {
     pub analysis: FileAnalysis,
     /// The text was not valid UTF-8 and was decoded lossily.
     pub lossy: bool,
+    /// With `--diff`: the ids of the functions that changed; only they are
+    /// reported and sent to the model.
+    pub only: Option<HashSet<String>>,
+}
+
+impl CheckedFile {
+    /// The functions this check reports on, with their scenarios.
+    pub fn reported(&self) -> impl Iterator<Item = (&Function, &[Scenario])> {
+        self.analysis
+            .functions
+            .functions
+            .iter()
+            .zip(&self.analysis.scenarios)
+            .filter(|(f, _)| self.only.as_ref().is_none_or(|only| only.contains(&f.id)))
+            .map(|(f, s)| (f, s.as_slice()))
+    }
 }
 
 pub struct CheckReport {
@@ -36,6 +55,35 @@ pub struct CheckOptions {
     pub config: Config,
     /// Paths relative to this directory in ids and output.
     pub base: PathBuf,
+    /// With `--diff`: the old text of changed files; other files are not
+    /// checked, and in changed files only changed functions are reported.
+    pub baseline: Option<Baseline>,
+}
+
+/// Which findings make `check` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any finding, latent or manifest.
+    Latent,
+    /// Only failures that happen whatever the input.
+    Manifest,
+    Never,
+}
+
+impl CheckReport {
+    /// How many reported scenarios reach the `fail_on` threshold.
+    pub fn failing(&self, fail_on: FailOn) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| f.reported())
+            .flat_map(|(_, s)| s)
+            .filter(|s| match fail_on {
+                FailOn::Latent => true,
+                FailOn::Manifest => s.kind == Kind::Manifest,
+                FailOn::Never => false,
+            })
+            .count()
+    }
 }
 
 /// The scan options a configuration implies.
@@ -71,16 +119,35 @@ pub fn call_index(base: &Path, config: &Config) -> CallIndex {
     build_call_index(base, &scan_options(config), &|_, _| {}, &cancel)
 }
 
-/// Analyses `files` in parallel.
+/// Analyses `files` in parallel. With `old_texts` (from `--diff`: the
+/// old text of each file, absent for new files), only the functions that
+/// changed against it are reported.
 pub fn check_files(
     files: Vec<SourceFile>,
     calls: &CallIndex,
     options: &CheckOptions,
+    old_texts: Option<&std::collections::HashMap<String, String>>,
+    progress: &(dyn Fn(usize, usize, &'static str) + Sync),
 ) -> CheckReport {
     let ctx = Context::new(&options.config, calls);
+    let total = files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<CheckedFile, (PathBuf, String)>> = files
         .into_par_iter()
-        .map(|file| analyse_file(file, &ctx))
+        .map(|file| {
+            let mut checked = analyse_file(file, &ctx)?;
+            if let Some(old_texts) = old_texts {
+                checked.only = Some(crate::diff::changed_against(
+                    checked.analysis.language,
+                    &checked.analysis.path,
+                    old_texts.get(&checked.analysis.path).map(String::as_str),
+                    &checked.analysis.functions,
+                ));
+            }
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total, "files");
+            Ok(checked)
+        })
         .collect();
     let mut report = CheckReport {
         files: Vec::new(),
@@ -112,7 +179,150 @@ fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf
         file,
         analysis,
         lossy: source.lossy,
+        only: None,
     })
+}
+
+/// A check and what its model pass did (`None`: the model was not asked).
+pub struct CheckOutcome {
+    pub report: CheckReport,
+    pub model: Option<ModelRun>,
+}
+
+/// The whole headless run: files analysed in parallel (with `--diff`, only
+/// changed files, reporting only changed functions), then the model asked
+/// about functions with scenarios. With a cache, files whose key is known
+/// are read back and neither parsed nor sent to the model; the call index
+/// is built only if some file is not. `progress` sees (done, total, stage).
+pub fn check(
+    files: Vec<SourceFile>,
+    options: &CheckOptions,
+    cache: Option<&crate::check_cache::CheckCache>,
+    use_model: bool,
+    progress: &(dyn Fn(usize, usize, &'static str) + Sync),
+) -> CheckOutcome {
+    let config = &options.config;
+    let files: Vec<SourceFile> = match &options.baseline {
+        Some(baseline) => files
+            .into_iter()
+            .filter(|f| baseline.old.contains_key(&f.relative))
+            .collect(),
+        None => files,
+    };
+    let engine_config = if use_model {
+        crate::predict::engine_config(&config.model)
+            .map_err(|reason| tracing::info!("model off: {reason}"))
+            .ok()
+    } else {
+        None
+    };
+    let model_id = if engine_config.is_some() { "model" } else { "" };
+    let mut hits: Vec<CheckedFile> = Vec::new();
+    let mut misses: Vec<(SourceFile, Option<u64>)> = Vec::new();
+    match cache {
+        Some(cache) => {
+            let workspace_files = source_files(&options.base, &scan_options(config));
+            let workspace = crate::check_cache::workspace_fingerprint(&workspace_files);
+            let looked_up: Vec<(SourceFile, Option<u64>, Option<CheckedFile>)> = files
+                .into_par_iter()
+                .map(|file| {
+                    let Some(source) = read_source(&file.path) else {
+                        return (file, None, None);
+                    };
+                    let old = options
+                        .baseline
+                        .as_ref()
+                        .and_then(|b| b.old.get(&file.relative))
+                        .map(|blob| blob.as_deref());
+                    let key = cache.key(&file.relative, &source.text, old, workspace, model_id);
+                    let hit = cache.load(key).map(|entry| CheckedFile {
+                        analysis: FileAnalysis::restored(
+                            &file.relative,
+                            file.language,
+                            ropey::Rope::from_str(&source.text),
+                            entry.functions,
+                            entry.scenarios,
+                            config,
+                        ),
+                        file: file.clone(),
+                        lossy: entry.lossy,
+                        only: entry.only.map(|ids| ids.into_iter().collect()),
+                    });
+                    (file, Some(key), hit)
+                })
+                .collect();
+            for (file, key, hit) in looked_up {
+                match hit {
+                    Some(hit) => hits.push(hit),
+                    None => misses.push((file, key)),
+                }
+            }
+        }
+        None => misses = files.into_iter().map(|f| (f, None)).collect(),
+    }
+    let mut run = None;
+    let mut report = CheckReport {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        lines: 0,
+    };
+    if !misses.is_empty() {
+        progress(0, 1, "callers");
+        let calls = call_index(&options.base, config);
+        let (misses, keys): (Vec<SourceFile>, Vec<Option<u64>>) = misses.into_iter().unzip();
+        let keys: std::collections::HashMap<String, u64> = misses
+            .iter()
+            .zip(keys)
+            .filter_map(|(f, k)| k.map(|k| (f.relative.clone(), k)))
+            .collect();
+        let old_texts = options.baseline.as_ref().map(|baseline| {
+            let relatives: Vec<&str> = misses.iter().map(|f| f.relative.as_str()).collect();
+            baseline.old_texts(&relatives)
+        });
+        report = check_files(misses, &calls, options, old_texts.as_ref(), progress);
+        if let Some(engine_config) = engine_config {
+            let model_run = model_pass(
+                &mut report,
+                &calls,
+                config,
+                engine_config,
+                &|done, total| progress(done, total, "model"),
+            );
+            run = Some(model_run);
+        }
+        let model_failed = run.as_ref().is_some_and(|r| r.unavailable.is_some());
+        if let Some(cache) = cache
+            && !model_failed
+        {
+            for checked in &report.files {
+                let Some(&key) = keys.get(&checked.file.relative) else {
+                    continue;
+                };
+                let mut only: Option<Vec<String>> =
+                    checked.only.as_ref().map(|o| o.iter().cloned().collect());
+                if let Some(only) = &mut only {
+                    only.sort();
+                }
+                cache.store(
+                    key,
+                    &crate::check_cache::Entry {
+                        functions: checked.analysis.functions.clone(),
+                        scenarios: checked.analysis.scenarios.clone(),
+                        lossy: checked.lossy,
+                        only,
+                    },
+                );
+            }
+        }
+    }
+    for hit in hits {
+        report.lines += hit.analysis.rope.len_lines();
+        report.files.push(hit);
+    }
+    report
+        .files
+        .sort_by(|a, b| a.file.relative.cmp(&b.file.relative));
+    CheckOutcome { report, model: run }
 }
 
 /// The JSON report, exactly as documented in the README.
@@ -179,11 +389,7 @@ pub fn json_report(report: &CheckReport, all_functions: bool) -> JsonReport<'_> 
                 path: &checked.analysis.path,
                 language: checked.analysis.language,
                 functions: checked
-                    .analysis
-                    .functions
-                    .functions
-                    .iter()
-                    .zip(&checked.analysis.scenarios)
+                    .reported()
                     .filter(|(_, s)| all_functions || !s.is_empty())
                     .map(|(f, s)| JsonFunction {
                         id: &f.id,
@@ -211,7 +417,7 @@ pub fn human_report(report: &CheckReport, color: bool) -> String {
     let mut count = 0;
     for checked in &report.files {
         let analysis = &checked.analysis;
-        for (_, scenario) in analysis.all_scenarios() {
+        for scenario in checked.reported().flat_map(|(_, s)| s) {
             count += 1;
             let line = scenario.origin.start_line;
             let text = analysis.rope.line(line).to_string();
@@ -263,11 +469,7 @@ pub fn human_report(report: &CheckReport, color: bool) -> String {
             ));
         }
     }
-    let functions: usize = report
-        .files
-        .iter()
-        .map(|f| f.analysis.functions.functions.len())
-        .sum();
+    let functions: usize = report.files.iter().map(|f| f.reported().count()).sum();
     out.push_str(&format!(
         "{bold}{count} predicted failure{} in {} function{} across {} file{} ({} lines){reset}\n",
         if count == 1 { "" } else { "s" },
@@ -311,7 +513,7 @@ pub fn model_pass(
     let mut jobs: Vec<Job> = Vec::new();
     for (index, checked) in report.files.iter().enumerate() {
         let analysis = &checked.analysis;
-        for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+        for (function, scenarios) in checked.reported() {
             if scenarios.is_empty() {
                 continue;
             }

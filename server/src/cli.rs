@@ -38,16 +38,24 @@ enum Command {
     },
     /// Predict failures in files or directories, without an editor.
     Check {
-        /// Files or directories (default: the current directory).
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// List every function in JSON output, also those without scenarios.
         #[arg(long)]
         all_functions: bool,
-        /// Static predictions only: do not start the model.
-        #[arg(long)]
-        no_model: bool,
+        /// Exit with status 1 when a finding of this kind or worse is reported.
+        #[arg(long, value_enum, default_value_t = FailOnArg::Never)]
+        fail_on: FailOnArg,
+    },
+    /// Emit the predicted failures' logs and exceptions as OpenTelemetry
+    /// log records, for staging collectors and alert tests.
+    SynthLogs {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(long, value_enum, default_value_t = LogFormat::OtlpJson)]
+        format: LogFormat,
     },
     /// Fetch, list or locate models.
     Model {
@@ -77,10 +85,43 @@ enum ModelCommand {
     Path { name: Option<String> },
 }
 
+/// What `check` and `synth-logs` share: which code, and how.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Files or directories (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Only functions changed (by content hash) between this git revision
+    /// and the working tree.
+    #[arg(long, value_name = "REV")]
+    diff: Option<String>,
+    /// Static predictions only: do not start the model.
+    #[arg(long)]
+    no_model: bool,
+    /// Neither read nor write the analysis cache (`.failcast/cache`).
+    #[arg(long)]
+    no_cache: bool,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOnArg {
+    Latent,
+    Manifest,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogFormat {
+    /// An OTLP/JSON `ExportLogsServiceRequest`, as collectors accept it.
+    OtlpJson,
+    /// One OTLP log record per line.
+    Jsonl,
 }
 
 /// Runs the CLI and returns the exit code.
@@ -100,13 +141,17 @@ pub fn main() -> i32 {
     match command {
         Command::Lsp { log_file, .. } => lsp(log_file),
         Command::Check {
-            paths,
+            run,
             format,
             all_functions,
-            no_model,
+            fail_on,
         } => {
             crate::logging::init(None, "warn");
-            check_command(paths, format, all_functions, no_model)
+            check_command(run, format, all_functions, fail_on)
+        }
+        Command::SynthLogs { run, format } => {
+            crate::logging::init(None, "warn");
+            synth_logs_command(run, format)
         }
         Command::Model { command } => {
             crate::logging::init(None, "warn");
@@ -152,97 +197,181 @@ fn base_dir() -> PathBuf {
     std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
 }
 
-fn check_command(paths: Vec<PathBuf>, format: Format, all_functions: bool, no_model: bool) -> i32 {
-    let paths = if paths.is_empty() {
+/// A finished run of the core over the paths, ready to render.
+struct Run {
+    report: check::CheckReport,
+    config: Config,
+    base: PathBuf,
+}
+
+/// Analyses the paths (only changed functions with `--diff`) and asks the
+/// model; `Err` holds the exit code after the message was printed.
+fn run_check(args: RunArgs) -> Result<Run, i32> {
+    let paths = if args.paths.is_empty() {
         vec![base_dir()]
     } else {
-        paths
+        args.paths
     };
     let base = crate::workspace::workspace_root(&paths[0]);
-    let (config, errors) = Config::load(&base);
+    let (mut config, mut errors) = Config::load(&base);
+    errors.extend(config.apply_env());
     for error in &errors {
         eprintln!("failcast: {error}");
     }
     for path in &paths {
         if !path.exists() {
             eprintln!("failcast: {} does not exist", path.display());
-            return 2;
+            return Err(2);
         }
     }
     let files = check::files_under(&paths, &base, &config);
-    let calls = check::call_index(&base, &config);
-    let mut report = check::check_files(
+    let baseline = match &args.diff {
+        Some(rev) => match crate::diff::baseline(&base, rev, &files) {
+            Ok(baseline) => Some(baseline),
+            Err(err) => {
+                eprintln!("failcast: {err}");
+                return Err(2);
+            }
+        },
+        None => None,
+    };
+    let progress = progress_bar();
+    let options = CheckOptions {
+        config: config.clone(),
+        base: base.clone(),
+        baseline,
+    };
+    let cache = (!args.no_cache).then(|| crate::check_cache::CheckCache::open(&base, &config));
+    let outcome = check::check(
         files,
-        &calls,
-        &CheckOptions {
-            config: config.clone(),
-            base,
+        &options,
+        cache.as_ref(),
+        !args.no_model,
+        &|done, total, what| {
+            progress.set_length(total as u64);
+            progress.set_position(done as u64);
+            progress.set_message(what);
         },
     );
-    if !no_model {
-        match crate::predict::engine_config(&config.model) {
-            Ok(engine_config) => {
-                let tty = std::io::stderr().is_terminal();
-                let run = check::model_pass(
-                    &mut report,
-                    &calls,
-                    &config,
-                    engine_config,
-                    &|done, total| {
-                        if tty && total > 0 {
-                            eprint!("\rfailcast: model {done}/{total} functions");
-                            if done == total {
-                                eprintln!();
-                            }
-                        }
-                    },
-                );
-                if let Some(reason) = &run.unavailable {
-                    eprintln!(
-                        "failcast: the model is unavailable ({reason}); static predictions only. Run `failcast model fetch` or `failcast doctor`."
-                    );
-                } else if run.submitted > 0 {
-                    eprintln!(
-                        "failcast: model {} answered for {} of {} functions ({} from cache, {} decode steps)",
-                        config
-                            .model
-                            .path
-                            .as_ref()
-                            .map_or(config.model.name.clone(), |p| p.display().to_string()),
-                        run.answered,
-                        run.submitted,
-                        run.from_cache,
-                        run.decode_steps
-                    );
-                }
-            }
-            Err(reason) => tracing::info!("model off: {reason}"),
+    progress.finish_and_clear();
+    if let Some(run) = &outcome.model {
+        if let Some(reason) = &run.unavailable {
+            eprintln!(
+                "failcast: the model is unavailable ({reason}); static predictions only. Run `failcast model fetch` or `failcast doctor`."
+            );
+        } else if run.submitted > 0 {
+            eprintln!(
+                "failcast: model {} answered for {} of {} functions ({} from cache, {} decode steps)",
+                config
+                    .model
+                    .path
+                    .as_ref()
+                    .map_or(config.model.name.clone(), |p| p.display().to_string()),
+                run.answered,
+                run.submitted,
+                run.from_cache,
+                run.decode_steps
+            );
         }
     }
+    let report = outcome.report;
     for (path, why) in &report.skipped {
         eprintln!("failcast: skipped {}: {why}", path.display());
     }
+    Ok(Run {
+        report,
+        config,
+        base,
+    })
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise, so
+/// CI logs and pipes stay clean.
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg:>8} [{bar:30}] {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Writes `text`; a closed pipe (`| head`) is not an error worth a message.
+fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), i32> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = match format {
-        Format::Human => out.write_all(check::human_report(&report, stdout_is_tty()).as_bytes()),
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &check::json_report(&report, all_functions))
-                .map_err(|err| match err.io_error_kind() {
-                    Some(kind) => std::io::Error::from(kind),
-                    None => std::io::Error::other(err),
-                })
-                .and_then(|()| out.write_all(b"\n"))
-        }
-    };
-    match written {
-        Ok(()) => 0,
-        // A closed pipe (`| head`) is not an error worth a message.
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => 0,
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(err) => {
             eprintln!("failcast: cannot write the report: {err}");
-            1
+            Err(1)
         }
+    }
+}
+
+fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|err| match err.io_error_kind() {
+            Some(kind) => std::io::Error::from(kind),
+            None => std::io::Error::other(err),
+        })
+        .and_then(|()| out.write_all(b"\n"))
+}
+
+fn check_command(args: RunArgs, format: Format, all_functions: bool, fail_on: FailOnArg) -> i32 {
+    let Run {
+        report,
+        config,
+        base,
+    } = match run_check(args) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    let written = write_out(|out| match format {
+        Format::Human => out.write_all(check::human_report(&report, stdout_is_tty()).as_bytes()),
+        Format::Json => write_json(out, &check::json_report(&report, all_functions)),
+        Format::Sarif => write_json(out, &crate::sarif::sarif_report(&report, &config, &base)),
+    });
+    if let Err(code) = written {
+        return code;
+    }
+    let fail_on = match fail_on {
+        FailOnArg::Latent => check::FailOn::Latent,
+        FailOnArg::Manifest => check::FailOn::Manifest,
+        FailOnArg::Never => check::FailOn::Never,
+    };
+    if report.failing(fail_on) > 0 { 1 } else { 0 }
+}
+
+fn synth_logs_command(args: RunArgs, format: LogFormat) -> i32 {
+    let Run {
+        report,
+        config,
+        base,
+    } = match run_check(args) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    let service = crate::synth_logs::service_name(&config, &base);
+    let request = crate::synth_logs::export_request(&report, &service);
+    let written = write_out(|out| match format {
+        LogFormat::OtlpJson => write_json(out, &request),
+        LogFormat::Jsonl => {
+            for line in crate::synth_logs::one_per_line(&request) {
+                serde_json::to_writer(&mut *out, &line).map_err(std::io::Error::other)?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+    });
+    match written {
+        Ok(()) => 0,
+        Err(code) => code,
     }
 }
 

@@ -81,6 +81,37 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub include_tests: bool,
     pub corpus_path: PathBuf,
+    /// `service.name` of synthetic telemetry; empty: the workspace's name.
+    pub service_name: String,
+    /// `[[handlers]]`: event schemas of handler functions.
+    pub handlers: Vec<HandlerConfig>,
+}
+
+/// A compiled `functions` glob; equal when the patterns are.
+#[derive(Clone, Debug)]
+pub struct FunctionGlob(pub globset::GlobMatcher);
+
+impl PartialEq for FunctionGlob {
+    fn eq(&self, other: &FunctionGlob) -> bool {
+        self.0.glob() == other.0.glob()
+    }
+}
+
+/// One `[[handlers]]` entry: which functions, and the schema of their event.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HandlerConfig {
+    /// A glob over function ids (`lambdas/*.py::handler`) or paths.
+    pub functions: String,
+    #[serde(skip)]
+    pub glob: Option<FunctionGlob>,
+    /// The JSON Schema or OpenAPI document, as configured.
+    pub schema: PathBuf,
+    /// A JSON pointer into the document (for OpenAPI, the request body's schema).
+    pub pointer: String,
+    /// The platform's payload limit, when it is not AWS Lambda's.
+    pub max_payload_bytes: Option<u64>,
+    /// The parsed document.
+    pub document: Option<std::sync::Arc<Value>>,
 }
 
 impl Default for Config {
@@ -109,6 +140,8 @@ impl Default for Config {
             ignore: Vec::new(),
             include_tests: false,
             corpus_path: PathBuf::from(".failcast/corpus.db"),
+            service_name: String::new(),
+            handlers: Vec::new(),
         }
     }
 }
@@ -180,7 +213,7 @@ impl Config {
     pub fn merge_file(&mut self, path: &Path) -> Vec<ConfigError> {
         let origin = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => self.merge_toml(&text, &origin),
+            Ok(text) => self.merge_toml_in(&text, &origin, path.parent()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(err) => vec![ConfigError {
                 origin,
@@ -191,9 +224,13 @@ impl Config {
     }
 
     pub fn merge_toml(&mut self, text: &str, origin: &str) -> Vec<ConfigError> {
+        self.merge_toml_in(text, origin, None)
+    }
+
+    fn merge_toml_in(&mut self, text: &str, origin: &str, dir: Option<&Path>) -> Vec<ConfigError> {
         match toml::from_str::<toml::Value>(text) {
             Ok(value) => match serde_json::to_value(value) {
-                Ok(json) => self.merge_json(&json, origin),
+                Ok(json) => self.merge_json_in(&json, origin, dir),
                 Err(err) => vec![ConfigError {
                     origin: origin.to_owned(),
                     key: String::new(),
@@ -211,8 +248,18 @@ impl Config {
     /// Merges one layer. A `failcast` key at the top is unwrapped, since
     /// clients send `{"failcast": {...}}` in `didChangeConfiguration`.
     pub fn merge_json(&mut self, value: &Value, origin: &str) -> Vec<ConfigError> {
+        self.merge_json_in(value, origin, None)
+    }
+
+    fn merge_json_in(
+        &mut self,
+        value: &Value,
+        origin: &str,
+        dir: Option<&Path>,
+    ) -> Vec<ConfigError> {
         let mut merger = Merger {
             origin,
+            dir,
             errors: Vec::new(),
         };
         let value = match value.get("failcast") {
@@ -284,6 +331,8 @@ pub fn restore_key(layer: &mut Value, previous: Option<&Value>, key: &str) {
 
 struct Merger<'a> {
     origin: &'a str,
+    /// The directory relative paths in this layer are resolved against.
+    dir: Option<&'a Path>,
     errors: Vec<ConfigError>,
 }
 
@@ -425,11 +474,120 @@ impl Merger<'_> {
                         }
                     }
                 }
+                "service" => {
+                    if let Some(map) = self.table("service", value) {
+                        for (key, value) in map {
+                            match snake_case(key).as_str() {
+                                "name" => {
+                                    if let Some(name) = self.string("service.name", value) {
+                                        config.service_name = name;
+                                    }
+                                }
+                                other => self
+                                    .error(&format!("service.{other}"), "is not a known setting"),
+                            }
+                        }
+                    }
+                }
+                "handlers" => {
+                    if let Some(handlers) = self.handlers(value) {
+                        config.handlers = handlers;
+                    }
+                }
                 // Client-side settings (server path, tracing) that editors send along.
                 "server" | "trace" => {}
                 other => self.error(other, "is not a known setting"),
             }
         }
+    }
+
+    /// `[[handlers]]`: the whole list is replaced, entry by entry checked;
+    /// a schema that cannot be read or parsed is reported, and its entry
+    /// kept without one (it then yields no scenarios).
+    fn handlers(&mut self, value: &Value) -> Option<Vec<HandlerConfig>> {
+        let Value::Array(entries) = value else {
+            self.error("handlers", "must be a list of tables ([[handlers]])");
+            return None;
+        };
+        let mut handlers = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let key = format!("handlers[{i}]");
+            let map = self.table(&key, entry)?;
+            let mut handler = HandlerConfig {
+                functions: String::new(),
+                glob: None,
+                schema: PathBuf::new(),
+                pointer: String::new(),
+                max_payload_bytes: None,
+                document: None,
+            };
+            for (name, value) in map {
+                let full = format!("{key}.{}", snake_case(name));
+                match snake_case(name).as_str() {
+                    "functions" => {
+                        if let Some(glob) = self.string(&full, value) {
+                            match globset::GlobBuilder::new(&glob)
+                                .literal_separator(false)
+                                .build()
+                            {
+                                Ok(compiled) => {
+                                    handler.glob = Some(FunctionGlob(compiled.compile_matcher()))
+                                }
+                                Err(err) => self.error(&full, format!("is not a glob: {err}")),
+                            }
+                            handler.functions = glob;
+                        }
+                    }
+                    "schema" => {
+                        if let Some(Some(path)) = self.path(&full, value) {
+                            handler.schema = path;
+                        }
+                    }
+                    "pointer" => {
+                        if let Some(pointer) = self.string(&full, value) {
+                            handler.pointer = pointer;
+                        }
+                    }
+                    "max_payload_bytes" => {
+                        handler.max_payload_bytes = self.integer(&full, value, 1, u64::MAX);
+                    }
+                    _ => self.error(&full, "is not a known setting"),
+                }
+            }
+            if handler.functions.is_empty() || handler.schema.as_os_str().is_empty() {
+                self.error(&key, "needs `functions` and `schema`");
+                continue;
+            }
+            let path = match self.dir {
+                Some(dir) if handler.schema.is_relative() => dir.join(&handler.schema),
+                _ => handler.schema.clone(),
+            };
+            match std::fs::read_to_string(&path) {
+                Ok(text) => match serde_json::from_str::<Value>(&text) {
+                    Ok(document) => {
+                        if !handler.pointer.is_empty()
+                            && document.pointer(&handler.pointer).is_none()
+                        {
+                            self.error(
+                                &format!("{key}.pointer"),
+                                format!("{} is not in {}", handler.pointer, path.display()),
+                            );
+                        }
+                        handler.document = Some(std::sync::Arc::new(document));
+                    }
+                    Err(err) => self.error(
+                        &format!("{key}.schema"),
+                        format!("{} is not JSON: {err}", path.display()),
+                    ),
+                },
+                Err(err) => self.error(
+                    &format!("{key}.schema"),
+                    format!("{} cannot be read: {err}", path.display()),
+                ),
+            }
+            handlers.push(handler);
+        }
+        Some(handlers)
     }
 
     fn model(&mut self, model: &mut ModelConfig, map: &Map<String, Value>) {

@@ -13,14 +13,14 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use ropey::Rope;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, QueryCursor, Tree};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::language::{Language, QueryKind};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FunctionKind {
     Function,
@@ -28,7 +28,7 @@ pub enum FunctionKind {
     Closure,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ContainerKind {
     Class,
@@ -38,7 +38,7 @@ pub enum ContainerKind {
     Interface,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
     /// `<path>::<qualified name>`, unique within the file.
     pub id: String,
@@ -62,7 +62,7 @@ pub struct Function {
     pub parent: Option<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Container {
     pub name: String,
     pub kind: ContainerKind,
@@ -72,7 +72,7 @@ pub struct Container {
 }
 
 /// The functions and containers of one file, in source order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunctionIndex {
     pub functions: Vec<Function>,
     pub containers: Vec<Container>,

@@ -309,7 +309,7 @@ pub fn one_line(text: &str, max_chars: usize) -> String {
 
 /// Whether a `failcast: ignore` or `failcast: ignore[class, …]` comment on
 /// the hazard's line or the line above suppresses it.
-fn suppressed(rope: &Rope, offset: usize, class: FailureClass) -> bool {
+pub(crate) fn suppressed(rope: &Rope, offset: usize, class: FailureClass) -> bool {
     let line = rope.byte_to_line(offset.min(rope.len_bytes()));
     let lines = [line.checked_sub(1), Some(line)];
     lines.into_iter().flatten().any(|l| {
