@@ -211,8 +211,11 @@ fn record(scenario: &Scenario, function_id: &str, path: &str) -> LogRecord {
         ),
         kv("failcast.trigger", text(&scenario.trigger)),
     ];
-    if let Some(hint) = &scenario.test_hint {
-        attributes.push(kv("failcast.test_input", text(hint)));
+    if let Some((parameter, value)) = scenario.inputs.first() {
+        attributes.push(kv(
+            "failcast.test_input",
+            text(&format!("{parameter} = {value}")),
+        ));
     }
     LogRecord {
         time_unix_nano: nanos.to_string(),
