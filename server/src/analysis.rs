@@ -119,6 +119,10 @@ impl FileAnalysis {
             scenarios,
             hazard_cache: Arc::default(),
             index_cache: IndexCache::default(),
+            // No context: an editing session never builds on a restored
+            // analysis, and if one did, nothing would be reused from it.
+            context_hash: 0,
+            in_test: Vec::new(),
             skipped,
         }
     }
