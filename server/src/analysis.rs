@@ -61,6 +61,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     pub calls: &'a CallIndex,
     pub model: Option<&'a ModelAnswers>,
+    /// Past production failures of this file, from the corpus.
+    pub history: Option<&'a crate::corpus::FileHistory>,
 }
 
 impl<'a> Context<'a> {
@@ -69,11 +71,17 @@ impl<'a> Context<'a> {
             config,
             calls,
             model: None,
+            history: None,
         }
     }
 
     pub fn with_model(mut self, answers: &'a ModelAnswers) -> Context<'a> {
         self.model = Some(answers);
+        self
+    }
+
+    pub fn with_history(mut self, history: &'a crate::corpus::FileHistory) -> Context<'a> {
+        self.history = Some(history);
         self
     }
 }
@@ -234,6 +242,20 @@ pub fn analyze(
             && *hash == function.content_hash
         {
             merge(&mut rendered, answers, function, path, language, rope, ctx);
+        }
+        if let Some(history) = ctx.history {
+            let past = history.of_function(function, &functions);
+            if !past.is_empty() {
+                crate::corpus::retrieve::apply(
+                    &mut rendered,
+                    &past,
+                    function,
+                    path,
+                    language,
+                    rope,
+                    ctx,
+                );
+            }
         }
         crate::scenario::sort_scenarios(&mut rendered);
         scenarios.push(rendered);

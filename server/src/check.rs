@@ -4,7 +4,7 @@
 //! (so traces name callers across files). The report is plain data; the
 //! CLI renders it as human text, JSON or SARIF.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::analysis::{Context, FileAnalysis, analyze};
 use crate::calls::CallIndex;
 use crate::config::Config;
+use crate::corpus::{Corpus, FileHistory};
 use crate::diff::Baseline;
 use crate::functions::Function;
 use crate::language::Language;
@@ -46,6 +47,10 @@ impl CheckedFile {
 
 pub struct CheckReport {
     pub files: Vec<CheckedFile>,
+    /// Past production failures of the checked files (path → history).
+    pub history: HashMap<String, FileHistory>,
+    /// Past incidents for the model's prompt, by function id.
+    pub incidents: HashMap<String, Vec<String>>,
     /// Files found but not analysed (unreadable, binary, unparsable), with why.
     pub skipped: Vec<(PathBuf, String)>,
     pub lines: usize,
@@ -58,6 +63,8 @@ pub struct CheckOptions {
     /// With `--diff`: the old text of changed files; other files are not
     /// checked, and in changed files only changed functions are reported.
     pub baseline: Option<Baseline>,
+    /// Past production failures by workspace-relative path (`load_history`).
+    pub history: HashMap<String, FileHistory>,
 }
 
 /// Which findings make `check` exit with status 1.
@@ -129,12 +136,16 @@ pub fn check_files(
     old_texts: Option<&std::collections::HashMap<String, String>>,
     progress: &(dyn Fn(usize, usize, &'static str) + Sync),
 ) -> CheckReport {
-    let ctx = Context::new(&options.config, calls);
     let total = files.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<CheckedFile, (PathBuf, String)>> = files
         .into_par_iter()
         .map(|file| {
+            let ctx = Context::new(&options.config, calls);
+            let ctx = match options.history.get(&file.relative) {
+                Some(history) => ctx.with_history(history),
+                None => ctx,
+            };
             let mut checked = analyse_file(file, &ctx)?;
             if let Some(old_texts) = old_texts {
                 checked.only = Some(crate::diff::changed_against(
@@ -150,6 +161,8 @@ pub fn check_files(
         })
         .collect();
     let mut report = CheckReport {
+        history: options.history.clone(),
+        incidents: HashMap::new(),
         files: Vec::new(),
         skipped: Vec::new(),
         lines: 0,
@@ -197,6 +210,7 @@ pub struct CheckOutcome {
 pub fn check(
     files: Vec<SourceFile>,
     options: &CheckOptions,
+    corpus: Option<&Corpus>,
     cache: Option<&crate::check_cache::CheckCache>,
     use_model: bool,
     progress: &(dyn Fn(usize, usize, &'static str) + Sync),
@@ -262,6 +276,8 @@ pub fn check(
     }
     let mut run = None;
     let mut report = CheckReport {
+        history: options.history.clone(),
+        incidents: HashMap::new(),
         files: Vec::new(),
         skipped: Vec::new(),
         lines: 0,
@@ -280,6 +296,9 @@ pub fn check(
             baseline.old_texts(&relatives)
         });
         report = check_files(misses, &calls, options, old_texts.as_ref(), progress);
+        if let Some(corpus) = corpus {
+            attach_incidents(&mut report, corpus);
+        }
         if let Some(engine_config) = engine_config {
             let model_run = model_pass(
                 &mut report,
@@ -325,6 +344,71 @@ pub fn check(
     CheckOutcome { report, model: run }
 }
 
+/// The past failures of `files` in the corpus; a corpus that cannot be
+/// read costs a warning, never the check.
+pub fn load_history(corpus: &Corpus, files: &[SourceFile]) -> HashMap<String, FileHistory> {
+    let mut out = HashMap::new();
+    for file in files {
+        match FileHistory::load(corpus, &file.relative) {
+            Ok(history) if !history.is_empty() => {
+                out.insert(file.relative.clone(), history);
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!("cannot read the corpus: {err:#}");
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Fills `report.incidents`: for each function with scenarios, its own past
+/// failures, then failures of similar code.
+pub fn attach_incidents(report: &mut CheckReport, corpus: &Corpus) {
+    const PER_FUNCTION: usize = 3;
+    for checked in &report.files {
+        let analysis = &checked.analysis;
+        let history = report.history.get(&analysis.path);
+        for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+            if scenarios.is_empty() {
+                continue;
+            }
+            let mut lines: Vec<String> = history
+                .map(|h| h.of_function(function, &analysis.functions))
+                .unwrap_or_default()
+                .into_iter()
+                .map(crate::corpus::retrieve::incident_line)
+                .collect();
+            if lines.len() < PER_FUNCTION {
+                let end = function.range.end.min(analysis.rope.len_bytes());
+                let start = function.range.start.min(end);
+                let source = analysis.rope.byte_slice(start..end).to_string();
+                match crate::corpus::retrieve::similar(corpus, &source, PER_FUNCTION) {
+                    Ok(similar) => lines.extend(
+                        similar
+                            .iter()
+                            .map(crate::corpus::retrieve::incident_line)
+                            .filter(|l| !lines.contains(l))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Err(err) => tracing::warn!("corpus search failed: {err:#}"),
+                }
+            }
+            lines.truncate(PER_FUNCTION);
+            if !lines.is_empty() {
+                report.incidents.insert(function.id.clone(), lines);
+            }
+        }
+    }
+}
+
+/// Records every reported scenario as a prediction, for `failcast report`.
+pub fn record_predictions(report: &CheckReport, corpus: &Corpus) -> anyhow::Result<usize> {
+    let analyses: Vec<&FileAnalysis> = report.files.iter().map(|f| &f.analysis).collect();
+    crate::corpus::feedback::record(corpus, &analyses)
+}
+
 /// The JSON report, exactly as documented in the README.
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
@@ -360,6 +444,9 @@ pub struct JsonScenario<'a> {
     pub source: &'a str,
     pub trace: &'a str,
     pub logs: &'a [String],
+    /// Present when the failure really happened: count, last date, real trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<&'a crate::scenario::HistoryEvidence>,
 }
 
 fn json_scenario(s: &Scenario) -> JsonScenario<'_> {
@@ -374,6 +461,7 @@ fn json_scenario(s: &Scenario) -> JsonScenario<'_> {
         source: s.source.as_str(),
         trace: &s.trace,
         logs: &s.logs,
+        history: s.history.as_ref(),
     }
 }
 
@@ -467,6 +555,17 @@ pub fn human_report(report: &CheckReport, color: bool) -> String {
                 scenario.likelihood * 100.0,
                 scenario.source.as_str()
             ));
+            if let Some(history) = &scenario.history {
+                out.pop();
+                out.push_str(&format!(
+                    "{cyan}{:width$} = {reset}{bold}seen in production:{reset} {} time{}, last on {} ({})\n\n",
+                    "",
+                    history.count,
+                    if history.count == 1 { "" } else { "s" },
+                    history.last_seen,
+                    history.document
+                ));
+            }
         }
     }
     let functions: usize = report.files.iter().map(|f| f.reported().count()).sum();
@@ -523,7 +622,11 @@ pub fn model_pass(
                 &analysis.path,
                 &analysis.rope,
                 scenarios,
-                Vec::new(),
+                report
+                    .incidents
+                    .get(&function.id)
+                    .cloned()
+                    .unwrap_or_default(),
             );
             let key = format!("{index}\u{1f}{}", function.id);
             jobs.push(Job::new(key, function.content_hash, 0, input));
@@ -606,6 +709,10 @@ pub fn model_pass(
             continue;
         };
         let ctx = Context::new(ctx_config, calls).with_model(answers);
+        let ctx = match report.history.get(&analysis.path) {
+            Some(history) => ctx.with_history(history),
+            None => ctx,
+        };
         checked.analysis = analyze(
             &analysis.path,
             analysis.language,

@@ -73,6 +73,41 @@ enum Command {
     },
     /// Print the function index of files or directories.
     Index { paths: Vec<PathBuf> },
+    /// Read production logs, traces and incident documents into the corpus.
+    Ingest {
+        /// Files or directories; `-` reads standard input.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The service of records that do not name one.
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
+        format: CorpusFormat,
+    },
+    /// Precision and recall of past predictions against production failures.
+    Report {
+        #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
+        format: CorpusFormat,
+    },
+    /// Write training pairs (function → real failure) for a LoRA adapter.
+    ExportTraining {
+        #[arg(long, value_enum, default_value_t = TrainingFormat::ChatmlJsonl)]
+        format: TrainingFormat,
+        /// Output file (default: standard output).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TrainingFormat {
+    ChatmlJsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CorpusFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -165,6 +200,22 @@ pub fn main() -> i32 {
             crate::logging::init(None, "warn");
             index_command(paths)
         }
+        Command::Ingest {
+            paths,
+            service,
+            format,
+        } => {
+            crate::logging::init(None, "warn");
+            ingest_command(paths, service, format)
+        }
+        Command::Report { format } => {
+            crate::logging::init(None, "warn");
+            report_command(format)
+        }
+        Command::ExportTraining { format, output } => {
+            crate::logging::init(None, "warn");
+            export_command(format, output)
+        }
     }
 }
 
@@ -235,16 +286,33 @@ fn run_check(args: RunArgs) -> Result<Run, i32> {
         },
         None => None,
     };
+    // Only a workspace that has a corpus (`failcast ingest` made one) gets
+    // history and has its predictions recorded; a broken one costs a warning.
+    let corpus = match crate::corpus::Corpus::open_existing(&base.join(&config.corpus_path)) {
+        Ok(corpus) => corpus,
+        Err(err) => {
+            eprintln!("failcast: {err:#}; continuing without production history");
+            None
+        }
+    };
+    let history = corpus
+        .as_ref()
+        .map(|c| check::load_history(c, &files))
+        .unwrap_or_default();
     let progress = progress_bar();
     let options = CheckOptions {
         config: config.clone(),
         base: base.clone(),
         baseline,
+        history,
     };
-    let cache = (!args.no_cache).then(|| crate::check_cache::CheckCache::open(&base, &config));
+    // The check cache does not know the corpus: with one, analyse afresh.
+    let cache = (!args.no_cache && corpus.is_none())
+        .then(|| crate::check_cache::CheckCache::open(&base, &config));
     let outcome = check::check(
         files,
         &options,
+        corpus.as_ref(),
         cache.as_ref(),
         !args.no_model,
         &|done, total, what| {
@@ -275,6 +343,11 @@ fn run_check(args: RunArgs) -> Result<Run, i32> {
         }
     }
     let report = outcome.report;
+    if let Some(corpus) = &corpus
+        && let Err(err) = check::record_predictions(&report, corpus)
+    {
+        eprintln!("failcast: cannot record predictions in the corpus: {err:#}");
+    }
     for (path, why) in &report.skipped {
         eprintln!("failcast: skipped {}: {why}", path.display());
     }
@@ -488,4 +561,177 @@ fn doctor_command(model: Option<String>, quick: bool) -> i32 {
     });
     println!("{report}");
     if report.is_healthy() { 0 } else { 1 }
+}
+
+/// The workspace of the current directory and its corpus path.
+fn corpus_location() -> (PathBuf, PathBuf, Config) {
+    let base = crate::workspace::workspace_root(&base_dir());
+    let (config, errors) = Config::load(&base);
+    for error in &errors {
+        eprintln!("failcast: {error}");
+    }
+    let path = base.join(&config.corpus_path);
+    (base, path, config)
+}
+
+fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFormat) -> i32 {
+    use crate::corpus::{Corpus, ingest};
+    let (root, path, _) = corpus_location();
+    let mut corpus = match Corpus::open(&path) {
+        Ok(corpus) => corpus,
+        Err(err) => {
+            eprintln!("failcast: {err:#}");
+            return 1;
+        }
+    };
+    let options = ingest::IngestOptions { root, service };
+    let stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    let files: Vec<PathBuf> = paths.into_iter().filter(|p| p.as_os_str() != "-").collect();
+    let mut total = ingest::IngestStats::default();
+    let mut runs = Vec::new();
+    if !files.is_empty() {
+        runs.push(ingest::ingest_paths(&mut corpus, &files, &options));
+    }
+    if stdin {
+        runs.push(ingest::ingest_stdin(
+            &mut corpus,
+            std::io::stdin().lock(),
+            &options,
+        ));
+    }
+    for run in runs {
+        match run {
+            Ok(stats) => {
+                total.documents += stats.documents;
+                total.unchanged += stats.unchanged;
+                total.bytes += stats.bytes;
+                total.lines += stats.lines;
+                total.events += stats.events;
+                total.failures += stats.failures;
+                total.duplicates += stats.duplicates;
+                total.mapped += stats.mapped;
+                total.malformed += stats.malformed;
+                total.recoded += stats.recoded;
+                total.templates += stats.templates;
+                total.seconds += stats.seconds;
+            }
+            Err(err) => {
+                eprintln!("failcast: {err:#}");
+                return 1;
+            }
+        }
+    }
+    match format {
+        CorpusFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&total).unwrap_or_default()
+        ),
+        CorpusFormat::Human => {
+            println!(
+                "ingested {} document{} ({} unchanged): {} lines, {} events, {} new failure occurrence{} ({} already known, {} mapped to workspace functions), {} templates",
+                total.documents,
+                if total.documents == 1 { "" } else { "s" },
+                total.unchanged,
+                total.lines,
+                total.events,
+                total.failures,
+                if total.failures == 1 { "" } else { "s" },
+                total.duplicates,
+                total.mapped,
+                total.templates
+            );
+            if total.malformed > 0 || total.recoded > 0 {
+                println!(
+                    "{} malformed line{} skipped, {} non-UTF-8 line{} read as Latin-1",
+                    total.malformed,
+                    if total.malformed == 1 { "" } else { "s" },
+                    total.recoded,
+                    if total.recoded == 1 { "" } else { "s" }
+                );
+            }
+            println!(
+                "{:.0} lines/s into {}",
+                total.lines_per_second(),
+                path.display()
+            );
+        }
+    }
+    0
+}
+
+fn open_existing_corpus() -> Result<(PathBuf, crate::corpus::Corpus), i32> {
+    let (root, path, _) = corpus_location();
+    match crate::corpus::Corpus::open_existing(&path) {
+        Ok(Some(corpus)) => Ok((root, corpus)),
+        Ok(None) => {
+            eprintln!(
+                "failcast: no corpus at {}; run `failcast ingest` first",
+                path.display()
+            );
+            Err(2)
+        }
+        Err(err) => {
+            eprintln!("failcast: {err:#}");
+            Err(1)
+        }
+    }
+}
+
+fn report_command(format: CorpusFormat) -> i32 {
+    let (root, corpus) = match open_existing_corpus() {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    match crate::corpus::feedback::report(&corpus, &root) {
+        Ok(report) => {
+            match format {
+                CorpusFormat::Human => print!("{}", crate::corpus::feedback::human(&report)),
+                CorpusFormat::Json => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).unwrap_or_default()
+                    )
+                }
+            }
+            0
+        }
+        Err(err) => {
+            eprintln!("failcast: {err:#}");
+            1
+        }
+    }
+}
+
+fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> i32 {
+    let (root, corpus) = match open_existing_corpus() {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let TrainingFormat::ChatmlJsonl = format;
+    let mut out: Box<dyn Write> = match &output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+            Err(err) => {
+                eprintln!("failcast: cannot create {}: {err}", path.display());
+                return 1;
+            }
+        },
+        None => Box::new(std::io::stdout().lock()),
+    };
+    match crate::corpus::export::chatml_jsonl(&corpus, &root, &mut out).and_then(|n| {
+        out.flush()?;
+        Ok(n)
+    }) {
+        Ok(n) => {
+            eprintln!(
+                "failcast: wrote {n} training pair{}",
+                if n == 1 { "" } else { "s" }
+            );
+            0
+        }
+        Err(err) => {
+            eprintln!("failcast: {err:#}");
+            1
+        }
+    }
 }

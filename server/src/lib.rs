@@ -10,6 +10,7 @@ pub mod check;
 pub mod check_cache;
 pub mod cli;
 pub mod config;
+pub mod corpus;
 pub mod diff;
 pub mod document;
 pub mod functions;

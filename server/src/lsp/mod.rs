@@ -7,6 +7,7 @@ pub mod commands;
 pub mod convert;
 mod dispatch;
 mod guard;
+mod history;
 pub mod hover;
 mod predictions;
 mod server;

@@ -246,7 +246,7 @@ impl Predictor {
                 &analysis.path,
                 &analysis.rope,
                 scenarios,
-                Vec::new(),
+                super::history::incidents(state, &analysis, function),
             );
             pending.insert(key.clone(), function.content_hash);
             engine.submit(Job::new(key, function.content_hash, priority, input));

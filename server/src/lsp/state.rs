@@ -63,6 +63,8 @@ pub struct State {
     pub client: RwLock<ClientInfo>,
     pub documents: Mutex<HashMap<Uri, OpenDocument>>,
     pub calls: RwLock<CallIndex>,
+    /// The production corpus, opened on first use.
+    pub corpus: Mutex<super::history::CorpusSlot>,
 }
 
 impl State {

@@ -200,9 +200,14 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         return;
     };
     let config = state.config.read().clone();
+    let history = super::history::file_history(state, &path, out);
     let analysis = {
         let calls = state.calls.read();
         let ctx = Context::new(&config, &calls).with_model(&answers);
+        let ctx = match &history {
+            Some(history) => ctx.with_history(history),
+            None => ctx,
+        };
         analyze(
             &path,
             language,
@@ -231,8 +236,10 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
             .unwrap_or_default()
             .as_bytes(),
     );
+    let mut shown = None;
     if open.published != Some((snapshot.version, fingerprint)) {
         open.published = Some((snapshot.version, fingerprint));
+        shown = open.analysis.clone();
         // Sent under the lock so a concurrent close cannot overtake it.
         let _ = out.send(Outgoing::Diagnostics {
             uri: uri.clone(),
@@ -244,6 +251,10 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     // the worker indexes them once edits pause (`index_stale_calls`).
     open.calls_stale |= functions_changed;
     drop(documents);
+    // Recorded outside the documents lock: a write may wait on an ingest.
+    if let Some(analysis) = shown {
+        super::history::record_shown(state, &analysis);
+    }
     if functions_changed {
         let _ = out.send(Outgoing::FunctionsChanged { uri: uri.clone() });
     }
