@@ -29,7 +29,11 @@ use super::fetch;
 #[cfg(feature = "llama")]
 pub use super::llama::backend;
 #[cfg(feature = "llama")]
+pub use super::llama::next_token_logits;
+#[cfg(feature = "llama")]
 use super::llama::{LoadedModel, Session, load_model};
+#[cfg(not(feature = "llama"))]
+pub use super::llama_off::next_token_logits;
 #[cfg(not(feature = "llama"))]
 use super::llama_off::{LoadedModel, Session, load_model};
 use super::output::ModelScenario;

@@ -574,6 +574,55 @@ fn argmax(values: impl Iterator<Item = f32>) -> (usize, f32) {
     best
 }
 
+/// The next-token logits after `text`, from the model and LoRA adapter
+/// `config` names, decoded in one batch on a fresh context. Not a serving
+/// path: it exists so that tests and diagnostics can see what an adapter
+/// changes in the model's output distribution, without sampling.
+pub fn next_token_logits(config: &EngineConfig, text: &str) -> Result<Vec<f32>, String> {
+    let backend = backend()?;
+    let mut model =
+        LlamaModel::load_from_file(backend, &config.model_path, &LlamaModelParams::default())
+            .map_err(|e| format!("cannot load {}: {e}", config.model_path.display()))?;
+    let mut adapter = match &config.lora {
+        Some(lora) => Some(
+            model
+                .lora_adapter_init(&lora.path)
+                .map_err(|e| format!("cannot load LoRA adapter {}: {e}", lora.path.display()))?,
+        ),
+        None => None,
+    };
+    let tokens = model.vocab().tokenize(text.as_bytes(), true, false);
+    if tokens.is_empty() || tokens.len() > PROMPT_CHUNK {
+        return Err(format!(
+            "{} tokens: 1 to {PROMPT_CHUNK} expected",
+            tokens.len()
+        ));
+    }
+    let threads = i32::try_from(config.n_threads.max(1)).unwrap_or(1);
+    let params = LlamaContextParams::default()
+        .with_n_ctx(NonZeroU32::new(PROMPT_CHUNK as u32 * 2))
+        .with_n_batch(PROMPT_CHUNK as u32)
+        .with_n_ubatch(PROMPT_CHUNK as u32)
+        .with_n_threads(threads)
+        .with_n_threads_batch(threads);
+    let mut ctx = model
+        .new_context(backend, params)
+        .map_err(|e| format!("cannot create a llama.cpp context: {e}"))?;
+    if let (Some(adapter), Some(lora)) = (adapter.as_mut(), &config.lora) {
+        ctx.lora_adapter_set(adapter, lora.scale)
+            .map_err(|e| format!("cannot apply LoRA adapter {}: {e}", lora.path.display()))?;
+    }
+    let mut batch = LlamaBatch::new(PROMPT_CHUNK, 1);
+    for (i, token) in tokens.iter().enumerate() {
+        batch
+            .add(*token, i as i32, &[0], i + 1 == tokens.len())
+            .map_err(|e| e.to_string())?;
+    }
+    ctx.decode(&mut batch)
+        .map_err(|e| format!("llama_decode failed: {e}"))?;
+    Ok(ctx.get_logits_ith(batch.n_tokens() - 1).to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

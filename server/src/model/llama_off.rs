@@ -61,3 +61,8 @@ impl<'m> Session<'m> {
         match self.never {}
     }
 }
+
+/// Without llama.cpp there are no logits to show.
+pub fn next_token_logits(_config: &EngineConfig, _text: &str) -> Result<Vec<f32>, String> {
+    Err("this failcast was built without the embedded model (cargo feature `llama`)".to_string())
+}
