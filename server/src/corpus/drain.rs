@@ -47,7 +47,7 @@ impl TemplateMiner {
     /// A miner that already knows `existing` templates.
     pub fn new(existing: &[String]) -> TemplateMiner {
         let config = Config {
-            similarity_threshold: 0.5,
+            similarity_threshold: 0.4,
             max_tokens: MAX_TOKENS,
             max_bytes: MAX_BYTES,
             ..Config::default()
@@ -123,6 +123,22 @@ impl TemplateMiner {
     }
 }
 
+/// Whether a token is a value rather than a word: numbers, ids, addresses
+/// (`17`, `A-1001`, `10.0.0.1`, `blk_-69522`), but not words that merely
+/// contain a digit (`ssh2`, `utf8`, `s3`).
+fn variable(token: &str) -> bool {
+    let digits = token.bytes().filter(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    let alphanumeric = token.bytes().filter(u8::is_ascii_alphanumeric).count();
+    let punctuated = token
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .bytes()
+        .any(|b| !b.is_ascii_alphanumeric());
+    digits * 2 >= alphanumeric || punctuated
+}
+
 /// A template's text with `<*>` where tokens vary.
 fn render(template: &Template) -> String {
     let mut tokens = template.tokens().iter();
@@ -138,7 +154,12 @@ fn render(template: &Template) -> String {
         .join(" ")
 }
 
-/// The part of a message drain3 accepts: at most 64 tokens and 1024 bytes.
+/// The part of a message drain3 accepts (at most 64 tokens and 1024
+/// bytes), with numeric tokens masked. Masking first is what Drain3's
+/// masking instructions do: without it `order=A-17 amount=4.50` differs
+/// from `order=A-18 amount=9.99` in every varying token and each line of a
+/// busy log starts a template of its own. The key of `key=value` is kept,
+/// since it says what varies.
 fn clip(message: &str) -> String {
     let mut out = String::with_capacity(message.len().min(MAX_BYTES));
     for (i, token) in message.split_whitespace().enumerate() {
@@ -148,7 +169,21 @@ fn clip(message: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(token);
+        if variable(token) {
+            let open = token.len() - token.trim_start_matches(['[', '(', '{', '"', '\'']).len();
+            match token.find(['=', ':']) {
+                Some(at) if at > open => out.push_str(&token[..=at]),
+                _ => out.push_str(&token[..open]),
+            }
+            out.push_str(WILDCARD);
+            let close = token.len()
+                - token
+                    .trim_end_matches([']', ')', '}', '"', '\'', ','])
+                    .len();
+            out.push_str(&token[token.len() - close..]);
+        } else {
+            out.push_str(token);
+        }
     }
     out
 }
