@@ -84,16 +84,11 @@ fn is_lambda(
                 }
                 found
             };
-            let header = rope
-                .byte_slice(
-                    function.range.start
-                        ..function
-                            .range
-                            .end
-                            .min(function.range.start + 200)
-                            .min(rope.len_bytes()),
-                )
-                .to_string();
+            let header = text_between(
+                rope,
+                function.range.start,
+                function.range.end.min(function.range.start + 200),
+            );
             exported
                 && (function.name == "handler"
                     || params
@@ -476,10 +471,7 @@ impl Ctx<'_> {
         if crate::hazards::suppressed(self.rope, range.start, class) {
             return;
         }
-        let subject = self
-            .rope
-            .byte_slice(range.start..range.end.min(self.rope.len_bytes()))
-            .to_string();
+        let subject = text_between(self.rope, range.start, range.end);
         self.found.push(Hazard {
             class,
             kind: Kind::Latent,
@@ -950,4 +942,15 @@ mod tests {
             "const handler = async (event) => event;\n"
         ));
     }
+}
+
+/// The text between two byte offsets, clamped to the rope and widened to
+/// character boundaries: a cut at a fixed length may fall inside a
+/// multi-byte character, where `Rope::byte_slice` panics.
+fn text_between(rope: &Rope, start: usize, end: usize) -> String {
+    let len = rope.len_bytes();
+    let floor = |b: usize| rope.char_to_byte(rope.byte_to_char(b.min(len)));
+    let start = floor(start);
+    let end = floor(end).max(start);
+    rope.byte_slice(start..end).to_string()
 }
