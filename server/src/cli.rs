@@ -224,7 +224,13 @@ fn lsp(log_file: Option<PathBuf>) -> i32 {
         tracing::warn!("{problem}");
     }
     std::panic::set_hook(Box::new(|info| {
-        tracing::error!("panic: {info}");
+        // With RUST_BACKTRACE set, where it happened goes to the log too.
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            tracing::error!("panic: {info}\n{backtrace}");
+        } else {
+            tracing::error!("panic: {info}");
+        }
     }));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -838,6 +838,17 @@ impl HandlerConfig {
     }
 }
 
+/// The text between two byte offsets, clamped to the rope and widened to
+/// character boundaries: a cut at a fixed length may fall inside a
+/// multi-byte character, where `Rope::byte_slice` panics.
+fn text_between(rope: &Rope, start: usize, end: usize) -> String {
+    let len = rope.len_bytes();
+    let floor = |b: usize| rope.char_to_byte(rope.byte_to_char(b.min(len)));
+    let start = floor(start);
+    let end = floor(end).max(start);
+    rope.byte_slice(start..end).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -942,15 +953,4 @@ mod tests {
             "const handler = async (event) => event;\n"
         ));
     }
-}
-
-/// The text between two byte offsets, clamped to the rope and widened to
-/// character boundaries: a cut at a fixed length may fall inside a
-/// multi-byte character, where `Rope::byte_slice` panics.
-fn text_between(rope: &Rope, start: usize, end: usize) -> String {
-    let len = rope.len_bytes();
-    let floor = |b: usize| rope.char_to_byte(rope.byte_to_char(b.min(len)));
-    let start = floor(start);
-    let end = floor(end).max(start);
-    rope.byte_slice(start..end).to_string()
 }

@@ -45,13 +45,22 @@ pub struct ParseJob {
     epoch: u64,
 }
 
+/// Epochs are unique across all `Syntax` values: a document whose text is
+/// replaced gets a new `Syntax`, and a parse job started on the old one must
+/// never match it (both used to start at epoch 0, so a late job for the old
+/// text could be stored as the new text's tree).
+fn next_epoch() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl Syntax {
     pub fn new(language: Language) -> Syntax {
         Syntax {
             language,
             tree: None,
             pending: Vec::new(),
-            epoch: 0,
+            epoch: next_epoch(),
             tree_edits: 0,
         }
     }
@@ -81,7 +90,7 @@ impl Syntax {
     pub fn invalidate(&mut self) {
         self.tree = None;
         self.pending.clear();
-        self.epoch += 1;
+        self.epoch = next_epoch();
         self.tree_edits = 0;
     }
 

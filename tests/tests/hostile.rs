@@ -437,10 +437,13 @@ fn ten_thousand_hostile_messages_and_hover_still_answers() {
         assert_eq!(server.try_exit_status(), None, "the server exited");
     }
     assert!(sent >= 10_000, "sent only {sent}");
-    let panics: Vec<String> = server
-        .stderr()
-        .into_iter()
-        .filter(|line| line.contains("panicked"))
+    // Each panic with the lines after it (a backtrace under RUST_BACKTRACE=1).
+    let log = server.stderr();
+    let panics: Vec<String> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.contains("panicked"))
+        .map(|(i, _)| log[i..(i + 40).min(log.len())].join("\n"))
         .collect();
     assert!(panics.is_empty(), "handlers panicked: {panics:#?}");
     eprintln!(

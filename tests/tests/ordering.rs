@@ -100,7 +100,7 @@ fn run(seed: u64, edits: usize) {
         partial_result_params: Default::default(),
     });
     let Some(DocumentSymbolResponse::Nested(symbols)) = response else {
-        panic!("no symbols");
+        panic!("no symbols; server log:\n{}", server.stderr().join("\n"));
     };
     let mut actual = Vec::new();
     flatten(&symbols, &mut actual);

@@ -186,12 +186,28 @@ impl Server {
         if fresh.is_some() {
             return fresh;
         }
-        let state = self.state.clone();
-        let out = self.out.clone();
-        let uri_owned = uri.clone();
-        tokio::task::spawn_blocking(move || super::worker::process(&state, &uri_owned, &out))
-            .await
-            .ok()?;
+        // The analysis worker may be parsing the same version at the same
+        // moment; if its parse wins, ours stores nothing, so try again.
+        for _ in 0..20 {
+            let state = self.state.clone();
+            let out = self.out.clone();
+            let uri_owned = uri.clone();
+            tokio::task::spawn_blocking(move || super::worker::process(&state, &uri_owned, &out))
+                .await
+                .ok()?;
+            let current = {
+                let documents = self.state.documents.lock();
+                let open = documents.get(uri)?;
+                open.analysis
+                    .as_ref()
+                    .filter(|a| a.version == open.document.version())
+                    .cloned()
+            };
+            if current.is_some() {
+                return current;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
         let documents = self.state.documents.lock();
         documents.get(uri)?.analysis.clone()
     }
