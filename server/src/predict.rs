@@ -275,13 +275,7 @@ fn model_scenario(
     text: &str,
     ctx: &Context,
 ) -> Scenario {
-    let line_start = rope.line_to_byte(line);
-    let indent = text.len() - text.trim_start().len();
-    let origin = telemetry::span(
-        rope,
-        line_start + indent,
-        line_start + text.trim_end().len(),
-    );
+    let origin = telemetry::line_span(rope, line);
     let trace_frames = telemetry::frames(
         function,
         path,
@@ -335,7 +329,8 @@ fn model_scenario(
     }
 }
 
-fn lowercase_first(text: &str) -> String {
+/// The text with its first letter lowercased, unless it starts an acronym.
+pub(crate) fn lowercase_first(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) if chars.clone().next().is_some_and(char::is_lowercase) => {

@@ -68,6 +68,20 @@ pub fn scenario(
     }
 }
 
+/// The span of a line's code: from its indentation to its last non-blank
+/// character (where a failure found on a whole line is anchored).
+pub fn line_span(rope: &Rope, line: usize) -> Span {
+    let text = rope.line(line).to_string();
+    let text = text.trim_end_matches(['\n', '\r']);
+    let line_start = rope.line_to_byte(line);
+    let indent = text.len() - text.trim_start().len();
+    span(
+        rope,
+        line_start + indent,
+        line_start + text.trim_end().len(),
+    )
+}
+
 /// A span from byte offsets.
 pub fn span(rope: &Rope, start: usize, end: usize) -> Span {
     let (start_line, start_col) = crate::position::line_col(rope, start);

@@ -214,13 +214,7 @@ pub fn apply(
         }
         let text = rope.line(line).to_string();
         let text = text.trim_end_matches(['\n', '\r']);
-        let line_start = rope.line_to_byte(line);
-        let indent = text.len() - text.trim_start().len();
-        let origin = telemetry::span(
-            rope,
-            line_start + indent,
-            line_start + text.trim_end().len(),
-        );
+        let origin = telemetry::line_span(rope, line);
         let frames = telemetry::frames(
             function,
             path,

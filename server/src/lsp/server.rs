@@ -172,19 +172,24 @@ impl Server {
         }
     }
 
-    /// Brings a document's analysis up to date with its text, on a blocking
-    /// thread, and returns it.
-    async fn current_analysis(&self, uri: &Uri) -> Option<Arc<crate::analysis::FileAnalysis>> {
-        let fresh = {
-            let documents = self.state.documents.lock();
-            let open = documents.get(uri)?;
+    /// The analysis of a document's current version: `None` if the document
+    /// is not open, `Some(None)` if its analysis is missing or older.
+    fn fresh_analysis(&self, uri: &Uri) -> Option<Option<Arc<crate::analysis::FileAnalysis>>> {
+        let documents = self.state.documents.lock();
+        let open = documents.get(uri)?;
+        Some(
             open.analysis
                 .as_ref()
                 .filter(|a| a.version == open.document.version())
-                .cloned()
-        };
-        if fresh.is_some() {
-            return fresh;
+                .cloned(),
+        )
+    }
+
+    /// Brings a document's analysis up to date with its text, on a blocking
+    /// thread, and returns it.
+    async fn current_analysis(&self, uri: &Uri) -> Option<Arc<crate::analysis::FileAnalysis>> {
+        if let Some(fresh) = self.fresh_analysis(uri)? {
+            return Some(fresh);
         }
         // The analysis worker may be parsing the same version at the same
         // moment; if its parse wins, ours stores nothing, so try again.
@@ -195,16 +200,8 @@ impl Server {
             tokio::task::spawn_blocking(move || super::worker::process(&state, &uri_owned, &out))
                 .await
                 .ok()?;
-            let current = {
-                let documents = self.state.documents.lock();
-                let open = documents.get(uri)?;
-                open.analysis
-                    .as_ref()
-                    .filter(|a| a.version == open.document.version())
-                    .cloned()
-            };
-            if current.is_some() {
-                return current;
+            if let Some(current) = self.fresh_analysis(uri)? {
+                return Some(current);
             }
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }

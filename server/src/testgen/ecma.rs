@@ -52,7 +52,10 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     let title = format!(
         "{} does not fail with {error} when {}",
         function.name,
-        crate::hazards::one_line(&super::lowercase_first(&subject.scenario.trigger), 48)
+        crate::hazards::one_line(
+            &crate::predict::lowercase_first(&subject.scenario.trigger),
+            48
+        )
     );
     let title = js_string(&unique_name(&title, existing.as_deref()));
 

@@ -29,6 +29,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::functions::Function;
 use crate::language::Language;
+use crate::predict::lowercase_first;
 use crate::scenario::Scenario;
 
 pub use ignore::{TextEdit, ignore_edit};
@@ -191,17 +192,6 @@ fn unique_name(base: &str, existing: Option<&str>) -> String {
 /// `snake_case` words of a scenario's class, for test names.
 fn class_words(subject: &Subject) -> &'static str {
     subject.scenario.class.as_str()
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) if chars.clone().next().is_some_and(char::is_lowercase) => {
-            first.to_lowercase().chain(chars).collect()
-        }
-        Some(first) => std::iter::once(first).chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// `CamelCase` from `snake_case` (Go and Java test names).
