@@ -55,6 +55,17 @@ fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     text
 }
 
+/// A document edit's text edits, annotated or not.
+fn plain(edit: &ls_types::TextDocumentEdit) -> Vec<TextEdit> {
+    edit.edits
+        .iter()
+        .map(|e| match e {
+            ls_types::OneOf::Left(e) => e.clone(),
+            ls_types::OneOf::Right(a) => a.text_edit.clone(),
+        })
+        .collect()
+}
+
 /// Applies a workspace edit to the files on disk, as an editor does: files
 /// created by `CreateFile`, edits on the text (open buffers are on disk
 /// here too). Returns the paths touched.
@@ -75,15 +86,7 @@ fn apply(edit: &WorkspaceEdit) -> Vec<PathBuf> {
     match &edit.document_changes {
         Some(DocumentChanges::Edits(edits)) => {
             for edit in edits {
-                let plain: Vec<TextEdit> = edit
-                    .edits
-                    .iter()
-                    .map(|e| match e {
-                        ls_types::OneOf::Left(e) => e.clone(),
-                        ls_types::OneOf::Right(a) => a.text_edit.clone(),
-                    })
-                    .collect();
-                edit_file(&edit.text_document.uri, &plain);
+                edit_file(&edit.text_document.uri, &plain(edit));
             }
         }
         Some(DocumentChanges::Operations(operations)) => {
@@ -96,15 +99,7 @@ fn apply(edit: &WorkspaceEdit) -> Vec<PathBuf> {
                         std::fs::write(&path, "").unwrap();
                     }
                     DocumentChangeOperation::Edit(edit) => {
-                        let plain: Vec<TextEdit> = edit
-                            .edits
-                            .iter()
-                            .map(|e| match e {
-                                ls_types::OneOf::Left(e) => e.clone(),
-                                ls_types::OneOf::Right(a) => a.text_edit.clone(),
-                            })
-                            .collect();
-                        edit_file(&edit.text_document.uri, &plain);
+                        edit_file(&edit.text_document.uri, &plain(edit));
                     }
                     other => panic!("unexpected operation {other:?}"),
                 }
