@@ -28,6 +28,11 @@ else
     fi
     have nvim || need+=(neovim)
     have python3 || need+=(python3 python3-pip)
+    # The shared-model-server test builds llama-cpp-python in a virtualenv.
+    if have python3 && ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        need+=(python3-venv)
+    fi
+    have g++ || need+=(g++)
     have node || need+=(nodejs npm)
     if ((${#need[@]})); then
         sudo=""
@@ -52,3 +57,8 @@ if ((${#missing_py[@]})); then
     echo "setup: pip install ${missing_py[*]}" >&2
     python3 -m pip install -q --disable-pip-version-check "${missing_py[@]}"
 fi
+
+# llama-cpp-python's OpenAI-compatible server, the real model server the
+# `backend = "openai"` test talks to (built once into a cached virtualenv,
+# about two minutes on two cores).
+"$(dirname "$0")/llama-server-env.sh" >/dev/null

@@ -52,6 +52,16 @@ pub enum Backend {
     Off,
 }
 
+/// What answers while the model server is down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fallback {
+    /// The embedded model, if its file is in the cache; else static predictions.
+    Embedded,
+    /// Static predictions only.
+    Static,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModelConfig {
     pub name: String,
@@ -61,6 +71,11 @@ pub struct ModelConfig {
     pub remote_model: String,
     pub api_key_env: String,
     pub timeout_ms: u64,
+    /// Extra attempts of a request the model server failed (connection
+    /// refused or reset, 5xx, 429), with backoff.
+    pub retries: u32,
+    /// What stands in while the model server is down.
+    pub fallback: Fallback,
     pub threads: u32,
     pub max_prompt_tokens: u32,
     pub max_output_tokens: u32,
@@ -125,6 +140,8 @@ impl Default for Config {
                 remote_model: String::new(),
                 api_key_env: "FAILCAST_API_KEY".to_owned(),
                 timeout_ms: 30_000,
+                retries: 2,
+                fallback: Fallback::Embedded,
                 threads: 0,
                 max_prompt_tokens: 1536,
                 max_output_tokens: 320,
@@ -634,6 +651,19 @@ impl Merger<'_> {
                         model.timeout_ms = v;
                     }
                 }
+                "retries" => {
+                    if let Some(v) = self.integer(&full, value, 0, 10) {
+                        model.retries = v as u32;
+                    }
+                }
+                "fallback" => match value.as_str() {
+                    Some("embedded") => model.fallback = Fallback::Embedded,
+                    Some("static") => model.fallback = Fallback::Static,
+                    _ => self.error(
+                        &full,
+                        format!("must be one of embedded, static, not {value}"),
+                    ),
+                },
                 "threads" => {
                     if let Some(v) = self.integer(&full, value, 0, 256) {
                         model.threads = v as u32;

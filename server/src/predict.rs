@@ -14,9 +14,10 @@ use std::collections::HashMap;
 use ropey::Rope;
 
 use crate::analysis::Context;
-use crate::config::{Backend, ModelConfig};
+use crate::config::{Backend, Fallback, ModelConfig};
 use crate::functions::Function;
 use crate::language::Language;
+use crate::model::remote::{self, RemoteConfig};
 use crate::model::{EngineConfig, LoraConfig, catalog};
 use crate::model::{ModelScenario, PromptCaller, PromptHazard, PromptInput};
 use crate::scenario::{FailureClass, Kind, Scenario, Source};
@@ -58,7 +59,34 @@ pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
         path: path.clone(),
         scale: config.lora_scale,
     });
+    if config.backend == Backend::OpenAi {
+        engine.remote = Some(remote_config(config)?);
+    }
     Ok(engine)
+}
+
+/// The model server a `backend = "openai"` section names.
+fn remote_config(config: &ModelConfig) -> Result<RemoteConfig, String> {
+    if config.endpoint.trim().is_empty() {
+        return Err(
+            "model.backend is \"openai\" but model.endpoint is empty (e.g. http://gpu-box:8080/v1)"
+                .to_owned(),
+        );
+    }
+    let endpoint = remote::normalize_endpoint(&config.endpoint)?;
+    // No key is fine: local servers (llama-server, Ollama) take none.
+    let api_key = std::env::var(&config.api_key_env)
+        .ok()
+        .filter(|key| !key.trim().is_empty());
+    Ok(RemoteConfig {
+        endpoint,
+        model: config.remote_model.clone(),
+        api_key,
+        api_key_env: config.api_key_env.clone(),
+        timeout: std::time::Duration::from_millis(config.timeout_ms),
+        retries: config.retries,
+        fallback_embedded: config.fallback == Fallback::Embedded,
+    })
 }
 
 /// The prompt for one function of an analysed file.

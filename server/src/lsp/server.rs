@@ -83,7 +83,10 @@ impl Server {
         let config = self.state.config.read().model.clone();
         match crate::predict::engine_config(&config) {
             Ok(engine_config) => {
-                tracing::info!("model engine: {}", engine_config.model_path.display());
+                match &engine_config.remote {
+                    Some(remote) => tracing::info!("model engine: server at {}", remote.endpoint),
+                    None => tracing::info!("model engine: {}", engine_config.model_path.display()),
+                }
                 if let Some(events) = self.predictor.start(engine_config) {
                     pump_events(events, self.out.clone());
                 }

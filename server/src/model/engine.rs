@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender};
 use parking_lot::{Condvar, Mutex};
@@ -31,14 +32,15 @@ pub use super::llama::backend;
 #[cfg(feature = "llama")]
 pub use super::llama::next_token_logits;
 #[cfg(feature = "llama")]
-use super::llama::{LoadedModel, Session, load_model};
+use super::llama::{AdapterHandle, LoadedModel, ModelHandle, Session, load_model};
 #[cfg(not(feature = "llama"))]
 pub use super::llama_off::next_token_logits;
 #[cfg(not(feature = "llama"))]
-use super::llama_off::{LoadedModel, Session, load_model};
+use super::llama_off::{AdapterHandle, LoadedModel, ModelHandle, Session, load_model};
 use super::output::ModelScenario;
 use super::prompt::{self, PromptInput, RenderedPrompt, SYSTEM_PROMPT};
 use super::queue::{JobQueue, Queued};
+use super::remote::{Breaker, Gate, RemoteConfig, RemoteOutcome, RemoteSession};
 
 /// What to run and how.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +64,9 @@ pub struct EngineConfig {
     /// Decode the system prompt once and reuse its KV entries for every job.
     /// Off only to measure or test the reuse against full decoding.
     pub reuse_system_prompt: bool,
+    /// Ask a shared model server instead of the embedded model; the model
+    /// file above is then only the fallback (`RemoteConfig::fallback_embedded`).
+    pub remote: Option<RemoteConfig>,
 }
 
 /// A LoRA adapter applied on top of the model.
@@ -87,6 +92,7 @@ impl EngineConfig {
             use_prediction_cache: true,
             queue_capacity: 64,
             reuse_system_prompt: true,
+            remote: None,
         }
     }
 
@@ -157,6 +163,8 @@ pub struct JobStats {
     /// The output hit `max_output_tokens` (or was otherwise not complete
     /// JSON) and only its complete scenarios were kept.
     pub output_truncated: bool,
+    /// The model server answered, not the embedded model.
+    pub remote: bool,
 }
 
 /// What the engine reports.
@@ -460,6 +468,11 @@ enum Phase {
     Loading,
     Ready,
     Failed,
+    /// Asking a model server.
+    Remote,
+    /// Asking a model server while the fallback loads: jobs put back for
+    /// the fallback wait for it.
+    RemoteLoading,
 }
 
 enum Wake {
@@ -505,7 +518,19 @@ fn run_worker(shared: Arc<Shared>, config: EngineConfig, stop: Arc<AtomicBool>) 
         ),
         _ => PredictionCache::memory_only(cache::DEFAULT_MEMORY_ENTRIES),
     };
-    let (loader_tx, loader_rx) = crossbeam_channel::unbounded();
+    // With a model server the model file is only the fallback, loaded when
+    // it is wanted and there; without one it is the engine.
+    let remote = config.remote.clone();
+    let wants_model = match &remote {
+        None => true,
+        Some(remote) => remote.fallback_embedded && config.model_path.exists(),
+    };
+    let loader = if wants_model {
+        spawn_loader(&shared, &config)
+    } else {
+        // A channel with no sender: the loader never reports.
+        Ok(crossbeam_channel::never())
+    };
     let mut ctx = WorkerCtx {
         shared: Arc::clone(&shared),
         stop,
@@ -513,13 +538,31 @@ fn run_worker(shared: Arc<Shared>, config: EngineConfig, stop: Arc<AtomicBool>) 
             .expected_sha256
             .as_ref()
             .map(|s| s.to_ascii_lowercase()),
-        config: config.clone(),
+        config,
         cache,
-        loader: loader_rx,
+        loader: crossbeam_channel::never(),
     };
+    match loader {
+        Ok(loader) => ctx.loader = loader,
+        Err(failure) if remote.is_none() => return ctx.fail_forever(failure),
+        Err(failure) => tracing::warn!(message = %failure.message, "no fallback model"),
+    }
+    match remote {
+        Some(remote) => run_remote(ctx, remote, wants_model),
+        None => run_embedded(ctx),
+    }
+}
 
-    let loader_shared = Arc::clone(&shared);
-    let spawned = std::thread::Builder::new()
+/// Checks and loads the model file on its own thread, so the worker can
+/// answer cached jobs meanwhile.
+fn spawn_loader(
+    shared: &Arc<Shared>,
+    config: &EngineConfig,
+) -> Result<Receiver<LoaderMsg>, Failure> {
+    let (loader_tx, loader_rx) = crossbeam_channel::unbounded();
+    let loader_shared = Arc::clone(shared);
+    let config = config.clone();
+    std::thread::Builder::new()
         .name("failcast-model-load".into())
         .spawn(move || {
             let notify = |msg: LoaderMsg| {
@@ -537,15 +580,33 @@ fn run_worker(shared: Arc<Shared>, config: EngineConfig, stop: Arc<AtomicBool>) 
                 })
             });
             notify(LoaderMsg::Loaded(result));
-        });
-    if let Err(error) = spawned {
-        ctx.fail_forever(Failure {
+        })
+        .map_err(|error| Failure {
             message: format!("cannot start the model loader: {error}"),
             hint: RESTART_HINT.to_string(),
-        });
-        return;
-    }
+        })?;
+    Ok(loader_rx)
+}
 
+/// Builds the llama.cpp session for a loaded model, catching panics.
+fn open_session<'m>(
+    ctx: &WorkerCtx,
+    model: &'m ModelHandle,
+    adapter: Option<&mut AdapterHandle>,
+) -> Result<Session<'m>, Failure> {
+    catch_unwind(AssertUnwindSafe(|| {
+        Session::new(model, adapter, &ctx.config, Arc::clone(&ctx.shared))
+    }))
+    .unwrap_or_else(|payload| {
+        Err(Failure {
+            message: format!("preparing the model panicked: {}", panic_message(&*payload)),
+            hint: RESTART_HINT.to_string(),
+        })
+    })
+}
+
+/// The embedded model is the engine: load it, then answer jobs with it.
+fn run_embedded(mut ctx: WorkerCtx) {
     let loaded = loop {
         match ctx.wait(Phase::Loading) {
             Wake::Stop => return,
@@ -565,23 +626,9 @@ fn run_worker(shared: Arc<Shared>, config: EngineConfig, stop: Arc<AtomicBool>) 
         mut adapter,
         name,
     } = loaded;
-    let session = catch_unwind(AssertUnwindSafe(|| {
-        Session::new(
-            &model,
-            adapter.as_mut(),
-            &ctx.config,
-            Arc::clone(&ctx.shared),
-        )
-    }));
-    let mut session = match session {
-        Ok(Ok(session)) => session,
-        Ok(Err(failure)) => return ctx.fail_forever(failure),
-        Err(payload) => {
-            return ctx.fail_forever(Failure {
-                message: format!("preparing the model panicked: {}", panic_message(&*payload)),
-                hint: RESTART_HINT.to_string(),
-            });
-        }
+    let mut session = match open_session(&ctx, &model, adapter.as_mut()) {
+        Ok(session) => session,
+        Err(failure) => return ctx.fail_forever(failure),
     };
     ctx.shared.set_state(EngineState::Ready {
         model_name: name,
@@ -597,6 +644,117 @@ fn run_worker(shared: Arc<Shared>, config: EngineConfig, stop: Arc<AtomicBool>) 
                     return ctx.fail_forever(failure);
                 }
             }
+        }
+    }
+}
+
+/// Jobs that found the server down, in a row, before the breaker opens.
+const BREAKER_THRESHOLD: u32 = 2;
+const BREAKER_COOLDOWN: Duration = Duration::from_secs(15);
+const BREAKER_MAX_COOLDOWN: Duration = Duration::from_secs(300);
+
+/// The model server, its breaker, and what stands in when it is down.
+struct RemoteCtx {
+    client: RemoteSession,
+    breaker: Breaker,
+    retries: u32,
+    /// Why the server was last found unavailable.
+    down_reason: String,
+    /// The user was told the server is down (and not yet that it is back).
+    told_down: bool,
+    /// The fallback model is still loading: jobs the server cannot take wait.
+    fallback_pending: bool,
+    /// The embedded model, once loaded, and its cache identity.
+    fallback_name: Option<String>,
+    fallback_sha: Option<String>,
+}
+
+impl RemoteCtx {
+    fn stand_in(&self) -> String {
+        match &self.fallback_name {
+            Some(name) => format!("the embedded model ({name}) stands in"),
+            None => "static predictions continue".to_string(),
+        }
+    }
+}
+
+/// A model server answers jobs; the embedded model, when there, stands in
+/// while it is down.
+fn run_remote(mut ctx: WorkerCtx, config: RemoteConfig, fallback_coming: bool) {
+    let mut remote = RemoteCtx {
+        client: RemoteSession::new(config.clone(), ctx.config.max_output_tokens),
+        breaker: Breaker::new(BREAKER_THRESHOLD, BREAKER_COOLDOWN, BREAKER_MAX_COOLDOWN),
+        retries: config.retries,
+        down_reason: String::new(),
+        told_down: false,
+        fallback_pending: false,
+        fallback_name: None,
+        fallback_sha: None,
+    };
+    let reachable = remote.client.probe();
+    ctx.model_sha = Some(config.identity(remote.client.model()));
+    let model = match remote.client.model() {
+        "" => "the server's model".to_string(),
+        name => name.to_string(),
+    };
+    ctx.shared.set_state(EngineState::Ready {
+        model_name: format!("{model} at {}", config.endpoint),
+        sha256: ctx.model_sha.clone().unwrap_or_default(),
+    });
+    if let Err(reason) = reachable {
+        remote.breaker.trip(Instant::now());
+        remote.down_reason = reason;
+        tracing::warn!(reason = %remote.down_reason, "model server not reachable at start");
+    }
+    // Until the fallback has loaded (or failed to), a job the server cannot
+    // take waits for it, as jobs wait for the embedded model to load.
+    remote.fallback_pending = fallback_coming;
+    let loaded = if fallback_coming {
+        loop {
+            match ctx.wait(Phase::RemoteLoading) {
+                Wake::Stop => return,
+                Wake::Loader(LoaderMsg::Identity(sha)) => remote.fallback_sha = Some(sha),
+                Wake::Loader(LoaderMsg::Loaded(result)) => break Some(result),
+                Wake::Job(queued) => ctx.handle_remote(queued, &mut remote, &mut None),
+            }
+        }
+    } else {
+        None
+    };
+    remote.fallback_pending = false;
+    let parts = match loaded {
+        Some(Ok(parts)) => Some(parts),
+        Some(Err(failure)) => {
+            tracing::warn!(message = %failure.message, "the fallback model cannot be used");
+            None
+        }
+        None => None,
+    };
+    let Some(LoadedModel {
+        model,
+        mut adapter,
+        name,
+    }) = parts
+    else {
+        if remote.breaker.is_open() {
+            ctx.notice_down(&mut remote);
+        }
+        return ctx.remote_loop(&mut remote, None);
+    };
+    match open_session(&ctx, &model, adapter.as_mut()) {
+        Ok(mut session) => {
+            remote.fallback_name = Some(name);
+            if remote.breaker.is_open() {
+                ctx.notice_down(&mut remote);
+            }
+            ctx.remote_loop(&mut remote, Some(&mut session));
+        }
+        Err(failure) => {
+            tracing::warn!(message = %failure.message, "the fallback model cannot be used");
+            if remote.breaker.is_open() {
+                ctx.notice_down(&mut remote);
+            }
+            ctx.remote_loop(&mut remote, None);
         }
     }
 }
@@ -623,6 +781,126 @@ impl WorkerCtx {
         }
     }
 
+    /// Answers jobs through the model server until the engine stops.
+    fn remote_loop(&mut self, remote: &mut RemoteCtx, mut fallback: Option<&mut Session<'_>>) {
+        loop {
+            match self.wait(Phase::Remote) {
+                Wake::Stop => return,
+                Wake::Loader(_) => {}
+                Wake::Job(queued) => self.handle_remote(queued, remote, &mut fallback),
+            }
+        }
+    }
+
+    /// Tells the user once that the server is down and what stands in.
+    fn notice_down(&self, remote: &mut RemoteCtx) {
+        if remote.told_down {
+            return;
+        }
+        remote.told_down = true;
+        self.shared.send(EngineEvent::Notice(format!(
+            "the model server at {} is not answering ({}); {} until it does",
+            remote.client.endpoint(),
+            remote.down_reason,
+            remote.stand_in()
+        )));
+    }
+
+    /// One job with a model server: the cache, then the server unless its
+    /// breaker is open, then the fallback (the embedded model, or a failed
+    /// job, which leaves the static predictions).
+    fn handle_remote(
+        &mut self,
+        queued: Queued,
+        remote: &mut RemoteCtx,
+        fallback: &mut Option<&mut Session<'_>>,
+    ) {
+        if queued.job.cancel.load(Ordering::Relaxed) {
+            self.finish(&queued.job, Outcome::Cancelled);
+            return;
+        }
+        if self.answer_from_cache(&queued.job) {
+            return;
+        }
+        let gate = remote.breaker.gate(Instant::now());
+        if gate != Gate::Open {
+            let attempts = if gate == Gate::Probe {
+                1
+            } else {
+                1 + remote.retries
+            };
+            let job = &queued.job;
+            let budget = self.budget_chars();
+            let stop = &self.stop;
+            let cancelled = || job.cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                inject_panic(&job.input);
+                remote
+                    .client
+                    .predict(&job.input, budget, attempts, &cancelled)
+            }))
+            .unwrap_or_else(|payload| {
+                RemoteOutcome::Failed(format!(
+                    "asking the model server panicked: {}",
+                    panic_message(&*payload)
+                ))
+            });
+            match outcome {
+                RemoteOutcome::Done(scenarios, stats) => {
+                    if remote.breaker.success() || remote.told_down {
+                        remote.told_down = false;
+                        tracing::info!(
+                            endpoint = remote.client.endpoint(),
+                            "model server answers again"
+                        );
+                        self.shared.send(EngineEvent::Notice(format!(
+                            "the model server at {} answers again",
+                            remote.client.endpoint()
+                        )));
+                    }
+                    self.store(&queued.job, &scenarios);
+                    self.finish(&queued.job, Outcome::Done(scenarios, stats));
+                    return;
+                }
+                RemoteOutcome::Cancelled if self.stop.load(Ordering::Relaxed) => {
+                    return self.requeue(queued, true);
+                }
+                RemoteOutcome::Cancelled => return self.finish(&queued.job, Outcome::Cancelled),
+                RemoteOutcome::Failed(message) => {
+                    tracing::warn!(%message, "the model server's answer is unusable");
+                    return self.finish(&queued.job, Outcome::Failed(message));
+                }
+                RemoteOutcome::Unavailable(reason) => {
+                    tracing::warn!(%reason, "model server unavailable");
+                    remote.down_reason = reason;
+                    // With the fallback still loading, the notice waits to say
+                    // whether it stands in.
+                    if remote.breaker.failure(Instant::now()) && !remote.fallback_pending {
+                        self.notice_down(remote);
+                    }
+                }
+            }
+        }
+        match fallback {
+            Some(session) => {
+                // The embedded model's answers are cached under its own identity.
+                let server = std::mem::replace(&mut self.model_sha, remote.fallback_sha.clone());
+                let failure = self.handle(queued, Phase::Ready, Some(&mut **session));
+                self.model_sha = server;
+                if let Some(failure) = failure {
+                    tracing::warn!(message = %failure.message, "the fallback model failed; static predictions only");
+                    remote.fallback_name = None;
+                    *fallback = None;
+                }
+            }
+            None if remote.fallback_pending => self.requeue(queued, true),
+            None => {
+                let message = format!("{}; static predictions continue", remote.down_reason);
+                self.finish(&queued.job, Outcome::Failed(message));
+            }
+        }
+    }
+
     /// Blocks until there is something to do in this phase.
     fn wait(&self, phase: Phase) -> Wake {
         let mut inner = self.shared.inner.lock();
@@ -630,7 +908,7 @@ impl WorkerCtx {
             if self.stop.load(Ordering::Relaxed) {
                 return Wake::Stop;
             }
-            if phase == Phase::Loading
+            if matches!(phase, Phase::Loading | Phase::RemoteLoading)
                 && let Ok(msg) = self.loader.try_recv()
             {
                 return Wake::Loader(msg);
@@ -638,8 +916,8 @@ impl WorkerCtx {
             let next = match phase {
                 // Until the model is known, cache keys cannot be computed.
                 Phase::Loading if self.model_sha.is_none() => None,
-                Phase::Loading => inner.queue.pop_unchecked(),
-                Phase::Ready | Phase::Failed => inner.queue.pop(),
+                Phase::Loading | Phase::RemoteLoading => inner.queue.pop_unchecked(),
+                Phase::Ready | Phase::Failed | Phase::Remote => inner.queue.pop(),
             };
             if let Some(queued) = next {
                 inner.running = Some(RunningJob {
@@ -733,6 +1011,18 @@ impl WorkerCtx {
         }
     }
 
+    /// Caches a job's answer under the current model identity.
+    fn store(&mut self, job: &Job, scenarios: &[ModelScenario]) {
+        if !self.config.use_prediction_cache {
+            return;
+        }
+        let rendered = prompt::render(&job.input, self.budget_chars());
+        if let Some(key) = self.cache_key(&rendered) {
+            self.cache.insert(&key, scenarios);
+            self.report_cache_notices();
+        }
+    }
+
     /// Answers the job from the cache if possible.
     fn answer_from_cache(&mut self, job: &Job) -> bool {
         if !self.config.use_prediction_cache {
@@ -809,13 +1099,7 @@ impl WorkerCtx {
                 self.requeue(queued, false);
             }
             Outcome::Done(scenarios, stats) => {
-                if self.config.use_prediction_cache {
-                    let rendered = prompt::render(&job.input, self.budget_chars());
-                    if let Some(key) = self.cache_key(&rendered) {
-                        self.cache.insert(&key, &scenarios);
-                        self.report_cache_notices();
-                    }
-                }
+                self.store(job, &scenarios);
                 self.finish(job, Outcome::Done(scenarios, stats));
             }
             other => self.finish(job, other),

@@ -40,6 +40,10 @@ pub fn backend() -> Result<&'static LlamaBackend, String> {
         .map_err(Clone::clone)
 }
 
+/// What a loaded model and its adapter are, for the engine's signatures.
+pub(super) type ModelHandle = LlamaModel;
+pub(super) type AdapterHandle = LlamaLoraAdapter;
+
 pub(super) struct LoadedModel {
     pub(super) model: LlamaModel,
     pub(super) adapter: Option<LlamaLoraAdapter>,
@@ -489,6 +493,7 @@ impl<'m> Session<'m> {
                 from_cache: false,
                 scenarios_dropped: parsed.dropped,
                 output_truncated: parsed.salvaged,
+                remote: false,
             },
         )))
     }

@@ -14,6 +14,9 @@ use super::prompt::PromptInput;
 /// Without llama.cpp there is no model value.
 pub(super) enum NoModel {}
 
+pub(super) type ModelHandle = NoModel;
+pub(super) type AdapterHandle = NoModel;
+
 pub(super) struct LoadedModel {
     pub(super) model: NoModel,
     pub(super) adapter: Option<NoModel>,

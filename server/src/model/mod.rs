@@ -18,6 +18,7 @@ mod llama_off;
 pub mod output;
 pub mod prompt;
 mod queue;
+pub mod remote;
 
 pub use catalog::{CATALOG, DEFAULT_MODEL, ModelEntry, ModelSource};
 pub use engine::{
