@@ -564,6 +564,9 @@ fn doctor_command(model: Option<String>, quick: bool) -> i32 {
         model,
         measure_speed: !quick,
         n_threads: (config.model.threads > 0).then_some(config.model.threads as usize),
+        server: crate::predict::engine_config(&config.model)
+            .ok()
+            .and_then(|engine| engine.remote),
     });
     println!("{report}");
     if report.is_healthy() { 0 } else { 1 }

@@ -370,6 +370,7 @@ fn doctor_reports_a_healthy_default_model_with_speeds() {
         model: None,
         measure_speed: true,
         n_threads: Some(2),
+        server: None,
     });
     assert!(report.is_healthy(), "{report}");
     assert_eq!(report.checksum_ok, Some(true));

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use failcast::config::{Backend, Config};
+use failcast::model::doctor::{DoctorOptions, diagnose};
 use failcast::model::engine::{Engine, EngineEvent, EngineState, Job};
 use model_support::{fixtures, heavy, init_logs, model_path, wait_for};
 
@@ -177,6 +178,20 @@ fn a_real_model_server_answers_and_the_embedded_model_stands_in_when_it_dies() {
     let remote = engine_config.remote.clone().expect("a remote backend");
     assert_eq!(remote.endpoint, format!("http://127.0.0.1:{}/v1", tap.port));
     assert!(remote.fallback_embedded);
+
+    // `failcast doctor` sees the server and what it serves.
+    let report = diagnose(&DoctorOptions {
+        server: Some(remote.clone()),
+        ..DoctorOptions::default()
+    });
+    assert_eq!(
+        report.server,
+        Some((
+            remote.endpoint.clone(),
+            Some(vec!["smollm2-135m".to_string()])
+        )),
+        "{report}"
+    );
 
     let engine = Engine::start(engine_config);
     let events = engine.events();

@@ -65,6 +65,8 @@ export const SERVER_SETTINGS: readonly ServerSetting[] = [
     { key: "model.remoteModel", toml: "model.remote_model", default: "" },
     { key: "model.apiKeyEnv", toml: "model.api_key_env", default: "FAILCAST_API_KEY" },
     { key: "model.timeoutMs", toml: "model.timeout_ms", default: 30000 },
+    { key: "model.retries", toml: "model.retries", default: 2 },
+    { key: "model.fallback", toml: "model.fallback", default: "embedded" },
     { key: "model.threads", toml: "model.threads", default: 0 },
     { key: "model.maxPromptTokens", toml: "model.max_prompt_tokens", default: 1536 },
     { key: "model.maxOutputTokens", toml: "model.max_output_tokens", default: 320 },

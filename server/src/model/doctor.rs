@@ -13,6 +13,7 @@ use super::catalog::{self, ModelEntry};
 use super::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job};
 use super::fetch::{self, FetchError};
 use super::prompt::{PromptHazard, PromptInput};
+use super::remote::{RemoteConfig, RemoteSession};
 use crate::scenario::FailureClass;
 
 /// What the doctor should look at.
@@ -24,6 +25,8 @@ pub struct DoctorOptions {
     pub measure_speed: bool,
     /// Threads for the measurement; all cores (up to 8) when `None`.
     pub n_threads: Option<usize>,
+    /// The model server of `backend = "openai"`, to ask whether it is up.
+    pub server: Option<RemoteConfig>,
 }
 
 /// One thing that is wrong, and how to fix it.
@@ -55,6 +58,9 @@ pub struct DoctorReport {
     pub devices: Vec<String>,
     pub model_dir: PathBuf,
     pub prediction_cache_dir: PathBuf,
+    /// `backend = "openai"`: the endpoint and the models it lists (`None`
+    /// when it did not answer).
+    pub server: Option<(String, Option<Vec<String>>)>,
     pub problems: Vec<Problem>,
 }
 
@@ -85,6 +91,27 @@ pub fn diagnose(options: &DoctorOptions) -> DoctorReport {
     let (backend, devices) = compute_devices();
     report.backend = backend;
     report.devices = devices;
+    if let Some(server) = &options.server {
+        let mut session = RemoteSession::new(server.clone(), 1);
+        match session.probe() {
+            Ok(models) => report.server = Some((server.endpoint.clone(), Some(models))),
+            Err(error) => {
+                report.server = Some((server.endpoint.clone(), None));
+                let stand_in = if server.fallback_embedded {
+                    "the embedded model below (or static predictions) stands in"
+                } else {
+                    "static predictions stand in"
+                };
+                report.problems.push(Problem {
+                    what: format!("the model server does not answer: {error}"),
+                    fix: format!(
+                        "start it, or fix model.endpoint / {}; until then {stand_in}",
+                        server.api_key_env
+                    ),
+                });
+            }
+        }
+    }
 
     report.model_found = model_path.is_file();
     if !report.model_found {
@@ -279,6 +306,15 @@ impl fmt::Display for DoctorReport {
         }
         if let Some(tps) = self.generation_tokens_per_second {
             writeln!(f, "generation speed: {tps:.0} tokens/s")?;
+        }
+        if let Some((endpoint, models)) = &self.server {
+            writeln!(f, "model server:     {endpoint}")?;
+            match models {
+                Some(models) => {
+                    writeln!(f, "  answers:        yes, serving {}", models.join(", "))?
+                }
+                None => writeln!(f, "  answers:        no")?,
+            }
         }
         writeln!(f, "backend:          {}", self.backend)?;
         for device in &self.devices {

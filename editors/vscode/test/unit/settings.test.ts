@@ -79,6 +79,8 @@ describe("toServerSettings", () => {
                 remote_model: "",
                 api_key_env: "FAILCAST_API_KEY",
                 timeout_ms: 30000,
+                retries: 2,
+                fallback: "embedded",
                 threads: 0,
                 max_prompt_tokens: 1536,
                 max_output_tokens: 320,
