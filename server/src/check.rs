@@ -681,7 +681,7 @@ pub fn model_pass(
                 run.unavailable = Some(message);
                 false
             }
-            EngineEvent::State(_) => false,
+            EngineEvent::State(_) | EngineEvent::Partial { .. } => false,
             EngineEvent::Notice(message) => {
                 tracing::warn!("model: {message}");
                 false

@@ -390,3 +390,51 @@ fn doctor_reports_a_healthy_default_model_with_speeds() {
     assert!(!missing.model_found);
     assert_eq!(missing.problems.len(), 1, "{missing}");
 }
+
+#[test]
+fn partial_answers_arrive_as_scenarios_complete_and_prefix_the_final_answer() {
+    let _heavy = heavy();
+    let engine = Engine::start(config());
+    let events = engine.events();
+    wait_settled(&events);
+    for (i, fixture) in fixtures::all().iter().enumerate() {
+        let key = format!("partial-{}", fixture.name);
+        engine.submit(Job::new(key.clone(), i as u64, 0, fixture.input.clone()).with_partial());
+        let mut partials: Vec<Vec<ModelScenario>> = Vec::new();
+        let done = wait_for(&events, &key, |event| match event {
+            EngineEvent::Partial {
+                key: k, scenarios, ..
+            } if *k == key => {
+                partials.push(scenarios.clone());
+                false
+            }
+            EngineEvent::Done { key: k, .. } | EngineEvent::Failed { key: k, .. } => *k == key,
+            _ => false,
+        });
+        let (scenarios, stats) = expect_done(done);
+        if scenarios.is_empty() {
+            assert!(partials.is_empty(), "{partials:?}");
+            continue;
+        }
+        // Each partial holds one more scenario than the last, and is the
+        // start of the final answer.
+        assert!(!partials.is_empty(), "{}: no partial answer", fixture.name);
+        for (n, partial) in partials.iter().enumerate() {
+            assert!(partial.len() > n, "{partials:?}");
+            assert_eq!(partial[..], scenarios[..partial.len()], "{}", fixture.name);
+        }
+        let first = stats.first_scenario_ms.expect("first scenario time");
+        assert!(
+            first <= stats.prompt_ms + stats.generate_ms + 5,
+            "{stats:?}"
+        );
+        eprintln!(
+            "{}: first of {} scenarios after {first} ms, all after {} ms",
+            fixture.name,
+            scenarios.len(),
+            stats.prompt_ms + stats.generate_ms
+        );
+        return;
+    }
+    panic!("no fixture got a scenario");
+}

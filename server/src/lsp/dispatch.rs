@@ -95,6 +95,31 @@ impl Dispatcher {
             .await;
     }
 
+    /// Keeps a model answer for the function version it was asked about;
+    /// an answer for a version that has since changed is dropped.
+    fn accept_answer(
+        &self,
+        uri: &tower_lsp_server::ls_types::Uri,
+        function_id: &str,
+        content_hash: u64,
+        scenarios: Vec<crate::model::ModelScenario>,
+    ) -> bool {
+        let mut documents = self.state.documents.lock();
+        let Some(open) = documents.get_mut(uri) else {
+            return false;
+        };
+        let current = open
+            .analysis
+            .as_ref()
+            .and_then(|a| a.functions.by_id(function_id).map(|f| f.content_hash));
+        if current != Some(content_hash) {
+            return false;
+        }
+        open.model
+            .insert(function_id.to_owned(), (content_hash, scenarios));
+        true
+    }
+
     async fn engine_event(&self, event: EngineEvent, loading: &mut bool) {
         match event {
             EngineEvent::State(EngineState::Loading) => {
@@ -174,25 +199,7 @@ impl Dispatcher {
                     generate_ms = stats.generate_ms,
                     "model answered"
                 );
-                let accepted = {
-                    let mut documents = self.state.documents.lock();
-                    match documents.get_mut(&uri) {
-                        Some(open) => {
-                            // Only for the version of the function that was asked about.
-                            let current = open.analysis.as_ref().and_then(|a| {
-                                a.functions.by_id(function_id).map(|f| f.content_hash)
-                            });
-                            if current == Some(content_hash) {
-                                open.model
-                                    .insert(function_id.to_owned(), (content_hash, scenarios));
-                                true
-                            } else {
-                                false
-                            }
-                        }
-                        None => false,
-                    }
-                };
+                let accepted = self.accept_answer(&uri, function_id, content_hash, scenarios);
                 if accepted {
                     self.predictor
                         .answered
@@ -200,6 +207,19 @@ impl Dispatcher {
                     self.worker.enqueue(uri);
                 } else {
                     tracing::debug!("dropped a stale model answer for {function_id}");
+                }
+            }
+            EngineEvent::Partial {
+                key,
+                content_hash,
+                scenarios,
+            } => {
+                // The first scenarios shown while the model writes the rest.
+                let Some((uri, function_id)) = split_key(&key) else {
+                    return;
+                };
+                if self.accept_answer(&uri, function_id, content_hash, scenarios) {
+                    self.worker.enqueue(uri);
                 }
             }
             EngineEvent::Cancelled { key, content_hash }

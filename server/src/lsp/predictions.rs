@@ -249,7 +249,7 @@ impl Predictor {
                 super::history::incidents(state, &analysis, function),
             );
             pending.insert(key.clone(), function.content_hash);
-            engine.submit(Job::new(key, function.content_hash, priority, input));
+            engine.submit(Job::new(key, function.content_hash, priority, input).with_partial());
             submitted += 1;
         }
         submitted

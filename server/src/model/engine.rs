@@ -118,6 +118,9 @@ pub struct Job {
     pub input: PromptInput,
     /// Set to stop the job; checked between decode steps.
     pub cancel: Arc<AtomicBool>,
+    /// Report scenarios as they complete (`EngineEvent::Partial`), before
+    /// the whole answer is written.
+    pub partial: bool,
 }
 
 impl Job {
@@ -133,7 +136,14 @@ impl Job {
             priority,
             input,
             cancel: Arc::new(AtomicBool::new(false)),
+            partial: false,
         }
+    }
+
+    /// Asks for `EngineEvent::Partial` as each scenario completes.
+    pub fn with_partial(mut self) -> Self {
+        self.partial = true;
+        self
     }
 }
 
@@ -157,6 +167,9 @@ pub struct JobStats {
     pub decode_steps: u64,
     pub prompt_ms: u64,
     pub generate_ms: u64,
+    /// From the start of the job until its first scenario was complete in
+    /// the output (what a user waits for with partial answers).
+    pub first_scenario_ms: Option<u64>,
     pub from_cache: bool,
     /// Scenarios the model wrote that failed validation.
     pub scenarios_dropped: usize,
@@ -176,6 +189,13 @@ pub enum EngineEvent {
         content_hash: u64,
         scenarios: Vec<ModelScenario>,
         stats: JobStats,
+    },
+    /// A job asked `with_partial` has this many scenarios complete so far
+    /// (validated like the final answer). `Done` or `Cancelled` follows.
+    Partial {
+        key: String,
+        content_hash: u64,
+        scenarios: Vec<ModelScenario>,
     },
     Cancelled {
         key: String,
@@ -1068,9 +1088,19 @@ impl WorkerCtx {
         };
         let job = &queued.job;
         let cancelled = || job.cancel.load(Ordering::Relaxed) || self.stop.load(Ordering::Relaxed);
+        let shared = &self.shared;
+        let partial = |scenarios: Vec<ModelScenario>| {
+            shared.send(EngineEvent::Partial {
+                key: job.key.clone(),
+                content_hash: job.content_hash,
+                scenarios,
+            });
+        };
+        let report: Option<&dyn Fn(Vec<ModelScenario>)> = job.partial.then_some(&partial);
+        let budget = self.budget_chars();
         let result = catch_unwind(AssertUnwindSafe(|| {
             inject_panic(&job.input);
-            session.predict(&job.input, self.budget_chars(), &cancelled)
+            session.predict(&job.input, budget, &cancelled, report)
         }));
         let outcome = match result {
             Ok(outcome) => outcome,

@@ -344,14 +344,16 @@ impl<'m> Session<'m> {
     }
 
     /// Runs one prediction.
+    /// `partial` hears the scenarios so far each time one more is complete.
     pub(super) fn predict(
         &mut self,
         input: &PromptInput,
         budget_chars: usize,
         cancelled: &dyn Fn() -> bool,
+        partial: Option<&dyn Fn(Vec<ModelScenario>)>,
     ) -> Outcome {
         let steps_before = self.counters.decode_steps.load(Ordering::Relaxed);
-        match self.predict_inner(input, budget_chars, cancelled) {
+        match self.predict_inner(input, budget_chars, cancelled, partial) {
             Ok(Some((scenarios, mut stats))) => {
                 stats.decode_steps =
                     self.counters.decode_steps.load(Ordering::Relaxed) - steps_before;
@@ -367,6 +369,7 @@ impl<'m> Session<'m> {
         input: &PromptInput,
         budget_chars: usize,
         cancelled: &dyn Fn() -> bool,
+        partial: Option<&dyn Fn(Vec<ModelScenario>)>,
     ) -> Result<Option<(Vec<ModelScenario>, JobStats)>, String> {
         let started = Instant::now();
         let (tokens, rendered) = self.prompt_tokens(input, budget_chars)?;
@@ -435,6 +438,8 @@ impl<'m> Session<'m> {
         let mut longest_item = 0;
         let mut item_started = 0;
         let mut closing = false;
+        let mut first_scenario_ms = None;
+        let mut reported = 0;
         while generated < self.max_output_tokens {
             if cancelled() {
                 return Ok(None);
@@ -465,6 +470,17 @@ impl<'m> Session<'m> {
                 break;
             }
             if stream.items_closed() > items_before {
+                if first_scenario_ms.is_none() {
+                    first_scenario_ms = Some(started.elapsed().as_millis() as u64);
+                }
+                if let Some(report) = partial {
+                    // Validated like the final answer; only news is reported.
+                    let so_far = output::parse(&String::from_utf8_lossy(&text), input.lines());
+                    if so_far.scenarios.len() > reported {
+                        reported = so_far.scenarios.len();
+                        report(so_far.scenarios);
+                    }
+                }
                 longest_item = longest_item.max(generated - item_started);
                 item_started = generated;
                 closing = generated + longest_item + CLOSING_RESERVE > self.max_output_tokens;
@@ -490,6 +506,7 @@ impl<'m> Session<'m> {
                 decode_steps: 0,
                 prompt_ms,
                 generate_ms,
+                first_scenario_ms,
                 from_cache: false,
                 scenarios_dropped: parsed.dropped,
                 output_truncated: parsed.salvaged,

@@ -56,6 +56,7 @@ impl<'m> Session<'m> {
         _input: &PromptInput,
         _budget_chars: usize,
         _cancelled: &dyn Fn() -> bool,
+        _partial: Option<&dyn Fn(Vec<super::output::ModelScenario>)>,
     ) -> Outcome {
         match self.never {}
     }

@@ -150,6 +150,7 @@ mod tests {
                 incidents: vec![],
             },
             cancel: Arc::new(AtomicBool::new(false)),
+            partial: false,
         }
     }
 

@@ -97,14 +97,14 @@ pub fn wait_settled(events: &Receiver<EngineEvent>) -> EngineState {
     }
 }
 
-/// Whether the event is the final answer to a job.
+/// The job a final answer is for (`None` for other events).
 pub fn job_key(event: &EngineEvent) -> Option<&str> {
     match event {
         EngineEvent::Done { key, .. }
         | EngineEvent::Cancelled { key, .. }
         | EngineEvent::Dropped { key, .. }
         | EngineEvent::Failed { key, .. } => Some(key),
-        EngineEvent::State(_) | EngineEvent::Notice(_) => None,
+        EngineEvent::State(_) | EngineEvent::Notice(_) | EngineEvent::Partial { .. } => None,
     }
 }
 
