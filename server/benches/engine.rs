@@ -315,23 +315,42 @@ fn main() {
         costs[1].0 / costs[0].0.max(1.0)
     );
 
-    // (c) time to first prediction and (d) peak RSS, with nothing else loaded.
+    // (c) time to first prediction and (d) peak RSS, with nothing else loaded,
+    // in the configuration users get (`[model]` defaults).
     let rss_reset = reset_peak_rss();
     let cold = Instant::now();
-    let engine = Engine::start(config(entry, max_output));
+    let mut defaults = failcast::predict::engine_config(&failcast::config::Config::default().model)
+        .expect("the default model configuration");
+    defaults.model_path = path.clone();
+    defaults.n_threads = THREADS;
+    defaults.cache_dir = None;
+    defaults.use_prediction_cache = false;
+    if !full {
+        defaults.max_output_tokens = max_output;
+    }
+    let engine = Engine::start(defaults);
     wait_ready(&engine);
     let load = cold.elapsed();
     let mut walls = Vec::new();
+    let mut firsts = Vec::new();
     let mut last = JobStats::default();
     for i in 0..reps {
         let (stats, wall) = run(&engine, &format!("first#{i}"), big.clone());
         walls.push(wall.as_secs_f64() * 1000.0);
+        // The first scenario is shown as soon as it is complete (partial
+        // answers); without one, only the whole answer counts.
+        firsts.push(
+            stats
+                .first_scenario_ms
+                .map_or(wall.as_secs_f64() * 1000.0, |ms| ms as f64),
+        );
         last = stats;
     }
-    let first = median(walls);
-    println!("\n(c) time to first prediction, 30-line function (engine warm, median)");
+    let (first, whole) = (median(firsts), median(walls));
+    println!("\n(c) time to first prediction, 30-line function (defaults, engine warm, median)");
+    println!("    first scenario shown  {first:>6.0} ms  (target <= 1500 ms)");
     println!(
-        "    {first:>6.0} ms  (prompt {} tokens, {} reused, {} ms; generated {} tokens, {} ms)  (target <= 1500 ms)",
+        "    whole answer          {whole:>6.0} ms  (prompt {} tokens, {} reused, {} ms; generated {} tokens, {} ms)",
         last.prompt_tokens,
         last.reused_prompt_tokens,
         last.prompt_ms,
@@ -339,7 +358,9 @@ fn main() {
         last.generate_ms
     );
     println!(
-        "    model load to ready: {:.0} ms",
+        "    prompt speed          {:>6.0} tok/s; model load to ready {:.0} ms",
+        (last.prompt_tokens - last.reused_prompt_tokens) as f64 * 1000.0
+            / last.prompt_ms.max(1) as f64,
         load.as_secs_f64() * 1000.0
     );
     match peak_rss_mb() {
