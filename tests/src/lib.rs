@@ -318,6 +318,23 @@ impl Server {
             .unwrap_or_else(|err| panic!("{} result does not parse: {err}: {response}", R::METHOD))
     }
 
+    /// The Markdown of the hover at a position.
+    pub fn hover_markdown(&mut self, uri: &Uri, line: u32, character: u32) -> String {
+        let hover = self
+            .request::<ls_types::request::HoverRequest>(ls_types::HoverParams {
+                text_document_position_params: ls_types::TextDocumentPositionParams {
+                    text_document: ls_types::TextDocumentIdentifier { uri: uri.clone() },
+                    position: ls_types::Position::new(line, character),
+                },
+                work_done_progress_params: Default::default(),
+            })
+            .expect("a hover");
+        match hover.contents {
+            ls_types::HoverContents::Markup(markup) => markup.value,
+            other => panic!("expected markup, got {other:?}"),
+        }
+    }
+
     /// Waits for the response to request `id` (result or error).
     pub fn await_response(&mut self, id: i64) -> Value {
         self.await_message(&format!("the response to request {id}"), |m| {

@@ -11,10 +11,6 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use failcast_e2e::{Server, binary, uri};
-use ls_types::request::HoverRequest;
-use ls_types::{
-    HoverContents, HoverParams, Position, TextDocumentIdentifier, TextDocumentPositionParams,
-};
 use serde_json::Value;
 
 const GATEWAY: &str = "import requests\n\n\ndef charge(session, amount):\n    body = session.post(\"/charge\", json={\"amount\": amount}, timeout=5).json()\n    return body[\"charge\"][\"id\"]\n\n\ndef walk(node):\n    return [walk(child) for child in node.children]\n";
@@ -222,19 +218,7 @@ fn incidents_become_history_and_misses_are_reported_and_learned() {
 }
 
 fn hover_text(server: &mut Server, uri: &ls_types::Uri, line: u32) -> String {
-    let hover = server
-        .request::<HoverRequest>(HoverParams {
-            text_document_position_params: TextDocumentPositionParams {
-                text_document: TextDocumentIdentifier { uri: uri.clone() },
-                position: Position::new(line, 6),
-            },
-            work_done_progress_params: Default::default(),
-        })
-        .expect("a hover");
-    let HoverContents::Markup(markup) = hover.contents else {
-        panic!("expected markup");
-    };
-    markup.value
+    server.hover_markdown(uri, line, 6)
 }
 
 #[test]

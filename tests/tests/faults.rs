@@ -1,6 +1,7 @@
 //! Fault injection with the real default model: the model thread panics,
 //! the model file is truncated while the server runs, the prediction cache
-//! is corrupt, read-only or on a full disk. Each time the server keeps
+//! is corrupt, read-only or on a full disk; and (without the model) the
+//! production corpus is corrupt or on read-only media. Each time the server keeps
 //! publishing static predictions, tells the user exactly once, and writes
 //! nothing into the workspace.
 //!
@@ -310,4 +311,96 @@ fn a_full_disk_under_the_prediction_cache_keeps_predictions_in_memory() {
         },
         "No space left",
     );
+}
+
+/// What `.failcast/` holds, name and bytes, to show nothing was written.
+fn corpus_dir_state(setup: &Setup) -> Vec<(String, Vec<u8>)> {
+    let dir = setup.workspace.path().join(".failcast");
+    let mut entries: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                bytes,
+            )
+        })
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// A server without the model: these faults are about the corpus alone.
+fn start_static(setup: &Setup) -> Server {
+    setup.start(&[("FAILCAST_MODEL_BACKEND", "off")])
+}
+
+#[test]
+fn a_corrupt_corpus_is_reported_once_and_left_as_it_was() {
+    let setup = Setup::new();
+    let dir = setup.workspace.path().join(".failcast");
+    std::fs::create_dir_all(&dir).unwrap();
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(dir.join("corpus.db"), &garbage).unwrap();
+    let before = corpus_dir_state(&setup);
+
+    let mut server = start_static(&setup);
+    let uri = open_and_check_static(&mut server, &setup);
+    let text = expect_one_warning(&mut server, &uri, "corpus");
+    assert!(text.contains("continue without history"), "{text}");
+    server.discard("textDocument/publishDiagnostics");
+    assert_eq!(server.try_exit_status(), None, "the server exited");
+    assert_eq!(server.shutdown().code(), Some(0));
+    assert_eq!(corpus_dir_state(&setup), before, "the corpus was written");
+    assert_eq!(std::fs::read_to_string(&setup.file).unwrap(), SOURCE);
+}
+
+#[test]
+fn a_read_only_corpus_still_gives_history_and_records_nothing() {
+    let setup = Setup::new();
+    let dir = setup.workspace.path().join(".failcast");
+    let mount = Mount::tmpfs(&dir, "size=4m");
+    // Production saw `ratio` divide by zero.
+    let log = setup.cache.path().join("prod.log");
+    std::fs::write(
+        &log,
+        "2026-11-20T10:00:00Z ERROR request failed\n\
+         Traceback (most recent call last):\n  \
+         File \"/srv/app/users.py\", line 10, in ratio\n    \
+         return done / total\n\
+         ZeroDivisionError: division by zero\n",
+    )
+    .unwrap();
+    let ingest = Command::new(failcast_e2e::binary())
+        .arg("ingest")
+        .arg(&log)
+        .current_dir(setup.workspace.path())
+        .output()
+        .expect("run failcast ingest");
+    assert!(ingest.status.success(), "{ingest:?}");
+    mount.remount("ro");
+    let before = corpus_dir_state(&setup);
+    assert_eq!(
+        before.len(),
+        1,
+        "{:?}",
+        before.iter().map(|e| &e.0).collect::<Vec<_>>()
+    );
+
+    let mut server = start_static(&setup);
+    let uri = uri(&setup.file);
+    server.open(&uri, "python", 1, SOURCE);
+    let published = server.await_diagnostics(&uri, Some(1));
+    assert_eq!(published.diagnostics.len(), 2, "{published:#?}");
+    // History still reads: the division is what production saw.
+    let hover = server.hover_markdown(&uri, 9, 12);
+    assert!(hover.contains("seen in production 1 time"), "{hover}");
+    let text = expect_one_warning(&mut server, &uri, "corpus");
+    assert!(text.contains("cannot be recorded"), "{text}");
+    server.discard("textDocument/publishDiagnostics");
+    assert_eq!(server.try_exit_status(), None, "the server exited");
+    assert_eq!(server.shutdown().code(), Some(0));
+    assert_eq!(corpus_dir_state(&setup), before, "the corpus was written");
+    drop(mount);
 }

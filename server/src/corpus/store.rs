@@ -138,11 +138,40 @@ impl Corpus {
         if !path.is_file() {
             return Ok(None);
         }
-        let conn = Connection::open_with_flags(
+        let writable = Self::connect(
             path,
+            path.as_os_str(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open the corpus {}", path.display()))?;
+        );
+        let conn = match writable {
+            Ok(conn) => conn,
+            // A WAL database on read-only media cannot even be read the
+            // usual way (SQLite must create its -shm file). Opened as
+            // immutable it can: reads work, writes fail and are reported.
+            Err(error) => {
+                let mut uri = std::ffi::OsString::from("file:");
+                uri.push(path.as_os_str());
+                uri.push("?immutable=1");
+                Self::connect(
+                    path,
+                    &uri,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_URI
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|_| error)?
+            }
+        };
+        Ok(Some(Corpus {
+            conn,
+            path: path.to_owned(),
+        }))
+    }
+
+    /// Opens and checks that this is a corpus of our schema.
+    fn connect(path: &Path, name: &std::ffi::OsStr, flags: OpenFlags) -> Result<Connection> {
+        let conn = Connection::open_with_flags(name, flags)
+            .with_context(|| format!("cannot open the corpus {}", path.display()))?;
         // Short: an editor must not wait on an ingest holding the lock.
         conn.busy_timeout(Duration::from_millis(250))?;
         let version: Option<String> = conn
@@ -158,10 +187,7 @@ impl Corpus {
                 version
             );
         }
-        Ok(Some(Corpus {
-            conn,
-            path: path.to_owned(),
-        }))
+        Ok(conn)
     }
 
     pub fn path(&self) -> &Path {

@@ -25,6 +25,15 @@ pub struct CorpusSlot {
     looked_at: Option<Instant>,
     /// The path whose corpus failed to open; not tried again.
     broken: Option<PathBuf>,
+    /// A query failed on a freshly opened corpus: the next failure is not
+    /// a replaced file but a broken one.
+    failed_once: bool,
+    /// Recording predictions failed (read-only, disk full): reads go on,
+    /// writes are not tried again.
+    no_record: bool,
+    /// A warning for the next caller that can send one (the prompt's
+    /// incident lookup has no way to the client).
+    pending: Option<String>,
 }
 
 impl CorpusSlot {
@@ -66,8 +75,9 @@ fn corpus_path(state: &State) -> Option<PathBuf> {
     Some(root.join(&state.config.read().corpus_path))
 }
 
-/// Runs `f` on the corpus, if there is one; a broken corpus is reported
-/// once through `out`.
+/// Runs `f` on the corpus, if there is one. A corpus that cannot be opened,
+/// or whose queries still fail after reopening it, is given up on with one
+/// warning (sent now through `out`, or by the next caller that has one).
 fn with_corpus<T>(
     state: &State,
     out: Option<&UnboundedSender<Outgoing>>,
@@ -75,24 +85,38 @@ fn with_corpus<T>(
 ) -> Option<T> {
     let path = corpus_path(state)?;
     let mut slot = state.corpus.lock();
-    let corpus = match slot.get(&path) {
-        Ok(corpus) => corpus?,
-        Err(message) => {
-            tracing::warn!("{message}");
-            if let Some(out) = out {
-                let _ = out.send(Outgoing::Warning(message));
+    let result = match slot.get(&path) {
+        Ok(None) => None,
+        Ok(Some(corpus)) => match f(corpus) {
+            Ok(value) => {
+                slot.failed_once = false;
+                Some(value)
             }
-            return None;
-        }
-    };
-    match f(corpus) {
-        Ok(value) => Some(value),
-        Err(err) => {
-            tracing::warn!("corpus query failed: {err:#}");
-            slot.reset();
+            Err(err) if !slot.failed_once => {
+                // The file may have been replaced under us: reopen next time.
+                tracing::warn!("corpus query failed: {err:#}; reopening");
+                slot.reset();
+                slot.failed_once = true;
+                None
+            }
+            Err(err) => {
+                slot.broken = Some(path.clone());
+                slot.pending = Some(format!(
+                    "failcast: the production corpus cannot be read ({err:#}); predictions continue without history"
+                ));
+                None
+            }
+        },
+        Err(message) => {
+            slot.pending = Some(message);
             None
         }
+    };
+    if let (Some(out), Some(message)) = (out, slot.pending.take()) {
+        tracing::warn!("{message}");
+        let _ = out.send(Outgoing::Warning(message));
     }
+    result
 }
 
 /// The past failures of a workspace file.
@@ -131,12 +155,22 @@ pub fn incidents(state: &State, analysis: &FileAnalysis, function: &Function) ->
     .unwrap_or_default()
 }
 
-/// Records the scenarios shown for a file as predictions.
-pub fn record_shown(state: &State, analysis: &FileAnalysis) {
-    if analysis.scenarios.iter().all(Vec::is_empty) {
+/// Records the scenarios shown for a file as predictions. A corpus that
+/// cannot be written (read-only, disk full) is still read; the first
+/// failed write is reported once and writing is not tried again.
+pub fn record_shown(state: &State, analysis: &FileAnalysis, out: &UnboundedSender<Outgoing>) {
+    if analysis.scenarios.iter().all(Vec::is_empty) || state.corpus.lock().no_record {
         return;
     }
-    with_corpus(state, None, |corpus| {
-        crate::corpus::feedback::record(corpus, &[analysis])
+    let recorded = with_corpus(state, Some(out), |corpus| {
+        Ok(crate::corpus::feedback::record(corpus, &[analysis]))
     });
+    if let Some(Err(err)) = recorded {
+        state.corpus.lock().no_record = true;
+        let message = format!(
+            "failcast: predictions cannot be recorded in the production corpus ({err:#}); history still works, but `failcast report` will not count them"
+        );
+        tracing::warn!("{message}");
+        let _ = out.send(Outgoing::Warning(message));
+    }
 }

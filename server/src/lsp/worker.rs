@@ -253,7 +253,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     drop(documents);
     // Recorded outside the documents lock: a write may wait on an ingest.
     if let Some(analysis) = shown {
-        super::history::record_shown(state, &analysis);
+        super::history::record_shown(state, &analysis, out);
     }
     if functions_changed {
         let _ = out.send(Outgoing::FunctionsChanged { uri: uri.clone() });
