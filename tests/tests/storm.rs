@@ -47,7 +47,7 @@ fn start(cache: &std::path::Path, root: &std::path::Path) -> Server {
         .env("FAILCAST_LOG", "failcast=info,warn")
         .initialization_options(json!({
             "predict": {"debounceMs": 300},
-            "model": {"threads": 2, "maxOutputTokens": 24}
+            "model": {"maxOutputTokens": 24}
         }))
         .start()
         .0
