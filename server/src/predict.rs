@@ -259,13 +259,22 @@ pub fn merge(
             .iter_mut()
             .find(|s| s.class == answer.class && s.origin.start_line == line)
         {
-            // The model ranks what the static pass found.
+            // The model ranks what the static pass found; when it also says
+            // more (a concrete trigger, a log line), the scenario is the
+            // model's refinement of the static one, as `source` then says
+            // (`rule` still names the static rule).
             existing.likelihood = (existing.likelihood + answer.likelihood) / 2.0;
+            let mut refined = false;
             if concrete(&answer.trigger, text) {
                 existing.trigger = answer.trigger.clone();
+                refined = true;
             }
             if meaningful(&answer.log) {
                 existing.logs.push(answer.log.clone());
+                refined = true;
+            }
+            if refined && existing.source == Source::Static {
+                existing.source = Source::Model;
             }
             continue;
         }
@@ -463,14 +472,12 @@ mod tests {
             })
             .collect();
         insta::assert_snapshot!(summary.join("\n"), @r#"
-        key_missing L4 static 0.65 the webhook payload omits amount when the charge is free
+        key_missing L4 model 0.65 the webhook payload omits amount when the charge is free
         type_error L5 model 0.50 value arrives as a string like "12.50"
         division_by_zero L5 static 0.30 `n` is 0
         "#);
-        let model = scenarios
-            .iter()
-            .find(|s| s.source == Source::Model)
-            .unwrap();
+        let model = scenarios.iter().find(|s| s.rule == "model").unwrap();
+        assert_eq!(model.source, Source::Model);
         assert!(model.trace.contains("line 5, in total"), "{}", model.trace);
     }
 

@@ -90,6 +90,9 @@ fn source_label(scenario: &Scenario) -> String {
             if history.count == 1 { "" } else { "s" },
             escape_markdown(&history.last_seen)
         ),
+        (Source::Model, _) if scenario.rule != "model" => {
+            "static analysis, refined by the model".to_owned()
+        }
         (Source::Model, _) => "predicted by the model".to_owned(),
         _ => "static analysis".to_owned(),
     }
