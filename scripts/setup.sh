@@ -44,6 +44,12 @@ else
 fi
 
 have cargo || { echo "setup: Rust is required (https://rustup.rs)" >&2; exit 1; }
+# The fuzz targets (`make fuzz`, and briefly in `make test`) run through
+# cargo-fuzz; building it takes about half a minute on two cores.
+if ! have cargo-fuzz; then
+    echo "setup: cargo install cargo-fuzz" >&2
+    cargo install cargo-fuzz --locked
+fi
 python3 -m pip --version >/dev/null 2>&1 || { echo "setup: pip is required for python3" >&2; exit 1; }
 
 # Python packages the tests use: pytest runs the tests failcast writes,

@@ -37,3 +37,8 @@ fn framing_corpus() {
 fn model_output_corpus() {
     replay("model_output", harness::model_output);
 }
+
+#[test]
+fn ingest_corpus() {
+    replay("ingest", harness::ingest);
+}

@@ -4,6 +4,10 @@
 //! bytes into input for one component and checks what must hold for any
 //! input, not only that nothing panics.
 
+mod ingest;
+
+pub use ingest::ingest;
+
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};

@@ -40,8 +40,13 @@ pub fn from_epoch(value: f64) -> Option<String> {
     } else {
         value
     };
-    Some(from_unix_secs(secs as i64))
+    // Past year 9999 the text would no longer sort as a time (and the cast
+    // saturates): such a number is not an epoch we understand.
+    (secs < LAST_FOUR_DIGIT_YEAR_SECS).then(|| from_unix_secs(secs as i64))
 }
+
+/// `10000-01-01T00:00:00Z` in seconds since the Unix epoch.
+const LAST_FOUR_DIGIT_YEAR_SECS: f64 = 253_402_300_800.0;
 
 /// Howard Hinnant's days-to-civil algorithm.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -154,6 +159,12 @@ mod tests {
             assert_eq!(leading_iso(text), Some(len), "{text}");
         }
         assert_eq!(leading_iso("081109 203615"), None);
+        // Found by the `ingest` fuzz target: a 71-digit `ts` came out as
+        // year 292277026596, which sorts before 2026 as text.
+        let late = from_epoch(2.5e20).expect("nanoseconds in year 9892");
+        assert_eq!(leading_iso(&late), Some(late.len()));
+        assert_eq!(from_epoch(2.6e20), None);
+        assert_eq!(from_epoch(1.7e69), None);
         assert_eq!(
             normalise("2026-03-29 10:00:00,123"),
             "2026-03-29T10:00:00.123"

@@ -43,7 +43,7 @@ pub fn parse_document(name: &str, bytes: &[u8], sink: &mut dyn FnMut(Event)) -> 
         let mut counts = Counts::default();
         let text = decode_all(bytes, &mut counts);
         markdown::parse(&text, sink);
-        counts.lines = text.lines().count() as u64;
+        counts.lines = count_lines(bytes);
         return counts;
     }
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -52,13 +52,21 @@ pub fn parse_document(name: &str, bytes: &[u8], sink: &mut dyn FnMut(Event)) -> 
         && otlp::is_otlp(&value)
     {
         let mut counts = Counts {
-            lines: memchr::memchr_iter(b'\n', bytes).count() as u64 + 1,
+            lines: count_lines(bytes),
             ..Counts::default()
         };
         counts.malformed = otlp::parse(&value, sink);
         return counts;
     }
     parse_lines(bytes, sink)
+}
+
+/// Lines as `parse_lines` counts them, whatever the format: a final newline
+/// ends the last line rather than starting one. Counted on the bytes, since
+/// decoding a Latin-1 line drops its `\r`, and with it a last line of `\r`.
+fn count_lines(bytes: &[u8]) -> u64 {
+    let newlines = memchr::memchr_iter(b'\n', bytes).count() as u64;
+    newlines + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
 }
 
 fn decode_all<'a>(bytes: &'a [u8], counts: &mut Counts) -> Cow<'a, str> {
@@ -500,10 +508,16 @@ fn json_event(value: &Value) -> Event {
     }
 }
 
-/// A frame with its path tidied: `./src/x.rs` and `src/x.rs` are the same file.
+/// A frame with its path tidied: `./src/x.rs`, `.\src\x.rs` and `src/x.rs` are
+/// the same file.
 fn frame(path: &str, function: &str, line: usize) -> Frame {
     Frame {
-        path: path.trim().trim_start_matches("./").replace('\\', "/"),
+        // Slashes first, so that `.\src\x.py` loses its `./` as well.
+        path: path
+            .replace('\\', "/")
+            .trim()
+            .trim_start_matches("./")
+            .to_owned(),
         function: function.trim().to_owned(),
         line,
     }
@@ -540,9 +554,12 @@ fn find_error(line: &str) -> Option<(String, String)> {
         .collect();
     starts.sort_unstable();
     for i in starts {
+        // The name starts after the character before it, which may be wider
+        // than a byte: `raised “KeyError: 'x'”`, or Latin-1 read as U+0093.
         let start = line[..i]
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$'))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rfind(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '$'))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let end = line[i..]
             .find(|c: char| !(c.is_alphanumeric() || c == '_'))
             .map_or(line.len(), |p| i + p);

@@ -84,7 +84,13 @@ pub fn parse(value: &Value, sink: &mut dyn FnMut(Event)) -> u64 {
                         time: nanos(event, "timeUnixNano"),
                         level: Some("ERROR".to_owned()),
                         service: service.clone(),
-                        message: format!("{name}: {}", failure.error_type),
+                        // A message is one line (the template miner's
+                        // input); span names and types may hold more.
+                        message: format!("{name}: {}", failure.error_type)
+                            .lines()
+                            .next()
+                            .unwrap_or("")
+                            .to_owned(),
                         failure: Some(failure),
                     });
                 }

@@ -86,3 +86,15 @@ fn markdown_incident_document() {
 fn loghub_formats_and_binary_lines() {
     insta::assert_snapshot!(check("loghub.log"));
 }
+
+/// Found by the `ingest` fuzz target: a curly quote (three bytes) right
+/// before the exception name used to split it and panic.
+#[test]
+fn error_name_after_a_multi_byte_character() {
+    let mut events = Vec::new();
+    let line = "2026-03-29 10:00:00,348 ERROR payments: charge raised “KeyError: 'charge'”\n";
+    parse_document("app.log", line.as_bytes(), &mut |event| events.push(event));
+    let failure = events[0].failure.as_ref().expect("a logged error");
+    assert_eq!(failure.error_type, "KeyError");
+    assert_eq!(failure.message, "'charge'”");
+}
