@@ -7,20 +7,12 @@ mod model_support;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job, JobStats};
+use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job};
 use failcast::model::output::ModelScenario;
 use model_support::{
-    config, fixtures, heavy, init_logs, model_path, shared_engine, wait_for, wait_settled,
+    config, expect_done, fixtures, heavy, init_logs, model_path, shared_engine, wait_for,
+    wait_settled,
 };
-
-fn expect_done(event: EngineEvent) -> (Vec<ModelScenario>, JobStats) {
-    match event {
-        EngineEvent::Done {
-            scenarios, stats, ..
-        } => (scenarios, stats),
-        other => panic!("expected Done, got {other:?}"),
-    }
-}
 
 #[test]
 fn every_fixture_yields_schema_valid_scenarios_inside_the_function() {

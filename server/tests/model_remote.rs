@@ -11,13 +11,12 @@ mod model_support;
 
 use std::time::{Duration, Instant};
 
-use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job, JobStats};
-use failcast::model::output::ModelScenario;
+use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job};
 use failcast::model::prompt::{PromptHazard, PromptInput, SYSTEM_PROMPT};
 use failcast::model::remote::RemoteConfig;
 use failcast::scenario::FailureClass;
 use model_remote_support::{Answer, Stub, answer_text, pieces};
-use model_support::{init_logs, wait_for};
+use model_support::{expect_done, init_logs, wait_for};
 use serde_json::json;
 
 fn input(name: &str) -> PromptInput {
@@ -73,15 +72,6 @@ fn answer(events: &crossbeam_channel::Receiver<EngineEvent>) -> EngineEvent {
     wait_for(events, "a job's answer", |e| {
         !matches!(e, EngineEvent::State(_) | EngineEvent::Notice(_))
     })
-}
-
-fn expect_done(event: EngineEvent) -> (Vec<ModelScenario>, JobStats) {
-    match event {
-        EngineEvent::Done {
-            scenarios, stats, ..
-        } => (scenarios, stats),
-        other => panic!("expected Done, got {other:?}"),
-    }
 }
 
 fn expect_failed(event: EngineEvent) -> String {

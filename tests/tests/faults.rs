@@ -349,10 +349,15 @@ fn a_corrupt_corpus_is_reported_once_and_left_as_it_was() {
     let uri = open_and_check_static(&mut server, &setup);
     let text = expect_one_warning(&mut server, &uri, "corpus");
     assert!(text.contains("continue without history"), "{text}");
+    finish_untouched_corpus(server, &setup, &before);
+}
+
+/// Stops the server and checks that neither the corpus nor the source changed.
+fn finish_untouched_corpus(mut server: Server, setup: &Setup, before: &[(String, Vec<u8>)]) {
     server.discard("textDocument/publishDiagnostics");
     assert_eq!(server.try_exit_status(), None, "the server exited");
     assert_eq!(server.shutdown().code(), Some(0));
-    assert_eq!(corpus_dir_state(&setup), before, "the corpus was written");
+    assert_eq!(corpus_dir_state(setup), before, "the corpus was written");
     assert_eq!(std::fs::read_to_string(&setup.file).unwrap(), SOURCE);
 }
 
@@ -398,9 +403,6 @@ fn a_read_only_corpus_still_gives_history_and_records_nothing() {
     assert!(hover.contains("seen in production 1 time"), "{hover}");
     let text = expect_one_warning(&mut server, &uri, "corpus");
     assert!(text.contains("cannot be recorded"), "{text}");
-    server.discard("textDocument/publishDiagnostics");
-    assert_eq!(server.try_exit_status(), None, "the server exited");
-    assert_eq!(server.shutdown().code(), Some(0));
-    assert_eq!(corpus_dir_state(&setup), before, "the corpus was written");
+    finish_untouched_corpus(server, &setup, &before);
     drop(mount);
 }

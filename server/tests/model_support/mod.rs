@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 use failcast::model::catalog;
-use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job};
+use failcast::model::engine::{Engine, EngineConfig, EngineEvent, EngineState, Job, JobStats};
 use failcast::model::fetch;
+use failcast::model::output::ModelScenario;
 use failcast::model::prompt::PromptInput;
 
 /// How long any single wait in these tests may take.
@@ -65,6 +66,16 @@ pub fn config() -> EngineConfig {
     config.n_threads = 2;
     config.cache_dir = None;
     config
+}
+
+/// The scenarios and stats of a `Done`, failing on any other answer.
+pub fn expect_done(event: EngineEvent) -> (Vec<ModelScenario>, JobStats) {
+    match event {
+        EngineEvent::Done {
+            scenarios, stats, ..
+        } => (scenarios, stats),
+        other => panic!("expected Done, got {other:?}"),
+    }
 }
 
 /// Waits for the next event matching `want`, failing with `what` on timeout.
