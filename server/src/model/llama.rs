@@ -554,18 +554,28 @@ fn sample_with_grammar(
 ) -> LlamaToken {
     if only.is_none() {
         let logits = ctx.get_logits_ith(index);
-        let (best, best_logit) = argmax(logits.iter().copied());
-        let mut single = LlamaTokenDataArray::new(
-            vec![LlamaTokenData::new(
-                LlamaToken(best as i32),
-                best_logit,
-                0.0,
-            )],
+        let top = top_candidates(logits, TOP_CANDIDATES + 1);
+        let boundary = top
+            .get(TOP_CANDIDATES)
+            .map_or(f32::NEG_INFINITY, |&(_, l)| l);
+        let shown = &top[..top.len().min(TOP_CANDIDATES)];
+        let mut candidates = LlamaTokenDataArray::new(
+            shown
+                .iter()
+                .map(|&(id, logit)| LlamaTokenData::new(LlamaToken(id as i32), logit, 0.0))
+                .collect(),
             false,
         );
-        single.apply_sampler(grammar);
-        if single.data[0].logit() > f32::NEG_INFINITY {
-            return LlamaToken(best as i32);
+        candidates.apply_sampler(grammar);
+        // In logit order, ties by index: the first allowed one is the
+        // grammar's best overall, unless a token outside could tie with it.
+        if let Some(best) = candidates
+            .data
+            .iter()
+            .find(|d| d.logit() > f32::NEG_INFINITY)
+            .filter(|d| d.logit() > boundary)
+        {
+            return best.id();
         }
     }
     let mut all = ctx.token_data_array_ith(index);
@@ -583,6 +593,26 @@ fn sample_with_grammar(
     }
     let (i, _) = argmax(all.data.iter().map(LlamaTokenData::logit));
     all.data[i].id()
+}
+
+/// How many of the most likely tokens are checked against the grammar
+/// before the whole vocabulary is.
+const TOP_CANDIDATES: usize = 16;
+
+/// The `k` largest values as `(index, value)`, largest first, ties by lower
+/// index (the order `argmax` would pick them in).
+fn top_candidates(values: &[f32], k: usize) -> Vec<(usize, f32)> {
+    let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
+    for (i, &v) in values.iter().enumerate() {
+        if top.len() == k && top.last().is_some_and(|&(_, last)| v <= last) {
+            continue;
+        }
+        // After every earlier index with a value >= v: ties keep index order.
+        let at = top.partition_point(|&(_, t)| t >= v);
+        top.insert(at, (i, v));
+        top.truncate(k);
+    }
+    top
 }
 
 /// Index and value of the first maximum (the tie rule of llama.cpp's greedy sampler).
@@ -655,5 +685,20 @@ mod tests {
         assert!(grammar.contains("space ::= \" \"?"), "{grammar}");
         assert!(!grammar.contains("\\n\"{1,2}"), "{grammar}");
         assert!(grammar.contains("\"3\" | \"1\" | \"2\""), "{grammar}");
+    }
+
+    #[test]
+    fn top_candidates_are_in_argmax_order() {
+        let values = [0.5, 2.0, -1.0, 2.0, 3.0, 0.5, f32::NEG_INFINITY, 1.0];
+        assert_eq!(
+            top_candidates(&values, 4),
+            vec![(4, 3.0), (1, 2.0), (3, 2.0), (7, 1.0)]
+        );
+        assert_eq!(
+            top_candidates(&values, 1)[0].0,
+            argmax(values.iter().copied()).0
+        );
+        assert_eq!(top_candidates(&values, 20).len(), values.len());
+        assert!(top_candidates(&[], 3).is_empty());
     }
 }
