@@ -44,15 +44,7 @@ pub fn chatml_jsonl(corpus: &Corpus, root: &Path, out: &mut dyn Write) -> Result
             continue;
         };
         let index = crate::functions::index_functions(language, &tree, &rope, &path);
-        let history = FileHistory {
-            path: path.clone(),
-            failures: vec![failure.clone()],
-        };
-        let Some(function) = index
-            .functions
-            .iter()
-            .find(|f| !history.of_function(f, &index).is_empty())
-        else {
+        let Some(function) = FileHistory::function_of(&path, &failure, &index) else {
             continue;
         };
         let start = rope.line_to_byte(function.start_line);

@@ -146,15 +146,7 @@ pub fn report(corpus: &Corpus, root: &Path) -> Result<Report> {
             .entry(path.clone())
             .or_insert_with(|| index_file(root, path));
         let Some(index) = index else { continue };
-        let history = FileHistory {
-            path: path.clone(),
-            failures: vec![failure.clone()],
-        };
-        let Some(function) = index
-            .functions
-            .iter()
-            .find(|f| !history.of_function(f, index).is_empty())
-        else {
+        let Some(function) = FileHistory::function_of(path, failure, index) else {
             continue;
         };
         mapped += 1;

@@ -56,6 +56,23 @@ impl FileHistory {
     }
 
     /// The past failures of `function` (one of `index`'s functions).
+    /// The function of `index` (the file at `path`) that one past failure
+    /// happened in, matched as `of_function` matches.
+    pub fn function_of<'i>(
+        path: &str,
+        failure: &PastFailure,
+        index: &'i FunctionIndex,
+    ) -> Option<&'i Function> {
+        let history = FileHistory {
+            path: path.to_owned(),
+            failures: vec![failure.clone()],
+        };
+        index
+            .functions
+            .iter()
+            .find(|f| !history.of_function(f, index).is_empty())
+    }
+
     pub fn of_function<'a>(
         &'a self,
         function: &Function,
