@@ -45,6 +45,7 @@ impl CheckedFile {
     }
 }
 
+#[derive(Default)]
 pub struct CheckReport {
     pub files: Vec<CheckedFile>,
     /// Past production failures of the checked files (path → history).
@@ -162,10 +163,7 @@ pub fn check_files(
         .collect();
     let mut report = CheckReport {
         history: options.history.clone(),
-        incidents: HashMap::new(),
-        files: Vec::new(),
-        skipped: Vec::new(),
-        lines: 0,
+        ..CheckReport::default()
     };
     for result in results {
         match result {
@@ -277,10 +275,7 @@ pub fn check(
     let mut run = None;
     let mut report = CheckReport {
         history: options.history.clone(),
-        incidents: HashMap::new(),
-        files: Vec::new(),
-        skipped: Vec::new(),
-        lines: 0,
+        ..CheckReport::default()
     };
     if !misses.is_empty() {
         progress(0, 1, "callers");
