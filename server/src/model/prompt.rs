@@ -288,7 +288,8 @@ fn one_line(text: &str, max: usize) -> String {
     clip(&joined, max)
 }
 
-fn clip(text: &str, max: usize) -> String {
+/// `text` cut to `max` characters, with `…` when it was cut.
+pub(crate) fn clip(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use super::engine::JobStats;
 use super::output::{self, ModelScenario};
-use super::prompt::{self, PromptInput, SYSTEM_PROMPT};
+use super::prompt::{self, PromptInput, SYSTEM_PROMPT, clip};
 
 /// How to reach the server and how patient to be with it.
 #[derive(Clone, Debug, PartialEq)]
@@ -524,13 +524,6 @@ fn describe_io(url: &str, error: &ureq::Error) -> String {
             format!("cannot connect to {url} ({io})")
         }
         _ => format!("{url}: {error}"),
-    }
-}
-
-fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
     }
 }
 
