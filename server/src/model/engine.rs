@@ -336,7 +336,8 @@ impl Engine {
         self.shared.inner.lock().state.clone()
     }
 
-    /// Total `llama_decode` calls since the engine was created.
+    /// Total `llama_decode` calls made for jobs since the engine was created
+    /// (not the system prompt's one-time decode at load).
     pub fn decode_steps(&self) -> u64 {
         self.shared.decode_steps.load(Ordering::Relaxed)
     }

@@ -146,6 +146,16 @@ const USER_MARK: &str = "\u{1}FAILCAST-USER\u{1}";
 /// The chat template rendered around a user message, split at the message so
 /// the message can be tokenized without special-token parsing: source code
 /// that contains `<|im_end|>` must stay text, not end the turn.
+/// Whether a `llama_decode` call counts as a job's decode step. The system
+/// prompt's one-time decode at load is not any job's work: counting it would
+/// make a fully cached run look like it decoded, depending on when the load
+/// finished.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Count {
+    Yes,
+    No,
+}
+
 struct TemplateParts {
     /// Everything before the user message (starts with the system turn).
     before: String,
@@ -272,7 +282,7 @@ impl<'m> Session<'m> {
         if self.reuse {
             let tokens = self.system_tokens.clone();
             let never = || false;
-            self.decode_prompt(&tokens, 0, &never)
+            self.decode_prompt(&tokens, 0, &never, Count::No)
                 .map_err(|message| Failure {
                     message,
                     hint: RESTART_HINT.to_string(),
@@ -317,6 +327,7 @@ impl<'m> Session<'m> {
         tokens: &[LlamaToken],
         start: usize,
         cancelled: &dyn Fn() -> bool,
+        count: Count,
     ) -> Result<bool, String> {
         let mut pos = start;
         for chunk in tokens.chunks(PROMPT_CHUNK) {
@@ -330,14 +341,16 @@ impl<'m> Session<'m> {
                     .add(*token, (pos + i) as i32, &[0], last)
                     .map_err(|e| e.to_string())?;
             }
-            self.decode()?;
+            self.decode(count)?;
             pos += chunk.len();
         }
         Ok(true)
     }
 
-    fn decode(&mut self) -> Result<(), String> {
-        self.counters.decode_steps.fetch_add(1, Ordering::Relaxed);
+    fn decode(&mut self, count: Count) -> Result<(), String> {
+        if count == Count::Yes {
+            self.counters.decode_steps.fetch_add(1, Ordering::Relaxed);
+        }
         self.ctx
             .decode(&mut self.batch)
             .map_err(|e| format!("llama_decode failed: {e}"))
@@ -413,7 +426,7 @@ impl<'m> Session<'m> {
             // boundaries as when it is reused: llama.cpp's arithmetic is not
             // batch-size invariant, and full decoding must be comparable with
             // reuse bit for bit (and leaves the KV ready for reuse).
-            if !self.decode_prompt(&tokens[..n_sys], 0, cancelled)? {
+            if !self.decode_prompt(&tokens[..n_sys], 0, cancelled, Count::Yes)? {
                 return Ok(None);
             }
             if self.reuse {
@@ -421,7 +434,7 @@ impl<'m> Session<'m> {
             }
             start = n_sys;
         }
-        if !self.decode_prompt(&tokens[start..], start, cancelled)? {
+        if !self.decode_prompt(&tokens[start..], start, cancelled, Count::Yes)? {
             return Ok(None);
         }
         let prompt_ms = started.elapsed().as_millis() as u64;
@@ -489,7 +502,7 @@ impl<'m> Session<'m> {
             self.batch
                 .add(token, pos as i32, &[0], true)
                 .map_err(|e| e.to_string())?;
-            self.decode()?;
+            self.decode(Count::Yes)?;
             pos += 1;
             logits_index = 0;
         }
