@@ -110,6 +110,7 @@ pub fn prompt_input(
             line: s.origin.start_line + 1,
             subject: s.subject.clone(),
             trigger: s.trigger.clone(),
+            error: s.error.clone(),
         })
         .collect();
     let callers = scenarios

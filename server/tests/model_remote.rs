@@ -31,6 +31,7 @@ fn input(name: &str) -> PromptInput {
             line: 2,
             subject: "xs[0]".into(),
             trigger: "xs is empty".into(),
+            error: "IndexError: list index out of range".into(),
         }],
         callers: vec![],
         incidents: vec![],

@@ -214,6 +214,7 @@ fn probe_input() -> PromptInput {
             line: 3,
             subject: "total / len(values)".into(),
             trigger: "values is empty".into(),
+            error: "ZeroDivisionError: division by zero".into(),
         }],
         callers: vec![],
         incidents: vec![],

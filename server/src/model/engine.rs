@@ -1014,8 +1014,8 @@ impl WorkerCtx {
 
     fn budget_chars(&self) -> usize {
         // About 3 characters per token for numbered source code, after the
-        // system prompt and chat template's ~150 tokens.
-        self.config.max_prompt_tokens.saturating_sub(160).max(64) * 3
+        // system prompt and chat template's ~300 tokens.
+        self.config.max_prompt_tokens.saturating_sub(300).max(64) * 3
     }
 
     fn cache_key(&self, rendered: &RenderedPrompt) -> Option<String> {
@@ -1172,6 +1172,7 @@ pub(crate) mod tests {
                 line: 2,
                 subject: "xs[0]".into(),
                 trigger: "xs is empty".into(),
+                error: "IndexError: list index out of range".into(),
             }],
             callers: vec![],
             incidents: vec![],

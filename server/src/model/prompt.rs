@@ -11,15 +11,36 @@ use crate::scenario::FailureClass;
 
 /// Bumped whenever the prompt text, the schema or the output validation
 /// changes, so cached predictions of an older shape are not served.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// The fixed system prompt, shared by every job.
+/// The fixed system prompt, shared by every job. What each failure class
+/// means is spelled out: told only the names, a 135M model files nearly
+/// everything under `division_by_zero`. (A worked example of a whole answer
+/// was tried instead and measured with `examples/answer_quality.rs`: the
+/// small model copied the example's text into every answer.)
 pub const SYSTEM_PROMPT: &str = "You predict how a function fails in production. \
 Reply with JSON only: up to 3 scenarios, most likely first. For each scenario give: \
 class, the failure class; line, the line number where the failure is raised (prefer \
 the candidate lines); trigger, the input or environment condition that causes it; \
-error, the exact error message the runtime prints; likelihood, from 0.1 to 0.9; \
-log, one log line the service writes when it happens.";
+error, the exact error message the runtime prints (a candidate line's own error when \
+it is that candidate); likelihood, from 0.1 to 0.9; \
+log, one log line the service writes when it happens.
+Failure classes: \
+index_out_of_range, an index past the end of a list, array or string; \
+null_or_none, a missing value used as an object (None, nil, null, undefined); \
+key_missing, a lookup of a key a map or dict does not have; \
+division_by_zero, a divisor that is 0, such as the length of an empty list; \
+parse_error, text that is not the number, JSON or date expected; \
+type_error, a value of the wrong type; \
+timeout, a call that waits too long for a slow server or lock; \
+network_error, a refused, reset or unreachable connection; \
+race_condition, two requests or threads changing the same data at once; \
+overflow, a number too large for its type; \
+encoding, characters or bytes a codec cannot represent; \
+timezone_dst, local times near a daylight-saving change; \
+resource_exhaustion, memory, disk or handles running out on huge input; \
+assertion, a check, assert or expect that fails; \
+other, anything else.";
 
 /// Longest trigger the schema allows, in characters.
 pub const MAX_TRIGGER_CHARS: usize = 120;
@@ -52,6 +73,9 @@ pub struct PromptHazard {
     pub subject: String,
     /// The condition under which it fails, as the static pass phrases it.
     pub trigger: String,
+    /// The exact message the runtime prints, as the static pass knows it
+    /// (empty when it does not).
+    pub error: String,
 }
 
 /// A known caller of the function.
@@ -170,12 +194,19 @@ pub fn render(input: &PromptInput, budget_chars: usize) -> RenderedPrompt {
         out.push_str("Candidate lines:\n");
         for h in &hazards {
             out.push_str(&format!(
-                "- line {}: {} `{}` when {}\n",
+                "- line {}: {} `{}` when {}",
                 h.line,
                 h.class.as_str(),
                 one_line(&h.subject, MAX_SUBJECT_CHARS),
                 one_line(&h.trigger, MAX_TRIGGER_CHARS)
             ));
+            if !h.error.trim().is_empty() {
+                out.push_str(&format!(
+                    ", raising {}",
+                    one_line(&h.error, MAX_ERROR_CHARS)
+                ));
+            }
+            out.push('\n');
         }
     }
     if !input.callers.is_empty() {
@@ -312,6 +343,7 @@ mod tests {
                 line: 11,
                 subject: "items[0]".into(),
                 trigger: "items is empty".into(),
+                error: "IndexError: list index out of range".into(),
             }],
             callers: vec![PromptCaller {
                 path: "app/api.py".into(),
@@ -319,6 +351,16 @@ mod tests {
                 function: "handle".into(),
             }],
             incidents: vec!["IndexError in first_total on\nempty cart".into()],
+        }
+    }
+
+    #[test]
+    fn the_system_prompt_explains_every_failure_class() {
+        for class in FailureClass::ALL {
+            assert!(
+                SYSTEM_PROMPT.contains(&format!("{}, ", class.as_str())),
+                "{class:?}"
+            );
         }
     }
 
@@ -337,7 +379,7 @@ mod tests {
         11 |     return items[0].price
         ```
         Candidate lines:
-        - line 11: index_out_of_range `items[0]` when items is empty
+        - line 11: index_out_of_range `items[0]` when items is empty, raising IndexError: list index out of range
         Called from:
         - handle in app/api.py:40
         Past incidents:

@@ -15,7 +15,7 @@ fn fixture(
     function_name: &'static str,
     first_line: usize,
     source: &str,
-    hazards: &[(FailureClass, usize, &str, &str)],
+    hazards: &[(FailureClass, usize, &str, &str, &str)],
 ) -> Fixture {
     Fixture {
         name: function_name,
@@ -27,11 +27,12 @@ fn fixture(
             source: source.into(),
             hazards: hazards
                 .iter()
-                .map(|(class, line, subject, trigger)| PromptHazard {
+                .map(|(class, line, subject, trigger, error)| PromptHazard {
                     class: *class,
                     line: *line,
                     subject: (*subject).into(),
                     trigger: (*trigger).into(),
+                    error: (*error).into(),
                 })
                 .collect(),
             callers: vec![],
@@ -49,7 +50,13 @@ pub fn all() -> Vec<Fixture> {
             "first_item_price",
             12,
             "def first_item_price(cart):\n    item = cart.items[0]\n    return item.price * item.quantity\n",
-            &[(IndexOutOfRange, 13, "cart.items[0]", "the cart is empty")],
+            &[(
+                IndexOutOfRange,
+                13,
+                "cart.items[0]",
+                "the cart is empty",
+                "IndexError: list index out of range",
+            )],
         ),
         fixture(
             "python",
@@ -62,6 +69,7 @@ pub fn all() -> Vec<Fixture> {
                 42,
                 "total / len(invoices)",
                 "invoices is empty",
+                "ZeroDivisionError: division by zero",
             )],
         ),
         fixture(
@@ -76,8 +84,15 @@ pub fn all() -> Vec<Fixture> {
                     8,
                     "payload[\"user\"]",
                     "the payload has no user",
+                    "KeyError: 'user'",
                 ),
-                (KeyMissing, 9, "user[\"email\"]", "the user has no email"),
+                (
+                    KeyMissing,
+                    9,
+                    "user[\"email\"]",
+                    "the user has no email",
+                    "KeyError: 'email'",
+                ),
             ],
         ),
         fixture(
@@ -87,8 +102,20 @@ pub fn all() -> Vec<Fixture> {
             3,
             "def fetch_rates(session, url):\n    response = session.get(url)\n    response.raise_for_status()\n    return response.json()[\"rates\"]\n",
             &[
-                (Timeout, 4, "session.get(url)", "the request has no timeout"),
-                (ParseError, 6, "response.json()", "the body is not JSON"),
+                (
+                    Timeout,
+                    4,
+                    "session.get(url)",
+                    "the request has no timeout",
+                    "requests.exceptions.ReadTimeout: Read timed out.",
+                ),
+                (
+                    ParseError,
+                    6,
+                    "response.json()",
+                    "the body is not JSON",
+                    "requests.exceptions.JSONDecodeError: Expecting value: line 1 column 1 (char 0)",
+                ),
             ],
         ),
         // Rust
@@ -103,6 +130,7 @@ pub fn all() -> Vec<Fixture> {
                 21,
                 "value.trim().parse().unwrap()",
                 "value is not a number",
+                "called `Result::unwrap()` on an `Err` value: ParseIntError { kind: InvalidDigit }",
             )],
         ),
         fixture(
@@ -116,6 +144,7 @@ pub fn all() -> Vec<Fixture> {
                 7,
                 "values[values.len() / 2]",
                 "values is empty",
+                "index out of bounds: the len is 0 but the index is 0",
             )],
         ),
         fixture(
@@ -129,6 +158,7 @@ pub fn all() -> Vec<Fixture> {
                 34,
                 "users.get(&id).expect(..)",
                 "the id is unknown",
+                "user exists",
             )],
         ),
         fixture(
@@ -142,6 +172,7 @@ pub fn all() -> Vec<Fixture> {
                 11,
                 "prices.iter().sum::<u32>() * quantity",
                 "large orders",
+                "attempt to multiply with overflow",
             )],
         ),
         // Go
@@ -151,7 +182,13 @@ pub fn all() -> Vec<Fixture> {
             "FirstOrder",
             14,
             "func FirstOrder(orders []Order) Order {\n\treturn orders[0]\n}\n",
-            &[(IndexOutOfRange, 15, "orders[0]", "orders is empty")],
+            &[(
+                IndexOutOfRange,
+                15,
+                "orders[0]",
+                "orders is empty",
+                "panic: runtime error: index out of range [0] with length 0",
+            )],
         ),
         fixture(
             "go",
@@ -164,6 +201,7 @@ pub fn all() -> Vec<Fixture> {
                 32,
                 "user.Name",
                 "the token is unknown and user is nil",
+                "panic: runtime error: invalid memory address or nil pointer dereference",
             )],
         ),
         fixture(
@@ -177,6 +215,7 @@ pub fn all() -> Vec<Fixture> {
                 9,
                 "http.Get(url)",
                 "the default client has no timeout",
+                "Get \"http://...\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)",
             )],
         ),
         fixture(
@@ -185,7 +224,13 @@ pub fn all() -> Vec<Fixture> {
             "Rate",
             50,
             "func Rate(done, total int) int {\n\treturn done * 100 / total\n}\n",
-            &[(DivisionByZero, 51, "done * 100 / total", "total is zero")],
+            &[(
+                DivisionByZero,
+                51,
+                "done * 100 / total",
+                "total is zero",
+                "panic: runtime error: integer divide by zero",
+            )],
         ),
         // TypeScript
         fixture(
@@ -199,6 +244,7 @@ pub fn all() -> Vec<Fixture> {
                 23,
                 "user.profile!.avatar",
                 "the user has no profile",
+                "TypeError: Cannot read properties of undefined (reading 'avatar')",
             )],
         ),
         fixture(
@@ -207,7 +253,13 @@ pub fn all() -> Vec<Fixture> {
             "loadSettings",
             4,
             "export function loadSettings(raw: string): Settings {\n  const parsed = JSON.parse(raw);\n  return { theme: parsed.theme, size: parsed.size };\n}\n",
-            &[(ParseError, 5, "JSON.parse(raw)", "raw is not valid JSON")],
+            &[(
+                ParseError,
+                5,
+                "JSON.parse(raw)",
+                "raw is not valid JSON",
+                "SyntaxError: Unexpected token 'o', \"not json\" is not valid JSON",
+            )],
         ),
         fixture(
             "typescript",
@@ -221,12 +273,14 @@ pub fn all() -> Vec<Fixture> {
                     61,
                     "fetch(`${base}/orders`)",
                     "the API is unreachable",
+                    "TypeError: fetch failed",
                 ),
                 (
                     ParseError,
                     62,
                     "res.json()",
                     "the gateway returns an HTML error page",
+                    "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON",
                 ),
             ],
         ),
@@ -237,7 +291,13 @@ pub fn all() -> Vec<Fixture> {
             "formatDate",
             1,
             "function formatDate(iso) {\n  const d = new Date(iso);\n  return d.toISOString().slice(0, 10);\n}\n",
-            &[(ParseError, 3, "d.toISOString()", "iso is not a valid date")],
+            &[(
+                ParseError,
+                3,
+                "d.toISOString()",
+                "iso is not a valid date",
+                "RangeError: Invalid time value",
+            )],
         ),
         fixture(
             "javascript",
@@ -250,6 +310,7 @@ pub fn all() -> Vec<Fixture> {
                 19,
                 "cart.items[cart.items.length - 1].name",
                 "the cart is empty",
+                "TypeError: Cannot read properties of undefined (reading 'name')",
             )],
         ),
         fixture(
@@ -263,6 +324,7 @@ pub fn all() -> Vec<Fixture> {
                 10,
                 "parseInt(env.PORT, 10)",
                 "PORT is unset and port is NaN",
+                "RangeError: port",
             )],
         ),
         // Java
@@ -272,7 +334,13 @@ pub fn all() -> Vec<Fixture> {
             "firstOrderId",
             25,
             "public long firstOrderId(List<Order> orders) {\n    return orders.get(0).getId();\n}\n",
-            &[(IndexOutOfRange, 26, "orders.get(0)", "orders is empty")],
+            &[(
+                IndexOutOfRange,
+                26,
+                "orders.get(0)",
+                "orders is empty",
+                "java.lang.IndexOutOfBoundsException: Index 0 out of bounds for length 0",
+            )],
         ),
         fixture(
             "java",
@@ -285,6 +353,7 @@ pub fn all() -> Vec<Fixture> {
                 72,
                 "email.substring(..)",
                 "the user has no email",
+                "java.lang.NullPointerException: Cannot invoke \"String.indexOf(int)\" because \"email\" is null",
             )],
         ),
         fixture(
@@ -298,6 +367,7 @@ pub fn all() -> Vec<Fixture> {
                 13,
                 "Integer.parseInt(..)",
                 "the property is missing or not a number",
+                "java.lang.NumberFormatException: Cannot parse null string: null",
             )],
         ),
         fixture(
@@ -306,7 +376,13 @@ pub fn all() -> Vec<Fixture> {
             "ratio",
             40,
             "public int ratio(int hits, int total) {\n    return hits * 100 / total;\n}\n",
-            &[(DivisionByZero, 41, "hits * 100 / total", "total is zero")],
+            &[(
+                DivisionByZero,
+                41,
+                "hits * 100 / total",
+                "total is zero",
+                "java.lang.ArithmeticException: / by zero",
+            )],
         ),
     ];
     // One fixture with callers and an incident, so every prompt section is exercised.
