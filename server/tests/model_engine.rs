@@ -1,6 +1,7 @@
 //! The engine with the real default model: grammar-valid output for every
-//! language, cancellation, the prediction cache across restarts, system
-//! prompt KV reuse against full decoding, and clean failure on bad files.
+//! language, cancellation, the prediction cache across restarts, prompt KV
+//! reuse (the system prompt, and a function's unchanged start after an edit)
+//! against full decoding, and clean failure on bad files.
 
 mod model_support;
 
@@ -250,7 +251,7 @@ fn cancel_during_generation_stops_the_job_without_a_result() {
 /// output would differ from decoding everything afresh. (Full decoding uses
 /// the same batch boundaries, since llama.cpp is not batch-size invariant.)
 #[test]
-fn system_prompt_reuse_gives_the_same_output_as_full_decoding() {
+fn prompt_reuse_gives_the_same_output_as_full_decoding() {
     let _heavy = heavy();
     init_logs();
     let mut reuse_cfg = config();
@@ -279,6 +280,42 @@ fn system_prompt_reuse_gives_the_same_output_as_full_decoding() {
         assert_eq!(a, b, "{}", fixture.name);
         assert_eq!(a_stats.generated_tokens, b_stats.generated_tokens);
     }
+
+    // Asked again after an edit near its end, a long function reuses the
+    // KV entries of its unchanged start, and still answers exactly as a
+    // full decode does.
+    let mut long = fixtures::all()[1].input.clone();
+    let checks: String = (0..40)
+        .map(|i| format!("    check_{i} = validate(invoices, {i})\n"))
+        .collect();
+    long.source = format!(
+        "def average_invoice(invoices):\n{checks}    total = sum(i.amount for i in invoices)\n    return total / len(invoices)\n"
+    );
+    long.hazards[0].line = long.lines().end - 1;
+    let mut edited = long.clone();
+    edited.source = edited.source.replace("check_35 = ", "check_35 = 2 * ");
+    let mut answers = Vec::new();
+    for (key, input) in [("long#cold", long), ("long#edited", edited.clone())] {
+        reuse.submit(Job::new(key, 0, 0, input));
+        answers.push(expect_done(wait_for(&reuse_events, key, |e| {
+            model_support::job_key(e).is_some()
+        })));
+    }
+    full.submit(Job::new("long#full", 0, 0, edited));
+    let (b, b_stats) = expect_done(wait_for(&full_events, "the full decode", |e| {
+        model_support::job_key(e).is_some()
+    }));
+    let (cold_stats, (a, a_stats)) = (answers[0].1, answers[1].clone());
+    assert!(
+        a_stats.prompt_tokens > cold_stats.reused_prompt_tokens + 256,
+        "{a_stats:?}"
+    );
+    assert!(
+        a_stats.reused_prompt_tokens >= cold_stats.reused_prompt_tokens + 256,
+        "cold {cold_stats:?}, after the edit {a_stats:?}"
+    );
+    assert_eq!(a, b);
+    assert_eq!(a_stats.generated_tokens, b_stats.generated_tokens);
 }
 
 fn expect_failed(cfg: EngineConfig) -> (String, String) {

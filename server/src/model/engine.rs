@@ -1014,8 +1014,8 @@ impl WorkerCtx {
 
     fn budget_chars(&self) -> usize {
         // About 3 characters per token for numbered source code, after the
-        // system prompt and chat template's ~300 tokens.
-        self.config.max_prompt_tokens.saturating_sub(300).max(64) * 3
+        // system prompt and chat template's ~350 tokens.
+        self.config.max_prompt_tokens.saturating_sub(350).max(64) * 3
     }
 
     fn cache_key(&self, rendered: &RenderedPrompt) -> Option<String> {

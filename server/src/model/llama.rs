@@ -127,8 +127,10 @@ pub(super) struct Session<'m> {
     /// `close_tokens[id]`: the token's text is `]`, maybe after spaces
     /// (closes the scenario array).
     close_tokens: Vec<bool>,
-    /// How many leading `system_tokens` are currently valid in the KV cache.
-    kv_system: usize,
+    /// The prompt tokens whose KV entries sit at positions `0..len` of
+    /// sequence 0: the system prompt after a reset, the last job's prompt
+    /// (as far as it was decoded) after a job.
+    kv_prompt: Vec<LlamaToken>,
     reuse: bool,
     batch: LlamaBatch<'static>,
     n_ctx: usize,
@@ -212,7 +214,7 @@ impl<'m> Session<'m> {
             system_tokens: Vec::new(),
             quote_tokens,
             close_tokens,
-            kv_system: 0,
+            kv_prompt: Vec::new(),
             reuse: false,
             batch: LlamaBatch::new(PROMPT_CHUNK, 1),
             n_ctx: n_ctx as usize,
@@ -278,7 +280,7 @@ impl<'m> Session<'m> {
     /// Clears the KV cache and, when reusing, decodes the system prompt into it.
     pub(super) fn reset(&mut self) -> Result<(), Failure> {
         self.ctx.clear_kv_cache();
-        self.kv_system = 0;
+        self.kv_prompt.clear();
         if self.reuse {
             let tokens = self.system_tokens.clone();
             let never = || false;
@@ -287,7 +289,6 @@ impl<'m> Session<'m> {
                     message,
                     hint: RESTART_HINT.to_string(),
                 })?;
-            self.kv_system = tokens.len();
         }
         Ok(())
     }
@@ -322,6 +323,8 @@ impl<'m> Session<'m> {
 
     /// Decodes `tokens` at positions `start..`, in chunks, checking for
     /// cancellation between chunks. Logits are kept for the last token only.
+    /// Each decoded chunk is recorded in `kv_prompt`, which must hold the
+    /// `start` tokens before.
     fn decode_prompt(
         &mut self,
         tokens: &[LlamaToken],
@@ -342,9 +345,36 @@ impl<'m> Session<'m> {
                     .map_err(|e| e.to_string())?;
             }
             self.decode(count)?;
+            self.kv_prompt.extend_from_slice(chunk);
             pos += chunk.len();
         }
         Ok(true)
+    }
+
+    /// How many leading `tokens` keep their KV entries: the prefix shared
+    /// with `kv_prompt`, cut back to a boundary where decoding from scratch
+    /// starts a batch (the end of the system prompt, then every
+    /// `PROMPT_CHUNK` tokens). The batches that follow are then exactly
+    /// those of a cold decode, so the answer is the same bit for bit
+    /// whatever ran before. Always short of the whole prompt: its last token
+    /// must be decoded for logits. Needs `tokens` to start with the system
+    /// prompt, and is at least its length only when the cache holds it.
+    fn reusable_prefix(&self, tokens: &[LlamaToken]) -> usize {
+        let n_sys = self.system_tokens.len();
+        let common = self
+            .kv_prompt
+            .iter()
+            .zip(tokens)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if common < n_sys {
+            return 0;
+        }
+        let mut keep = n_sys + (common - n_sys) / PROMPT_CHUNK * PROMPT_CHUNK;
+        if keep >= tokens.len() {
+            keep -= PROMPT_CHUNK;
+        }
+        keep
     }
 
     fn decode(&mut self, count: Count) -> Result<(), String> {
@@ -399,14 +429,15 @@ impl<'m> Session<'m> {
         let mut sampler = LlamaSampler::grammar(self.model, &grammar, "root")
             .map_err(|e| format!("cannot build the grammar sampler: {e}"))?;
 
-        // Keep the system prompt's KV entries when this prompt starts with
-        // them; drop everything after, left over from the previous job.
+        // Keep the KV entries this prompt shares with the cache (at least the
+        // system prompt, more when the same function is asked again after
+        // an edit); drop everything after, left over from the previous job.
         let n_sys = self.system_tokens.len();
         // At least one token must be decoded to get logits to sample from.
         let has_system =
             n_sys > 0 && n_sys < tokens.len() && tokens.starts_with(&self.system_tokens);
-        let keep = if self.reuse && self.kv_system == n_sys && has_system {
-            n_sys
+        let keep = if self.reuse && has_system {
+            self.reusable_prefix(&tokens)
         } else {
             0
         };
@@ -416,10 +447,10 @@ impl<'m> Session<'m> {
             .map_err(|e| e.to_string())?
         {
             self.ctx.clear_kv_cache();
-            self.kv_system = 0;
+            self.kv_prompt.clear();
             return Err("cannot trim the KV cache".to_string());
         }
-        self.kv_system = self.kv_system.min(keep);
+        self.kv_prompt.truncate(keep);
         let mut start = keep;
         if keep == 0 && has_system {
             // Decode the system turn on its own, with the same batch
@@ -428,9 +459,6 @@ impl<'m> Session<'m> {
             // reuse bit for bit (and leaves the KV ready for reuse).
             if !self.decode_prompt(&tokens[..n_sys], 0, cancelled, Count::Yes)? {
                 return Ok(None);
-            }
-            if self.reuse {
-                self.kv_system = n_sys;
             }
             start = n_sys;
         }
