@@ -28,13 +28,8 @@ struct Totals {
     answers: usize,
     scenarios: usize,
     dropped: usize,
-    distinct: usize,
-    agree: usize,
-    filler: usize,
-    fields: usize,
-    shaped: usize,
-    copied: usize,
     seconds: f64,
+    score: Score,
 }
 
 fn main() {
@@ -138,34 +133,29 @@ fn main() {
         totals.answers += 1;
         totals.dropped += dropped;
         totals.scenarios += scenarios.len();
-        totals.distinct += score.distinct;
-        totals.agree += score.agree;
-        totals.filler += score.filler;
-        totals.fields += score.fields;
-        totals.shaped += score.shaped;
-        totals.copied += score.copied;
+        totals.score.add(&score);
     }
-    let t = &totals;
+    let (t, sum) = (&totals, &totals.score);
     println!();
     println!(
         "{} answers, {} scenarios kept, {} dropped by validation, {} distinct (class, line)",
-        t.answers, t.scenarios, t.dropped, t.distinct
+        t.answers, t.scenarios, t.dropped, sum.distinct
     );
     println!(
         "  agree with a static hazard   {:>3} of {} distinct",
-        t.agree, t.distinct
+        sum.agree, sum.distinct
     );
     println!(
         "  filler fields                {:>3} of {} (identifiers, repeats of another field)",
-        t.filler, t.fields
+        sum.filler, sum.fields
     );
     println!(
         "  runtime-shaped errors        {:>3} of {} distinct",
-        t.shaped, t.distinct
+        sum.shaped, sum.distinct
     );
     println!(
         "  copied from the system prompt {:>2} fields (four words in a row)",
-        t.copied
+        sum.copied
     );
     println!("  {:.1} s per answer", t.seconds / t.answers.max(1) as f64);
 }
@@ -178,6 +168,17 @@ struct Score {
     fields: usize,
     shaped: usize,
     copied: usize,
+}
+
+impl Score {
+    fn add(&mut self, other: &Score) {
+        self.distinct += other.distinct;
+        self.agree += other.agree;
+        self.filler += other.filler;
+        self.fields += other.fields;
+        self.shaped += other.shaped;
+        self.copied += other.copied;
+    }
 }
 
 fn score(input: &PromptInput, scenarios: &[ModelScenario], system: &HashSet<String>) -> Score {
