@@ -1,5 +1,5 @@
 //! How good the model's answers are, in figures: runs every model-test
-//! fixture (23 functions in seven languages, each with the hazards the static
+//! fixture (22 functions in seven languages, each with the hazards the static
 //! pass reports) through the real engine and scores what comes back.
 //!
 //! `cargo run -p failcast --example answer_quality -- [--verbose] [--model NAME|PATH]`
@@ -11,17 +11,18 @@
 //! Any change to the prompt or the sampling is measured with this before and
 //! after, never assumed.
 
-#[path = "../tests/model_support/fixtures.rs"]
-mod fixtures;
+#[path = "../tests/model_support/mod.rs"]
+mod model_support;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use failcast::model::catalog;
 use failcast::model::engine::{Engine, EngineEvent, EngineState, Job};
 use failcast::model::output::ModelScenario;
 use failcast::model::prompt::{self, PromptInput};
+use model_support::{fixtures, job_key, wait_for, wait_settled};
 
 #[derive(Default)]
 struct Totals {
@@ -60,19 +61,9 @@ fn main() {
     let model = config.model_path.clone();
     let engine = Engine::start(config);
     let events = engine.events();
-    loop {
-        match events.recv_timeout(Duration::from_secs(300)) {
-            Ok(EngineEvent::State(EngineState::Ready { .. })) => break,
-            Ok(EngineEvent::State(EngineState::Failed { message, .. })) => {
-                eprintln!("the model did not load: {message}");
-                std::process::exit(1);
-            }
-            Ok(_) => {}
-            Err(_) => {
-                eprintln!("the model did not load in 5 minutes");
-                std::process::exit(1);
-            }
-        }
+    if let EngineState::Failed { message, .. } = wait_settled(&events) {
+        eprintln!("the model did not load: {message}");
+        std::process::exit(1);
     }
 
     let system = ngrams(prompt::SYSTEM_PROMPT);
@@ -90,17 +81,14 @@ fn main() {
             0,
             fixture.input.clone(),
         ));
-        let (scenarios, dropped) = loop {
-            match events.recv_timeout(Duration::from_secs(600)) {
-                Ok(EngineEvent::Done {
-                    scenarios, stats, ..
-                }) => break (scenarios, stats.scenarios_dropped),
-                Ok(EngineEvent::Failed { message, .. }) => {
-                    eprintln!("{}: {message}", fixture.name);
-                    break (Vec::new(), 0);
-                }
-                Ok(_) => {}
-                Err(_) => panic!("no answer for {} in 10 minutes", fixture.name),
+        let answer = wait_for(&events, fixture.name, |e| job_key(e).is_some());
+        let (scenarios, dropped) = match answer {
+            EngineEvent::Done {
+                scenarios, stats, ..
+            } => (scenarios, stats.scenarios_dropped),
+            other => {
+                eprintln!("{}: {other:?}", fixture.name);
+                (Vec::new(), 0)
             }
         };
         totals.seconds += started.elapsed().as_secs_f64();

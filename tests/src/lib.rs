@@ -417,7 +417,7 @@ impl Server {
     }
 
     /// Discards every queued publication of diagnostics for `uri` older than `version`.
-    pub fn drop_stale_diagnostics(&mut self, uri: &Uri, version: i32) {
+    fn drop_stale_diagnostics(&mut self, uri: &Uri, version: i32) {
         self.drain_incoming();
         self.queue.retain(|m| {
             !(m.get("method").and_then(Value::as_str) == Some("textDocument/publishDiagnostics")

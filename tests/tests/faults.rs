@@ -110,7 +110,6 @@ fn open_and_check_static(server: &mut Server, setup: &Setup) -> ls_types::Uri {
 fn edit_and_check_static(server: &mut Server, uri: &ls_types::Uri, version: i32) {
     let text = format!("{SOURCE}\n# edit {version}\n");
     server.change(uri, version, full_text(text));
-    server.drop_stale_diagnostics(uri, version);
     let published = server.await_diagnostics(uri, Some(version));
     assert_eq!(published.diagnostics.len(), 2, "{published:#?}");
 }
@@ -179,7 +178,6 @@ fn a_model_file_truncated_while_running_is_reported_once_at_restart() {
         2,
         full_text(SOURCE.replace("done / total", "done / total + 0")),
     );
-    server.drop_stale_diagnostics(&uri, 2);
     let published = server.await_diagnostics(&uri, Some(2));
     assert_eq!(published.diagnostics.len(), 2, "{published:#?}");
     server.await_status(

@@ -106,7 +106,6 @@ fn incremental_sync_and_document_symbols() {
         );
         // One snapshot for both encodings: the outline must not depend on them.
         insta::assert_snapshot!("symbols", symbols(&mut server, &uri).join("\n"));
-        server.drop_stale_diagnostics(&uri, 9);
         server.await_diagnostics(&uri, Some(9));
         assert_eq!(server.shutdown().code(), Some(0));
     }
@@ -221,7 +220,6 @@ fn diagnostics_follow_edits_and_hover_shows_traces() {
         2,
         vec![change((5, 4), (5, 4), "if \"id\" in body:\n        ")],
     );
-    server.drop_stale_diagnostics(&uri, 2);
     let published = server.await_diagnostics(&uri, Some(2));
     assert!(published.diagnostics.is_empty(), "{published:#?}");
     assert_eq!(server.shutdown().code(), Some(0));

@@ -127,7 +127,6 @@ fn unusable_model(path: &std::path::Path) {
             text: format!("{SOURCE}\n# edited\n"),
         }],
     );
-    server.drop_stale_diagnostics(&uri, 2);
     server.await_diagnostics(&uri, Some(2));
     server.assert_no_message(Duration::from_millis(500), "a second warning", |m| {
         m["method"] == json!("window/showMessage")

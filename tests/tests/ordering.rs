@@ -120,8 +120,8 @@ fn run(seed: u64, edits: usize) {
         "the storm should have created functions"
     );
     // Publications of intermediate versions may or may not have happened
-    // (bursts are coalesced); the last one must be for the final version.
-    server.drop_stale_diagnostics(&uri, version);
+    // (bursts are coalesced; awaiting drops them); the last one must be for
+    // the final version.
     server.await_diagnostics(&uri, Some(version));
     assert_eq!(server.shutdown().code(), Some(0));
 }

@@ -55,7 +55,6 @@ impl FileHistory {
         self.failures.is_empty()
     }
 
-    /// The past failures of `function` (one of `index`'s functions).
     /// The function of `index` (the file at `path`) that one past failure
     /// happened in, matched as `of_function` matches.
     pub fn function_of<'i>(
@@ -73,6 +72,7 @@ impl FileHistory {
             .find(|f| !history.of_function(f, index).is_empty())
     }
 
+    /// The past failures of `function` (one of `index`'s functions).
     pub fn of_function<'a>(
         &'a self,
         function: &Function,

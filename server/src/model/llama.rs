@@ -145,9 +145,6 @@ const CLOSING_RESERVE: usize = 8;
 /// Stands in for the user message while splitting the chat template around it.
 const USER_MARK: &str = "\u{1}FAILCAST-USER\u{1}";
 
-/// The chat template rendered around a user message, split at the message so
-/// the message can be tokenized without special-token parsing: source code
-/// that contains `<|im_end|>` must stay text, not end the turn.
 /// Whether a `llama_decode` call counts as a job's decode step. The system
 /// prompt's one-time decode at load is not any job's work: counting it would
 /// make a fully cached run look like it decoded, depending on when the load
@@ -158,6 +155,9 @@ enum Count {
     No,
 }
 
+/// The chat template rendered around a user message, split at the message so
+/// the message can be tokenized without special-token parsing: source code
+/// that contains `<|im_end|>` must stay text, not end the turn.
 struct TemplateParts {
     /// Everything before the user message (starts with the system turn).
     before: String,
