@@ -79,6 +79,9 @@ pub struct ModelConfig {
     pub threads: u32,
     pub max_prompt_tokens: u32,
     pub max_output_tokens: u32,
+    /// Jobs waiting for the model at most; more wait outside the queue,
+    /// one entry per function, and are asked as room frees up.
+    pub queue_capacity: u32,
     pub lora: Option<PathBuf>,
     pub lora_scale: f32,
 }
@@ -145,6 +148,7 @@ impl Default for Config {
                 threads: 0,
                 max_prompt_tokens: 1536,
                 max_output_tokens: 320,
+                queue_capacity: 64,
                 lora: None,
                 lora_scale: 1.0,
             },
@@ -677,6 +681,11 @@ impl Merger<'_> {
                 "max_output_tokens" => {
                     if let Some(v) = self.integer(&full, value, 16, 4096) {
                         model.max_output_tokens = v as u32;
+                    }
+                }
+                "queue_capacity" => {
+                    if let Some(v) = self.integer(&full, value, 1, 4096) {
+                        model.queue_capacity = v as u32;
                     }
                 }
                 "lora" => {

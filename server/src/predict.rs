@@ -52,6 +52,7 @@ pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
     }
     engine.max_prompt_tokens = config.max_prompt_tokens as usize;
     engine.max_output_tokens = config.max_output_tokens as usize;
+    engine.queue_capacity = config.queue_capacity as usize;
     engine.n_ctx = engine
         .n_ctx
         .max(config.max_prompt_tokens + config.max_output_tokens + 64);

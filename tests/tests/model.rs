@@ -1,8 +1,9 @@
 //! End-to-end with the real default model (SmolLM2-135M, fetched by the
 //! test command; never a fake): predictions arrive without blocking static
 //! diagnostics, a second server on the same cache answers from it with zero
-//! decode steps, and a missing or truncated model leaves static predictions
-//! working with one clear warning.
+//! decode steps, a queue too small for a file's functions still gets every
+//! function its answer, and a missing or truncated model leaves static
+//! predictions working with one clear warning.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -88,6 +89,52 @@ fn predictions_arrive_and_a_second_run_is_served_from_the_cache() {
         json!(0),
         "warm run decoded: {status}"
     );
+    server.discard("textDocument/publishDiagnostics");
+    server.discard("window/showMessage");
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+/// A queue with room for one job and a file with eight functions: the jobs
+/// the full queue drops are asked again as others finish, so every function
+/// gets its answer, and none is asked twice.
+#[test]
+fn functions_dropped_from_a_full_queue_are_asked_once_there_is_room() {
+    const FUNCTIONS: usize = 8;
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let source: String = (0..FUNCTIONS)
+        .map(|i| format!("def ratio_{i}(done, total):\n    return done / total\n\n\n"))
+        .collect();
+    let path = workspace.path().join("ratios.py");
+    std::fs::write(&path, &source).unwrap();
+    let uri = uri(&path);
+    let model_dir = model_dir();
+    let mut server = Server::builder()
+        .root(workspace.path())
+        .timeout(Duration::from_secs(60))
+        .env("FAILCAST_MODEL_BACKEND", "embedded")
+        .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
+        .env("FAILCAST_MODEL_DIR", model_dir.to_str().unwrap())
+        .initialization_options(json!({
+            "predict": {"debounceMs": 50},
+            "model": {"threads": 2, "queueCapacity": 1, "maxOutputTokens": 16}
+        }))
+        .start()
+        .0;
+    server.open(&uri, "python", 1, &source);
+    let first = server.await_diagnostics(&uri, Some(1));
+    assert_eq!(first.diagnostics.len(), FUNCTIONS, "{first:#?}");
+    let status = server.await_status("every function answered", Duration::from_secs(120), |s| {
+        s["answered"].as_u64() >= Some(FUNCTIONS as u64)
+            && s["pending"] == json!(0)
+            && s["deferred"] == json!(0)
+    });
+    assert_eq!(status["answered"], json!(FUNCTIONS), "{status}");
+    // Nothing is left to ask: no job starts after the last answer.
+    std::thread::sleep(Duration::from_millis(500));
+    let after = server.command("failcast.status", Vec::new());
+    assert_eq!(after["decodeSteps"], status["decodeSteps"], "{after}");
+    assert_eq!(after["answered"], json!(FUNCTIONS), "{after}");
     server.discard("textDocument/publishDiagnostics");
     server.discard("window/showMessage");
     assert_eq!(server.shutdown().code(), Some(0));

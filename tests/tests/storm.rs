@@ -2,9 +2,11 @@
 //! thousands of small edits at typing speed, round-robin across the files.
 //! Resident memory stays bounded (peak from `/proc/<pid>/status` VmHWM),
 //! the prediction jobs in flight never exceed one per function, and once
-//! the storm is over and the model has caught up, every file's diagnostics
-//! are exactly those of a fresh server opened on the final texts (same
-//! prediction cache, so the same model answers).
+//! the storm is over and the model has caught up, every function has been
+//! answered by the model (a fresh server on the same prediction cache
+//! decodes nothing) and every file's diagnostics are exactly that fresh
+//! server's. A hundred functions outnumber the engine's queue (64 jobs), so
+//! this is also where jobs dropped for room must be asked again.
 //!
 //! `FAILCAST_STORM_EDITS` sets the number of edits (default 3000); the
 //! figures are printed for the note. It takes minutes on two cores,
@@ -77,6 +79,7 @@ fn settle(server: &mut Server, files: usize) -> HashMap<String, Value> {
         let status = server.command("failcast.status", Vec::new());
         record(&mut latest, server);
         if status["pending"] == json!(0)
+            && status["deferred"] == json!(0)
             && latest.len() == files
             && status["answered"] == last_answered
         {
@@ -201,6 +204,12 @@ fn edit_storm_over_100_files_with_the_model_running() {
         fresh.open(uri, "python", 1, &texts[i]);
     }
     let expected = settle(&mut fresh, FILES);
+    let fresh_status = fresh.command("failcast.status", Vec::new());
+    assert_eq!(
+        fresh_status["decodeSteps"],
+        json!(0),
+        "the storm left functions the model never answered: {fresh_status}"
+    );
     fresh.discard("window/showMessage");
     assert_eq!(fresh.shutdown().code(), Some(0));
     for uri in &uris {

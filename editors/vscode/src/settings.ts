@@ -70,6 +70,7 @@ export const SERVER_SETTINGS: readonly ServerSetting[] = [
     { key: "model.threads", toml: "model.threads", default: 0 },
     { key: "model.maxPromptTokens", toml: "model.max_prompt_tokens", default: 1536 },
     { key: "model.maxOutputTokens", toml: "model.max_output_tokens", default: 320 },
+    { key: "model.queueCapacity", toml: "model.queue_capacity", default: 64 },
     { key: "model.lora", toml: "model.lora", default: "" },
     { key: "model.loraScale", toml: "model.lora_scale", default: 1.0 },
     { key: "predict.debounceMs", toml: "predict.debounce_ms", default: 300 },

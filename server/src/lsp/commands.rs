@@ -12,7 +12,8 @@ pub const PREDICT: &str = "failcast.predict";
 pub const SHOW_TRACE: &str = "failcast.showTrace";
 /// Restart the model engine without restarting the server.
 pub const RESTART_ENGINE: &str = "failcast.restartEngine";
-/// The engine's state and counters: `→ {state, decodeSteps, answered, pending}`.
+/// The engine's state and counters: `→ {state, decodeSteps, answered,
+/// pending, deferred}` (deferred: functions waiting for room in the queue).
 pub const STATUS: &str = "failcast.status";
 
 pub const ALL: [&str; 4] = [PREDICT, SHOW_TRACE, RESTART_ENGINE, STATUS];

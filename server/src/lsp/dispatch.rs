@@ -66,7 +66,8 @@ impl Dispatcher {
             tokio::time::sleep(delay).await;
             if predictor.is_latest(&uri, generation) {
                 let _ = tokio::task::spawn_blocking(move || {
-                    predictor.schedule(&state, &uri, &Scope::Changed)
+                    predictor.schedule(&state, &uri, &Scope::Changed);
+                    predictor.resume(&state);
                 })
                 .await;
             }
@@ -118,6 +119,16 @@ impl Dispatcher {
         open.model
             .insert(function_id.to_owned(), (content_hash, scenarios));
         true
+    }
+
+    /// A job left the engine: functions dropped for room may fit now.
+    async fn resume_deferred(&self) {
+        if self.predictor.deferred() == 0 {
+            return;
+        }
+        let predictor = self.predictor.clone();
+        let state = self.state.clone();
+        let _ = tokio::task::spawn_blocking(move || predictor.resume(&state)).await;
     }
 
     async fn engine_event(&self, event: EngineEvent, loading: &mut bool) {
@@ -187,6 +198,7 @@ impl Dispatcher {
                 stats,
             } => {
                 self.predictor.settled(&key, content_hash);
+                self.resume_deferred().await;
                 let Some((uri, function_id)) = split_key(&key) else {
                     return;
                 };
@@ -222,9 +234,13 @@ impl Dispatcher {
                     self.worker.enqueue(uri);
                 }
             }
-            EngineEvent::Cancelled { key, content_hash }
-            | EngineEvent::Dropped { key, content_hash } => {
+            EngineEvent::Cancelled { key, content_hash } => {
                 self.predictor.settled(&key, content_hash);
+                self.resume_deferred().await;
+            }
+            EngineEvent::Dropped { key, content_hash } => {
+                tracing::debug!("the model's queue is full; asking about {key} later");
+                self.predictor.dropped(&key, content_hash);
             }
             EngineEvent::Failed {
                 key,
@@ -233,6 +249,7 @@ impl Dispatcher {
             } => {
                 self.predictor.settled(&key, content_hash);
                 tracing::warn!("model job failed: {message}");
+                self.resume_deferred().await;
             }
             EngineEvent::Notice(message) => {
                 tracing::warn!("model: {message}");

@@ -6,7 +6,10 @@
 //! interval; newer edits and the function under the cursor go first. An
 //! answer is kept only if its function still has the content hash it was
 //! asked about, so no stale prediction is ever shown; a function that
-//! changes or disappears has its job cancelled.
+//! changes or disappears has its job cancelled. The engine's queue is
+//! bounded: a job it drops for room is remembered (one entry per function,
+//! so this is bounded by the open code, not by the number of edits) and
+//! asked again, in its old order, as jobs finish and make room.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -38,6 +41,16 @@ pub enum Scope {
     Changed,
     /// One function, now, ahead of everything else (`failcast.predict`).
     Function(String),
+    /// Functions whose jobs the full queue dropped, each with the priority
+    /// it had, asked again now that there is room.
+    Resume(HashMap<String, i64>),
+}
+
+/// A job in flight: the content hash asked about and the job's priority.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct InFlight {
+    content_hash: u64,
+    priority: i64,
 }
 
 /// Priorities: the function under the cursor first, then newer edits.
@@ -47,8 +60,10 @@ const EXPLICIT_BONUS: i64 = 1 << 41;
 #[derive(Default)]
 pub struct Predictor {
     engine: Mutex<Option<Engine>>,
-    /// Jobs in flight: key → the content hash asked about.
-    pending: Mutex<HashMap<String, u64>>,
+    /// Jobs in flight, by key.
+    pending: Mutex<HashMap<String, InFlight>>,
+    /// Jobs the engine's full queue dropped: key → the priority they had.
+    deferred: Mutex<HashMap<String, i64>>,
     /// Bumped on every change; newer changes get higher priority.
     generation: AtomicU64,
     /// The generation of each document's latest change, for debouncing.
@@ -71,6 +86,8 @@ impl Predictor {
     pub fn start(&self, config: EngineConfig) -> Option<crossbeam_channel::Receiver<EngineEvent>> {
         let mut engine = self.engine.lock();
         self.pending.lock().clear();
+        // Once the engine is ready every document is scheduled again.
+        self.deferred.lock().clear();
         match engine.as_mut() {
             Some(running) => {
                 running.restart(config);
@@ -90,6 +107,7 @@ impl Predictor {
             engine.shutdown();
         }
         self.pending.lock().clear();
+        self.deferred.lock().clear();
     }
 
     pub fn decode_steps(&self) -> u64 {
@@ -108,6 +126,11 @@ impl Predictor {
 
     pub fn pending(&self) -> usize {
         self.pending.lock().len()
+    }
+
+    /// Jobs dropped for room and not yet asked again.
+    pub fn deferred(&self) -> usize {
+        self.deferred.lock().len()
     }
 
     /// Returns true the first time `message` is offered.
@@ -154,6 +177,9 @@ impl Predictor {
         for key in keys {
             pending.remove(&key);
         }
+        self.deferred
+            .lock()
+            .retain(|key, _| !key.starts_with(&prefix));
         self.latest.lock().remove(uri);
         self.cursor.lock().remove(uri);
     }
@@ -161,8 +187,71 @@ impl Predictor {
     /// A job finished one way or another.
     pub fn settled(&self, key: &str, content_hash: u64) {
         let mut pending = self.pending.lock();
-        if pending.get(key) == Some(&content_hash) {
+        if pending
+            .get(key)
+            .is_some_and(|job| job.content_hash == content_hash)
+        {
             pending.remove(key);
+        }
+    }
+
+    /// The engine's full queue dropped a job that is still wanted: it is
+    /// asked again by [`Predictor::resume`] once there is room.
+    pub fn dropped(&self, key: &str, content_hash: u64) {
+        let mut pending = self.pending.lock();
+        if let Some(job) = pending.get(key).copied()
+            && job.content_hash == content_hash
+        {
+            pending.remove(key);
+            self.deferred.lock().insert(key.to_owned(), job.priority);
+        }
+    }
+
+    /// Asks again about functions whose jobs were dropped for room, highest
+    /// priority first, as many as the queue now has room for. Returns how
+    /// many jobs were submitted.
+    pub fn resume(&self, state: &State) -> usize {
+        let mut waiting: Vec<(String, i64)> = self.deferred.lock().drain().collect();
+        waiting.sort_by_key(|(_, priority)| std::cmp::Reverse(*priority));
+        let mut waiting = waiting.into_iter();
+        let mut submitted = 0;
+        loop {
+            let room = self.engine.lock().as_ref().map_or(0, Engine::room);
+            // A function that vanished or was answered meanwhile takes no
+            // room, so go on until the room is used or nobody waits.
+            let batch: Vec<(String, i64)> = waiting.by_ref().take(room).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let mut by_document: HashMap<Uri, HashMap<String, i64>> = HashMap::new();
+            for (key, priority) in batch {
+                if let Some((uri, id)) = split_key(&key) {
+                    by_document
+                        .entry(uri)
+                        .or_default()
+                        .insert(id.to_owned(), priority);
+                }
+            }
+            submitted += by_document
+                .into_iter()
+                .map(|(uri, functions)| self.schedule(state, &uri, &Scope::Resume(functions)))
+                .sum::<usize>();
+        }
+        let mut deferred = self.deferred.lock();
+        for (key, priority) in waiting {
+            deferred.entry(key).or_insert(priority);
+        }
+        submitted
+    }
+
+    /// Functions taken out of `deferred` to be asked again wait on when
+    /// their document's analysis is not current yet.
+    fn defer_again(&self, uri: &Uri, scope: &Scope) {
+        if let Scope::Resume(functions) = scope {
+            let mut deferred = self.deferred.lock();
+            for (id, priority) in functions {
+                deferred.entry(job_key(uri, id)).or_insert(*priority);
+            }
         }
     }
 
@@ -178,12 +267,14 @@ impl Predictor {
                 return 0;
             };
             let Some(analysis) = open.analysis.clone() else {
+                self.defer_again(uri, scope);
                 return 0;
             };
             (analysis, open.model.clone(), open.document.version())
         };
         if analysis.version != version || analysis.skipped.is_some() {
             // A newer version is being analysed; its change schedules again.
+            self.defer_again(uri, scope);
             return 0;
         }
         let cursor = self.cursor.lock().get(uri).copied();
@@ -199,8 +290,9 @@ impl Predictor {
             .collect();
         let stale: Vec<String> = pending
             .iter()
-            .filter(|(key, hash)| {
-                key.starts_with(&prefix) && current.get(&key[prefix.len()..]) != Some(*hash)
+            .filter(|(key, job)| {
+                key.starts_with(&prefix)
+                    && current.get(&key[prefix.len()..]) != Some(&job.content_hash)
             })
             .map(|(key, _)| key.clone())
             .collect();
@@ -210,12 +302,13 @@ impl Predictor {
         }
         let mut submitted = 0;
         for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+            let answered = answers
+                .get(&function.id)
+                .is_some_and(|(hash, _)| *hash == function.content_hash);
             let wanted = match scope {
                 Scope::Function(id) => *id == function.id,
+                Scope::Resume(functions) => functions.contains_key(&function.id) && !answered,
                 Scope::Changed => {
-                    let answered = answers
-                        .get(&function.id)
-                        .is_some_and(|(hash, _)| *hash == function.content_hash);
                     // Fresh documents ask about functions with hazards; after
                     // an edit, about every function that changed.
                     let relevant = !scenarios.is_empty()
@@ -229,17 +322,27 @@ impl Predictor {
                 continue;
             }
             let key = job_key(uri, &function.id);
-            if matches!(scope, Scope::Changed) && pending.get(&key) == Some(&function.content_hash)
+            if !matches!(scope, Scope::Function(_))
+                && pending
+                    .get(&key)
+                    .is_some_and(|job| job.content_hash == function.content_hash)
             {
                 continue;
             }
-            let mut priority = generation * 16;
-            if cursor.is_some_and(|c| function.range.contains(&c)) {
-                priority += CURSOR_BONUS;
-            }
-            if matches!(scope, Scope::Function(_)) {
-                priority += EXPLICIT_BONUS;
-            }
+            let priority = match scope {
+                // Back in line where it was, not ahead of later edits.
+                Scope::Resume(functions) => functions[&function.id],
+                _ => {
+                    let mut priority = generation * 16;
+                    if cursor.is_some_and(|c| function.range.contains(&c)) {
+                        priority += CURSOR_BONUS;
+                    }
+                    if matches!(scope, Scope::Function(_)) {
+                        priority += EXPLICIT_BONUS;
+                    }
+                    priority
+                }
+            };
             let input = prompt_input(
                 function,
                 analysis.language,
@@ -248,7 +351,14 @@ impl Predictor {
                 scenarios,
                 super::history::incidents(state, &analysis, function),
             );
-            pending.insert(key.clone(), function.content_hash);
+            self.deferred.lock().remove(&key);
+            pending.insert(
+                key.clone(),
+                InFlight {
+                    content_hash: function.content_hash,
+                    priority,
+                },
+            );
             engine.submit(Job::new(key, function.content_hash, priority, input).with_partial());
             submitted += 1;
         }

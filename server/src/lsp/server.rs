@@ -690,6 +690,7 @@ impl LanguageServer for Server {
                     "decodeSteps": self.predictor.decode_steps(),
                     "answered": self.predictor.answered.load(Ordering::Relaxed),
                     "pending": self.predictor.pending(),
+                    "deferred": self.predictor.deferred(),
                 }))),
                 commands::RESTART_ENGINE => {
                     self.predictor.forget_warnings();

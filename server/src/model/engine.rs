@@ -347,6 +347,11 @@ impl Engine {
         self.shared.inner.lock().queue.len()
     }
 
+    /// How many jobs can be submitted before the queue drops one.
+    pub fn room(&self) -> usize {
+        self.shared.inner.lock().queue.room()
+    }
+
     /// Queues a job. A queued or running job with the same key is cancelled
     /// and replaced. Never blocks on inference.
     pub fn submit(&self, job: Job) {

@@ -48,6 +48,11 @@ impl JobQueue {
         self.entries.len()
     }
 
+    /// How many more jobs fit before the next push drops one.
+    pub fn room(&self) -> usize {
+        self.capacity.saturating_sub(self.entries.len())
+    }
+
     pub fn set_capacity(&mut self, capacity: usize) -> Vec<Job> {
         self.capacity = capacity.max(1);
         let mut dropped = Vec::new();
@@ -175,7 +180,9 @@ mod tests {
         let outcome = q.push(job("a", 2));
         assert_eq!(outcome.replaced.map(|j| j.content_hash), Some(1));
         assert!(outcome.dropped.is_none());
+        assert_eq!(q.room(), 1);
         q.push(job("c", 0));
+        assert_eq!(q.room(), 0);
         // Full: a new low-priority job is itself the one to drop...
         let outcome = q.push(job("d", 0));
         assert_eq!(outcome.dropped.map(|j| j.key), Some("d".to_string()));

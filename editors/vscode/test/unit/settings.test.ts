@@ -84,6 +84,7 @@ describe("toServerSettings", () => {
                 threads: 0,
                 max_prompt_tokens: 1536,
                 max_output_tokens: 320,
+                queue_capacity: 64,
                 lora: "",
                 lora_scale: 1.0,
             },
