@@ -27,6 +27,20 @@ fn model_dir() -> PathBuf {
 }
 
 fn start(workspace: &std::path::Path, cache: &std::path::Path, extra: &[(&str, &str)]) -> Server {
+    start_with(
+        workspace,
+        cache,
+        extra,
+        json!({"predict": {"debounceMs": 50}, "model": {"threads": 2}}),
+    )
+}
+
+fn start_with(
+    workspace: &std::path::Path,
+    cache: &std::path::Path,
+    extra: &[(&str, &str)],
+    options: Value,
+) -> Server {
     let model_dir = model_dir();
     let mut builder = Server::builder()
         .root(workspace)
@@ -34,7 +48,7 @@ fn start(workspace: &std::path::Path, cache: &std::path::Path, extra: &[(&str, &
         .env("FAILCAST_MODEL_BACKEND", "embedded")
         .env("XDG_CACHE_HOME", cache.to_str().unwrap())
         .env("FAILCAST_MODEL_DIR", model_dir.to_str().unwrap())
-        .initialization_options(json!({"predict": {"debounceMs": 50}, "model": {"threads": 2}}));
+        .initialization_options(options);
     for (key, value) in extra {
         builder = builder.env(key, value);
     }
@@ -108,19 +122,15 @@ fn functions_dropped_from_a_full_queue_are_asked_once_there_is_room() {
     let path = workspace.path().join("ratios.py");
     std::fs::write(&path, &source).unwrap();
     let uri = uri(&path);
-    let model_dir = model_dir();
-    let mut server = Server::builder()
-        .root(workspace.path())
-        .timeout(Duration::from_secs(60))
-        .env("FAILCAST_MODEL_BACKEND", "embedded")
-        .env("XDG_CACHE_HOME", cache.path().to_str().unwrap())
-        .env("FAILCAST_MODEL_DIR", model_dir.to_str().unwrap())
-        .initialization_options(json!({
+    let mut server = start_with(
+        workspace.path(),
+        cache.path(),
+        &[],
+        json!({
             "predict": {"debounceMs": 50},
             "model": {"threads": 2, "queueCapacity": 1, "maxOutputTokens": 16}
-        }))
-        .start()
-        .0;
+        }),
+    );
     server.open(&uri, "python", 1, &source);
     let first = server.await_diagnostics(&uri, Some(1));
     assert_eq!(first.diagnostics.len(), FUNCTIONS, "{first:#?}");
