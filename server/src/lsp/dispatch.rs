@@ -238,9 +238,13 @@ impl Dispatcher {
                 self.predictor.settled(&key, content_hash);
                 self.resume_deferred().await;
             }
-            EngineEvent::Dropped { key, content_hash } => {
+            EngineEvent::Dropped {
+                key,
+                content_hash,
+                priority,
+            } => {
                 tracing::debug!("the model's queue is full; asking about {key} later");
-                self.predictor.dropped(&key, content_hash);
+                self.predictor.dropped(&key, content_hash, priority);
             }
             EngineEvent::Failed {
                 key,

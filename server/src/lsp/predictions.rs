@@ -46,13 +46,6 @@ pub enum Scope {
     Resume(HashMap<String, i64>),
 }
 
-/// A job in flight: the content hash asked about and the job's priority.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct InFlight {
-    content_hash: u64,
-    priority: i64,
-}
-
 /// Priorities: the function under the cursor first, then newer edits.
 const CURSOR_BONUS: i64 = 1 << 40;
 const EXPLICIT_BONUS: i64 = 1 << 41;
@@ -60,8 +53,8 @@ const EXPLICIT_BONUS: i64 = 1 << 41;
 #[derive(Default)]
 pub struct Predictor {
     engine: Mutex<Option<Engine>>,
-    /// Jobs in flight, by key.
-    pending: Mutex<HashMap<String, InFlight>>,
+    /// Jobs in flight: key → the content hash asked about.
+    pending: Mutex<HashMap<String, u64>>,
     /// Jobs the engine's full queue dropped: key → the priority they had.
     deferred: Mutex<HashMap<String, i64>>,
     /// Bumped on every change; newer changes get higher priority.
@@ -187,23 +180,18 @@ impl Predictor {
     /// A job finished one way or another.
     pub fn settled(&self, key: &str, content_hash: u64) {
         let mut pending = self.pending.lock();
-        if pending
-            .get(key)
-            .is_some_and(|job| job.content_hash == content_hash)
-        {
+        if pending.get(key) == Some(&content_hash) {
             pending.remove(key);
         }
     }
 
     /// The engine's full queue dropped a job that is still wanted: it is
     /// asked again by [`Predictor::resume`] once there is room.
-    pub fn dropped(&self, key: &str, content_hash: u64) {
+    pub fn dropped(&self, key: &str, content_hash: u64, priority: i64) {
         let mut pending = self.pending.lock();
-        if let Some(job) = pending.get(key).copied()
-            && job.content_hash == content_hash
-        {
+        if pending.get(key) == Some(&content_hash) {
             pending.remove(key);
-            self.deferred.lock().insert(key.to_owned(), job.priority);
+            self.deferred.lock().insert(key.to_owned(), priority);
         }
     }
 
@@ -237,21 +225,23 @@ impl Predictor {
                 .map(|(uri, functions)| self.schedule(state, &uri, &Scope::Resume(functions)))
                 .sum::<usize>();
         }
+        self.defer(waiting);
+        submitted
+    }
+
+    /// Puts jobs taken out of `deferred` back (an entry added meanwhile wins).
+    fn defer(&self, jobs: impl IntoIterator<Item = (String, i64)>) {
         let mut deferred = self.deferred.lock();
-        for (key, priority) in waiting {
+        for (key, priority) in jobs {
             deferred.entry(key).or_insert(priority);
         }
-        submitted
     }
 
     /// Functions taken out of `deferred` to be asked again wait on when
     /// their document's analysis is not current yet.
     fn defer_again(&self, uri: &Uri, scope: &Scope) {
         if let Scope::Resume(functions) = scope {
-            let mut deferred = self.deferred.lock();
-            for (id, priority) in functions {
-                deferred.entry(job_key(uri, id)).or_insert(*priority);
-            }
+            self.defer(functions.iter().map(|(id, p)| (job_key(uri, id), *p)));
         }
     }
 
@@ -290,9 +280,8 @@ impl Predictor {
             .collect();
         let stale: Vec<String> = pending
             .iter()
-            .filter(|(key, job)| {
-                key.starts_with(&prefix)
-                    && current.get(&key[prefix.len()..]) != Some(&job.content_hash)
+            .filter(|(key, hash)| {
+                key.starts_with(&prefix) && current.get(&key[prefix.len()..]) != Some(*hash)
             })
             .map(|(key, _)| key.clone())
             .collect();
@@ -323,9 +312,7 @@ impl Predictor {
             }
             let key = job_key(uri, &function.id);
             if !matches!(scope, Scope::Function(_))
-                && pending
-                    .get(&key)
-                    .is_some_and(|job| job.content_hash == function.content_hash)
+                && pending.get(&key) == Some(&function.content_hash)
             {
                 continue;
             }
@@ -352,13 +339,7 @@ impl Predictor {
                 super::history::incidents(state, &analysis, function),
             );
             self.deferred.lock().remove(&key);
-            pending.insert(
-                key.clone(),
-                InFlight {
-                    content_hash: function.content_hash,
-                    priority,
-                },
-            );
+            pending.insert(key.clone(), function.content_hash);
             engine.submit(Job::new(key, function.content_hash, priority, input).with_partial());
             submitted += 1;
         }

@@ -215,6 +215,8 @@ pub enum EngineEvent {
     Dropped {
         key: String,
         content_hash: u64,
+        /// The job's priority, so it can be submitted again in its place.
+        priority: i64,
     },
     Failed {
         key: String,
@@ -225,6 +227,17 @@ pub enum EngineEvent {
     /// cannot be written, the model server is down): worth telling the user
     /// once, not worth failing for.
     Notice(String),
+}
+
+impl EngineEvent {
+    /// The event for a job the full queue dropped.
+    fn dropped(job: Job) -> EngineEvent {
+        EngineEvent::Dropped {
+            key: job.key,
+            content_hash: job.content_hash,
+            priority: job.priority,
+        }
+    }
 }
 
 /// The hint shown with a model that cannot be used.
@@ -370,10 +383,7 @@ impl Engine {
             });
         }
         if let Some(dropped) = outcome.dropped {
-            self.shared.send(EngineEvent::Dropped {
-                key: dropped.key,
-                content_hash: dropped.content_hash,
-            });
+            self.shared.send(EngineEvent::dropped(dropped));
         }
         self.shared.wake.notify_all();
     }
@@ -411,10 +421,7 @@ impl Engine {
             .queue
             .set_capacity(config.queue_capacity);
         for job in dropped {
-            self.shared.send(EngineEvent::Dropped {
-                key: job.key,
-                content_hash: job.content_hash,
-            });
+            self.shared.send(EngineEvent::dropped(job));
         }
         self.config = config;
         self.spawn();
@@ -1010,10 +1017,7 @@ impl WorkerCtx {
         }
         queued.cache_checked = cache_checked;
         if let Some(dropped) = inner.queue.reinsert(queued) {
-            self.shared.send(EngineEvent::Dropped {
-                key: dropped.key,
-                content_hash: dropped.content_hash,
-            });
+            self.shared.send(EngineEvent::dropped(dropped));
         }
     }
 
