@@ -1,5 +1,7 @@
 # The two entry points named at the top of the README. Both install what
-# they need first and are safe to run again.
+# they need first and are safe to run again. `make run` builds only the
+# `failcast` binary and installs only what it needs; `make test` builds
+# every target and installs the test-only tools (`setup-test`).
 #
 # Everything builds in one profile (dev, with dependencies optimised; see
 # Cargo.toml), so `make run` and `make test` share the dependencies' build;
@@ -17,13 +19,16 @@ CARGO ?= cargo
 FAILCAST := target/debug/failcast
 MODEL ?= smollm2-135m
 
-.PHONY: run test setup build model lint fmt unit editors pytest-lsp fuzz fuzz-smoke
+.PHONY: run test setup setup-test build model lint fmt unit editors pytest-lsp fuzz fuzz-smoke realbugs realbugs-smoke
 
 setup:
 	@scripts/setup.sh
 
+setup-test:
+	@scripts/setup.sh --test
+
 build: setup
-	$(CARGO) build --workspace --all-targets
+	$(CARGO) build -p failcast --bin failcast
 
 model: build
 	$(FAILCAST) model fetch $(MODEL)
@@ -39,18 +44,18 @@ fmt:
 lint: fmt
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-unit: model
+unit: setup-test model
 	$(CARGO) test --workspace --all-targets
 
-editors: build
+editors: setup-test build
 	editors/test.sh
 
 # A client we did not write: pytest-lsp (UTF-16 only, no documentChanges).
-pytest-lsp: build
+pytest-lsp: setup-test build
 	python3 -m pytest -q -p no:cacheprovider tests/pytest_lsp
 
 # Each fuzz target for FUZZ_SECONDS, starting from the checked-in seed
-# corpus (new inputs go to server/fuzz/work/, never into the corpus; the
+# corpus (new inputs go to server/failcast/fuzz/work/, never into the corpus; the
 # corpus itself is replayed by `cargo test` in `unit`). Stable Rust runs
 # cargo-fuzz through RUSTC_BOOTSTRAP (setup installs cargo-fuzz). No
 # sanitizer: failcast forbids unsafe code and cargo-fuzz does not instrument
@@ -69,8 +74,8 @@ FUZZ_TARGETS := document framing ingest model_output
 FUZZ := env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS RUSTC_BOOTSTRAP=1 $(CARGO) fuzz
 FUZZ_BUILD_FLAGS := -s none --codegen-units 16
 
-fuzz: setup
-	cd server/fuzz && for target in $(FUZZ_TARGETS); do \
+fuzz: setup-test
+	cd server/failcast/fuzz && for target in $(FUZZ_TARGETS); do \
 		mkdir -p work/$$target && \
 		$(FUZZ) run $(FUZZ_BUILD_FLAGS) $$target work/$$target corpus/$$target -- \
 			-max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -artifact_prefix=work/ || exit 1; \
@@ -79,18 +84,37 @@ fuzz: setup
 # The same briefly, as part of `test`: one build (shared with `fuzz`), then
 # every target for FUZZ_SMOKE_SECONDS from the seed corpus into a scratch
 # corpus emptied first, so each run starts alike. 5 min 10 s on two cores
-# from clean (4 min build, 1 min of fuzzing); see server/fuzz/README.md.
-fuzz-smoke: setup
-	cd server/fuzz && $(FUZZ) build $(FUZZ_BUILD_FLAGS)
-	cd server/fuzz && for target in $(FUZZ_TARGETS); do \
+# from clean (4 min build, 1 min of fuzzing); see server/failcast/fuzz/README.md.
+fuzz-smoke: setup-test
+	cd server/failcast/fuzz && $(FUZZ) build $(FUZZ_BUILD_FLAGS)
+	cd server/failcast/fuzz && for target in $(FUZZ_TARGETS); do \
 		rm -rf work/smoke/$$target && mkdir -p work/smoke/$$target && \
 		$(FUZZ) run $(FUZZ_BUILD_FLAGS) $$target work/smoke/$$target corpus/$$target -- \
 			-max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=$(FUZZ_TIMEOUT) -artifact_prefix=work/smoke/ || exit 1; \
 	done
+
+# The real-bug benchmark (benchmark/README.md): every case laid out from
+# its registry releases, then scored, model off (MODEL_EVAL=name to ask a
+# model), and the noise on clean code nobody here wrote.
+realbugs: build
+	python3 scripts/realbugs.py fetch --quiet
+	python3 scripts/realbugs.py noise
+	$(FAILCAST) eval target/realbugs $(if $(MODEL_EVAL),--model $(MODEL_EVAL)) --json target/realbugs.json
+	$(FAILCAST) eval --noise target/noise
+
+# A few cases of the benchmark, one or two per language, as a snapshot:
+# each one's outcome must stay as benchmark/smoke.expected says; a change
+# to the rules that moves one updates that file in the same commit.
+REALBUGS_SMOKE := python-requests-windows-proxy-registry-int-parse,python-tqdm-unit-scale-total-none,rust-phonenumber-rfc3966-empty-phone-context-index,javascript-ws-upgrade-header-missing,typescript-rxjs-ajax-invalid-json,go-progressbar-describe-unlocked-config-write,go-memberlist-handlecommand-empty-buffer-index,java-commons-pool-gkop-deregister-clear-race
+realbugs-smoke: build
+	python3 scripts/realbugs.py fetch --quiet --id $(REALBUGS_SMOKE) --out target/realbugs-smoke
+	$(FAILCAST) eval target/realbugs-smoke --cases | grep -E '^[^ ]+ \[' > target/realbugs-smoke.txt
+	diff -u benchmark/smoke.expected target/realbugs-smoke.txt
+	@echo "realbugs-smoke: $$(wc -l < target/realbugs-smoke.txt) cases as expected"
 
 # CLIPPY_ARGS is how `cargo clippy -- -D warnings` hands its arguments to
 # clippy-driver (joined by that separator); clippy-driver records it in the
 # build's dependency info, so changing it rebuilds our crates.
 test: export RUSTC_WORKSPACE_WRAPPER = clippy-driver
 test: export CLIPPY_ARGS = -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
-test: fmt unit editors pytest-lsp fuzz-smoke
+test: fmt unit realbugs-smoke editors pytest-lsp fuzz-smoke

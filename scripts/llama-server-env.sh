@@ -3,7 +3,7 @@
 # source distribution: PyPI has no Linux wheels) into a cached virtualenv and
 # prints the path of its python. Idempotent: a finished install is reused.
 #
-# Used by server/tests/shared_server.rs, the test of `backend = "openai"`
+# Used by server/model/tests/it/shared_server.rs, the test of `backend = "openai"`
 # against a real server, and run by scripts/setup.sh so `make test` builds it
 # before the tests start. The build compiles llama.cpp once: 2 min 18 s on
 # two cores here.

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Installs what building and testing failcast needs, once: a C toolchain
-# with cmake and libclang (llama.cpp and its bindings build from source),
-# Python with pip (the default model ships in a PyPI wheel; pytest-lsp),
-# Neovim (the editor end-to-end test) and Node.js (the VS Code extension).
-# Safe to run again: it only installs what is missing.
+# Installs what building failcast needs, once: a C toolchain with cmake and
+# libclang (llama.cpp and its bindings build from source) and Python with
+# pip (the default model ships in a PyPI wheel). With --test, also what
+# only the tests need: Neovim (the editor end-to-end test), Node.js (the VS
+# Code extension), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
+# server in a cached virtualenv. Safe to run again: it only installs what
+# is missing.
 set -euo pipefail
+
+tests=false
+[[ "${1:-}" == "--test" ]] && tests=true
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -12,9 +17,11 @@ have() { command -v "$1" >/dev/null 2>&1; }
 if [[ "$(uname -s)" == "Darwin" ]]; then
     have brew || { echo "setup: Homebrew is required on macOS (https://brew.sh)" >&2; exit 1; }
     have cmake || need+=(cmake)
-    have nvim || need+=(neovim)
-    have node || need+=(node)
     have python3 || need+=(python)
+    if $tests; then
+        have nvim || need+=(neovim)
+        have node || need+=(node)
+    fi
     if ((${#need[@]})); then
         echo "setup: brew install ${need[*]}" >&2
         brew install "${need[@]}"
@@ -26,14 +33,16 @@ else
     if ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 && ! ldconfig -p 2>/dev/null | grep -q libclang; then
         need+=(libclang-dev)
     fi
-    have nvim || need+=(neovim)
     have python3 || need+=(python3 python3-pip)
-    # The shared-model-server test builds llama-cpp-python in a virtualenv.
-    if have python3 && ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-        need+=(python3-venv)
-    fi
     have g++ || need+=(g++)
-    have node || need+=(nodejs npm)
+    if $tests; then
+        have nvim || need+=(neovim)
+        # The shared-model-server test builds llama-cpp-python in a virtualenv.
+        if have python3 && ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+            need+=(python3-venv)
+        fi
+        have node || need+=(nodejs npm)
+    fi
     if ((${#need[@]})); then
         sudo=""
         [[ $(id -u) -ne 0 ]] && sudo="sudo"
@@ -44,14 +53,15 @@ else
 fi
 
 have cargo || { echo "setup: Rust is required (https://rustup.rs)" >&2; exit 1; }
+python3 -m pip --version >/dev/null 2>&1 || { echo "setup: pip is required for python3" >&2; exit 1; }
+$tests || exit 0
+
 # The fuzz targets (`make fuzz`, and briefly in `make test`) run through
 # cargo-fuzz; building it takes about half a minute on two cores.
 if ! have cargo-fuzz; then
     echo "setup: cargo install cargo-fuzz" >&2
     cargo install cargo-fuzz --locked
 fi
-python3 -m pip --version >/dev/null 2>&1 || { echo "setup: pip is required for python3" >&2; exit 1; }
-
 # Python packages the tests use: pytest runs the tests failcast writes,
 # requests is what the Python fixtures import, pytest-lsp drives the server
 # as a client we did not write.

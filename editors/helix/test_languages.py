@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Checks editors/helix/languages.toml: parses as TOML, declares failcast,
 names only languages failcast serves (by Helix's language names), adds
-failcast to every one of them, and keeps Helix's default servers.
+failcast to every one of them, keeps Helix's default servers, and uses only
+keys Helix knows (also in the commented-out examples).
 
 Run: python3 editors/helix/test_languages.py   (Python 3.11+, stdlib only)
 """
 
 import pathlib
+import re
 import sys
 import tomllib
 import unittest
@@ -27,6 +29,73 @@ HELIX_DEFAULTS = {
     "jsx": ["typescript-language-server"],
     "go": ["gopls", "golangci-lint-lsp"],
     "java": ["jdtls"],
+}
+
+# The keys Helix accepts, from helix-editor/helix at tag 25.07.1,
+# helix-core/src/syntax/config.rs (serde's kebab-case names). Top level:
+# `Configuration`'s fields, plus `use-grammars` and `[[grammar]]`, which
+# helix-loader reads from the same file.
+TOP_LEVEL_KEYS = {"language", "language-server", "use-grammars", "grammar"}
+# `LanguageServerConfiguration`. It has no deny_unknown_fields, so Helix
+# ignores a misspelt key without a word; this test is what catches one.
+LANGUAGE_SERVER_KEYS = {
+    "command",
+    "args",
+    "environment",
+    "config",
+    "timeout",
+    "required-root-patterns",
+}
+# `LanguageConfiguration` (deny_unknown_fields: Helix refuses the whole file
+# on an unknown key). `comment-token` is an alias of `comment-tokens`.
+LANGUAGE_KEYS = {
+    "name",
+    "language-id",
+    "scope",
+    "file-types",
+    "shebangs",
+    "roots",
+    "comment-tokens",
+    "comment-token",
+    "block-comment-tokens",
+    "text-width",
+    "soft-wrap",
+    "auto-format",
+    "formatter",
+    "path-completion",
+    "diagnostic-severity",
+    "grammar",
+    "injection-regex",
+    "language-servers",
+    "indent",
+    "debugger",
+    "auto-pairs",
+    "rulers",
+    "workspace-lsp-roots",
+    "persistent-diagnostic-sources",
+}
+# A `language-servers` entry given as a table: `LanguageServerFeatureConfiguration::Features`
+# (deny_unknown_fields), whose features are `LanguageServerFeature`'s variants.
+LANGUAGE_SERVER_ENTRY_KEYS = {"name", "only-features", "except-features"}
+LANGUAGE_SERVER_FEATURES = {
+    "format",
+    "goto-declaration",
+    "goto-definition",
+    "goto-type-definition",
+    "goto-reference",
+    "goto-implementation",
+    "signature-help",
+    "hover",
+    "document-highlight",
+    "completion",
+    "code-action",
+    "workspace-command",
+    "document-symbols",
+    "workspace-symbols",
+    "diagnostics",
+    "rename-symbol",
+    "inlay-hints",
+    "document-colors",
 }
 
 
@@ -85,6 +154,49 @@ class LanguagesToml(unittest.TestCase):
         for name, language in self.languages.items():
             with self.subTest(language=name):
                 self.assertEqual(set(language), {"name", "language-servers"})
+
+    def test_only_keys_helix_knows(self):
+        self.assertLessEqual(set(self.config), TOP_LEVEL_KEYS, "unknown top-level keys")
+        for name, server in self.config.get("language-server", {}).items():
+            with self.subTest(server=name):
+                self.assertLessEqual(set(server), LANGUAGE_SERVER_KEYS, "unknown keys")
+        for name, language in self.languages.items():
+            with self.subTest(language=name):
+                self.assertLessEqual(set(language), LANGUAGE_KEYS, "unknown keys")
+                for entry in language.get("language-servers", []):
+                    if isinstance(entry, str):
+                        continue
+                    self.assertLessEqual(set(entry), LANGUAGE_SERVER_ENTRY_KEYS, "unknown keys")
+                    features = set(entry.get("only-features", []))
+                    features |= set(entry.get("except-features", []))
+                    self.assertLessEqual(features, LANGUAGE_SERVER_FEATURES, "unknown features")
+
+    def test_failcast_entry_types(self):
+        # What serde would refuse: command a string, args strings, environment strings.
+        server = self.config["language-server"]["failcast"]
+        self.assertIsInstance(server["command"], str)
+        self.assertTrue(all(isinstance(arg, str) for arg in server.get("args", [])))
+        self.assertTrue(all(isinstance(v, str) for v in server.get("environment", {}).values()))
+        if "timeout" in server:
+            self.assertIsInstance(server["timeout"], int)
+
+    def test_commented_examples_are_valid_when_uncommented(self):
+        # Lines like `# config = { ... }` in the failcast section are meant
+        # to be uncommented as they are.
+        text = LANGUAGES_TOML.read_text()
+        section = text.split("[language-server.failcast]", 1)[1].split("[[language]]", 1)[0]
+        examples = [
+            line[1:].strip()
+            for line in section.splitlines()
+            if re.match(r"#\s*[a-z-]+\s*=", line)
+        ]
+        self.assertTrue(examples, "the failcast section has no commented examples")
+        for example in examples:
+            with self.subTest(example=example):
+                parsed = tomllib.loads(example)
+                self.assertLessEqual(set(parsed), LANGUAGE_SERVER_KEYS, "unknown keys")
+                if "environment" in parsed:
+                    self.assertTrue(all(isinstance(v, str) for v in parsed["environment"].values()))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SERVER = os.environ.get("FAILCAST_SERVER", str(REPO / "target/debug/failcast"))
-FIXTURE = REPO / "server/tests/fixtures/testgen/python"
+FIXTURE = REPO / "server/core/tests/fixtures/testgen/python"
 
 # 😀 is two UTF-16 code units, one code point and four UTF-8 bytes: the
 # diagnostic's column says which encoding the server used.

@@ -36,6 +36,21 @@ const CHATTER: &[&str] = &[
     "$/logTrace",
 ];
 
+/// One model-running server at a time across the whole test binary, each
+/// on one thread ([`MODEL_THREADS`]). llama.cpp's threads spin at a barrier
+/// between decode steps: two servers with two threads each on a two-core CI
+/// machine took 2 s per token instead of 40 ms, and the model tests timed out.
+pub fn model_slot() -> std::sync::MutexGuard<'static, ()> {
+    static SLOT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SLOT.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Threads a model-running test server decodes on: one, so that the other
+/// tests running beside it never leave a spinning llama.cpp thread without
+/// a core.
+pub const MODEL_THREADS: u64 = 1;
+
 /// The path of the `failcast` binary under test: `FAILCAST_BIN`, else the
 /// one cargo built next to this test executable.
 pub fn binary() -> PathBuf {
@@ -72,6 +87,8 @@ pub struct ServerBuilder {
     root: Option<PathBuf>,
     work_done_progress: bool,
     document_changes: bool,
+    code_lens_refresh: bool,
+    raw_initialize: Option<Value>,
     env: Vec<(String, String)>,
     timeout: Duration,
 }
@@ -103,6 +120,20 @@ impl ServerBuilder {
     /// operations in workspace edits (VS Code does; pytest-lsp does not).
     pub fn document_changes(mut self, supported: bool) -> Self {
         self.document_changes = supported;
+        self
+    }
+
+    /// Whether the client takes `workspace/codeLens/refresh` (VS Code and
+    /// Neovim do; Helix has no code lenses).
+    pub fn code_lens_refresh(mut self, supported: bool) -> Self {
+        self.code_lens_refresh = supported;
+        self
+    }
+
+    /// Sends these `initialize` params as they are, to replay what a real
+    /// editor sends; the options above that shape the params are ignored.
+    pub fn initialize_params(mut self, params: Value) -> Self {
+        self.raw_initialize = Some(params);
         self
     }
 
@@ -167,13 +198,20 @@ impl ServerBuilder {
             ..Default::default()
         };
         capabilities.text_document = Some(Default::default());
-        if self.document_changes {
+        if self.document_changes || self.code_lens_refresh {
             capabilities.workspace = Some(ls_types::WorkspaceClientCapabilities {
-                workspace_edit: Some(ls_types::WorkspaceEditClientCapabilities {
-                    document_changes: Some(true),
-                    resource_operations: Some(vec![ls_types::ResourceOperationKind::Create]),
-                    ..Default::default()
+                workspace_edit: self.document_changes.then(|| {
+                    ls_types::WorkspaceEditClientCapabilities {
+                        document_changes: Some(true),
+                        resource_operations: Some(vec![ls_types::ResourceOperationKind::Create]),
+                        ..Default::default()
+                    }
                 }),
+                code_lens: self.code_lens_refresh.then_some(
+                    ls_types::CodeLensWorkspaceClientCapabilities {
+                        refresh_support: Some(true),
+                    },
+                ),
                 ..Default::default()
             });
         }
@@ -188,7 +226,16 @@ impl ServerBuilder {
             }),
             ..Default::default()
         };
-        let result = server.request::<ls_types::request::Initialize>(params);
+        let params = self
+            .raw_initialize
+            .unwrap_or_else(|| serde_json::to_value(params).expect("params serialize"));
+        let id = server.send_request_raw(ls_types::request::Initialize::METHOD, params);
+        let response = server.await_response(id);
+        if let Some(error) = response.get("error") {
+            panic!("initialize failed: {error}");
+        }
+        let result = serde_json::from_value(response["result"].clone())
+            .unwrap_or_else(|err| panic!("initialize result does not parse: {err}: {response}"));
         server.notify::<ls_types::notification::Initialized>(ls_types::InitializedParams {});
         (server, result)
     }
@@ -253,6 +300,8 @@ impl Server {
             root: None,
             work_done_progress: false,
             document_changes: false,
+            code_lens_refresh: false,
+            raw_initialize: None,
             env: Vec::new(),
             timeout: DEFAULT_TIMEOUT,
         }

@@ -94,6 +94,38 @@ check('status() renders failcast/status for a statusline', function()
   eq('', failcast.status(), 'before any status')
 end)
 
+-- Last: it changes the runtimepath and reloads the module.
+check('the lazy.nvim spec in README.md works from the repository root', function()
+  local readme = table.concat(vim.fn.readfile(plugin .. '/README.md'), '\n')
+  local block = readme:match('```lua\n(%-%- lazy%.nvim\n.-)\n```')
+  assert(block, 'README.md has no ```lua block that starts with "-- lazy.nvim"')
+  local spec = assert((loadstring or load)('return ' .. block))()
+  eq('failcast/failcast', spec[1], 'repository')
+  eq('function', type(spec.config), 'config')
+
+  -- As lazy.nvim loads it: the repository root on the runtimepath, not editors/neovim.
+  local repo = vim.fn.fnamemodify(plugin, ':h:h')
+  vim.opt.rtp:remove(plugin)
+  vim.opt.rtp:prepend(repo)
+  for name in pairs(package.loaded) do
+    if name == 'failcast' or name:match('^failcast%.') then
+      package.loaded[name] = nil
+    end
+  end
+  eq({}, vim.api.nvim_get_runtime_file('lua/failcast/init.lua', true), 'failcast on the runtimepath before config()')
+  vim.api.nvim_create_augroup('failcast', { clear = true })
+
+  local saved = vim.env.FAILCAST_SERVER
+  vim.env.FAILCAST_SERVER = vim.v.progpath -- an executable, so setup() has nothing to warn about
+  local ok, err = pcall(spec.config, { name = 'failcast', dir = repo }, {})
+  vim.env.FAILCAST_SERVER = saved
+  assert(ok, err)
+
+  eq({ plugin .. '/lua/failcast/init.lua' }, vim.api.nvim_get_runtime_file('lua/failcast/init.lua', true), 'module')
+  eq({ plugin .. '/lsp/failcast.lua' }, vim.api.nvim_get_runtime_file('lsp/failcast.lua', true), 'lsp/failcast.lua')
+  eq(#FILETYPES, #vim.api.nvim_get_autocmds({ group = 'failcast', event = 'FileType' }), 'FileType autocmds')
+end)
+
 io.stdout:write(('%d passed, %d failed\n'):format(results.passed, results.failed))
 if results.failed > 0 then
   vim.cmd('cquit 1')

@@ -3,7 +3,8 @@
  *
  * Candidates are tried in a fixed order — the `failcast.server.path` setting,
  * the `FAILCAST_SERVER` environment variable, a binary bundled inside the
- * extension (`server/failcast[.exe]`), then `failcast` on `PATH` — and each
+ * extension for this platform (`server/<platform>-<arch>/failcast[.exe]`, put
+ * there by `npm run package:<target>`), then `failcast` on `PATH` — and each
  * one counts only if `<candidate> --version` prints `failcast <semver>` in
  * time. Nothing here imports `vscode`: the file system, the environment and
  * process execution are injected, so the order and the messages are
@@ -27,6 +28,8 @@ export interface ExecResult {
 export interface DiscoveryDeps {
     env: Readonly<Record<string, string | undefined>>;
     platform: NodeJS.Platform;
+    /** `process.arch`: `x64`, `arm64`, … */
+    arch: string;
     /** True when `file` exists and is a regular file (following symlinks). */
     isFile(file: string): Promise<boolean>;
     exec(file: string, args: readonly string[], timeoutMs: number): Promise<ExecResult>;
@@ -59,7 +62,8 @@ export type Discovery =
 
 export const DEFAULT_VERSION_TIMEOUT_MS = 5000;
 
-export const FIX_HINT = "Set failcast.server.path or run `cargo install --path server`.";
+export const FIX_HINT =
+    "Set failcast.server.path or install the server: `cargo install --locked --git https://github.com/failcast/failcast failcast`.";
 
 const VERSION_LINE = /^failcast (\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)\s*$/;
 
@@ -84,6 +88,15 @@ export function sourceLabel(source: CandidateSource): string {
 
 export function binaryName(platform: NodeJS.Platform): string {
     return platform === "win32" ? "failcast.exe" : "failcast";
+}
+
+/**
+ * The directory under `server/` that holds the bundled binary for a platform:
+ * `linux-x64`, `darwin-arm64`, `win32-x64`, … (Node's platform and arch, which
+ * are also the names of `vsce package --target`).
+ */
+export function bundleTarget(platform: NodeJS.Platform, arch: string): string {
+    return `${platform}-${arch}`;
 }
 
 function pathModule(platform: NodeJS.Platform): typeof path.posix {
@@ -163,7 +176,7 @@ export async function discoverServer(input: DiscoveryInput, deps: DiscoveryDeps)
         },
         {
             source: "bundled",
-            file: p.join(input.extensionPath, "server", binaryName(deps.platform)),
+            file: p.join(input.extensionPath, "server", bundleTarget(deps.platform, deps.arch), binaryName(deps.platform)),
             unset: "",
         },
     ];

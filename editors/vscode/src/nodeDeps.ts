@@ -36,5 +36,5 @@ export function exec(file: string, args: readonly string[], timeoutMs: number): 
 }
 
 export function nodeDiscoveryDeps(env: NodeJS.ProcessEnv = process.env): DiscoveryDeps {
-    return { env, platform: process.platform, isFile, exec };
+    return { env, platform: process.platform, arch: process.arch, isFile, exec };
 }

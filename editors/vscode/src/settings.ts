@@ -73,6 +73,7 @@ export const SERVER_SETTINGS: readonly ServerSetting[] = [
     { key: "model.queueCapacity", toml: "model.queue_capacity", default: 64 },
     { key: "model.lora", toml: "model.lora", default: "" },
     { key: "model.loraScale", toml: "model.lora_scale", default: 1.0 },
+    { key: "model.rankWeight", toml: "model.rank_weight", default: 0.5 },
     { key: "predict.debounceMs", toml: "predict.debounce_ms", default: 300 },
     { key: "predict.traceDepth", toml: "predict.trace_depth", default: 3 },
     { key: "severity.latent", toml: "severity.latent", default: "information" },

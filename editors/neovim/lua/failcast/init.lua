@@ -299,7 +299,7 @@ function M.setup(opts)
   end
   if vim.fn.executable(config.cmd[1]) ~= 1 then
     notify(
-      ('`%s` is not executable: set FAILCAST_SERVER, pass cmd to setup(), or run `cargo install --path server`'):format(
+      ('`%s` is not executable: set FAILCAST_SERVER, pass cmd to setup(), or run `cargo install --locked --git https://github.com/failcast/failcast failcast`'):format(
         config.cmd[1]
       ),
       vim.log.levels.WARN

@@ -125,8 +125,8 @@ describe("the bundled extension in a fake VS Code host", { skip: !fs.existsSync(
         const error = await waitFor("the error notification", () => host.recorded.messages.find((m) => m.level === "error"), host);
         assert.match(error.text, /setting failcast\.server\.path \(.*missing\/failcast\): no such file/);
         assert.match(error.text, /environment variable FAILCAST_SERVER: not set/);
-        assert.match(error.text, /binary bundled with the extension \(.*server\/failcast\): no such file/);
-        assert.match(error.text, /Set failcast\.server\.path or run `cargo install --path server`\./);
+        assert.match(error.text, /binary bundled with the extension \(.*server\/[a-z0-9]+-[a-z0-9]+\/failcast\): no such file/);
+        assert.match(error.text, /Set failcast\.server\.path or install the server: `cargo install --locked --git /);
         assert.deepEqual(error.items, ["Open Settings", "Show Output"]);
         assert.equal(statusText(host), "$(error) failcast: no server");
         // The palette commands exist and say why they cannot run.

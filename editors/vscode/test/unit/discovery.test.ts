@@ -15,11 +15,12 @@ import {
 type Behaviour = "ok" | "garbage" | "crash" | "hang" | "eacces";
 
 /** A fake machine: which files exist and how each behaves when run with --version. */
-function machine(files: Record<string, Behaviour>, env: Record<string, string> = {}, platform: NodeJS.Platform = "linux") {
+function machine(files: Record<string, Behaviour>, env: Record<string, string> = {}, platform: NodeJS.Platform = "linux", arch = "x64") {
     const runs: string[] = [];
     const deps: DiscoveryDeps = {
         env,
         platform,
+        arch,
         isFile: async (file) => file in files,
         exec: async (file, args, timeoutMs): Promise<ExecResult> => {
             runs.push(`${file} ${args.join(" ")}`);
@@ -64,7 +65,7 @@ describe("discoverServer order", () => {
     const all: Record<string, Behaviour> = {
         "/opt/setting/failcast": "ok",
         "/opt/env/failcast": "ok",
-        "/ext/server/failcast": "ok",
+        "/ext/server/linux-x64/failcast": "ok",
         "/usr/bin/failcast": "ok",
     };
     const env = { FAILCAST_SERVER: "/opt/env/failcast", PATH: "/usr/local/bin:/usr/bin" };
@@ -92,7 +93,23 @@ describe("discoverServer order", () => {
         const found = await discoverServer(input, deps);
         assert.ok(found.ok);
         assert.equal(found.source, "bundled");
-        assert.equal(found.path, "/ext/server/failcast");
+        assert.equal(found.path, "/ext/server/linux-x64/failcast");
+    });
+
+    it("a bundled binary is taken only from this platform's directory, and before PATH", async () => {
+        const files: Record<string, Behaviour> = { "/ext/server/darwin-arm64/failcast": "ok", "/usr/bin/failcast": "ok" };
+        const onLinux = machine(files, { PATH: "/usr/bin" });
+        const linux = await discoverServer(input, onLinux.deps);
+        assert.ok(linux.ok);
+        assert.equal(linux.source, "path");
+        assert.ok(!onLinux.runs.includes("/ext/server/darwin-arm64/failcast --version"));
+
+        const onMac = machine(files, { PATH: "/usr/bin" }, "darwin", "arm64");
+        const mac = await discoverServer(input, onMac.deps);
+        assert.ok(mac.ok);
+        assert.equal(mac.source, "bundled");
+        assert.equal(mac.path, "/ext/server/darwin-arm64/failcast");
+        assert.deepEqual(onMac.runs, ["/ext/server/darwin-arm64/failcast --version"]);
     });
 
     it("4. failcast on PATH, first working directory wins", async () => {
@@ -135,10 +152,10 @@ describe("discoverServer order", () => {
     });
 
     it("on Windows looks for failcast.exe, in the bundle and with PATHEXT", async () => {
-        const bundled = machine({ "C:\\ext\\server\\failcast.exe": "ok" }, {}, "win32");
+        const bundled = machine({ "C:\\ext\\server\\win32-x64\\failcast.exe": "ok" }, {}, "win32");
         const found = await discoverServer({ ...input, extensionPath: "C:\\ext", homeDir: undefined, workspaceFolder: undefined }, bundled.deps);
         assert.ok(found.ok);
-        assert.equal(found.path, "C:\\ext\\server\\failcast.exe");
+        assert.equal(found.path, "C:\\ext\\server\\win32-x64\\failcast.exe");
         assert.deepEqual(pathCandidates({ Path: "C:\\bin;D:\\tools", PATHEXT: ".EXE;.CMD" }, "win32"), [
             "C:\\bin\\failcast.exe",
             "C:\\bin\\failcast.cmd",
@@ -166,9 +183,9 @@ describe("discoverServer failure", () => {
         assert.equal(
             found.message,
             "failcast: no working language server binary found. Tried setting failcast.server.path: not set; " +
-                "environment variable FAILCAST_SERVER: not set; binary bundled with the extension (/ext/server/failcast): no such file; " +
+                "environment variable FAILCAST_SERVER: not set; binary bundled with the extension (/ext/server/linux-x64/failcast): no such file; " +
                 "failcast on PATH (PATH): no failcast executable on PATH. " +
-                "Set failcast.server.path or run `cargo install --path server`.",
+                "Set failcast.server.path or install the server: `cargo install --locked --git https://github.com/failcast/failcast failcast`.",
         );
     });
 
@@ -177,7 +194,7 @@ describe("discoverServer failure", () => {
             {
                 "/opt/setting/failcast": "hang",
                 "/opt/env/failcast": "eacces",
-                "/ext/server/failcast": "crash",
+                "/ext/server/linux-x64/failcast": "crash",
                 "/usr/bin/failcast": "garbage",
             },
             { FAILCAST_SERVER: "/opt/env/failcast", PATH: "/usr/bin" },
@@ -194,7 +211,7 @@ describe("discoverServer failure", () => {
                 '`--version` printed "Usage: something else", not "failcast <version>"',
             ],
         );
-        assert.match(found.message, /Set failcast\.server\.path or run `cargo install --path server`\.$/);
+        assert.match(found.message, /Set failcast\.server\.path or install the server: `cargo install --locked --git https:\/\/github\.com\/failcast\/failcast failcast`\.$/);
     });
 
     it("a setting that points nowhere is named in the message", async () => {

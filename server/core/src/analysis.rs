@@ -1,0 +1,395 @@
+//! Analysis of one file version: its function index, what changed since the
+//! previous version, and the static scenarios of every function.
+//!
+//! Shared by the language server (one document at a time, incrementally) and
+//! `failcast check` (many files at once). Hazards are re-computed only for
+//! functions whose text changed; the others keep their hazards, moved to
+//! their new place. The result is static only: model answers and production
+//! history are merged afterwards by an enrichment step that takes this
+//! analysis as its input.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tree_sitter::Tree;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::config::Config;
+use crate::context::Context;
+use crate::functions::{
+    Function, FunctionChanges, FunctionIndex, IndexCache, changed_functions, index_functions_cached,
+};
+use crate::hazards::{self, Hazard};
+use crate::language::Language;
+use crate::scenario::Scenario;
+use crate::telemetry;
+
+/// How many scenarios of a function are its predictions (the hover's, the
+/// benchmark's top three).
+pub const PREDICTIONS: usize = 3;
+
+/// How many predictions of a function (scenarios, then candidates) are kept
+/// for the model to rank; the rest of the candidates are never rendered.
+pub const RANKED: usize = 10;
+
+/// What the hazard pass found in one function: its precise hazards and its
+/// broad candidates.
+type Found = (Vec<Hazard>, Vec<Hazard>);
+
+/// The result of analysing one version of one file.
+#[derive(Clone)]
+pub struct FileAnalysis {
+    /// Workspace-relative path, `/`-separated.
+    pub path: String,
+    pub language: Language,
+    pub version: i32,
+    /// The text analysed; every offset below refers to it.
+    pub rope: Rope,
+    pub functions: FunctionIndex,
+    pub changes: FunctionChanges,
+    /// Whether this analysis followed an earlier one of the same document
+    /// (so `changes` are edits, not the first sight of the file).
+    pub incremental: bool,
+    /// Scenarios of each function, in `functions.functions` order, sorted
+    /// most likely first.
+    pub scenarios: Vec<Vec<Scenario>>,
+    /// The broad candidates that rank next in each function (with its
+    /// scenarios, at most [`RANKED`]), most likely first: statically below
+    /// every scenario, never a diagnostic, part of the function's top three
+    /// when it has fewer scenarios than that or the model ranks them higher.
+    pub candidates: Vec<Vec<Scenario>>,
+    /// Hazards and candidates per function, relative to the function's
+    /// start, keyed by the exact text of the function so that unchanged
+    /// functions reuse them.
+    hazard_cache: Arc<HashMap<u64, Found>>,
+    /// Chunks of the function index, for the next version's incremental index.
+    index_cache: IndexCache,
+    /// The file context the hazards were computed in (see `file_context_hash`).
+    context_hash: u64,
+    /// Whether each function is test code.
+    in_test: Vec<bool>,
+    /// Whether each function was examined (not skipped as test code or as
+    /// part of a skipped file): only those are enriched.
+    examined: Vec<bool>,
+    /// Whether the file looks like tests or generated code, which is skipped.
+    pub skipped: Option<&'static str>,
+}
+
+impl FileAnalysis {
+    /// All scenarios with the function each belongs to.
+    pub fn all_scenarios(&self) -> impl Iterator<Item = (&Function, &Scenario)> {
+        self.functions
+            .functions
+            .iter()
+            .zip(&self.scenarios)
+            .flat_map(|(f, s)| s.iter().map(move |s| (f, s)))
+    }
+
+    /// The predictions of the function at `index`: its scenarios and its
+    /// candidates, most likely first, the first [`PREDICTIONS`] of them.
+    /// Statically every candidate ranks below every scenario; the model's
+    /// ranking may lift one above.
+    pub fn predictions(&self, index: usize) -> impl Iterator<Item = &Scenario> {
+        self.ranked(index).take(PREDICTIONS)
+    }
+
+    /// The scenarios and candidates of the function at `index`, most likely
+    /// first (a scenario before a candidate of the same likelihood).
+    pub fn ranked(&self, index: usize) -> impl Iterator<Item = &Scenario> {
+        let mut scenarios = self.scenarios.get(index).into_iter().flatten().peekable();
+        let mut candidates = self.candidates.get(index).into_iter().flatten().peekable();
+        std::iter::from_fn(move || match (scenarios.peek(), candidates.peek()) {
+            (Some(s), Some(c)) if c.likelihood > s.likelihood => candidates.next(),
+            (Some(_), _) => scenarios.next(),
+            (None, _) => candidates.next(),
+        })
+    }
+
+    /// What a person is shown for the function at `index`: every scenario,
+    /// and the candidates that reach its top three, most likely first.
+    pub fn shown(&self, index: usize) -> Vec<&Scenario> {
+        let top: Vec<&Scenario> = self.predictions(index).collect();
+        self.ranked(index)
+            .filter(|s| {
+                let candidate = self
+                    .candidates
+                    .get(index)
+                    .is_some_and(|c| c.iter().any(|c| std::ptr::eq(c, *s)));
+                !candidate || top.iter().any(|t| std::ptr::eq(*t, *s))
+            })
+            .collect()
+    }
+
+    pub fn scenarios_of(&self, function_id: &str) -> &[Scenario] {
+        self.functions
+            .functions
+            .iter()
+            .position(|f| f.id == function_id)
+            .map_or(&[], |i| &self.scenarios[i])
+    }
+
+    /// An analysis read back from the check cache: what the renderers need
+    /// (text, functions, scenarios), without the per-function caches that
+    /// only an editing session uses.
+    pub fn restored(
+        path: &str,
+        language: Language,
+        rope: Rope,
+        functions: FunctionIndex,
+        scenarios: Vec<Vec<Scenario>>,
+        config: &Config,
+    ) -> FileAnalysis {
+        let skipped = hazards::skip_reason(path, &rope, config);
+        FileAnalysis {
+            path: path.to_owned(),
+            language,
+            version: 0,
+            rope,
+            changes: FunctionChanges::default(),
+            functions,
+            incremental: false,
+            scenarios,
+            candidates: Vec::new(),
+            hazard_cache: Arc::default(),
+            index_cache: IndexCache::default(),
+            // No context: an editing session never builds on a restored
+            // analysis, and if one did, nothing would be reused from it.
+            context_hash: 0,
+            in_test: Vec::new(),
+            examined: Vec::new(),
+            skipped,
+        }
+    }
+
+    /// Whether the function at `index` (in `functions.functions` order) was
+    /// examined: a function in a skipped file, or test code when tests are
+    /// excluded, has no scenarios and gets none from enrichment either.
+    pub fn examined(&self, index: usize) -> bool {
+        self.examined.get(index).copied().unwrap_or(false)
+    }
+
+    /// How many functions had their hazards recomputed (the rest were reused).
+    pub fn recomputed(&self) -> usize {
+        self.changes.added.len() + self.changes.changed.len()
+    }
+}
+
+/// Analyses a parsed file. `previous` is the analysis of an earlier version
+/// of the same file, whose per-function hazards are reused where the
+/// function's text is unchanged.
+pub fn analyze(
+    path: &str,
+    language: Language,
+    version: i32,
+    rope: &Rope,
+    tree: &Tree,
+    previous: Option<&FileAnalysis>,
+    ctx: &Context,
+) -> FileAnalysis {
+    let empty = IndexCache::default();
+    let (functions, index_cache) = index_functions_cached(
+        language,
+        tree,
+        rope,
+        path,
+        previous.map_or(&empty, |p| &p.index_cache),
+    );
+    let changes = match previous {
+        Some(previous) => changed_functions(&previous.functions, &functions),
+        None => FunctionChanges {
+            added: functions.functions.iter().map(|f| f.id.clone()).collect(),
+            ..FunctionChanges::default()
+        },
+    };
+    let skipped = hazards::skip_reason(path, rope, ctx.config);
+    let context_hash = hazards::file_context_hash(language, rope, &functions);
+    let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
+    let mut cache: HashMap<u64, Found> = HashMap::with_capacity(functions.functions.len());
+    // Whether each function is test code. Test containers live outside
+    // function bodies, so while the file context is unchanged an unchanged
+    // function keeps its answer and only changed ones are queried.
+    let reuse_tests = previous.filter(|p| p.context_hash == context_hash);
+    let previous_tests: HashMap<&str, bool> = reuse_tests
+        .map(|p| {
+            p.functions
+                .functions
+                .iter()
+                .zip(&p.in_test)
+                .map(|(f, t)| (f.id.as_str(), *t))
+                .collect()
+        })
+        .unwrap_or_default();
+    let all_tests = reuse_tests
+        .is_none()
+        .then(|| hazards::test_ranges(language, tree, rope));
+    let in_test: Vec<bool> = functions
+        .functions
+        .iter()
+        .map(|function| {
+            let unchanged =
+                !changes.changed.contains(&function.id) && !changes.added.contains(&function.id);
+            if unchanged && let Some(known) = previous_tests.get(function.id.as_str()) {
+                return *known;
+            }
+            let inside =
+                |t: &Range<usize>| t.start <= function.range.start && function.range.end <= t.end;
+            match &all_tests {
+                Some(tests) => tests.iter().any(inside),
+                None => hazards::test_ranges_in(language, tree, rope, function.range.clone())
+                    .iter()
+                    .any(inside),
+            }
+        })
+        .collect();
+
+    let mut scenarios = Vec::with_capacity(functions.functions.len());
+    let mut candidates = Vec::with_capacity(functions.functions.len());
+    // What the file checks for null, computed once and only if some
+    // function's hazards are not cached.
+    let mut nullable: Option<Vec<String>> = None;
+    let mut examined = Vec::with_capacity(functions.functions.len());
+    for (function, &in_test) in functions.functions.iter().zip(&in_test) {
+        if skipped.is_some() || in_test && !ctx.config.include_tests {
+            scenarios.push(Vec::new());
+            candidates.push(Vec::new());
+            examined.push(false);
+            continue;
+        }
+        examined.push(true);
+        let key = exact_key(rope, function, context_hash);
+        let (hazards, broad) = match cache.get(&key).or_else(|| old_cache.get(&key)) {
+            Some(found) => found.clone(),
+            None => {
+                let precise = hazards::function_hazards(language, tree, rope, function, &functions);
+                let nullable = nullable
+                    .get_or_insert_with(|| hazards::candidates::nullable_names(language, rope));
+                let broad = hazards::candidates::function_candidates(
+                    language, tree, rope, function, &functions, &precise, nullable,
+                );
+                (precise, broad)
+            }
+        };
+        // Event-schema scenarios depend on the configuration, not only on
+        // the text, so they are never cached with the hazards; a schema-backed
+        // scenario replaces a static one of the same class at the same place,
+        // and a field the schema requires refutes a static missing-key one.
+        let payload =
+            crate::hazards::payload::handler_hazards(language, tree, rope, function, ctx.config);
+        let mut rendered: Vec<Scenario> = hazards
+            .iter()
+            .filter(|h| {
+                !payload.refutes(h)
+                    && !payload
+                        .hazards
+                        .iter()
+                        .any(|p| p.start == h.start && p.class == h.class)
+            })
+            .chain(&payload.hazards)
+            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .collect();
+        crate::scenario::sort_scenarios(&mut rendered);
+        // Only the candidates the model may rank are rendered.
+        let room = RANKED.saturating_sub(rendered.len());
+        let shown: Vec<Scenario> = broad
+            .iter()
+            .filter(|c| {
+                !rendered.iter().any(|s| {
+                    s.class == c.class
+                        && s.origin.start_line == Hazard::line_of(c.start, function, rope)
+                })
+            })
+            .take(room)
+            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .collect();
+        scenarios.push(rendered);
+        candidates.push(shown);
+        cache.insert(key, (hazards, broad));
+    }
+    FileAnalysis {
+        path: path.to_owned(),
+        language,
+        version,
+        rope: rope.clone(),
+        functions,
+        changes,
+        incremental: previous.is_some(),
+        scenarios,
+        candidates,
+        hazard_cache: Arc::new(cache),
+        index_cache,
+        context_hash,
+        in_test,
+        examined,
+        skipped,
+    }
+}
+
+/// The key under which a function's hazards are cached: its exact bytes
+/// (hazard offsets are relative to its start, so whitespace matters) and the
+/// file-level context (imports, globals) that guards may depend on.
+fn exact_key(rope: &Rope, function: &Function, context_hash: u64) -> u64 {
+    let end = function.range.end.min(rope.len_bytes());
+    let start = function.range.start.min(end);
+    let mut hasher = Xxh3::new();
+    for chunk in rope.byte_slice(start..end).chunks() {
+        hasher.update(chunk.as_bytes());
+    }
+    hasher.update(&context_hash.to_le_bytes());
+    hasher.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use ropey::Rope;
+
+    use super::*;
+    use crate::calls::CallIndex;
+    use crate::config::Config;
+
+    fn analysed(source: &str) -> FileAnalysis {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
+        let config = Config::default();
+        let calls = CallIndex::default();
+        analyze(
+            "app.py",
+            Language::Python,
+            1,
+            &rope,
+            &tree,
+            None,
+            &Context::new(&config, &calls),
+        )
+    }
+
+    /// Statically the scenarios come first; a candidate lifted above them
+    /// (as the model's ranking does) leads the predictions and is shown.
+    #[test]
+    fn predictions_merge_scenarios_and_candidates_by_likelihood() {
+        let mut analysis = analysed(
+            "def total(order, rates):\n    items = order.get(\"items\")\n    rate = rates[order[\"currency\"]]\n    return sum(i[\"price\"] for i in items) / len(items) * rate\n",
+        );
+        let (scenarios, candidates) = (analysis.scenarios[0].len(), analysis.candidates[0].len());
+        assert!(
+            scenarios >= 1 && candidates >= 3,
+            "{scenarios} {candidates}"
+        );
+        assert!(candidates + scenarios <= RANKED);
+        let top: Vec<&Scenario> = analysis.predictions(0).collect();
+        assert!(std::ptr::eq(top[0], &analysis.scenarios[0][0]));
+        let shown = analysis.shown(0).len();
+        assert_eq!(shown, scenarios.max(PREDICTIONS));
+
+        let last = candidates - 1;
+        analysis.candidates[0][last].likelihood = 0.99;
+        let lifted = analysis.candidates[0][last].clone();
+        analysis.candidates[0].sort_by(|a, b| b.likelihood.total_cmp(&a.likelihood));
+        let top: Vec<&Scenario> = analysis.predictions(0).collect();
+        assert_eq!(top.len(), PREDICTIONS);
+        assert_eq!(*top[0], lifted);
+        assert!(analysis.shown(0).iter().any(|s| **s == lifted));
+        assert_eq!(analysis.ranked(0).count(), scenarios + candidates);
+    }
+}

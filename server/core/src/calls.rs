@@ -1,0 +1,155 @@
+//! The call index: for each function name, where in the workspace it is called.
+//!
+//! Calls are matched by the callee's last name segment (`self.client.charge()`
+//! counts as a call of `charge`), which is what a syntax tree alone can tell.
+//! The index feeds the caller frames of synthetic traces and the callers in
+//! model prompts; ranking prefers callers near the callee.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ropey::Rope;
+use serde::Serialize;
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{QueryCursor, Tree};
+
+use crate::functions::{FunctionIndex, RopeText, node_text};
+use crate::language::{Language, QueryKind};
+
+/// One call of a function by name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CallSite {
+    /// Workspace-relative path of the calling file.
+    pub path: Arc<str>,
+    pub language: Language,
+    /// Zero-based line of the call.
+    pub line: usize,
+    /// Zero-based byte column of the callee's name.
+    pub column: usize,
+    /// Whether the call is awaited (JavaScript prints such frames `at async f`).
+    pub awaited: bool,
+    /// The package the calling file declares (Go, Java), for frame names.
+    pub package: Option<Arc<str>>,
+    /// The calling function's qualified name and id, if the call is inside one.
+    pub caller: Option<String>,
+    pub caller_id: Option<String>,
+    /// The calling function's plain name, to look up its own callers.
+    pub caller_name: Option<String>,
+}
+
+/// The calls one file makes, grouped by callee name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileCalls {
+    pub by_name: HashMap<String, Vec<CallSite>>,
+}
+
+/// Extracts the calls of a parsed file.
+pub fn file_calls(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    path: &str,
+    functions: &FunctionIndex,
+) -> FileCalls {
+    let query = language.query(QueryKind::Calls);
+    let Some(name_index) = query.capture_index_for_name("call.name") else {
+        return FileCalls::default();
+    };
+    let path: Arc<str> = Arc::from(path);
+    let package: Option<Arc<str>> =
+        crate::language::declared_package(language, rope).map(Arc::from);
+    let mut calls = FileCalls::default();
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(query, tree.root_node(), RopeText(rope));
+    while let Some(m) = matches.next() {
+        let Some(name) = m.captures().iter().find(|c| c.index == name_index) else {
+            continue;
+        };
+        let callee = node_text(name.node, rope);
+        let offset = name.node.start_byte();
+        let caller = functions.function_at(offset);
+        let awaited = m
+            .captures()
+            .iter()
+            .find(|c| query.capture_names()[c.index as usize] == "call")
+            .and_then(|c| c.node.parent())
+            .is_some_and(|p| matches!(p.kind(), "await_expression" | "await"));
+        let (line, column) = crate::position::line_col(rope, offset);
+        calls.by_name.entry(callee).or_default().push(CallSite {
+            path: path.clone(),
+            language,
+            line,
+            column,
+            awaited,
+            package: package.clone(),
+            caller: caller.map(|f| f.qualified_name.clone()),
+            caller_id: caller.map(|f| f.id.clone()),
+            caller_name: caller.map(|f| f.name.clone()),
+        });
+    }
+    calls
+}
+
+/// Calls across the workspace, replaced file by file as files change.
+#[derive(Clone, Debug, Default)]
+pub struct CallIndex {
+    files: HashMap<Arc<str>, FileCalls>,
+}
+
+impl CallIndex {
+    pub fn set_file(&mut self, path: &str, calls: FileCalls) {
+        self.files.insert(Arc::from(path), calls);
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    /// Adds every file of `other`, replacing files both have.
+    pub fn merge(&mut self, other: CallIndex) {
+        self.files.extend(other.files);
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Call sites of `name` in files of a compatible language, nearest first:
+    /// same file, then same directory, then the rest, each by path and line.
+    pub fn callers(&self, name: &str, language: Language, from_path: &str) -> Vec<CallSite> {
+        let dir = from_path.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut sites: Vec<CallSite> = self
+            .files
+            .values()
+            .filter_map(|f| f.by_name.get(name))
+            .flatten()
+            .filter(|site| compatible(site.language, language))
+            .cloned()
+            .collect();
+        sites.sort_by(|a, b| {
+            let rank = |s: &CallSite| {
+                if &*s.path == from_path {
+                    0
+                } else if s.path.rsplit_once('/').map_or("", |(d, _)| d) == dir {
+                    1
+                } else {
+                    2
+                }
+            };
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.path.cmp(&b.path))
+                .then(a.line.cmp(&b.line))
+        });
+        sites
+    }
+}
+
+/// JavaScript and TypeScript call each other; other languages stay apart.
+fn compatible(a: Language, b: Language) -> bool {
+    let family = |l: Language| match l {
+        Language::TypeScript | Language::Tsx | Language::JavaScript => 0,
+        other => other as u8 + 1,
+    };
+    family(a) == family(b)
+}

@@ -1,0 +1,1838 @@
+//! Broad candidates: every operation in a function that can fail at run
+//! time, whether or not a precise rule proves it, each with its class and
+//! the runtime's error text, and a low likelihood scored from what the code
+//! says about it.
+//!
+//! The precise rules (the query-backed checks beside this module) stay
+//! quiet unless they are sure; they alone become diagnostics. Candidates
+//! rank below them and fill a function's top three for the hover, `check`
+//! and the model to rank, so a real failure that no precise rule covers
+//! still shows up. The rules are written once over a per-language table of
+//! facts ([`Facts`]): the node kinds of subscripts, calls and operators, and
+//! the names of the calls that parse, decode, touch the clock or the
+//! network. Guards count: an operation behind a check of its operands or
+//! inside a `try` that catches its error is no candidate.
+
+use ropey::Rope;
+use tree_sitter::Node;
+
+use super::guards::{caught, guarded, mentions};
+use super::{FnCx, Hazard};
+use crate::functions::node_text;
+use crate::functions::{Function, FunctionIndex};
+use crate::language::Language;
+use crate::scenario::{FailureClass, Kind};
+use crate::text::one_line;
+use tree_sitter::Tree;
+
+/// The highest likelihood a candidate gets: below every precise rule, so
+/// candidates never outrank them and never become diagnostics on their own.
+pub const MAX_LIKELIHOOD: f32 = 0.14;
+
+/// Calls whose name says what can go wrong in them: `(name, class, base)`.
+/// A name matches the callee's last segment (`loads` in `json.loads`) or,
+/// with a dot, its tail (`json.loads`).
+type CallFacts = &'static [(&'static str, FailureClass, f32)];
+
+/// How one language spells what the rules look for.
+struct Facts {
+    call: &'static [&'static str],
+    subscript: &'static [&'static str],
+    slice: &'static [&'static str],
+    binary: &'static [&'static str],
+    member: &'static [&'static str],
+    assignment: &'static [&'static str],
+    assertion: &'static [&'static str],
+    cast: &'static [&'static str],
+    loops: &'static [&'static str],
+    /// Words that mark a lock or other synchronisation in a function.
+    sync_words: &'static [&'static str],
+    calls: CallFacts,
+}
+
+use FailureClass::*;
+
+const PYTHON: Facts = Facts {
+    call: &["call"],
+    subscript: &["subscript"],
+    slice: &[],
+    binary: &["binary_operator", "augmented_assignment"],
+    member: &["attribute"],
+    assignment: &["assignment", "augmented_assignment"],
+    assertion: &["assert_statement"],
+    cast: &[],
+    loops: &["while_statement"],
+    sync_words: &["Lock", "lock", "RLock", "Semaphore", "Condition", "Queue"],
+    calls: &[
+        ("int", ParseError, 0.10),
+        ("float", ParseError, 0.08),
+        ("json.loads", ParseError, 0.12),
+        ("json.load", ParseError, 0.10),
+        ("Decimal", ParseError, 0.08),
+        ("strptime", ParseError, 0.10),
+        ("fromisoformat", ParseError, 0.10),
+        ("literal_eval", ParseError, 0.10),
+        ("urlparse", ParseError, 0.04),
+        ("re.compile", Timeout, 0.06),
+        ("decode", Encoding, 0.11),
+        ("encode", Encoding, 0.07),
+        ("b64decode", Encoding, 0.09),
+        ("unquote", Encoding, 0.06),
+        ("now", TimezoneDst, 0.07),
+        ("utcnow", TimezoneDst, 0.08),
+        ("fromtimestamp", TimezoneDst, 0.09),
+        ("utcfromtimestamp", TimezoneDst, 0.08),
+        ("localize", TimezoneDst, 0.11),
+        ("normalize", TimezoneDst, 0.06),
+        ("astimezone", TimezoneDst, 0.09),
+        ("mktime", TimezoneDst, 0.09),
+        ("localtime", TimezoneDst, 0.08),
+        ("timedelta", TimezoneDst, 0.05),
+        ("replace", TimezoneDst, 0.03),
+        ("read", ResourceExhaustion, 0.06),
+        ("readlines", ResourceExhaustion, 0.06),
+        ("recv", Timeout, 0.09),
+        ("accept", Timeout, 0.07),
+        ("connect", NetworkError, 0.09),
+        ("create_connection", NetworkError, 0.09),
+        ("getaddrinfo", NetworkError, 0.09),
+        ("urlopen", NetworkError, 0.10),
+        ("request", NetworkError, 0.07),
+        ("send", NetworkError, 0.05),
+        ("sendall", NetworkError, 0.06),
+        ("wait", Timeout, 0.07),
+        ("join", Timeout, 0.03),
+        ("acquire", Timeout, 0.06),
+        ("get", Timeout, 0.02),
+        ("open", Encoding, 0.05),
+        ("pop", KeyMissing, 0.07),
+        ("remove", KeyMissing, 0.05),
+        ("index", IndexOutOfRange, 0.07),
+        ("max", IndexOutOfRange, 0.05),
+        ("min", IndexOutOfRange, 0.05),
+        ("next", IndexOutOfRange, 0.06),
+        ("len", NullOrNone, 0.04),
+        ("fromtimestamp", Overflow, 0.05),
+        ("sleep", Overflow, 0.03),
+        ("int", Overflow, 0.04),
+        ("getattr", NullOrNone, 0.04),
+    ],
+};
+
+const ECMA: Facts = Facts {
+    call: &["call_expression", "new_expression"],
+    subscript: &["subscript_expression"],
+    slice: &[],
+    binary: &["binary_expression", "augmented_assignment_expression"],
+    member: &["member_expression"],
+    assignment: &["assignment_expression", "augmented_assignment_expression"],
+    assertion: &[],
+    cast: &["as_expression", "non_null_expression"],
+    loops: &["while_statement", "do_statement"],
+    sync_words: &["mutex", "Mutex", "lock", "queue"],
+    calls: &[
+        ("JSON.parse", ParseError, 0.12),
+        ("parseInt", ParseError, 0.07),
+        ("parseFloat", ParseError, 0.06),
+        ("URL", ParseError, 0.09),
+        ("Date", TimezoneDst, 0.07),
+        ("decodeURIComponent", Encoding, 0.10),
+        ("decodeURI", Encoding, 0.09),
+        ("encodeURIComponent", Encoding, 0.07),
+        ("toString", Encoding, 0.04),
+        ("fromCharCode", Encoding, 0.07),
+        ("charCodeAt", Encoding, 0.06),
+        ("codePointAt", Encoding, 0.06),
+        ("setEncoding", Encoding, 0.08),
+        ("TextDecoder", Encoding, 0.08),
+        ("decode", Encoding, 0.08),
+        ("RegExp", Timeout, 0.10),
+        ("exec", Timeout, 0.05),
+        ("test", Timeout, 0.04),
+        ("setHours", TimezoneDst, 0.10),
+        ("setDate", TimezoneDst, 0.08),
+        ("setMinutes", TimezoneDst, 0.07),
+        ("getTimezoneOffset", TimezoneDst, 0.10),
+        ("getHours", TimezoneDst, 0.06),
+        ("tz", TimezoneDst, 0.08),
+        ("utcOffset", TimezoneDst, 0.08),
+        ("add", TimezoneDst, 0.02),
+        ("setTimeout", Overflow, 0.05),
+        ("setInterval", Overflow, 0.04),
+        ("fetch", NetworkError, 0.10),
+        ("request", NetworkError, 0.08),
+        ("connect", NetworkError, 0.08),
+        ("createConnection", NetworkError, 0.08),
+        ("write", NetworkError, 0.03),
+        ("pipe", NetworkError, 0.05),
+        ("on", NetworkError, 0.02),
+        ("end", Timeout, 0.04),
+        ("concat", ResourceExhaustion, 0.05),
+        ("repeat", ResourceExhaustion, 0.06),
+        ("push", ResourceExhaustion, 0.02),
+        ("Array", ResourceExhaustion, 0.06),
+        ("alloc", ResourceExhaustion, 0.07),
+        ("assert", Assertion, 0.10),
+        ("ok", Assertion, 0.06),
+        ("toLowerCase", NullOrNone, 0.05),
+        ("split", NullOrNone, 0.04),
+        ("slice", Encoding, 0.05),
+        ("substring", Encoding, 0.05),
+        ("substr", Encoding, 0.05),
+    ],
+};
+
+const GO: Facts = Facts {
+    call: &["call_expression"],
+    subscript: &["index_expression"],
+    slice: &["slice_expression"],
+    binary: &["binary_expression"],
+    member: &["selector_expression"],
+    assignment: &["assignment_statement", "inc_statement", "dec_statement"],
+    assertion: &[],
+    cast: &["type_assertion_expression"],
+    loops: &["for_statement"],
+    sync_words: &["Lock", "RLock", "Mutex", "atomic", "sync."],
+    calls: &[
+        ("strconv.Atoi", ParseError, 0.10),
+        ("strconv.ParseInt", ParseError, 0.10),
+        ("strconv.ParseUint", ParseError, 0.10),
+        ("strconv.ParseFloat", ParseError, 0.09),
+        ("json.Unmarshal", ParseError, 0.10),
+        ("time.Parse", ParseError, 0.10),
+        ("url.Parse", ParseError, 0.08),
+        ("Unmarshal", ParseError, 0.07),
+        ("Decode", ParseError, 0.05),
+        ("time.Now", TimezoneDst, 0.05),
+        ("time.Date", TimezoneDst, 0.09),
+        ("In", TimezoneDst, 0.06),
+        ("LoadLocation", TimezoneDst, 0.08),
+        ("AddDate", TimezoneDst, 0.08),
+        ("Truncate", TimezoneDst, 0.05),
+        ("io.ReadAll", ResourceExhaustion, 0.10),
+        ("ioutil.ReadAll", ResourceExhaustion, 0.10),
+        ("make", ResourceExhaustion, 0.06),
+        ("append", ResourceExhaustion, 0.02),
+        ("Grow", ResourceExhaustion, 0.05),
+        ("ReadFull", ResourceExhaustion, 0.05),
+        ("net.Dial", NetworkError, 0.10),
+        ("Dial", NetworkError, 0.09),
+        ("DialContext", NetworkError, 0.09),
+        ("http.Get", Timeout, 0.10),
+        ("http.Post", Timeout, 0.10),
+        ("Do", NetworkError, 0.06),
+        ("Wait", Timeout, 0.07),
+        ("Read", Timeout, 0.04),
+        ("Close", RaceCondition, 0.04),
+        ("utf8.DecodeRuneInString", Encoding, 0.06),
+        ("string", Encoding, 0.03),
+        ("regexp.MustCompile", Timeout, 0.04),
+        ("regexp.Compile", ParseError, 0.06),
+        ("panic", Assertion, 0.10),
+        ("SetMapIndex", TypeError, 0.09),
+        ("Interface", TypeError, 0.07),
+        ("Elem", NullOrNone, 0.06),
+        ("FieldByIndex", NullOrNone, 0.08),
+        ("Index", IndexOutOfRange, 0.05),
+        ("Reset", NullOrNone, 0.05),
+        ("HasPrefix", Encoding, 0.03),
+    ],
+};
+
+const JAVA: Facts = Facts {
+    call: &["method_invocation", "object_creation_expression"],
+    subscript: &["array_access"],
+    slice: &[],
+    binary: &["binary_expression"],
+    member: &["field_access"],
+    assignment: &["assignment_expression", "update_expression"],
+    assertion: &["assert_statement"],
+    cast: &["cast_expression"],
+    loops: &["while_statement", "do_statement"],
+    sync_words: &[
+        "synchronized",
+        "Lock",
+        "lock()",
+        "Atomic",
+        "volatile",
+        "Concurrent",
+    ],
+    calls: &[
+        ("parseInt", ParseError, 0.11),
+        ("parseLong", ParseError, 0.11),
+        ("parseDouble", ParseError, 0.09),
+        ("valueOf", ParseError, 0.05),
+        ("parse", ParseError, 0.08),
+        ("URI", ParseError, 0.08),
+        ("URL", ParseError, 0.07),
+        ("getObject", TypeError, 0.05),
+        ("substring", IndexOutOfRange, 0.09),
+        ("charAt", IndexOutOfRange, 0.08),
+        ("subList", IndexOutOfRange, 0.08),
+        ("String", Encoding, 0.06),
+        ("getBytes", Encoding, 0.08),
+        ("write", Encoding, 0.03),
+        ("Charset", Encoding, 0.05),
+        ("TimeZone", TimezoneDst, 0.08),
+        ("getTimeZone", TimezoneDst, 0.09),
+        ("getRawOffset", TimezoneDst, 0.11),
+        ("getOffset", TimezoneDst, 0.08),
+        ("setTimeInMillis", TimezoneDst, 0.08),
+        ("getInstance", TimezoneDst, 0.04),
+        ("SimpleDateFormat", RaceCondition, 0.08),
+        ("Date", TimezoneDst, 0.05),
+        ("connect", NetworkError, 0.09),
+        ("Socket", NetworkError, 0.09),
+        ("ServerSocket", NetworkError, 0.08),
+        ("bind", NetworkError, 0.09),
+        ("InetSocketAddress", NetworkError, 0.07),
+        ("openConnection", NetworkError, 0.08),
+        ("enqueue", Assertion, 0.06),
+        ("read", Timeout, 0.05),
+        ("await", Timeout, 0.06),
+        ("take", Timeout, 0.06),
+        ("join", Timeout, 0.04),
+        ("readAllBytes", ResourceExhaustion, 0.09),
+        ("createBitmap", ResourceExhaustion, 0.09),
+        ("decodeFile", ResourceExhaustion, 0.09),
+        ("toByteArray", ResourceExhaustion, 0.07),
+        ("checkState", Assertion, 0.09),
+        ("checkArgument", Assertion, 0.08),
+        ("IllegalStateException", Assertion, 0.07),
+        ("IllegalArgumentException", Assertion, 0.06),
+        ("substring", Encoding, 0.04),
+        ("newInstance", NullOrNone, 0.06),
+        ("isEmpty", RaceCondition, 0.03),
+        ("decrementAndGet", RaceCondition, 0.05),
+    ],
+};
+
+const RUST: Facts = Facts {
+    call: &["call_expression", "macro_invocation"],
+    subscript: &["index_expression"],
+    slice: &[],
+    binary: &["binary_expression", "compound_assignment_expr"],
+    member: &["field_expression"],
+    assignment: &["assignment_expression", "compound_assignment_expr"],
+    assertion: &[],
+    cast: &["type_cast_expression"],
+    loops: &["loop_expression", "while_expression"],
+    sync_words: &["Mutex", "RwLock", "lock()", "Atomic", "Ordering::"],
+    calls: &[
+        ("unwrap", NullOrNone, 0.10),
+        ("expect", NullOrNone, 0.09),
+        ("parse", ParseError, 0.09),
+        ("from_str", ParseError, 0.08),
+        ("from_utf8", Encoding, 0.10),
+        ("to_str", Encoding, 0.08),
+        ("split_at", IndexOutOfRange, 0.10),
+        ("remove", IndexOutOfRange, 0.06),
+        ("swap_remove", IndexOutOfRange, 0.06),
+        ("insert", IndexOutOfRange, 0.03),
+        ("with_capacity", ResourceExhaustion, 0.08),
+        ("reserve", Overflow, 0.06),
+        ("resize", ResourceExhaustion, 0.06),
+        ("read_to_end", ResourceExhaustion, 0.09),
+        ("read_to_string", ResourceExhaustion, 0.08),
+        ("Local::now", TimezoneDst, 0.08),
+        ("from_local_datetime", TimezoneDst, 0.10),
+        ("and_hms", TimezoneDst, 0.08),
+        ("with_timezone", TimezoneDst, 0.08),
+        ("single", TimezoneDst, 0.06),
+        ("connect", NetworkError, 0.09),
+        ("lookup_host", NetworkError, 0.08),
+        ("to_socket_addrs", NetworkError, 0.08),
+        ("recv", Timeout, 0.06),
+        ("read", Timeout, 0.04),
+        ("lock", RaceCondition, 0.04),
+        ("load", RaceCondition, 0.05),
+        ("store", RaceCondition, 0.05),
+        ("fetch_add", Overflow, 0.05),
+        ("assert", Assertion, 0.10),
+        ("assert_eq", Assertion, 0.09),
+        ("debug_assert", Assertion, 0.08),
+        ("unreachable", Assertion, 0.09),
+        ("panic", Assertion, 0.09),
+        ("downcast", TypeError, 0.07),
+        ("try_into", Overflow, 0.08),
+        ("seconds", Overflow, 0.07),
+        ("milliseconds", Overflow, 0.06),
+        ("from_ymd", NullOrNone, 0.09),
+        ("borrow", RaceCondition, 0.05),
+        ("borrow_mut", RaceCondition, 0.06),
+        ("fetch_or", RaceCondition, 0.06),
+        ("fill_buf", ResourceExhaustion, 0.06),
+    ],
+};
+
+fn facts(language: Language) -> &'static Facts {
+    match language {
+        Language::Python => &PYTHON,
+        Language::Go => &GO,
+        Language::Java => &JAVA,
+        Language::Rust => &RUST,
+        Language::JavaScript | Language::TypeScript | Language::Tsx => &ECMA,
+    }
+}
+
+/// Names that say a value came from outside: a request, a file, the wire.
+const OUTSIDE: &[&str] = &[
+    "data", "body", "payload", "json", "response", "resp", "res", "req", "request", "headers",
+    "header", "params", "query", "args", "input", "line", "lines", "text", "row", "msg", "message",
+    "event", "buf", "buffer", "bytes", "raw", "token", "tokens", "parts", "fields", "value",
+    "values", "config", "options", "opts", "environ", "env", "result", "results",
+];
+
+/// What a candidate needs besides its node: the function and its words.
+struct Scan<'a, 'c, 't> {
+    cx: &'c FnCx<'a, 't>,
+    facts: &'static Facts,
+    parameters: Vec<String>,
+    /// Parameters that may be absent: `x=None`, `x?: T`, `x: T | null`.
+    optional: Vec<String>,
+    /// What the file compares with null somewhere ([`nullable_names`]).
+    nullable: &'c [String],
+    /// Whether the function takes a lock anywhere: without one, no
+    /// operation in it runs under a lock (checked once, not per write).
+    takes_lock: bool,
+    /// Names the function declares (`Type name = …`), for Java fields.
+    declared: Vec<String>,
+    /// Locals assigned from a lookup that may find nothing (`x =
+    /// d.get(k)`, `m = re.match(…)`, `v := cache.Get(k)`).
+    maybe_absent: Vec<String>,
+    /// The function's text, for the words that mark synchronisation.
+    body: String,
+    found: Vec<Hazard>,
+}
+
+/// The broad candidates of one function, most likely first, leaving out
+/// what a precise hazard already reports on the same line with the same
+/// class. `nullable` comes from [`nullable_names`] over the whole file.
+pub fn function_candidates(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    function: &Function,
+    index: &FunctionIndex,
+    precise: &[Hazard],
+    nullable: &[String],
+) -> Vec<Hazard> {
+    let Some(cx) = FnCx::new(language, tree, rope, function, index) else {
+        return Vec::new();
+    };
+    let line = |offset: usize| Hazard::line_of(offset, function, rope);
+    let mut found: Vec<Hazard> = candidates(&cx, nullable)
+        .into_iter()
+        .filter(|c| {
+            !precise
+                .iter()
+                .any(|p| p.class == c.class && line(p.start) == line(c.start))
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.likelihood
+            .total_cmp(&a.likelihood)
+            .then(a.start.cmp(&b.start))
+    });
+    found
+}
+
+/// Expressions the file compares with `nil`, `null`, `None` or
+/// `undefined` somewhere: the code itself says they can be absent, so a
+/// dereference of one that nothing checks is a likely null failure.
+pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
+    let text = rope.to_string();
+    let absent: &[&str] = match language {
+        Language::Python => &[" is None", " is not None", " == None", " != None"],
+        Language::Go => &[" == nil", " != nil"],
+        Language::Java => &[" == null", " != null"],
+        Language::JavaScript | Language::TypeScript | Language::Tsx => &[
+            " == null",
+            " != null",
+            " === null",
+            " !== null",
+            " === undefined",
+            " !== undefined",
+        ],
+        Language::Rust => &[],
+    };
+    let mut names: Vec<String> = Vec::new();
+    for marker in absent {
+        for (at, _) in text.match_indices(marker) {
+            let before = &text[..at];
+            let start = before
+                .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
+                .map_or(0, |i| i + 1);
+            let name = before[start..].trim_start_matches('.');
+            if name.len() > 1 && !matches!(name, "err" | "self" | "this" | "e" | "ok") {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The broad candidates of one function (not of functions nested in it).
+/// `nullable` comes from [`nullable_names`] over the whole file.
+fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
+    let facts = facts(cx.language);
+    let mut scan = Scan {
+        cx,
+        facts,
+        parameters: cx.parameters(),
+        optional: optional_parameters(cx),
+        nullable,
+        body: node_text(cx.node, cx.rope),
+        takes_lock: false,
+        declared: Vec::new(),
+        maybe_absent: Vec::new(),
+        found: Vec::new(),
+    };
+    scan.takes_lock = ["Lock()", "lock()", "acquire(", "synchronized", "with "]
+        .iter()
+        .any(|w| scan.body.contains(w));
+    scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.declared = scan
+        .body
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let name = line.split_whitespace().nth(1)?.trim_end_matches(['=', ';']);
+            (!line.starts_with("return")).then(|| name.to_owned())
+        })
+        .collect();
+    let body = cx.node.child_by_field_name("body").unwrap_or(cx.node);
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        // Nested functions are analysed on their own.
+        if node.id() != body.id()
+            && cx
+                .index
+                .function_at(node.start_byte())
+                .is_some_and(|f| f.id != cx.function.id && f.range.start == node.start_byte())
+        {
+            continue;
+        }
+        scan.visit(node);
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+        }
+    }
+    let mut found = scan.found;
+    found.sort_by_key(|h| (h.start, h.class));
+    found.dedup_by(|a, b| a.start == b.start && a.class == b.class);
+    found
+}
+
+impl Scan<'_, '_, '_> {
+    fn text(&self, node: Node) -> String {
+        node_text(node, self.cx.rope)
+    }
+
+    fn visit(&mut self, node: Node) {
+        let kind = node.kind();
+        let facts = self.facts;
+        if facts.call.contains(&kind) {
+            self.call(node);
+        }
+        if facts.subscript.contains(&kind) {
+            self.subscript(node);
+        }
+        if facts.slice.contains(&kind) {
+            self.slice(node);
+        }
+        if facts.binary.contains(&kind) {
+            self.binary(node);
+        }
+        if facts.assignment.contains(&kind) {
+            self.shared_write(node);
+        }
+        if kind == "delete_statement" {
+            let target = self.text(node);
+            let target = target.trim_start_matches("del").trim();
+            let shared = target.starts_with("self.")
+                || target.starts_with("cls.")
+                || target.starts_with(|c: char| c.is_ascii_uppercase());
+            if target.contains('[') && !self.caught_here(node, KeyMissing) {
+                self.add(node, KeyMissing, 0.08, trigger(KeyMissing));
+            }
+            if shared && !self.locked(node) && !self.in_constructor() {
+                self.add(node, RaceCondition, 0.08, trigger(RaceCondition));
+            }
+        }
+        if facts.assertion.contains(&kind) {
+            self.add(
+                node,
+                Assertion,
+                0.10,
+                "the invariant the assertion states does not hold for this input",
+            );
+        }
+        if facts.cast.contains(&kind) {
+            // A numeric cast truncates in Rust and Java; elsewhere a cast
+            // asserts a type the value may not have.
+            let (class, likelihood) = match (self.cx.language, kind) {
+                (_, "non_null_expression") => (NullOrNone, 0.06),
+                (Language::Rust, _) => (Overflow, 0.08),
+                (Language::Java, _) if numeric_cast(&self.text(node)) => (Overflow, 0.08),
+                _ => (TypeError, 0.06),
+            };
+            self.add(node, class, likelihood, trigger(class));
+        }
+        if matches!(
+            kind,
+            "for_statement" | "while_statement" | "while_expression" | "loop_expression"
+        ) && self.follows_a_chain(node)
+        {
+            self.add_head(node, Timeout, 0.11, "the chain it follows loops back on itself (a cause, parent or next link that points back)");
+        }
+        if facts.loops.contains(&kind) {
+            self.add_head(
+                node,
+                Timeout,
+                0.04,
+                "the loop's exit condition is never reached for this input",
+            );
+        }
+        if facts.member.contains(&kind) {
+            self.member(node);
+        }
+    }
+
+    /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).
+    fn callee(&self, node: Node) -> Option<String> {
+        let callee = node
+            .child_by_field_name("function")
+            .or_else(|| node.child_by_field_name("constructor"))
+            .or_else(|| node.child_by_field_name("type"))
+            .or_else(|| node.child_by_field_name("macro"));
+        if let Some(callee) = callee {
+            return Some(self.text(callee));
+        }
+        // Java: `object.name(…)`.
+        let name = node.child_by_field_name("name")?;
+        Some(match node.child_by_field_name("object") {
+            Some(object) => format!("{}.{}", self.text(object), self.text(name)),
+            None => self.text(name),
+        })
+    }
+
+    fn call(&mut self, node: Node) {
+        let Some(callee) = self.callee(node) else {
+            return;
+        };
+        let callee = callee.trim().trim_end_matches('!');
+        let last = callee.rsplit(['.', ':']).next().unwrap_or(callee).trim();
+        let args = node
+            .child_by_field_name("arguments")
+            .map(|a| self.text(a))
+            .unwrap_or_default();
+        // A recursive call: unbounded depth on self-referencing input.
+        let own_name = self.cx.function.name.rsplit(['.', ':']).next();
+        if !last.is_empty() && own_name == Some(last) {
+            self.add(
+                node,
+                ResourceExhaustion,
+                0.12,
+                "the input nests deeper than the stack allows, or refers back to itself",
+            );
+        }
+        // A method called on a receiver that may be absent: one the file
+        // checks for null elsewhere, or a local a lookup may have left empty.
+        if let Some((receiver, _)) = callee.rsplit_once('.') {
+            let receiver = receiver.trim();
+            // A call chained on a lookup's result fails the same way.
+            let absent = self.nullable.iter().any(|n| n == receiver)
+                || self.maybe_absent.iter().any(|n| n == receiver)
+                || self.optional.iter().any(|n| n == receiver)
+                || (receiver.ends_with(')') && LOOKUPS.iter().any(|l| receiver.contains(l)));
+            if absent
+                && !guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[receiver],
+                )
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            }
+        }
+        // A Go conversion to a narrower integer truncates.
+        if self.cx.language == Language::Go
+            && callee == last
+            && matches!(
+                last,
+                "int8"
+                    | "int16"
+                    | "int32"
+                    | "uint8"
+                    | "uint16"
+                    | "uint32"
+                    | "byte"
+                    | "int"
+                    | "uint"
+            )
+        {
+            self.add(node, Overflow, 0.09, trigger(Overflow));
+        }
+        // A shared collection changed in place: a race when two threads or
+        // tasks do it at once, or one iterates while another changes it.
+        if matches!(
+            last,
+            "add"
+                | "append"
+                | "remove"
+                | "discard"
+                | "pop"
+                | "clear"
+                | "update"
+                | "put"
+                | "delete"
+                | "insert"
+                | "push"
+                | "set"
+                | "extend"
+        ) {
+            let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
+            let shared = ["self.", "cls.", "this."]
+                .iter()
+                .any(|p| receiver.starts_with(p))
+                || (self.cx.language == Language::Python
+                    && receiver.starts_with(|c: char| c.is_ascii_uppercase()))
+                || (self.cx.language == Language::Java
+                    && !receiver.is_empty()
+                    && self.field_like(receiver));
+            if shared
+                && self.cx.language != Language::Rust
+                && !self.in_constructor()
+                && !self.locked(node)
+            {
+                self.add(node, RaceCondition, 0.07, trigger(RaceCondition));
+            }
+        }
+        // Helpers named for decoding (`to_unicode`, `_decode_value`)
+        // decode too.
+        let lower = last.to_lowercase();
+        if (lower.contains("decode") || lower.contains("unicode")) && lower != "decode" {
+            self.add(node, Encoding, 0.08, trigger(Encoding));
+        }
+        for &(name, class, base) in self.facts.calls {
+            let hit = if name.contains(['.', ':']) {
+                callee == name
+                    || callee.ends_with(&format!(".{name}"))
+                    || callee.ends_with(&format!("::{name}"))
+            } else {
+                last == name
+            };
+            if !hit {
+                continue;
+            }
+            let mut likelihood = base;
+            // A bounded or guarded call is not the failure.
+            match class {
+                Timeout | NetworkError if args.contains("timeout") || args.contains("Timeout") => {
+                    continue;
+                }
+                ResourceExhaustion
+                    if matches!(name, "read" | "readlines") && args.trim() != "()" =>
+                {
+                    continue;
+                }
+                Encoding
+                    if matches!(name, "decode" | "encode")
+                        && (args.contains("errors")
+                            || args.contains("ignore")
+                            || args.contains("replace")) =>
+                {
+                    continue;
+                }
+                ParseError | NullOrNone | Encoding | IndexOutOfRange if self.outside(&args) => {
+                    likelihood += 0.02;
+                }
+                _ => {}
+            }
+            if self.caught_here(node, class) || self.handled(node, class) {
+                continue;
+            }
+            self.add(node, class, likelihood, trigger(class));
+        }
+    }
+
+    fn subscript(&mut self, node: Node) {
+        let object = node
+            .child_by_field_name("value")
+            .or_else(|| node.child_by_field_name("object"))
+            .or_else(|| node.child_by_field_name("operand"))
+            .or_else(|| node.child_by_field_name("array"))
+            .or_else(|| node.named_child(0));
+        let index = node
+            .child_by_field_name("subscript")
+            .or_else(|| node.child_by_field_name("index"))
+            .or_else(|| node.named_child(1));
+        let (Some(object), Some(index)) = (object, index) else {
+            return;
+        };
+        // An assignment target creates the key; it cannot be missing.
+        if let Some(parent) = node.parent()
+            && self.facts.assignment.contains(&parent.kind())
+            && parent
+                .child_by_field_name("left")
+                .is_some_and(|l| l.id() == node.id())
+        {
+            return;
+        }
+        let object_text = self.text(object);
+        let index_text = self.text(index);
+        let index_word = index_text.trim();
+        let literal_index = index_word.parse::<i64>().is_ok();
+        let clamped = ["min(", "max(", "clamp(", "%", "len(", ".length", "Len("]
+            .iter()
+            .any(|w| index_word.contains(w) && !index_word.contains(" + "));
+        // A constant index is guarded by a check of the collection (`if
+        // not buf: return`); a computed one by a check of the index.
+        let guard_word = if literal_index {
+            object_text.as_str()
+        } else {
+            index_word
+        };
+        if clamped
+            || guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[guard_word],
+            )
+        {
+            return;
+        }
+        let is_string_key = super::guards::string_contents(&index_text).is_some();
+        let ranged = index_text.contains(':') && self.cx.language == Language::Python
+            || index_text.contains("..");
+        if ranged && self.cx.language == Language::Python {
+            return; // Python slices never raise.
+        }
+        let (class, mut likelihood) = if is_string_key {
+            (KeyMissing, 0.09)
+        } else if ranged && self.cx.language == Language::Rust {
+            (IndexOutOfRange, 0.09)
+        } else {
+            let looks_like_key = !index_text
+                .trim()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+                && matches!(
+                    self.cx.language,
+                    Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+                )
+                && !index_text.contains(['+', '-'])
+                && !["i", "j", "k", "n", "idx", "index", "pos", "offset"]
+                    .contains(&index_text.trim());
+            if looks_like_key {
+                (KeyMissing, 0.06)
+            } else {
+                (IndexOutOfRange, 0.08)
+            }
+        };
+        if object_text.contains("split(")
+            || object_text.contains("Split(")
+            || object_text.contains("split_whitespace")
+        {
+            likelihood += 0.04;
+        }
+        if self.outside(&object_text) {
+            likelihood += 0.02;
+        }
+        if index_text.trim() == "0" || index_text.trim() == "-1" {
+            likelihood += 0.01;
+        }
+        if self.caught_here(node, class) {
+            return;
+        }
+        self.add(node, class, likelihood, trigger(class));
+        if ranged && self.cx.language == Language::Rust && self.stringy(&object_text) {
+            self.add(node, Encoding, 0.10, trigger(Encoding));
+        }
+    }
+
+    fn slice(&mut self, node: Node) {
+        let text = self.text(node);
+        if self.caught_here(node, IndexOutOfRange) {
+            return;
+        }
+        let mut likelihood = 0.08;
+        if self.outside(&text) {
+            likelihood += 0.02;
+        }
+        self.add(node, IndexOutOfRange, likelihood, trigger(IndexOutOfRange));
+        if self.stringy(&text) {
+            self.add(node, Encoding, 0.07, trigger(Encoding));
+        }
+    }
+
+    fn binary(&mut self, node: Node) {
+        let Some(operator) = node.child_by_field_name("operator") else {
+            return;
+        };
+        let op = self.text(operator);
+        let right = node.child_by_field_name("right");
+        let right_text = right.map(|r| self.text(r)).unwrap_or_default();
+        let literal = |t: &str| t.trim().parse::<f64>().is_ok();
+        match op.trim() {
+            "/" | "//" | "%" | "/=" | "//=" | "%=" if !literal(&right_text) => {
+                let words = [right_text.trim()];
+                if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                    || self.caught_here(node, DivisionByZero)
+                {
+                    return;
+                }
+                self.add(node, DivisionByZero, 0.10, trigger(DivisionByZero));
+            }
+            "*" | "+" | "<<" | "*=" | "+=" | "<<=" | "-" | "-=" => {
+                if matches!(
+                    self.cx.language,
+                    Language::Rust | Language::Go | Language::Java
+                ) && !literal(&right_text)
+                {
+                    let text = self.text(node);
+                    let sizey = [
+                        "len", "size", "count", "length", "offset", "cap", "total", "num", "width",
+                        "height", "secs", "millis", "duration",
+                    ]
+                    .iter()
+                    .any(|w| text.to_lowercase().contains(w));
+                    if sizey {
+                        let base = if op.trim().starts_with('-') {
+                            0.05
+                        } else {
+                            0.07
+                        };
+                        self.add(node, Overflow, base, trigger(Overflow));
+                    }
+                }
+                let left_text = node
+                    .child_by_field_name("left")
+                    .map(|l| self.text(l))
+                    .unwrap_or_default();
+                if let Some(name) = self
+                    .optional
+                    .iter()
+                    .find(|o| **o == left_text.trim() || **o == right_text.trim())
+                {
+                    let words = [name.as_str()];
+                    if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
+                        self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                    }
+                    return;
+                }
+                if self.cx.language == Language::Python && op.trim().starts_with(['*', '+']) {
+                    // `None * 2`, `"a" + 1`: a value of an unexpected type.
+                    let operands = self.text(node);
+                    let unchecked = self.parameters.iter().any(|p| {
+                        mentions(&operands, p)
+                            && !guarded(
+                                self.cx.language,
+                                node,
+                                self.cx.node,
+                                self.cx.rope,
+                                &[p.as_str()],
+                            )
+                    });
+                    if unchecked {
+                        self.add(node, NullOrNone, 0.05, trigger(NullOrNone));
+                        self.add(node, TypeError, 0.04, trigger(TypeError));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A write to state other calls share (a field, a global), in a
+    /// function that takes no lock: a race when two threads or tasks get
+    /// there at once.
+    fn shared_write(&mut self, node: Node) {
+        let Some(left) = node
+            .child_by_field_name("left")
+            .or_else(|| node.named_child(0))
+        else {
+            return;
+        };
+        // Rust's borrow checker rules out data races on `&mut self`; a
+        // constructor's object is not shared yet.
+        if self.cx.language == Language::Rust || self.in_constructor() {
+            return;
+        }
+        let target = self.text(left);
+        let shared = ["self.", "this.", "cls."]
+            .iter()
+            .any(|p| target.starts_with(p))
+            || (self.cx.language == Language::Go && target.contains('.'))
+            || (self.cx.language == Language::Java
+                && !target.contains('.')
+                && !target.contains('[')
+                && self.field_like(&target))
+            || target.starts_with("static ");
+        if !shared {
+            return;
+        }
+        if self.locked(node) {
+            return;
+        }
+        let mut likelihood = 0.06;
+        if target.contains('[') {
+            likelihood += 0.02;
+        }
+        self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
+    }
+
+    /// A field access off a value that may be absent: a lookup's result or
+    /// a field of outside data, read without a check.
+    fn member(&mut self, node: Node) {
+        let Some(object) = node
+            .child_by_field_name("object")
+            .or_else(|| node.child_by_field_name("operand"))
+            .or_else(|| node.child_by_field_name("value"))
+        else {
+            return;
+        };
+        // Only the outermost access of a chain, and only reads.
+        if node
+            .parent()
+            .is_some_and(|p| self.facts.member.contains(&p.kind()))
+        {
+            return;
+        }
+        let object_text = self.text(object);
+        let text = self.text(node);
+        if text.contains("?.") {
+            return;
+        }
+        // A receiver the file checks for null elsewhere, dereferenced here
+        // without a check.
+        let receiver = object_text.trim();
+        if self.nullable.iter().any(|n| n == receiver) {
+            let words = [receiver];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                return;
+            }
+        }
+        // A local that a lookup may have left empty, used unchecked.
+        if self.maybe_absent.iter().any(|n| n == receiver) {
+            let words = [receiver];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                return;
+            }
+        }
+        // In `__getattr__`, reading an attribute of `self` that is not set
+        // calls `__getattr__` again.
+        if self.cx.language == Language::Python
+            && self.cx.function.name.ends_with("__getattr__")
+            && object_text.starts_with("self")
+        {
+            self.add(node, ResourceExhaustion, 0.13, trigger(ResourceExhaustion));
+        }
+        if self.optional.iter().any(|o| *o == object_text.trim()) {
+            let words = [object_text.trim()];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            }
+            return;
+        }
+        let depth = text.matches('.').count();
+        let from_lookup = [
+            "get(", "find(", "Get(", "Find(", "lookup(", "match(", "search(", "first(", "last(",
+            "pop(",
+        ]
+        .iter()
+        .any(|w| object_text.contains(w));
+        let root = object_text
+            .split(['.', '[', '('])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let outside = self.outside(root);
+        let parameter = self.parameters.iter().any(|p| p == root);
+        if !(from_lookup || (depth >= 2 && (outside || parameter))) {
+            return;
+        }
+        let words = [root];
+        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+            || self.caught_here(node, NullOrNone)
+        {
+            return;
+        }
+        let mut likelihood = if from_lookup { 0.09 } else { 0.05 };
+        if outside {
+            likelihood += 0.02;
+        }
+        let class = if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && outside
+            && !from_lookup
+        {
+            KeyMissing
+        } else {
+            NullOrNone
+        };
+        self.add(node, class, likelihood, trigger(class));
+    }
+
+    /// Whether `node` runs while a lock is held: inside a `with …lock…`,
+    /// a `synchronized` block or method, or after a `Lock()` (Go, Java)
+    /// that no `Unlock()` released before it in an enclosing block.
+    fn locked(&self, node: Node) -> bool {
+        if !self.takes_lock {
+            return false;
+        }
+        let words = self.facts.sync_words;
+        let header = |n: Node| {
+            let text = self.text(n);
+            let end = text.find([':', '{']).unwrap_or(text.len());
+            text[..end].to_owned()
+        };
+        if self.cx.language == Language::Java && header(self.cx.node).contains("synchronized") {
+            return true;
+        }
+        let mut child = node;
+        while let Some(parent) = child.parent() {
+            let held = match parent.kind() {
+                "synchronized_statement" => true,
+                "with_statement" => words.iter().any(|w| header(parent).contains(w)),
+                _ => false,
+            };
+            if held {
+                return true;
+            }
+            // Earlier statements of the same block: a lock taken and not
+            // yet released.
+            let mut sibling = child.prev_named_sibling();
+            let mut released = false;
+            while let Some(statement) = sibling {
+                let text = self.text(statement);
+                if text.contains("Unlock()") && !text.contains("defer") {
+                    released = true;
+                }
+                if !released
+                    && (text.contains(".Lock()")
+                        || text.contains(".lock()")
+                        || text.contains(".RLock()")
+                        || text.contains(".acquire()"))
+                {
+                    return true;
+                }
+                sibling = statement.prev_named_sibling();
+            }
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            child = parent;
+        }
+        false
+    }
+
+    /// Whether a loop walks a linked structure: `t = t.getCause()`,
+    /// `node = node.parent`, `cur = cur.next`.
+    fn follows_a_chain(&self, node: Node) -> bool {
+        let text = self.text(node);
+        text.split([';', '\n', ',']).any(|part| {
+            let Some((left, right)) = part.split_once('=') else {
+                return false;
+            };
+            let left = left.trim().rsplit(' ').next().unwrap_or_default();
+            let right = right.trim();
+            !left.is_empty()
+                && left.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && right.starts_with(&format!("{left}."))
+                && !right.contains(['(', '['])
+                || right.starts_with(&format!("{left}.get")) && right.ends_with("()")
+        })
+    }
+
+    /// Whether the function builds its object (`__init__`, `constructor`,
+    /// a Java constructor, Go's `New…`), so nothing else sees it yet.
+    fn in_constructor(&self) -> bool {
+        let name = self
+            .cx
+            .function
+            .name
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default();
+        matches!(name, "__init__" | "__new__" | "constructor" | "new")
+            || name.starts_with("New")
+            || self.cx.node.kind() == "constructor_declaration"
+    }
+
+    /// Whether a bare name assigned in a Java method is a field: neither a
+    /// parameter nor a local declared in the method (`Type name = …`).
+    fn field_like(&self, name: &str) -> bool {
+        !self.declared.iter().any(|d| d == name)
+            && !self.parameters.iter().any(|p| p == name)
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+    }
+
+    fn outside(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        OUTSIDE.iter().any(|w| mentions(&lower, w))
+            || self.parameters.iter().any(|p| mentions(text, p))
+    }
+
+    fn stringy(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        [
+            "str", "name", "text", "host", "line", "s[", "value", "hash", "input",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    }
+
+    /// Whether an enclosing `try` catches the error `class` raises.
+    fn caught_here(&self, node: Node, class: FailureClass) -> bool {
+        // A wrong hour or a lost update raises nothing a handler could
+        // catch; nor do corrupted text and a wrapped number outside Python
+        // (Java, Go and JavaScript replace bad bytes and wrap integers).
+        let silent = matches!(class, TimezoneDst | RaceCondition)
+            || (matches!(class, Encoding | Overflow) && self.cx.language != Language::Python);
+        if silent {
+            return false;
+        }
+        let errors: &[&str] = match (self.cx.language, class) {
+            (Language::Python, KeyMissing) => &["KeyError", "LookupError"],
+            (Language::Python, IndexOutOfRange) => &["IndexError", "LookupError"],
+            (Language::Python, ParseError) => &["ValueError", "JSONDecodeError"],
+            (Language::Python, Encoding) => &["UnicodeError", "UnicodeDecodeError", "ValueError"],
+            (Language::Python, DivisionByZero) => &["ZeroDivisionError", "ArithmeticError"],
+            (Language::Python, NetworkError | Timeout) => &[
+                "OSError",
+                "socket.error",
+                "ConnectionError",
+                "RequestException",
+            ],
+            (Language::Python, NullOrNone | TypeError) => &["TypeError", "AttributeError"],
+            (Language::Python, Overflow) => &["OverflowError", "ArithmeticError"],
+            (Language::Java, NullOrNone) => &["NullPointerException"],
+            (Language::Java, ParseError) => &["NumberFormatException", "ParseException"],
+            (Language::Java, IndexOutOfRange) => &["IndexOutOfBoundsException"],
+            (Language::Java, NetworkError | Timeout) => &["IOException"],
+            _ => &[],
+        };
+        caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)
+    }
+
+    /// Whether the call's failure is handled where it happens: in Rust, a
+    /// `Result` or `Option` that is not unwrapped (`?`, `.ok()`,
+    /// `unwrap_or…`, `match`) cannot panic; elsewhere, a call on a receiver
+    /// an enclosing condition checks (`if rv.Type().Comparable()`, `if x
+    /// is not None`).
+    fn handled(&self, node: Node, class: FailureClass) -> bool {
+        if self.cx.language == Language::Rust
+            && matches!(class, ParseError | Encoding | Overflow | NullOrNone)
+        {
+            let after = {
+                let end = node.end_byte().min(self.cx.rope.len_bytes());
+                let stop = (end + 40).min(self.cx.rope.len_bytes());
+                self.cx.rope.byte_slice(end..stop).to_string()
+            };
+            let callee = self.callee(node).unwrap_or_default();
+            let panics_itself = callee.ends_with("unwrap")
+                || callee.ends_with("expect")
+                || callee.ends_with("from_ymd")
+                || callee.ends_with("seconds")
+                || callee.ends_with("milliseconds");
+            let unwrapped = after.trim_start().starts_with(".unwrap()")
+                || after.trim_start().starts_with(".expect(");
+            return !(panics_itself || unwrapped);
+        }
+        if matches!(
+            class,
+            TypeError | NullOrNone | IndexOutOfRange | KeyMissing | Assertion
+        ) {
+            let Some(callee) = self.callee(node) else {
+                return false;
+            };
+            let root = callee
+                .split(['.', '(', '['])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if root.len() > 1 && !matches!(root, "self" | "this") {
+                return guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root]);
+            }
+        }
+        false
+    }
+
+    fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
+        // The loop's header line, not its whole body.
+        let end = node
+            .child_by_field_name("body")
+            .map_or(node.end_byte(), |b| b.start_byte());
+        self.push(
+            node.start_byte()..end.max(node.start_byte() + 1),
+            class,
+            likelihood,
+            trigger,
+        );
+    }
+
+    fn add(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
+        self.push(node.byte_range(), class, likelihood, trigger);
+    }
+
+    fn push(
+        &mut self,
+        range: std::ops::Range<usize>,
+        class: FailureClass,
+        likelihood: f32,
+        trigger: &str,
+    ) {
+        let rope: &Rope = self.cx.rope;
+        let function = &self.cx.function;
+        if range.start < function.range.start || range.end > function.range.end {
+            return;
+        }
+        if super::suppressed(rope, range.start, class) {
+            return;
+        }
+        let subject = {
+            let end = range.end.min(rope.len_bytes());
+            let start = range.start.min(end);
+            rope.byte_slice(start..end).to_string()
+        };
+        let subject = one_line(&subject, 80);
+        let (error_type, error) = runtime_error(self.cx.language, class, &subject);
+        self.found.push(Hazard {
+            class,
+            kind: Kind::Latent,
+            rule: "candidate",
+            start: range.start - function.range.start,
+            end: range.end - function.range.start,
+            summary: format!(
+                "Possible {} at `{}`",
+                class.as_str().replace('_', " "),
+                one_line(&subject, 50)
+            ),
+            subject,
+            likelihood: likelihood.clamp(0.01, MAX_LIKELIHOOD),
+            trigger: trigger.to_owned(),
+            error_type,
+            error,
+            inputs: Vec::new(),
+        });
+    }
+}
+
+/// Calls that return nothing (`None`, `null`, `undefined`, a nil) when
+/// they find nothing.
+const LOOKUPS: &[&str] = &[
+    ".get(",
+    ".Get(",
+    "getattr(",
+    ".find(",
+    ".Find(",
+    "re.match(",
+    "re.search(",
+    ".match(",
+    ".exec(",
+    ".lookup(",
+    ".Lookup(",
+    ".pop(",
+    "getElementById(",
+    "querySelector(",
+    ".getString(",
+    ".optString(",
+    "getSystemService(",
+    ".first(",
+    ".last(",
+    "environ.get(",
+];
+
+/// Locals assigned from a [`LOOKUPS`] call, in any language's declaration
+/// form (`x = …`, `const x = …`, `Type x = …`, `x := …`).
+fn maybe_absent_locals(body: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in body.lines() {
+        let Some((left, right)) = line.split_once('=') else {
+            continue;
+        };
+        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+            continue;
+        }
+        if !LOOKUPS.iter().any(|l| right.contains(l))
+            || right.contains(" or ")
+            || right.contains("??")
+            || right.contains("||")
+            || right.contains(" ? ")
+        {
+            continue;
+        }
+        let name = left
+            .trim()
+            .trim_end_matches(':')
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default();
+        if !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Whether a Java cast's target is a numeric type (`(int) x`).
+fn numeric_cast(text: &str) -> bool {
+    let target = text
+        .trim_start_matches('(')
+        .split(')')
+        .next()
+        .unwrap_or_default()
+        .trim();
+    matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
+}
+
+/// The parameters the signature allows to be absent: a `None` default in
+/// Python, `?` or a `null`/`undefined` union in TypeScript.
+fn optional_parameters(cx: &FnCx) -> Vec<String> {
+    let Some(params) = cx
+        .node
+        .child_by_field_name("parameters")
+        .or_else(|| cx.node.child_by_field_name("parameter"))
+    else {
+        return Vec::new();
+    };
+    let text = node_text(params, cx.rope);
+    let text = text.trim_start_matches('(').trim_end_matches(')');
+    text.split(',')
+        .filter(|piece| {
+            let compact: String = piece.split_whitespace().collect();
+            compact.ends_with("=None")
+                || compact.contains("Optional[")
+                || compact.contains("?:")
+                || compact.contains("|null")
+                || compact.contains("|undefined")
+        })
+        .filter_map(|piece| {
+            let name: String = piece
+                .trim()
+                .trim_start_matches(['*', '&'])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                .collect();
+            (!name.is_empty() && name != "self").then_some(name)
+        })
+        .collect()
+}
+
+/// The input or environment condition behind each class, one sentence.
+fn trigger(class: FailureClass) -> &'static str {
+    match class {
+        IndexOutOfRange => {
+            "the collection is shorter than the code assumes (an empty list, a line with fewer fields)"
+        }
+        NullOrNone => "the value is absent (a lookup found nothing, an optional field was omitted)",
+        KeyMissing => {
+            "the data has no such key (another server's or an older client's payload omits it)"
+        }
+        DivisionByZero => "the divisor is zero (an empty collection, a zero count or duration)",
+        ParseError => {
+            "the text is not in the expected format (empty, localised, or garbage from another system)"
+        }
+        TypeError => "the value has another type at run time than the code assumes",
+        Timeout => {
+            "the peer or the input never lets the call finish (a stalled server, a pathological input)"
+        }
+        NetworkError => {
+            "the network call fails (DNS failure, connection refused or reset) and the error is not handled"
+        }
+        RaceCondition => "two threads or tasks reach this shared state at once",
+        Overflow => "the value is larger than the type or the API allows",
+        Encoding => {
+            "the bytes are not valid in the assumed encoding, or a multi-byte character is cut"
+        }
+        TimezoneDst => "the clock crosses a daylight-saving change or runs in another time zone",
+        ResourceExhaustion => "the input is huge, or nests or repeats without bound",
+        Assertion => "the invariant the code asserts does not hold for this input",
+        Other => "an unexpected input",
+    }
+}
+
+/// The runtime's error type and message for a class, as each language
+/// prints it.
+fn runtime_error(language: Language, class: FailureClass, subject: &str) -> (String, String) {
+    let pick = |python: &str, ecma: &str, go: &str, java: &str, rust: &str| -> String {
+        match language {
+            Language::Python => python,
+            Language::JavaScript | Language::TypeScript | Language::Tsx => ecma,
+            Language::Go => go,
+            Language::Java => java,
+            Language::Rust => rust,
+        }
+        .to_owned()
+    };
+    let error_type = match class {
+        IndexOutOfRange => pick(
+            "IndexError",
+            "RangeError",
+            "panic",
+            "java.lang.IndexOutOfBoundsException",
+            "panic",
+        ),
+        NullOrNone => pick(
+            "AttributeError",
+            "TypeError",
+            "panic",
+            "java.lang.NullPointerException",
+            "panic",
+        ),
+        KeyMissing => pick(
+            "KeyError",
+            "TypeError",
+            "panic",
+            "java.lang.NullPointerException",
+            "panic",
+        ),
+        DivisionByZero => pick(
+            "ZeroDivisionError",
+            "RangeError",
+            "panic",
+            "java.lang.ArithmeticException",
+            "panic",
+        ),
+        ParseError => pick(
+            "ValueError",
+            "SyntaxError",
+            "error",
+            "java.lang.NumberFormatException",
+            "panic",
+        ),
+        TypeError => pick(
+            "TypeError",
+            "TypeError",
+            "panic",
+            "java.lang.ClassCastException",
+            "panic",
+        ),
+        Timeout => pick(
+            "TimeoutError",
+            "hang",
+            "hang",
+            "java.net.SocketTimeoutException",
+            "hang",
+        ),
+        NetworkError => pick(
+            "ConnectionError",
+            "Error",
+            "error",
+            "java.net.ConnectException",
+            "panic",
+        ),
+        RaceCondition => pick(
+            "RuntimeError",
+            "Error",
+            "fatal error",
+            "java.util.ConcurrentModificationException",
+            "panic",
+        ),
+        Overflow => pick(
+            "OverflowError",
+            "RangeError",
+            "panic",
+            "java.lang.ArithmeticException",
+            "panic",
+        ),
+        Encoding => pick(
+            "UnicodeDecodeError",
+            "URIError",
+            "error",
+            "java.nio.charset.MalformedInputException",
+            "panic",
+        ),
+        TimezoneDst => pick(
+            "ValueError",
+            "Date",
+            "wrong result",
+            "java.time.DateTimeException",
+            "panic",
+        ),
+        ResourceExhaustion => pick(
+            "RecursionError",
+            "RangeError",
+            "fatal error",
+            "java.lang.StackOverflowError",
+            "panic",
+        ),
+        Assertion => pick(
+            "AssertionError",
+            "AssertionError",
+            "panic",
+            "java.lang.AssertionError",
+            "panic",
+        ),
+        Other => pick(
+            "Exception",
+            "Error",
+            "panic",
+            "java.lang.RuntimeException",
+            "panic",
+        ),
+    };
+    let short = one_line(subject, 40);
+    let message = match class {
+        IndexOutOfRange => pick(
+            "list index out of range",
+            "Invalid array length",
+            "runtime error: index out of range",
+            "Index out of range",
+            "index out of bounds",
+        ),
+        NullOrNone => pick(
+            "'NoneType' object has no attribute",
+            "Cannot read properties of undefined",
+            "runtime error: invalid memory address or nil pointer dereference",
+            "null",
+            "called `Option::unwrap()` on a `None` value",
+        ),
+        KeyMissing => pick(
+            &short,
+            "Cannot read properties of undefined",
+            "assignment to entry in nil map",
+            "null",
+            "key not found",
+        ),
+        DivisionByZero => pick(
+            "division by zero",
+            "Division by zero",
+            "runtime error: integer divide by zero",
+            "/ by zero",
+            "attempt to divide by zero",
+        ),
+        ParseError => pick(
+            "invalid literal",
+            "Unexpected token",
+            "invalid syntax",
+            "For input string",
+            "called `Result::unwrap()` on an `Err` value: ParseIntError",
+        ),
+        Overflow => pick(
+            "integer overflow",
+            "Invalid time value",
+            "runtime error: makeslice: len out of range",
+            "integer overflow",
+            "attempt to multiply with overflow",
+        ),
+        Encoding => pick(
+            "'utf-8' codec can't decode byte",
+            "URI malformed",
+            "invalid UTF-8",
+            "Input length = 1",
+            "byte index is not a char boundary",
+        ),
+        ResourceExhaustion => pick(
+            "maximum recursion depth exceeded",
+            "Maximum call stack size exceeded",
+            "runtime: goroutine stack exceeds 1000000000-byte limit",
+            "",
+            "memory allocation failed",
+        ),
+        RaceCondition => pick(
+            "dictionary changed size during iteration",
+            "stale state",
+            "concurrent map writes",
+            "",
+            "data race",
+        ),
+        _ => short.clone(),
+    };
+    let error = if message.is_empty() {
+        error_type.clone()
+    } else if error_type.starts_with("java.")
+        || language == Language::Python
+        || matches!(
+            language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        )
+    {
+        format!("{error_type}: {message}")
+    } else {
+        message
+    };
+    (error_type, error)
+}
+
+#[cfg(test)]
+mod tests {
+    use ropey::Rope;
+
+    use crate::analysis::analyze;
+    use crate::calls::CallIndex;
+    use crate::config::Config;
+    use crate::context::Context;
+    use crate::language::Language;
+    use crate::scenario::FailureClass::{self, *};
+
+    /// What the static pass finds in every function of `source`, precise
+    /// hazards and all candidates, as (class, 1-based line).
+    fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureClass, usize)> {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(language, source).expect("parses");
+        let index = crate::functions::index_functions(language, &tree, &rope, path);
+        let nullable = super::nullable_names(language, &rope);
+        let mut found = Vec::new();
+        for function in &index.functions {
+            let precise = super::super::function_hazards(language, &tree, &rope, function, &index);
+            let broad = super::function_candidates(
+                language, &tree, &rope, function, &index, &precise, &nullable,
+            );
+            for hazard in precise.iter().chain(&broad) {
+                let line = super::Hazard::line_of(hazard.start, function, &rope) + 1;
+                found.push((hazard.class, line));
+            }
+        }
+        found
+    }
+
+    /// Each pair is a real shape of bug and the fix that removed it: the
+    /// candidate must be on the bug and gone from the fix.
+    fn flags_bug_not_fix(
+        language: Language,
+        path: &str,
+        bug: &str,
+        fix: &str,
+        expected: (FailureClass, usize),
+    ) {
+        let on_bug = candidates_of(language, path, bug);
+        assert!(
+            on_bug.contains(&expected),
+            "{expected:?} not among {on_bug:?} in\n{bug}"
+        );
+        let on_fix = candidates_of(language, path, fix);
+        assert!(
+            !on_fix.iter().any(|(class, _)| *class == expected.0),
+            "{:?} still flagged after the fix: {on_fix:?} in\n{fix}",
+            expected.0
+        );
+    }
+
+    #[test]
+    fn python_optional_parameter_used_unchecked() {
+        flags_bug_not_fix(
+            Language::Python,
+            "meter.py",
+            "def scale(total=None, unit=2):\n    total *= unit\n    return total\n",
+            "def scale(total=None, unit=2):\n    if total:\n        total *= unit\n    return total\n",
+            (NullOrNone, 2),
+        );
+    }
+
+    #[test]
+    fn python_lookup_result_dereferenced() {
+        flags_bug_not_fix(
+            Language::Python,
+            "parse.py",
+            "import re\n\ndef version(text):\n    m = re.match(r'v(\\d+)', text)\n    return m.group(1)\n",
+            "import re\n\ndef version(text):\n    m = re.match(r'v(\\d+)', text)\n    if m is None:\n        return None\n    return m.group(1)\n",
+            (NullOrNone, 5),
+        );
+    }
+
+    #[test]
+    fn go_shared_map_written_outside_the_lock() {
+        flags_bug_not_fix(
+            Language::Go,
+            "cache.go",
+            "package cache\n\nfunc (c *Cache) Put(k string, v int) {\n\tc.items[k] = v\n}\n",
+            "package cache\n\nfunc (c *Cache) Put(k string, v int) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.items[k] = v\n}\n",
+            (RaceCondition, 4),
+        );
+    }
+
+    #[test]
+    fn rust_parse_unwrapped_but_not_when_handled() {
+        flags_bug_not_fix(
+            Language::Rust,
+            "src/port.rs",
+            "fn port(s: &str) -> u16 {\n    s.parse().unwrap()\n}\n",
+            "fn port(s: &str) -> u16 {\n    s.parse().unwrap_or(80)\n}\n",
+            (ParseError, 2),
+        );
+    }
+
+    #[test]
+    fn java_field_checked_for_null_elsewhere() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Net.java",
+            "class Net {\n  WifiManager wifi;\n  boolean on() {\n    return wifi.isWifiEnabled();\n  }\n  void off() {\n    if (wifi != null) { wifi.disconnect(); }\n  }\n}\n",
+            "class Net {\n  WifiManager wifi;\n  boolean on() {\n    return wifi != null && wifi.isWifiEnabled();\n  }\n  void off() {\n    if (wifi != null) { wifi.disconnect(); }\n  }\n}\n",
+            (NullOrNone, 4),
+        );
+    }
+
+    #[test]
+    fn javascript_json_parse_outside_a_try() {
+        flags_bug_not_fix(
+            Language::JavaScript,
+            "body.js",
+            "function id(body) {\n  const data = JSON.parse(body);\n  return data;\n}\n",
+            "function id(body) {\n  try {\n    const data = JSON.parse(body);\n    return data;\n  } catch (e) {\n    return null;\n  }\n}\n",
+            (ParseError, 2),
+        );
+    }
+
+    #[test]
+    fn python_getattr_recursion() {
+        let found = candidates_of(
+            Language::Python,
+            "proxy.py",
+            "class Proxy:\n    def __getattr__(self, name):\n        return getattr(self._target, name)\n",
+        );
+        assert!(found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+    }
+
+    #[test]
+    fn candidates_never_reach_the_diagnostic_threshold() {
+        let source = "def f(data, n):\n    x = data['a'][0]\n    return int(x) / n\n";
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(Language::Python, source).unwrap();
+        let config = Config::default();
+        let calls = CallIndex::default();
+        let analysis = analyze(
+            "f.py",
+            Language::Python,
+            0,
+            &rope,
+            &tree,
+            None,
+            &Context::new(&config, &calls),
+        );
+        for candidate in analysis.candidates.iter().flatten() {
+            assert!(
+                candidate.likelihood <= super::MAX_LIKELIHOOD,
+                "{candidate:?}"
+            );
+        }
+        let lowest_scenario = analysis
+            .scenarios
+            .iter()
+            .flatten()
+            .map(|s| s.likelihood)
+            .fold(1.0, f32::min);
+        assert!(lowest_scenario > super::MAX_LIKELIHOOD);
+    }
+}

@@ -1,0 +1,622 @@
+//! `failcast ingest`: documents in, failure records and log templates out.
+//!
+//! Ingest is incremental and idempotent at two levels. A file remembers how
+//! many bytes were read and a hash of them: when it has only grown (an
+//! appended log), only the new bytes are read; when it is unchanged, nothing
+//! is. And every failure occurrence is keyed by a hash of its time and text,
+//! so the same record arriving again, from a copy or a rotated file, adds
+//! nothing. Everything of one document is written in one transaction.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+
+use super::classify::classify;
+use super::drain::TemplateMiner;
+use super::parse::{Counts, parse_document};
+use super::store::Corpus;
+use super::{Event, Failure};
+use failcast_core::scenario::{FailureClass, Frame};
+use failcast_core::workspace::{ScanOptions, source_files};
+
+/// What one `ingest` did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct IngestStats {
+    pub documents: u64,
+    /// Documents already ingested and unchanged.
+    pub unchanged: u64,
+    pub bytes: u64,
+    pub lines: u64,
+    pub events: u64,
+    /// Failure occurrences new to the corpus.
+    pub failures: u64,
+    /// Failure occurrences the corpus already had.
+    pub duplicates: u64,
+    /// Failures whose frames reach a function of the workspace.
+    pub mapped: u64,
+    pub malformed: u64,
+    pub recoded: u64,
+    /// Templates touched by this run.
+    pub templates: u64,
+    pub seconds: f64,
+}
+
+impl IngestStats {
+    pub fn lines_per_second(&self) -> f64 {
+        if self.seconds > 0.0 {
+            self.lines as f64 / self.seconds
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Options of an ingest: the workspace (to map frames to its files) and a
+/// service name for records that do not carry one.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    pub root: PathBuf,
+    pub service: Option<String>,
+}
+
+/// Ingests files and directories (recursively; hidden entries skipped).
+pub fn ingest_paths(
+    corpus: &mut Corpus,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+) -> Result<IngestStats> {
+    let started = Instant::now();
+    let mut files = Vec::new();
+    for path in paths {
+        collect(path, &mut files)?;
+    }
+    let corpus_file = std::path::absolute(corpus.path()).ok();
+    let mut stats = IngestStats::default();
+    let mut workspace = WorkspaceFiles::new(&options.root);
+    let mut miner = TemplateMiner::new(&corpus.templates()?);
+    for file in files {
+        let absolute = std::path::absolute(&file).unwrap_or(file.clone());
+        if corpus_file.as_ref().is_some_and(|c| {
+            absolute
+                .to_string_lossy()
+                .starts_with(c.to_string_lossy().as_ref())
+        }) {
+            continue;
+        }
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        if bytes.iter().take(8192).any(|&b| b == 0) {
+            tracing::info!("skipped binary file {}", file.display());
+            stats.malformed += 1;
+            continue;
+        }
+        let key = absolute.to_string_lossy().into_owned();
+        let document = failcast_core::workspace::relative_path(&options.root, &absolute);
+        ingest_document(
+            corpus,
+            &key,
+            &document,
+            &bytes,
+            options,
+            &mut workspace,
+            &mut miner,
+            &mut stats,
+        )?;
+    }
+    store_templates(corpus, miner, &mut stats)?;
+    stats.seconds = started.elapsed().as_secs_f64();
+    Ok(stats)
+}
+
+/// Ingests standard input (or any reader) as one document.
+pub fn ingest_stdin(
+    corpus: &mut Corpus,
+    mut input: impl Read,
+    options: &IngestOptions,
+) -> Result<IngestStats> {
+    let started = Instant::now();
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes).context("cannot read stdin")?;
+    let mut stats = IngestStats::default();
+    let mut workspace = WorkspaceFiles::new(&options.root);
+    let mut miner = TemplateMiner::new(&corpus.templates()?);
+    // Stdin has no name; its content is its identity.
+    let key = format!("stdin:{:016x}", xxh3_64(&bytes));
+    ingest_document(
+        corpus,
+        &key,
+        "<stdin>",
+        &bytes,
+        options,
+        &mut workspace,
+        &mut miner,
+        &mut stats,
+    )?;
+    store_templates(corpus, miner, &mut stats)?;
+    stats.seconds = started.elapsed().as_secs_f64();
+    Ok(stats)
+}
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
+    if meta.is_file() {
+        out.push(path.to_owned());
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .with_context(|| format!("cannot list {}", path.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    for entry in entries {
+        collect(&entry, out)?;
+    }
+    Ok(())
+}
+
+fn hash_hex(bytes: &[u8]) -> String {
+    format!("{:016x}", xxh3_64(bytes))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ingest_document(
+    corpus: &mut Corpus,
+    key: &str,
+    document: &str,
+    bytes: &[u8],
+    options: &IngestOptions,
+    workspace: &mut WorkspaceFiles,
+    miner: &mut TemplateMiner,
+    stats: &mut IngestStats,
+) -> Result<()> {
+    stats.documents += 1;
+    let start = match corpus.source(key)? {
+        Some(state)
+            if state.bytes as usize <= bytes.len()
+                && hash_hex(&bytes[..state.bytes as usize]) == state.prefix_hash =>
+        {
+            state.bytes as usize
+        }
+        _ => 0,
+    };
+    if start == bytes.len() && start > 0 {
+        stats.unchanged += 1;
+        return Ok(());
+    }
+    let new = &bytes[start..];
+    stats.bytes += new.len() as u64;
+    let tx = corpus.conn.transaction()?;
+    let mut events = 0u64;
+    let mut failures = 0u64;
+    let mut ordinals: HashMap<u64, u32> = HashMap::new();
+    let mut error: Option<anyhow::Error> = None;
+    let counts: Counts = parse_document(document, new, &mut |mut event: Event| {
+        if error.is_some() {
+            return;
+        }
+        events += 1;
+        if event.service.is_none() {
+            event.service = options.service.clone();
+        }
+        if !event.message.is_empty() {
+            miner.add(&event.message, event.time.as_deref());
+        }
+        if let Some(failure) = &event.failure {
+            match store_failure(&tx, &event, failure, document, workspace, &mut ordinals) {
+                Ok(Stored::New { mapped }) => {
+                    failures += 1;
+                    stats.mapped += u64::from(mapped);
+                }
+                Ok(Stored::Duplicate) => stats.duplicates += 1,
+                Err(err) => error = Some(err),
+            }
+        }
+    });
+    if let Some(err) = error {
+        return Err(err);
+    }
+    tx.execute(
+        "INSERT INTO sources(key, bytes, prefix_hash, lines, events, failures, malformed, recoded, ingested_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, prefix_hash = excluded.prefix_hash,
+           lines = lines + excluded.lines, events = events + excluded.events,
+           failures = failures + excluded.failures, malformed = malformed + excluded.malformed,
+           recoded = recoded + excluded.recoded, ingested_at = excluded.ingested_at",
+        params![
+            key,
+            bytes.len() as i64,
+            hash_hex(bytes),
+            counts.lines as i64,
+            events as i64,
+            failures as i64,
+            counts.malformed as i64,
+            counts.recoded as i64,
+            super::time::now()
+        ],
+    )?;
+    tx.commit()?;
+    stats.lines += counts.lines;
+    stats.events += events;
+    stats.failures += failures;
+    stats.malformed += counts.malformed;
+    stats.recoded += counts.recoded;
+    Ok(())
+}
+
+enum Stored {
+    New { mapped: bool },
+    Duplicate,
+}
+
+/// The message with what varies between occurrences (numbers, ids) masked,
+/// so that one failure's occurrences share a row.
+pub fn message_template(message: &str) -> String {
+    message
+        .split_whitespace()
+        .take(40)
+        .map(|token| {
+            if token.chars().any(|c| c.is_ascii_digit()) {
+                super::drain::WILDCARD
+            } else {
+                token
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The class of a parsed failure (incident documents carry theirs).
+pub fn failure_class(failure: &Failure) -> FailureClass {
+    failure
+        .error_type
+        .strip_prefix("incident:")
+        .and_then(FailureClass::parse)
+        .unwrap_or_else(|| classify(&failure.error_type, &failure.message))
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn store_failure(
+    tx: &rusqlite::Transaction,
+    event: &Event,
+    failure: &Failure,
+    document: &str,
+    workspace: &mut WorkspaceFiles,
+    ordinals: &mut HashMap<u64, u32>,
+) -> Result<Stored> {
+    // Identical records with the same time in one document are distinct
+    // occurrences (a retry loop), so their order within the document counts.
+    let mut h = Xxh3::new();
+    for part in [
+        event.time.as_deref().unwrap_or(""),
+        &failure.error_type,
+        &failure.message,
+        &failure.trace,
+    ] {
+        h.update(part.as_bytes());
+        h.update(b"\x1f");
+    }
+    let base = h.digest();
+    let ordinal = ordinals.entry(base).or_insert(0);
+    *ordinal += 1;
+    let occurrence = format!("{base:016x}-{ordinal}");
+    let exists: Option<i64> = tx
+        .query_row(
+            "SELECT failure_id FROM occurrences WHERE hash = ?1",
+            params![occurrence],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if exists.is_some() {
+        return Ok(Stored::Duplicate);
+    }
+    let class = failure_class(failure);
+    let template = message_template(&failure.message);
+    let mut fp = Xxh3::new();
+    for part in [
+        failure.error_type.as_str(),
+        template.as_str(),
+        event.service.as_deref().unwrap_or(""),
+    ] {
+        fp.update(part.as_bytes());
+        fp.update(b"\x1f");
+    }
+    for frame in failure.frames.iter().take(3) {
+        fp.update(file_name(&frame.path).as_bytes());
+        fp.update(frame.function.as_bytes());
+        fp.update(b"\x1f");
+    }
+    let fingerprint = format!("{:016x}", fp.digest());
+    let existing: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM failures WHERE fingerprint = ?1",
+            params![fingerprint],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let time = event.time.as_deref();
+    let (id, mapped) = match existing {
+        Some(id) => {
+            tx.execute(
+                "UPDATE failures SET count = count + 1,
+                   first_seen = min(coalesce(first_seen, ?2), coalesce(?2, first_seen)),
+                   last_seen = max(coalesce(last_seen, ?2), coalesce(?2, last_seen))
+                 WHERE id = ?1",
+                params![id, time],
+            )?;
+            (id, false)
+        }
+        None => {
+            let mapped = workspace.map(&failure.frames);
+            tx.execute(
+                "INSERT INTO failures(fingerprint, class, language, error_type, template, message, service,
+                   trace, document, first_seen, last_seen, count, function_path, function_name, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13)",
+                params![
+                    fingerprint,
+                    class.as_str(),
+                    failure.language,
+                    failure.error_type,
+                    template,
+                    failure.message,
+                    event.service,
+                    failure.trace,
+                    document,
+                    time,
+                    mapped.as_ref().map(|m| &m.0),
+                    mapped.as_ref().map(|m| &m.1.function),
+                    mapped.as_ref().map(|m| m.1.line as i64),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            for (depth, frame) in failure.frames.iter().take(64).enumerate() {
+                tx.execute(
+                    "INSERT INTO frames(failure_id, depth, path, function, line) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, depth as i64, frame.path, frame.function, frame.line as i64],
+                )?;
+            }
+            let identifiers: Vec<String> = failure
+                .frames
+                .iter()
+                .take(16)
+                .flat_map(|f| identifiers(&f.function).chain(identifiers(file_name(&f.path))))
+                .collect();
+            tx.execute(
+                "INSERT INTO failures_fts(rowid, error_type, message, identifiers, trace) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    id,
+                    identifiers_text(&failure.error_type),
+                    failure.message,
+                    identifiers.join(" "),
+                    failure.trace
+                ],
+            )?;
+            (id, mapped.is_some())
+        }
+    };
+    tx.execute(
+        "INSERT INTO occurrences(hash, failure_id, time, document) VALUES (?1, ?2, ?3, ?4)",
+        params![occurrence, id, time, document],
+    )?;
+    Ok(Stored::New { mapped })
+}
+
+/// The words of a name: `payments.Gateway.charge_card` → payments, Gateway,
+/// charge_card (FTS5 then matches each).
+pub fn identifiers(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.len() >= 2)
+        .map(str::to_owned)
+}
+
+fn identifiers_text(name: &str) -> String {
+    let mut words: Vec<String> = identifiers(name).collect();
+    words.push(name.to_owned());
+    words.join(" ")
+}
+
+fn store_templates(
+    corpus: &mut Corpus,
+    miner: TemplateMiner,
+    stats: &mut IngestStats,
+) -> Result<()> {
+    let mined = miner.finish();
+    stats.templates = mined.len() as u64;
+    let tx = corpus.conn.transaction()?;
+    for m in mined {
+        if let Some(previous) = &m.previous
+            && previous != &m.text
+        {
+            // The template generalised: fold the old row into the new text.
+            let old: Option<(i64, Option<String>, Option<String>)> = tx
+                .query_row(
+                    "DELETE FROM templates WHERE template = ?1 RETURNING count, first_seen, last_seen",
+                    params![previous],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            if let Some((count, first, last)) = old {
+                upsert_template(
+                    &tx,
+                    &m.text,
+                    count,
+                    first.as_deref(),
+                    last.as_deref(),
+                    &m.example,
+                )?;
+            }
+        }
+        upsert_template(
+            &tx,
+            &m.text,
+            m.count as i64,
+            m.first_seen.as_deref(),
+            m.last_seen.as_deref(),
+            &m.example,
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn upsert_template(
+    tx: &rusqlite::Transaction,
+    text: &str,
+    count: i64,
+    first: Option<&str>,
+    last: Option<&str>,
+    example: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO templates(template, count, first_seen, last_seen, example) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(template) DO UPDATE SET count = count + excluded.count,
+           first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),
+           last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))",
+        params![text, count, first, last, example],
+    )?;
+    Ok(())
+}
+
+/// The workspace's source files by file name, listed on first use, to map
+/// a trace's paths (absolute, container paths, Java package paths) to
+/// workspace files by their longest common suffix.
+pub struct WorkspaceFiles {
+    root: PathBuf,
+    by_name: Option<HashMap<String, Vec<String>>>,
+}
+
+impl WorkspaceFiles {
+    pub fn new(root: &Path) -> WorkspaceFiles {
+        WorkspaceFiles {
+            root: root.to_owned(),
+            by_name: None,
+        }
+    }
+
+    /// The workspace file a trace path names, if any.
+    pub fn resolve(&mut self, path: &str) -> Option<String> {
+        if path.is_empty() {
+            return None;
+        }
+        let root = self.root.clone();
+        let by_name = self.by_name.get_or_insert_with(|| {
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for file in source_files(&root, &ScanOptions::default()) {
+                map.entry(file_name(&file.relative).to_owned())
+                    .or_default()
+                    .push(file.relative);
+            }
+            map
+        });
+        let candidates = by_name.get(file_name(path))?;
+        let parts: Vec<&str> = path.split('/').rev().collect();
+        candidates
+            .iter()
+            .map(|c| {
+                let common = c
+                    .split('/')
+                    .rev()
+                    .zip(&parts)
+                    .take_while(|(a, b)| a == *b)
+                    .count();
+                (common, c)
+            })
+            .max_by_key(|(common, c)| (*common, std::cmp::Reverse(c.len())))
+            .map(|(_, c)| c.clone())
+    }
+
+    /// The innermost frame in a workspace file, with that file's path.
+    pub fn map(&mut self, frames: &[Frame]) -> Option<(String, Frame)> {
+        frames
+            .iter()
+            .find_map(|f| self.resolve(&f.path).map(|p| (p, f.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG: &str = "2026-03-29T10:00:00Z INFO payments: charge ok order=1\n\
+2026-03-29T10:00:01Z ERROR payments: charge failed\n\
+Traceback (most recent call last):\n  File \"/srv/shop/gateway.py\", line 6, in charge\n    return body[\"charge\"]\nKeyError: 'charge'\n\
+{\"broken\n";
+
+    fn counts(corpus: &Corpus) -> (u64, u64, u64, u64) {
+        corpus.counts().unwrap()
+    }
+
+    #[test]
+    fn ingest_is_incremental_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("shop")).unwrap();
+        std::fs::write(
+            dir.path().join("shop/gateway.py"),
+            "def charge(body):\n    pass\n",
+        )
+        .unwrap();
+        let log = dir.path().join("app.log");
+        std::fs::write(&log, LOG).unwrap();
+        let mut corpus = Corpus::open(&dir.path().join(".failcast/corpus.db")).unwrap();
+        let options = IngestOptions {
+            root: dir.path().to_owned(),
+            service: None,
+        };
+        let first = ingest_paths(&mut corpus, std::slice::from_ref(&log), &options).unwrap();
+        assert_eq!(
+            (
+                first.lines,
+                first.events,
+                first.failures,
+                first.mapped,
+                first.malformed
+            ),
+            (7, 2, 1, 1, 1)
+        );
+        let after_first = counts(&corpus);
+        // The same file again: nothing read.
+        let again = ingest_paths(&mut corpus, std::slice::from_ref(&log), &options).unwrap();
+        assert_eq!((again.unchanged, again.lines), (1, 0));
+        // A copy under another name: read, but every occurrence is known.
+        let copy = dir.path().join("copy.log");
+        std::fs::copy(&log, &copy).unwrap();
+        let copied = ingest_paths(&mut corpus, std::slice::from_ref(&copy), &options).unwrap();
+        assert_eq!((copied.failures, copied.duplicates), (0, 1));
+        let (_, failures, occurrences, _) = counts(&corpus);
+        assert_eq!((failures, occurrences), (after_first.1, after_first.2));
+        // Appended lines: only they are read; the failure's count grows.
+        let mut appended = LOG.to_owned();
+        appended.push_str("2026-03-30T10:00:01Z ERROR payments: charge failed\nTraceback (most recent call last):\n  File \"/srv/shop/gateway.py\", line 6, in charge\n    return body[\"charge\"]\nKeyError: 'charge'\n");
+        std::fs::write(&log, appended).unwrap();
+        let grown = ingest_paths(&mut corpus, std::slice::from_ref(&log), &options).unwrap();
+        assert_eq!((grown.lines, grown.failures), (5, 1));
+        let stored = corpus.failures_in("shop/gateway.py").unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].count, 2);
+        assert_eq!(stored[0].last_seen.as_deref(), Some("2026-03-30T10:00:01Z"));
+        assert_eq!(
+            stored[0].first_seen.as_deref(),
+            Some("2026-03-29T10:00:01Z")
+        );
+        // Stdin: the same content twice is one document.
+        let s1 = ingest_stdin(&mut corpus, LOG.as_bytes(), &options).unwrap();
+        let s2 = ingest_stdin(&mut corpus, LOG.as_bytes(), &options).unwrap();
+        assert_eq!((s1.failures, s2.unchanged), (0, 1));
+        // FTS finds it by what the code says.
+        let similar = corpus.similar(&["charge".to_owned()], 3).unwrap();
+        assert_eq!(similar.len(), 1);
+    }
+}

@@ -1,0 +1,756 @@
+//! `failcast check`: the core run over files on disk, without an editor.
+//!
+//! Files are analysed in parallel after a first pass builds the call index
+//! (so traces name callers across files). The report is plain data; the
+//! CLI renders it as human text, JSON or SARIF.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diff::Baseline;
+use failcast_core::analysis::{FileAnalysis, analyze};
+use failcast_core::calls::CallIndex;
+use failcast_core::config::Config;
+use failcast_core::context::Context;
+use failcast_core::functions::Function;
+use failcast_core::language::Language;
+use failcast_core::scenario::{Kind, Scenario};
+use failcast_core::workspace::{
+    ScanOptions, SourceFile, build_call_index, read_source, source_files,
+};
+use failcast_corpus::{Corpus, FileHistory};
+
+/// One analysed file.
+pub struct CheckedFile {
+    pub file: SourceFile,
+    pub analysis: FileAnalysis,
+    /// The text was not valid UTF-8 and was decoded lossily.
+    pub lossy: bool,
+    /// With `--diff`: the ids of the functions that changed; only they are
+    /// reported and sent to the model.
+    pub only: Option<HashSet<String>>,
+    /// The static scenarios from before production history was merged in,
+    /// kept (only when there was history) so that a model pass merges its
+    /// answers first and history last, as the editor does.
+    static_scenarios: Option<Vec<Vec<Scenario>>>,
+}
+
+impl CheckedFile {
+    /// The functions this check reports on, with their index in the analysis.
+    pub fn reported_indices(&self) -> impl Iterator<Item = (usize, &Function)> {
+        self.analysis
+            .functions
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.only.as_ref().is_none_or(|only| only.contains(&f.id)))
+    }
+
+    /// The functions this check reports on, with their scenarios.
+    pub fn reported(&self) -> impl Iterator<Item = (&Function, &[Scenario])> {
+        self.reported_indices()
+            .map(|(i, f)| (f, self.analysis.scenarios[i].as_slice()))
+    }
+}
+
+#[derive(Default)]
+pub struct CheckReport {
+    pub files: Vec<CheckedFile>,
+    /// Past production failures of the checked files (path → history).
+    pub history: HashMap<String, FileHistory>,
+    /// Past incidents for the model's prompt, by function id.
+    pub incidents: HashMap<String, Vec<String>>,
+    /// Files found but not analysed (unreadable, binary, unparsable), with why.
+    pub skipped: Vec<(PathBuf, String)>,
+    pub lines: usize,
+}
+
+pub struct CheckOptions {
+    pub config: Config,
+    /// Paths relative to this directory in ids and output.
+    pub base: PathBuf,
+    /// With `--diff`: the old text of changed files; other files are not
+    /// checked, and in changed files only changed functions are reported.
+    pub baseline: Option<Baseline>,
+    /// Past production failures by workspace-relative path (`load_history`).
+    pub history: HashMap<String, FileHistory>,
+}
+
+/// Which findings make `check` exit with status 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any finding, latent or manifest.
+    Latent,
+    /// Only failures that happen whatever the input.
+    Manifest,
+    Never,
+}
+
+impl CheckReport {
+    /// How many reported scenarios reach the `fail_on` threshold.
+    pub fn failing(&self, fail_on: FailOn) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| f.reported())
+            .flat_map(|(_, s)| s)
+            .filter(|s| match fail_on {
+                FailOn::Latent => true,
+                FailOn::Manifest => s.kind == Kind::Manifest,
+                FailOn::Never => false,
+            })
+            .count()
+    }
+}
+
+/// The scan options a configuration implies.
+pub fn scan_options(config: &Config) -> ScanOptions {
+    ScanOptions {
+        languages: config.languages.clone(),
+        ignore: config.ignore.clone(),
+        ..ScanOptions::default()
+    }
+}
+
+/// Lists the files under `paths`, with paths relative to `base`.
+pub fn files_under(paths: &[PathBuf], base: &Path, config: &Config) -> Vec<SourceFile> {
+    let options = scan_options(config);
+    let mut files: Vec<SourceFile> = paths
+        .iter()
+        .flat_map(|path| source_files(path, &options))
+        .map(|mut file| {
+            let absolute = std::path::absolute(&file.path).unwrap_or(file.path.clone());
+            file.relative = failcast_core::workspace::relative_path(base, &absolute);
+            file
+        })
+        .collect();
+    files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    files.dedup_by(|a, b| a.relative == b.relative);
+    files
+}
+
+/// Builds the call index for `base` (the workspace), so callers outside
+/// the checked paths still appear in traces.
+pub fn call_index(base: &Path, config: &Config) -> CallIndex {
+    let cancel = AtomicBool::new(false);
+    build_call_index(base, &scan_options(config), &|_, _| {}, &cancel)
+}
+
+/// Analyses `files` in parallel. With `old_texts` (from `--diff`: the
+/// old text of each file, absent for new files), only the functions that
+/// changed against it are reported.
+pub fn check_files(
+    files: Vec<SourceFile>,
+    calls: &CallIndex,
+    options: &CheckOptions,
+    old_texts: Option<&std::collections::HashMap<String, String>>,
+    progress: &(dyn Fn(usize, usize, &'static str) + Sync),
+) -> CheckReport {
+    let total = files.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<CheckedFile, (PathBuf, String)>> = files
+        .into_par_iter()
+        .map(|file| {
+            let ctx = Context::new(&options.config, calls);
+            let history = options.history.get(&file.relative);
+            let mut checked = analyse_file(file, &ctx)?;
+            if history.is_some() {
+                checked.static_scenarios = Some(checked.analysis.scenarios.clone());
+                crate::enrich::enrich(&mut checked.analysis, None, history, &ctx);
+            }
+            if let Some(old_texts) = old_texts {
+                checked.only = Some(crate::diff::changed_against(
+                    checked.analysis.language,
+                    &checked.analysis.path,
+                    old_texts.get(&checked.analysis.path).map(String::as_str),
+                    &checked.analysis.functions,
+                ));
+            }
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total, "files");
+            Ok(checked)
+        })
+        .collect();
+    let mut report = CheckReport {
+        history: options.history.clone(),
+        ..CheckReport::default()
+    };
+    for result in results {
+        match result {
+            Ok(checked) => {
+                report.lines += checked.analysis.rope.len_lines();
+                report.files.push(checked);
+            }
+            Err(skipped) => report.skipped.push(skipped),
+        }
+    }
+    report
+}
+
+fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf, String)> {
+    let Some(source) = read_source(&file.path) else {
+        return Err((file.path, "unreadable or binary".to_owned()));
+    };
+    let rope = ropey::Rope::from_str(&source.text);
+    let Some(tree) = failcast_core::syntax::parse_rope(file.language, &rope, None) else {
+        return Err((file.path, "the parser gave up".to_owned()));
+    };
+    let analysis = analyze(&file.relative, file.language, 0, &rope, &tree, None, ctx);
+    Ok(CheckedFile {
+        file,
+        analysis,
+        lossy: source.lossy,
+        only: None,
+        static_scenarios: None,
+    })
+}
+
+/// A check and what its model pass did (`None`: the model was not asked).
+pub struct CheckOutcome {
+    pub report: CheckReport,
+    pub model: Option<ModelRun>,
+}
+
+/// The whole headless run: files analysed in parallel (with `--diff`, only
+/// changed files, reporting only changed functions), then the model asked
+/// about functions with scenarios. With a cache, files whose key is known
+/// are read back and neither parsed nor sent to the model; the call index
+/// is built only if some file is not. `progress` sees (done, total, stage).
+pub fn check(
+    files: Vec<SourceFile>,
+    options: &CheckOptions,
+    corpus: Option<&Corpus>,
+    cache: Option<&crate::check_cache::CheckCache>,
+    use_model: bool,
+    progress: &(dyn Fn(usize, usize, &'static str) + Sync),
+) -> CheckOutcome {
+    let config = &options.config;
+    let files: Vec<SourceFile> = match &options.baseline {
+        Some(baseline) => files
+            .into_iter()
+            .filter(|f| baseline.old.contains_key(&f.relative))
+            .collect(),
+        None => files,
+    };
+    let engine_config = if use_model {
+        failcast_model::predict::engine_config(&config.model)
+            .map_err(|reason| tracing::info!("model off: {reason}"))
+            .ok()
+    } else {
+        None
+    };
+    let model_id = if engine_config.is_some() { "model" } else { "" };
+    let mut hits: Vec<CheckedFile> = Vec::new();
+    let mut misses: Vec<(SourceFile, Option<u64>)> = Vec::new();
+    match cache {
+        Some(cache) => {
+            let workspace_files = source_files(&options.base, &scan_options(config));
+            let workspace = crate::check_cache::workspace_fingerprint(&workspace_files);
+            let looked_up: Vec<(SourceFile, Option<u64>, Option<CheckedFile>)> = files
+                .into_par_iter()
+                .map(|file| {
+                    let Some(source) = read_source(&file.path) else {
+                        return (file, None, None);
+                    };
+                    let old = options
+                        .baseline
+                        .as_ref()
+                        .and_then(|b| b.old.get(&file.relative))
+                        .map(|blob| blob.as_deref());
+                    let key = cache.key(&file.relative, &source.text, old, workspace, model_id);
+                    let hit = cache.load(key).map(|entry| CheckedFile {
+                        analysis: FileAnalysis::restored(
+                            &file.relative,
+                            file.language,
+                            ropey::Rope::from_str(&source.text),
+                            entry.functions,
+                            entry.scenarios,
+                            config,
+                        ),
+                        file: file.clone(),
+                        lossy: entry.lossy,
+                        only: entry.only.map(|ids| ids.into_iter().collect()),
+                        static_scenarios: None,
+                    });
+                    (file, Some(key), hit)
+                })
+                .collect();
+            for (file, key, hit) in looked_up {
+                match hit {
+                    Some(hit) => hits.push(hit),
+                    None => misses.push((file, key)),
+                }
+            }
+        }
+        None => misses = files.into_iter().map(|f| (f, None)).collect(),
+    }
+    let mut run = None;
+    let mut report = CheckReport {
+        history: options.history.clone(),
+        ..CheckReport::default()
+    };
+    if !misses.is_empty() {
+        progress(0, 1, "callers");
+        let calls = call_index(&options.base, config);
+        let (misses, keys): (Vec<SourceFile>, Vec<Option<u64>>) = misses.into_iter().unzip();
+        let keys: std::collections::HashMap<String, u64> = misses
+            .iter()
+            .zip(keys)
+            .filter_map(|(f, k)| k.map(|k| (f.relative.clone(), k)))
+            .collect();
+        let old_texts = options.baseline.as_ref().map(|baseline| {
+            let relatives: Vec<&str> = misses.iter().map(|f| f.relative.as_str()).collect();
+            baseline.old_texts(&relatives)
+        });
+        report = check_files(misses, &calls, options, old_texts.as_ref(), progress);
+        if let Some(corpus) = corpus {
+            attach_incidents(&mut report, corpus);
+        }
+        if let Some(engine_config) = engine_config {
+            let model_run = model_pass(
+                &mut report,
+                &calls,
+                config,
+                engine_config,
+                &ask_as_editors_do,
+                &|done, total| progress(done, total, "model"),
+            );
+            run = Some(model_run);
+        }
+        let model_failed = run.as_ref().is_some_and(|r| r.unavailable.is_some());
+        if let Some(cache) = cache
+            && !model_failed
+        {
+            for checked in &report.files {
+                let Some(&key) = keys.get(&checked.file.relative) else {
+                    continue;
+                };
+                let mut only: Option<Vec<String>> =
+                    checked.only.as_ref().map(|o| o.iter().cloned().collect());
+                if let Some(only) = &mut only {
+                    only.sort();
+                }
+                cache.store(
+                    key,
+                    &crate::check_cache::Entry {
+                        functions: checked.analysis.functions.clone(),
+                        scenarios: checked.analysis.scenarios.clone(),
+                        lossy: checked.lossy,
+                        only,
+                    },
+                );
+            }
+        }
+    }
+    for hit in hits {
+        report.lines += hit.analysis.rope.len_lines();
+        report.files.push(hit);
+    }
+    report
+        .files
+        .sort_by(|a, b| a.file.relative.cmp(&b.file.relative));
+    CheckOutcome { report, model: run }
+}
+
+/// The past failures of `files` in the corpus; a corpus that cannot be
+/// read costs a warning, never the check.
+pub fn load_history(corpus: &Corpus, files: &[SourceFile]) -> HashMap<String, FileHistory> {
+    let mut out = HashMap::new();
+    for file in files {
+        match FileHistory::load(corpus, &file.relative) {
+            Ok(history) if !history.is_empty() => {
+                out.insert(file.relative.clone(), history);
+            }
+            Ok(_) => {}
+            Err(err) => {
+                tracing::warn!("cannot read the corpus: {err:#}");
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Fills `report.incidents`: for each function with scenarios, its own past
+/// failures, then failures of similar code.
+pub fn attach_incidents(report: &mut CheckReport, corpus: &Corpus) {
+    const PER_FUNCTION: usize = 3;
+    for checked in &report.files {
+        let analysis = &checked.analysis;
+        let history = report.history.get(&analysis.path);
+        for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+            if scenarios.is_empty() {
+                continue;
+            }
+            let mut lines: Vec<String> = history
+                .map(|h| h.of_function(function, &analysis.functions))
+                .unwrap_or_default()
+                .into_iter()
+                .map(failcast_corpus::retrieve::incident_line)
+                .collect();
+            if lines.len() < PER_FUNCTION {
+                let end = function.range.end.min(analysis.rope.len_bytes());
+                let start = function.range.start.min(end);
+                let source = analysis.rope.byte_slice(start..end).to_string();
+                match failcast_corpus::retrieve::similar(corpus, &source, PER_FUNCTION) {
+                    Ok(similar) => lines.extend(
+                        similar
+                            .iter()
+                            .map(failcast_corpus::retrieve::incident_line)
+                            .filter(|l| !lines.contains(l))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Err(err) => tracing::warn!("corpus search failed: {err:#}"),
+                }
+            }
+            lines.truncate(PER_FUNCTION);
+            if !lines.is_empty() {
+                report.incidents.insert(function.id.clone(), lines);
+            }
+        }
+    }
+}
+
+/// Records every reported scenario as a prediction, for `failcast report`.
+pub fn record_predictions(report: &CheckReport, corpus: &Corpus) -> anyhow::Result<usize> {
+    let analyses: Vec<&FileAnalysis> = report.files.iter().map(|f| &f.analysis).collect();
+    failcast_corpus::feedback::record(corpus, &analyses)
+}
+
+/// The JSON report, exactly as documented in the README.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub version: u32,
+    pub files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    pub language: Language,
+    pub functions: Vec<JsonFunction<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFunction<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub start_line: usize,
+    pub end_line: usize,
+    pub scenarios: Vec<JsonScenario<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonScenario<'a> {
+    pub class: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub trigger: &'a str,
+    pub error: &'a str,
+    pub likelihood: f32,
+    pub kind: &'a str,
+    pub source: &'a str,
+    pub trace: &'a str,
+    pub logs: &'a [String],
+    /// Present when the failure really happened: count, last date, real trace.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<&'a failcast_core::scenario::HistoryEvidence>,
+}
+
+fn json_scenario(s: &Scenario) -> JsonScenario<'_> {
+    JsonScenario {
+        class: s.class.as_str(),
+        line: s.origin.start_line + 1,
+        column: s.origin.start_col + 1,
+        trigger: &s.trigger,
+        error: &s.error,
+        likelihood: (s.likelihood * 100.0).round() / 100.0,
+        kind: s.kind.as_str(),
+        source: s.source.as_str(),
+        trace: &s.trace,
+        logs: &s.logs,
+        history: s.history.as_ref(),
+    }
+}
+
+/// Builds the JSON report; functions without scenarios are left out unless
+/// `all_functions`.
+pub fn json_report(report: &CheckReport, all_functions: bool) -> JsonReport<'_> {
+    JsonReport {
+        version: 1,
+        files: report
+            .files
+            .iter()
+            .map(|checked| JsonFile {
+                path: &checked.analysis.path,
+                language: checked.analysis.language,
+                functions: checked
+                    .reported()
+                    .filter(|(_, s)| all_functions || !s.is_empty())
+                    .map(|(f, s)| JsonFunction {
+                        id: &f.id,
+                        name: &f.name,
+                        start_line: f.start_line + 1,
+                        end_line: f.end_line + 1,
+                        scenarios: s.iter().map(json_scenario).collect(),
+                    })
+                    .collect(),
+            })
+            .filter(|f| all_functions || !f.functions.is_empty())
+            .collect(),
+    }
+}
+
+/// Human output, like a compiler's: the location, the summary, the source
+/// line with the failing expression marked, the trigger and the error.
+pub fn human_report(report: &CheckReport, color: bool) -> String {
+    let (bold, yellow, cyan, dim, reset) = if color {
+        ("\x1b[1m", "\x1b[33m", "\x1b[36m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let mut out = String::new();
+    let mut count = 0;
+    for checked in &report.files {
+        let analysis = &checked.analysis;
+        for scenario in checked.reported().flat_map(|(_, s)| s) {
+            count += 1;
+            let line = scenario.origin.start_line;
+            let text = analysis.rope.line(line).to_string();
+            let text = text.trim_end_matches(['\n', '\r']);
+            let width = (line + 1).to_string().len();
+            let col_chars = text
+                .get(..scenario.origin.start_col.min(text.len()))
+                .map_or(0, |p| p.chars().count());
+            let span_chars = if scenario.origin.end_line == line {
+                text.get(
+                    scenario.origin.start_col.min(text.len())
+                        ..scenario.origin.end_col.min(text.len()),
+                )
+                .map_or(1, |s| s.chars().count().max(1))
+            } else {
+                text.chars().count().saturating_sub(col_chars).max(1)
+            };
+            out.push_str(&format!(
+                "{yellow}{bold}{}[{}]{reset}{bold}: {}{reset}\n",
+                scenario.kind.as_str(),
+                scenario.class.as_str(),
+                scenario.summary
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$}-->{reset} {}:{}:{}\n",
+                "",
+                analysis.path,
+                line + 1,
+                scenario.origin.start_col + 1
+            ));
+            out.push_str(&format!("{cyan}{:width$} |{reset}\n", ""));
+            out.push_str(&format!("{cyan}{} |{reset} {text}\n", line + 1));
+            out.push_str(&format!(
+                "{cyan}{:width$} |{reset} {}{yellow}{}{reset}\n",
+                "",
+                " ".repeat(col_chars),
+                "^".repeat(span_chars)
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$} = {reset}{bold}trigger:{reset} {}\n",
+                "", scenario.trigger
+            ));
+            out.push_str(&format!(
+                "{cyan}{:width$} = {reset}{bold}error:{reset} {}{dim} (likelihood {:.0}%, {}){reset}\n\n",
+                "",
+                scenario.error,
+                scenario.likelihood * 100.0,
+                scenario.source.as_str()
+            ));
+            if let Some(history) = &scenario.history {
+                out.pop();
+                out.push_str(&format!(
+                    "{cyan}{:width$} = {reset}{bold}seen in production:{reset} {} time{}, last on {} ({})\n\n",
+                    "",
+                    history.count,
+                    if history.count == 1 { "" } else { "s" },
+                    history.last_seen,
+                    history.document
+                ));
+            }
+        }
+    }
+    let functions: usize = report.files.iter().map(|f| f.reported().count()).sum();
+    out.push_str(&format!(
+        "{bold}{count} predicted failure{} in {} function{} across {} file{} ({} lines){reset}\n",
+        if count == 1 { "" } else { "s" },
+        functions,
+        if functions == 1 { "" } else { "s" },
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        report.lines,
+    ));
+    out
+}
+
+/// What the model pass of a check did.
+#[derive(Clone, Debug, Default)]
+pub struct ModelRun {
+    pub submitted: usize,
+    pub answered: usize,
+    pub from_cache: usize,
+    pub decode_steps: u64,
+    /// Candidates the model ranked.
+    pub ranked: usize,
+    /// Seconds the model spent prefilling prompts and ranking candidates.
+    pub prompt_seconds: f64,
+    pub rank_seconds: f64,
+    /// Why the model could not be used, if it could not.
+    pub unavailable: Option<String>,
+}
+
+/// Which functions of a file (its path) the model pass asks about, and
+/// for what work.
+pub type Ask<'a> =
+    dyn Fn(&str, &Function, &[Scenario], &[Scenario]) -> Option<failcast_model::Work> + 'a;
+
+/// What `failcast check` asks: what the editor asks
+/// ([`failcast_model::predict::work_for`]) of every function with a
+/// prediction.
+pub fn ask_as_editors_do(
+    _path: &str,
+    _function: &Function,
+    scenarios: &[Scenario],
+    candidates: &[Scenario],
+) -> Option<failcast_model::Work> {
+    (!(scenarios.is_empty() && candidates.is_empty()))
+        .then(|| failcast_model::predict::work_for(scenarios))
+}
+
+/// Asks the model about the functions `ask` selects, through
+/// the engine's queue and its cache (so a re-run on an unchanged tree
+/// decodes nothing), and re-analyses the files with its answers.
+/// `progress` sees (answered, submitted).
+pub fn model_pass(
+    report: &mut CheckReport,
+    calls: &CallIndex,
+    config: &Config,
+    engine_config: failcast_model::EngineConfig,
+    ask: &Ask<'_>,
+    progress: &dyn Fn(usize, usize),
+) -> ModelRun {
+    use failcast_model::predict::{ModelAnswers, prompt_input};
+    use failcast_model::{Engine, EngineEvent, EngineState, Job};
+
+    let capacity = engine_config.queue_capacity.max(2);
+    let engine = Engine::start(engine_config);
+    let events = engine.events();
+    let mut jobs: Vec<Job> = Vec::new();
+    for (index, checked) in report.files.iter().enumerate() {
+        let analysis = &checked.analysis;
+        for (i, function) in checked.reported_indices() {
+            let scenarios = &analysis.scenarios[i];
+            let candidates = &analysis.candidates[i];
+            let Some(work) = ask(&analysis.path, function, scenarios, candidates) else {
+                continue;
+            };
+            let input = prompt_input(
+                function,
+                analysis.language,
+                &analysis.path,
+                &analysis.rope,
+                scenarios,
+                candidates,
+                report
+                    .incidents
+                    .get(&function.id)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            let key = format!("{index}\u{1f}{}", function.id);
+            jobs.push(Job::new(key, function.content_hash, 0, input).with_work(work));
+        }
+    }
+    let mut run = ModelRun {
+        submitted: jobs.len(),
+        ..ModelRun::default()
+    };
+    let total = jobs.len();
+    let mut answers: Vec<ModelAnswers> = vec![ModelAnswers::new(); report.files.len()];
+    let mut queued = jobs.into_iter();
+    let mut in_flight = 0;
+    let mut settled = 0;
+    // Keep the queue half full: it is bounded and drops the overflow.
+    let mut refill = |in_flight: &mut usize| {
+        while *in_flight < capacity / 2 {
+            match queued.next() {
+                Some(job) => {
+                    engine.submit(job);
+                    *in_flight += 1;
+                }
+                None => break,
+            }
+        }
+    };
+    refill(&mut in_flight);
+    progress(0, total);
+    while settled < total {
+        let Ok(event) = events.recv() else {
+            break;
+        };
+        let finished = match event {
+            EngineEvent::Done {
+                key,
+                content_hash,
+                scenarios,
+                stats,
+            } => {
+                run.answered += 1;
+                if stats.from_cache {
+                    run.from_cache += 1;
+                }
+                run.ranked += scenarios.iter().filter(|s| s.scored).count();
+                run.prompt_seconds += stats.prompt_ms as f64 / 1000.0;
+                run.rank_seconds += stats.rank_ms as f64 / 1000.0;
+                if let Some((index, id)) = key.split_once('\u{1f}')
+                    && let Ok(index) = index.parse::<usize>()
+                {
+                    answers[index].insert(id.to_owned(), (content_hash, scenarios));
+                }
+                true
+            }
+            EngineEvent::State(EngineState::Failed { message, .. }) => {
+                run.unavailable = Some(message);
+                false
+            }
+            EngineEvent::State(_) | EngineEvent::Partial { .. } => false,
+            EngineEvent::Notice(message) => {
+                tracing::warn!("model: {message}");
+                false
+            }
+            EngineEvent::Failed { .. }
+            | EngineEvent::Cancelled { .. }
+            | EngineEvent::Dropped { .. } => true,
+        };
+        if finished {
+            settled += 1;
+            in_flight = in_flight.saturating_sub(1);
+            progress(settled, total);
+            refill(&mut in_flight);
+        }
+    }
+    run.decode_steps = engine.decode_steps();
+    engine.shutdown();
+    for (checked, answers) in report.files.iter_mut().zip(&answers) {
+        if answers.is_empty() {
+            continue;
+        }
+        // Answers first, then history, on the static scenarios.
+        if let Some(scenarios) = checked.static_scenarios.take() {
+            checked.analysis.scenarios = scenarios;
+        }
+        let ctx = Context::new(config, calls);
+        let history = report.history.get(&checked.analysis.path);
+        crate::enrich::enrich(&mut checked.analysis, Some(answers), history, &ctx);
+    }
+    run
+}

@@ -1,0 +1,3 @@
+//! The failcast crate's integration tests, one binary.
+
+mod fuzz_corpus;

@@ -1,0 +1,16 @@
+//! End-to-end tests: the real `failcast` binary driven over stdio as an
+//! editor drives it (one test binary, one module per surface).
+
+mod actions;
+mod check;
+mod corpus;
+mod faults;
+mod helix;
+mod hostile;
+mod lenses;
+mod lifecycle;
+mod lsp;
+mod model;
+mod ordering;
+mod storm;
+mod untrusted;

@@ -1,0 +1,211 @@
+//! End-to-end with the real default model (SmolLM2-135M, fetched by the
+//! test command; never a fake): predictions arrive without blocking static
+//! diagnostics, a second server on the same cache answers from it with zero
+//! decode steps, a queue too small for a file's functions still gets every
+//! function its answer, and a missing or truncated model leaves static
+//! predictions working with one clear warning.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use failcast_e2e::{Server, uri};
+use serde_json::{Value, json};
+
+const SOURCE: &str = "import requests\n\n\ndef user_id(url):\n    body = requests.get(url, timeout=5).json()\n    return body[\"id\"]\n\n\ndef ratio(done, total):\n    return done / total\n";
+
+/// The model the test command fetched; a clear failure if it is missing.
+fn model_dir() -> PathBuf {
+    let dir = failcast_model::fetch::cache_dir();
+    let entry = failcast_model::catalog::default_entry();
+    let path = dir.join(entry.file_name);
+    assert!(
+        path.exists(),
+        "{} is missing: run `failcast model fetch` (make test does)",
+        path.display()
+    );
+    dir
+}
+
+fn start(workspace: &std::path::Path, cache: &std::path::Path, extra: &[(&str, &str)]) -> Server {
+    start_with(
+        workspace,
+        cache,
+        extra,
+        json!({"predict": {"debounceMs": 50}, "model": {"threads": failcast_e2e::MODEL_THREADS}}),
+    )
+}
+
+fn start_with(
+    workspace: &std::path::Path,
+    cache: &std::path::Path,
+    extra: &[(&str, &str)],
+    options: Value,
+) -> Server {
+    let model_dir = model_dir();
+    let mut builder = Server::builder()
+        .root(workspace)
+        .timeout(Duration::from_secs(60))
+        .env("FAILCAST_MODEL_BACKEND", "embedded")
+        .env("XDG_CACHE_HOME", cache.to_str().unwrap())
+        .env("FAILCAST_MODEL_DIR", model_dir.to_str().unwrap())
+        .initialization_options(options);
+    for (key, value) in extra {
+        builder = builder.env(key, value);
+    }
+    builder.start().0
+}
+
+#[test]
+fn predictions_arrive_and_a_second_run_is_served_from_the_cache() {
+    let _slot = failcast_e2e::model_slot();
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let path = workspace.path().join("users.py");
+    std::fs::write(&path, SOURCE).unwrap();
+    let uri = uri(&path);
+
+    let mut server = start(workspace.path(), cache.path(), &[]);
+    server.open(&uri, "python", 1, SOURCE);
+    // Static diagnostics come first; they never wait for the model.
+    let first = server.await_diagnostics(&uri, Some(1));
+    assert_eq!(first.diagnostics.len(), 2, "{first:#?}");
+    let status = server.await_status("model answers", Duration::from_secs(120), |s| {
+        s["answered"].as_u64() >= Some(2) && s["pending"] == json!(0)
+    });
+    assert_eq!(status["state"], json!("ready"), "{status}");
+    let cold_steps = status["decodeSteps"].as_u64().unwrap();
+    assert!(cold_steps > 0, "the first run must decode: {status}");
+    let trace = server.command(
+        "failcast.showTrace",
+        vec![json!({"uri": uri.as_str(), "position": {"line": 3, "character": 6}})],
+    );
+    assert!(
+        trace["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("KeyError: 'id'"),
+        "{trace}"
+    );
+    server.discard("textDocument/publishDiagnostics");
+    server.discard("window/showMessage");
+    assert_eq!(server.shutdown().code(), Some(0));
+
+    // A new server, the same file: every answer comes from the disk cache.
+    let mut server = start(workspace.path(), cache.path(), &[]);
+    server.open(&uri, "python", 1, SOURCE);
+    server.await_diagnostics(&uri, Some(1));
+    // Wait for the load too: loading decodes the system prompt once, and
+    // that is no job's decode step (CI once saw it counted here).
+    let status = server.await_status("cached answers", Duration::from_secs(60), |s| {
+        s["answered"].as_u64() >= Some(2) && s["state"] == json!("ready")
+    });
+    assert_eq!(
+        status["decodeSteps"],
+        json!(0),
+        "warm run decoded: {status}"
+    );
+    server.discard("textDocument/publishDiagnostics");
+    server.discard("window/showMessage");
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+/// A queue with room for one job and a file with eight functions: the jobs
+/// the full queue drops are asked again as others finish, so every function
+/// gets its answer, and none is asked twice.
+#[test]
+fn functions_dropped_from_a_full_queue_are_asked_once_there_is_room() {
+    let _slot = failcast_e2e::model_slot();
+    const FUNCTIONS: usize = 8;
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let source: String = (0..FUNCTIONS)
+        .map(|i| format!("def ratio_{i}(done, total):\n    return done / total\n\n\n"))
+        .collect();
+    let path = workspace.path().join("ratios.py");
+    std::fs::write(&path, &source).unwrap();
+    let uri = uri(&path);
+    let mut server = start_with(
+        workspace.path(),
+        cache.path(),
+        &[],
+        json!({
+            "predict": {"debounceMs": 50},
+            "model": {"threads": failcast_e2e::MODEL_THREADS, "queueCapacity": 1, "maxOutputTokens": 16}
+        }),
+    );
+    server.open(&uri, "python", 1, &source);
+    let first = server.await_diagnostics(&uri, Some(1));
+    assert_eq!(first.diagnostics.len(), FUNCTIONS, "{first:#?}");
+    let status = server.await_status("every function answered", Duration::from_secs(120), |s| {
+        s["answered"].as_u64() >= Some(FUNCTIONS as u64)
+            && s["pending"] == json!(0)
+            && s["deferred"] == json!(0)
+    });
+    assert_eq!(status["answered"], json!(FUNCTIONS), "{status}");
+    // Nothing is left to ask: no job starts after the last answer.
+    std::thread::sleep(Duration::from_millis(500));
+    let after = server.command("failcast.status", Vec::new());
+    assert_eq!(after["decodeSteps"], status["decodeSteps"], "{after}");
+    assert_eq!(after["answered"], json!(FUNCTIONS), "{after}");
+    server.discard("textDocument/publishDiagnostics");
+    server.discard("window/showMessage");
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+fn unusable_model(path: &std::path::Path) {
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let file = workspace.path().join("users.py");
+    std::fs::write(&file, SOURCE).unwrap();
+    let uri = uri(&file);
+    let mut server = start(
+        workspace.path(),
+        cache.path(),
+        &[("FAILCAST_MODEL_PATH", path.to_str().unwrap())],
+    );
+    server.open(&uri, "python", 1, SOURCE);
+    let published = server.await_diagnostics(&uri, Some(1));
+    assert_eq!(
+        published.diagnostics.len(),
+        2,
+        "static predictions keep working"
+    );
+    let warning = server.await_message("the model warning", |m: &Value| {
+        m["method"] == json!("window/showMessage")
+    });
+    let text = warning["params"]["message"].as_str().unwrap();
+    assert!(text.contains("static predictions continue"), "{text}");
+    assert!(text.contains("failcast"), "{text}");
+    // Exactly one warning, even after more edits.
+    server.change(
+        &uri,
+        2,
+        vec![ls_types::TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: format!("{SOURCE}\n# edited\n"),
+        }],
+    );
+    server.await_diagnostics(&uri, Some(2));
+    server.assert_no_message(Duration::from_millis(500), "a second warning", |m| {
+        m["method"] == json!("window/showMessage")
+    });
+    let status = server.command("failcast.status", Vec::new());
+    assert_eq!(status["state"], json!("error"), "{status}");
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+#[test]
+fn missing_model_leaves_static_predictions_with_one_warning() {
+    unusable_model(std::path::Path::new("/nonexistent/failcast/model.gguf"));
+}
+
+#[test]
+fn truncated_model_leaves_static_predictions_with_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = model_dir().join(failcast_model::catalog::default_entry().file_name);
+    let truncated = dir.path().join("truncated.gguf");
+    let bytes = std::fs::read(&source).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    unusable_model(&truncated);
+}
