@@ -78,6 +78,9 @@ pub struct CaseResult {
     pub silent_after: bool,
     /// What the function's top scenarios were, `class@line`, for reading.
     pub top: Vec<String>,
+    /// The same on `after`: what a fixed version is still flagged for.
+    #[serde(default)]
+    pub after_top: Vec<String>,
 }
 
 impl CaseResult {
@@ -456,7 +459,8 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             }
         }
         let after_line = meta.after.line.saturating_sub(1);
-        let silent_after = innermost(after, after_line).is_none_or(|(i, _)| {
+        let after_held = innermost(after, after_line);
+        let silent_after = after_held.is_none_or(|(i, _)| {
             !after
                 .analysis
                 .predictions(i)
@@ -477,14 +481,22 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             }),
             silent_after,
             coverage_rank,
-            top: scenarios
-                .iter()
-                .take(TOP_K)
-                .map(|s| format!("{}@{}", s.class.as_str(), s.origin.start_line + 1))
-                .collect(),
+            top: scenarios.iter().take(TOP_K).map(|s| short(s)).collect(),
+            after_top: after_held
+                .map(|(i, _)| after.analysis.predictions(i).map(short).collect())
+                .unwrap_or_default(),
         });
     }
     (results, model_in_top, model_right)
+}
+
+/// A prediction as `class@line`, for reading.
+fn short(scenario: &Scenario) -> String {
+    format!(
+        "{}@{}",
+        scenario.class.as_str(),
+        scenario.origin.start_line + 1
+    )
 }
 
 /// Counts for one row of the table.
@@ -647,7 +659,7 @@ pub fn render_cases(run: &EvalRun) -> String {
             },
         };
         out.push_str(&format!(
-            "{} [{} {}] {}: {} (function {}, {} candidates; top {})\n",
+            "{} [{} {}] {}: {} (function {}, {} candidates; top {}; after {})\n",
             case.id,
             case.split,
             case.class.as_str(),
@@ -655,7 +667,8 @@ pub fn render_cases(run: &EvalRun) -> String {
             verdict,
             case.found_function.as_deref().unwrap_or("none"),
             case.candidates,
-            case.top.join(", ")
+            case.top.join(", "),
+            case.after_top.join(", ")
         ));
     }
     out

@@ -16,7 +16,7 @@
 use ropey::Rope;
 use tree_sitter::Node;
 
-use super::guards::{caught, guarded, mentions};
+use super::guards::{caught, guarded, guarded_by, mentions};
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
 use crate::functions::{Function, FunctionIndex};
@@ -632,7 +632,7 @@ impl Scan<'_, '_, '_> {
             .unwrap_or_default();
         // A recursive call: unbounded depth on self-referencing input.
         let own_name = self.cx.function.name.rsplit(['.', ':']).next();
-        if !last.is_empty() && own_name == Some(last) {
+        if !last.is_empty() && own_name == Some(last) && !self.depth_limited(node) {
             self.add(
                 node,
                 ResourceExhaustion,
@@ -718,7 +718,10 @@ impl Scan<'_, '_, '_> {
         // Helpers named for decoding (`to_unicode`, `_decode_value`)
         // decode too.
         let lower = last.to_lowercase();
-        if (lower.contains("decode") || lower.contains("unicode")) && lower != "decode" {
+        if (lower.contains("decode") || lower.contains("unicode"))
+            && lower != "decode"
+            && !self.caught_here(node, Encoding)
+        {
             self.add(node, Encoding, 0.08, trigger(Encoding));
         }
         for &(name, class, base) in self.facts.calls {
@@ -743,6 +746,11 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A read that checks for the end of its input (`Ok(buf) if
+                // buf.is_empty() => return …`) cannot spin on it.
+                ResourceExhaustion if self.checks_eof(node) => continue,
+                // `new String(chars)` copies characters; only bytes decode.
+                Encoding if name == "String" && self.declared_chars(&args) => continue,
                 Encoding
                     if matches!(name, "decode" | "encode")
                         && (args.contains("errors")
@@ -864,11 +872,35 @@ impl Scan<'_, '_, '_> {
         if self.caught_here(node, IndexOutOfRange) {
             return;
         }
-        let mut likelihood = 0.08;
-        if self.outside(&text) {
-            likelihood += 0.02;
+        // Like an index: computed bounds are guarded by a check of the
+        // bounds (`if begin < end`), constant ones by a check of the
+        // operand's length (`if len(buf) < 1 { return }`).
+        let bounds: Vec<String> = ["start", "end", "capacity"]
+            .iter()
+            .filter_map(|f| node.child_by_field_name(f))
+            .map(|b| self.text(b).trim().to_owned())
+            .filter(|b| b.parse::<i64>().is_err())
+            .collect();
+        let operand = node
+            .child_by_field_name("operand")
+            .map(|o| self.text(o))
+            .unwrap_or_default();
+        let words: Vec<&str> = if bounds.is_empty() {
+            vec![operand.trim()]
+        } else {
+            bounds.iter().map(String::as_str).collect()
+        };
+        // A bounds check does not keep a byte offset off a character's middle.
+        let in_bounds = words
+            .iter()
+            .any(|w| guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[w]));
+        if !in_bounds {
+            let mut likelihood = 0.08;
+            if self.outside(&text) {
+                likelihood += 0.02;
+            }
+            self.add(node, IndexOutOfRange, likelihood, trigger(IndexOutOfRange));
         }
-        self.add(node, IndexOutOfRange, likelihood, trigger(IndexOutOfRange));
         if self.stringy(&text) {
             self.add(node, Encoding, 0.07, trigger(Encoding));
         }
@@ -883,10 +915,9 @@ impl Scan<'_, '_, '_> {
         let right_text = right.map(|r| self.text(r)).unwrap_or_default();
         let literal = |t: &str| t.trim().parse::<f64>().is_ok();
         match op.trim() {
+            "%" | "%=" if self.formats(node) => {}
             "/" | "//" | "%" | "/=" | "//=" | "%=" if !literal(&right_text) => {
-                let words = [right_text.trim()];
-                if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
-                    || self.caught_here(node, DivisionByZero)
+                if self.divisor_checked(node, &right_text) || self.caught_here(node, DivisionByZero)
                 {
                     return;
                 }
@@ -950,6 +981,116 @@ impl Scan<'_, '_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// Whether a recursive call is bounded: made through a wrapper that
+    /// counts depth (`self.recursion_checked(|de| de.parse_value(v))`), or
+    /// behind a check of a depth or nesting level (`if depth > MAX {
+    /// return Err(…) }`).
+    fn depth_limited(&self, node: Node) -> bool {
+        const WORDS: &[&str] = &["recurs", "depth", "nest", "level"];
+        let says = |text: &str| {
+            let lower = text.to_lowercase();
+            WORDS.iter().any(|w| lower.contains(w))
+        };
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            if self.facts.call.contains(&parent.kind())
+                && self.callee(parent).is_some_and(|c| says(&c))
+            {
+                return true;
+            }
+            ancestor = parent.parent();
+        }
+        guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &says)
+    }
+
+    /// Whether a Java call's first argument is declared a `char[]` (or a
+    /// `StringBuilder`, `CharSequence`) in the function.
+    fn declared_chars(&self, args: &str) -> bool {
+        let first = args
+            .trim()
+            .trim_start_matches('(')
+            .split([',', ')'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        !first.is_empty()
+            && [
+                "char[] ",
+                "char ",
+                "StringBuilder ",
+                "CharSequence ",
+                "StringBuffer ",
+            ]
+            .iter()
+            .any(|t| self.body.contains(&format!("{t}{first}")))
+    }
+
+    /// Whether the statement holding a read looks at the end of input.
+    fn checks_eof(&self, node: Node) -> bool {
+        let statement = super::guards::statement_of(self.cx.language, node);
+        let text = self.text(statement);
+        [
+            "is_empty()",
+            "== 0",
+            "Ok(0)",
+            "EOF",
+            "== -1",
+            "!= -1",
+            "<= 0",
+            "< 1",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+    }
+
+    /// Whether `left % right` formats a string (Python's `"%s" % x`)
+    /// rather than taking a remainder.
+    fn formats(&self, node: Node) -> bool {
+        self.cx.language == Language::Python
+            && node.child_by_field_name("left").is_some_and(|l| {
+                matches!(l.kind(), "string" | "concatenated_string")
+                    || (l.kind() == "identifier" && {
+                        let name = self.text(l);
+                        ["\"", "'"]
+                            .iter()
+                            .any(|q| self.body.contains(&format!("{name} = {q}")))
+                    })
+            })
+    }
+
+    /// Whether a check before a division keeps its divisor off zero: one
+    /// that names the divisor (`if n:`), what it counts (`if not
+    /// sg.Samples`, for `uint64(len(sg.Samples))`), or a predicate named
+    /// for it (`if !sg.HasSamples() { return }`).
+    fn divisor_checked(&self, node: Node, divisor: &str) -> bool {
+        let (language, boundary, rope) = (self.cx.language, self.cx.node, self.cx.rope);
+        let counted = counted_operand(divisor);
+        if [divisor.trim(), counted]
+            .iter()
+            .any(|w| guarded(language, node, boundary, rope, &[w]))
+        {
+            return true;
+        }
+        // The counted field's name inside a longer identifier: `HasSamples`,
+        // `samples_count`, `isEmptySamples`.
+        let field = counted
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(['*', '&'])
+            .to_lowercase();
+        if field.len() < 4 || !field.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        guarded_by(language, node, boundary, rope, &|text| {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word.len() > field.len() && word.to_lowercase().contains(&field))
+        })
     }
 
     /// A write to state other calls share (a field, a global), in a
@@ -1224,7 +1365,15 @@ impl Scan<'_, '_, '_> {
             (Language::Python, Overflow) => &["OverflowError", "ArithmeticError"],
             (Language::Java, NullOrNone) => &["NullPointerException"],
             (Language::Java, ParseError) => &["NumberFormatException", "ParseException"],
-            (Language::Java, IndexOutOfRange) => &["IndexOutOfBoundsException"],
+            (Language::Java, IndexOutOfRange) => &[
+                "IndexOutOfBoundsException",
+                "ArrayIndexOutOfBoundsException",
+                "StringIndexOutOfBoundsException",
+            ],
+            (Language::Java, Assertion) => &["IllegalArgumentException", "IllegalStateException"],
+            (Language::Java, TypeError) => &["ClassCastException"],
+            (Language::Java, DivisionByZero) => &["ArithmeticException"],
+            (Language::Java, KeyMissing) => &["NoSuchElementException", "NullPointerException"],
             (Language::Java, NetworkError | Timeout) => &["IOException"],
             _ => &[],
         };
@@ -1267,8 +1416,25 @@ impl Scan<'_, '_, '_> {
                 .next()
                 .unwrap_or_default()
                 .trim();
-            if root.len() > 1 && !matches!(root, "self" | "this") {
-                return guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root]);
+            if root.len() > 1
+                && !matches!(root, "self" | "this")
+                && guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root])
+            {
+                return true;
+            }
+            // `max(len(r) for r in rules)` after `if not rules: return`.
+            let args = node
+                .child_by_field_name("arguments")
+                .map(|a| self.text(a))
+                .unwrap_or_default();
+            if let Some(collection) = iterated(&args) {
+                return guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[collection],
+                );
             }
         }
         false
@@ -1331,6 +1497,46 @@ impl Scan<'_, '_, '_> {
             error,
             inputs: Vec::new(),
         });
+    }
+}
+
+/// The collection a call's arguments walk: `rules` in `(len(r) for r in
+/// rules)`, `values` in `(values)` or `(iter(values), None)`.
+fn iterated(args: &str) -> Option<&str> {
+    let inner = args.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let word = match inner.rsplit_once(" in ") {
+        Some((_, rest)) => rest.split([' ', ')', ',']).next()?,
+        None => counted_operand(inner.split(',').next()?),
+    };
+    let word = word.trim();
+    (!word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
+    .then_some(word)
+}
+
+/// What a divisor counts or converts: `sg.Samples` for
+/// `uint64(len(sg.Samples))`, `items` for `items.len()` or `items.length`.
+fn counted_operand(divisor: &str) -> &str {
+    let mut text = divisor.trim();
+    loop {
+        let unwrapped = text
+            .strip_suffix(')')
+            .and_then(|t| t.split_once('('))
+            .filter(|(callee, _)| {
+                !callee.is_empty() && callee.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+            .map(|(_, inner)| inner.trim());
+        let stripped = unwrapped
+            .or_else(|| text.strip_suffix(".len()"))
+            .or_else(|| text.strip_suffix(".length"))
+            .or_else(|| text.strip_suffix(".size()"))
+            .or_else(|| text.strip_prefix('(').and_then(|t| t.strip_suffix(')')));
+        match stripped {
+            Some(inner) if !inner.is_empty() => text = inner.trim(),
+            _ => return text,
+        }
     }
 }
 
@@ -1726,6 +1932,127 @@ mod tests {
             !on_fix.iter().any(|(class, _)| *class == expected.0),
             "{:?} still flagged after the fix: {on_fix:?} in\n{fix}",
             expected.0
+        );
+    }
+
+    #[test]
+    fn go_slice_after_a_length_check() {
+        flags_bug_not_fix(
+            Language::Go,
+            "frame.go",
+            "package p\n\nfunc body(buf []byte) []byte {\n\treturn buf[1:]\n}\n",
+            "package p\n\nfunc body(buf []byte) []byte {\n\tif len(buf) < 1 {\n\t\treturn nil\n\t}\n\treturn buf[1:]\n}\n",
+            (IndexOutOfRange, 4),
+        );
+        flags_bug_not_fix(
+            Language::Go,
+            "frame.go",
+            "package p\n\nfunc inner(b []byte, i, j int) []byte {\n\treturn b[i:j]\n}\n",
+            "package p\n\nfunc inner(b []byte, i, j int) []byte {\n\tif i < j {\n\t\treturn b[i:j]\n\t}\n\treturn nil\n}\n",
+            (IndexOutOfRange, 4),
+        );
+    }
+
+    #[test]
+    fn division_behind_a_predicate_named_for_what_it_counts() {
+        flags_bug_not_fix(
+            Language::Go,
+            "stats.go",
+            "package p\n\nfunc (g *Group) Mean() int64 {\n\treturn g.sum / int64(len(g.Points))\n}\n",
+            "package p\n\nfunc (g *Group) Mean() int64 {\n\tif !g.HasPoints() {\n\t\treturn 0\n\t}\n\treturn g.sum / int64(len(g.Points))\n}\n",
+            (DivisionByZero, 4),
+        );
+    }
+
+    #[test]
+    fn python_percent_formatting_is_no_division() {
+        let found = candidates_of(
+            Language::Python,
+            "msg.py",
+            "def describe(name, n):\n    fmt = '%s: %d'\n    return 'in %s' % name, fmt % (name, n)\n",
+        );
+        assert!(
+            !found.iter().any(|(c, _)| *c == DivisionByZero),
+            "{found:?}"
+        );
+        let found = candidates_of(
+            Language::Python,
+            "m.py",
+            "def bucket(x, n):\n    return x % n\n",
+        );
+        assert!(found.contains(&(DivisionByZero, 2)), "{found:?}");
+    }
+
+    #[test]
+    fn java_handlers_of_the_exception_a_call_throws() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Downloads.java",
+            "class D {\n  void start(Request r) {\n    manager.enqueue(r);\n  }\n}\n",
+            "class D {\n  void start(Request r) {\n    try {\n      manager.enqueue(r);\n    } catch (IllegalArgumentException e) {\n      return;\n    }\n  }\n}\n",
+            (Assertion, 3),
+        );
+    }
+
+    #[test]
+    fn python_decoding_helper_inside_a_handler() {
+        flags_bug_not_fix(
+            Language::Python,
+            "args.py",
+            "def argument(value):\n    return to_unicode(value)\n",
+            "def argument(value):\n    try:\n        return to_unicode(value)\n    except UnicodeDecodeError:\n        raise BadRequest(value)\n",
+            (Encoding, 2),
+        );
+    }
+
+    #[test]
+    fn python_max_of_a_collection_checked_for_emptiness() {
+        flags_bug_not_fix(
+            Language::Python,
+            "table.py",
+            "def width(rows):\n    return max(len(r.name) for r in rows)\n",
+            "def width(rows):\n    if not rows:\n        return 0\n    return max(len(r.name) for r in rows)\n",
+            (IndexOutOfRange, 2),
+        );
+    }
+
+    #[test]
+    fn rust_recursion_through_a_depth_counting_wrapper() {
+        flags_bug_not_fix(
+            Language::Rust,
+            "de.rs",
+            "impl De {\n    fn value(&mut self) -> R {\n        match self.next() {\n            0xc0 => self.value(),\n            _ => self.leaf(),\n        }\n    }\n}\n",
+            "impl De {\n    fn value(&mut self) -> R {\n        match self.next() {\n            0xc0 => self.recursion_checked(|de| de.value()),\n            _ => self.leaf(),\n        }\n    }\n}\n",
+            (ResourceExhaustion, 4),
+        );
+        flags_bug_not_fix(
+            Language::Python,
+            "tree.py",
+            "def walk(node, depth=0):\n    for child in node.children:\n        walk(child, depth + 1)\n",
+            "def walk(node, depth=0):\n    if depth > MAX_DEPTH:\n        raise TooDeep()\n    for child in node.children:\n        walk(child, depth + 1)\n",
+            (ResourceExhaustion, 3),
+        );
+    }
+
+    #[test]
+    fn rust_read_loop_that_checks_for_the_end_of_input() {
+        flags_bug_not_fix(
+            Language::Rust,
+            "skip.rs",
+            "fn skip<R: BufRead>(r: &mut R, mut n: usize) -> io::Result<()> {\n    while n > 0 {\n        let got = r.fill_buf()?.len().min(n);\n        r.consume(got);\n        n -= got;\n    }\n    Ok(())\n}\n",
+            "fn skip<R: BufRead>(r: &mut R, mut n: usize) -> io::Result<()> {\n    while n > 0 {\n        let got = match r.fill_buf()? {\n            b if b.is_empty() => return Err(eof()),\n            b => b.len().min(n),\n        };\n        r.consume(got);\n        n -= got;\n    }\n    Ok(())\n}\n",
+            (ResourceExhaustion, 3),
+        );
+    }
+
+    #[test]
+    fn java_string_from_chars_decodes_nothing() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Chunks.java",
+            "class C {\n  void emit(InputStream in, byte[] buffer) throws IOException {\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
+            "class C {\n  void emit(Reader in) throws IOException {\n    char[] buffer = new char[4096];\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
+            (Encoding, 4),
         );
     }
 

@@ -213,14 +213,19 @@ fn exits(language: Language, node: Node, rope: &Rope) -> bool {
 
 /// An earlier statement that guards what follows it: an `if` that exits
 /// when its condition holds, or an assertion.
-fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &[&str]) -> bool {
+fn guarding_statement(
+    language: Language,
+    statement: Node,
+    rope: &Rope,
+    says: &dyn Fn(&str) -> bool,
+) -> bool {
     // Rust wraps `if …{}` and `assert!(…);` used as statements in an expression statement.
     if statement.kind() == "expression_statement"
         && statement.named_child_count() == 1
         && let Some(inner) = statement.named_child(0)
         && matches!(inner.kind(), "if_expression" | "macro_invocation")
     {
-        return guarding_statement(language, inner, rope, words);
+        return guarding_statement(language, inner, rope, says);
     }
     let kind = statement.kind();
     let text_of = |n: Node| node_text(n, rope);
@@ -232,9 +237,9 @@ fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &
             let Some(consequence) = statement.child_by_field_name("consequence") else {
                 return false;
             };
-            mentions_all(&text_of(condition), words) && exits(language, consequence, rope)
+            says(&text_of(condition)) && exits(language, consequence, rope)
         }
-        "assert_statement" => mentions_all(&text_of(statement), words),
+        "assert_statement" => says(&text_of(statement)),
         "expression_statement" | "macro_invocation" => {
             // `assert!(…)`, `debug_assert!(…)`, `require(…)`, `invariant(…)`.
             let text = text_of(statement);
@@ -246,13 +251,13 @@ fn guarding_statement(language: Language, statement: Node, rope: &Rope, words: &
                 "invariant(",
                 "assert(",
             ];
-            asserts.iter().any(|a| text.trim_start().starts_with(a)) && mentions_all(&text, words)
+            asserts.iter().any(|a| text.trim_start().starts_with(a)) && says(&text)
         }
         "let_declaration" => {
             // `let Some(x) = … else { return }` and
             // `let x = v.get(i).ok_or(…)?` both guard what follows.
             let text = text_of(statement);
-            text.contains(" else ") && mentions_all(&text, words)
+            text.contains(" else ") && says(&text)
         }
         _ => false,
     }
@@ -268,20 +273,33 @@ pub fn guarded(
     rope: &Rope,
     words: &[&str],
 ) -> bool {
-    if words.is_empty() {
-        return false;
-    }
+    !words.is_empty()
+        && guarded_by(language, node, boundary, rope, &|text| {
+            mentions_all(text, words)
+        })
+}
+
+/// Whether `node` is guarded by a condition, loop header, short-circuit or
+/// earlier early exit whose text `says` holds of, looking no further out
+/// than `boundary` (the function).
+pub fn guarded_by(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    says: &dyn Fn(&str) -> bool,
+) -> bool {
     let mut child = node;
     while let Some(parent) = child.parent() {
         if let Some(decider) = deciding_text(language, parent, child, rope)
-            && mentions_all(&decider, words)
+            && says(&decider)
         {
             return true;
         }
         if is_block(language, parent.kind()) {
             let mut sibling = child.prev_named_sibling();
             while let Some(statement) = sibling {
-                if guarding_statement(language, statement, rope, words) {
+                if guarding_statement(language, statement, rope, says) {
                     return true;
                 }
                 sibling = statement.prev_named_sibling();
