@@ -390,6 +390,9 @@ struct Scan<'a, 'c, 't> {
     parameters: Vec<String>,
     /// Parameters that may be absent: `x=None`, `x?: T`, `x: T | null`.
     optional: Vec<String>,
+    /// Names a branch of the function sets to `None`, `null` or `nil`, with
+    /// where: used after that without a check, they may be absent.
+    set_absent: Vec<(String, usize)>,
     /// What the file compares with null somewhere ([`nullable_names`]).
     nullable: &'c [String],
     /// Whether the function takes a lock anywhere: without one, no
@@ -483,6 +486,7 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         facts,
         parameters: cx.parameters(),
         optional: optional_parameters(cx),
+        set_absent: set_absent_in_branches(cx),
         nullable,
         body: node_text(cx.node, cx.rope),
         takes_lock: false,
@@ -648,6 +652,7 @@ impl Scan<'_, '_, '_> {
             let absent = self.nullable.iter().any(|n| n == receiver)
                 || self.maybe_absent.iter().any(|n| n == receiver)
                 || self.optional.iter().any(|n| n == receiver)
+                || self.absent_before(receiver, node)
                 || (receiver.ends_with(')') && LOOKUPS.iter().any(|l| receiver.contains(l)));
             if absent
                 && !guarded(
@@ -936,9 +941,28 @@ impl Scan<'_, '_, '_> {
                     ]
                     .iter()
                     .any(|w| text.to_lowercase().contains(w));
-                    if sizey {
+                    let left_operand = node
+                        .child_by_field_name("left")
+                        .map(|l| self.text(l))
+                        .unwrap_or_default();
+                    // `if a >= b { a - b }`: a check of both operands.
+                    let checked = guarded(
+                        self.cx.language,
+                        node,
+                        self.cx.node,
+                        self.cx.rope,
+                        &[left_operand.trim(), right_text.trim()],
+                    );
+                    if sizey && !checked {
+                        // `n - s.len()` on usize: below zero when `s` is the longer.
                         let base = if op.trim().starts_with('-') {
-                            0.05
+                            if self.cx.language == Language::Rust
+                                && (right_text.contains(".len()") || right_text.contains("size"))
+                            {
+                                0.11
+                            } else {
+                                0.05
+                            }
                         } else {
                             0.07
                         };
@@ -949,11 +973,18 @@ impl Scan<'_, '_, '_> {
                     .child_by_field_name("left")
                     .map(|l| self.text(l))
                     .unwrap_or_default();
-                if let Some(name) = self
+                let absent = self
                     .optional
                     .iter()
                     .find(|o| **o == left_text.trim() || **o == right_text.trim())
-                {
+                    .cloned()
+                    .or_else(|| {
+                        [left_text.trim(), right_text.trim()]
+                            .into_iter()
+                            .find(|n| self.absent_before(n, node))
+                            .map(str::to_owned)
+                    });
+                if let Some(name) = absent {
                     let words = [name.as_str()];
                     if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
                         self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
@@ -981,6 +1012,53 @@ impl Scan<'_, '_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// Whether the only check in front of a dereference of `name` is
+    /// `typeof name === 'object'`, which null passes.
+    fn only_typeof_object(&self, node: Node, name: &str) -> bool {
+        if name.is_empty() || !self.body.contains("typeof") {
+            return false;
+        }
+        let typeof_object = |text: &str| {
+            ["'object'", "\"object\""].iter().any(|o| {
+                [" === ", " == "]
+                    .iter()
+                    .any(|eq| text.contains(&format!("typeof {name}{eq}{o}")))
+            })
+        };
+        let excludes_null = |text: &str| {
+            [
+                format!("{name} !== null"),
+                format!("{name} != null"),
+                format!("{name} === null"),
+                format!("{name} == null"),
+                format!("!{name}"),
+            ]
+            .iter()
+            .any(|t| text.contains(t.as_str()))
+                || truthiness_test(text, name)
+        };
+        guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &|text| typeof_object(text) && !excludes_null(text),
+        ) && !guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &excludes_null,
+        )
+    }
+
+    /// Whether a branch before `node` set `name` to nothing.
+    fn absent_before(&self, name: &str, node: Node) -> bool {
+        self.set_absent
+            .iter()
+            .any(|(n, at)| n == name && *at < node.start_byte())
     }
 
     /// Whether a recursive call is bounded: made through a wrapper that
@@ -1156,6 +1234,15 @@ impl Scan<'_, '_, '_> {
         // A receiver the file checks for null elsewhere, dereferenced here
         // without a check.
         let receiver = object_text.trim();
+        // `typeof x === 'object' && x.y`: `typeof null` is 'object' too.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && self.only_typeof_object(node, receiver)
+        {
+            self.add(node, NullOrNone, 0.13, trigger(NullOrNone));
+            return;
+        }
         if self.nullable.iter().any(|n| n == receiver) {
             let words = [receiver];
             if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
@@ -1183,7 +1270,9 @@ impl Scan<'_, '_, '_> {
         {
             self.add(node, ResourceExhaustion, 0.13, trigger(ResourceExhaustion));
         }
-        if self.optional.iter().any(|o| *o == object_text.trim()) {
+        if self.optional.iter().any(|o| *o == object_text.trim())
+            || self.absent_before(object_text.trim(), node)
+        {
             let words = [object_text.trim()];
             if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
                 self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
@@ -1610,6 +1699,61 @@ fn numeric_cast(text: &str) -> bool {
         .unwrap_or_default()
         .trim();
     matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
+}
+
+/// Whether `text` tests `name` for truthiness on its own: `x && …`,
+/// `… && x`, `(x)`, `x ? … : …`.
+fn truthiness_test(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].trim_end();
+        let after = text[at + name.len()..].trim_start();
+        let starts = before.is_empty() || before.ends_with(['(', '&', '|', '!']);
+        let ends = after.is_empty() || after.starts_with(['&', '|', ')', '?']);
+        starts && ends && !text[at + name.len()..].starts_with(is_ident)
+    })
+}
+
+/// Names set to nothing (`x = None`, `x = null`, `x = nil`) in a branch
+/// of the function, deeper than its top level (`if total and n > total:
+/// total = None`), with the byte offset of that assignment: the code itself
+/// says that on some path the value is gone. A top-level `x = None` is
+/// usually an initialisation the function fills in before use.
+fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
+    let Some(body) = cx.node.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let text = node_text(body, cx.rope);
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    // The top level's indentation: the first statement's line.
+    let Some(top) = text
+        .lines()
+        .skip(1)
+        .find(|l| !l.trim().is_empty() && !l.trim().starts_with(['#', '/', '*', '"', '\'']))
+        .map(indent)
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut offset = body.start_byte();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim().trim_end_matches(';');
+        if let Some((left, right)) = trimmed.split_once('=')
+            && matches!(right.trim(), "None" | "null" | "nil" | "undefined")
+            && indent(line) > top
+        {
+            let name = left.trim().trim_end_matches(':');
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+            {
+                found.push((name.to_owned(), offset));
+            }
+        }
+        offset += line.len();
+    }
+    found
 }
 
 /// The parameters the signature allows to be absent: a `None` default in
@@ -2053,6 +2197,62 @@ mod tests {
             "class C {\n  void emit(InputStream in, byte[] buffer) throws IOException {\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
             "class C {\n  void emit(Reader in) throws IOException {\n    char[] buffer = new char[4096];\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
             (Encoding, 4),
+        );
+    }
+
+    #[test]
+    fn a_value_one_branch_sets_to_nothing() {
+        flags_bug_not_fix(
+            Language::Python,
+            "meter.py",
+            "def scaled(total, n, scale):\n    if total and n > total:\n        total = None\n    if scale:\n        total *= scale\n    return total\n",
+            "def scaled(total, n, scale):\n    if total and n > total:\n        total = None\n    if scale and total:\n        total *= scale\n    return total\n",
+            (NullOrNone, 5),
+        );
+        // Set at the top and filled in before use: an initialisation.
+        let found = candidates_of(
+            Language::Python,
+            "m.py",
+            "def first(items):\n    best = None\n    for i in items:\n        best = i\n    return best.name\n",
+        );
+        assert!(!found.contains(&(NullOrNone, 5)), "{found:?}");
+    }
+
+    #[test]
+    fn javascript_typeof_object_lets_null_through() {
+        flags_bug_not_fix(
+            Language::JavaScript,
+            "keys.js",
+            "function valueOf(key, obj) {\n  return typeof key === 'object' && typeof key.value !== 'undefined' ? key.value : obj[key];\n}\n",
+            "function valueOf(key, obj) {\n  return typeof key === 'object' && key && typeof key.value !== 'undefined' ? key.value : obj[key];\n}\n",
+            (NullOrNone, 2),
+        );
+    }
+
+    #[test]
+    fn the_right_of_or_runs_when_the_left_fails() {
+        let found = candidates_of(
+            Language::JavaScript,
+            "is.js",
+            "function isStream(obj) {\n  const pipes = 1;\n  return obj && obj.pipe || typeof obj.read === 'function';\n}\nfunction absent(obj) {\n  return obj == null;\n}\n",
+        );
+        assert!(found.contains(&(NullOrNone, 3)), "{found:?}");
+        let found = candidates_of(
+            Language::JavaScript,
+            "is.js",
+            "function isStream(obj) {\n  const pipes = obj && obj.pipe;\n  return !obj || typeof obj.read === 'function';\n}\nfunction absent(obj) {\n  return obj == null;\n}\n",
+        );
+        assert!(!found.contains(&(NullOrNone, 3)), "{found:?}");
+    }
+
+    #[test]
+    fn rust_length_subtracted_from_a_usize() {
+        flags_bug_not_fix(
+            Language::Rust,
+            "truncate.rs",
+            "fn keep(length: usize, ellipsis: &str) -> usize {\n    length - ellipsis.len()\n}\n",
+            "fn keep(length: usize, ellipsis: &str) -> usize {\n    if length >= ellipsis.len() {\n        length - ellipsis.len()\n    } else {\n        0\n    }\n}\n",
+            (Overflow, 2),
         );
     }
 

@@ -104,7 +104,25 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         if !matches!(op, "&&" | "||" | "??" | "and" | "or") || !is_right {
             return None;
         }
-        return field("left").map(|l| node_text(l, rope));
+        let left = field("left").map(|l| node_text(l, rope))?;
+        // The right of `||` runs when the left is false: `!x || x.y` is
+        // guarded, `x && x.ok() || x.y` is not.
+        let asserts_presence = [
+            "&&",
+            " and ",
+            "!= null",
+            "!== null",
+            "!== undefined",
+            " is not None",
+            "!= nil",
+            "instanceof",
+        ]
+        .iter()
+        .any(|p| left.contains(p));
+        if matches!(op, "||" | "or") && asserts_presence {
+            return None;
+        }
+        return Some(left);
     }
     let decider = match (language, kind) {
         (Language::Python, "if_statement" | "elif_clause" | "while_statement") => {
