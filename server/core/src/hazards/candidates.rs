@@ -398,6 +398,16 @@ struct Scan<'a, 'c, 't> {
     /// Whether the function takes a lock anywhere: without one, no
     /// operation in it runs under a lock (checked once, not per write).
     takes_lock: bool,
+    /// Values read from shared state inside a critical section, with the
+    /// offset where the lock was released: their fields read after that
+    /// race with the writers the lock kept out (`state, ok :=
+    /// m.nodeMap[k]; m.mu.Unlock(); use(state.Name)`).
+    escaped: Vec<(String, usize)>,
+    /// For a closure inside a function that takes a lock, and takes none
+    /// itself: the names the closure declares (its parameters and locals).
+    /// Everything else it reads, it captured, and it runs later (a timer,
+    /// a callback, a goroutine), after the lock is released.
+    captured_after_lock: Option<Vec<String>>,
     /// Names the function declares (`Type name = …`), for Java fields.
     declared: Vec<String>,
     /// Locals assigned from a lookup that may find nothing (`x =
@@ -490,6 +500,8 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         nullable,
         body: node_text(cx.node, cx.rope),
         takes_lock: false,
+        captured_after_lock: None,
+        escaped: Vec::new(),
         declared: Vec::new(),
         maybe_absent: Vec::new(),
         found: Vec::new(),
@@ -498,6 +510,10 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         .iter()
         .any(|w| scan.body.contains(w));
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.captured_after_lock = closure_under_a_lock(cx, &scan);
+    if scan.takes_lock {
+        scan.escaped = escaped_from_lock(cx);
+    }
     scan.declared = scan
         .body
         .lines()
@@ -712,12 +728,15 @@ impl Scan<'_, '_, '_> {
                 || (self.cx.language == Language::Java
                     && !receiver.is_empty()
                     && self.field_like(receiver));
-            if shared
-                && self.cx.language != Language::Rust
-                && !self.in_constructor()
-                && !self.locked(node)
-            {
-                self.add(node, RaceCondition, 0.07, trigger(RaceCondition));
+            // A constructor's own fields are not shared yet; a collection
+            // it did not create (a class attribute such as a registry of
+            // instances) is.
+            let own_field = self.in_constructor()
+                && (!receiver.starts_with("self.") && !receiver.starts_with("this.")
+                    || self.body.contains(&format!("{receiver} =")));
+            if shared && self.cx.language != Language::Rust && !own_field && !self.locked(node) {
+                let likelihood = if self.in_constructor() { 0.10 } else { 0.07 };
+                self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
             }
         }
         // Helpers named for decoding (`to_unicode`, `_decode_value`)
@@ -1231,6 +1250,44 @@ impl Scan<'_, '_, '_> {
         if text.contains("?.") {
             return;
         }
+        if let Some(root) = object_text.split(['.', '[']).next()
+            && self
+                .escaped
+                .iter()
+                .any(|(name, after)| name == root.trim() && node.start_byte() > *after)
+            && !self.locked(node)
+        {
+            self.add(
+                node,
+                RaceCondition,
+                0.12,
+                "another goroutine or thread changes the shared value once the lock is released, while this code still reads it",
+            );
+        }
+        if let Some(own) = &self.captured_after_lock {
+            let root = object_text
+                .split(['.', '[', '('])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let called = node.parent().is_some_and(|p| {
+                self.facts.call.contains(&p.kind())
+                    && p.child_by_field_name("function")
+                        .is_some_and(|f| f.id() == node.id())
+            });
+            if !called
+                && !root.is_empty()
+                && !own.iter().any(|o| o == root)
+                && !root.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                self.add(
+                    node,
+                    RaceCondition,
+                    0.11,
+                    "the callback runs later, after the lock its enclosing function held is released, while another goroutine or thread updates what it reads",
+                );
+            }
+        }
         // A receiver the file checks for null elsewhere, dereferenced here
         // without a check.
         let receiver = object_text.trim();
@@ -1712,6 +1769,106 @@ fn truthiness_test(text: &str, name: &str) -> bool {
         let ends = after.is_empty() || after.starts_with(['&', '|', ')', '?']);
         starts && ends && !text[at + name.len()..].starts_with(is_ident)
     })
+}
+
+/// Names assigned from shared state between a lock and its release in the
+/// function's own lines, each with the byte offset of the release.
+fn escaped_from_lock(cx: &FnCx) -> Vec<(String, usize)> {
+    let text = node_text(cx.node, cx.rope);
+    let mut offset = cx.node.start_byte();
+    let (mut held, mut inside): (bool, Vec<String>) = (false, Vec::new());
+    let mut escaped = Vec::new();
+    for line in text.split_inclusive('\n') {
+        let code = line.trim();
+        let deferred = code.starts_with("defer ");
+        if !deferred
+            && [".Lock()", ".RLock()", ".lock()", ".acquire()"]
+                .iter()
+                .any(|w| code.contains(w))
+        {
+            held = true;
+        } else if !deferred
+            && [".Unlock()", ".RUnlock()", ".unlock()", ".release()"]
+                .iter()
+                .any(|w| code.contains(w))
+        {
+            if held {
+                escaped.extend(inside.drain(..).map(|n| (n, offset)));
+            }
+            held = false;
+        } else if held {
+            let assignment = code.split_once(":=").or_else(|| {
+                code.split_once('=')
+                    .filter(|(l, r)| !r.starts_with('=') && !l.ends_with(['!', '<', '>', '=']))
+            });
+            if let Some((left, right)) = assignment
+                && right.contains(['.', '['])
+                && !right.contains('(')
+            {
+                inside.extend(
+                    left.split(',')
+                        .map(|n| n.trim().rsplit(' ').next().unwrap_or_default())
+                        .filter(|n| {
+                            n.len() > 1 && n.chars().all(|c| c.is_alphanumeric() || c == '_')
+                        })
+                        .map(str::to_owned),
+                );
+            }
+        }
+        offset += line.len();
+    }
+    escaped
+}
+
+/// For a closure defined in a function that takes a lock (and that takes
+/// none itself), the names the closure declares: parameters and locals.
+fn closure_under_a_lock(cx: &FnCx, scan: &Scan) -> Option<Vec<String>> {
+    if scan.takes_lock {
+        return None;
+    }
+    let parent = cx.index.functions.get(cx.function.parent?)?;
+    let end = parent.range.end.min(cx.rope.len_bytes());
+    let outer = cx
+        .rope
+        .byte_slice(parent.range.start.min(end)..end)
+        .to_string();
+    let locks = [
+        ".Lock()",
+        ".RLock()",
+        ".lock()",
+        ".acquire()",
+        "synchronized",
+    ]
+    .iter()
+    .any(|w| outer.contains(w));
+    if !locks {
+        return None;
+    }
+    let mut own = scan.parameters.clone();
+    // Packages and modules the file imports are no captured values.
+    let file = cx.rope.to_string();
+    for line in file.lines() {
+        let line = line.trim();
+        let quoted = line.trim_start_matches("import").trim();
+        if let Some(path) = quoted.strip_prefix('"').and_then(|q| q.split('"').next()) {
+            own.extend(path.rsplit('/').next().map(str::to_owned));
+        } else if let Some(names) = line.strip_prefix("import ") {
+            own.extend(names.split([',', ' ', '.']).map(|n| n.trim().to_owned()));
+        }
+    }
+    for line in scan.body.lines() {
+        for op in [":=", "="] {
+            if let Some((left, _)) = line.split_once(op) {
+                own.extend(
+                    left.split(',')
+                        .map(|n| n.trim().trim_start_matches("var ").trim())
+                        .filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                        .map(str::to_owned),
+                );
+            }
+        }
+    }
+    Some(own)
 }
 
 /// Names set to nothing (`x = None`, `x = null`, `x = nil`) in a branch
@@ -2254,6 +2411,52 @@ mod tests {
             "fn keep(length: usize, ellipsis: &str) -> usize {\n    if length >= ellipsis.len() {\n        length - ellipsis.len()\n    } else {\n        0\n    }\n}\n",
             (Overflow, 2),
         );
+    }
+
+    #[test]
+    fn go_value_read_under_a_lock_used_after_the_unlock() {
+        flags_bug_not_fix(
+            Language::Go,
+            "members.go",
+            "package p\n\nfunc (m *M) expire(id string) {\n\tm.mu.Lock()\n\tnode, ok := m.nodes[id]\n\tm.mu.Unlock()\n\tif ok {\n\t\tm.report(node.Name)\n\t}\n}\n",
+            "package p\n\nfunc (m *M) expire(id string) {\n\tm.mu.Lock()\n\tnode, ok := m.nodes[id]\n\tname := node.Name\n\tm.mu.Unlock()\n\tif ok {\n\t\tm.report(name)\n\t}\n}\n",
+            (RaceCondition, 8),
+        );
+    }
+
+    #[test]
+    fn go_callback_reads_what_its_enclosing_function_locked() {
+        let found = candidates_of(
+            Language::Go,
+            "timers.go",
+            "package p\n\nimport \"time\"\n\nfunc (m *M) arm(s *State) {\n\tm.mu.Lock()\n\tdefer m.mu.Unlock()\n\tfn := func() {\n\t\tm.fail(s.Name)\n\t}\n\ttime.AfterFunc(time.Second, fn)\n}\n",
+        );
+        assert!(found.contains(&(RaceCondition, 9)), "{found:?}");
+        // A callback that takes the lock itself reads under it.
+        let found = candidates_of(
+            Language::Go,
+            "timers.go",
+            "package p\n\nimport \"time\"\n\nfunc (m *M) arm(s *State) {\n\tm.mu.Lock()\n\tdefer m.mu.Unlock()\n\tfn := func() {\n\t\tm.mu.Lock()\n\t\tm.fail(s.Name)\n\t\tm.mu.Unlock()\n\t}\n\ttime.AfterFunc(time.Second, fn)\n}\n",
+        );
+        assert!(!found.iter().any(|(c, _)| *c == RaceCondition), "{found:?}");
+    }
+
+    #[test]
+    fn python_constructor_changing_a_class_wide_collection() {
+        flags_bug_not_fix(
+            Language::Python,
+            "bars.py",
+            "class Bar:\n    _instances = set()\n\n    def __init__(self, disable):\n        if disable:\n            self._instances.discard(self)\n            return\n",
+            "class Bar:\n    _instances = set()\n\n    def __init__(self, disable):\n        if disable:\n            with self._lock:\n                self._instances.discard(self)\n            return\n",
+            (RaceCondition, 6),
+        );
+        // Its own new collection is no one else's yet.
+        let found = candidates_of(
+            Language::Python,
+            "bars.py",
+            "class Bar:\n    def __init__(self, items):\n        self.items = []\n        self.items.append(items)\n",
+        );
+        assert!(!found.iter().any(|(c, _)| *c == RaceCondition), "{found:?}");
     }
 
     #[test]
