@@ -116,6 +116,22 @@ const PYTHON: Facts = Facts {
         ("sleep", Overflow, 0.03),
         ("int", Overflow, 0.04),
         ("getattr", NullOrNone, 0.04),
+        // HTTP clients with no timeout wait forever on a stalled server.
+        ("requests.get", Timeout, 0.10),
+        ("requests.post", Timeout, 0.10),
+        ("requests.put", Timeout, 0.09),
+        ("requests.request", Timeout, 0.09),
+        ("session.get", Timeout, 0.08),
+        ("session.post", Timeout, 0.08),
+        ("urlopen", Timeout, 0.08),
+        ("getresponse", Timeout, 0.08),
+        ("communicate", Timeout, 0.07),
+        ("check_output", Timeout, 0.05),
+        ("gethostbyname", NetworkError, 0.09),
+        ("wrap_socket", NetworkError, 0.08),
+        ("do_handshake", NetworkError, 0.08),
+        ("read_text", Encoding, 0.06),
+        ("fromhex", ParseError, 0.07),
     ],
 };
 
@@ -179,6 +195,12 @@ const ECMA: Facts = Facts {
         ("slice", Encoding, 0.05),
         ("substring", Encoding, 0.05),
         ("substr", Encoding, 0.05),
+        ("btoa", Encoding, 0.10),
+        ("atob", Encoding, 0.09),
+        ("unescape", Encoding, 0.06),
+        ("listen", NetworkError, 0.07),
+        ("lookup", NetworkError, 0.07),
+        ("send", NetworkError, 0.05),
     ],
 };
 
@@ -236,6 +258,16 @@ const GO: Facts = Facts {
         ("Index", IndexOutOfRange, 0.05),
         ("Reset", NullOrNone, 0.05),
         ("HasPrefix", Encoding, 0.03),
+        ("LookupHost", NetworkError, 0.09),
+        ("ResolveTCPAddr", NetworkError, 0.08),
+        ("ListenAndServe", NetworkError, 0.07),
+        ("Listen", NetworkError, 0.07),
+        ("Accept", Timeout, 0.06),
+        ("ReadString", Timeout, 0.05),
+        ("ReadFrom", Timeout, 0.05),
+        ("Write", NetworkError, 0.03),
+        ("ToUpper", Encoding, 0.03),
+        ("ToLower", Encoding, 0.03),
     ],
 };
 
@@ -304,6 +336,19 @@ const JAVA: Facts = Facts {
         ("newInstance", NullOrNone, 0.06),
         ("isEmpty", RaceCondition, 0.03),
         ("decrementAndGet", RaceCondition, 0.05),
+        ("getInputStream", Timeout, 0.07),
+        ("getOutputStream", NetworkError, 0.06),
+        ("readLine", Timeout, 0.05),
+        ("accept", Timeout, 0.07),
+        ("execute", NetworkError, 0.05),
+        ("getByName", NetworkError, 0.08),
+        ("toLowerCase", Encoding, 0.05),
+        ("toUpperCase", Encoding, 0.05),
+        ("FileReader", Encoding, 0.08),
+        ("FileWriter", Encoding, 0.07),
+        ("InputStreamReader", Encoding, 0.05),
+        ("URLDecoder.decode", Encoding, 0.09),
+        ("charAt", Encoding, 0.03),
     ],
 };
 
@@ -362,6 +407,12 @@ const RUST: Facts = Facts {
         ("borrow_mut", RaceCondition, 0.06),
         ("fetch_or", RaceCondition, 0.06),
         ("fill_buf", ResourceExhaustion, 0.06),
+        ("read_exact", NetworkError, 0.05),
+        ("write_all", NetworkError, 0.04),
+        ("accept", Timeout, 0.06),
+        ("send", NetworkError, 0.05),
+        ("from_u32", Encoding, 0.06),
+        ("nth", Encoding, 0.03),
     ],
 };
 
@@ -620,6 +671,59 @@ impl Scan<'_, '_, '_> {
         if facts.member.contains(&kind) {
             self.member(node);
         }
+        if self.cx.language == Language::Go {
+            self.channel(node);
+        }
+    }
+
+    /// Whether the function attaches an 'error' listener or a rejection
+    /// handler.
+    fn listens_for_errors(&self) -> bool {
+        ["'error'", "\"error\"", "`error`", ".catch(", "try {"]
+            .iter()
+            .any(|w| self.body.contains(w))
+    }
+
+    /// A Go channel send or receive outside a `select`: when the other side
+    /// has returned (an error path, a cancelled request), it blocks the
+    /// goroutine forever.
+    fn channel(&mut self, node: Node) {
+        let blocking = match node.kind() {
+            "send_statement" => true,
+            "unary_expression" => node
+                .child_by_field_name("operator")
+                .is_some_and(|o| self.text(o) == "<-"),
+            _ => false,
+        };
+        if !blocking {
+            return;
+        }
+        let text = self.text(node);
+        // Timers and cancellation fire on their own.
+        if [
+            "Done()", "After(", "Tick", "ctx", "ticker", "timer", "signal", "quit", "stop",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+        {
+            return;
+        }
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if matches!(parent.kind(), "select_statement" | "communication_case") {
+                return;
+            }
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            ancestor = parent.parent();
+        }
+        self.add(
+            node,
+            Timeout,
+            0.07,
+            "the goroutine on the other end has returned (an error path, a cancelled request), so nothing ever sends or receives",
+        );
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).
@@ -739,6 +843,22 @@ impl Scan<'_, '_, '_> {
                 self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
             }
         }
+        // Node: a socket, request, stream or child process with no 'error'
+        // listener throws the error event and ends the process.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && EMITTERS.iter().any(|e| {
+            callee == *e || callee.ends_with(&format!(".{e}")) || callee == format!("new {e}")
+        }) && !self.listens_for_errors()
+        {
+            self.add(
+                node,
+                NetworkError,
+                0.11,
+                "the connection fails (refused, reset, a DNS error) and nothing listens for 'error', so Node throws it and the process exits",
+            );
+        }
         // Helpers named for decoding (`to_unicode`, `_decode_value`)
         // decode too.
         let lower = last.to_lowercase();
@@ -767,6 +887,24 @@ impl Scan<'_, '_, '_> {
                 }
                 ResourceExhaustion
                     if matches!(name, "read" | "readlines") && args.trim() != "()" =>
+                {
+                    continue;
+                }
+                // Node code that listens for 'error' handles the failure.
+                NetworkError
+                    if matches!(
+                        self.cx.language,
+                        Language::JavaScript | Language::TypeScript | Language::Tsx
+                    ) && self.listens_for_errors() =>
+                {
+                    continue;
+                }
+                // Java names the locale or charset it means.
+                Encoding
+                    if self.cx.language == Language::Java
+                        && ["Locale", "Charset", "UTF_8", "UTF-8", "StandardCharsets"]
+                            .iter()
+                            .any(|w| args.contains(w)) =>
                 {
                     continue;
                 }
@@ -1686,6 +1824,24 @@ fn counted_operand(divisor: &str) -> &str {
     }
 }
 
+/// Node calls that return an event emitter which emits 'error'.
+const EMITTERS: &[&str] = &[
+    "http.request",
+    "https.request",
+    "http.get",
+    "https.get",
+    "net.connect",
+    "net.createConnection",
+    "tls.connect",
+    "WebSocket",
+    "fs.createReadStream",
+    "fs.createWriteStream",
+    "child_process.spawn",
+    "spawn",
+    "createReadStream",
+    "createWriteStream",
+];
+
 /// Calls that return nothing (`None`, `null`, `undefined`, a nil) when
 /// they find nothing.
 const LOOKUPS: &[&str] = &[
@@ -2457,6 +2613,50 @@ mod tests {
             "class Bar:\n    def __init__(self, items):\n        self.items = []\n        self.items.append(items)\n",
         );
         assert!(!found.iter().any(|(c, _)| *c == RaceCondition), "{found:?}");
+    }
+
+    #[test]
+    fn go_channel_operation_outside_a_select() {
+        flags_bug_not_fix(
+            Language::Go,
+            "fetch.go",
+            "package p\n\nfunc first(results chan int) int {\n\treturn <-results\n}\n",
+            "package p\n\nfunc first(results chan int, ctx Ctx) int {\n\tselect {\n\tcase r := <-results:\n\t\treturn r\n\tcase <-ctx.Done():\n\t\treturn 0\n\t}\n}\n",
+            (Timeout, 4),
+        );
+    }
+
+    #[test]
+    fn node_emitter_without_an_error_listener() {
+        flags_bug_not_fix(
+            Language::JavaScript,
+            "upload.js",
+            "function upload(opts, body) {\n  const req = http.request(opts);\n  req.end(body);\n}\n",
+            "function upload(opts, body) {\n  const req = http.request(opts);\n  req.on('error', (err) => log(err));\n  req.end(body);\n}\n",
+            (NetworkError, 2),
+        );
+    }
+
+    #[test]
+    fn python_http_call_without_a_timeout() {
+        flags_bug_not_fix(
+            Language::Python,
+            "client.py",
+            "import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n",
+            "import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=10).json()\n",
+            (Timeout, 4),
+        );
+    }
+
+    #[test]
+    fn java_case_conversion_without_a_locale() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Keys.java",
+            "class K {\n  String key(String name) {\n    return name.toLowerCase();\n  }\n}\n",
+            "class K {\n  String key(String name) {\n    return name.toLowerCase(Locale.ROOT);\n  }\n}\n",
+            (Encoding, 3),
+        );
     }
 
     #[test]
