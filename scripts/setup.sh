@@ -3,7 +3,8 @@
 # libclang (llama.cpp and its bindings build from source) and Python with
 # pip (the default model ships in a PyPI wheel). With --test, also what
 # only the tests need: Neovim (the editor end-to-end test), Node.js (the VS
-# Code extension), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
+# Code extension), PostgreSQL's server binaries (the shared corpus tests, on
+# Debian/Ubuntu), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
 # server in a cached virtualenv. Safe to run again: it only installs what
 # is missing.
 set -euo pipefail
@@ -42,6 +43,8 @@ else
             need+=(python3-venv)
         fi
         have node || need+=(nodejs npm)
+        # The PostgreSQL corpus tests start their own server from these.
+        ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
     fi
     if ((${#need[@]})); then
         sudo=""

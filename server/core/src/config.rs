@@ -103,6 +103,10 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub include_tests: bool,
     pub corpus_path: PathBuf,
+    /// `[corpus] url`: a PostgreSQL URL for a team's shared corpus; empty
+    /// for the SQLite file at `corpus_path`. It may carry a password:
+    /// failcast-corpus shows it only redacted.
+    pub corpus_url: String,
     /// `service.name` of synthetic telemetry; empty: the workspace's name.
     pub service_name: String,
     /// `[[handlers]]`: event schemas of handler functions.
@@ -166,6 +170,7 @@ impl Default for Config {
             ignore: Vec::new(),
             include_tests: false,
             corpus_path: PathBuf::from(".failcast/corpus.db"),
+            corpus_url: String::new(),
             service_name: String::new(),
             handlers: Vec::new(),
         }
@@ -346,6 +351,7 @@ struct FilesOptions {
 #[serde(deny_unknown_fields, expecting = "a table")]
 struct CorpusOptions {
     path: Option<String>,
+    url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -544,8 +550,12 @@ impl<'a> Layer<'a> {
             set(&mut config.ignore, o.ignore);
             set(&mut config.include_tests, o.include_tests);
         }
-        let corpus_path = options.corpus.and_then(|o| o.path).and_then(non_empty);
+        let (corpus_path, corpus_url) = options
+            .corpus
+            .map_or((None, None), |o| (o.path.and_then(non_empty), o.url));
         set(&mut config.corpus_path, corpus_path);
+        // An empty url is allowed: it turns a configured URL back off.
+        set(&mut config.corpus_url, corpus_url);
         set(
             &mut config.service_name,
             options.service.and_then(|o| o.name),
@@ -892,6 +902,7 @@ mod spelling_tests {
             include_tests = true
             [corpus]
             path = "c.db"
+            url = "postgres://db/corpus"
             [service]
             name = "checkout"
             "#,
@@ -909,7 +920,7 @@ mod spelling_tests {
                 "predict": {"debounceMs": 0, "traceDepth": 5},
                 "severity": {"latent": "info", "manifest": "none", "classes": {"timeout": "warning"}},
                 "files": {"languages": ["python", "typescriptreact"], "ignore": ["vendor/**"], "includeTests": true},
-                "corpus": {"path": "c.db"},
+                "corpus": {"path": "c.db", "url": "postgres://db/corpus"},
                 "service": {"name": "checkout"},
                 "server": {"path": "/bin/failcast", "extraEnv": {"FAILCAST_LOG": "debug"}},
                 "trace": {"server": "verbose"},

@@ -12,11 +12,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use anyhow::Result;
-use rusqlite::params;
 use serde::Serialize;
 
 use super::retrieve::FileHistory;
-use super::store::Corpus;
+use super::store::{Corpus, PredictionRow};
 use failcast_core::analysis::FileAnalysis;
 use failcast_core::functions::FunctionIndex;
 use failcast_core::scenario::{FailureClass, Source};
@@ -25,38 +24,29 @@ use failcast_core::scenario::{FailureClass, Source};
 /// were new.
 pub fn record(corpus: &Corpus, analyses: &[&FileAnalysis]) -> Result<usize> {
     let now = super::time::now();
-    let tx = corpus.conn.unchecked_transaction()?;
-    let mut new = 0;
-    {
-        let mut stmt = tx.prepare_cached(
-            "INSERT INTO predictions(function_id, path, function, content_hash, class, line, source, first_predicted, last_predicted)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
-             ON CONFLICT(function_id, content_hash, class, line) DO UPDATE SET last_predicted = excluded.last_predicted",
-        )?;
-        for analysis in analyses {
-            for (function, scenario) in analysis.all_scenarios() {
-                // A history scenario backing a static one was still predicted.
-                let source = match (scenario.source, scenario.rule.as_str()) {
-                    (_, "history") => "history",
-                    (_, "model") => "model",
-                    (Source::Model, _) => "model",
-                    _ => "static",
-                };
-                new += stmt.execute(params![
-                    function.id,
-                    analysis.path,
-                    function.qualified_name,
-                    format!("{:016x}", function.content_hash),
-                    scenario.class.as_str(),
-                    (scenario.origin.start_line + 1) as i64,
-                    source,
-                    now
-                ])?;
-            }
+    let mut rows = Vec::new();
+    for analysis in analyses {
+        for (function, scenario) in analysis.all_scenarios() {
+            // A history scenario backing a static one was still predicted.
+            let source = match (scenario.source, scenario.rule.as_str()) {
+                (_, "history") => "history",
+                (_, "model") => "model",
+                (Source::Model, _) => "model",
+                _ => "static",
+            };
+            rows.push(PredictionRow {
+                function_id: function.id.clone(),
+                path: analysis.path.clone(),
+                function: function.qualified_name.clone(),
+                content_hash: format!("{:016x}", function.content_hash),
+                class: scenario.class.as_str(),
+                line: (scenario.origin.start_line + 1) as i64,
+                source,
+                time: now.clone(),
+            });
         }
     }
-    tx.commit()?;
-    Ok(new)
+    corpus.record_predictions(&rows)
 }
 
 /// One real failure mapped to a function, with its verdict.
@@ -113,24 +103,11 @@ pub fn report(corpus: &Corpus, root: &Path) -> Result<Report> {
     let mut predicted: BTreeSet<(String, FailureClass)> = BTreeSet::new();
     let mut predicted_paths: HashMap<String, String> = HashMap::new();
     let mut predictions = 0;
-    {
-        let mut stmt = corpus.conn.prepare(
-            "SELECT function_id, path, class FROM predictions WHERE source != 'history'",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, path, class) = row?;
-            predictions += 1;
-            if let Some(class) = FailureClass::parse(&class) {
-                predicted_paths.insert(id.clone(), path);
-                predicted.insert((id, class));
-            }
+    for (id, path, class) in corpus.predictions()? {
+        predictions += 1;
+        if let Some(class) = FailureClass::parse(&class) {
+            predicted_paths.insert(id.clone(), path);
+            predicted.insert((id, class));
         }
     }
     let failures = corpus.all_failures()?;

@@ -13,14 +13,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::classify::classify;
 use super::drain::TemplateMiner;
 use super::parse::{Counts, parse_document};
-use super::store::Corpus;
+use super::store::{Corpus, NewOccurrence, SourceUpdate, TemplateUpdate};
 use super::{Event, Failure};
 use failcast_core::scenario::{FailureClass, Frame};
 use failcast_core::workspace::{ScanOptions, source_files};
@@ -76,7 +75,7 @@ pub fn ingest_paths(
     for path in paths {
         collect(path, &mut files)?;
     }
-    let corpus_file = std::path::absolute(corpus.path()).ok();
+    let corpus_file = corpus.path().and_then(|p| std::path::absolute(p).ok());
     let mut stats = IngestStats::default();
     let mut workspace = WorkspaceFiles::new(&options.root);
     let mut miner = TemplateMiner::new(&corpus.templates()?);
@@ -196,15 +195,10 @@ fn ingest_document(
     }
     let new = &bytes[start..];
     stats.bytes += new.len() as u64;
-    let tx = corpus.conn.transaction()?;
     let mut events = 0u64;
-    let mut failures = 0u64;
     let mut ordinals: HashMap<u64, u32> = HashMap::new();
-    let mut error: Option<anyhow::Error> = None;
+    let mut occurrences = Vec::new();
     let counts: Counts = parse_document(document, new, &mut |mut event: Event| {
-        if error.is_some() {
-            return;
-        }
         events += 1;
         if event.service.is_none() {
             event.service = options.service.clone();
@@ -213,50 +207,28 @@ fn ingest_document(
             miner.add(&event.message, event.time.as_deref());
         }
         if let Some(failure) = &event.failure {
-            match store_failure(&tx, &event, failure, document, workspace, &mut ordinals) {
-                Ok(Stored::New { mapped }) => {
-                    failures += 1;
-                    stats.mapped += u64::from(mapped);
-                }
-                Ok(Stored::Duplicate) => stats.duplicates += 1,
-                Err(err) => error = Some(err),
-            }
+            occurrences.push(occurrence(&event, failure, workspace, &mut ordinals));
         }
     });
-    if let Some(err) = error {
-        return Err(err);
-    }
-    tx.execute(
-        "INSERT INTO sources(key, bytes, prefix_hash, lines, events, failures, malformed, recoded, ingested_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, prefix_hash = excluded.prefix_hash,
-           lines = lines + excluded.lines, events = events + excluded.events,
-           failures = failures + excluded.failures, malformed = malformed + excluded.malformed,
-           recoded = recoded + excluded.recoded, ingested_at = excluded.ingested_at",
-        params![
-            key,
-            bytes.len() as i64,
-            hash_hex(bytes),
-            counts.lines as i64,
-            events as i64,
-            failures as i64,
-            counts.malformed as i64,
-            counts.recoded as i64,
-            super::time::now()
-        ],
-    )?;
-    tx.commit()?;
+    let source = SourceUpdate {
+        key: key.to_owned(),
+        document: document.to_owned(),
+        bytes: bytes.len() as u64,
+        prefix_hash: hash_hex(bytes),
+        lines: counts.lines,
+        events,
+        malformed: counts.malformed,
+        recoded: counts.recoded,
+    };
+    let written = corpus.write_document(&source, &occurrences)?;
+    stats.failures += written.new;
+    stats.duplicates += written.duplicates;
+    stats.mapped += written.mapped;
     stats.lines += counts.lines;
     stats.events += events;
-    stats.failures += failures;
     stats.malformed += counts.malformed;
     stats.recoded += counts.recoded;
     Ok(())
-}
-
-enum Stored {
-    New { mapped: bool },
-    Duplicate,
 }
 
 /// The message with what varies between occurrences (numbers, ids) masked,
@@ -289,14 +261,15 @@ fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
 }
 
-fn store_failure(
-    tx: &rusqlite::Transaction,
+/// One occurrence with its natural keys: the occurrence's hash (its time
+/// and text, and its order among identical records of this document) and
+/// the fingerprint of the failure it is an occurrence of.
+fn occurrence(
     event: &Event,
     failure: &Failure,
-    document: &str,
     workspace: &mut WorkspaceFiles,
     ordinals: &mut HashMap<u64, u32>,
-) -> Result<Stored> {
+) -> NewOccurrence {
     // Identical records with the same time in one document are distinct
     // occurrences (a retry loop), so their order within the document counts.
     let mut h = Xxh3::new();
@@ -312,18 +285,7 @@ fn store_failure(
     let base = h.digest();
     let ordinal = ordinals.entry(base).or_insert(0);
     *ordinal += 1;
-    let occurrence = format!("{base:016x}-{ordinal}");
-    let exists: Option<i64> = tx
-        .query_row(
-            "SELECT failure_id FROM occurrences WHERE hash = ?1",
-            params![occurrence],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if exists.is_some() {
-        return Ok(Stored::Duplicate);
-    }
-    let class = failure_class(failure);
+    let hash = format!("{base:016x}-{ordinal}");
     let template = message_template(&failure.message);
     let mut fp = Xxh3::new();
     for part in [
@@ -339,79 +301,28 @@ fn store_failure(
         fp.update(frame.function.as_bytes());
         fp.update(b"\x1f");
     }
-    let fingerprint = format!("{:016x}", fp.digest());
-    let existing: Option<i64> = tx
-        .query_row(
-            "SELECT id FROM failures WHERE fingerprint = ?1",
-            params![fingerprint],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let time = event.time.as_deref();
-    let (id, mapped) = match existing {
-        Some(id) => {
-            tx.execute(
-                "UPDATE failures SET count = count + 1,
-                   first_seen = min(coalesce(first_seen, ?2), coalesce(?2, first_seen)),
-                   last_seen = max(coalesce(last_seen, ?2), coalesce(?2, last_seen))
-                 WHERE id = ?1",
-                params![id, time],
-            )?;
-            (id, false)
-        }
-        None => {
-            let mapped = workspace.map(&failure.frames);
-            tx.execute(
-                "INSERT INTO failures(fingerprint, class, language, error_type, template, message, service,
-                   trace, document, first_seen, last_seen, count, function_path, function_name, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, 1, ?11, ?12, ?13)",
-                params![
-                    fingerprint,
-                    class.as_str(),
-                    failure.language,
-                    failure.error_type,
-                    template,
-                    failure.message,
-                    event.service,
-                    failure.trace,
-                    document,
-                    time,
-                    mapped.as_ref().map(|m| &m.0),
-                    mapped.as_ref().map(|m| &m.1.function),
-                    mapped.as_ref().map(|m| m.1.line as i64),
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
-            for (depth, frame) in failure.frames.iter().take(64).enumerate() {
-                tx.execute(
-                    "INSERT INTO frames(failure_id, depth, path, function, line) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, depth as i64, frame.path, frame.function, frame.line as i64],
-                )?;
-            }
-            let identifiers: Vec<String> = failure
-                .frames
-                .iter()
-                .take(16)
-                .flat_map(|f| identifiers(&f.function).chain(identifiers(file_name(&f.path))))
-                .collect();
-            tx.execute(
-                "INSERT INTO failures_fts(rowid, error_type, message, identifiers, trace) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    id,
-                    identifiers_text(&failure.error_type),
-                    failure.message,
-                    identifiers.join(" "),
-                    failure.trace
-                ],
-            )?;
-            (id, mapped.is_some())
-        }
-    };
-    tx.execute(
-        "INSERT INTO occurrences(hash, failure_id, time, document) VALUES (?1, ?2, ?3, ?4)",
-        params![occurrence, id, time, document],
-    )?;
-    Ok(Stored::New { mapped })
+    let identifiers: Vec<String> = failure
+        .frames
+        .iter()
+        .take(16)
+        .flat_map(|f| identifiers(&f.function).chain(identifiers(file_name(&f.path))))
+        .collect();
+    NewOccurrence {
+        hash,
+        fingerprint: format!("{:016x}", fp.digest()),
+        class: failure_class(failure),
+        language: failure.language,
+        error_type: failure.error_type.clone(),
+        error_words: identifiers_text(&failure.error_type),
+        template,
+        message: failure.message.clone(),
+        service: event.service.clone(),
+        trace: failure.trace.clone(),
+        time: event.time.clone(),
+        mapped: workspace.map(&failure.frames),
+        frames: failure.frames.iter().take(64).cloned().collect(),
+        identifiers: identifiers.join(" "),
+    }
 }
 
 /// The words of a name: `payments.Gateway.charge_card` → payments, Gateway,
@@ -435,59 +346,18 @@ fn store_templates(
 ) -> Result<()> {
     let mined = miner.finish();
     stats.templates = mined.len() as u64;
-    let tx = corpus.conn.transaction()?;
-    for m in mined {
-        if let Some(previous) = &m.previous
-            && previous != &m.text
-        {
-            // The template generalised: fold the old row into the new text.
-            let old: Option<(i64, Option<String>, Option<String>)> = tx
-                .query_row(
-                    "DELETE FROM templates WHERE template = ?1 RETURNING count, first_seen, last_seen",
-                    params![previous],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            if let Some((count, first, last)) = old {
-                upsert_template(
-                    &tx,
-                    &m.text,
-                    count,
-                    first.as_deref(),
-                    last.as_deref(),
-                    &m.example,
-                )?;
-            }
-        }
-        upsert_template(
-            &tx,
-            &m.text,
-            m.count as i64,
-            m.first_seen.as_deref(),
-            m.last_seen.as_deref(),
-            &m.example,
-        )?;
-    }
-    tx.commit()?;
-    Ok(())
-}
-
-fn upsert_template(
-    tx: &rusqlite::Transaction,
-    text: &str,
-    count: i64,
-    first: Option<&str>,
-    last: Option<&str>,
-    example: &str,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO templates(template, count, first_seen, last_seen, example) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT(template) DO UPDATE SET count = count + excluded.count,
-           first_seen = min(coalesce(first_seen, excluded.first_seen), coalesce(excluded.first_seen, first_seen)),
-           last_seen = max(coalesce(last_seen, excluded.last_seen), coalesce(excluded.last_seen, last_seen))",
-        params![text, count, first, last, example],
-    )?;
-    Ok(())
+    let updates: Vec<TemplateUpdate> = mined
+        .into_iter()
+        .map(|m| TemplateUpdate {
+            text: m.text,
+            previous: m.previous,
+            count: m.count as i64,
+            first_seen: m.first_seen,
+            last_seen: m.last_seen,
+            example: m.example,
+        })
+        .collect();
+    corpus.write_templates(&updates)
 }
 
 /// The workspace's source files by file name, listed on first use, to map

@@ -1,6 +1,7 @@
 //! The corpus of what really failed in production: logs, traces and
 //! incident documents, parsed into failure records and kept in a SQLite
-//! database in the workspace (`.failcast/corpus.db`), plus everything that
+//! database in the workspace (`.failcast/corpus.db`) or in a team's shared
+//! PostgreSQL database (`store`), plus everything that
 //! learns from it: retrieval of past failures for a function, the record of
 //! what was predicted, precision and recall against what happened, and
 //! training pairs for a LoRA adapter.
@@ -13,14 +14,15 @@ mod drain;
 pub mod export;
 pub mod feedback;
 pub mod ingest;
+pub mod latency;
 pub mod parse;
 pub mod retrieve;
-mod store;
+pub mod store;
 pub mod time;
 
 pub use ingest::{IngestStats, ingest_paths, ingest_stdin};
 pub use retrieve::{FileHistory, PastFailure};
-pub use store::Corpus;
+pub use store::{Corpus, Counts, Location, StoredFailure, Timeouts, URL_VARIABLE, redact};
 
 use failcast_core::scenario::Frame;
 

@@ -117,6 +117,11 @@ enum Command {
         #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
         format: CorpusFormat,
     },
+    /// The corpus database: its schema and what it holds.
+    Corpus {
+        #[command(subcommand)]
+        command: CorpusCommand,
+    },
     /// Precision and recall of past predictions against production failures.
     Report {
         #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
@@ -129,6 +134,26 @@ enum Command {
         /// Output file (default: standard output).
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CorpusCommand {
+    /// Create the corpus schema, or migrate it to this version's (safe to
+    /// run from several machines at once).
+    Migrate,
+    /// Where the corpus is (password redacted), its schema version and row counts.
+    Stats {
+        #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
+        format: CorpusFormat,
+    },
+    /// Time the lookups the editor makes (a file's failures, full-text
+    /// retrieval) on this corpus: p50, p95 and max.
+    Latency {
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        #[arg(long, value_enum, default_value_t = CorpusFormat::Human)]
+        format: CorpusFormat,
     },
 }
 
@@ -279,6 +304,10 @@ pub fn main() -> i32 {
             failcast_core::logging::init(None, "warn");
             report_command(format)
         }
+        Command::Corpus { command } => {
+            failcast_core::logging::init(None, "warn");
+            corpus_command(command)
+        }
         Command::ExportTraining { format, output } => {
             failcast_core::logging::init(None, "warn");
             export_command(format, output)
@@ -386,7 +415,12 @@ fn run_check(args: RunArgs) -> Result<Run, i32> {
     };
     // Only a workspace that has a corpus (`failcast ingest` made one) gets
     // history and has its predictions recorded; a broken one costs a warning.
-    let corpus = match failcast_corpus::Corpus::open_existing(&base.join(&config.corpus_path)) {
+    let location =
+        failcast_corpus::Location::resolve(&base, &config.corpus_path, &config.corpus_url);
+    let corpus = match failcast_corpus::Corpus::open_existing_at(
+        &location,
+        failcast_corpus::Timeouts::CLI,
+    ) {
         Ok(corpus) => corpus,
         Err(err) => {
             eprintln!("failcast: {err:#}; continuing without production history");
@@ -665,21 +699,23 @@ fn doctor_command(model: Option<String>, quick: bool) -> i32 {
     if report.is_healthy() { 0 } else { 1 }
 }
 
-/// The workspace of the current directory and its corpus path.
-fn corpus_location() -> (PathBuf, PathBuf, Config) {
+/// The workspace of the current directory and its corpus: the SQLite file,
+/// or PostgreSQL when `FAILCAST_CORPUS_URL` or `[corpus] url` says so.
+fn corpus_location() -> (PathBuf, failcast_corpus::Location) {
     let base = failcast_core::workspace::workspace_root(&base_dir());
     let (config, errors) = Config::load(&base);
     for error in &errors {
         eprintln!("failcast: {error}");
     }
-    let path = base.join(&config.corpus_path);
-    (base, path, config)
+    let location =
+        failcast_corpus::Location::resolve(&base, &config.corpus_path, &config.corpus_url);
+    (base, location)
 }
 
 fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFormat) -> i32 {
     use failcast_corpus::{Corpus, ingest};
-    let (root, path, _) = corpus_location();
-    let mut corpus = match Corpus::open(&path) {
+    let (root, location) = corpus_location();
+    let mut corpus = match Corpus::create(&location, failcast_corpus::Timeouts::CLI) {
         Ok(corpus) => corpus,
         Err(err) => {
             eprintln!("failcast: {err:#}");
@@ -751,30 +787,119 @@ fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFo
                     if total.recoded == 1 { "" } else { "s" }
                 );
             }
-            println!(
-                "{:.0} lines/s into {}",
-                total.lines_per_second(),
-                path.display()
-            );
+            println!("{:.0} lines/s into {location}", total.lines_per_second());
         }
     }
     0
 }
 
 fn open_existing_corpus() -> Result<(PathBuf, failcast_corpus::Corpus), i32> {
-    let (root, path, _) = corpus_location();
-    match failcast_corpus::Corpus::open_existing(&path) {
-        Ok(Some(corpus)) => Ok((root, corpus)),
+    let (root, location) = corpus_location();
+    open_corpus_at(&location).map(|corpus| (root, corpus))
+}
+
+/// The corpus at `location` if it exists; `Err` holds the exit code after
+/// the message was printed.
+fn open_corpus_at(location: &failcast_corpus::Location) -> Result<failcast_corpus::Corpus, i32> {
+    match failcast_corpus::Corpus::open_existing_at(location, failcast_corpus::Timeouts::CLI) {
+        Ok(Some(corpus)) => Ok(corpus),
         Ok(None) => {
-            eprintln!(
-                "failcast: no corpus at {}; run `failcast ingest` first",
-                path.display()
-            );
+            eprintln!("failcast: no corpus at {location}; run `failcast ingest` first");
             Err(2)
         }
         Err(err) => {
             eprintln!("failcast: {err:#}");
             Err(1)
+        }
+    }
+}
+
+fn corpus_command(command: CorpusCommand) -> i32 {
+    let (_, location) = corpus_location();
+    match command {
+        CorpusCommand::Migrate => {
+            match failcast_corpus::Corpus::create(&location, failcast_corpus::Timeouts::CLI)
+                .and_then(|corpus| corpus.schema_version())
+            {
+                Ok(version) => {
+                    println!("corpus at {location}: schema version {version}");
+                    0
+                }
+                Err(err) => {
+                    eprintln!("failcast: {err:#}");
+                    1
+                }
+            }
+        }
+        CorpusCommand::Latency { queries, format } => {
+            let corpus = match open_corpus_at(&location) {
+                Ok(corpus) => corpus,
+                Err(code) => return code,
+            };
+            match failcast_corpus::latency::measure(&corpus, queries) {
+                Ok(latency) => {
+                    match format {
+                        CorpusFormat::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&latency).unwrap_or_default()
+                        ),
+                        CorpusFormat::Human => {
+                            for (name, p) in [
+                                ("failures_in", &latency.failures_in),
+                                ("similar", &latency.similar),
+                            ] {
+                                println!(
+                                    "{name}: {} queries, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms ({location})",
+                                    p.queries, p.p50_ms, p.p95_ms, p.max_ms
+                                );
+                            }
+                        }
+                    }
+                    0
+                }
+                Err(err) => {
+                    eprintln!("failcast: {err:#}");
+                    1
+                }
+            }
+        }
+        CorpusCommand::Stats { format } => {
+            let corpus = match open_corpus_at(&location) {
+                Ok(corpus) => corpus,
+                Err(code) => return code,
+            };
+            let stats = corpus
+                .schema_version()
+                .and_then(|version| Ok((version, corpus.table_counts()?)));
+            match stats {
+                Ok((version, counts)) => {
+                    match format {
+                        CorpusFormat::Json => println!(
+                            "{}",
+                            serde_json::json!({
+                                "location": location.to_string(),
+                                "backend": if location.is_remote() { "postgres" } else { "sqlite" },
+                                "schema_version": version,
+                                "counts": counts,
+                            })
+                        ),
+                        CorpusFormat::Human => println!(
+                            "corpus at {location} (schema version {version}): {} failures ({} occurrences, {} frames), {} templates, {} sources, {} predictions",
+                            counts.failures,
+                            counts.occurrences,
+                            counts.frames,
+                            counts.templates,
+                            counts.sources,
+                            counts.predictions
+                        ),
+                    }
+                    0
+                }
+                Err(err) => {
+                    eprintln!("failcast: {err:#}");
+                    1
+                }
+            }
         }
     }
 }

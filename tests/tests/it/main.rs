@@ -4,6 +4,7 @@
 mod actions;
 mod check;
 mod corpus;
+mod corpus_pg;
 mod faults;
 mod helix;
 mod hostile;

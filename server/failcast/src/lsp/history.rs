@@ -2,8 +2,12 @@
 //! looked for again now and then while it does not exist (an ingest may
 //! create it), and given up on with one warning if it is broken. Without a
 //! corpus everything else works as before; history only adds.
+//!
+//! A shared PostgreSQL corpus is opened with short timeouts, and one that
+//! does not answer is not given up on: it costs one warning, predictions go
+//! on without history, and it is tried again after [`RETRY_REMOTE`], so a
+//! server that is down delays at most one lookup in that time.
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
@@ -12,19 +16,24 @@ use super::state::State;
 use super::worker::Outgoing;
 use failcast_core::analysis::FileAnalysis;
 use failcast_core::functions::Function;
-use failcast_corpus::{Corpus, FileHistory, retrieve};
+use failcast_corpus::{Corpus, FileHistory, Location, Timeouts, retrieve};
 
 /// How often a missing corpus is looked for again.
 const RECHECK: Duration = Duration::from_secs(5);
+/// How often an unreachable PostgreSQL corpus is tried again.
+const RETRY_REMOTE: Duration = Duration::from_secs(30);
 const INCIDENTS: usize = 3;
 
 #[derive(Default)]
 pub struct CorpusSlot {
-    path: Option<PathBuf>,
+    location: Option<Location>,
     corpus: Option<Corpus>,
     looked_at: Option<Instant>,
-    /// The path whose corpus failed to open; not tried again.
-    broken: Option<PathBuf>,
+    /// The corpus file failed to open; not tried again.
+    broken: bool,
+    /// A remote corpus did not answer and that was said; not said again
+    /// until it has answered.
+    warned_unreachable: bool,
     /// A query failed on a freshly opened corpus: the next failure is not
     /// a replaced file but a broken one.
     failed_once: bool,
@@ -37,23 +46,40 @@ pub struct CorpusSlot {
 }
 
 impl CorpusSlot {
-    /// The corpus at `path`, or why it cannot be used (returned once).
-    fn get(&mut self, path: &Path) -> Result<Option<&Corpus>, String> {
-        if self.path.as_deref() != Some(path) {
+    /// The corpus at `location`, or why it cannot be used (returned once).
+    fn get(&mut self, location: &Location) -> Result<Option<&Corpus>, String> {
+        if self.location.as_ref() != Some(location) {
             *self = CorpusSlot {
-                path: Some(path.to_owned()),
+                location: Some(location.clone()),
                 ..CorpusSlot::default()
             };
         }
-        if self.broken.is_some() {
+        if self.broken {
             return Ok(None);
         }
-        if self.corpus.is_none() && self.looked_at.is_none_or(|t| t.elapsed() >= RECHECK) {
+        let recheck = if location.is_remote() {
+            RETRY_REMOTE
+        } else {
+            RECHECK
+        };
+        if self.corpus.is_none() && self.looked_at.is_none_or(|t| t.elapsed() >= recheck) {
             self.looked_at = Some(Instant::now());
-            match Corpus::open_existing(path) {
-                Ok(corpus) => self.corpus = corpus,
+            match Corpus::open_existing_at(location, Timeouts::EDITOR) {
+                Ok(corpus) => {
+                    self.warned_unreachable = false;
+                    self.corpus = corpus;
+                }
+                Err(err) if location.is_remote() => {
+                    if std::mem::replace(&mut self.warned_unreachable, true) {
+                        return Ok(None);
+                    }
+                    return Err(format!(
+                        "failcast: the production corpus cannot be reached ({err:#}); predictions continue without history, and it is tried again every {} s",
+                        RETRY_REMOTE.as_secs()
+                    ));
+                }
                 Err(err) => {
-                    self.broken = Some(path.to_owned());
+                    self.broken = true;
                     return Err(format!(
                         "failcast: the production corpus cannot be used ({err:#}); predictions continue without history"
                     ));
@@ -70,9 +96,14 @@ impl CorpusSlot {
     }
 }
 
-fn corpus_path(state: &State) -> Option<PathBuf> {
+fn corpus_location(state: &State) -> Option<Location> {
     let root = state.roots.read().first().cloned()?;
-    Some(root.join(&state.config.read().corpus_path))
+    let config = state.config.read();
+    Some(Location::resolve(
+        &root,
+        &config.corpus_path,
+        &config.corpus_url,
+    ))
 }
 
 /// Runs `f` on the corpus, if there is one. A corpus that cannot be opened,
@@ -83,14 +114,25 @@ fn with_corpus<T>(
     out: Option<&UnboundedSender<Outgoing>>,
     f: impl FnOnce(&Corpus) -> anyhow::Result<T>,
 ) -> Option<T> {
-    let path = corpus_path(state)?;
+    let location = corpus_location(state)?;
     let mut slot = state.corpus.lock();
-    let result = match slot.get(&path) {
+    let result = match slot.get(&location) {
         Ok(None) => None,
         Ok(Some(corpus)) => match f(corpus) {
             Ok(value) => {
                 slot.failed_once = false;
                 Some(value)
+            }
+            Err(err) if location.is_remote() => {
+                // The server went away or timed out: try again later.
+                slot.corpus = None;
+                slot.looked_at = Some(Instant::now());
+                if !std::mem::replace(&mut slot.warned_unreachable, true) {
+                    slot.pending = Some(format!(
+                        "failcast: the production corpus does not answer ({err:#}); predictions continue without history"
+                    ));
+                }
+                None
             }
             Err(err) if !slot.failed_once => {
                 // The file may have been replaced under us: reopen next time.
@@ -100,7 +142,7 @@ fn with_corpus<T>(
                 None
             }
             Err(err) => {
-                slot.broken = Some(path.clone());
+                slot.broken = true;
                 slot.pending = Some(format!(
                     "failcast: the production corpus cannot be read ({err:#}); predictions continue without history"
                 ));

@@ -1,0 +1,794 @@
+//! The PostgreSQL backend: one corpus shared by a team, fed by CI and log
+//! shippers from many machines at once and read by every editor.
+//!
+//! The tables are the SQLite backend's, with a generated `tsvector` column
+//! and a GIN index over failures instead of FTS5 (weights in the order of
+//! FTS5's bm25 weights: error type, identifiers, message, trace).
+//!
+//! Ingest from many processes at once is safe because every row has a
+//! natural key: an occurrence its hash, a failure its fingerprint. A batch
+//! inserts failures with `ON CONFLICT DO NOTHING`, then occurrences the same
+//! way, and adds to a failure's count only the occurrences this batch was
+//! the one to insert, in the same transaction. So four ingesters of one log
+//! leave exactly the rows and counts one leaves, and a batch committed
+//! before a crash is never counted twice when the ingest is run again. Keys
+//! are written in sorted order, and a deadlock between two batches is
+//! retried.
+//!
+//! Credentials come from the URL, else the standard `PG*` variables and the
+//! password file (`PGPASSFILE` or `~/.pgpass`), as libpq does; the URL is
+//! only ever shown redacted.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::str::FromStr;
+
+use anyhow::{Context as _, Result};
+use postgres::config::Host;
+use postgres::error::SqlState;
+use postgres::{Client, Config, NoTls, Row};
+use r2d2_postgres::PostgresConnectionManager;
+use r2d2_postgres::r2d2::{Pool, PooledConnection};
+
+use super::{
+    Counts, NewOccurrence, PredictionRow, SCHEMA_VERSION, SourceState, SourceUpdate, Store,
+    StoredFailure, TemplateUpdate, Timeouts, WriteOutcome, redact,
+};
+use failcast_core::scenario::{FailureClass, Frame};
+
+/// Occurrences written per transaction: large enough that a round trip is
+/// cheap beside the rows, small enough that a crash loses little work.
+const BATCH: usize = 2000;
+
+/// Serialises concurrent migrations (a constant: any value, shared by
+/// every failcast).
+const MIGRATION_LOCK: i64 = 0x6661_696c_6361_7374;
+
+/// The migrations, in order: version n is `MIGRATIONS[n - 1]`.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE sources(
+    key TEXT PRIMARY KEY, bytes BIGINT NOT NULL, prefix_hash TEXT NOT NULL,
+    lines BIGINT NOT NULL, events BIGINT NOT NULL, failures BIGINT NOT NULL,
+    malformed BIGINT NOT NULL, recoded BIGINT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE templates(
+    id BIGSERIAL PRIMARY KEY, template TEXT NOT NULL UNIQUE, count BIGINT NOT NULL,
+    first_seen TEXT, last_seen TEXT, example TEXT NOT NULL);
+CREATE TABLE failures(
+    id BIGSERIAL PRIMARY KEY, fingerprint TEXT NOT NULL UNIQUE, class TEXT NOT NULL,
+    language TEXT NOT NULL, error_type TEXT NOT NULL, template TEXT NOT NULL,
+    message TEXT NOT NULL, service TEXT, trace TEXT NOT NULL, document TEXT NOT NULL,
+    first_seen TEXT, last_seen TEXT, count BIGINT NOT NULL,
+    function_path TEXT, function_name TEXT, line BIGINT,
+    error_words TEXT NOT NULL, identifiers TEXT NOT NULL,
+    search tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('simple', error_words), 'A') ||
+        setweight(to_tsvector('simple', identifiers), 'B') ||
+        setweight(to_tsvector('simple', message), 'C') ||
+        setweight(to_tsvector('simple', left(trace, 100000)), 'D')) STORED);
+CREATE INDEX failures_function ON failures(function_path);
+CREATE INDEX failures_search ON failures USING GIN(search);
+CREATE TABLE frames(
+    failure_id BIGINT NOT NULL REFERENCES failures(id), depth INTEGER NOT NULL,
+    path TEXT NOT NULL, function TEXT NOT NULL, line BIGINT NOT NULL,
+    PRIMARY KEY(failure_id, depth));
+CREATE TABLE occurrences(
+    hash TEXT PRIMARY KEY, failure_id BIGINT NOT NULL REFERENCES failures(id),
+    time TEXT, document TEXT NOT NULL);
+CREATE TABLE predictions(
+    function_id TEXT NOT NULL, path TEXT NOT NULL, function TEXT NOT NULL,
+    content_hash TEXT NOT NULL, class TEXT NOT NULL, line BIGINT NOT NULL,
+    source TEXT NOT NULL, first_predicted TEXT NOT NULL, last_predicted TEXT NOT NULL,
+    PRIMARY KEY(function_id, content_hash, class, line));
+CREATE INDEX predictions_path ON predictions(path);
+"];
+
+const FAILURE_COLUMNS: &str = "id, class, language, error_type, template, message, service, trace, document, first_seen, last_seen, count, function_path, function_name, line";
+
+fn failure_row(row: &Row) -> StoredFailure {
+    StoredFailure {
+        id: row.get(0),
+        class: FailureClass::parse(row.get(1)).unwrap_or(FailureClass::Other),
+        language: row.get(2),
+        error_type: row.get(3),
+        template: row.get(4),
+        message: row.get(5),
+        service: row.get(6),
+        trace: row.get(7),
+        document: row.get(8),
+        first_seen: row.get(9),
+        last_seen: row.get(10),
+        count: row.get::<_, i64>(11) as u64,
+        function_path: row.get(12),
+        function_name: row.get(13),
+        line: row.get::<_, Option<i64>>(14).map(|l| l as usize),
+    }
+}
+
+pub struct PgStore {
+    pool: Pool<PostgresConnectionManager<NoTls>>,
+    /// The redacted URL, for messages.
+    shown: String,
+}
+
+/// The connection settings of `url`, completed from the `PG*` variables and
+/// the password file where the URL says nothing.
+fn config(url: &str, timeouts: Timeouts) -> Result<Config> {
+    let shown = redact(url);
+    // The parser's message can quote the string; say where without it.
+    let mut config = Config::from_str(url).map_err(|err| {
+        anyhow::anyhow!(
+            "invalid PostgreSQL URL {shown}: {}",
+            redact(&describe(&err))
+        )
+    })?;
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if config.get_hosts().is_empty() {
+        config.host(&env("PGHOST").unwrap_or_else(|| "localhost".to_owned()));
+    }
+    if config.get_ports().is_empty()
+        && let Some(port) = env("PGPORT")
+    {
+        config.port(
+            port.parse()
+                .with_context(|| format!("PGPORT is not a port number: {port}"))?,
+        );
+    }
+    if config.get_user().is_none() {
+        let user = env("PGUSER")
+            .or_else(|| env("USER"))
+            .unwrap_or_else(|| "postgres".to_owned());
+        config.user(&user);
+    }
+    if config.get_dbname().is_none()
+        && let Some(db) = env("PGDATABASE")
+    {
+        config.dbname(&db);
+    }
+    if config.get_password().is_none() {
+        if let Some(password) = env("PGPASSWORD") {
+            config.password(password);
+        } else if let Some(password) = pgpass(&config) {
+            config.password(password);
+        }
+    }
+    config.connect_timeout(timeouts.connect);
+    config.application_name("failcast");
+    if !timeouts.statement.is_zero() {
+        config.options(&format!(
+            "-c statement_timeout={}",
+            timeouts.statement.as_millis()
+        ));
+    }
+    Ok(config)
+}
+
+/// The password for `config` from the password file, as libpq finds it:
+/// `host:port:database:user:password` lines, `*` matching anything, the
+/// first match wins, `\:` and `\\` escaped.
+fn pgpass(config: &Config) -> Option<String> {
+    let path = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")))?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(host)) => host.clone(),
+        // libpq matches a socket directory as "localhost".
+        _ => "localhost".to_owned(),
+    };
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
+    let user = config.get_user().unwrap_or_default().to_owned();
+    let database = config.get_dbname().unwrap_or(&user).to_owned();
+    pgpass_lookup(&text, &[host, port, database, user])
+}
+
+/// The password of the first line of a password file matching `wanted`
+/// (host, port, database, user).
+fn pgpass_lookup(text: &str, wanted: &[String; 4]) -> Option<String> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .find_map(|line| {
+            let fields = split_pgpass(line);
+            if fields.len() != 5 {
+                return None;
+            }
+            fields[..4]
+                .iter()
+                .zip(wanted)
+                .all(|(field, want)| field == "*" || field == want)
+                .then(|| fields[4].clone())
+        })
+}
+
+fn split_pgpass(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    fields.last_mut().expect("one field").push(next);
+                }
+            }
+            ':' => fields.push(String::new()),
+            c => fields.last_mut().expect("one field").push(c),
+        }
+    }
+    fields
+}
+
+/// A message for a connection failure that names the server (redacted)
+/// and says what to check.
+fn connect_error(shown: &str, err: &postgres::Error) -> anyhow::Error {
+    let hint = match err.code() {
+        Some(code) if *code == SqlState::INVALID_PASSWORD => {
+            " (check the password in the URL, PGPASSWORD or ~/.pgpass)"
+        }
+        Some(code) if *code == SqlState::INVALID_CATALOG_NAME => {
+            " (create the database first, e.g. with createdb)"
+        }
+        Some(_) => "",
+        None if describe(err).contains("password missing") => {
+            " (give the password in the URL, PGPASSWORD or ~/.pgpass)"
+        }
+        None => " (is the server running and reachable?)",
+    };
+    anyhow::anyhow!(
+        "cannot connect to the corpus at {shown}: {}{hint}",
+        redact(&describe(err))
+    )
+}
+
+/// The error with its causes: the driver's own message ("db error",
+/// "error connecting to server") says little without them.
+fn describe(err: &postgres::Error) -> String {
+    if let Some(db) = err.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn is_retryable(err: &postgres::Error) -> bool {
+    err.code().is_some_and(|code| {
+        *code == SqlState::T_R_DEADLOCK_DETECTED || *code == SqlState::T_R_SERIALIZATION_FAILURE
+    })
+}
+
+impl PgStore {
+    /// Connects to the corpus at `url`; with `create`, creates its schema
+    /// or migrates it to the current version. Without, `None` when the
+    /// database has no corpus yet.
+    fn connect(url: &str, timeouts: Timeouts) -> Result<(PgStore, Client)> {
+        let shown = redact(url);
+        let config = config(url, timeouts)?;
+        // One connection first, for a clear error now instead of a pool
+        // that retries until its timeout.
+        let client = config
+            .connect(NoTls)
+            .map_err(|err| connect_error(&shown, &err))?;
+        let manager = PostgresConnectionManager::new(config, NoTls);
+        let pool = Pool::builder()
+            .max_size(4)
+            .min_idle(Some(0))
+            .connection_timeout(timeouts.connect.max(std::time::Duration::from_millis(200)))
+            .build_unchecked(manager);
+        Ok((PgStore { pool, shown }, client))
+    }
+
+    /// Connects and migrates to the current schema.
+    pub fn create(url: &str, timeouts: Timeouts) -> Result<PgStore> {
+        let (store, mut client) = Self::connect(url, timeouts)?;
+        migrate(&mut client)
+            .with_context(|| format!("cannot migrate the corpus at {}", store.shown))?;
+        Ok(store)
+    }
+
+    /// Connects to an existing corpus; `None` when the database has none.
+    pub fn open_existing(url: &str, timeouts: Timeouts) -> Result<Option<PgStore>> {
+        let (store, mut client) = Self::connect(url, timeouts)?;
+        let version = current_version(&mut client)
+            .with_context(|| format!("cannot read the corpus at {}", store.shown))?;
+        match version {
+            None => Ok(None),
+            Some(SCHEMA_VERSION) => Ok(Some(store)),
+            Some(other) => anyhow::bail!(
+                "the corpus at {} has schema {other}, expected {SCHEMA_VERSION}; run `failcast corpus migrate`",
+                store.shown
+            ),
+        }
+    }
+
+    fn client(&self) -> Result<PooledConnection<PostgresConnectionManager<NoTls>>> {
+        self.pool.get().map_err(|err| {
+            anyhow::anyhow!(
+                "cannot reach the corpus at {}: {}",
+                self.shown,
+                redact(&err.to_string())
+            )
+        })
+    }
+
+    fn query_failures(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<StoredFailure>> {
+        let rows = self.client()?.query(sql, params)?;
+        Ok(rows.iter().map(failure_row).collect())
+    }
+
+    /// One batch in one transaction; returns (new occurrences, new mapped
+    /// failures).
+    fn write_batch(
+        client: &mut Client,
+        document: &str,
+        batch: &[&NewOccurrence],
+    ) -> Result<(u64, u64), postgres::Error> {
+        let mut tx = client.transaction()?;
+        // Failures, one per fingerprint (its first occurrence in the batch
+        // describes it, as the first one does in SQLite), in key order.
+        let mut firsts: BTreeMap<&str, &NewOccurrence> = BTreeMap::new();
+        for o in batch {
+            firsts.entry(o.fingerprint.as_str()).or_insert(o);
+        }
+        let firsts: Vec<&NewOccurrence> = firsts.into_values().collect();
+        let column = |f: fn(&NewOccurrence) -> Option<String>| -> Vec<Option<String>> {
+            firsts.iter().map(|o| f(o)).collect()
+        };
+        let fingerprints = column(|o| Some(o.fingerprint.clone()));
+        let classes = column(|o| Some(o.class.as_str().to_owned()));
+        let languages = column(|o| Some(o.language.to_owned()));
+        let error_types = column(|o| Some(o.error_type.clone()));
+        let templates = column(|o| Some(o.template.clone()));
+        let messages = column(|o| Some(o.message.clone()));
+        let services = column(|o| o.service.clone());
+        let traces = column(|o| Some(o.trace.clone()));
+        let paths = column(|o| o.mapped.as_ref().map(|m| m.0.clone()));
+        let functions = column(|o| o.mapped.as_ref().map(|m| m.1.function.clone()));
+        let error_words = column(|o| Some(o.error_words.clone()));
+        let identifiers = column(|o| Some(o.identifiers.clone()));
+        let lines: Vec<Option<i64>> = firsts
+            .iter()
+            .map(|o| o.mapped.as_ref().map(|m| m.1.line as i64))
+            .collect();
+        let created: HashMap<String, i64> = tx
+            .query(
+                "INSERT INTO failures(fingerprint, class, language, error_type, template, message, service,
+                   trace, document, count, function_path, function_name, line, error_words, identifiers)
+                 SELECT f, c, l, e, t, m, s, tr, $9, 0, p, fn, ln, ew, id
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                   $7::text[], $8::text[], $10::text[], $11::text[], $12::bigint[], $13::text[], $14::text[])
+                   AS u(f, c, l, e, t, m, s, tr, p, fn, ln, ew, id)
+                 ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint, id",
+                &[
+                    &fingerprints,
+                    &classes,
+                    &languages,
+                    &error_types,
+                    &templates,
+                    &messages,
+                    &services,
+                    &traces,
+                    &document,
+                    &paths,
+                    &functions,
+                    &lines,
+                    &error_words,
+                    &identifiers,
+                ],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let mapped = firsts
+            .iter()
+            .filter(|o| o.mapped.is_some() && created.contains_key(&o.fingerprint))
+            .count() as u64;
+        // Frames, for the failures this batch created.
+        let (mut ids, mut depths, mut frame_paths, mut names, mut frame_lines) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for o in &firsts {
+            let Some(&id) = created.get(&o.fingerprint) else {
+                continue;
+            };
+            for (depth, frame) in o.frames.iter().enumerate() {
+                ids.push(id);
+                depths.push(depth as i32);
+                frame_paths.push(frame.path.as_str());
+                names.push(frame.function.as_str());
+                frame_lines.push(frame.line as i64);
+            }
+        }
+        if !ids.is_empty() {
+            tx.execute(
+                "INSERT INTO frames(failure_id, depth, path, function, line)
+                 SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::bigint[])",
+                &[&ids, &depths, &frame_paths, &names, &frame_lines],
+            )?;
+        }
+        let keys: Vec<&str> = firsts.iter().map(|o| o.fingerprint.as_str()).collect();
+        let failure_ids: HashMap<String, i64> = tx
+            .query(
+                "SELECT fingerprint, id FROM failures WHERE fingerprint = ANY($1)",
+                &[&keys],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        // Occurrences, in key order; only those this batch inserts count.
+        let mut occurrences: Vec<&NewOccurrence> = batch.to_vec();
+        occurrences.sort_by(|a, b| a.hash.cmp(&b.hash));
+        occurrences.dedup_by(|a, b| a.hash == b.hash);
+        let hashes: Vec<&str> = occurrences.iter().map(|o| o.hash.as_str()).collect();
+        let owners: Vec<i64> = occurrences
+            .iter()
+            .map(|o| failure_ids[&o.fingerprint])
+            .collect();
+        let times: Vec<Option<&str>> = occurrences.iter().map(|o| o.time.as_deref()).collect();
+        let inserted: HashSet<String> = tx
+            .query(
+                "INSERT INTO occurrences(hash, failure_id, time, document)
+                 SELECT h, f, t, $4 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(h, f, t)
+                 ON CONFLICT (hash) DO NOTHING RETURNING hash",
+                &[&hashes, &owners, &times, &document],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        // Counts and first/last seen, from the new occurrences only.
+        let mut seen: BTreeMap<i64, (i64, Option<&str>, Option<&str>)> = BTreeMap::new();
+        for (o, &id) in occurrences.iter().zip(&owners) {
+            if !inserted.contains(&o.hash) {
+                continue;
+            }
+            let entry = seen.entry(id).or_insert((0, None, None));
+            entry.0 += 1;
+            if let Some(time) = o.time.as_deref() {
+                entry.1 = Some(entry.1.map_or(time, |t| t.min(time)));
+                entry.2 = Some(entry.2.map_or(time, |t| t.max(time)));
+            }
+        }
+        if !seen.is_empty() {
+            let ids: Vec<i64> = seen.keys().copied().collect();
+            let counts: Vec<i64> = seen.values().map(|v| v.0).collect();
+            let firsts: Vec<Option<&str>> = seen.values().map(|v| v.1).collect();
+            let lasts: Vec<Option<&str>> = seen.values().map(|v| v.2).collect();
+            // Rows locked in id order, so two batches never wait on each
+            // other in a circle here.
+            tx.execute(
+                "SELECT id FROM failures WHERE id = ANY($1) ORDER BY id FOR UPDATE",
+                &[&ids],
+            )?;
+            tx.execute(
+                "UPDATE failures f SET count = f.count + v.n,
+                   first_seen = least(f.first_seen, v.first), last_seen = greatest(f.last_seen, v.last)
+                 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(id, n, first, last)
+                 WHERE f.id = v.id",
+                &[&ids, &counts, &firsts, &lasts],
+            )?;
+        }
+        tx.commit()?;
+        Ok((inserted.len() as u64, mapped))
+    }
+}
+
+/// The highest applied migration; `None` when the database has no corpus.
+fn current_version(client: &mut Client) -> Result<Option<i64>> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(None);
+    }
+    Ok(client
+        .query_one("SELECT max(version)::bigint FROM schema_version", &[])?
+        .get(0))
+}
+
+/// Applies every migration newer than the database's, each in its own
+/// transaction with its `schema_version` row, under an advisory lock so
+/// that two processes migrating at once apply each migration once.
+fn migrate(client: &mut Client) -> Result<i64> {
+    for (index, sql) in MIGRATIONS.iter().enumerate() {
+        let version = index as i64 + 1;
+        let mut tx = client.transaction()?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_version(version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)",
+        )?;
+        let applied: bool = tx
+            .query_one(
+                "SELECT EXISTS(SELECT 1 FROM schema_version WHERE version = $1)",
+                &[&version],
+            )?
+            .get(0);
+        if !applied {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version(version, applied_at) VALUES ($1, $2)",
+                &[&version, &crate::time::now()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    let newest: Option<i64> = client
+        .query_one("SELECT max(version)::bigint FROM schema_version", &[])?
+        .get(0);
+    if let Some(newest) = newest
+        && newest > SCHEMA_VERSION
+    {
+        anyhow::bail!(
+            "corpus schema {newest} is newer than this failcast knows ({SCHEMA_VERSION})"
+        );
+    }
+    Ok(SCHEMA_VERSION)
+}
+
+/// Runs `f` again when PostgreSQL chose it as a deadlock victim or could
+/// not serialise it: another ingester wrote the same keys at the same time.
+fn retrying<T>(mut f: impl FnMut() -> Result<T, postgres::Error>) -> Result<T, postgres::Error> {
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(err) if is_retryable(&err) && tries < 8 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10 << tries.min(5)));
+            }
+            result => return result,
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn source(&self, key: &str) -> Result<Option<SourceState>> {
+        Ok(self
+            .client()?
+            .query_opt(
+                "SELECT bytes, prefix_hash FROM sources WHERE key = $1",
+                &[&key],
+            )?
+            .map(|r| SourceState {
+                bytes: r.get::<_, i64>(0) as u64,
+                prefix_hash: r.get(1),
+            }))
+    }
+
+    fn templates(&self) -> Result<Vec<String>> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT template FROM templates ORDER BY count DESC, id LIMIT 20000",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    fn failures_in(&self, path: &str) -> Result<Vec<StoredFailure>> {
+        self.query_failures(
+            &format!(
+                "SELECT {FAILURE_COLUMNS} FROM failures WHERE function_path = $1 ORDER BY last_seen DESC NULLS LAST, id LIMIT 200"
+            ),
+            &[&path],
+        )
+    }
+
+    fn similar(&self, terms: &[String], limit: usize) -> Result<Vec<StoredFailure>> {
+        // Terms are plain words (the caller filtered them), so joining
+        // them with `|` is a valid tsquery: any of them matches.
+        let query = terms.join(" | ");
+        self.query_failures(
+            &format!(
+                "SELECT {FAILURE_COLUMNS} FROM failures, to_tsquery('simple', $1) q WHERE search @@ q
+                 ORDER BY ts_rank('{{0.25, 0.5, 0.75, 1.0}}', search, q) DESC, id LIMIT $2"
+            ),
+            &[&query, &(limit as i64)],
+        )
+    }
+
+    fn frames(&self, failure_id: i64) -> Result<Vec<Frame>> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT path, function, line FROM frames WHERE failure_id = $1 ORDER BY depth",
+                &[&failure_id],
+            )?
+            .iter()
+            .map(|r| Frame {
+                path: r.get(0),
+                function: r.get(1),
+                line: r.get::<_, i64>(2) as usize,
+            })
+            .collect())
+    }
+
+    fn all_failures(&self) -> Result<Vec<StoredFailure>> {
+        self.query_failures(
+            &format!(
+                "SELECT {FAILURE_COLUMNS} FROM failures ORDER BY last_seen DESC NULLS LAST, id"
+            ),
+            &[],
+        )
+    }
+
+    fn counts(&self) -> Result<Counts> {
+        let row = self.client()?.query_one(
+            "SELECT (SELECT count(*) FROM templates), (SELECT count(*) FROM failures),
+                    (SELECT count(*) FROM frames), (SELECT count(*) FROM occurrences),
+                    (SELECT count(*) FROM sources), (SELECT count(*) FROM predictions)",
+            &[],
+        )?;
+        let get = |i: usize| row.get::<_, i64>(i) as u64;
+        Ok(Counts {
+            templates: get(0),
+            failures: get(1),
+            frames: get(2),
+            occurrences: get(3),
+            sources: get(4),
+            predictions: get(5),
+        })
+    }
+
+    /// Batches of [`BATCH`] occurrences, each its own transaction, then the
+    /// `sources` row: a crash keeps every committed batch, and the next run
+    /// reads the document again and finds those occurrences already there.
+    fn write_document(
+        &mut self,
+        source: &SourceUpdate,
+        occurrences: &[NewOccurrence],
+    ) -> Result<WriteOutcome> {
+        let mut client = self.client()?;
+        let mut outcome = WriteOutcome::default();
+        let all: Vec<&NewOccurrence> = occurrences.iter().collect();
+        for batch in all.chunks(BATCH) {
+            let (new, mapped) =
+                retrying(|| Self::write_batch(&mut client, &source.document, batch))
+                    .with_context(|| format!("cannot write to the corpus at {}", self.shown))?;
+            outcome.new += new;
+            outcome.duplicates += batch.len() as u64 - new;
+            outcome.mapped += mapped;
+        }
+        client.execute(
+            "INSERT INTO sources(key, bytes, prefix_hash, lines, events, failures, malformed, recoded, ingested_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, prefix_hash = excluded.prefix_hash,
+               lines = sources.lines + excluded.lines, events = sources.events + excluded.events,
+               failures = sources.failures + excluded.failures, malformed = sources.malformed + excluded.malformed,
+               recoded = sources.recoded + excluded.recoded, ingested_at = excluded.ingested_at",
+            &[
+                &source.key,
+                &(source.bytes as i64),
+                &source.prefix_hash,
+                &(source.lines as i64),
+                &(source.events as i64),
+                &(outcome.new as i64),
+                &(source.malformed as i64),
+                &(source.recoded as i64),
+                &crate::time::now(),
+            ],
+        )?;
+        Ok(outcome)
+    }
+
+    fn write_templates(&mut self, templates: &[TemplateUpdate]) -> Result<()> {
+        let mut sorted: Vec<&TemplateUpdate> = templates.iter().collect();
+        sorted.sort_by(|a, b| a.text.cmp(&b.text));
+        let mut client = self.client()?;
+        retrying(|| {
+            let mut tx = client.transaction()?;
+            let upsert = tx.prepare(
+                "INSERT INTO templates(template, count, first_seen, last_seen, example) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT(template) DO UPDATE SET count = templates.count + excluded.count,
+                   first_seen = least(templates.first_seen, excluded.first_seen),
+                   last_seen = greatest(templates.last_seen, excluded.last_seen)",
+            )?;
+            for m in &sorted {
+                if let Some(previous) = &m.previous
+                    && previous != &m.text
+                {
+                    // The template generalised: fold the old row into the new text.
+                    let old = tx.query_opt(
+                        "DELETE FROM templates WHERE template = $1 RETURNING count, first_seen, last_seen",
+                        &[previous],
+                    )?;
+                    if let Some(old) = old {
+                        let (count, first, last): (i64, Option<String>, Option<String>) =
+                            (old.get(0), old.get(1), old.get(2));
+                        tx.execute(&upsert, &[&m.text, &count, &first, &last, &m.example])?;
+                    }
+                }
+                tx.execute(
+                    &upsert,
+                    &[&m.text, &m.count, &m.first_seen, &m.last_seen, &m.example],
+                )?;
+            }
+            tx.commit()
+        })
+        .with_context(|| format!("cannot write templates to the corpus at {}", self.shown))
+    }
+
+    fn record_predictions(&self, rows: &[PredictionRow]) -> Result<usize> {
+        let mut client = self.client()?;
+        let mut tx = client.transaction()?;
+        let upsert = tx.prepare(
+            "INSERT INTO predictions(function_id, path, function, content_hash, class, line, source, first_predicted, last_predicted)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+             ON CONFLICT(function_id, content_hash, class, line) DO UPDATE SET last_predicted = excluded.last_predicted",
+        )?;
+        let mut new = 0;
+        for row in rows {
+            new += tx.execute(
+                &upsert,
+                &[
+                    &row.function_id,
+                    &row.path,
+                    &row.function,
+                    &row.content_hash,
+                    &row.class,
+                    &row.line,
+                    &row.source,
+                    &row.time,
+                ],
+            )? as usize;
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    fn predictions(&self) -> Result<Vec<(String, String, String)>> {
+        Ok(self
+            .client()?
+            .query(
+                "SELECT function_id, path, class FROM predictions WHERE source != 'history'",
+                &[],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect())
+    }
+
+    fn schema_version(&self) -> Result<i64> {
+        let mut client = self.client()?;
+        Ok(current_version(&mut client)?.unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pgpass_lines_match_as_libpq_matches_them() {
+        let text =
+            "# comment\nother:5432:*:*:nope\ndb.internal:*:corpus:ci:s\\:cret\n*:*:*:*:fallback\n";
+        let wanted = |host: &str| [host, "6432", "corpus", "ci"].map(str::to_owned);
+        assert_eq!(
+            pgpass_lookup(text, &wanted("db.internal")).as_deref(),
+            Some("s:cret")
+        );
+        assert_eq!(
+            pgpass_lookup(text, &wanted("elsewhere")).as_deref(),
+            Some("fallback")
+        );
+        assert_eq!(pgpass_lookup("", &wanted("db.internal")), None);
+    }
+
+    #[test]
+    fn a_bad_url_is_reported_without_its_password() {
+        let err = config("postgres://ci:hunter2@db:notaport/corpus", Timeouts::CLI).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("invalid PostgreSQL URL"), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}

@@ -1,0 +1,594 @@
+//! End-to-end: the corpus on a real PostgreSQL server, started by each test
+//! from Debian's `postgresql` package (`initdb` and `pg_ctl` into a
+//! temporary directory, on a free port, with password authentication over
+//! TCP). The learning loop of `corpus.rs` runs again with `[corpus] url`;
+//! four ingesters of one log at once leave exactly what one leaves; a bad
+//! URL, a wrong password and a stopped server each get a clear message
+//! that never shows the password, and the editor goes on without history.
+//!
+//! The binaries are required, not optional: without them the tests fail
+//! and say to run `scripts/setup.sh --test`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use failcast_e2e::{Server, binary, uri};
+use serde_json::Value;
+
+const PASSWORD: &str = "s3cret-pw";
+
+const GATEWAY: &str = "import requests\n\n\ndef charge(session, amount):\n    body = session.post(\"/charge\", json={\"amount\": amount}, timeout=5).json()\n    return body[\"charge\"][\"id\"]\n\n\ndef walk(node):\n    return [walk(child) for child in node.children]\n";
+
+const INCIDENT: &str = "2026-03-28T09:00:00Z INFO payments: charge ok amount=10
+2026-03-29T10:00:00Z ERROR payments: charge failed
+Traceback (most recent call last):
+  File \"/srv/app/shop/api.py\", line 12, in handle
+    return charge(s, 10)
+  File \"/srv/app/shop/gateway.py\", line 6, in charge
+    return body[\"charge\"][\"id\"]
+KeyError: 'charge'
+";
+
+const MISS: &str = "{\"timestamp\":\"2026-04-02T08:00:00Z\",\"level\":\"error\",\"service\":\"catalog\",\"message\":\"tree walk failed\",\"exception\":\"Traceback (most recent call last):\\n  File \\\"/srv/app/shop/gateway.py\\\", line 10, in walk\\n    return [walk(child) for child in node.children]\\n  [Previous line repeated 996 more times]\\nRecursionError: maximum recursion depth exceeded\"}\n";
+
+/// A PostgreSQL server of this test's own, stopped when dropped.
+struct Postgres {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    /// Root may not run `initdb`: the server then runs as `postgres`.
+    as_postgres: bool,
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let bin = Self::binaries();
+        let dir = tempfile::tempdir().unwrap();
+        let as_postgres = is_root();
+        if as_postgres {
+            // The server's user must reach its directory.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        let pwfile = dir.path().join("pw");
+        std::fs::write(&pwfile, PASSWORD).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let server = Postgres {
+            bin,
+            dir,
+            port,
+            as_postgres,
+        };
+        let data = server.dir.path().join("data");
+        server.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                "failcast",
+                "--pwfile",
+                pwfile.to_str().unwrap(),
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+        );
+        server.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-l",
+                server.dir.path().join("log").to_str().unwrap(),
+                "-o",
+                &format!(
+                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    server.dir.path().display()
+                ),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+        );
+        server.sql("postgres", "CREATE DATABASE corpus");
+        server
+    }
+
+    /// The newest `/usr/lib/postgresql/*/bin`, or a failure saying how to
+    /// install it.
+    fn binaries() -> PathBuf {
+        let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let version = e.file_name().to_string_lossy().parse().ok()?;
+                let bin = e.path().join("bin");
+                bin.join("initdb").exists().then_some((version, bin))
+            })
+            .collect();
+        found.sort();
+        found.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL's initdb and pg_ctl are not in /usr/lib/postgresql/*/bin: run `scripts/setup.sh --test` (it installs Debian's postgresql package)"
+            )
+        })
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        };
+        command.current_dir(self.dir.path());
+        command
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let output = self.command(program).args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{program} {args:?} failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Runs SQL with psql over TCP; the result unaligned, one row a line.
+    fn sql(&self, database: &str, sql: &str) -> String {
+        let output = Command::new(self.bin.join("psql"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args([
+                "-U",
+                "failcast",
+                "-d",
+                database,
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+            ])
+            .args(["-c", sql])
+            .env("PGPASSWORD", PASSWORD)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "psql {sql:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    fn url(&self, database: &str) -> String {
+        format!(
+            "postgres://failcast:{PASSWORD}@127.0.0.1:{}/{database}",
+            self.port
+        )
+    }
+
+    fn stop(&self) {
+        let data = self.dir.path().join("data");
+        let _ = self
+            .command("pg_ctl")
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs failcast in `dir` (model off, no corpus variable from outside).
+fn failcast_output(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("FAILCAST_MODEL_BACKEND", "off")
+        .env_remove("FAILCAST_CORPUS_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn failcast");
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn failcast(dir: &Path, args: &[&str], stdin: Option<&str>) -> Value {
+    let output = failcast_output(dir, args, stdin);
+    assert!(
+        output.status.success(),
+        "failcast {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON output")
+}
+
+fn scenarios(check: &Value, function: &str) -> Vec<Value> {
+    check["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["functions"].as_array().unwrap().iter())
+        .filter(|f| f["name"] == function)
+        .flat_map(|f| f["scenarios"].as_array().unwrap().clone())
+        .collect()
+}
+
+/// A workspace whose corpus is at `url`.
+fn project(url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("shop")).unwrap();
+    std::fs::write(dir.path().join("shop/gateway.py"), GATEWAY).unwrap();
+    std::fs::write(
+        dir.path().join("failcast.toml"),
+        format!("[corpus]\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("incident.log"),
+        INCIDENT.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_learning_loop_and_the_editor_work_on_postgres() {
+    let pg = Postgres::start();
+    let dir = project(&pg.url("corpus"));
+    let root = dir.path();
+
+    let migrated = failcast_output(root, &["corpus", "migrate"], None);
+    let said = String::from_utf8_lossy(&migrated.stdout);
+    assert!(said.contains("schema version 1"), "{said}");
+    assert!(
+        !said.contains(PASSWORD) && said.contains("failcast:***@"),
+        "{said}"
+    );
+
+    let stats = failcast(root, &["ingest", "incident.log", "--format", "json"], None);
+    assert_eq!(
+        (stats["failures"].as_u64(), stats["mapped"].as_u64()),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
+    let again = failcast(root, &["ingest", "incident.log", "--format", "json"], None);
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["failures"].as_u64()),
+        (Some(1), Some(0))
+    );
+    // Nothing was written to the workspace: the corpus is on the server.
+    assert!(!root.join(".failcast/corpus.db").exists());
+
+    let check = failcast(
+        root,
+        &["check", "--no-model", "--format", "json", "shop"],
+        None,
+    );
+    let charge = scenarios(&check, "charge");
+    let key = charge
+        .iter()
+        .find(|s| s["class"] == "key_missing")
+        .unwrap_or_else(|| panic!("no key_missing scenario: {charge:#?}"));
+    assert_eq!(key["source"], "history", "{key:#}");
+    assert_eq!(key["history"]["count"], 1);
+    assert_eq!(key["history"]["last_seen"], "2026-03-29");
+
+    let stats = failcast(root, &["ingest", "-", "--format", "json"], Some(MISS));
+    assert_eq!(stats["failures"].as_u64(), Some(1), "{stats}");
+    let report = failcast(root, &["report", "--format", "json"], None);
+    let misses = report["misses"].as_array().unwrap();
+    assert_eq!(misses.len(), 1, "{report:#}");
+    assert_eq!(misses[0]["function_id"], "shop/gateway.py::walk");
+    assert_eq!(misses[0]["class"], "resource_exhaustion");
+    assert!(
+        report["validated"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["function_id"] == "shop/gateway.py::charge" && v["class"] == "key_missing"),
+        "{report:#}"
+    );
+    let check = failcast(
+        root,
+        &["check", "--no-model", "--format", "json", "shop"],
+        None,
+    );
+    let learned = scenarios(&check, "walk")
+        .into_iter()
+        .find(|s| s["class"] == "resource_exhaustion")
+        .expect("the miss was learned");
+    assert_eq!(
+        (learned["source"].as_str(), learned["line"].as_u64()),
+        (Some("history"), Some(10))
+    );
+
+    let out = root.join("train.jsonl");
+    let export = failcast_output(
+        root,
+        &["export-training", "-o", out.to_str().unwrap()],
+        None,
+    );
+    assert!(export.status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 2);
+
+    let stats = failcast(root, &["corpus", "stats", "--format", "json"], None);
+    assert_eq!(stats["backend"], "postgres");
+    assert_eq!(stats["counts"]["failures"], 2, "{stats}");
+    assert!(!stats.to_string().contains(PASSWORD), "{stats}");
+    // Retrieval goes through the GIN index's column.
+    assert_eq!(
+        pg.sql(
+            "corpus",
+            "SELECT count(*) FROM failures WHERE search @@ to_tsquery('simple', 'charge')"
+        ),
+        "1\n"
+    );
+
+    // The editor's hover shows the same history.
+    let file = uri(&root.join("shop/gateway.py"));
+    let (mut server, _) = Server::builder()
+        .root(root)
+        .timeout(Duration::from_secs(20))
+        .start();
+    server.open(&file, "python", 1, GATEWAY);
+    server.await_diagnostics(&file, Some(1));
+    let text = server.hover_markdown(&file, 3, 6);
+    assert!(text.contains("seen in production 1 time"), "{text}");
+    server.shutdown();
+
+    // The server goes away: the editor goes on, with one warning.
+    pg.stop();
+    let started = Instant::now();
+    let (mut server, _) = Server::builder()
+        .root(root)
+        .timeout(Duration::from_secs(20))
+        .start();
+    server.open(&file, "python", 1, GATEWAY);
+    let diagnostics = server.await_diagnostics(&file, Some(1));
+    assert!(!diagnostics.diagnostics.is_empty());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let warning = server.await_message("a warning about the corpus", |m| {
+        m["method"] == "window/showMessage"
+    });
+    let message = warning["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("corpus") && !message.contains(PASSWORD),
+        "{message}"
+    );
+    server.assert_no_message(Duration::from_millis(500), "a second corpus warning", |m| {
+        m["method"] == "window/showMessage"
+    });
+    let text = server.hover_markdown(&file, 3, 6);
+    assert!(!text.contains("seen in production"), "{text}");
+    server.discard("textDocument/publishDiagnostics");
+    server.shutdown();
+}
+
+/// A log of `failures` Python tracebacks over 40 functions, with info lines
+/// between them and some failures repeated at the same second (distinct
+/// occurrences of one record).
+fn big_log(failures: usize) -> String {
+    let mut log = String::new();
+    for i in 0..failures {
+        let function = format!("handler_{}", i % 40);
+        let second = i / 3;
+        log.push_str(&format!(
+            "2026-03-{:02}T{:02}:{:02}:{:02}Z INFO api: request ok id={i}\n",
+            1 + second / 86400 % 28,
+            second / 3600 % 24,
+            second / 60 % 60,
+            second % 60
+        ));
+        log.push_str(&format!(
+            "2026-03-{:02}T{:02}:{:02}:{:02}Z ERROR api: {function} failed\nTraceback (most recent call last):\n  File \"/srv/app/api/{function}.py\", line {}, in {function}\n    return table[key]\nKeyError: 'k{}'\n",
+            1 + second / 86400 % 28,
+            second / 3600 % 24,
+            second / 60 % 60,
+            second % 60,
+            10 + i % 7,
+            i % 5
+        ));
+    }
+    log
+}
+
+#[test]
+fn four_ingesters_at_once_leave_what_one_leaves() {
+    let pg = Postgres::start();
+    pg.sql("postgres", "CREATE DATABASE single");
+    let log = big_log(6000);
+    let dir = project(&pg.url("corpus"));
+    std::fs::write(dir.path().join("big.log"), &log).unwrap();
+    let single = project(&pg.url("single"));
+    std::fs::write(single.path().join("big.log"), &log).unwrap();
+
+    let one = failcast(
+        single.path(),
+        &["ingest", "big.log", "--format", "json"],
+        None,
+    );
+    assert_eq!(one["failures"].as_u64(), Some(6000), "{one}");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(binary())
+                .args(["ingest", "big.log", "--format", "json"])
+                .current_dir(dir.path())
+                .env_remove("FAILCAST_CORPUS_URL")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut new = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+        new += stats["failures"].as_u64().unwrap();
+    }
+    // Between them they added each occurrence once.
+    assert_eq!(new, 6000);
+    let summary = "SELECT (SELECT count(*) FROM failures), (SELECT count(*) FROM occurrences), \
+        (SELECT count(*) FROM frames), (SELECT sum(count) FROM failures), \
+        (SELECT string_agg(fingerprint || ':' || count || ':' || first_seen || ':' || last_seen, ',' ORDER BY fingerprint) FROM failures)";
+    let four = pg.sql("corpus", summary);
+    assert_eq!(four, pg.sql("single", summary));
+    assert!(four.starts_with("40|6000|40|6000|"), "{four}");
+}
+
+#[test]
+fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
+    let pg = Postgres::start();
+    let cases = [
+        (
+            format!("postgres://failcast:{PASSWORD}@127.0.0.1:notaport/corpus"),
+            "invalid PostgreSQL URL",
+        ),
+        (
+            pg.url("corpus").replace(PASSWORD, "wrong-pw"),
+            "password authentication failed",
+        ),
+        (pg.url("nothere"), "does not exist"),
+    ];
+    for (url, expected) in &cases {
+        let dir = project(url);
+        let output = failcast_output(dir.path(), &["corpus", "stats"], None);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(
+            !stderr.contains(PASSWORD) && !stderr.contains("wrong-pw"),
+            "{stderr}"
+        );
+    }
+    // The password may come from PGPASSWORD instead of the URL.
+    let dir = project(&pg.url("corpus").replace(&format!(":{PASSWORD}"), ""));
+    let output = Command::new(binary())
+        .args(["corpus", "migrate"])
+        .current_dir(dir.path())
+        .env_remove("FAILCAST_CORPUS_URL")
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    pg.stop();
+    let dir = project(&pg.url("corpus"));
+    let output = failcast_output(dir.path(), &["ingest", "incident.log"], None);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect to the corpus") && stderr.contains("is the server running"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+    // `check` goes on without history.
+    let output = failcast_output(dir.path(), &["check", "--no-model", "shop"], None);
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("without production history"));
+}
+
+/// Ingest throughput and lookup latency, SQLite beside PostgreSQL on the
+/// same generated log in one run. A measurement, not a check: run it with
+/// `cargo test -p failcast-e2e --test it corpus_pg::throughput -- --ignored --nocapture`
+/// (`FAILCAST_BENCH_FAILURES` sets the log's size; the default is 50,000
+/// tracebacks, 350,000 lines).
+#[test]
+#[ignore = "a measurement; run by hand"]
+fn throughput_and_latency_sqlite_beside_postgres() {
+    let failures = std::env::var("FAILCAST_BENCH_FAILURES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(50_000);
+    let pg = Postgres::start();
+    let log = big_log(failures);
+    let sqlite = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(sqlite.path().join("api")).unwrap();
+    std::fs::write(sqlite.path().join("failcast.toml"), "").unwrap();
+    let postgres = project(&pg.url("corpus"));
+    for dir in [sqlite.path(), postgres.path()] {
+        std::fs::create_dir_all(dir.join("api")).unwrap();
+        // Workspace files the traces map to, so `failures_in` finds rows.
+        for k in 0..40 {
+            std::fs::write(
+                dir.join(format!("api/handler_{k}.py")),
+                format!("def handler_{k}(table, key):\n    return table[key]\n"),
+            )
+            .unwrap();
+        }
+        std::fs::write(dir.join("big.log"), &log).unwrap();
+    }
+    for (name, dir) in [("sqlite", sqlite.path()), ("postgres", postgres.path())] {
+        let started = Instant::now();
+        let stats = failcast(dir, &["ingest", "big.log", "--format", "json"], None);
+        let wall = started.elapsed().as_secs_f64();
+        let latency = failcast(
+            dir,
+            &["corpus", "latency", "--queries", "300", "--format", "json"],
+            None,
+        );
+        println!(
+            "{name}: ingest {} lines ({} occurrences) in {wall:.2} s = {:.0} lines/s; failures_in p50 {:.2} ms p95 {:.2} ms; similar p50 {:.2} ms p95 {:.2} ms",
+            stats["lines"],
+            stats["failures"],
+            stats["lines"].as_f64().unwrap() / wall,
+            latency["failures_in"]["p50_ms"].as_f64().unwrap(),
+            latency["failures_in"]["p95_ms"].as_f64().unwrap(),
+            latency["similar"]["p50_ms"].as_f64().unwrap(),
+            latency["similar"]["p95_ms"].as_f64().unwrap(),
+        );
+    }
+}
