@@ -359,7 +359,7 @@ fn the_learning_loop_and_the_editor_work_on_postgres() {
     assert_eq!(
         pg.sql(
             "corpus",
-            "SELECT count(*) FROM failures WHERE search @@ to_tsquery('simple', 'charge')"
+            "SELECT count(*) FROM failure_search WHERE search @@ to_tsquery('simple', 'charge')"
         ),
         "1\n"
     );
@@ -408,13 +408,12 @@ fn the_learning_loop_and_the_editor_work_on_postgres() {
     server.shutdown();
 }
 
-/// A log of `failures` Python tracebacks over 40 functions, with info lines
-/// between them and some failures repeated at the same second (distinct
-/// occurrences of one record).
-fn big_log(failures: usize) -> String {
+/// A log of `failures` Python tracebacks (six lines each, with an info line)
+/// over `functions` functions, three a second.
+fn big_log(failures: usize, functions: usize) -> String {
     let mut log = String::new();
     for i in 0..failures {
-        let function = format!("handler_{}", i % 40);
+        let function = format!("handler_{}", i % functions);
         let second = i / 3;
         log.push_str(&format!(
             "2026-03-{:02}T{:02}:{:02}:{:02}Z INFO api: request ok id={i}\n",
@@ -440,7 +439,7 @@ fn big_log(failures: usize) -> String {
 fn four_ingesters_at_once_leave_what_one_leaves() {
     let pg = Postgres::start();
     pg.sql("postgres", "CREATE DATABASE single");
-    let log = big_log(6000);
+    let log = big_log(6000, 40);
     let dir = project(&pg.url("corpus"));
     std::fs::write(dir.path().join("big.log"), &log).unwrap();
     let single = project(&pg.url("single"));
@@ -545,7 +544,8 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
 /// same generated log in one run. A measurement, not a check: run it with
 /// `cargo test -p failcast-e2e --test it corpus_pg::throughput -- --ignored --nocapture`
 /// (`FAILCAST_BENCH_FAILURES` sets the log's size; the default is 50,000
-/// tracebacks, 350,000 lines).
+/// tracebacks, 300,000 lines, over 5,000 functions: 5,000 distinct failures
+/// to search).
 #[test]
 #[ignore = "a measurement; run by hand"]
 fn throughput_and_latency_sqlite_beside_postgres() {
@@ -554,7 +554,7 @@ fn throughput_and_latency_sqlite_beside_postgres() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(50_000);
     let pg = Postgres::start();
-    let log = big_log(failures);
+    let log = big_log(failures, 5000);
     let sqlite = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(sqlite.path().join("api")).unwrap();
     std::fs::write(sqlite.path().join("failcast.toml"), "").unwrap();
