@@ -4,7 +4,9 @@
 //! TCP). The learning loop of `corpus.rs` runs again with `[corpus] url`;
 //! four ingesters of one log at once leave exactly what one leaves; a bad
 //! URL, a wrong password and a stopped server each get a clear message
-//! that never shows the password, and the editor goes on without history.
+//! that never shows the password, and the editor goes on without history;
+//! a server stopped mid-ingest keeps every committed batch and a re-run
+//! completes the rest.
 //!
 //! The binaries are required, not optional: without them the tests fail
 //! and say to run `scripts/setup.sh --test`.
@@ -81,17 +83,26 @@ impl Postgres {
                 "--no-sync",
             ],
         );
-        server.run(
+        server.start_again();
+        server.sql("postgres", "CREATE DATABASE corpus");
+        server
+    }
+
+    /// Starts the server (again, after `stop`) on its port.
+    fn start_again(&self) {
+        let data = self.dir.path().join("data");
+        self.run(
             "pg_ctl",
             &[
                 "-D",
                 data.to_str().unwrap(),
                 "-l",
-                server.dir.path().join("log").to_str().unwrap(),
+                self.dir.path().join("log").to_str().unwrap(),
                 "-o",
                 &format!(
-                    "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-                    server.dir.path().display()
+                    "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                    self.port,
+                    self.dir.path().display()
                 ),
                 "-w",
                 "-t",
@@ -99,8 +110,6 @@ impl Postgres {
                 "start",
             ],
         );
-        server.sql("postgres", "CREATE DATABASE corpus");
-        server
     }
 
     /// The newest `/usr/lib/postgresql/*/bin`, or a failure saying how to
@@ -476,12 +485,72 @@ fn four_ingesters_at_once_leave_what_one_leaves() {
     }
     // Between them they added each occurrence once.
     assert_eq!(new, 6000);
-    let summary = "SELECT (SELECT count(*) FROM failures), (SELECT count(*) FROM occurrences), \
-        (SELECT count(*) FROM frames), (SELECT sum(count) FROM failures), \
-        (SELECT string_agg(fingerprint || ':' || count || ':' || first_seen || ':' || last_seen, ',' ORDER BY fingerprint) FROM failures)";
-    let four = pg.sql("corpus", summary);
-    assert_eq!(four, pg.sql("single", summary));
+    let four = pg.sql("corpus", SUMMARY);
+    assert_eq!(four, pg.sql("single", SUMMARY));
     assert!(four.starts_with("40|6000|40|6000|"), "{four}");
+}
+
+/// What a corpus holds, as one string to compare: row counts, the sum of
+/// counts, and every failure's fingerprint, count and first/last seen.
+const SUMMARY: &str = "SELECT (SELECT count(*) FROM failures), (SELECT count(*) FROM occurrences), \
+    (SELECT count(*) FROM frames), (SELECT sum(count) FROM failures), \
+    (SELECT string_agg(fingerprint || ':' || count || ':' || first_seen || ':' || last_seen, ',' ORDER BY fingerprint) FROM failures)";
+
+#[test]
+fn a_server_stopped_mid_ingest_keeps_its_batches_and_a_rerun_completes_them() {
+    let pg = Postgres::start();
+    pg.sql("postgres", "CREATE DATABASE single");
+    let log = big_log(60_000, 40);
+    let dir = project(&pg.url("corpus"));
+    std::fs::write(dir.path().join("big.log"), &log).unwrap();
+    let single = project(&pg.url("single"));
+    std::fs::write(single.path().join("big.log"), &log).unwrap();
+    failcast(
+        single.path(),
+        &["ingest", "big.log", "--format", "json"],
+        None,
+    );
+
+    // The schema first, so that the count below can be read at once.
+    failcast_output(dir.path(), &["corpus", "migrate"], None);
+    let mut child = Command::new(binary())
+        .args(["ingest", "big.log"])
+        .current_dir(dir.path())
+        .env_remove("FAILCAST_CORPUS_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Stop the server once some batches are committed.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut committed = 0;
+    while committed == 0 && Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        committed = pg
+            .sql("corpus", "SELECT count(*) FROM occurrences")
+            .trim()
+            .parse()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    pg.stop();
+    let interrupted = !child.wait().unwrap().success();
+    pg.start_again();
+    let kept: u64 = pg
+        .sql("corpus", "SELECT count(*) FROM occurrences")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        kept >= committed,
+        "{kept} < {committed}: a committed batch was lost"
+    );
+    assert_eq!(kept % 2000, 0, "a batch was half written: {kept}");
+    // The re-run adds what is missing and nothing twice.
+    let rerun = failcast(dir.path(), &["ingest", "big.log", "--format", "json"], None);
+    if interrupted {
+        assert_eq!(rerun["failures"].as_u64(), Some(60_000 - kept), "{rerun}");
+    }
+    assert_eq!(pg.sql("corpus", SUMMARY), pg.sql("single", SUMMARY));
 }
 
 #[test]
