@@ -27,6 +27,9 @@ pub struct Percentiles {
 pub struct Latency {
     pub failures_in: Percentiles,
     pub similar: Percentiles,
+    /// Each retrieval's top three, as `error type: message @ function`, so
+    /// that two backends holding the same data can be compared.
+    pub similar_top: Vec<Vec<String>>,
 }
 
 fn percentiles(mut times: Vec<Duration>) -> Percentiles {
@@ -81,21 +84,38 @@ pub fn measure(corpus: &Corpus, queries: usize) -> Result<Latency> {
     }
     let mut by_path = Vec::with_capacity(queries);
     let mut by_text = Vec::with_capacity(queries);
+    let mut similar_top = Vec::with_capacity(queries);
+    // Words a query apart, so that queries mix unrelated failures.
+    let stride = (words.len() / 12).max(1);
     for i in 0..queries {
         let started = Instant::now();
         corpus.failures_in(&paths[i % paths.len()])?;
         by_path.push(started.elapsed());
         // Twelve words a query, as a function's rarest identifiers would be.
         let terms: Vec<String> = (0..12)
-            .map(|k| words[(i * 12 + k) % words.len()].clone())
+            .map(|k| words[(i + k * stride) % words.len()].clone())
             .collect();
         let started = Instant::now();
-        corpus.similar(&terms, 3)?;
+        let found = corpus.similar(&terms, 3)?;
         by_text.push(started.elapsed());
+        similar_top.push(
+            found
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}: {} @ {}",
+                        f.error_type,
+                        f.message,
+                        f.function_name.as_deref().unwrap_or("?")
+                    )
+                })
+                .collect(),
+        );
     }
     Ok(Latency {
         failures_in: percentiles(by_path),
         similar: percentiles(by_text),
+        similar_top,
     })
 }
 

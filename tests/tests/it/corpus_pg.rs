@@ -609,12 +609,70 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("without production history"));
 }
 
-/// Ingest throughput and lookup latency, SQLite beside PostgreSQL on the
-/// same generated log in one run. A measurement, not a check: run it with
+/// Modules, verbs and errors of the measurement's log: enough variety
+/// that retrieval has something to rank.
+const MODULES: [&str; 10] = [
+    "payments",
+    "inventory",
+    "orders",
+    "users",
+    "search",
+    "billing",
+    "shipping",
+    "auth",
+    "catalog",
+    "reports",
+];
+const VERBS: [&str; 8] = [
+    "load", "save", "charge", "refund", "parse", "render", "sync", "notify",
+];
+const ERRORS: [(&str, &str); 8] = [
+    ("KeyError", "'customer_id'"),
+    (
+        "ValueError",
+        "invalid literal for int() with base 10: 'abc'",
+    ),
+    ("TimeoutError", "timed out waiting for upstream gateway"),
+    ("ConnectionError", "connection refused by inventory service"),
+    ("IndexError", "list index out of range"),
+    ("ZeroDivisionError", "division by zero"),
+    (
+        "UnicodeDecodeError",
+        "'utf-8' codec can't decode byte 0xff in position 3",
+    ),
+    ("RecursionError", "maximum recursion depth exceeded"),
+];
+
+/// `failures` tracebacks over 10 modules of 8 functions, each function
+/// failing in a few of 8 ways, with an info line before each.
+fn varied_log(failures: usize) -> String {
+    let mut log = String::new();
+    for i in 0..failures {
+        let module = MODULES[i % MODULES.len()];
+        let verb = VERBS[(i / MODULES.len()) % VERBS.len()];
+        let (error, message) = ERRORS[(i * 7 + i / 80) % ERRORS.len()];
+        let second = i / 3;
+        let time = format!(
+            "2026-03-{:02}T{:02}:{:02}:{:02}Z",
+            1 + second / 86400 % 28,
+            second / 3600 % 24,
+            second / 60 % 60,
+            second % 60
+        );
+        log.push_str(&format!(
+            "{time} INFO {module}: request ok id={i}\n{time} ERROR {module}: {verb}_{module} failed\nTraceback (most recent call last):\n  File \"/srv/app/{module}/service.py\", line {}, in {verb}_{module}\n    return self.store[key]\n{error}: {message}\n",
+            10 + 3 * (i / MODULES.len() % VERBS.len()),
+        ));
+    }
+    log
+}
+
+/// Ingest throughput, lookup latency and how far retrieval agrees, SQLite
+/// beside PostgreSQL on the same generated log in one run. A measurement,
+/// not a check: run it with
 /// `cargo test -p failcast-e2e --test it corpus_pg::throughput -- --ignored --nocapture`
 /// (`FAILCAST_BENCH_FAILURES` sets the log's size; the default is 50,000
-/// tracebacks, 300,000 lines, over 5,000 functions: 5,000 distinct failures
-/// to search).
+/// tracebacks, 300,000 lines).
 #[test]
 #[ignore = "a measurement; run by hand"]
 fn throughput_and_latency_sqlite_beside_postgres() {
@@ -623,23 +681,25 @@ fn throughput_and_latency_sqlite_beside_postgres() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(50_000);
     let pg = Postgres::start();
-    let log = big_log(failures, 5000);
+    let log = varied_log(failures);
     let sqlite = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(sqlite.path().join("api")).unwrap();
     std::fs::write(sqlite.path().join("failcast.toml"), "").unwrap();
     let postgres = project(&pg.url("corpus"));
     for dir in [sqlite.path(), postgres.path()] {
-        std::fs::create_dir_all(dir.join("api")).unwrap();
         // Workspace files the traces map to, so `failures_in` finds rows.
-        for k in 0..40 {
-            std::fs::write(
-                dir.join(format!("api/handler_{k}.py")),
-                format!("def handler_{k}(table, key):\n    return table[key]\n"),
-            )
-            .unwrap();
+        for module in MODULES {
+            std::fs::create_dir_all(dir.join(module)).unwrap();
+            let source: String = VERBS
+                .iter()
+                .map(|verb| {
+                    format!("def {verb}_{module}(self, key):\n    return self.store[key]\n\n\n")
+                })
+                .collect();
+            std::fs::write(dir.join(format!("{module}/service.py")), source).unwrap();
         }
         std::fs::write(dir.join("big.log"), &log).unwrap();
     }
+    let mut tops = Vec::new();
     for (name, dir) in [("sqlite", sqlite.path()), ("postgres", postgres.path())] {
         let started = Instant::now();
         let stats = failcast(dir, &["ingest", "big.log", "--format", "json"], None);
@@ -649,8 +709,11 @@ fn throughput_and_latency_sqlite_beside_postgres() {
             &["corpus", "latency", "--queries", "300", "--format", "json"],
             None,
         );
+        let distinct =
+            failcast(dir, &["corpus", "stats", "--format", "json"], None)["counts"]["failures"]
+                .clone();
         println!(
-            "{name}: ingest {} lines ({} occurrences) in {wall:.2} s = {:.0} lines/s; failures_in p50 {:.2} ms p95 {:.2} ms; similar p50 {:.2} ms p95 {:.2} ms",
+            "{name}: ingest {} lines ({} occurrences, {distinct} failures) in {wall:.2} s = {:.0} lines/s; failures_in p50 {:.2} ms p95 {:.2} ms; similar p50 {:.2} ms p95 {:.2} ms",
             stats["lines"],
             stats["failures"],
             stats["lines"].as_f64().unwrap() / wall,
@@ -659,5 +722,26 @@ fn throughput_and_latency_sqlite_beside_postgres() {
             latency["similar"]["p50_ms"].as_f64().unwrap(),
             latency["similar"]["p95_ms"].as_f64().unwrap(),
         );
+        tops.push(latency["similar_top"].as_array().unwrap().clone());
     }
+    // Overlap of the top three: shared results over results, per query;
+    // and how often the best result has the same error (the log has many
+    // failures that differ only in the function, which tie).
+    let (mut shared, mut total, mut same_first, mut same_error) = (0, 0, 0, 0);
+    let error = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(|s| s.split(" @ ").next().unwrap_or(s).to_owned())
+    };
+    for (a, b) in tops[0].iter().zip(&tops[1]) {
+        let (a, b) = (a.as_array().unwrap(), b.as_array().unwrap());
+        shared += a.iter().filter(|x| b.contains(x)).count();
+        total += a.len().max(b.len());
+        same_first += usize::from(a.first() == b.first());
+        same_error += usize::from(error(a.first()) == error(b.first()));
+    }
+    println!(
+        "retrieval overlap, top 3 (FTS5 bm25 vs tsvector ts_rank with IDF): {shared} of {total} results ({:.0} %); same best result in {same_first}, same best error in {same_error} of {} queries",
+        100.0 * shared as f64 / total.max(1) as f64,
+        tops[0].len()
+    );
 }

@@ -393,7 +393,10 @@ impl PgStore {
             .iter()
             .filter(|o| o.mapped.is_some() && created.contains_key(&o.fingerprint))
             .count() as u64;
-        // The searchable text of the failures this batch created.
+        // The searchable text of the failures this batch created. Text is
+        // cut into words at every character FTS5's tokenizer cuts at: the
+        // default parser would keep `/srv/app/payments/service.py` or
+        // `service.py` whole, and a word of the code would not find it.
         let (mut search_ids, mut words, mut names_text, mut texts, mut search_traces) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for o in &firsts {
@@ -409,7 +412,8 @@ impl PgStore {
             tx.execute(
                 "INSERT INTO failure_search(failure_id, search)
                  SELECT id, setweight(to_tsvector('simple', e), 'A') || setweight(to_tsvector('simple', i), 'B')
-                   || setweight(to_tsvector('simple', m), 'C') || setweight(to_tsvector('simple', left(t, 100000)), 'D')
+                   || setweight(to_tsvector('simple', regexp_replace(m, '[^[:alnum:]_]+', ' ', 'g')), 'C')
+                   || setweight(to_tsvector('simple', regexp_replace(left(t, 100000), '[^[:alnum:]_]+', ' ', 'g')), 'D')
                  FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, e, i, m, t)",
                 &[&search_ids, &words, &names_text, &texts, &search_traces],
             )?;
@@ -605,9 +609,10 @@ impl Store for PgStore {
     }
 
     fn similar(&self, terms: &[String], limit: usize) -> Result<Vec<StoredFailure>> {
-        // Terms are plain words (the caller filtered them), so joining
-        // them with `|` is a valid tsquery: any of them matches.
-        let query = terms.join(" | ");
+        // FTS5's bm25 weighs a term by its rarity (IDF); ts_rank does not,
+        // so each term's rank is weighted by bm25's IDF here, from the
+        // term's document count (one GIN lookup per term). Terms are plain
+        // words (the caller filtered them), each a valid tsquery.
         let columns: String = FAILURE_COLUMNS
             .split(", ")
             .map(|c| format!("f.{c}"))
@@ -615,12 +620,20 @@ impl Store for PgStore {
             .join(", ");
         self.query_failures(
             &format!(
-                "SELECT {columns} FROM failure_search s JOIN failures f ON f.id = s.failure_id,
-                   to_tsquery('simple', $1) q
-                 WHERE s.search @@ q
-                 ORDER BY ts_rank('{{0.25, 0.5, 0.75, 1.0}}', s.search, q) DESC, f.id LIMIT $2"
+                "WITH terms AS (SELECT to_tsquery('simple', t) AS q FROM unnest($1::text[]) AS t),
+                 n AS (SELECT count(*)::float8 AS n FROM failure_search),
+                 idf AS (
+                   SELECT terms.q, ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) AS w
+                   FROM terms, n, LATERAL (
+                     SELECT count(*)::float8 AS df FROM failure_search WHERE search @@ terms.q) d),
+                 scored AS (
+                   SELECT s.failure_id, sum(idf.w * ts_rank('{{0.25, 0.5, 0.75, 1.0}}', s.search, idf.q, 1)) AS score
+                   FROM idf JOIN failure_search s ON s.search @@ idf.q
+                   GROUP BY s.failure_id)
+                 SELECT {columns} FROM scored JOIN failures f ON f.id = scored.failure_id
+                 ORDER BY scored.score DESC, f.id LIMIT $2"
             ),
-            &[&query, &(limit as i64)],
+            &[&terms, &(limit as i64)],
         )
     }
 
