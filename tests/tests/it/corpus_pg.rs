@@ -490,6 +490,66 @@ fn four_ingesters_at_once_leave_what_one_leaves() {
     assert!(four.starts_with("40|6000|40|6000|"), "{four}");
 }
 
+#[test]
+fn the_editor_does_not_wait_on_a_server_that_accepts_and_says_nothing() {
+    // A "server" that accepts connections and never answers, as a hung
+    // server or proxy does: the driver's connect timeout does not cover it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    let dir = project(&format!(
+        "postgres://failcast:{PASSWORD}@127.0.0.1:{port}/corpus"
+    ));
+    let file = uri(&dir.path().join("shop/gateway.py"));
+    let started = Instant::now();
+    let (mut server, _) = Server::builder()
+        .root(dir.path())
+        .timeout(Duration::from_secs(20))
+        .start();
+    server.open(&file, "python", 1, GATEWAY);
+    let diagnostics = server.await_diagnostics(&file, Some(1));
+    assert!(!diagnostics.diagnostics.is_empty());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let warning = server.await_message("a warning about the corpus", |m| {
+        m["method"] == "window/showMessage"
+    });
+    let message = warning["params"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("did not answer") && !message.contains(PASSWORD),
+        "{message}"
+    );
+    // Editing goes on without asking the server again (until 30 s pass).
+    let edited = GATEWAY.replace("timeout=5", "timeout=6");
+    server.change(
+        &file,
+        2,
+        vec![ls_types::TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: edited,
+        }],
+    );
+    server.await_diagnostics(&file, Some(2));
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+    server.assert_no_message(Duration::from_millis(300), "a second corpus warning", |m| {
+        m["method"] == "window/showMessage"
+    });
+    server.discard("textDocument/publishDiagnostics");
+    server.shutdown();
+}
+
 /// What a corpus holds, as one string to compare: row counts, the sum of
 /// counts, and every failure's fingerprint, count and first/last seen.
 const SUMMARY: &str = "SELECT (SELECT count(*) FROM failures), (SELECT count(*) FROM occurrences), \

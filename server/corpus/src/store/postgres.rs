@@ -27,6 +27,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 use postgres::config::Host;
@@ -155,6 +156,11 @@ fn config(url: &str, timeouts: Timeouts) -> Result<Config> {
     }
     config.connect_timeout(timeouts.connect);
     config.application_name("failcast");
+    // A network that drops mid-query: sent data left unacknowledged this
+    // long closes the connection instead of waiting forever.
+    if !timeouts.statement.is_zero() {
+        config.tcp_user_timeout(timeouts.statement);
+    }
     if !timeouts.statement.is_zero() {
         config.options(&format!(
             "-c statement_timeout={}",
@@ -223,6 +229,26 @@ fn split_pgpass(line: &str) -> Vec<String> {
     fields
 }
 
+/// Connects, giving up after `limit`; `Err(None)` when the time ran out.
+/// The driver's connect timeout covers only the TCP connect: a server (or a
+/// proxy) that accepts and then says nothing would hold the caller forever,
+/// and the caller may be the editor. The connecting thread is left to
+/// finish on its own; it ends when the server answers or closes.
+fn connect_within(config: &Config, limit: Duration) -> Result<Client, Option<postgres::Error>> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let config = config.clone();
+    std::thread::Builder::new()
+        .name("corpus-connect".to_owned())
+        .spawn(move || {
+            let _ = send.send(config.connect(NoTls));
+        })
+        .map_err(|_| None)?;
+    match receive.recv_timeout(limit) {
+        Ok(result) => result.map_err(Some),
+        Err(_) => Err(None),
+    }
+}
+
 /// A message for a connection failure that names the server (redacted)
 /// and says what to check.
 fn connect_error(shown: &str, err: &postgres::Error) -> anyhow::Error {
@@ -276,9 +302,14 @@ impl PgStore {
         let config = config(url, timeouts)?;
         // One connection first, for a clear error now instead of a pool
         // that retries until its timeout.
-        let client = config
-            .connect(NoTls)
-            .map_err(|err| connect_error(&shown, &err))?;
+        let client = connect_within(&config, timeouts.connect)
+            .map_err(|err| match err {
+                Some(err) => connect_error(&shown, &err),
+                None => anyhow::anyhow!(
+                    "cannot connect to the corpus at {shown}: the server accepted the connection but did not answer within {:.1} s",
+                    timeouts.connect.as_secs_f64()
+                ),
+            })?;
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = Pool::builder()
             .max_size(4)
