@@ -64,11 +64,30 @@ pub struct IngestOptions {
     pub service: Option<String>,
 }
 
+/// How far an ingest is, for a progress bar: occurrences of the current
+/// document written so far, of how many.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    pub document: &'a str,
+    pub written: u64,
+    pub occurrences: u64,
+}
+
 /// Ingests files and directories (recursively; hidden entries skipped).
 pub fn ingest_paths(
     corpus: &mut Corpus,
     paths: &[PathBuf],
     options: &IngestOptions,
+) -> Result<IngestStats> {
+    ingest_paths_with_progress(corpus, paths, options, &|_| {})
+}
+
+/// [`ingest_paths`], telling `progress` how far it is.
+pub fn ingest_paths_with_progress(
+    corpus: &mut Corpus,
+    paths: &[PathBuf],
+    options: &IngestOptions,
+    progress: &dyn Fn(Progress),
 ) -> Result<IngestStats> {
     let started = Instant::now();
     let mut files = Vec::new();
@@ -106,6 +125,7 @@ pub fn ingest_paths(
             &mut workspace,
             &mut miner,
             &mut stats,
+            progress,
         )?;
     }
     store_templates(corpus, miner, &mut stats)?;
@@ -116,8 +136,18 @@ pub fn ingest_paths(
 /// Ingests standard input (or any reader) as one document.
 pub fn ingest_stdin(
     corpus: &mut Corpus,
+    input: impl Read,
+    options: &IngestOptions,
+) -> Result<IngestStats> {
+    ingest_stdin_with_progress(corpus, input, options, &|_| {})
+}
+
+/// [`ingest_stdin`], telling `progress` how far it is.
+pub fn ingest_stdin_with_progress(
+    corpus: &mut Corpus,
     mut input: impl Read,
     options: &IngestOptions,
+    progress: &dyn Fn(Progress),
 ) -> Result<IngestStats> {
     let started = Instant::now();
     let mut bytes = Vec::new();
@@ -136,6 +166,7 @@ pub fn ingest_stdin(
         &mut workspace,
         &mut miner,
         &mut stats,
+        progress,
     )?;
     store_templates(corpus, miner, &mut stats)?;
     stats.seconds = started.elapsed().as_secs_f64();
@@ -178,6 +209,7 @@ fn ingest_document(
     workspace: &mut WorkspaceFiles,
     miner: &mut TemplateMiner,
     stats: &mut IngestStats,
+    progress: &dyn Fn(Progress),
 ) -> Result<()> {
     stats.documents += 1;
     let start = match corpus.source(key)? {
@@ -220,7 +252,14 @@ fn ingest_document(
         malformed: counts.malformed,
         recoded: counts.recoded,
     };
-    let written = corpus.write_document(&source, &occurrences)?;
+    let total = occurrences.len() as u64;
+    let written = corpus.write_document(&source, &occurrences, &mut |written| {
+        progress(Progress {
+            document,
+            written,
+            occurrences: total,
+        })
+    })?;
     stats.failures += written.new;
     stats.duplicates += written.duplicates;
     stats.mapped += written.mapped;

@@ -20,7 +20,7 @@ pub mod retrieve;
 pub mod store;
 pub mod time;
 
-pub use ingest::{IngestStats, ingest_paths, ingest_stdin};
+pub use ingest::{IngestStats, Progress, ingest_paths, ingest_stdin};
 pub use retrieve::{FileHistory, PastFailure};
 pub use store::{Corpus, Counts, Location, StoredFailure, Timeouts, URL_VARIABLE, redact};
 

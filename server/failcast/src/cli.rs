@@ -727,16 +727,30 @@ fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFo
     let files: Vec<PathBuf> = paths.into_iter().filter(|p| p.as_os_str() != "-").collect();
     let mut total = ingest::IngestStats::default();
     let mut runs = Vec::new();
+    // On a terminal only: the occurrences of the document being written.
+    let bar = progress_bar();
+    let progress = |p: ingest::Progress| {
+        bar.set_message(p.document.to_owned());
+        bar.set_length(p.occurrences);
+        bar.set_position(p.written);
+    };
     if !files.is_empty() {
-        runs.push(ingest::ingest_paths(&mut corpus, &files, &options));
+        runs.push(ingest::ingest_paths_with_progress(
+            &mut corpus,
+            &files,
+            &options,
+            &progress,
+        ));
     }
     if stdin {
-        runs.push(ingest::ingest_stdin(
+        runs.push(ingest::ingest_stdin_with_progress(
             &mut corpus,
             std::io::stdin().lock(),
             &options,
+            &progress,
         ));
     }
+    bar.finish_and_clear();
     for run in runs {
         match run {
             Ok(stats) => {

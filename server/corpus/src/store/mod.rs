@@ -151,11 +151,13 @@ pub trait Store: Send {
     fn counts(&self) -> Result<Counts>;
     /// Stores the occurrences of one document (or of the part of it that is
     /// new), then its `sources` row. Occurrences already stored are counted
-    /// as duplicates and change nothing.
+    /// as duplicates and change nothing. `progress` is told how many
+    /// occurrences were written so far, now and then.
     fn write_document(
         &mut self,
         source: &SourceUpdate,
         occurrences: &[NewOccurrence],
+        progress: &mut dyn FnMut(u64),
     ) -> Result<WriteOutcome>;
     fn write_templates(&mut self, templates: &[TemplateUpdate]) -> Result<()>;
     /// Records predictions; returns how many rows were written.
@@ -304,8 +306,9 @@ impl Corpus {
         &mut self,
         source: &SourceUpdate,
         occurrences: &[NewOccurrence],
+        progress: &mut dyn FnMut(u64),
     ) -> Result<WriteOutcome> {
-        self.store.write_document(source, occurrences)
+        self.store.write_document(source, occurrences, progress)
     }
 
     pub(crate) fn write_templates(&mut self, templates: &[TemplateUpdate]) -> Result<()> {

@@ -718,6 +718,7 @@ impl Store for PgStore {
         &mut self,
         source: &SourceUpdate,
         occurrences: &[NewOccurrence],
+        progress: &mut dyn FnMut(u64),
     ) -> Result<WriteOutcome> {
         let mut client = self.client()?;
         let mut outcome = WriteOutcome::default();
@@ -729,6 +730,7 @@ impl Store for PgStore {
             outcome.new += new;
             outcome.duplicates += batch.len() as u64 - new;
             outcome.mapped += mapped;
+            progress(outcome.new + outcome.duplicates);
         }
         client.execute(
             "INSERT INTO sources(key, bytes, prefix_hash, lines, events, failures, malformed, recoded, ingested_at)

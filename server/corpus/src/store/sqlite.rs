@@ -427,10 +427,14 @@ impl Store for SqliteStore {
         &mut self,
         source: &SourceUpdate,
         occurrences: &[NewOccurrence],
+        progress: &mut dyn FnMut(u64),
     ) -> Result<WriteOutcome> {
         let tx = self.conn.transaction()?;
         let mut outcome = WriteOutcome::default();
-        for occurrence in occurrences {
+        for (done, occurrence) in occurrences.iter().enumerate() {
+            if done % 1000 == 0 {
+                progress(done as u64);
+            }
             match Self::store_occurrence(&tx, &source.document, occurrence)? {
                 Some(mapped) => {
                     outcome.new += 1;
@@ -459,6 +463,7 @@ impl Store for SqliteStore {
             ],
         )?;
         tx.commit()?;
+        progress(occurrences.len() as u64);
         Ok(outcome)
     }
 
