@@ -791,32 +791,47 @@ impl Store for PgStore {
         .with_context(|| format!("cannot write templates to the corpus at {}", self.shown))
     }
 
+    /// One statement for all rows: the editor records what it showed after
+    /// every analysis, and a round trip per row to a remote server would
+    /// hold the analysis up. A key that comes twice keeps its first row, as
+    /// row-by-row upserts would; keys go in sorted, so two recorders at
+    /// once never wait on each other in a circle.
     fn record_predictions(&self, rows: &[PredictionRow]) -> Result<usize> {
-        let mut client = self.client()?;
-        let mut tx = client.transaction()?;
-        let upsert = tx.prepare(
-            "INSERT INTO predictions(function_id, path, function, content_hash, class, line, source, first_predicted, last_predicted)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-             ON CONFLICT(function_id, content_hash, class, line) DO UPDATE SET last_predicted = excluded.last_predicted",
-        )?;
-        let mut new = 0;
+        let mut unique: BTreeMap<(&str, &str, &str, i64), &PredictionRow> = BTreeMap::new();
         for row in rows {
-            new += tx.execute(
-                &upsert,
-                &[
-                    &row.function_id,
-                    &row.path,
-                    &row.function,
-                    &row.content_hash,
-                    &row.class,
-                    &row.line,
-                    &row.source,
-                    &row.time,
-                ],
-            )? as usize;
+            unique
+                .entry((&row.function_id, &row.content_hash, row.class, row.line))
+                .or_insert(row);
         }
-        tx.commit()?;
-        Ok(new)
+        if unique.is_empty() {
+            return Ok(0);
+        }
+        let rows: Vec<&PredictionRow> = unique.into_values().collect();
+        let column =
+            |f: fn(&PredictionRow) -> &str| -> Vec<&str> { rows.iter().map(|r| f(r)).collect() };
+        let lines: Vec<i64> = rows.iter().map(|r| r.line).collect();
+        let mut client = self.client()?;
+        let written = retrying(|| {
+            client.execute(
+                    "INSERT INTO predictions(function_id, path, function, content_hash, class, line, source, first_predicted, last_predicted)
+                     SELECT i, p, f, h, c, l, s, t, t
+                     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+                       AS u(i, p, f, h, c, l, s, t)
+                     ON CONFLICT(function_id, content_hash, class, line) DO UPDATE SET last_predicted = excluded.last_predicted",
+                    &[
+                        &column(|r| &r.function_id),
+                        &column(|r| &r.path),
+                        &column(|r| &r.function),
+                        &column(|r| &r.content_hash),
+                        &column(|r| r.class),
+                        &lines,
+                        &column(|r| r.source),
+                        &column(|r| &r.time),
+                    ],
+                )
+        })
+        .with_context(|| format!("cannot record predictions in the corpus at {}", self.shown))?;
+        Ok(written as usize)
     }
 
     fn predictions(&self) -> Result<Vec<(String, String, String)>> {
