@@ -16,7 +16,7 @@ use ropey::Rope;
 use tree_sitter::Tree;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::config::Config;
+use crate::config::{Config, Severity};
 use crate::context::Context;
 use crate::functions::{
     Function, FunctionChanges, FunctionIndex, IndexCache, changed_functions, index_functions_cached,
@@ -85,6 +85,27 @@ impl FileAnalysis {
             .iter()
             .zip(&self.scenarios)
             .flat_map(|(f, s)| s.iter().map(move |s| (f, s)))
+    }
+
+    /// What becomes a diagnostic: each function's scenarios whose class is
+    /// not switched off, most likely first, at most
+    /// [`Config::max_per_function`] of them.
+    pub fn diagnosed<'a>(
+        &'a self,
+        config: &'a Config,
+    ) -> impl Iterator<Item = (&'a Function, &'a Scenario)> + 'a {
+        let limit = config.diagnostics_limit();
+        self.functions
+            .functions
+            .iter()
+            .zip(&self.scenarios)
+            .flat_map(move |(f, scenarios)| {
+                scenarios
+                    .iter()
+                    .filter(|s| config.severity(s.class, s.kind) != Severity::Off)
+                    .take(limit)
+                    .map(move |s| (f, s))
+            })
     }
 
     /// The predictions of the function at `index`: its scenarios and its
@@ -362,6 +383,47 @@ mod tests {
             None,
             &Context::new(&config, &calls),
         )
+    }
+
+    /// A hazard-dense function gets at most `severity.max_per_function`
+    /// diagnostics, the most likely first; a class switched off gives its
+    /// place to the next; 0 lifts the limit.
+    #[test]
+    fn diagnostics_per_function_are_capped_most_likely_first() {
+        let analysis = analysed(
+            "import json\n\ndef summary(raw, n):\n    data = json.loads(raw)\n    first = data[\"items\"][0]\n    share = data[\"total\"] / n\n    name = data[\"owner\"][\"name\"]\n    return first[\"id\"], share, name, int(data[\"count\"])\n",
+        );
+        let all = analysis.scenarios[0].len();
+        assert!(
+            all > 3,
+            "needs a dense function: {:?}",
+            analysis.scenarios[0]
+        );
+        let mut config = Config::default();
+        let capped: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        assert_eq!(capped.len(), 3);
+        assert!(
+            capped
+                .iter()
+                .zip(&analysis.scenarios[0])
+                .all(|(a, b)| std::ptr::eq(*a, b))
+        );
+        let first = analysis.scenarios[0][0].class;
+        config.class_severity.insert(first, Severity::Off);
+        let without: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        assert_eq!(
+            without.len(),
+            3.min(
+                analysis.scenarios[0]
+                    .iter()
+                    .filter(|s| s.class != first)
+                    .count()
+            )
+        );
+        assert!(without.iter().all(|s| s.class != first));
+        config.class_severity.clear();
+        config.max_per_function = 0;
+        assert_eq!(analysis.diagnosed(&config).count(), all);
     }
 
     /// Statically the scenarios come first; a candidate lifted above them
