@@ -38,6 +38,10 @@ pub const RANKED: usize = 10;
 /// broad candidates.
 type Found = (Vec<Hazard>, Vec<Hazard>);
 
+/// A function's rendered scenarios and candidates, with the byte where the
+/// function started when they were rendered.
+type Rendered = (usize, Vec<Scenario>, Vec<Scenario>);
+
 /// The result of analysing one version of one file.
 #[derive(Clone)]
 pub struct FileAnalysis {
@@ -64,6 +68,12 @@ pub struct FileAnalysis {
     /// start, keyed by the exact text of the function so that unchanged
     /// functions reuse them.
     hazard_cache: Arc<HashMap<u64, Found>>,
+    /// Each function's rendered scenarios and candidates, keyed by
+    /// [`render_key`]: a function that neither changed nor moved, in an
+    /// unchanged configuration and call index, is not rendered again (the
+    /// synthetic traces and logs of every function are most of an edit's
+    /// cost in a large file).
+    render_cache: Arc<HashMap<u64, Rendered>>,
     /// Chunks of the function index, for the next version's incremental index.
     index_cache: IndexCache,
     /// The file context the hazards were computed in (see `file_context_hash`).
@@ -174,6 +184,7 @@ impl FileAnalysis {
             scenarios,
             candidates: Vec::new(),
             hazard_cache: Arc::default(),
+            render_cache: Arc::default(),
             index_cache: IndexCache::default(),
             // No context: an editing session never builds on a restored
             // analysis, and if one did, nothing would be reused from it.
@@ -228,6 +239,9 @@ pub fn analyze(
     let context_hash = hazards::file_context_hash(language, rope, &functions);
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
     let mut cache: HashMap<u64, Found> = HashMap::with_capacity(functions.functions.len());
+    let old_renders = previous.map(|p| p.render_cache.clone()).unwrap_or_default();
+    let mut renders = HashMap::with_capacity(functions.functions.len());
+    let settings = settings_hash(ctx);
     // Whether each function is test code. Test containers live outside
     // function bodies, so while the file context is unchanged an unchanged
     // function keeps its answer and only changed ones are queried.
@@ -280,6 +294,32 @@ pub fn analyze(
         }
         examined.push(true);
         let key = exact_key(rope, function, context_hash);
+        let render = render_key(key, function, settings);
+        if let Some(found) = old_cache.get(&key)
+            && let Some((at, rendered, shown)) = old_renders.get(&render)
+        {
+            // Typing earlier on the same line moved the function's bytes,
+            // not its lines: only the spans move with it.
+            let moved = |list: &[Scenario]| -> Vec<Scenario> {
+                list.iter()
+                    .cloned()
+                    .map(|mut s| {
+                        s.origin.start = s.origin.start - at + function.range.start;
+                        s.origin.end = s.origin.end - at + function.range.start;
+                        s
+                    })
+                    .collect()
+            };
+            let (rendered, shown) = (moved(rendered), moved(shown));
+            renders.insert(
+                render,
+                (function.range.start, rendered.clone(), shown.clone()),
+            );
+            scenarios.push(rendered);
+            candidates.push(shown);
+            cache.insert(key, found.clone());
+            continue;
+        }
         let (hazards, broad) = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
@@ -324,6 +364,10 @@ pub fn analyze(
             .take(room)
             .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
             .collect();
+        renders.insert(
+            render,
+            (function.range.start, rendered.clone(), shown.clone()),
+        );
         scenarios.push(rendered);
         candidates.push(shown);
         cache.insert(key, (hazards, broad));
@@ -339,12 +383,34 @@ pub fn analyze(
         scenarios,
         candidates,
         hazard_cache: Arc::new(cache),
+        render_cache: Arc::new(renders),
         index_cache,
         context_hash,
         in_test,
         examined,
         skipped,
     }
+}
+
+/// What rendering depends on besides the function: the configuration
+/// (trace depth, service name, handler schemas) and the call index.
+fn settings_hash(ctx: &Context) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&serde_json::to_vec(ctx.config).unwrap_or_default());
+    hasher.update(&ctx.calls.generation().to_le_bytes());
+    hasher.digest()
+}
+
+/// The key of a function's rendered scenarios: its hazards' key, its
+/// first line (traces and logs carry lines; bytes are moved on reuse), its
+/// id, and [`settings_hash`].
+fn render_key(hazards: u64, function: &Function, settings: u64) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&hazards.to_le_bytes());
+    hasher.update(&function.start_line.to_le_bytes());
+    hasher.update(function.id.as_bytes());
+    hasher.update(&settings.to_le_bytes());
+    hasher.digest()
 }
 
 /// The key under which a function's hazards are cached: its exact bytes
@@ -383,6 +449,35 @@ mod tests {
             None,
             &Context::new(&config, &calls),
         )
+    }
+
+    /// What an edit reuses from the previous analysis (hazards, rendered
+    /// scenarios moved with their function) equals what a fresh analysis of
+    /// the new text computes: typing within a line, adding a line, editing
+    /// the last function.
+    #[test]
+    fn reused_renders_equal_a_fresh_analysis() {
+        let config = Config::default();
+        let calls = CallIndex::default();
+        let ctx = Context::new(&config, &calls);
+        let run = |text: &str, previous: Option<&FileAnalysis>| {
+            let rope = Rope::from_str(text);
+            let tree = crate::syntax::parse_str(Language::Python, text).expect("parses");
+            analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
+        };
+        let original = "def first(d):\n    return d[\"a\"]\n\ndef second(x, n):\n    return x / n\n\ndef third(items):\n    return items[0][\"id\"]\n";
+        let edits = [
+            original.replace("return d[", "return  d["),
+            original.replace("def first(d):\n", "def first(d):\n    d = d or {}\n"),
+            original.replace("items[0]", "items[1]"),
+        ];
+        let before = run(original, None);
+        for edited in &edits {
+            let reused = run(edited, Some(&before));
+            let fresh = run(edited, None);
+            assert_eq!(reused.scenarios, fresh.scenarios, "{edited}");
+            assert_eq!(reused.candidates, fresh.candidates, "{edited}");
+        }
     }
 
     /// A hazard-dense function gets at most `severity.max_per_function`
