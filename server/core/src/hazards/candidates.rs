@@ -533,9 +533,53 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
             }
         }
     }
+    // Fields and globals assigned from a lookup that finds nothing
+    // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
+    // method dereferencing them inherits the doubt.
+    if language != Language::Rust {
+        // An assignment wrapped after its `=` reads as one line.
+        // An assignment wrapped after its `=` reads as one line, up to its
+        // `;` (at most three more lines).
+        let mut joined = String::with_capacity(text.len());
+        let mut continued = 0;
+        for line in text.lines() {
+            joined.push_str(line);
+            let end = line.trim_end();
+            let opens = end.ends_with('=') && !end.ends_with("==") && !end.ends_with("!=");
+            continued = if opens {
+                3
+            } else if continued > 0 && !end.ends_with([';', '{', '}']) {
+                continued - 1
+            } else {
+                0
+            };
+            joined.push(if continued > 0 { ' ' } else { '\n' });
+        }
+        names.extend(
+            maybe_absent_locals(&joined)
+                .into_iter()
+                .filter(|n| n.starts_with("self.") || n.starts_with("this.") || is_field_name(n)),
+        );
+    }
+    // Python strips docstrings under -OO: `__doc__` is then None.
+    if language == Language::Python && text.contains("__doc__") {
+        names.push("__doc__".to_owned());
+    }
     names.sort();
     names.dedup();
     names
+}
+
+/// Whether a bare name reads like a field (`mWifiManager`, `_cache`,
+/// `sock`): Java's `m` prefix or a leading underscore; a plain local
+/// (`name`, `value`) does not.
+fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some('m'), Some(c)) => c.is_ascii_uppercase(),
+        (Some('_'), Some(c)) => c.is_alphabetic(),
+        _ => false,
+    }
 }
 
 /// The broad candidates of one function (not of functions nested in it).
@@ -561,6 +605,14 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         .iter()
         .any(|w| scan.body.contains(w));
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    if matches!(
+        cx.language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) {
+        // `obj && …`, `!obj`, `if (obj)`: the function itself doubts that
+        // the value is there.
+        scan.maybe_absent.extend(truthiness_tested(&scan.body));
+    }
     scan.captured_after_lock = closure_under_a_lock(cx, &scan);
     if scan.takes_lock {
         scan.escaped = escaped_from_lock(cx);
@@ -673,6 +725,56 @@ impl Scan<'_, '_, '_> {
         }
         if self.cx.language == Language::Go {
             self.channel(node);
+        }
+    }
+
+    /// A Python call handed a value that may be None where None raises:
+    /// `int(msg.get("code", 1000))` (the key present with a null value),
+    /// `unescape(block[0].text)` (an empty XML element's text is None).
+    fn python_absent_argument(&mut self, node: Node, callee: &str, args: &str) {
+        const STRICT: &[&str] = &[
+            "int",
+            "float",
+            "len",
+            "Decimal",
+            "loads",
+            "fromisoformat",
+            "strptime",
+            "b64decode",
+            "unquote",
+            "urlparse",
+            "open",
+            "Path",
+            "fromtimestamp",
+            "encode",
+            "decode",
+        ];
+        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let first = inner.split(',').next().unwrap_or_default().trim();
+        let lookup = STRICT.contains(&callee)
+            && first.contains(".get(")
+            && !first.contains(" or ")
+            && !first.contains(" if ");
+        let xml = self.body.contains(".tag")
+            || self.body.contains(".iter(")
+            || self.body.contains(".findall(")
+            || self.body.contains("etree");
+        let element_text = inner
+            .split(',')
+            .map(str::trim)
+            .find(|a| xml && (a.ends_with(".text") || a.ends_with(".tail")));
+        let subject = if lookup { Some(first) } else { element_text };
+        if let Some(subject) = subject
+            && !guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[subject],
+            )
+            && !self.caught_here(node, NullOrNone)
+        {
+            self.add(node, NullOrNone, 0.11, trigger(NullOrNone));
         }
     }
 
@@ -842,6 +944,9 @@ impl Scan<'_, '_, '_> {
                 let likelihood = if self.in_constructor() { 0.10 } else { 0.07 };
                 self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
             }
+        }
+        if self.cx.language == Language::Python {
+            self.python_absent_argument(node, last, &args);
         }
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
@@ -1138,7 +1243,11 @@ impl Scan<'_, '_, '_> {
                     .or_else(|| {
                         [left_text.trim(), right_text.trim()]
                             .into_iter()
-                            .find(|n| self.absent_before(n, node))
+                            .find(|n| {
+                                self.absent_before(n, node)
+                                    || self.cx.language == Language::Python
+                                        && self.nullable.iter().any(|x| x == n)
+                            })
                             .map(str::to_owned)
                     });
                 if let Some(name) = absent {
@@ -1914,6 +2023,48 @@ fn numeric_cast(text: &str) -> bool {
     matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
 }
 
+/// Names a JavaScript function tests for truthiness on their own (`x &&`,
+/// `!x`, `if (x)`, `x ?`), which says they may be null or undefined.
+fn truthiness_tested(body: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$');
+    let mut names: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = body[from..].find(|c: char| c.is_alphabetic() || c == '_' || c == '$') {
+        let at = from + found;
+        let before = body[..at].trim_end();
+        let tail = &body[at..];
+        let len = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+        let name = &tail[..len];
+        let after = tail[len..].trim_start();
+        let opens = before.ends_with("if (") || before.ends_with('!') && !before.ends_with("!!");
+        let closes = after.starts_with("&&") || after.starts_with(") {") || after.starts_with("? ");
+        let leads = before.ends_with("if (")
+            || before.ends_with('(')
+            || before.ends_with('=')
+            || before.ends_with("return")
+            || before.ends_with('!');
+        if name.len() > 1
+            && !tail[len..].starts_with(['.', '(', '['])
+            && !matches!(
+                name,
+                "true" | "false" | "null" | "undefined" | "this" | "typeof" | "return"
+            )
+            && (opens
+                && (after.starts_with(')') || after.starts_with("&&") || after.starts_with("||"))
+                || leads && closes)
+        {
+            names.push(name.to_owned());
+        }
+        from = at + len.max(1);
+        while !body.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Whether `text` tests `name` for truthiness on its own: `x && …`,
 /// `… && x`, `(x)`, `x ? … : …`.
 fn truthiness_test(text: &str, name: &str) -> bool {
@@ -2657,6 +2808,73 @@ mod tests {
             "class K {\n  String key(String name) {\n    return name.toLowerCase(Locale.ROOT);\n  }\n}\n",
             (Encoding, 3),
         );
+    }
+
+    #[test]
+    fn java_field_from_a_lookup_that_can_find_nothing() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Receiver.java",
+            "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted()) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+            "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted() && mWifiManager != null) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+            (NullOrNone, 9),
+        );
+    }
+
+    #[test]
+    fn javascript_value_the_function_itself_tests_for_truthiness() {
+        flags_bug_not_fix(
+            Language::JavaScript,
+            "is.js",
+            "function isStream(obj) {\n  return obj && obj.readable || typeof obj.pipe === 'function';\n}\n",
+            "function isStream(obj) {\n  return !!obj && (obj.readable || typeof obj.pipe === 'function');\n}\n",
+            (NullOrNone, 2),
+        );
+    }
+
+    #[test]
+    fn python_none_handed_to_a_call_that_raises_on_it() {
+        flags_bug_not_fix(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    return int(message.get('code', 1000))\n",
+            "def close_code(message):\n    return int(message.get('code') or 1000)\n",
+            (NullOrNone, 2),
+        );
+        flags_bug_not_fix(
+            Language::Python,
+            "blocks.py",
+            "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code':\n            yield unescape(pre[0].text)\n",
+            "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code' and pre[0].text:\n            yield unescape(pre[0].text)\n",
+            (NullOrNone, 4),
+        );
+    }
+
+    #[test]
+    fn python_docstring_is_none_under_optimisation() {
+        flags_bug_not_fix(
+            Language::Python,
+            "codes.py",
+            "def _init():\n    global __doc__\n    __doc__ = __doc__ + '\\n' + table()\n",
+            "def _init():\n    global __doc__\n    if __doc__ is not None:\n        __doc__ = __doc__ + '\\n' + table()\n",
+            (NullOrNone, 3),
+        );
+    }
+
+    #[test]
+    fn a_handler_that_raises_again_handles_nothing() {
+        let found = candidates_of(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        raise exc\n",
+        );
+        assert!(found.contains(&(NullOrNone, 3)), "{found:?}");
+        let found = candidates_of(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        return 1011\n",
+        );
+        assert!(!found.contains(&(NullOrNone, 3)), "{found:?}");
     }
 
     #[test]
