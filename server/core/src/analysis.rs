@@ -336,6 +336,20 @@ pub fn analyze(
         // the text, so they are never cached with the hazards; a schema-backed
         // scenario replaces a static one of the same class at the same place,
         // and a field the schema requires refutes a static missing-key one.
+        // One function's traces share its runtime name and callers.
+        let chain_cell = std::cell::OnceCell::new();
+        let chain = || {
+            chain_cell.get_or_init(|| {
+                telemetry::caller_chain(
+                    function,
+                    path,
+                    language,
+                    ctx.calls,
+                    ctx.config.trace_depth,
+                    rope,
+                )
+            })
+        };
         let payload =
             crate::hazards::payload::handler_hazards(language, tree, rope, function, ctx.config);
         let mut rendered: Vec<Scenario> = hazards
@@ -348,7 +362,7 @@ pub fn analyze(
                         .any(|p| p.start == h.start && p.class == h.class)
             })
             .chain(&payload.hazards)
-            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
             .collect();
         crate::scenario::sort_scenarios(&mut rendered);
         // Only the candidates the model may rank are rendered.
@@ -362,7 +376,7 @@ pub fn analyze(
                 })
             })
             .take(room)
-            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
             .collect();
         renders.insert(
             render,

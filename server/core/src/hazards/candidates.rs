@@ -537,29 +537,7 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
     // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
     // method dereferencing them inherits the doubt.
     if language != Language::Rust {
-        // An assignment wrapped after its `=` reads as one line.
-        // An assignment wrapped after its `=` reads as one line, up to its
-        // `;` (at most three more lines).
-        let mut joined = String::with_capacity(text.len());
-        let mut continued = 0;
-        for line in text.lines() {
-            joined.push_str(line);
-            let end = line.trim_end();
-            let opens = end.ends_with('=') && !end.ends_with("==") && !end.ends_with("!=");
-            continued = if opens {
-                3
-            } else if continued > 0 && !end.ends_with([';', '{', '}']) {
-                continued - 1
-            } else {
-                0
-            };
-            joined.push(if continued > 0 { ' ' } else { '\n' });
-        }
-        names.extend(
-            maybe_absent_locals(&joined)
-                .into_iter()
-                .filter(|n| n.starts_with("self.") || n.starts_with("this.") || is_field_name(n)),
-        );
+        names.extend(absent_fields(&text));
     }
     // Python strips docstrings under -OO: `__doc__` is then None.
     if language == Language::Python && text.contains("__doc__") {
@@ -567,6 +545,50 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
     }
     names.sort();
     names.dedup();
+    names
+}
+
+/// Fields assigned from a [`LOOKUPS`] call anywhere in `text`; an
+/// assignment wrapped after its `=` is read up to its `;` (at most three
+/// more lines). Only lines assigning a field-like name are searched for a
+/// lookup: this runs over the whole file on every edit.
+fn absent_fields(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some((left, right)) = line.split_once('=') else {
+            continue;
+        };
+        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+            continue;
+        }
+        let name = left.trim().rsplit(' ').next().unwrap_or_default();
+        let field = name.starts_with("self.") || name.starts_with("this.") || is_field_name(name);
+        if !field
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        {
+            continue;
+        }
+        let mut statement = right.to_owned();
+        if right.trim().is_empty() || !right.trim_end().ends_with([';', ')']) {
+            for next in lines.by_ref().take(3) {
+                statement.push(' ');
+                statement.push_str(next.trim());
+                if next.trim_end().ends_with([';', '{', '}']) {
+                    break;
+                }
+            }
+        }
+        if LOOKUPS.iter().any(|l| statement.contains(l))
+            && !["??", "||", " or ", " ? "]
+                .iter()
+                .any(|w| statement.contains(w))
+        {
+            names.push(name.to_owned());
+        }
+    }
     names
 }
 
