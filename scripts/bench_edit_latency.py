@@ -227,7 +227,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         root = pathlib.Path(tmp)
         (root / "handlers.py").write_text(text)
-        env = {**os.environ, "FAILCAST_MODEL_BACKEND": "off", "FAILCAST_LOG": "warn"}
+        env = {**os.environ, "FAILCAST_MODEL_BACKEND": "off", "FAILCAST_LOG": os.environ.get("FAILCAST_LOG", "warn")}
         results["failcast"] = run("failcast", [args.failcast, "lsp"], root, text, args.edits, env)
         results["ruff server"] = run("ruff", [args.ruff, "server"], root, text, args.edits)
     print(f"edit -> diagnostics on a {text.count(chr(10))}-line Python file, {args.edits} edits")

@@ -80,6 +80,7 @@ export const SERVER_SETTINGS: readonly ServerSetting[] = [
     { key: "severity.manifest", toml: "severity.manifest", default: "warning" },
     // Its keys are failure class names, already snake_case: they pass through unchanged.
     { key: "severity.classes", toml: "severity.classes", default: {} },
+    { key: "severity.maxPerFunction", toml: "severity.max_per_function", default: 3 },
     { key: "files.languages", toml: "files.languages", default: [...FILE_LANGUAGES] },
     { key: "files.ignore", toml: "files.ignore", default: [] },
     { key: "files.includeTests", toml: "files.include_tests", default: false },

@@ -16,7 +16,7 @@ use ropey::Rope;
 use tree_sitter::Tree;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::config::Config;
+use crate::config::{Config, Severity};
 use crate::context::Context;
 use crate::functions::{
     Function, FunctionChanges, FunctionIndex, IndexCache, changed_functions, index_functions_cached,
@@ -37,6 +37,10 @@ pub const RANKED: usize = 10;
 /// What the hazard pass found in one function: its precise hazards and its
 /// broad candidates.
 type Found = (Vec<Hazard>, Vec<Hazard>);
+
+/// A function's rendered scenarios and candidates, with the byte where the
+/// function started when they were rendered.
+type Rendered = (usize, Vec<Scenario>, Vec<Scenario>);
 
 /// The result of analysing one version of one file.
 #[derive(Clone)]
@@ -64,6 +68,12 @@ pub struct FileAnalysis {
     /// start, keyed by the exact text of the function so that unchanged
     /// functions reuse them.
     hazard_cache: Arc<HashMap<u64, Found>>,
+    /// Each function's rendered scenarios and candidates, keyed by
+    /// [`render_key`]: a function that neither changed nor moved, in an
+    /// unchanged configuration and call index, is not rendered again (the
+    /// synthetic traces and logs of every function are most of an edit's
+    /// cost in a large file).
+    render_cache: Arc<HashMap<u64, Rendered>>,
     /// Chunks of the function index, for the next version's incremental index.
     index_cache: IndexCache,
     /// The file context the hazards were computed in (see `file_context_hash`).
@@ -85,6 +95,27 @@ impl FileAnalysis {
             .iter()
             .zip(&self.scenarios)
             .flat_map(|(f, s)| s.iter().map(move |s| (f, s)))
+    }
+
+    /// What becomes a diagnostic: each function's scenarios whose class is
+    /// not switched off, most likely first, at most
+    /// [`Config::max_per_function`] of them.
+    pub fn diagnosed<'a>(
+        &'a self,
+        config: &'a Config,
+    ) -> impl Iterator<Item = (&'a Function, &'a Scenario)> + 'a {
+        let limit = config.diagnostics_limit();
+        self.functions
+            .functions
+            .iter()
+            .zip(&self.scenarios)
+            .flat_map(move |(f, scenarios)| {
+                scenarios
+                    .iter()
+                    .filter(|s| config.severity(s.class, s.kind) != Severity::Off)
+                    .take(limit)
+                    .map(move |s| (f, s))
+            })
     }
 
     /// The predictions of the function at `index`: its scenarios and its
@@ -153,6 +184,7 @@ impl FileAnalysis {
             scenarios,
             candidates: Vec::new(),
             hazard_cache: Arc::default(),
+            render_cache: Arc::default(),
             index_cache: IndexCache::default(),
             // No context: an editing session never builds on a restored
             // analysis, and if one did, nothing would be reused from it.
@@ -207,6 +239,9 @@ pub fn analyze(
     let context_hash = hazards::file_context_hash(language, rope, &functions);
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
     let mut cache: HashMap<u64, Found> = HashMap::with_capacity(functions.functions.len());
+    let old_renders = previous.map(|p| p.render_cache.clone()).unwrap_or_default();
+    let mut renders = HashMap::with_capacity(functions.functions.len());
+    let settings = settings_hash(ctx);
     // Whether each function is test code. Test containers live outside
     // function bodies, so while the file context is unchanged an unchanged
     // function keeps its answer and only changed ones are queried.
@@ -259,6 +294,32 @@ pub fn analyze(
         }
         examined.push(true);
         let key = exact_key(rope, function, context_hash);
+        let render = render_key(key, function, settings);
+        if let Some(found) = old_cache.get(&key)
+            && let Some((at, rendered, shown)) = old_renders.get(&render)
+        {
+            // Typing earlier on the same line moved the function's bytes,
+            // not its lines: only the spans move with it.
+            let moved = |list: &[Scenario]| -> Vec<Scenario> {
+                list.iter()
+                    .cloned()
+                    .map(|mut s| {
+                        s.origin.start = s.origin.start - at + function.range.start;
+                        s.origin.end = s.origin.end - at + function.range.start;
+                        s
+                    })
+                    .collect()
+            };
+            let (rendered, shown) = (moved(rendered), moved(shown));
+            renders.insert(
+                render,
+                (function.range.start, rendered.clone(), shown.clone()),
+            );
+            scenarios.push(rendered);
+            candidates.push(shown);
+            cache.insert(key, found.clone());
+            continue;
+        }
         let (hazards, broad) = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
@@ -275,6 +336,20 @@ pub fn analyze(
         // the text, so they are never cached with the hazards; a schema-backed
         // scenario replaces a static one of the same class at the same place,
         // and a field the schema requires refutes a static missing-key one.
+        // One function's traces share its runtime name and callers.
+        let chain_cell = std::cell::OnceCell::new();
+        let chain = || {
+            chain_cell.get_or_init(|| {
+                telemetry::caller_chain(
+                    function,
+                    path,
+                    language,
+                    ctx.calls,
+                    ctx.config.trace_depth,
+                    rope,
+                )
+            })
+        };
         let payload =
             crate::hazards::payload::handler_hazards(language, tree, rope, function, ctx.config);
         let mut rendered: Vec<Scenario> = hazards
@@ -287,7 +362,7 @@ pub fn analyze(
                         .any(|p| p.start == h.start && p.class == h.class)
             })
             .chain(&payload.hazards)
-            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
             .collect();
         crate::scenario::sort_scenarios(&mut rendered);
         // Only the candidates the model may rank are rendered.
@@ -301,8 +376,12 @@ pub fn analyze(
                 })
             })
             .take(room)
-            .map(|h| telemetry::scenario(h, function, path, language, rope, ctx))
+            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
             .collect();
+        renders.insert(
+            render,
+            (function.range.start, rendered.clone(), shown.clone()),
+        );
         scenarios.push(rendered);
         candidates.push(shown);
         cache.insert(key, (hazards, broad));
@@ -318,12 +397,34 @@ pub fn analyze(
         scenarios,
         candidates,
         hazard_cache: Arc::new(cache),
+        render_cache: Arc::new(renders),
         index_cache,
         context_hash,
         in_test,
         examined,
         skipped,
     }
+}
+
+/// What rendering depends on besides the function: the configuration
+/// (trace depth, service name, handler schemas) and the call index.
+fn settings_hash(ctx: &Context) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&serde_json::to_vec(ctx.config).unwrap_or_default());
+    hasher.update(&ctx.calls.generation().to_le_bytes());
+    hasher.digest()
+}
+
+/// The key of a function's rendered scenarios: its hazards' key, its
+/// first line (traces and logs carry lines; bytes are moved on reuse), its
+/// id, and [`settings_hash`].
+fn render_key(hazards: u64, function: &Function, settings: u64) -> u64 {
+    let mut hasher = Xxh3::new();
+    hasher.update(&hazards.to_le_bytes());
+    hasher.update(&function.start_line.to_le_bytes());
+    hasher.update(function.id.as_bytes());
+    hasher.update(&settings.to_le_bytes());
+    hasher.digest()
 }
 
 /// The key under which a function's hazards are cached: its exact bytes
@@ -362,6 +463,76 @@ mod tests {
             None,
             &Context::new(&config, &calls),
         )
+    }
+
+    /// What an edit reuses from the previous analysis (hazards, rendered
+    /// scenarios moved with their function) equals what a fresh analysis of
+    /// the new text computes: typing within a line, adding a line, editing
+    /// the last function.
+    #[test]
+    fn reused_renders_equal_a_fresh_analysis() {
+        let config = Config::default();
+        let calls = CallIndex::default();
+        let ctx = Context::new(&config, &calls);
+        let run = |text: &str, previous: Option<&FileAnalysis>| {
+            let rope = Rope::from_str(text);
+            let tree = crate::syntax::parse_str(Language::Python, text).expect("parses");
+            analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
+        };
+        let original = "def first(d):\n    return d[\"a\"]\n\ndef second(x, n):\n    return x / n\n\ndef third(items):\n    return items[0][\"id\"]\n";
+        let edits = [
+            original.replace("return d[", "return  d["),
+            original.replace("def first(d):\n", "def first(d):\n    d = d or {}\n"),
+            original.replace("items[0]", "items[1]"),
+        ];
+        let before = run(original, None);
+        for edited in &edits {
+            let reused = run(edited, Some(&before));
+            let fresh = run(edited, None);
+            assert_eq!(reused.scenarios, fresh.scenarios, "{edited}");
+            assert_eq!(reused.candidates, fresh.candidates, "{edited}");
+        }
+    }
+
+    /// A hazard-dense function gets at most `severity.max_per_function`
+    /// diagnostics, the most likely first; a class switched off gives its
+    /// place to the next; 0 lifts the limit.
+    #[test]
+    fn diagnostics_per_function_are_capped_most_likely_first() {
+        let analysis = analysed(
+            "import json\n\ndef summary(raw, n):\n    data = json.loads(raw)\n    first = data[\"items\"][0]\n    share = data[\"total\"] / n\n    name = data[\"owner\"][\"name\"]\n    return first[\"id\"], share, name, int(data[\"count\"])\n",
+        );
+        let all = analysis.scenarios[0].len();
+        assert!(
+            all > 3,
+            "needs a dense function: {:?}",
+            analysis.scenarios[0]
+        );
+        let mut config = Config::default();
+        let capped: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        assert_eq!(capped.len(), 3);
+        assert!(
+            capped
+                .iter()
+                .zip(&analysis.scenarios[0])
+                .all(|(a, b)| std::ptr::eq(*a, b))
+        );
+        let first = analysis.scenarios[0][0].class;
+        config.class_severity.insert(first, Severity::Off);
+        let without: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        assert_eq!(
+            without.len(),
+            3.min(
+                analysis.scenarios[0]
+                    .iter()
+                    .filter(|s| s.class != first)
+                    .count()
+            )
+        );
+        assert!(without.iter().all(|s| s.class != first));
+        config.class_severity.clear();
+        config.max_per_function = 0;
+        assert_eq!(analysis.diagnosed(&config).count(), all);
     }
 
     /// Statically the scenarios come first; a candidate lifted above them

@@ -94,20 +94,31 @@ pub fn file_calls(
 #[derive(Clone, Debug, Default)]
 pub struct CallIndex {
     files: HashMap<Arc<str>, FileCalls>,
+    /// Bumped by every change, so that what was rendered from the callers
+    /// of one generation is not reused in another.
+    generation: u64,
 }
 
 impl CallIndex {
     pub fn set_file(&mut self, path: &str, calls: FileCalls) {
         self.files.insert(Arc::from(path), calls);
+        self.generation += 1;
     }
 
     pub fn remove_file(&mut self, path: &str) {
         self.files.remove(path);
+        self.generation += 1;
     }
 
     /// Adds every file of `other`, replacing files both have.
     pub fn merge(&mut self, other: CallIndex) {
         self.files.extend(other.files);
+        self.generation += 1;
+    }
+
+    /// Changes with every file set, removed or merged.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn file_count(&self) -> usize {

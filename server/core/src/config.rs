@@ -99,6 +99,10 @@ pub struct Config {
     pub latent: Severity,
     pub manifest: Severity,
     pub class_severity: BTreeMap<FailureClass, Severity>,
+    /// At most this many diagnostics per function, the most likely first
+    /// (`severity.max_per_function`; 0: no limit), so that a dense file
+    /// never floods the editor.
+    pub max_per_function: usize,
     pub languages: Vec<Language>,
     pub ignore: Vec<String>,
     pub include_tests: bool,
@@ -166,6 +170,7 @@ impl Default for Config {
             latent: Severity::Information,
             manifest: Severity::Warning,
             class_severity: BTreeMap::new(),
+            max_per_function: 3,
             languages: Language::ALL.to_vec(),
             ignore: Vec::new(),
             include_tests: false,
@@ -197,6 +202,14 @@ fn describe(key: &str, message: &str) -> String {
 }
 
 impl Config {
+    /// How many diagnostics a function gets at most.
+    pub fn diagnostics_limit(&self) -> usize {
+        match self.max_per_function {
+            0 => usize::MAX,
+            n => n,
+        }
+    }
+
     /// The severity a scenario's diagnostics get.
     pub fn severity(&self, class: FailureClass, kind: Kind) -> Severity {
         self.class_severity
@@ -337,6 +350,7 @@ struct SeverityOptions {
     latent: Option<Severity>,
     manifest: Option<Severity>,
     classes: Option<BTreeMap<Class, Severity>>,
+    max_per_function: Option<Bounded<usize, 0, 1000>>,
 }
 
 #[derive(Deserialize)]
@@ -537,6 +551,10 @@ impl<'a> Layer<'a> {
         if let Some(o) = options.severity {
             set(&mut config.latent, o.latent);
             set(&mut config.manifest, o.manifest);
+            set(
+                &mut config.max_per_function,
+                o.max_per_function.map(|n| n.0),
+            );
             let classes = o.classes.into_iter().flatten();
             config
                 .class_severity
@@ -814,7 +832,7 @@ mod tests {
     fn layers_merge_key_by_key() {
         let mut config = Config::default();
         let errors = config.merge_toml(
-            "[model]\nname = \"qwen2.5-coder-0.5b\"\nmax_output_tokens = 200\n[severity]\nlatent = \"hint\"\n[severity.classes]\ntimeout = \"error\"\n",
+            "[model]\nname = \"qwen2.5-coder-0.5b\"\nmax_output_tokens = 200\n[severity]\nlatent = \"hint\"\nmax_per_function = 5\n[severity.classes]\ntimeout = \"error\"\n",
             "failcast.toml",
         );
         assert!(errors.is_empty(), "{errors:?}");
@@ -828,6 +846,7 @@ mod tests {
             "bad value keeps the old one"
         );
         assert_eq!(config.model.threads, 2);
+        assert_eq!(config.max_per_function, 5);
         assert_eq!(config.debounce_ms, 50);
         assert_eq!(
             config.severity(FailureClass::Timeout, Kind::Latent),

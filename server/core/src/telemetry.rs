@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 
 use ropey::Rope;
-use serde_json::json;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::calls::CallIndex;
@@ -28,18 +27,31 @@ pub fn scenario(
     rope: &Rope,
     ctx: &Context,
 ) -> Scenario {
-    let start = function.range.start + hazard.start;
-    let end = function.range.start + hazard.end;
-    let origin = span(rope, start, end);
-    let trace_frames = frames(
+    let chain = caller_chain(
         function,
         path,
         language,
-        &origin,
         ctx.calls,
         ctx.config.trace_depth,
         rope,
     );
+    scenario_in(hazard, function, path, language, rope, &chain)
+}
+
+/// [`scenario`] with the function's [`CallerChain`] worked out once for
+/// all its hazards.
+pub fn scenario_in(
+    hazard: &Hazard,
+    function: &Function,
+    path: &str,
+    language: Language,
+    rope: &Rope,
+    chain: &CallerChain,
+) -> Scenario {
+    let start = function.range.start + hazard.start;
+    let end = function.range.start + hazard.end;
+    let origin = span(rope, start, end);
+    let trace_frames = frames_in(path, &origin, rope, chain);
     let seed = xxh3_64(format!("{}|{}|{}", function.id, hazard.rule, hazard.start).as_bytes());
     let failure = Failure {
         error_type: &hazard.error_type,
@@ -110,6 +122,13 @@ pub struct TraceFrame {
     pub marker: Option<(usize, usize)>,
 }
 
+/// What every trace of one function shares: the name its runtime prints
+/// for it, and its callers (from the call index), nearest first.
+pub struct CallerChain {
+    name: String,
+    callers: Vec<TraceFrame>,
+}
+
 /// The frames of a trace: the function at the failure's origin, then
 /// callers, nearest first, following the call index up to `depth` levels.
 pub fn frames(
@@ -121,15 +140,22 @@ pub fn frames(
     depth: usize,
     rope: &Rope,
 ) -> Vec<TraceFrame> {
-    let line_text = |line: usize| -> Option<String> {
-        (line < rope.len_lines()).then(|| {
-            rope.line(line)
-                .to_string()
-                .trim_end_matches(['\n', '\r'])
-                .to_owned()
-        })
-    };
-    let source = line_text(origin.start_line);
+    let chain = caller_chain(function, path, language, calls, depth, rope);
+    frames_in(path, origin, rope, &chain)
+}
+
+fn line_text(rope: &Rope, line: usize) -> Option<String> {
+    (line < rope.len_lines()).then(|| {
+        rope.line(line)
+            .to_string()
+            .trim_end_matches(['\n', '\r'])
+            .to_owned()
+    })
+}
+
+/// The frames of a trace from the failure's origin and the function's chain.
+fn frames_in(path: &str, origin: &Span, rope: &Rope, chain: &CallerChain) -> Vec<TraceFrame> {
+    let source = line_text(rope, origin.start_line);
     let marker = source.as_ref().map(|text| {
         let start = text
             .get(..origin.start_col.min(text.len()))
@@ -142,17 +168,32 @@ pub fn frames(
         };
         (start, end.max(start + 1))
     });
-    let mut frames = vec![TraceFrame {
+    let mut frames = Vec::with_capacity(1 + chain.callers.len());
+    frames.push(TraceFrame {
         frame: Frame {
             path: path.to_owned(),
-            function: runtime_name(language, path, function, rope),
+            function: chain.name.clone(),
             line: origin.start_line + 1,
         },
         column: origin.start_col + 1,
         awaited: false,
         source,
         marker,
-    }];
+    });
+    frames.extend(chain.callers.iter().cloned());
+    frames
+}
+
+/// The function's runtime name and its callers, up to `depth` levels.
+pub fn caller_chain(
+    function: &Function,
+    path: &str,
+    language: Language,
+    calls: &CallIndex,
+    depth: usize,
+    rope: &Rope,
+) -> CallerChain {
+    let mut callers = Vec::new();
     let mut seen: HashSet<String> = HashSet::from([function.id.clone()]);
     let mut name = function.name.clone();
     let mut from_path = path.to_owned();
@@ -165,7 +206,7 @@ pub fn frames(
             break;
         };
         let caller = site.caller.clone().unwrap_or_default();
-        frames.push(TraceFrame {
+        callers.push(TraceFrame {
             frame: Frame {
                 path: site.path.to_string(),
                 function: runtime_name_of(
@@ -180,7 +221,7 @@ pub fn frames(
             awaited: site.awaited,
             // The caller's text is only at hand when it is this file.
             source: (*site.path == *path)
-                .then(|| line_text(site.line))
+                .then(|| line_text(rope, site.line))
                 .flatten()
                 .map(|l| l.trim().to_owned()),
             marker: None,
@@ -191,7 +232,10 @@ pub fn frames(
         name = site.caller_name.clone().unwrap_or_default();
         from_path = site.path.to_string();
     }
-    frames
+    CallerChain {
+        name: runtime_name(language, path, function, rope),
+        callers,
+    }
 }
 
 fn runtime_name(language: Language, path: &str, function: &Function, rope: &Rope) -> String {
@@ -562,21 +606,42 @@ pub fn render_logs(
             format!("{} failed: {}", first.function, failure.error),
         ),
     };
-    let json_line = json!({
-        "timestamp": timestamp,
-        "level": level,
-        "service": service,
-        "message": message,
-        "error.type": failure.error_type,
-        "error.message": failure.error,
-        "code.function": first.function,
-        "code.filepath": first.path,
-        "code.lineno": first.line,
-        "trace_id": trace_id,
-        "failcast.synthetic": true,
-    });
+    // A struct, not a `json!` map: one of these per scenario per edit.
+    #[derive(serde::Serialize)]
+    struct LogLine<'a> {
+        timestamp: &'a str,
+        level: &'a str,
+        service: &'a str,
+        message: &'a str,
+        #[serde(rename = "error.type")]
+        error_type: &'a str,
+        #[serde(rename = "error.message")]
+        error_message: &'a str,
+        #[serde(rename = "code.function")]
+        function: &'a str,
+        #[serde(rename = "code.filepath")]
+        filepath: &'a str,
+        #[serde(rename = "code.lineno")]
+        lineno: usize,
+        trace_id: &'a str,
+        #[serde(rename = "failcast.synthetic")]
+        synthetic: bool,
+    }
+    let json_line = LogLine {
+        timestamp: &timestamp,
+        level,
+        service: &service,
+        message: &message,
+        error_type: failure.error_type,
+        error_message: failure.error,
+        function: &first.function,
+        filepath: &first.path,
+        lineno: first.line,
+        trace_id: &trace_id,
+        synthetic: true,
+    };
     vec![
-        json_line.to_string(),
+        serde_json::to_string(&json_line).unwrap_or_default(),
         format!("{timestamp} {level} {service} [trace_id={trace_id}] {message}"),
     ]
 }

@@ -37,6 +37,8 @@ pub struct CheckedFile {
     /// kept (only when there was history) so that a model pass merges its
     /// answers first and history last, as the editor does.
     static_scenarios: Option<Vec<Vec<Scenario>>>,
+    /// How many scenarios per function are reported.
+    limit: usize,
 }
 
 impl CheckedFile {
@@ -50,10 +52,14 @@ impl CheckedFile {
             .filter(|(_, f)| self.only.as_ref().is_none_or(|only| only.contains(&f.id)))
     }
 
-    /// The functions this check reports on, with their scenarios.
+    /// The functions this check reports on, with the scenarios it reports:
+    /// the most likely first, at most `limit` (the editor's
+    /// `severity.max_per_function`, so that CI and the editor agree).
     pub fn reported(&self) -> impl Iterator<Item = (&Function, &[Scenario])> {
-        self.reported_indices()
-            .map(|(i, f)| (f, self.analysis.scenarios[i].as_slice()))
+        self.reported_indices().map(|(i, f)| {
+            let scenarios = self.analysis.scenarios[i].as_slice();
+            (f, &scenarios[..scenarios.len().min(self.limit)])
+        })
     }
 }
 
@@ -205,6 +211,7 @@ fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf
         lossy: source.lossy,
         only: None,
         static_scenarios: None,
+        limit: ctx.config.diagnostics_limit(),
     })
 }
 
@@ -274,6 +281,7 @@ pub fn check(
                         lossy: entry.lossy,
                         only: entry.only.map(|ids| ids.into_iter().collect()),
                         static_scenarios: None,
+                        limit: config.diagnostics_limit(),
                     });
                     (file, Some(key), hit)
                 })

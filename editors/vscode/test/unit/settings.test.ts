@@ -90,7 +90,7 @@ describe("toServerSettings", () => {
                 rank_weight: 0.5,
             },
             predict: { debounce_ms: 300, trace_depth: 3 },
-            severity: { latent: "information", manifest: "warning", classes: {} },
+            severity: { latent: "information", manifest: "warning", classes: {}, max_per_function: 3 },
             files: {
                 languages: ["rust", "python", "typescript", "tsx", "javascript", "go", "java"],
                 ignore: [],

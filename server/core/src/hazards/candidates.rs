@@ -533,9 +533,75 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
             }
         }
     }
+    // Fields and globals assigned from a lookup that finds nothing
+    // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
+    // method dereferencing them inherits the doubt.
+    if language != Language::Rust {
+        names.extend(absent_fields(&text));
+    }
+    // Python strips docstrings under -OO: `__doc__` is then None.
+    if language == Language::Python && text.contains("__doc__") {
+        names.push("__doc__".to_owned());
+    }
     names.sort();
     names.dedup();
     names
+}
+
+/// Fields assigned from a [`LOOKUPS`] call anywhere in `text`; an
+/// assignment wrapped after its `=` is read up to its `;` (at most three
+/// more lines). Only lines assigning a field-like name are searched for a
+/// lookup: this runs over the whole file on every edit.
+fn absent_fields(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some((left, right)) = line.split_once('=') else {
+            continue;
+        };
+        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+            continue;
+        }
+        let name = left.trim().rsplit(' ').next().unwrap_or_default();
+        let field = name.starts_with("self.") || name.starts_with("this.") || is_field_name(name);
+        if !field
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        {
+            continue;
+        }
+        let mut statement = right.to_owned();
+        if right.trim().is_empty() || !right.trim_end().ends_with([';', ')']) {
+            for next in lines.by_ref().take(3) {
+                statement.push(' ');
+                statement.push_str(next.trim());
+                if next.trim_end().ends_with([';', '{', '}']) {
+                    break;
+                }
+            }
+        }
+        if LOOKUPS.iter().any(|l| statement.contains(l))
+            && !["??", "||", " or ", " ? "]
+                .iter()
+                .any(|w| statement.contains(w))
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Whether a bare name reads like a field (`mWifiManager`, `_cache`,
+/// `sock`): Java's `m` prefix or a leading underscore; a plain local
+/// (`name`, `value`) does not.
+fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some('m'), Some(c)) => c.is_ascii_uppercase(),
+        (Some('_'), Some(c)) => c.is_alphabetic(),
+        _ => false,
+    }
 }
 
 /// The broad candidates of one function (not of functions nested in it).
@@ -561,6 +627,14 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         .iter()
         .any(|w| scan.body.contains(w));
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    if matches!(
+        cx.language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) {
+        // `obj && …`, `!obj`, `if (obj)`: the function itself doubts that
+        // the value is there.
+        scan.maybe_absent.extend(truthiness_tested(&scan.body));
+    }
     scan.captured_after_lock = closure_under_a_lock(cx, &scan);
     if scan.takes_lock {
         scan.escaped = escaped_from_lock(cx);
@@ -673,6 +747,56 @@ impl Scan<'_, '_, '_> {
         }
         if self.cx.language == Language::Go {
             self.channel(node);
+        }
+    }
+
+    /// A Python call handed a value that may be None where None raises:
+    /// `int(msg.get("code", 1000))` (the key present with a null value),
+    /// `unescape(block[0].text)` (an empty XML element's text is None).
+    fn python_absent_argument(&mut self, node: Node, callee: &str, args: &str) {
+        const STRICT: &[&str] = &[
+            "int",
+            "float",
+            "len",
+            "Decimal",
+            "loads",
+            "fromisoformat",
+            "strptime",
+            "b64decode",
+            "unquote",
+            "urlparse",
+            "open",
+            "Path",
+            "fromtimestamp",
+            "encode",
+            "decode",
+        ];
+        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let first = inner.split(',').next().unwrap_or_default().trim();
+        let lookup = STRICT.contains(&callee)
+            && first.contains(".get(")
+            && !first.contains(" or ")
+            && !first.contains(" if ");
+        let xml = self.body.contains(".tag")
+            || self.body.contains(".iter(")
+            || self.body.contains(".findall(")
+            || self.body.contains("etree");
+        let element_text = inner
+            .split(',')
+            .map(str::trim)
+            .find(|a| xml && (a.ends_with(".text") || a.ends_with(".tail")));
+        let subject = if lookup { Some(first) } else { element_text };
+        if let Some(subject) = subject
+            && !guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[subject],
+            )
+            && !self.caught_here(node, NullOrNone)
+        {
+            self.add(node, NullOrNone, 0.11, trigger(NullOrNone));
         }
     }
 
@@ -842,6 +966,9 @@ impl Scan<'_, '_, '_> {
                 let likelihood = if self.in_constructor() { 0.10 } else { 0.07 };
                 self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
             }
+        }
+        if self.cx.language == Language::Python {
+            self.python_absent_argument(node, last, &args);
         }
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
@@ -1138,7 +1265,11 @@ impl Scan<'_, '_, '_> {
                     .or_else(|| {
                         [left_text.trim(), right_text.trim()]
                             .into_iter()
-                            .find(|n| self.absent_before(n, node))
+                            .find(|n| {
+                                self.absent_before(n, node)
+                                    || self.cx.language == Language::Python
+                                        && self.nullable.iter().any(|x| x == n)
+                            })
                             .map(str::to_owned)
                     });
                 if let Some(name) = absent {
@@ -1914,6 +2045,48 @@ fn numeric_cast(text: &str) -> bool {
     matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
 }
 
+/// Names a JavaScript function tests for truthiness on their own (`x &&`,
+/// `!x`, `if (x)`, `x ?`), which says they may be null or undefined.
+fn truthiness_tested(body: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$');
+    let mut names: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = body[from..].find(|c: char| c.is_alphabetic() || c == '_' || c == '$') {
+        let at = from + found;
+        let before = body[..at].trim_end();
+        let tail = &body[at..];
+        let len = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+        let name = &tail[..len];
+        let after = tail[len..].trim_start();
+        let opens = before.ends_with("if (") || before.ends_with('!') && !before.ends_with("!!");
+        let closes = after.starts_with("&&") || after.starts_with(") {") || after.starts_with("? ");
+        let leads = before.ends_with("if (")
+            || before.ends_with('(')
+            || before.ends_with('=')
+            || before.ends_with("return")
+            || before.ends_with('!');
+        if name.len() > 1
+            && !tail[len..].starts_with(['.', '(', '['])
+            && !matches!(
+                name,
+                "true" | "false" | "null" | "undefined" | "this" | "typeof" | "return"
+            )
+            && (opens
+                && (after.starts_with(')') || after.starts_with("&&") || after.starts_with("||"))
+                || leads && closes)
+        {
+            names.push(name.to_owned());
+        }
+        from = at + len.max(1);
+        while !body.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Whether `text` tests `name` for truthiness on its own: `x && …`,
 /// `… && x`, `(x)`, `x ? … : …`.
 fn truthiness_test(text: &str, name: &str) -> bool {
@@ -2657,6 +2830,73 @@ mod tests {
             "class K {\n  String key(String name) {\n    return name.toLowerCase(Locale.ROOT);\n  }\n}\n",
             (Encoding, 3),
         );
+    }
+
+    #[test]
+    fn java_field_from_a_lookup_that_can_find_nothing() {
+        flags_bug_not_fix(
+            Language::Java,
+            "Receiver.java",
+            "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted()) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+            "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted() && mWifiManager != null) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+            (NullOrNone, 9),
+        );
+    }
+
+    #[test]
+    fn javascript_value_the_function_itself_tests_for_truthiness() {
+        flags_bug_not_fix(
+            Language::JavaScript,
+            "is.js",
+            "function isStream(obj) {\n  return obj && obj.readable || typeof obj.pipe === 'function';\n}\n",
+            "function isStream(obj) {\n  return !!obj && (obj.readable || typeof obj.pipe === 'function');\n}\n",
+            (NullOrNone, 2),
+        );
+    }
+
+    #[test]
+    fn python_none_handed_to_a_call_that_raises_on_it() {
+        flags_bug_not_fix(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    return int(message.get('code', 1000))\n",
+            "def close_code(message):\n    return int(message.get('code') or 1000)\n",
+            (NullOrNone, 2),
+        );
+        flags_bug_not_fix(
+            Language::Python,
+            "blocks.py",
+            "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code':\n            yield unescape(pre[0].text)\n",
+            "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code' and pre[0].text:\n            yield unescape(pre[0].text)\n",
+            (NullOrNone, 4),
+        );
+    }
+
+    #[test]
+    fn python_docstring_is_none_under_optimisation() {
+        flags_bug_not_fix(
+            Language::Python,
+            "codes.py",
+            "def _init():\n    global __doc__\n    __doc__ = __doc__ + '\\n' + table()\n",
+            "def _init():\n    global __doc__\n    if __doc__ is not None:\n        __doc__ = __doc__ + '\\n' + table()\n",
+            (NullOrNone, 3),
+        );
+    }
+
+    #[test]
+    fn a_handler_that_raises_again_handles_nothing() {
+        let found = candidates_of(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        raise exc\n",
+        );
+        assert!(found.contains(&(NullOrNone, 3)), "{found:?}");
+        let found = candidates_of(
+            Language::Python,
+            "ws.py",
+            "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        return 1011\n",
+        );
+        assert!(!found.contains(&(NullOrNone, 3)), "{found:?}");
     }
 
     #[test]

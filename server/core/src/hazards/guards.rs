@@ -368,7 +368,9 @@ pub fn caught(
                         text.split(':').next().unwrap_or_default().to_owned()
                     };
                     let head = head.trim_start_matches("except").trim();
-                    if head.is_empty() || errors.iter().chain(&catch_all).any(|e| mentions(head, e))
+                    if (head.is_empty()
+                        || errors.iter().chain(&catch_all).any(|e| mentions(head, e)))
+                        && !rethrows(clause, rope)
                     {
                         return true;
                     }
@@ -389,13 +391,18 @@ pub fn caught(
                     }
                     let text = node_text(clause, rope);
                     let head = text.split('{').next().unwrap_or_default();
-                    if errors.iter().chain(&catch_all).any(|e| mentions(head, e)) {
+                    if errors.iter().chain(&catch_all).any(|e| mentions(head, e))
+                        && !rethrows(clause, rope)
+                    {
                         return true;
                     }
                 }
             }
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "try_statement")
-                if in_body && parent.child_by_field_name("handler").is_some() =>
+                if in_body
+                    && parent
+                        .child_by_field_name("handler")
+                        .is_some_and(|h| !rethrows(h, rope)) =>
             {
                 return true;
             }
@@ -404,6 +411,35 @@ pub fn caught(
         child = parent;
     }
     false
+}
+
+/// Whether a handler passes the error on unchanged: its last statement is
+/// a bare `raise`, or raises or throws the name it caught (`except
+/// Exception as exc: …; raise exc`, `catch (e) { log(e); throw e; }`).
+fn rethrows(handler: Node, rope: &Rope) -> bool {
+    let text = node_text(handler, rope);
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    // Python names it after `as`; Java and JavaScript last in the parentheses.
+    let caught: Option<&str> = match text.split_once(" as ") {
+        Some((_, rest)) => rest.split(|c: char| !ident(c)).next(),
+        None => text
+            .split_once('(')
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .and_then(|(inside, _)| inside.split_whitespace().last()),
+    }
+    .filter(|name| !name.is_empty() && name.chars().all(ident));
+    let last = text
+        .trim_end()
+        .trim_end_matches('}')
+        .trim_end()
+        .trim_end_matches(';')
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim();
+    last == "raise"
+        || caught
+            .is_some_and(|name| last == format!("raise {name}") || last == format!("throw {name}"))
 }
 
 /// The innermost statement containing `node`.

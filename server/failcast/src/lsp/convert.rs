@@ -66,7 +66,9 @@ pub fn diagnostic_data(function_id: &str, scenario: &Scenario) -> serde_json::Va
     })
 }
 
-/// The diagnostics of a file: one per scenario, skipping classes set to `off`.
+/// The diagnostics of a file: one per scenario that becomes one
+/// ([`FileAnalysis::diagnosed`]: classes not set to `off`, at most
+/// `severity.max_per_function` per function).
 pub fn diagnostics(
     analysis: &FileAnalysis,
     config: &Config,
@@ -75,7 +77,7 @@ pub fn diagnostics(
 ) -> Vec<lsp::Diagnostic> {
     let rope = &analysis.rope;
     analysis
-        .all_scenarios()
+        .diagnosed(config)
         .filter_map(|(function, scenario)| {
             let severity = severity(config.severity(scenario.class, scenario.kind))?;
             let related: Vec<DiagnosticRelatedInformation> = scenario
