@@ -652,6 +652,29 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // Or from the password file, as libpq reads it.
+    let pgpass = dir.path().join("pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "otherhost:*:*:*:nope\n127.0.0.1:{}:corpus:failcast:{PASSWORD}\n",
+            pg.port
+        ),
+    )
+    .unwrap();
+    let output = Command::new(binary())
+        .args(["corpus", "stats"])
+        .current_dir(dir.path())
+        .env_remove("FAILCAST_CORPUS_URL")
+        .env_remove("PGPASSWORD")
+        .env("PGPASSFILE", &pgpass)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     pg.stop();
     let dir = project(&pg.url("corpus"));
