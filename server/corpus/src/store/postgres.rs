@@ -485,6 +485,8 @@ impl PgStore {
         occurrences.sort_by(|a, b| a.hash.cmp(&b.hash));
         occurrences.dedup_by(|a, b| a.hash == b.hash);
         let hashes: Vec<&str> = occurrences.iter().map(|o| o.hash.as_str()).collect();
+        // Every fingerprint is there: this transaction inserted it, or the
+        // conflicting insert it waited for was committed before the SELECT.
         let owners: Vec<i64> = occurrences
             .iter()
             .map(|o| failure_ids[&o.fingerprint])
