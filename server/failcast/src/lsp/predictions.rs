@@ -312,7 +312,8 @@ impl Predictor {
                     // (and writes prose for scenarios); with nothing to rank,
                     // a prefill would buy nothing. `failcast check` asks the
                     // same functions (`ask_as_editors_do`).
-                    !answered && !(scenarios.is_empty() && candidates.is_empty())
+                    let nothing = scenarios.is_empty() && candidates.is_empty();
+                    !answered && !nothing
                 }
             };
             if !wanted {
