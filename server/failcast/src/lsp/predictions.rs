@@ -308,14 +308,12 @@ impl Predictor {
                 Scope::Function(id) => *id == function.id,
                 Scope::Resume(functions) => functions.contains_key(&function.id) && !answered,
                 Scope::Changed => {
-                    // Fresh documents ask about functions with predictions;
-                    // after an edit, about every function that changed.
-                    let relevant = !scenarios.is_empty()
-                        || !candidates.is_empty()
-                        || analysis.incremental
-                            && (analysis.changes.changed.contains(&function.id)
-                                || analysis.changes.added.contains(&function.id));
-                    !answered && relevant
+                    // Only functions with predictions: the model ranks them
+                    // (and writes prose for scenarios); with nothing to rank,
+                    // a prefill would buy nothing. `failcast check` asks the
+                    // same functions (`ask_as_editors_do`).
+                    let nothing = scenarios.is_empty() && candidates.is_empty();
+                    !answered && !nothing
                 }
             };
             if !wanted {
@@ -350,7 +348,14 @@ impl Predictor {
                 candidates,
                 super::history::incidents(state, &analysis, function),
             );
-            let work = work_for(scenarios);
+            // Asked by name about a function with no prediction at all, the
+            // model may write what it sees; otherwise it ranks (and writes
+            // prose for the function's own scenarios).
+            let work = if scenarios.is_empty() && candidates.is_empty() {
+                failcast_model::Work::RankAndWrite
+            } else {
+                work_for(scenarios)
+            };
             self.deferred.lock().remove(&key);
             pending.insert(key.clone(), function.content_hash);
             engine.submit(
