@@ -156,8 +156,10 @@ impl ServerBuilder {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .env("FAILCAST_LOG", "failcast=debug,warn");
-        // Tests never touch the user's model cache unless they ask to.
+        // Tests never touch the user's model cache unless they ask to, nor
+        // a team corpus the developer's shell points at.
         command.env("FAILCAST_MODEL_BACKEND", "off");
+        command.env_remove("FAILCAST_CORPUS_URL");
         for (key, value) in &self.env {
             command.env(key, value);
         }

@@ -38,6 +38,7 @@ fn failcast(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .args(args)
         .current_dir(dir)
         .env("FAILCAST_MODEL_BACKEND", "off")
+        .env_remove("FAILCAST_CORPUS_URL")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());

@@ -372,6 +372,7 @@ fn a_read_only_corpus_still_gives_history_and_records_nothing() {
     let ingest = Command::new(failcast_e2e::binary())
         .arg("ingest")
         .arg(&log)
+        .env_remove("FAILCAST_CORPUS_URL")
         .current_dir(setup.workspace.path())
         .output()
         .expect("run failcast ingest");
