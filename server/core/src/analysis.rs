@@ -236,7 +236,20 @@ pub fn analyze(
         },
     };
     let skipped = hazards::skip_reason(path, rope, ctx.config);
-    let context_hash = hazards::file_context_hash(language, rope, &functions);
+    // What the file compares with null or fills from a lookup: every
+    // function's candidates depend on it, so it is part of the key their
+    // hazards are cached under (a new `if user is None:` elsewhere makes an
+    // unchanged `user.name` a candidate).
+    let nullable = hazards::candidates::nullable_names(language, rope);
+    let context_hash = {
+        let mut hasher = Xxh3::new();
+        hasher.update(&hazards::file_context_hash(language, rope, &functions).to_le_bytes());
+        for name in &nullable {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0]);
+        }
+        hasher.digest()
+    };
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
     let mut cache: HashMap<u64, Found> = HashMap::with_capacity(functions.functions.len());
     let old_renders = previous.map(|p| p.render_cache.clone()).unwrap_or_default();
@@ -281,9 +294,6 @@ pub fn analyze(
 
     let mut scenarios = Vec::with_capacity(functions.functions.len());
     let mut candidates = Vec::with_capacity(functions.functions.len());
-    // What the file checks for null, computed once and only if some
-    // function's hazards are not cached.
-    let mut nullable: Option<Vec<String>> = None;
     let mut examined = Vec::with_capacity(functions.functions.len());
     for (function, &in_test) in functions.functions.iter().zip(&in_test) {
         if skipped.is_some() || in_test && !ctx.config.include_tests {
@@ -324,10 +334,8 @@ pub fn analyze(
             Some(found) => found.clone(),
             None => {
                 let precise = hazards::function_hazards(language, tree, rope, function, &functions);
-                let nullable = nullable
-                    .get_or_insert_with(|| hazards::candidates::nullable_names(language, rope));
                 let broad = hazards::candidates::function_candidates(
-                    language, tree, rope, function, &functions, &precise, nullable,
+                    language, tree, rope, function, &functions, &precise, &nullable,
                 );
                 (precise, broad)
             }
@@ -479,8 +487,14 @@ mod tests {
             let tree = crate::syntax::parse_str(Language::Python, text).expect("parses");
             analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
         };
-        let original = "def first(d):\n    return d[\"a\"]\n\ndef second(x, n):\n    return x / n\n\ndef third(items):\n    return items[0][\"id\"]\n";
+        let original = "def first(d):\n    return d[\"a\"]\n\ndef second(x, n):\n    return x / n\n\ndef third(items):\n    return items[0][\"id\"]\n\ndef fourth(user):\n    return user.name\n";
         let edits = [
+            // Another function's body now says `user` may be None:
+            // `fourth`'s unchanged text gets a likelier candidate.
+            original.replace(
+                "def first(d):\n",
+                "def first(d):\n    if user is None:\n        pass\n",
+            ),
             original.replace("return d[", "return  d["),
             original.replace("def first(d):\n", "def first(d):\n    d = d or {}\n"),
             original.replace("items[0]", "items[1]"),
