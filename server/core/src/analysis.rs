@@ -414,6 +414,19 @@ pub fn analyze(
     }
 }
 
+/// Parses and analyses a whole text with no earlier version, as `failcast
+/// check` does for each file; `None` when the parser gives up.
+pub fn analyze_text(
+    path: &str,
+    language: Language,
+    text: &str,
+    ctx: &Context,
+) -> Option<FileAnalysis> {
+    let rope = Rope::from_str(text);
+    let tree = crate::syntax::parse_rope(language, &rope, None)?;
+    Some(analyze(path, language, 0, &rope, &tree, None, ctx))
+}
+
 /// What rendering depends on besides the function: the configuration
 /// (trace depth, service name, handler schemas) and the call index.
 fn settings_hash(ctx: &Context) -> u64 {
@@ -458,19 +471,14 @@ mod tests {
     use crate::config::Config;
 
     fn analysed(source: &str) -> FileAnalysis {
-        let rope = Rope::from_str(source);
-        let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
-        let config = Config::default();
-        let calls = CallIndex::default();
-        analyze(
+        let (config, calls) = (Config::default(), CallIndex::default());
+        analyze_text(
             "app.py",
             Language::Python,
-            1,
-            &rope,
-            &tree,
-            None,
+            source,
             &Context::new(&config, &calls),
         )
+        .expect("parses")
     }
 
     /// What an edit reuses from the previous analysis (hazards, rendered

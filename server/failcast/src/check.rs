@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diff::Baseline;
-use failcast_core::analysis::{FileAnalysis, analyze};
+use failcast_core::analysis::{FileAnalysis, analyze_text};
 use failcast_core::calls::CallIndex;
 use failcast_core::config::Config;
 use failcast_core::context::Context;
@@ -200,11 +200,9 @@ fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf
     let Some(source) = read_source(&file.path) else {
         return Err((file.path, "unreadable or binary".to_owned()));
     };
-    let rope = ropey::Rope::from_str(&source.text);
-    let Some(tree) = failcast_core::syntax::parse_rope(file.language, &rope, None) else {
+    let Some(analysis) = analyze_text(&file.relative, file.language, &source.text, ctx) else {
         return Err((file.path, "the parser gave up".to_owned()));
     };
-    let analysis = analyze(&file.relative, file.language, 0, &rope, &tree, None, ctx);
     Ok(CheckedFile {
         file,
         analysis,

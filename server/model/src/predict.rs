@@ -435,24 +435,19 @@ fn model_scenario(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use failcast_core::analysis::analyze;
+    use failcast_core::analysis::analyze_text;
     use failcast_core::calls::CallIndex;
     use failcast_core::config::Config;
 
     fn analysed(source: &str) -> failcast_core::analysis::FileAnalysis {
-        let rope = Rope::from_str(source);
-        let tree = failcast_core::syntax::parse_str(Language::Python, source).unwrap();
-        let config = Config::default();
-        let calls = CallIndex::default();
-        analyze(
+        let (config, calls) = (Config::default(), CallIndex::default());
+        analyze_text(
             "app.py",
             Language::Python,
-            1,
-            &rope,
-            &tree,
-            None,
+            source,
             &Context::new(&config, &calls),
         )
+        .expect("parses")
     }
 
     #[test]
