@@ -556,13 +556,10 @@ fn absent_fields(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let Some((left, right)) = line.split_once('=') else {
+        let Some((left, right)) = assignment(line) else {
             continue;
         };
-        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
-            continue;
-        }
-        let name = left.trim().rsplit(' ').next().unwrap_or_default();
+        let name = assigned_name(left);
         let field = name.starts_with("self.") || name.starts_with("this.") || is_field_name(name);
         if !field
             || !name
@@ -581,11 +578,7 @@ fn absent_fields(text: &str) -> Vec<String> {
                 }
             }
         }
-        if LOOKUPS.iter().any(|l| statement.contains(l))
-            && !["??", "||", " or ", " ? "]
-                .iter()
-                .any(|w| statement.contains(w))
-        {
+        if may_find_nothing(&statement) {
             names.push(name.to_owned());
         }
     }
@@ -1998,31 +1991,43 @@ const LOOKUPS: &[&str] = &[
     "environ.get(",
 ];
 
+/// `(left, right)` of a line that assigns (`x = …`, `x := …`, `Type x =
+/// …`), not one that compares; `left` without the `:` of `:=`.
+fn assignment(line: &str) -> Option<(&str, &str)> {
+    let (left, right) = line.split_once('=')?;
+    if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+        return None;
+    }
+    Some((left.trim_end().trim_end_matches(':'), right))
+}
+
+/// The name an assignment's left side binds: its last word (`x` in `const
+/// x`, `String x`, `var x`).
+fn assigned_name(left: &str) -> &str {
+    left.trim().rsplit(' ').next().unwrap_or_default()
+}
+
+/// Whether a right-hand side is a [`LOOKUPS`] call with no fallback (`or`,
+/// `??`, `||`, a ternary): what it assigns may be absent.
+fn may_find_nothing(right: &str) -> bool {
+    LOOKUPS.iter().any(|l| right.contains(l))
+        && !["??", "||", " or ", " ? "]
+            .iter()
+            .any(|w| right.contains(w))
+}
+
 /// Locals assigned from a [`LOOKUPS`] call, in any language's declaration
 /// form (`x = …`, `const x = …`, `Type x = …`, `x := …`).
 fn maybe_absent_locals(body: &str) -> Vec<String> {
     let mut names = Vec::new();
     for line in body.lines() {
-        let Some((left, right)) = line.split_once('=') else {
+        let Some((left, right)) = assignment(line) else {
             continue;
         };
-        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+        if !may_find_nothing(right) {
             continue;
         }
-        if !LOOKUPS.iter().any(|l| right.contains(l))
-            || right.contains(" or ")
-            || right.contains("??")
-            || right.contains("||")
-            || right.contains(" ? ")
-        {
-            continue;
-        }
-        let name = left
-            .trim()
-            .trim_end_matches(':')
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default();
+        let name = assigned_name(left);
         if !name.is_empty()
             && name
                 .chars()
@@ -2125,24 +2130,17 @@ fn escaped_from_lock(cx: &FnCx) -> Vec<(String, usize)> {
                 escaped.extend(inside.drain(..).map(|n| (n, offset)));
             }
             held = false;
-        } else if held {
-            let assignment = code.split_once(":=").or_else(|| {
-                code.split_once('=')
-                    .filter(|(l, r)| !r.starts_with('=') && !l.ends_with(['!', '<', '>', '=']))
-            });
-            if let Some((left, right)) = assignment
-                && right.contains(['.', '['])
-                && !right.contains('(')
-            {
-                inside.extend(
-                    left.split(',')
-                        .map(|n| n.trim().rsplit(' ').next().unwrap_or_default())
-                        .filter(|n| {
-                            n.len() > 1 && n.chars().all(|c| c.is_alphanumeric() || c == '_')
-                        })
-                        .map(str::to_owned),
-                );
-            }
+        } else if held
+            && let Some((left, right)) = assignment(code)
+            && right.contains(['.', '['])
+            && !right.contains('(')
+        {
+            inside.extend(
+                left.split(',')
+                    .map(assigned_name)
+                    .filter(|n| n.len() > 1 && n.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                    .map(str::to_owned),
+            );
         }
         offset += line.len();
     }
