@@ -10,7 +10,7 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -50,6 +50,29 @@ pub fn model_slot() -> std::sync::MutexGuard<'static, ()> {
 /// tests running beside it never leave a spinning llama.cpp thread without
 /// a core.
 pub const MODEL_THREADS: u64 = 1;
+
+/// Runs the `failcast` CLI in `dir` with `args`, `stdin` written to it
+/// (closed at once without), the model off and no team corpus from the
+/// developer's shell; what it printed and how it exited.
+pub fn run_cli(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("FAILCAST_MODEL_BACKEND", "off")
+        .env_remove("FAILCAST_CORPUS_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn failcast");
+    {
+        let mut input = child.stdin.take().expect("piped stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("write stdin");
+        }
+    }
+    child.wait_with_output().expect("failcast exits")
+}
 
 /// The path of the `failcast` binary under test: `FAILCAST_BIN`, else the
 /// one cargo built next to this test executable.

@@ -24,6 +24,8 @@ pub mod output;
 pub mod predict;
 pub mod prompt;
 mod queue;
+// The scoring math of ranking; only the llama.cpp backend scores.
+#[cfg_attr(not(feature = "llama"), allow(dead_code))]
 mod rank;
 pub mod remote;
 

@@ -7,10 +7,10 @@
 //! else.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
-use failcast_e2e::{Server, binary, uri};
+use failcast_e2e::{Server, uri};
 use serde_json::Value;
 
 const GATEWAY: &str = "import requests\n\n\ndef charge(session, amount):\n    body = session.post(\"/charge\", json={\"amount\": amount}, timeout=5).json()\n    return body[\"charge\"][\"id\"]\n\n\ndef walk(node):\n    return [walk(child) for child in node.children]\n";
@@ -33,24 +33,7 @@ KeyError: 'charge'
 const MISS: &str = "{\"timestamp\":\"2026-04-02T08:00:00Z\",\"level\":\"error\",\"service\":\"catalog\",\"message\":\"tree walk failed\",\"exception\":\"Traceback (most recent call last):\\n  File \\\"/srv/app/shop/gateway.py\\\", line 10, in walk\\n    return [walk(child) for child in node.children]\\n  [Previous line repeated 996 more times]\\nRecursionError: maximum recursion depth exceeded\"}\n{\"level\":\"info\",\"msg\":\n";
 
 fn failcast(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(binary());
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("FAILCAST_MODEL_BACKEND", "off")
-        .env_remove("FAILCAST_CORPUS_URL")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = command.spawn().expect("spawn failcast");
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-    }
-    let output = child.wait_with_output().unwrap();
+    let output = failcast_e2e::run_cli(dir, args, stdin);
     assert!(
         output.status.success(),
         "failcast {args:?} failed: {}",

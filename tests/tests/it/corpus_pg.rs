@@ -12,7 +12,7 @@
 //! and say to run `scripts/setup.sh --test`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use failcast_e2e::{Server, binary, uri};
@@ -220,29 +220,8 @@ fn is_root() -> bool {
 }
 
 /// Runs failcast in `dir` (model off, no corpus variable from outside).
-fn failcast_output(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(binary())
-        .args(args)
-        .current_dir(dir)
-        .env("FAILCAST_MODEL_BACKEND", "off")
-        .env_remove("FAILCAST_CORPUS_URL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn failcast");
-    {
-        use std::io::Write;
-        let mut input = child.stdin.take().unwrap();
-        if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).unwrap();
-        }
-    }
-    child.wait_with_output().unwrap()
-}
-
 fn failcast(dir: &Path, args: &[&str], stdin: Option<&str>) -> Value {
-    let output = failcast_output(dir, args, stdin);
+    let output = failcast_e2e::run_cli(dir, args, stdin);
     assert!(
         output.status.success(),
         "failcast {args:?} failed: {}",
@@ -286,7 +265,7 @@ fn the_learning_loop_and_the_editor_work_on_postgres() {
     let dir = project(&pg.url("corpus"));
     let root = dir.path();
 
-    let migrated = failcast_output(root, &["corpus", "migrate"], None);
+    let migrated = failcast_e2e::run_cli(root, &["corpus", "migrate"], None);
     let said = String::from_utf8_lossy(&migrated.stdout);
     assert!(said.contains("schema version 1"), "{said}");
     assert!(
@@ -352,7 +331,7 @@ fn the_learning_loop_and_the_editor_work_on_postgres() {
     );
 
     let out = root.join("train.jsonl");
-    let export = failcast_output(
+    let export = failcast_e2e::run_cli(
         root,
         &["export-training", "-o", out.to_str().unwrap()],
         None,
@@ -572,7 +551,7 @@ fn a_server_stopped_mid_ingest_keeps_its_batches_and_a_rerun_completes_them() {
     );
 
     // The schema first, so that the count below can be read at once.
-    failcast_output(dir.path(), &["corpus", "migrate"], None);
+    failcast_e2e::run_cli(dir.path(), &["corpus", "migrate"], None);
     let mut child = Command::new(binary())
         .args(["ingest", "big.log"])
         .current_dir(dir.path())
@@ -629,7 +608,7 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
     ];
     for (url, expected) in &cases {
         let dir = project(url);
-        let output = failcast_output(dir.path(), &["corpus", "stats"], None);
+        let output = failcast_e2e::run_cli(dir.path(), &["corpus", "stats"], None);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains(expected), "{stderr}");
@@ -678,7 +657,7 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
 
     pg.stop();
     let dir = project(&pg.url("corpus"));
-    let output = failcast_output(dir.path(), &["ingest", "incident.log"], None);
+    let output = failcast_e2e::run_cli(dir.path(), &["ingest", "incident.log"], None);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -687,7 +666,7 @@ fn bad_urls_wrong_passwords_and_stopped_servers_are_said_plainly() {
     );
     assert!(!stderr.contains(PASSWORD), "{stderr}");
     // `check` goes on without history.
-    let output = failcast_output(dir.path(), &["check", "--no-model", "shop"], None);
+    let output = failcast_e2e::run_cli(dir.path(), &["check", "--no-model", "shop"], None);
     assert!(output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("without production history"));
 }
