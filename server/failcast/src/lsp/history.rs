@@ -3,20 +3,41 @@
 //! create it), and given up on with one warning if it is broken. Without a
 //! corpus everything else works as before; history only adds.
 //!
+//! Typing never waits on the corpus. Its reads and writes run on a thread
+//! of their own (`failcast-corpus`); the analysis worker takes a file's
+//! history from a cache, asks for a fresh copy now and then, and is sent the
+//! file again when what the corpus says changed. Only a file's first
+//! analysis waits for its history, and at most [`FIRST_LOOKUP`]: a corpus on
+//! the local disk answers well within it, so history is there when a file
+//! opens; a remote one that is slow or down costs the file its history for
+//! that first look only.
+//!
 //! A shared PostgreSQL corpus is opened with short timeouts, and one that
 //! does not answer is not given up on: it costs one warning, predictions go
-//! on without history, and it is tried again after [`RETRY_REMOTE`], so a
-//! server that is down delays at most one lookup in that time.
+//! on without history, and it is tried again after [`RETRY_REMOTE`].
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use parking_lot::{Condvar, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
+use tower_lsp_server::ls_types::Uri;
 
+use super::guard::panic_message;
 use super::state::State;
 use super::worker::Outgoing;
 use failcast_core::analysis::FileAnalysis;
 use failcast_core::functions::Function;
 use failcast_corpus::{Corpus, FileHistory, Location, Timeouts, retrieve};
+
+/// How long a file's first analysis waits for its history.
+const FIRST_LOOKUP: Duration = Duration::from_millis(150);
+/// How old a file's cached history may be before an analysis asks again
+/// (an ingest may have added to it).
+const REFRESH: Duration = Duration::from_secs(10);
+/// How long shutdown waits for shown predictions to be written.
+const STOP_WAIT: Duration = Duration::from_secs(2);
 
 /// How often a missing corpus is looked for again.
 const RECHECK: Duration = Duration::from_secs(5);
@@ -161,13 +182,30 @@ fn with_corpus<T>(
     result
 }
 
-/// The past failures of a workspace file.
-pub fn file_history(
-    state: &State,
-    path: &str,
-    out: &UnboundedSender<Outgoing>,
-) -> Option<FileHistory> {
-    with_corpus(state, Some(out), |c| FileHistory::load(c, path)).filter(|h| !h.is_empty())
+/// The past failures of a workspace file, from the cache. Never waits on
+/// the corpus but for a file's first look (at most [`FIRST_LOOKUP`]); a
+/// missing or old copy is asked for, and `uri` is analysed again when it
+/// arrives and differs.
+pub fn file_history(state: &State, path: &str, uri: &Uri) -> Option<Arc<FileHistory>> {
+    corpus_location(state)?;
+    let history = &state.history;
+    let mut cache = history.cache.lock();
+    let entry = cache.entry(path.to_owned()).or_default();
+    if !entry.asked && entry.fetched.is_none_or(|t| t.elapsed() >= REFRESH) {
+        entry.asked = true;
+        history.push(Job::Lookup(path.to_owned(), uri.clone()));
+    }
+    if entry.fetched.is_none() {
+        let deadline = Instant::now() + FIRST_LOOKUP;
+        cache.get_mut(path)?.waiting = true;
+        while cache.get(path).is_some_and(|e| e.fetched.is_none()) {
+            if history.fetched.wait_until(&mut cache, deadline).timed_out() {
+                break;
+            }
+        }
+        cache.get_mut(path)?.waiting = false;
+    }
+    cache.get(path)?.history.clone()
 }
 
 /// One-line past incidents for the prompt about `function`: its own
@@ -197,11 +235,20 @@ pub fn incidents(state: &State, analysis: &FileAnalysis, function: &Function) ->
     .unwrap_or_default()
 }
 
-/// Records the scenarios shown for a file as predictions. A corpus that
-/// cannot be written (read-only, disk full) is still read; the first
-/// failed write is reported once and writing is not tried again.
-pub fn record_shown(state: &State, analysis: &FileAnalysis, out: &UnboundedSender<Outgoing>) {
+/// Records the scenarios shown for a file as predictions, on the corpus
+/// thread; of several versions waiting there only the latest is written.
+pub fn record_shown(state: &State, analysis: Arc<FileAnalysis>) {
     if analysis.scenarios.iter().all(Vec::is_empty) || state.corpus.lock().no_record {
+        return;
+    }
+    state.history.push(Job::Record(analysis));
+}
+
+/// Writes shown predictions. A corpus that cannot be written (read-only,
+/// disk full) is still read; the first failed write is reported once and
+/// writing is not tried again.
+fn record(state: &State, analysis: &FileAnalysis, out: &UnboundedSender<Outgoing>) {
+    if state.corpus.lock().no_record {
         return;
     }
     let recorded = with_corpus(state, Some(out), |corpus| {
@@ -214,5 +261,146 @@ pub fn record_shown(state: &State, analysis: &FileAnalysis, out: &UnboundedSende
         );
         tracing::warn!("{message}");
         let _ = out.send(Outgoing::Warning(message));
+    }
+}
+
+/// A file's history as the analysis worker last saw the corpus say it.
+#[derive(Default)]
+struct Cached {
+    history: Option<Arc<FileHistory>>,
+    /// When the corpus last answered for this file (or failed to).
+    fetched: Option<Instant>,
+    /// A lookup is queued or running.
+    asked: bool,
+    /// An analysis is waiting for the first answer and takes it itself.
+    waiting: bool,
+}
+
+enum Job {
+    Lookup(String, Uri),
+    Record(Arc<FileAnalysis>),
+}
+
+#[derive(Default)]
+struct Jobs {
+    lookups: VecDeque<(String, Uri)>,
+    /// The latest shown analysis of each file not yet written.
+    records: HashMap<String, Arc<FileAnalysis>>,
+    stop: bool,
+}
+
+/// The corpus side of the server: the history cache the analysis worker
+/// reads and the queue of the corpus thread that fills it.
+#[derive(Default)]
+pub struct History {
+    cache: Mutex<HashMap<String, Cached>>,
+    /// Signalled whenever a lookup lands in `cache`.
+    fetched: Condvar,
+    jobs: Mutex<Jobs>,
+    wake: Condvar,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl History {
+    fn push(&self, job: Job) {
+        let mut jobs = self.jobs.lock();
+        match job {
+            Job::Lookup(path, uri) => jobs.lookups.push_back((path, uri)),
+            Job::Record(analysis) => {
+                jobs.records.insert(analysis.path.clone(), analysis);
+            }
+        }
+        self.wake.notify_one();
+    }
+
+    /// Ends the corpus thread once the predictions shown so far are
+    /// written, waiting for that at most [`STOP_WAIT`]: a remote corpus
+    /// that hangs must not hold up the editor's shutdown.
+    pub fn stop(&self) {
+        self.jobs.lock().stop = true;
+        self.wake.notify_all();
+        let Some(thread) = self.thread.lock().take() else {
+            return;
+        };
+        let deadline = Instant::now() + STOP_WAIT;
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if thread.is_finished() {
+            let _ = thread.join();
+        }
+    }
+
+    fn next(&self) -> Option<Job> {
+        let mut jobs = self.jobs.lock();
+        loop {
+            if !jobs.stop
+                && let Some((path, uri)) = jobs.lookups.pop_front()
+            {
+                return Some(Job::Lookup(path, uri));
+            }
+            if let Some(path) = jobs.records.keys().next().cloned() {
+                return jobs.records.remove(&path).map(Job::Record);
+            }
+            if jobs.stop {
+                return None;
+            }
+            self.wake.wait(&mut jobs);
+        }
+    }
+}
+
+/// Starts the corpus thread. `reanalyse` queues a document whose history
+/// changed.
+pub fn spawn(
+    state: Arc<State>,
+    out: UnboundedSender<Outgoing>,
+    reanalyse: impl Fn(Uri) + Send + 'static,
+) {
+    let thread_state = state.clone();
+    let spawned = std::thread::Builder::new()
+        .name("failcast-corpus".to_owned())
+        .spawn(move || {
+            let state = thread_state;
+            while let Some(job) = state.history.next() {
+                let outcome =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
+                        Job::Lookup(path, uri) => lookup(&state, &path, uri, &out, &reanalyse),
+                        Job::Record(analysis) => record(&state, &analysis, &out),
+                    }));
+                if let Err(payload) = outcome {
+                    tracing::error!("corpus job panicked: {}", panic_message(payload.as_ref()));
+                }
+            }
+        });
+    match spawned {
+        Ok(thread) => *state.history.thread.lock() = Some(thread),
+        Err(err) => tracing::error!(
+            "cannot start the corpus thread ({err}); predictions go on without history"
+        ),
+    }
+}
+
+fn lookup(
+    state: &State,
+    path: &str,
+    uri: Uri,
+    out: &UnboundedSender<Outgoing>,
+    reanalyse: &impl Fn(Uri),
+) {
+    let found = with_corpus(state, Some(out), |c| FileHistory::load(c, path))
+        .filter(|h| !h.is_empty())
+        .map(Arc::new);
+    let mut cache = state.history.cache.lock();
+    let entry = cache.entry(path.to_owned()).or_default();
+    let changed = entry.history != found;
+    entry.history = found;
+    entry.fetched = Some(Instant::now());
+    entry.asked = false;
+    let taken = entry.waiting;
+    drop(cache);
+    state.history.fetched.notify_all();
+    if changed && !taken {
+        reanalyse(uri);
     }
 }

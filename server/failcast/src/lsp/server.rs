@@ -443,6 +443,7 @@ impl LanguageServer for Server {
     async fn shutdown(&self) -> Result<()> {
         self.shutdown.store(true, Ordering::SeqCst);
         self.worker.stop();
+        self.state.history.stop();
         let predictor = self.predictor.clone();
         // Joining the model thread may wait for a decode step; not on the runtime.
         let _ = tokio::task::spawn_blocking(move || predictor.stop()).await;

@@ -64,6 +64,8 @@ pub struct State {
     pub calls: RwLock<CallIndex>,
     /// The production corpus, opened on first use.
     pub corpus: Mutex<super::history::CorpusSlot>,
+    /// Files' history as the corpus thread last read it.
+    pub history: super::history::History,
 }
 
 impl State {

@@ -56,24 +56,26 @@ impl AnalysisWorker {
     pub fn start(state: Arc<State>, out: UnboundedSender<Outgoing>) -> AnalysisWorker {
         let queue: Arc<(Mutex<Queue>, Condvar)> = Arc::default();
         let thread_queue = queue.clone();
+        let corpus_state = state.clone();
+        let corpus_out = out.clone();
         let thread = std::thread::Builder::new()
             .name("failcast-analysis".to_owned())
             .spawn(move || run(&thread_queue, &state, &out))
             .expect("spawn the analysis thread");
-        AnalysisWorker {
+        let worker = AnalysisWorker {
             queue,
             thread: Arc::new(Mutex::new(Some(thread))),
-        }
+        };
+        let requeue = worker.queue.clone();
+        super::history::spawn(corpus_state, corpus_out, move |uri| {
+            enqueue(&requeue, uri);
+        });
+        worker
     }
 
     /// Queues a document for analysis; a no-op if it is already queued.
     pub fn enqueue(&self, uri: Uri) {
-        let (lock, condvar) = &*self.queue;
-        let mut queue = lock.lock();
-        if queue.queued.insert(uri.clone()) {
-            queue.order.push_back(uri);
-            condvar.notify_one();
-        }
+        enqueue(&self.queue, uri);
     }
 
     pub fn stop(&self) {
@@ -83,6 +85,15 @@ impl AnalysisWorker {
         if let Some(thread) = self.thread.lock().take() {
             let _ = thread.join();
         }
+    }
+}
+
+fn enqueue(queue: &(Mutex<Queue>, Condvar), uri: Uri) {
+    let (lock, condvar) = queue;
+    let mut queue = lock.lock();
+    if queue.queued.insert(uri.clone()) {
+        queue.order.push_back(uri);
+        condvar.notify_one();
     }
 }
 
@@ -201,7 +212,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         return;
     };
     let config = state.config.read().clone();
-    let history = super::history::file_history(state, &path, out);
+    let history = super::history::file_history(state, &path, uri);
     let analysis = {
         let calls = state.calls.read();
         let ctx = Context::new(&config, &calls);
@@ -214,7 +225,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
             previous.as_deref(),
             &ctx,
         );
-        crate::enrich::enrich(&mut analysis, Some(&answers), history.as_ref(), &ctx);
+        crate::enrich::enrich(&mut analysis, Some(&answers), history.as_deref(), &ctx);
         analysis
     };
     let functions_changed = !analysis.changes.is_empty();
@@ -250,9 +261,8 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     // the worker indexes them once edits pause (`index_stale_calls`).
     open.calls_stale |= functions_changed;
     drop(documents);
-    // Recorded outside the documents lock: a write may wait on an ingest.
     if let Some(analysis) = shown {
-        super::history::record_shown(state, &analysis, out);
+        super::history::record_shown(state, analysis);
     }
     if functions_changed {
         let _ = out.send(Outgoing::FunctionsChanged { uri: uri.clone() });
