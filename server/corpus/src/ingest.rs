@@ -199,6 +199,8 @@ fn hash_hex(bytes: &[u8]) -> String {
     format!("{:016x}", xxh3_64(bytes))
 }
 
+/// Ingests the part of a document the corpus has not seen, while no other
+/// ingester reads the same source.
 #[allow(clippy::too_many_arguments)]
 fn ingest_document(
     corpus: &mut Corpus,
@@ -212,6 +214,25 @@ fn ingest_document(
     progress: &dyn Fn(Progress),
 ) -> Result<()> {
     stats.documents += 1;
+    corpus.with_source_locked(key, |corpus| {
+        ingest_new_part(
+            corpus, key, document, bytes, options, workspace, miner, stats, progress,
+        )
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ingest_new_part(
+    corpus: &mut Corpus,
+    key: &str,
+    document: &str,
+    bytes: &[u8],
+    options: &IngestOptions,
+    workspace: &mut WorkspaceFiles,
+    miner: &mut TemplateMiner,
+    stats: &mut IngestStats,
+    progress: &dyn Fn(Progress),
+) -> Result<()> {
     let start = match corpus.source(key)? {
         Some(state)
             if state.bytes as usize <= bytes.len()

@@ -542,6 +542,7 @@ fn the_editor_does_not_wait_on_a_server_that_accepts_and_says_nothing() {
 /// counts, and every failure's fingerprint, count and first/last seen.
 const SUMMARY: &str = "SELECT (SELECT count(*) FROM failures), (SELECT count(*) FROM occurrences), \
     (SELECT count(*) FROM frames), (SELECT sum(count) FROM failures), (SELECT count(*) FROM templates), \
+    (SELECT sum(count) FROM templates), (SELECT string_agg(lines || ':' || events || ':' || failures || ':' || bytes, ',') FROM sources), \
     (SELECT string_agg(fingerprint || ':' || count || ':' || first_seen || ':' || last_seen, ',' ORDER BY fingerprint) FROM failures)";
 
 #[test]

@@ -137,6 +137,15 @@ pub struct Counts {
 
 /// What a backend does; everything above it is shared.
 pub trait Store: Send {
+    /// Waits until no other ingester is reading the source `key`, and keeps
+    /// others out until [`Store::unlock_source`]: two machines ingesting
+    /// the same log at once would otherwise both count its lines and
+    /// templates (occurrences are deduplicated by their natural key
+    /// anyway). A no-op where one file lock already serialises writers.
+    fn lock_source(&mut self, _key: &str) -> Result<()> {
+        Ok(())
+    }
+    fn unlock_source(&mut self, _key: &str) {}
     fn source(&self, key: &str) -> Result<Option<SourceState>>;
     /// The most frequent templates, to seed the template miner.
     fn templates(&self) -> Result<Vec<String>>;
@@ -309,6 +318,18 @@ impl Corpus {
         progress: &mut dyn FnMut(u64),
     ) -> Result<WriteOutcome> {
         self.store.write_document(source, occurrences, progress)
+    }
+
+    /// Runs `f` while no other ingester reads the source `key`.
+    pub(crate) fn with_source_locked<T>(
+        &mut self,
+        key: &str,
+        f: impl FnOnce(&mut Corpus) -> Result<T>,
+    ) -> Result<T> {
+        self.store.lock_source(key)?;
+        let result = f(self);
+        self.store.unlock_source(key);
+        result
     }
 
     pub(crate) fn write_templates(&mut self, templates: &[TemplateUpdate]) -> Result<()> {

@@ -111,6 +111,14 @@ pub struct PgStore {
     pool: Pool<PostgresConnectionManager<NoTls>>,
     /// The redacted URL, for messages.
     shown: String,
+    /// The connection holding a source's advisory lock: a session lock,
+    /// so the server releases it if this process dies mid-ingest.
+    source_lock: Option<PooledConnection<PostgresConnectionManager<NoTls>>>,
+}
+
+/// The advisory-lock key of an ingest source.
+fn source_lock_key(key: &str) -> i64 {
+    i64::from_ne_bytes(xxhash_rust::xxh3::xxh3_64(key.as_bytes()).to_ne_bytes())
 }
 
 /// The connection settings of `url`, completed from the `PG*` variables and
@@ -316,7 +324,14 @@ impl PgStore {
             .min_idle(Some(0))
             .connection_timeout(timeouts.connect.max(std::time::Duration::from_millis(200)))
             .build_unchecked(manager);
-        Ok((PgStore { pool, shown }, client))
+        Ok((
+            PgStore {
+                pool,
+                shown,
+                source_lock: None,
+            },
+            client,
+        ))
     }
 
     /// Connects and migrates to the current schema.
@@ -365,7 +380,7 @@ impl PgStore {
     /// failures).
     fn write_batch(
         client: &mut Client,
-        document: &str,
+        source: &SourceUpdate,
         batch: &[&NewOccurrence],
     ) -> Result<(u64, u64), postgres::Error> {
         let mut tx = client.transaction()?;
@@ -411,7 +426,7 @@ impl PgStore {
                     &messages,
                     &services,
                     &traces,
-                    &document,
+                    &source.document,
                     &paths,
                     &functions,
                     &lines,
@@ -497,7 +512,7 @@ impl PgStore {
                 "INSERT INTO occurrences(hash, failure_id, time, document)
                  SELECT h, f, t, $4 FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u(h, f, t)
                  ON CONFLICT (hash) DO NOTHING RETURNING hash",
-                &[&hashes, &owners, &times, &document],
+                &[&hashes, &owners, &times, &source.document],
             )?
             .iter()
             .map(|r| r.get(0))
@@ -532,6 +547,17 @@ impl PgStore {
                  FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(id, n, first, last)
                  WHERE f.id = v.id",
                 &[&ids, &counts, &firsts, &lasts],
+            )?;
+        }
+        // The source's failure count moves with its batches, so a run
+        // stopped mid-document loses none of what it committed; the rest
+        // of the row is written when the document is done.
+        if !inserted.is_empty() {
+            tx.execute(
+                "INSERT INTO sources(key, bytes, prefix_hash, lines, events, failures, malformed, recoded, ingested_at)
+                 VALUES ($1, 0, '', 0, 0, $2, 0, 0, $3)
+                 ON CONFLICT(key) DO UPDATE SET failures = sources.failures + excluded.failures",
+                &[&source.key, &(inserted.len() as i64), &crate::time::now()],
             )?;
         }
         tx.commit()?;
@@ -607,6 +633,27 @@ fn retrying<T>(mut f: impl FnMut() -> Result<T, postgres::Error>) -> Result<T, p
 }
 
 impl Store for PgStore {
+    fn lock_source(&mut self, key: &str) -> Result<()> {
+        self.unlock_source(key);
+        let mut client = self.client()?;
+        client
+            .execute("SELECT pg_advisory_lock($1)", &[&source_lock_key(key)])
+            .with_context(|| format!("cannot lock a log source in the corpus at {}", self.shown))?;
+        self.source_lock = Some(client);
+        Ok(())
+    }
+
+    fn unlock_source(&mut self, key: &str) {
+        if let Some(mut client) = self.source_lock.take()
+            && let Err(err) =
+                client.execute("SELECT pg_advisory_unlock($1)", &[&source_lock_key(key)])
+        {
+            // A closed connection has released its locks, and the pool
+            // drops it rather than hand it out again.
+            tracing::warn!("cannot unlock a log source: {}", redact(&err.to_string()));
+        }
+    }
+
     fn source(&self, key: &str) -> Result<Option<SourceState>> {
         Ok(self
             .client()?
@@ -726,9 +773,8 @@ impl Store for PgStore {
         let mut outcome = WriteOutcome::default();
         let all: Vec<&NewOccurrence> = occurrences.iter().collect();
         for batch in all.chunks(BATCH) {
-            let (new, mapped) =
-                retrying(|| Self::write_batch(&mut client, &source.document, batch))
-                    .with_context(|| format!("cannot write to the corpus at {}", self.shown))?;
+            let (new, mapped) = retrying(|| Self::write_batch(&mut client, source, batch))
+                .with_context(|| format!("cannot write to the corpus at {}", self.shown))?;
             outcome.new += new;
             outcome.duplicates += batch.len() as u64 - new;
             outcome.mapped += mapped;
@@ -739,7 +785,7 @@ impl Store for PgStore {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT(key) DO UPDATE SET bytes = excluded.bytes, prefix_hash = excluded.prefix_hash,
                lines = sources.lines + excluded.lines, events = sources.events + excluded.events,
-               failures = sources.failures + excluded.failures, malformed = sources.malformed + excluded.malformed,
+               malformed = sources.malformed + excluded.malformed,
                recoded = sources.recoded + excluded.recoded, ingested_at = excluded.ingested_at",
             &[
                 &source.key,
@@ -747,7 +793,7 @@ impl Store for PgStore {
                 &source.prefix_hash,
                 &(source.lines as i64),
                 &(source.events as i64),
-                &(outcome.new as i64),
+                &0i64,
                 &(source.malformed as i64),
                 &(source.recoded as i64),
                 &crate::time::now(),
