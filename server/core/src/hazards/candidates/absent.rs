@@ -1,0 +1,520 @@
+//! Values that may be absent: what the file or the function itself doubts
+//! (compared with null elsewhere, set to nothing in a branch, read from a
+//! lookup that can find nothing, an optional parameter), dereferenced
+//! without a check.
+
+use super::*;
+
+/// Expressions the file compares with `nil`, `null`, `None` or
+/// `undefined` somewhere: the code itself says they can be absent, so a
+/// dereference of one that nothing checks is a likely null failure.
+pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
+    let text = rope.to_string();
+    let absent: &[&str] = match language {
+        Language::Python => &[" is None", " is not None", " == None", " != None"],
+        Language::Go => &[" == nil", " != nil"],
+        Language::Java => &[" == null", " != null"],
+        Language::JavaScript | Language::TypeScript | Language::Tsx => &[
+            " == null",
+            " != null",
+            " === null",
+            " !== null",
+            " === undefined",
+            " !== undefined",
+        ],
+        Language::Rust => &[],
+    };
+    let mut names: Vec<String> = Vec::new();
+    for marker in absent {
+        for (at, _) in text.match_indices(marker) {
+            let before = &text[..at];
+            let start = before
+                .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
+                .map_or(0, |i| i + 1);
+            let name = before[start..].trim_start_matches('.');
+            if name.len() > 1 && !matches!(name, "err" | "self" | "this" | "e" | "ok") {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    // Fields and globals assigned from a lookup that finds nothing
+    // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
+    // method dereferencing them inherits the doubt.
+    if language != Language::Rust {
+        names.extend(absent_fields(&text));
+    }
+    // Python strips docstrings under -OO: `__doc__` is then None.
+    if language == Language::Python && text.contains("__doc__") {
+        names.push("__doc__".to_owned());
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Fields assigned from a [`LOOKUPS`] call anywhere in `text`; an
+/// assignment wrapped after its `=` is read up to its `;` (at most three
+/// more lines). Only lines assigning a field-like name are searched for a
+/// lookup: this runs over the whole file on every edit.
+pub(super) fn absent_fields(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some((left, right)) = assignment(line) else {
+            continue;
+        };
+        let name = assigned_name(left);
+        let field = name.starts_with("self.") || name.starts_with("this.") || is_field_name(name);
+        if !field
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        {
+            continue;
+        }
+        let mut statement = right.to_owned();
+        if right.trim().is_empty() || !right.trim_end().ends_with([';', ')']) {
+            for next in lines.by_ref().take(3) {
+                statement.push(' ');
+                statement.push_str(next.trim());
+                if next.trim_end().ends_with([';', '{', '}']) {
+                    break;
+                }
+            }
+        }
+        if may_find_nothing(&statement) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Whether a bare name reads like a field (`mWifiManager`, `_cache`,
+/// `sock`): Java's `m` prefix or a leading underscore; a plain local
+/// (`name`, `value`) does not.
+pub(super) fn is_field_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match (chars.next(), chars.next()) {
+        (Some('m'), Some(c)) => c.is_ascii_uppercase(),
+        (Some('_'), Some(c)) => c.is_alphabetic(),
+        _ => false,
+    }
+}
+
+/// Calls that return nothing (`None`, `null`, `undefined`, a nil) when
+/// they find nothing.
+pub(super) const LOOKUPS: &[&str] = &[
+    ".get(",
+    ".Get(",
+    "getattr(",
+    ".find(",
+    ".Find(",
+    "re.match(",
+    "re.search(",
+    ".match(",
+    ".exec(",
+    ".lookup(",
+    ".Lookup(",
+    ".pop(",
+    "getElementById(",
+    "querySelector(",
+    ".getString(",
+    ".optString(",
+    "getSystemService(",
+    ".first(",
+    ".last(",
+    "environ.get(",
+];
+
+/// `(left, right)` of a line that assigns (`x = …`, `x := …`, `Type x =
+/// …`), not one that compares; `left` without the `:` of `:=`.
+pub(super) fn assignment(line: &str) -> Option<(&str, &str)> {
+    let (left, right) = line.split_once('=')?;
+    if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+        return None;
+    }
+    Some((left.trim_end().trim_end_matches(':'), right))
+}
+
+/// The name an assignment's left side binds: its last word (`x` in `const
+/// x`, `String x`, `var x`).
+pub(super) fn assigned_name(left: &str) -> &str {
+    left.trim().rsplit(' ').next().unwrap_or_default()
+}
+
+/// Whether a right-hand side is a [`LOOKUPS`] call with no fallback (`or`,
+/// `??`, `||`, a ternary): what it assigns may be absent.
+pub(super) fn may_find_nothing(right: &str) -> bool {
+    LOOKUPS.iter().any(|l| right.contains(l))
+        && !["??", "||", " or ", " ? "]
+            .iter()
+            .any(|w| right.contains(w))
+}
+
+/// Locals assigned from a [`LOOKUPS`] call, in any language's declaration
+/// form (`x = …`, `const x = …`, `Type x = …`, `x := …`).
+pub(super) fn maybe_absent_locals(body: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in body.lines() {
+        let Some((left, right)) = assignment(line) else {
+            continue;
+        };
+        if !may_find_nothing(right) {
+            continue;
+        }
+        let name = assigned_name(left);
+        if !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Names a JavaScript function tests for truthiness on their own (`x &&`,
+/// `!x`, `if (x)`, `x ?`), which says they may be null or undefined.
+pub(super) fn truthiness_tested(body: &str) -> Vec<String> {
+    let is_ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$');
+    let mut names: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(found) = body[from..].find(|c: char| c.is_alphabetic() || c == '_' || c == '$') {
+        let at = from + found;
+        let before = body[..at].trim_end();
+        let tail = &body[at..];
+        let len = tail.find(|c: char| !is_ident(c)).unwrap_or(tail.len());
+        let name = &tail[..len];
+        let after = tail[len..].trim_start();
+        let opens = before.ends_with("if (") || before.ends_with('!') && !before.ends_with("!!");
+        let closes = after.starts_with("&&") || after.starts_with(") {") || after.starts_with("? ");
+        let leads = before.ends_with("if (")
+            || before.ends_with('(')
+            || before.ends_with('=')
+            || before.ends_with("return")
+            || before.ends_with('!');
+        if name.len() > 1
+            && !tail[len..].starts_with(['.', '(', '['])
+            && !matches!(
+                name,
+                "true" | "false" | "null" | "undefined" | "this" | "typeof" | "return"
+            )
+            && (opens
+                && (after.starts_with(')') || after.starts_with("&&") || after.starts_with("||"))
+                || leads && closes)
+        {
+            names.push(name.to_owned());
+        }
+        from = at + len.max(1);
+        while !body.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Whether `text` tests `name` for truthiness on its own: `x && …`,
+/// `… && x`, `(x)`, `x ? … : …`.
+pub(super) fn truthiness_test(text: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || matches!(c, '_' | '$' | '.');
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].trim_end();
+        let after = text[at + name.len()..].trim_start();
+        let starts = before.is_empty() || before.ends_with(['(', '&', '|', '!']);
+        let ends = after.is_empty() || after.starts_with(['&', '|', ')', '?']);
+        starts && ends && !text[at + name.len()..].starts_with(is_ident)
+    })
+}
+
+/// Names set to nothing (`x = None`, `x = null`, `x = nil`) in a branch
+/// of the function, deeper than its top level (`if total and n > total:
+/// total = None`), with the byte offset of that assignment: the code itself
+/// says that on some path the value is gone. A top-level `x = None` is
+/// usually an initialisation the function fills in before use.
+pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
+    let Some(body) = cx.node.child_by_field_name("body") else {
+        return Vec::new();
+    };
+    let text = node_text(body, cx.rope);
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    // The top level's indentation: the first statement's line.
+    let Some(top) = text
+        .lines()
+        .skip(1)
+        .find(|l| !l.trim().is_empty() && !l.trim().starts_with(['#', '/', '*', '"', '\'']))
+        .map(indent)
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    let mut offset = body.start_byte();
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim().trim_end_matches(';');
+        if let Some((left, right)) = trimmed.split_once('=')
+            && matches!(right.trim(), "None" | "null" | "nil" | "undefined")
+            && indent(line) > top
+        {
+            let name = left.trim().trim_end_matches(':');
+            if !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'))
+            {
+                found.push((name.to_owned(), offset));
+            }
+        }
+        offset += line.len();
+    }
+    found
+}
+
+/// The parameters the signature allows to be absent: a `None` default in
+/// Python, `?` or a `null`/`undefined` union in TypeScript.
+pub(super) fn optional_parameters(cx: &FnCx) -> Vec<String> {
+    let Some(params) = cx
+        .node
+        .child_by_field_name("parameters")
+        .or_else(|| cx.node.child_by_field_name("parameter"))
+    else {
+        return Vec::new();
+    };
+    let text = node_text(params, cx.rope);
+    let text = text.trim_start_matches('(').trim_end_matches(')');
+    text.split(',')
+        .filter(|piece| {
+            let compact: String = piece.split_whitespace().collect();
+            compact.ends_with("=None")
+                || compact.contains("Optional[")
+                || compact.contains("?:")
+                || compact.contains("|null")
+                || compact.contains("|undefined")
+        })
+        .filter_map(|piece| {
+            let name: String = piece
+                .trim()
+                .trim_start_matches(['*', '&'])
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+                .collect();
+            (!name.is_empty() && name != "self").then_some(name)
+        })
+        .collect()
+}
+
+impl Scan<'_, '_, '_> {
+    /// Whether the only check in front of a dereference of `name` is
+    /// `typeof name === 'object'`, which null passes.
+    pub(super) fn only_typeof_object(&self, node: Node, name: &str) -> bool {
+        if name.is_empty() || !self.body.contains("typeof") {
+            return false;
+        }
+        let typeof_object = |text: &str| {
+            ["'object'", "\"object\""].iter().any(|o| {
+                [" === ", " == "]
+                    .iter()
+                    .any(|eq| text.contains(&format!("typeof {name}{eq}{o}")))
+            })
+        };
+        let excludes_null = |text: &str| {
+            [
+                format!("{name} !== null"),
+                format!("{name} != null"),
+                format!("{name} === null"),
+                format!("{name} == null"),
+                format!("!{name}"),
+            ]
+            .iter()
+            .any(|t| text.contains(t.as_str()))
+                || truthiness_test(text, name)
+        };
+        guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &|text| typeof_object(text) && !excludes_null(text),
+        ) && !guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &excludes_null,
+        )
+    }
+
+    /// Whether a branch before `node` set `name` to nothing.
+    pub(super) fn absent_before(&self, name: &str, node: Node) -> bool {
+        self.set_absent
+            .iter()
+            .any(|(n, at)| n == name && *at < node.start_byte())
+    }
+
+    /// A field access off a value that may be absent: a lookup's result or
+    /// a field of outside data, read without a check.
+    pub(super) fn member(&mut self, node: Node) {
+        let Some(object) = node
+            .child_by_field_name("object")
+            .or_else(|| node.child_by_field_name("operand"))
+            .or_else(|| node.child_by_field_name("value"))
+        else {
+            return;
+        };
+        // Only the outermost access of a chain, and only reads.
+        if node
+            .parent()
+            .is_some_and(|p| self.facts.member.contains(&p.kind()))
+        {
+            return;
+        }
+        let object_text = self.text(object);
+        let text = self.text(node);
+        if text.contains("?.") {
+            return;
+        }
+        if let Some(root) = object_text.split(['.', '[']).next()
+            && self
+                .escaped
+                .iter()
+                .any(|(name, after)| name == root.trim() && node.start_byte() > *after)
+            && !self.locked(node)
+        {
+            self.add(
+                node,
+                RaceCondition,
+                0.12,
+                "another goroutine or thread changes the shared value once the lock is released, while this code still reads it",
+            );
+        }
+        if let Some(own) = &self.captured_after_lock {
+            let root = object_text
+                .split(['.', '[', '('])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let called = node.parent().is_some_and(|p| {
+                self.facts.call.contains(&p.kind())
+                    && p.child_by_field_name("function")
+                        .is_some_and(|f| f.id() == node.id())
+            });
+            if !called
+                && !root.is_empty()
+                && !own.iter().any(|o| o == root)
+                && !root.starts_with(|c: char| c.is_ascii_uppercase())
+            {
+                self.add(
+                    node,
+                    RaceCondition,
+                    0.11,
+                    "the callback runs later, after the lock its enclosing function held is released, while another goroutine or thread updates what it reads",
+                );
+            }
+        }
+        // A receiver the file checks for null elsewhere, dereferenced here
+        // without a check.
+        let receiver = object_text.trim();
+        // `typeof x === 'object' && x.y`: `typeof null` is 'object' too.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && self.only_typeof_object(node, receiver)
+        {
+            self.add(node, NullOrNone, 0.13, trigger(NullOrNone));
+            return;
+        }
+        if self.nullable.iter().any(|n| n == receiver) {
+            let words = [receiver];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                return;
+            }
+        }
+        // A local that a lookup may have left empty, used unchecked.
+        if self.maybe_absent.iter().any(|n| n == receiver) {
+            let words = [receiver];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                return;
+            }
+        }
+        // In `__getattr__`, reading an attribute of `self` that is not set
+        // calls `__getattr__` again.
+        if self.cx.language == Language::Python
+            && self.cx.function.name.ends_with("__getattr__")
+            && object_text.starts_with("self")
+        {
+            self.add(node, ResourceExhaustion, 0.13, trigger(ResourceExhaustion));
+        }
+        if self.optional.iter().any(|o| *o == object_text.trim())
+            || self.absent_before(object_text.trim(), node)
+        {
+            let words = [object_text.trim()];
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            }
+            return;
+        }
+        let depth = text.matches('.').count();
+        let from_lookup = [
+            "get(", "find(", "Get(", "Find(", "lookup(", "match(", "search(", "first(", "last(",
+            "pop(",
+        ]
+        .iter()
+        .any(|w| object_text.contains(w));
+        let root = object_text
+            .split(['.', '[', '('])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let outside = self.outside(root);
+        let parameter = self.parameters.iter().any(|p| p == root);
+        if !(from_lookup || (depth >= 2 && (outside || parameter))) {
+            return;
+        }
+        let words = [root];
+        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+            || self.caught_here(node, NullOrNone)
+        {
+            return;
+        }
+        let mut likelihood = if from_lookup { 0.09 } else { 0.05 };
+        if outside {
+            likelihood += 0.02;
+        }
+        let class = if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && outside
+            && !from_lookup
+        {
+            KeyMissing
+        } else {
+            NullOrNone
+        };
+        self.add(node, class, likelihood, trigger(class));
+    }
+
+    /// Whether a loop walks a linked structure: `t = t.getCause()`,
+    /// `node = node.parent`, `cur = cur.next`.
+    pub(super) fn follows_a_chain(&self, node: Node) -> bool {
+        let text = self.text(node);
+        text.split([';', '\n', ',']).any(|part| {
+            let Some((left, right)) = part.split_once('=') else {
+                return false;
+            };
+            let left = left.trim().rsplit(' ').next().unwrap_or_default();
+            let right = right.trim();
+            !left.is_empty()
+                && left.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && right.starts_with(&format!("{left}."))
+                && !right.contains(['(', '['])
+                || right.starts_with(&format!("{left}.get")) && right.ends_with("()")
+        })
+    }
+}

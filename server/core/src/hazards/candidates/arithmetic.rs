@@ -1,0 +1,209 @@
+//! Operators: division by a value that may be zero, narrowing conversions
+//! and overflow.
+
+use super::*;
+
+/// The collection a call's arguments walk: `rules` in `(len(r) for r in
+/// rules)`, `values` in `(values)` or `(iter(values), None)`.
+pub(super) fn iterated(args: &str) -> Option<&str> {
+    let inner = args.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let word = match inner.rsplit_once(" in ") {
+        Some((_, rest)) => rest.split([' ', ')', ',']).next()?,
+        None => counted_operand(inner.split(',').next()?),
+    };
+    let word = word.trim();
+    (!word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
+    .then_some(word)
+}
+
+/// What a divisor counts or converts: `sg.Samples` for
+/// `uint64(len(sg.Samples))`, `items` for `items.len()` or `items.length`.
+pub(super) fn counted_operand(divisor: &str) -> &str {
+    let mut text = divisor.trim();
+    loop {
+        let unwrapped = text
+            .strip_suffix(')')
+            .and_then(|t| t.split_once('('))
+            .filter(|(callee, _)| {
+                !callee.is_empty() && callee.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+            .map(|(_, inner)| inner.trim());
+        let stripped = unwrapped
+            .or_else(|| text.strip_suffix(".len()"))
+            .or_else(|| text.strip_suffix(".length"))
+            .or_else(|| text.strip_suffix(".size()"))
+            .or_else(|| text.strip_prefix('(').and_then(|t| t.strip_suffix(')')));
+        match stripped {
+            Some(inner) if !inner.is_empty() => text = inner.trim(),
+            _ => return text,
+        }
+    }
+}
+
+/// Whether a Java cast's target is a numeric type (`(int) x`).
+pub(super) fn numeric_cast(text: &str) -> bool {
+    let target = text
+        .trim_start_matches('(')
+        .split(')')
+        .next()
+        .unwrap_or_default()
+        .trim();
+    matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
+}
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn binary(&mut self, node: Node) {
+        let Some(operator) = node.child_by_field_name("operator") else {
+            return;
+        };
+        let op = self.text(operator);
+        let right = node.child_by_field_name("right");
+        let right_text = right.map(|r| self.text(r)).unwrap_or_default();
+        let literal = |t: &str| t.trim().parse::<f64>().is_ok();
+        match op.trim() {
+            "%" | "%=" if self.formats(node) => {}
+            "/" | "//" | "%" | "/=" | "//=" | "%=" if !literal(&right_text) => {
+                if self.divisor_checked(node, &right_text) || self.caught_here(node, DivisionByZero)
+                {
+                    return;
+                }
+                self.add(node, DivisionByZero, 0.10, trigger(DivisionByZero));
+            }
+            "*" | "+" | "<<" | "*=" | "+=" | "<<=" | "-" | "-=" => {
+                if matches!(
+                    self.cx.language,
+                    Language::Rust | Language::Go | Language::Java
+                ) && !literal(&right_text)
+                {
+                    let text = self.text(node);
+                    let sizey = [
+                        "len", "size", "count", "length", "offset", "cap", "total", "num", "width",
+                        "height", "secs", "millis", "duration",
+                    ]
+                    .iter()
+                    .any(|w| text.to_lowercase().contains(w));
+                    let left_operand = node
+                        .child_by_field_name("left")
+                        .map(|l| self.text(l))
+                        .unwrap_or_default();
+                    // `if a >= b { a - b }`: a check of both operands.
+                    let checked = guarded(
+                        self.cx.language,
+                        node,
+                        self.cx.node,
+                        self.cx.rope,
+                        &[left_operand.trim(), right_text.trim()],
+                    );
+                    if sizey && !checked {
+                        // `n - s.len()` on usize: below zero when `s` is the longer.
+                        let base = if op.trim().starts_with('-') {
+                            if self.cx.language == Language::Rust
+                                && (right_text.contains(".len()") || right_text.contains("size"))
+                            {
+                                0.11
+                            } else {
+                                0.05
+                            }
+                        } else {
+                            0.07
+                        };
+                        self.add(node, Overflow, base, trigger(Overflow));
+                    }
+                }
+                let left_text = node
+                    .child_by_field_name("left")
+                    .map(|l| self.text(l))
+                    .unwrap_or_default();
+                let absent = self
+                    .optional
+                    .iter()
+                    .find(|o| **o == left_text.trim() || **o == right_text.trim())
+                    .cloned()
+                    .or_else(|| {
+                        [left_text.trim(), right_text.trim()]
+                            .into_iter()
+                            .find(|n| {
+                                self.absent_before(n, node)
+                                    || self.cx.language == Language::Python
+                                        && self.nullable.iter().any(|x| x == n)
+                            })
+                            .map(str::to_owned)
+                    });
+                if let Some(name) = absent {
+                    let words = [name.as_str()];
+                    if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
+                        self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                    }
+                    return;
+                }
+                if self.cx.language == Language::Python && op.trim().starts_with(['*', '+']) {
+                    // `None * 2`, `"a" + 1`: a value of an unexpected type.
+                    let operands = self.text(node);
+                    let unchecked = self.parameters.iter().any(|p| {
+                        mentions(&operands, p)
+                            && !guarded(
+                                self.cx.language,
+                                node,
+                                self.cx.node,
+                                self.cx.rope,
+                                &[p.as_str()],
+                            )
+                    });
+                    if unchecked {
+                        self.add(node, NullOrNone, 0.05, trigger(NullOrNone));
+                        self.add(node, TypeError, 0.04, trigger(TypeError));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether `left % right` formats a string (Python's `"%s" % x`)
+    /// rather than taking a remainder.
+    pub(super) fn formats(&self, node: Node) -> bool {
+        self.cx.language == Language::Python
+            && node.child_by_field_name("left").is_some_and(|l| {
+                matches!(l.kind(), "string" | "concatenated_string")
+                    || (l.kind() == "identifier" && {
+                        let name = self.text(l);
+                        ["\"", "'"]
+                            .iter()
+                            .any(|q| self.body.contains(&format!("{name} = {q}")))
+                    })
+            })
+    }
+
+    /// Whether a check before a division keeps its divisor off zero: one
+    /// that names the divisor (`if n:`), what it counts (`if not
+    /// sg.Samples`, for `uint64(len(sg.Samples))`), or a predicate named
+    /// for it (`if !sg.HasSamples() { return }`).
+    pub(super) fn divisor_checked(&self, node: Node, divisor: &str) -> bool {
+        let (language, boundary, rope) = (self.cx.language, self.cx.node, self.cx.rope);
+        let counted = counted_operand(divisor);
+        if [divisor.trim(), counted]
+            .iter()
+            .any(|w| guarded(language, node, boundary, rope, &[w]))
+        {
+            return true;
+        }
+        // The counted field's name inside a longer identifier: `HasSamples`,
+        // `samples_count`, `isEmptySamples`.
+        let field = counted
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(['*', '&'])
+            .to_lowercase();
+        if field.len() < 4 || !field.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        guarded_by(language, node, boundary, rope, &|text| {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word.len() > field.len() && word.to_lowercase().contains(&field))
+        })
+    }
+}

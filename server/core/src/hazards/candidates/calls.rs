@@ -1,0 +1,382 @@
+//! Calls: the ones whose name says how they fail (parsing, decoding, the
+//! network, the clock), recursion, channel operations, and emitters with no
+//! 'error' listener.
+
+use super::*;
+
+/// Node calls that return an event emitter which emits 'error'.
+pub(super) const EMITTERS: &[&str] = &[
+    "http.request",
+    "https.request",
+    "http.get",
+    "https.get",
+    "net.connect",
+    "net.createConnection",
+    "tls.connect",
+    "WebSocket",
+    "fs.createReadStream",
+    "fs.createWriteStream",
+    "child_process.spawn",
+    "spawn",
+    "createReadStream",
+    "createWriteStream",
+];
+
+impl Scan<'_, '_, '_> {
+    /// A Python call handed a value that may be None where None raises:
+    /// `int(msg.get("code", 1000))` (the key present with a null value),
+    /// `unescape(block[0].text)` (an empty XML element's text is None).
+    pub(super) fn python_absent_argument(&mut self, node: Node, callee: &str, args: &str) {
+        const STRICT: &[&str] = &[
+            "int",
+            "float",
+            "len",
+            "Decimal",
+            "loads",
+            "fromisoformat",
+            "strptime",
+            "b64decode",
+            "unquote",
+            "urlparse",
+            "open",
+            "Path",
+            "fromtimestamp",
+            "encode",
+            "decode",
+        ];
+        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let first = inner.split(',').next().unwrap_or_default().trim();
+        let lookup = STRICT.contains(&callee)
+            && first.contains(".get(")
+            && !first.contains(" or ")
+            && !first.contains(" if ");
+        let xml = self.body.contains(".tag")
+            || self.body.contains(".iter(")
+            || self.body.contains(".findall(")
+            || self.body.contains("etree");
+        let element_text = inner
+            .split(',')
+            .map(str::trim)
+            .find(|a| xml && (a.ends_with(".text") || a.ends_with(".tail")));
+        let subject = if lookup { Some(first) } else { element_text };
+        if let Some(subject) = subject
+            && !guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[subject],
+            )
+            && !self.caught_here(node, NullOrNone)
+        {
+            self.add(node, NullOrNone, 0.11, trigger(NullOrNone));
+        }
+    }
+
+    /// Whether the function attaches an 'error' listener or a rejection
+    /// handler.
+    pub(super) fn listens_for_errors(&self) -> bool {
+        ["'error'", "\"error\"", "`error`", ".catch(", "try {"]
+            .iter()
+            .any(|w| self.body.contains(w))
+    }
+
+    /// A Go channel send or receive outside a `select`: when the other side
+    /// has returned (an error path, a cancelled request), it blocks the
+    /// goroutine forever.
+    pub(super) fn channel(&mut self, node: Node) {
+        let blocking = match node.kind() {
+            "send_statement" => true,
+            "unary_expression" => node
+                .child_by_field_name("operator")
+                .is_some_and(|o| self.text(o) == "<-"),
+            _ => false,
+        };
+        if !blocking {
+            return;
+        }
+        let text = self.text(node);
+        // Timers and cancellation fire on their own.
+        if [
+            "Done()", "After(", "Tick", "ctx", "ticker", "timer", "signal", "quit", "stop",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+        {
+            return;
+        }
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if matches!(parent.kind(), "select_statement" | "communication_case") {
+                return;
+            }
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            ancestor = parent.parent();
+        }
+        self.add(
+            node,
+            Timeout,
+            0.07,
+            "the goroutine on the other end has returned (an error path, a cancelled request), so nothing ever sends or receives",
+        );
+    }
+
+    pub(super) fn call(&mut self, node: Node) {
+        let Some(callee) = self.callee(node) else {
+            return;
+        };
+        let callee = callee.trim().trim_end_matches('!');
+        let last = callee.rsplit(['.', ':']).next().unwrap_or(callee).trim();
+        let args = node
+            .child_by_field_name("arguments")
+            .map(|a| self.text(a))
+            .unwrap_or_default();
+        // A recursive call: unbounded depth on self-referencing input.
+        let own_name = self.cx.function.name.rsplit(['.', ':']).next();
+        if !last.is_empty() && own_name == Some(last) && !self.depth_limited(node) {
+            self.add(
+                node,
+                ResourceExhaustion,
+                0.12,
+                "the input nests deeper than the stack allows, or refers back to itself",
+            );
+        }
+        // A method called on a receiver that may be absent: one the file
+        // checks for null elsewhere, or a local a lookup may have left empty.
+        if let Some((receiver, _)) = callee.rsplit_once('.') {
+            let receiver = receiver.trim();
+            // A call chained on a lookup's result fails the same way.
+            let absent = self.nullable.iter().any(|n| n == receiver)
+                || self.maybe_absent.iter().any(|n| n == receiver)
+                || self.optional.iter().any(|n| n == receiver)
+                || self.absent_before(receiver, node)
+                || (receiver.ends_with(')') && LOOKUPS.iter().any(|l| receiver.contains(l)));
+            if absent
+                && !guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[receiver],
+                )
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            }
+        }
+        // A Go conversion to a narrower integer truncates.
+        if self.cx.language == Language::Go
+            && callee == last
+            && matches!(
+                last,
+                "int8"
+                    | "int16"
+                    | "int32"
+                    | "uint8"
+                    | "uint16"
+                    | "uint32"
+                    | "byte"
+                    | "int"
+                    | "uint"
+            )
+        {
+            self.add(node, Overflow, 0.09, trigger(Overflow));
+        }
+        // A shared collection changed in place: a race when two threads or
+        // tasks do it at once, or one iterates while another changes it.
+        if matches!(
+            last,
+            "add"
+                | "append"
+                | "remove"
+                | "discard"
+                | "pop"
+                | "clear"
+                | "update"
+                | "put"
+                | "delete"
+                | "insert"
+                | "push"
+                | "set"
+                | "extend"
+        ) {
+            let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
+            let shared = ["self.", "cls.", "this."]
+                .iter()
+                .any(|p| receiver.starts_with(p))
+                || (self.cx.language == Language::Python
+                    && receiver.starts_with(|c: char| c.is_ascii_uppercase()))
+                || (self.cx.language == Language::Java
+                    && !receiver.is_empty()
+                    && self.field_like(receiver));
+            // A constructor's own fields are not shared yet; a collection
+            // it did not create (a class attribute such as a registry of
+            // instances) is.
+            let own_field = self.in_constructor()
+                && (!receiver.starts_with("self.") && !receiver.starts_with("this.")
+                    || self.body.contains(&format!("{receiver} =")));
+            if shared && self.cx.language != Language::Rust && !own_field && !self.locked(node) {
+                let likelihood = if self.in_constructor() { 0.10 } else { 0.07 };
+                self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
+            }
+        }
+        if self.cx.language == Language::Python {
+            self.python_absent_argument(node, last, &args);
+        }
+        // Node: a socket, request, stream or child process with no 'error'
+        // listener throws the error event and ends the process.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && EMITTERS.iter().any(|e| {
+            callee == *e || callee.ends_with(&format!(".{e}")) || callee == format!("new {e}")
+        }) && !self.listens_for_errors()
+        {
+            self.add(
+                node,
+                NetworkError,
+                0.11,
+                "the connection fails (refused, reset, a DNS error) and nothing listens for 'error', so Node throws it and the process exits",
+            );
+        }
+        // Helpers named for decoding (`to_unicode`, `_decode_value`)
+        // decode too.
+        let lower = last.to_lowercase();
+        if (lower.contains("decode") || lower.contains("unicode"))
+            && lower != "decode"
+            && !self.caught_here(node, Encoding)
+        {
+            self.add(node, Encoding, 0.08, trigger(Encoding));
+        }
+        for &(name, class, base) in self.facts.calls {
+            let hit = if name.contains(['.', ':']) {
+                callee == name
+                    || callee.ends_with(&format!(".{name}"))
+                    || callee.ends_with(&format!("::{name}"))
+            } else {
+                last == name
+            };
+            if !hit {
+                continue;
+            }
+            let mut likelihood = base;
+            // A bounded or guarded call is not the failure.
+            match class {
+                Timeout | NetworkError if args.contains("timeout") || args.contains("Timeout") => {
+                    continue;
+                }
+                ResourceExhaustion
+                    if matches!(name, "read" | "readlines") && args.trim() != "()" =>
+                {
+                    continue;
+                }
+                // Node code that listens for 'error' handles the failure.
+                NetworkError
+                    if matches!(
+                        self.cx.language,
+                        Language::JavaScript | Language::TypeScript | Language::Tsx
+                    ) && self.listens_for_errors() =>
+                {
+                    continue;
+                }
+                // Java names the locale or charset it means.
+                Encoding
+                    if self.cx.language == Language::Java
+                        && ["Locale", "Charset", "UTF_8", "UTF-8", "StandardCharsets"]
+                            .iter()
+                            .any(|w| args.contains(w)) =>
+                {
+                    continue;
+                }
+                // A read that checks for the end of its input (`Ok(buf) if
+                // buf.is_empty() => return …`) cannot spin on it.
+                ResourceExhaustion if self.checks_eof(node) => continue,
+                // `new String(chars)` copies characters; only bytes decode.
+                Encoding if name == "String" && self.declared_chars(&args) => continue,
+                Encoding
+                    if matches!(name, "decode" | "encode")
+                        && (args.contains("errors")
+                            || args.contains("ignore")
+                            || args.contains("replace")) =>
+                {
+                    continue;
+                }
+                ParseError | NullOrNone | Encoding | IndexOutOfRange if self.outside(&args) => {
+                    likelihood += 0.02;
+                }
+                _ => {}
+            }
+            if self.caught_here(node, class) || self.handled(node, class) {
+                continue;
+            }
+            self.add(node, class, likelihood, trigger(class));
+        }
+    }
+
+    /// Whether a recursive call is bounded: made through a wrapper that
+    /// counts depth (`self.recursion_checked(|de| de.parse_value(v))`), or
+    /// behind a check of a depth or nesting level (`if depth > MAX {
+    /// return Err(…) }`).
+    pub(super) fn depth_limited(&self, node: Node) -> bool {
+        const WORDS: &[&str] = &["recurs", "depth", "nest", "level"];
+        let says = |text: &str| {
+            let lower = text.to_lowercase();
+            WORDS.iter().any(|w| lower.contains(w))
+        };
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            if self.facts.call.contains(&parent.kind())
+                && self.callee(parent).is_some_and(|c| says(&c))
+            {
+                return true;
+            }
+            ancestor = parent.parent();
+        }
+        guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &says)
+    }
+
+    /// Whether a Java call's first argument is declared a `char[]` (or a
+    /// `StringBuilder`, `CharSequence`) in the function.
+    pub(super) fn declared_chars(&self, args: &str) -> bool {
+        let first = args
+            .trim()
+            .trim_start_matches('(')
+            .split([',', ')'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        !first.is_empty()
+            && [
+                "char[] ",
+                "char ",
+                "StringBuilder ",
+                "CharSequence ",
+                "StringBuffer ",
+            ]
+            .iter()
+            .any(|t| self.body.contains(&format!("{t}{first}")))
+    }
+
+    /// Whether the statement holding a read looks at the end of input.
+    pub(super) fn checks_eof(&self, node: Node) -> bool {
+        let statement = crate::hazards::guards::statement_of(self.cx.language, node);
+        let text = self.text(statement);
+        [
+            "is_empty()",
+            "== 0",
+            "Ok(0)",
+            "EOF",
+            "== -1",
+            "!= -1",
+            "<= 0",
+            "< 1",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+    }
+}

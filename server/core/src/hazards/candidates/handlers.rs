@@ -1,0 +1,107 @@
+//! Whether an operation's error is handled where it happens: a `try`
+//! that catches its class, or a handler that does not just raise again.
+
+use super::*;
+
+impl Scan<'_, '_, '_> {
+    /// Whether an enclosing `try` catches the error `class` raises.
+    pub(super) fn caught_here(&self, node: Node, class: FailureClass) -> bool {
+        // A wrong hour or a lost update raises nothing a handler could
+        // catch; nor do corrupted text and a wrapped number outside Python
+        // (Java, Go and JavaScript replace bad bytes and wrap integers).
+        let silent = matches!(class, TimezoneDst | RaceCondition)
+            || (matches!(class, Encoding | Overflow) && self.cx.language != Language::Python);
+        if silent {
+            return false;
+        }
+        let errors: &[&str] = match (self.cx.language, class) {
+            (Language::Python, KeyMissing) => &["KeyError", "LookupError"],
+            (Language::Python, IndexOutOfRange) => &["IndexError", "LookupError"],
+            (Language::Python, ParseError) => &["ValueError", "JSONDecodeError"],
+            (Language::Python, Encoding) => &["UnicodeError", "UnicodeDecodeError", "ValueError"],
+            (Language::Python, DivisionByZero) => &["ZeroDivisionError", "ArithmeticError"],
+            (Language::Python, NetworkError | Timeout) => &[
+                "OSError",
+                "socket.error",
+                "ConnectionError",
+                "RequestException",
+            ],
+            (Language::Python, NullOrNone | TypeError) => &["TypeError", "AttributeError"],
+            (Language::Python, Overflow) => &["OverflowError", "ArithmeticError"],
+            (Language::Java, NullOrNone) => &["NullPointerException"],
+            (Language::Java, ParseError) => &["NumberFormatException", "ParseException"],
+            (Language::Java, IndexOutOfRange) => &[
+                "IndexOutOfBoundsException",
+                "ArrayIndexOutOfBoundsException",
+                "StringIndexOutOfBoundsException",
+            ],
+            (Language::Java, Assertion) => &["IllegalArgumentException", "IllegalStateException"],
+            (Language::Java, TypeError) => &["ClassCastException"],
+            (Language::Java, DivisionByZero) => &["ArithmeticException"],
+            (Language::Java, KeyMissing) => &["NoSuchElementException", "NullPointerException"],
+            (Language::Java, NetworkError | Timeout) => &["IOException"],
+            _ => &[],
+        };
+        caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)
+    }
+
+    /// Whether the call's failure is handled where it happens: in Rust, a
+    /// `Result` or `Option` that is not unwrapped (`?`, `.ok()`,
+    /// `unwrap_or…`, `match`) cannot panic; elsewhere, a call on a receiver
+    /// an enclosing condition checks (`if rv.Type().Comparable()`, `if x
+    /// is not None`).
+    pub(super) fn handled(&self, node: Node, class: FailureClass) -> bool {
+        if self.cx.language == Language::Rust
+            && matches!(class, ParseError | Encoding | Overflow | NullOrNone)
+        {
+            let after = {
+                let end = node.end_byte().min(self.cx.rope.len_bytes());
+                let stop = (end + 40).min(self.cx.rope.len_bytes());
+                self.cx.rope.byte_slice(end..stop).to_string()
+            };
+            let callee = self.callee(node).unwrap_or_default();
+            let panics_itself = callee.ends_with("unwrap")
+                || callee.ends_with("expect")
+                || callee.ends_with("from_ymd")
+                || callee.ends_with("seconds")
+                || callee.ends_with("milliseconds");
+            let unwrapped = after.trim_start().starts_with(".unwrap()")
+                || after.trim_start().starts_with(".expect(");
+            return !(panics_itself || unwrapped);
+        }
+        if matches!(
+            class,
+            TypeError | NullOrNone | IndexOutOfRange | KeyMissing | Assertion
+        ) {
+            let Some(callee) = self.callee(node) else {
+                return false;
+            };
+            let root = callee
+                .split(['.', '(', '['])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if root.len() > 1
+                && !matches!(root, "self" | "this")
+                && guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root])
+            {
+                return true;
+            }
+            // `max(len(r) for r in rules)` after `if not rules: return`.
+            let args = node
+                .child_by_field_name("arguments")
+                .map(|a| self.text(a))
+                .unwrap_or_default();
+            if let Some(collection) = iterated(&args) {
+                return guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[collection],
+                );
+            }
+        }
+        false
+    }
+}

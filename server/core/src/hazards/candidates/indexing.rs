@@ -1,0 +1,140 @@
+//! Subscripts and slices: an index or a bound that the data may not reach.
+
+use super::*;
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn subscript(&mut self, node: Node) {
+        let object = node
+            .child_by_field_name("value")
+            .or_else(|| node.child_by_field_name("object"))
+            .or_else(|| node.child_by_field_name("operand"))
+            .or_else(|| node.child_by_field_name("array"))
+            .or_else(|| node.named_child(0));
+        let index = node
+            .child_by_field_name("subscript")
+            .or_else(|| node.child_by_field_name("index"))
+            .or_else(|| node.named_child(1));
+        let (Some(object), Some(index)) = (object, index) else {
+            return;
+        };
+        // An assignment target creates the key; it cannot be missing.
+        if let Some(parent) = node.parent()
+            && self.facts.assignment.contains(&parent.kind())
+            && parent
+                .child_by_field_name("left")
+                .is_some_and(|l| l.id() == node.id())
+        {
+            return;
+        }
+        let object_text = self.text(object);
+        let index_text = self.text(index);
+        let index_word = index_text.trim();
+        let literal_index = index_word.parse::<i64>().is_ok();
+        let clamped = ["min(", "max(", "clamp(", "%", "len(", ".length", "Len("]
+            .iter()
+            .any(|w| index_word.contains(w) && !index_word.contains(" + "));
+        // A constant index is guarded by a check of the collection (`if
+        // not buf: return`); a computed one by a check of the index.
+        let guard_word = if literal_index {
+            object_text.as_str()
+        } else {
+            index_word
+        };
+        if clamped
+            || guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[guard_word],
+            )
+        {
+            return;
+        }
+        let is_string_key = crate::hazards::guards::string_contents(&index_text).is_some();
+        let ranged = index_text.contains(':') && self.cx.language == Language::Python
+            || index_text.contains("..");
+        if ranged && self.cx.language == Language::Python {
+            return; // Python slices never raise.
+        }
+        let (class, mut likelihood) = if is_string_key {
+            (KeyMissing, 0.09)
+        } else if ranged && self.cx.language == Language::Rust {
+            (IndexOutOfRange, 0.09)
+        } else {
+            let looks_like_key = !index_text
+                .trim()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+                && matches!(
+                    self.cx.language,
+                    Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+                )
+                && !index_text.contains(['+', '-'])
+                && !["i", "j", "k", "n", "idx", "index", "pos", "offset"]
+                    .contains(&index_text.trim());
+            if looks_like_key {
+                (KeyMissing, 0.06)
+            } else {
+                (IndexOutOfRange, 0.08)
+            }
+        };
+        if object_text.contains("split(")
+            || object_text.contains("Split(")
+            || object_text.contains("split_whitespace")
+        {
+            likelihood += 0.04;
+        }
+        if self.outside(&object_text) {
+            likelihood += 0.02;
+        }
+        if index_text.trim() == "0" || index_text.trim() == "-1" {
+            likelihood += 0.01;
+        }
+        if self.caught_here(node, class) {
+            return;
+        }
+        self.add(node, class, likelihood, trigger(class));
+        if ranged && self.cx.language == Language::Rust && self.stringy(&object_text) {
+            self.add(node, Encoding, 0.10, trigger(Encoding));
+        }
+    }
+
+    pub(super) fn slice(&mut self, node: Node) {
+        let text = self.text(node);
+        if self.caught_here(node, IndexOutOfRange) {
+            return;
+        }
+        // Like an index: computed bounds are guarded by a check of the
+        // bounds (`if begin < end`), constant ones by a check of the
+        // operand's length (`if len(buf) < 1 { return }`).
+        let bounds: Vec<String> = ["start", "end", "capacity"]
+            .iter()
+            .filter_map(|f| node.child_by_field_name(f))
+            .map(|b| self.text(b).trim().to_owned())
+            .filter(|b| b.parse::<i64>().is_err())
+            .collect();
+        let operand = node
+            .child_by_field_name("operand")
+            .map(|o| self.text(o))
+            .unwrap_or_default();
+        let words: Vec<&str> = if bounds.is_empty() {
+            vec![operand.trim()]
+        } else {
+            bounds.iter().map(String::as_str).collect()
+        };
+        // A bounds check does not keep a byte offset off a character's middle.
+        let in_bounds = words
+            .iter()
+            .any(|w| guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[w]));
+        if !in_bounds {
+            let mut likelihood = 0.08;
+            if self.outside(&text) {
+                likelihood += 0.02;
+            }
+            self.add(node, IndexOutOfRange, likelihood, trigger(IndexOutOfRange));
+        }
+        if self.stringy(&text) {
+            self.add(node, Encoding, 0.07, trigger(Encoding));
+        }
+    }
+}

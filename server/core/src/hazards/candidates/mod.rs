@@ -1,0 +1,371 @@
+//! Broad candidates: every operation in a function that can fail at run
+//! time, whether or not a precise rule proves it, each with its class and
+//! the runtime's error text, and a low likelihood scored from what the code
+//! says about it.
+//!
+//! The precise rules (the query-backed checks beside this module) stay
+//! quiet unless they are sure; they alone become diagnostics. Candidates
+//! rank below them and fill a function's top three for the hover, `check`
+//! and the model to rank, so a real failure that no precise rule covers
+//! still shows up. The rules are written once over a per-language table of
+//! facts ([`Facts`]): the node kinds of subscripts, calls and operators, and
+//! the names of the calls that parse, decode, touch the clock or the
+//! network. Guards count: an operation behind a check of its operands or
+//! inside a `try` that catches its error is no candidate.
+
+use ropey::Rope;
+use tree_sitter::Node;
+
+use super::guards::{caught, guarded, guarded_by, mentions};
+use super::{FnCx, Hazard};
+use crate::functions::node_text;
+use crate::functions::{Function, FunctionIndex};
+use crate::language::Language;
+use crate::scenario::{FailureClass, Kind};
+use crate::text::one_line;
+use tree_sitter::Tree;
+
+mod absent;
+mod arithmetic;
+mod calls;
+mod facts;
+mod handlers;
+mod indexing;
+mod messages;
+mod races;
+#[cfg(test)]
+mod tests;
+
+use FailureClass::*;
+pub use absent::nullable_names;
+use absent::*;
+use arithmetic::*;
+use facts::*;
+use messages::*;
+use races::*;
+
+/// The highest likelihood a candidate gets: below every precise rule, so
+/// candidates never outrank them and never become diagnostics on their own.
+pub const MAX_LIKELIHOOD: f32 = 0.14;
+
+/// Names that say a value came from outside: a request, a file, the wire.
+const OUTSIDE: &[&str] = &[
+    "data", "body", "payload", "json", "response", "resp", "res", "req", "request", "headers",
+    "header", "params", "query", "args", "input", "line", "lines", "text", "row", "msg", "message",
+    "event", "buf", "buffer", "bytes", "raw", "token", "tokens", "parts", "fields", "value",
+    "values", "config", "options", "opts", "environ", "env", "result", "results",
+];
+
+/// What a candidate needs besides its node: the function and its words.
+struct Scan<'a, 'c, 't> {
+    cx: &'c FnCx<'a, 't>,
+    facts: &'static Facts,
+    parameters: Vec<String>,
+    /// Parameters that may be absent: `x=None`, `x?: T`, `x: T | null`.
+    optional: Vec<String>,
+    /// Names a branch of the function sets to `None`, `null` or `nil`, with
+    /// where: used after that without a check, they may be absent.
+    set_absent: Vec<(String, usize)>,
+    /// What the file compares with null somewhere ([`nullable_names`]).
+    nullable: &'c [String],
+    /// Whether the function takes a lock anywhere: without one, no
+    /// operation in it runs under a lock (checked once, not per write).
+    takes_lock: bool,
+    /// Values read from shared state inside a critical section, with the
+    /// offset where the lock was released: their fields read after that
+    /// race with the writers the lock kept out (`state, ok :=
+    /// m.nodeMap[k]; m.mu.Unlock(); use(state.Name)`).
+    escaped: Vec<(String, usize)>,
+    /// For a closure inside a function that takes a lock, and takes none
+    /// itself: the names the closure declares (its parameters and locals).
+    /// Everything else it reads, it captured, and it runs later (a timer,
+    /// a callback, a goroutine), after the lock is released.
+    captured_after_lock: Option<Vec<String>>,
+    /// Names the function declares (`Type name = …`), for Java fields.
+    declared: Vec<String>,
+    /// Locals assigned from a lookup that may find nothing (`x =
+    /// d.get(k)`, `m = re.match(…)`, `v := cache.Get(k)`).
+    maybe_absent: Vec<String>,
+    /// The function's text, for the words that mark synchronisation.
+    body: String,
+    found: Vec<Hazard>,
+}
+
+/// The broad candidates of one function, most likely first, leaving out
+/// what a precise hazard already reports on the same line with the same
+/// class. `nullable` comes from [`nullable_names`] over the whole file.
+pub fn function_candidates(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    function: &Function,
+    index: &FunctionIndex,
+    precise: &[Hazard],
+    nullable: &[String],
+) -> Vec<Hazard> {
+    let Some(cx) = FnCx::new(language, tree, rope, function, index) else {
+        return Vec::new();
+    };
+    let line = |offset: usize| Hazard::line_of(offset, function, rope);
+    let mut found: Vec<Hazard> = candidates(&cx, nullable)
+        .into_iter()
+        .filter(|c| {
+            !precise
+                .iter()
+                .any(|p| p.class == c.class && line(p.start) == line(c.start))
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.likelihood
+            .total_cmp(&a.likelihood)
+            .then(a.start.cmp(&b.start))
+    });
+    found
+}
+
+/// The broad candidates of one function (not of functions nested in it).
+/// `nullable` comes from [`nullable_names`] over the whole file.
+fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
+    let facts = facts(cx.language);
+    let mut scan = Scan {
+        cx,
+        facts,
+        parameters: cx.parameters(),
+        optional: optional_parameters(cx),
+        set_absent: set_absent_in_branches(cx),
+        nullable,
+        body: node_text(cx.node, cx.rope),
+        takes_lock: false,
+        captured_after_lock: None,
+        escaped: Vec::new(),
+        declared: Vec::new(),
+        maybe_absent: Vec::new(),
+        found: Vec::new(),
+    };
+    scan.takes_lock = ["Lock()", "lock()", "acquire(", "synchronized", "with "]
+        .iter()
+        .any(|w| scan.body.contains(w));
+    scan.maybe_absent = maybe_absent_locals(&scan.body);
+    if matches!(
+        cx.language,
+        Language::JavaScript | Language::TypeScript | Language::Tsx
+    ) {
+        // `obj && …`, `!obj`, `if (obj)`: the function itself doubts that
+        // the value is there.
+        scan.maybe_absent.extend(truthiness_tested(&scan.body));
+    }
+    scan.captured_after_lock = closure_under_a_lock(cx, &scan);
+    if scan.takes_lock {
+        scan.escaped = escaped_from_lock(cx);
+    }
+    scan.declared = scan
+        .body
+        .lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let name = line.split_whitespace().nth(1)?.trim_end_matches(['=', ';']);
+            (!line.starts_with("return")).then(|| name.to_owned())
+        })
+        .collect();
+    let body = cx.node.child_by_field_name("body").unwrap_or(cx.node);
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        // Nested functions are analysed on their own.
+        if node.id() != body.id()
+            && cx
+                .index
+                .function_at(node.start_byte())
+                .is_some_and(|f| f.id != cx.function.id && f.range.start == node.start_byte())
+        {
+            continue;
+        }
+        scan.visit(node);
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+        }
+    }
+    let mut found = scan.found;
+    found.sort_by_key(|h| (h.start, h.class));
+    found.dedup_by(|a, b| a.start == b.start && a.class == b.class);
+    found
+}
+
+impl Scan<'_, '_, '_> {
+    fn text(&self, node: Node) -> String {
+        node_text(node, self.cx.rope)
+    }
+
+    fn visit(&mut self, node: Node) {
+        let kind = node.kind();
+        let facts = self.facts;
+        if facts.call.contains(&kind) {
+            self.call(node);
+        }
+        if facts.subscript.contains(&kind) {
+            self.subscript(node);
+        }
+        if facts.slice.contains(&kind) {
+            self.slice(node);
+        }
+        if facts.binary.contains(&kind) {
+            self.binary(node);
+        }
+        if facts.assignment.contains(&kind) {
+            self.shared_write(node);
+        }
+        if kind == "delete_statement" {
+            let target = self.text(node);
+            let target = target.trim_start_matches("del").trim();
+            let shared = target.starts_with("self.")
+                || target.starts_with("cls.")
+                || target.starts_with(|c: char| c.is_ascii_uppercase());
+            if target.contains('[') && !self.caught_here(node, KeyMissing) {
+                self.add(node, KeyMissing, 0.08, trigger(KeyMissing));
+            }
+            if shared && !self.locked(node) && !self.in_constructor() {
+                self.add(node, RaceCondition, 0.08, trigger(RaceCondition));
+            }
+        }
+        if facts.assertion.contains(&kind) {
+            self.add(
+                node,
+                Assertion,
+                0.10,
+                "the invariant the assertion states does not hold for this input",
+            );
+        }
+        if facts.cast.contains(&kind) {
+            // A numeric cast truncates in Rust and Java; elsewhere a cast
+            // asserts a type the value may not have.
+            let (class, likelihood) = match (self.cx.language, kind) {
+                (_, "non_null_expression") => (NullOrNone, 0.06),
+                (Language::Rust, _) => (Overflow, 0.08),
+                (Language::Java, _) if numeric_cast(&self.text(node)) => (Overflow, 0.08),
+                _ => (TypeError, 0.06),
+            };
+            self.add(node, class, likelihood, trigger(class));
+        }
+        if matches!(
+            kind,
+            "for_statement" | "while_statement" | "while_expression" | "loop_expression"
+        ) && self.follows_a_chain(node)
+        {
+            self.add_head(node, Timeout, 0.11, "the chain it follows loops back on itself (a cause, parent or next link that points back)");
+        }
+        if facts.loops.contains(&kind) {
+            self.add_head(
+                node,
+                Timeout,
+                0.04,
+                "the loop's exit condition is never reached for this input",
+            );
+        }
+        if facts.member.contains(&kind) {
+            self.member(node);
+        }
+        if self.cx.language == Language::Go {
+            self.channel(node);
+        }
+    }
+
+    /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).
+    fn callee(&self, node: Node) -> Option<String> {
+        let callee = node
+            .child_by_field_name("function")
+            .or_else(|| node.child_by_field_name("constructor"))
+            .or_else(|| node.child_by_field_name("type"))
+            .or_else(|| node.child_by_field_name("macro"));
+        if let Some(callee) = callee {
+            return Some(self.text(callee));
+        }
+        // Java: `object.name(…)`.
+        let name = node.child_by_field_name("name")?;
+        Some(match node.child_by_field_name("object") {
+            Some(object) => format!("{}.{}", self.text(object), self.text(name)),
+            None => self.text(name),
+        })
+    }
+
+    /// Whether a bare name assigned in a Java method is a field: neither a
+    /// parameter nor a local declared in the method (`Type name = …`).
+    fn field_like(&self, name: &str) -> bool {
+        !self.declared.iter().any(|d| d == name)
+            && !self.parameters.iter().any(|p| p == name)
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+    }
+
+    fn outside(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        OUTSIDE.iter().any(|w| mentions(&lower, w))
+            || self.parameters.iter().any(|p| mentions(text, p))
+    }
+
+    fn stringy(&self, text: &str) -> bool {
+        let lower = text.to_lowercase();
+        [
+            "str", "name", "text", "host", "line", "s[", "value", "hash", "input",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+    }
+
+    fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
+        // The loop's header line, not its whole body.
+        let end = node
+            .child_by_field_name("body")
+            .map_or(node.end_byte(), |b| b.start_byte());
+        self.push(
+            node.start_byte()..end.max(node.start_byte() + 1),
+            class,
+            likelihood,
+            trigger,
+        );
+    }
+
+    fn add(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
+        self.push(node.byte_range(), class, likelihood, trigger);
+    }
+
+    fn push(
+        &mut self,
+        range: std::ops::Range<usize>,
+        class: FailureClass,
+        likelihood: f32,
+        trigger: &str,
+    ) {
+        let rope: &Rope = self.cx.rope;
+        let function = &self.cx.function;
+        if range.start < function.range.start || range.end > function.range.end {
+            return;
+        }
+        if super::suppressed(rope, range.start, class) {
+            return;
+        }
+        let subject = {
+            let end = range.end.min(rope.len_bytes());
+            let start = range.start.min(end);
+            rope.byte_slice(start..end).to_string()
+        };
+        let subject = one_line(&subject, 80);
+        let (error_type, error) = runtime_error(self.cx.language, class, &subject);
+        self.found.push(Hazard {
+            class,
+            kind: Kind::Latent,
+            rule: "candidate",
+            start: range.start - function.range.start,
+            end: range.end - function.range.start,
+            summary: format!(
+                "Possible {} at `{}`",
+                class.as_str().replace('_', " "),
+                one_line(&subject, 50)
+            ),
+            subject,
+            likelihood: likelihood.clamp(0.01, MAX_LIKELIHOOD),
+            trigger: trigger.to_owned(),
+            error_type,
+            error,
+            inputs: Vec::new(),
+        });
+    }
+}

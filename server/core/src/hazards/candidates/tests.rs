@@ -1,0 +1,494 @@
+//! Each rule beside a real bug it finds and its fix, which it must not flag.
+
+use ropey::Rope;
+
+use crate::analysis::analyze;
+use crate::calls::CallIndex;
+use crate::config::Config;
+use crate::context::Context;
+use crate::language::Language;
+use crate::scenario::FailureClass::{self, *};
+
+/// What the static pass finds in every function of `source`, precise
+/// hazards and all candidates, as (class, 1-based line).
+fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureClass, usize)> {
+    let rope = Rope::from_str(source);
+    let tree = crate::syntax::parse_str(language, source).expect("parses");
+    let index = crate::functions::index_functions(language, &tree, &rope, path);
+    let nullable = super::nullable_names(language, &rope);
+    let mut found = Vec::new();
+    for function in &index.functions {
+        let precise = super::super::function_hazards(language, &tree, &rope, function, &index);
+        let broad = super::function_candidates(
+            language, &tree, &rope, function, &index, &precise, &nullable,
+        );
+        for hazard in precise.iter().chain(&broad) {
+            let line = super::Hazard::line_of(hazard.start, function, &rope) + 1;
+            found.push((hazard.class, line));
+        }
+    }
+    found
+}
+
+/// Each pair is a real shape of bug and the fix that removed it: the
+/// candidate must be on the bug and gone from the fix.
+fn flags_bug_not_fix(
+    language: Language,
+    path: &str,
+    bug: &str,
+    fix: &str,
+    expected: (FailureClass, usize),
+) {
+    let on_bug = candidates_of(language, path, bug);
+    assert!(
+        on_bug.contains(&expected),
+        "{expected:?} not among {on_bug:?} in\n{bug}"
+    );
+    let on_fix = candidates_of(language, path, fix);
+    assert!(
+        !on_fix.iter().any(|(class, _)| *class == expected.0),
+        "{:?} still flagged after the fix: {on_fix:?} in\n{fix}",
+        expected.0
+    );
+}
+
+#[test]
+fn go_slice_after_a_length_check() {
+    flags_bug_not_fix(
+        Language::Go,
+        "frame.go",
+        "package p\n\nfunc body(buf []byte) []byte {\n\treturn buf[1:]\n}\n",
+        "package p\n\nfunc body(buf []byte) []byte {\n\tif len(buf) < 1 {\n\t\treturn nil\n\t}\n\treturn buf[1:]\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "frame.go",
+        "package p\n\nfunc inner(b []byte, i, j int) []byte {\n\treturn b[i:j]\n}\n",
+        "package p\n\nfunc inner(b []byte, i, j int) []byte {\n\tif i < j {\n\t\treturn b[i:j]\n\t}\n\treturn nil\n}\n",
+        (IndexOutOfRange, 4),
+    );
+}
+
+#[test]
+fn division_behind_a_predicate_named_for_what_it_counts() {
+    flags_bug_not_fix(
+        Language::Go,
+        "stats.go",
+        "package p\n\nfunc (g *Group) Mean() int64 {\n\treturn g.sum / int64(len(g.Points))\n}\n",
+        "package p\n\nfunc (g *Group) Mean() int64 {\n\tif !g.HasPoints() {\n\t\treturn 0\n\t}\n\treturn g.sum / int64(len(g.Points))\n}\n",
+        (DivisionByZero, 4),
+    );
+}
+
+#[test]
+fn python_percent_formatting_is_no_division() {
+    let found = candidates_of(
+        Language::Python,
+        "msg.py",
+        "def describe(name, n):\n    fmt = '%s: %d'\n    return 'in %s' % name, fmt % (name, n)\n",
+    );
+    assert!(
+        !found.iter().any(|(c, _)| *c == DivisionByZero),
+        "{found:?}"
+    );
+    let found = candidates_of(
+        Language::Python,
+        "m.py",
+        "def bucket(x, n):\n    return x % n\n",
+    );
+    assert!(found.contains(&(DivisionByZero, 2)), "{found:?}");
+}
+
+#[test]
+fn java_handlers_of_the_exception_a_call_throws() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Downloads.java",
+        "class D {\n  void start(Request r) {\n    manager.enqueue(r);\n  }\n}\n",
+        "class D {\n  void start(Request r) {\n    try {\n      manager.enqueue(r);\n    } catch (IllegalArgumentException e) {\n      return;\n    }\n  }\n}\n",
+        (Assertion, 3),
+    );
+}
+
+#[test]
+fn python_decoding_helper_inside_a_handler() {
+    flags_bug_not_fix(
+        Language::Python,
+        "args.py",
+        "def argument(value):\n    return to_unicode(value)\n",
+        "def argument(value):\n    try:\n        return to_unicode(value)\n    except UnicodeDecodeError:\n        raise BadRequest(value)\n",
+        (Encoding, 2),
+    );
+}
+
+#[test]
+fn python_max_of_a_collection_checked_for_emptiness() {
+    flags_bug_not_fix(
+        Language::Python,
+        "table.py",
+        "def width(rows):\n    return max(len(r.name) for r in rows)\n",
+        "def width(rows):\n    if not rows:\n        return 0\n    return max(len(r.name) for r in rows)\n",
+        (IndexOutOfRange, 2),
+    );
+}
+
+#[test]
+fn rust_recursion_through_a_depth_counting_wrapper() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "de.rs",
+        "impl De {\n    fn value(&mut self) -> R {\n        match self.next() {\n            0xc0 => self.value(),\n            _ => self.leaf(),\n        }\n    }\n}\n",
+        "impl De {\n    fn value(&mut self) -> R {\n        match self.next() {\n            0xc0 => self.recursion_checked(|de| de.value()),\n            _ => self.leaf(),\n        }\n    }\n}\n",
+        (ResourceExhaustion, 4),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "tree.py",
+        "def walk(node, depth=0):\n    for child in node.children:\n        walk(child, depth + 1)\n",
+        "def walk(node, depth=0):\n    if depth > MAX_DEPTH:\n        raise TooDeep()\n    for child in node.children:\n        walk(child, depth + 1)\n",
+        (ResourceExhaustion, 3),
+    );
+}
+
+#[test]
+fn rust_read_loop_that_checks_for_the_end_of_input() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "skip.rs",
+        "fn skip<R: BufRead>(r: &mut R, mut n: usize) -> io::Result<()> {\n    while n > 0 {\n        let got = r.fill_buf()?.len().min(n);\n        r.consume(got);\n        n -= got;\n    }\n    Ok(())\n}\n",
+        "fn skip<R: BufRead>(r: &mut R, mut n: usize) -> io::Result<()> {\n    while n > 0 {\n        let got = match r.fill_buf()? {\n            b if b.is_empty() => return Err(eof()),\n            b => b.len().min(n),\n        };\n        r.consume(got);\n        n -= got;\n    }\n    Ok(())\n}\n",
+        (ResourceExhaustion, 3),
+    );
+}
+
+#[test]
+fn java_string_from_chars_decodes_nothing() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Chunks.java",
+        "class C {\n  void emit(InputStream in, byte[] buffer) throws IOException {\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
+        "class C {\n  void emit(Reader in) throws IOException {\n    char[] buffer = new char[4096];\n    in.read(buffer);\n    send(new String(buffer));\n  }\n}\n",
+        (Encoding, 4),
+    );
+}
+
+#[test]
+fn a_value_one_branch_sets_to_nothing() {
+    flags_bug_not_fix(
+        Language::Python,
+        "meter.py",
+        "def scaled(total, n, scale):\n    if total and n > total:\n        total = None\n    if scale:\n        total *= scale\n    return total\n",
+        "def scaled(total, n, scale):\n    if total and n > total:\n        total = None\n    if scale and total:\n        total *= scale\n    return total\n",
+        (NullOrNone, 5),
+    );
+    // Set at the top and filled in before use: an initialisation.
+    let found = candidates_of(
+        Language::Python,
+        "m.py",
+        "def first(items):\n    best = None\n    for i in items:\n        best = i\n    return best.name\n",
+    );
+    assert!(!found.contains(&(NullOrNone, 5)), "{found:?}");
+}
+
+#[test]
+fn javascript_typeof_object_lets_null_through() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "keys.js",
+        "function valueOf(key, obj) {\n  return typeof key === 'object' && typeof key.value !== 'undefined' ? key.value : obj[key];\n}\n",
+        "function valueOf(key, obj) {\n  return typeof key === 'object' && key && typeof key.value !== 'undefined' ? key.value : obj[key];\n}\n",
+        (NullOrNone, 2),
+    );
+}
+
+#[test]
+fn the_right_of_or_runs_when_the_left_fails() {
+    let found = candidates_of(
+        Language::JavaScript,
+        "is.js",
+        "function isStream(obj) {\n  const pipes = 1;\n  return obj && obj.pipe || typeof obj.read === 'function';\n}\nfunction absent(obj) {\n  return obj == null;\n}\n",
+    );
+    assert!(found.contains(&(NullOrNone, 3)), "{found:?}");
+    let found = candidates_of(
+        Language::JavaScript,
+        "is.js",
+        "function isStream(obj) {\n  const pipes = obj && obj.pipe;\n  return !obj || typeof obj.read === 'function';\n}\nfunction absent(obj) {\n  return obj == null;\n}\n",
+    );
+    assert!(!found.contains(&(NullOrNone, 3)), "{found:?}");
+}
+
+#[test]
+fn rust_length_subtracted_from_a_usize() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "truncate.rs",
+        "fn keep(length: usize, ellipsis: &str) -> usize {\n    length - ellipsis.len()\n}\n",
+        "fn keep(length: usize, ellipsis: &str) -> usize {\n    if length >= ellipsis.len() {\n        length - ellipsis.len()\n    } else {\n        0\n    }\n}\n",
+        (Overflow, 2),
+    );
+}
+
+#[test]
+fn go_value_read_under_a_lock_used_after_the_unlock() {
+    flags_bug_not_fix(
+        Language::Go,
+        "members.go",
+        "package p\n\nfunc (m *M) expire(id string) {\n\tm.mu.Lock()\n\tnode, ok := m.nodes[id]\n\tm.mu.Unlock()\n\tif ok {\n\t\tm.report(node.Name)\n\t}\n}\n",
+        "package p\n\nfunc (m *M) expire(id string) {\n\tm.mu.Lock()\n\tnode, ok := m.nodes[id]\n\tname := node.Name\n\tm.mu.Unlock()\n\tif ok {\n\t\tm.report(name)\n\t}\n}\n",
+        (RaceCondition, 8),
+    );
+}
+
+#[test]
+fn go_callback_reads_what_its_enclosing_function_locked() {
+    let found = candidates_of(
+        Language::Go,
+        "timers.go",
+        "package p\n\nimport \"time\"\n\nfunc (m *M) arm(s *State) {\n\tm.mu.Lock()\n\tdefer m.mu.Unlock()\n\tfn := func() {\n\t\tm.fail(s.Name)\n\t}\n\ttime.AfterFunc(time.Second, fn)\n}\n",
+    );
+    assert!(found.contains(&(RaceCondition, 9)), "{found:?}");
+    // A callback that takes the lock itself reads under it.
+    let found = candidates_of(
+        Language::Go,
+        "timers.go",
+        "package p\n\nimport \"time\"\n\nfunc (m *M) arm(s *State) {\n\tm.mu.Lock()\n\tdefer m.mu.Unlock()\n\tfn := func() {\n\t\tm.mu.Lock()\n\t\tm.fail(s.Name)\n\t\tm.mu.Unlock()\n\t}\n\ttime.AfterFunc(time.Second, fn)\n}\n",
+    );
+    assert!(!found.iter().any(|(c, _)| *c == RaceCondition), "{found:?}");
+}
+
+#[test]
+fn python_constructor_changing_a_class_wide_collection() {
+    flags_bug_not_fix(
+        Language::Python,
+        "bars.py",
+        "class Bar:\n    _instances = set()\n\n    def __init__(self, disable):\n        if disable:\n            self._instances.discard(self)\n            return\n",
+        "class Bar:\n    _instances = set()\n\n    def __init__(self, disable):\n        if disable:\n            with self._lock:\n                self._instances.discard(self)\n            return\n",
+        (RaceCondition, 6),
+    );
+    // Its own new collection is no one else's yet.
+    let found = candidates_of(
+        Language::Python,
+        "bars.py",
+        "class Bar:\n    def __init__(self, items):\n        self.items = []\n        self.items.append(items)\n",
+    );
+    assert!(!found.iter().any(|(c, _)| *c == RaceCondition), "{found:?}");
+}
+
+#[test]
+fn go_channel_operation_outside_a_select() {
+    flags_bug_not_fix(
+        Language::Go,
+        "fetch.go",
+        "package p\n\nfunc first(results chan int) int {\n\treturn <-results\n}\n",
+        "package p\n\nfunc first(results chan int, ctx Ctx) int {\n\tselect {\n\tcase r := <-results:\n\t\treturn r\n\tcase <-ctx.Done():\n\t\treturn 0\n\t}\n}\n",
+        (Timeout, 4),
+    );
+}
+
+#[test]
+fn node_emitter_without_an_error_listener() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "upload.js",
+        "function upload(opts, body) {\n  const req = http.request(opts);\n  req.end(body);\n}\n",
+        "function upload(opts, body) {\n  const req = http.request(opts);\n  req.on('error', (err) => log(err));\n  req.end(body);\n}\n",
+        (NetworkError, 2),
+    );
+}
+
+#[test]
+fn python_http_call_without_a_timeout() {
+    flags_bug_not_fix(
+        Language::Python,
+        "client.py",
+        "import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n",
+        "import requests\n\ndef fetch(url):\n    return requests.get(url, timeout=10).json()\n",
+        (Timeout, 4),
+    );
+}
+
+#[test]
+fn java_case_conversion_without_a_locale() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Keys.java",
+        "class K {\n  String key(String name) {\n    return name.toLowerCase();\n  }\n}\n",
+        "class K {\n  String key(String name) {\n    return name.toLowerCase(Locale.ROOT);\n  }\n}\n",
+        (Encoding, 3),
+    );
+}
+
+#[test]
+fn java_field_from_a_lookup_that_can_find_nothing() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Receiver.java",
+        "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted()) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+        "class C {\n    private final WifiManager mWifiManager;\n    C(Context c) {\n        mWifiManager =\n            (WifiManager) c.getSystemService(Context.WIFI_SERVICE);\n    }\n    void f() {\n        if (granted() && mWifiManager != null) {\n            boolean e = mWifiManager.isWifiEnabled();\n        }\n    }\n}\n",
+        (NullOrNone, 9),
+    );
+}
+
+#[test]
+fn javascript_value_the_function_itself_tests_for_truthiness() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "is.js",
+        "function isStream(obj) {\n  return obj && obj.readable || typeof obj.pipe === 'function';\n}\n",
+        "function isStream(obj) {\n  return !!obj && (obj.readable || typeof obj.pipe === 'function');\n}\n",
+        (NullOrNone, 2),
+    );
+}
+
+#[test]
+fn python_none_handed_to_a_call_that_raises_on_it() {
+    flags_bug_not_fix(
+        Language::Python,
+        "ws.py",
+        "def close_code(message):\n    return int(message.get('code', 1000))\n",
+        "def close_code(message):\n    return int(message.get('code') or 1000)\n",
+        (NullOrNone, 2),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "blocks.py",
+        "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code':\n            yield unescape(pre[0].text)\n",
+        "def code_blocks(root, unescape):\n    for pre in root.iter('pre'):\n        if pre[0].tag == 'code' and pre[0].text:\n            yield unescape(pre[0].text)\n",
+        (NullOrNone, 4),
+    );
+}
+
+#[test]
+fn python_docstring_is_none_under_optimisation() {
+    flags_bug_not_fix(
+        Language::Python,
+        "codes.py",
+        "def _init():\n    global __doc__\n    __doc__ = __doc__ + '\\n' + table()\n",
+        "def _init():\n    global __doc__\n    if __doc__ is not None:\n        __doc__ = __doc__ + '\\n' + table()\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
+fn a_handler_that_raises_again_handles_nothing() {
+    let found = candidates_of(
+        Language::Python,
+        "ws.py",
+        "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        raise exc\n",
+    );
+    assert!(found.contains(&(NullOrNone, 3)), "{found:?}");
+    let found = candidates_of(
+        Language::Python,
+        "ws.py",
+        "def close_code(message):\n    try:\n        return int(message.get('code', 1000))\n    except Exception as exc:\n        log(exc)\n        return 1011\n",
+    );
+    assert!(!found.contains(&(NullOrNone, 3)), "{found:?}");
+}
+
+#[test]
+fn python_optional_parameter_used_unchecked() {
+    flags_bug_not_fix(
+        Language::Python,
+        "meter.py",
+        "def scale(total=None, unit=2):\n    total *= unit\n    return total\n",
+        "def scale(total=None, unit=2):\n    if total:\n        total *= unit\n    return total\n",
+        (NullOrNone, 2),
+    );
+}
+
+#[test]
+fn python_lookup_result_dereferenced() {
+    flags_bug_not_fix(
+        Language::Python,
+        "parse.py",
+        "import re\n\ndef version(text):\n    m = re.match(r'v(\\d+)', text)\n    return m.group(1)\n",
+        "import re\n\ndef version(text):\n    m = re.match(r'v(\\d+)', text)\n    if m is None:\n        return None\n    return m.group(1)\n",
+        (NullOrNone, 5),
+    );
+}
+
+#[test]
+fn go_shared_map_written_outside_the_lock() {
+    flags_bug_not_fix(
+        Language::Go,
+        "cache.go",
+        "package cache\n\nfunc (c *Cache) Put(k string, v int) {\n\tc.items[k] = v\n}\n",
+        "package cache\n\nfunc (c *Cache) Put(k string, v int) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.items[k] = v\n}\n",
+        (RaceCondition, 4),
+    );
+}
+
+#[test]
+fn rust_parse_unwrapped_but_not_when_handled() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "src/port.rs",
+        "fn port(s: &str) -> u16 {\n    s.parse().unwrap()\n}\n",
+        "fn port(s: &str) -> u16 {\n    s.parse().unwrap_or(80)\n}\n",
+        (ParseError, 2),
+    );
+}
+
+#[test]
+fn java_field_checked_for_null_elsewhere() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Net.java",
+        "class Net {\n  WifiManager wifi;\n  boolean on() {\n    return wifi.isWifiEnabled();\n  }\n  void off() {\n    if (wifi != null) { wifi.disconnect(); }\n  }\n}\n",
+        "class Net {\n  WifiManager wifi;\n  boolean on() {\n    return wifi != null && wifi.isWifiEnabled();\n  }\n  void off() {\n    if (wifi != null) { wifi.disconnect(); }\n  }\n}\n",
+        (NullOrNone, 4),
+    );
+}
+
+#[test]
+fn javascript_json_parse_outside_a_try() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "body.js",
+        "function id(body) {\n  const data = JSON.parse(body);\n  return data;\n}\n",
+        "function id(body) {\n  try {\n    const data = JSON.parse(body);\n    return data;\n  } catch (e) {\n    return null;\n  }\n}\n",
+        (ParseError, 2),
+    );
+}
+
+#[test]
+fn python_getattr_recursion() {
+    let found = candidates_of(
+        Language::Python,
+        "proxy.py",
+        "class Proxy:\n    def __getattr__(self, name):\n        return getattr(self._target, name)\n",
+    );
+    assert!(found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+}
+
+#[test]
+fn candidates_never_reach_the_diagnostic_threshold() {
+    let source = "def f(data, n):\n    x = data['a'][0]\n    return int(x) / n\n";
+    let rope = Rope::from_str(source);
+    let tree = crate::syntax::parse_str(Language::Python, source).unwrap();
+    let config = Config::default();
+    let calls = CallIndex::default();
+    let analysis = analyze(
+        "f.py",
+        Language::Python,
+        0,
+        &rope,
+        &tree,
+        None,
+        &Context::new(&config, &calls),
+    );
+    for candidate in analysis.candidates.iter().flatten() {
+        assert!(
+            candidate.likelihood <= super::MAX_LIKELIHOOD,
+            "{candidate:?}"
+        );
+    }
+    let lowest_scenario = analysis
+        .scenarios
+        .iter()
+        .flatten()
+        .map(|s| s.likelihood)
+        .fold(1.0, f32::min);
+    assert!(lowest_scenario > super::MAX_LIKELIHOOD);
+}
