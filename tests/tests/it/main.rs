@@ -13,5 +13,6 @@ mod lifecycle;
 mod lsp;
 mod model;
 mod ordering;
+mod repro;
 mod storm;
 mod untrusted;

@@ -16,11 +16,14 @@ mod ecma;
 mod go;
 mod ignore;
 mod java;
+mod literal;
 mod params;
 mod python;
+pub mod repro;
 mod rust;
 #[cfg(test)]
 mod tests;
+pub mod trigger;
 
 use std::path::Path;
 

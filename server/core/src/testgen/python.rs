@@ -4,7 +4,11 @@
 
 use tree_sitter::Node;
 
+use std::collections::BTreeSet;
+
+use super::literal::{self, quoted};
 use super::params::{Param, parameters};
+use super::trigger::{self, Trigger, Value};
 use super::{Project, Subject, TestEdit, append, driven, join, parent_dir, stem, unique_name};
 use crate::functions::FunctionKind;
 
@@ -17,9 +21,18 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         .ok_or_else(|| "the function's parameters cannot be filled in".to_owned())?;
     let http = http_client(subject);
     let empty_json = http.is_none() && answers_empty_json(subject);
-    if http.is_none() && !empty_json {
-        driven(subject, &params)?;
-    }
+    let trigger = if http.is_some() || empty_json {
+        Trigger::default()
+    } else {
+        match trigger::derive(subject, node) {
+            Ok(trigger) => trigger,
+            Err(why) => {
+                // The hazard's own inputs, where it wrote some.
+                driven(subject, &params).map_err(|_| why)?;
+                Trigger::default()
+            }
+        }
+    };
     let module = module_path(subject.path);
     let path = test_path(subject.path, project);
     let existing = (project.read)(&path);
@@ -33,7 +46,19 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     );
 
     let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
-    let (import, call) = call_expression(subject, &module, &params)?;
+    let mut setup = Setup::default();
+    let (import, call) = call_expression(subject, node, &module, &params, &trigger, &mut setup)?;
+    for (variable, value) in trigger.env() {
+        setup.fixtures.insert("monkeypatch");
+        setup.lines.push(match value {
+            Value::Null => format!("monkeypatch.delenv({}, raising=False)", quoted(variable)),
+            other => format!(
+                "monkeypatch.setenv({}, {})",
+                quoted(variable),
+                literal::python(other)
+            ),
+        });
+    }
     let call = if is_async {
         format!("asyncio.run({call})")
     } else {
@@ -50,10 +75,9 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     }
     body.push(format!("    {import}"));
     body.push(String::new());
-    let signature;
     match http {
         Some(method) => {
-            signature = format!("def {name}(monkeypatch):");
+            setup.fixtures.insert("monkeypatch");
             body.push("    def stalled_upstream(self, method, url, *args, **kwargs):".to_owned());
             body.push("        # The server accepts the connection and never answers.".to_owned());
             body.push("        if kwargs.get(\"timeout\") is None:".to_owned());
@@ -84,13 +108,12 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             if let Some((module, _)) = error.rsplit_once('.') {
                 body.insert(body.len() - 1, format!("    import {module}"));
             }
-            signature = if empty_json {
+            if empty_json {
+                setup.fixtures.insert("monkeypatch");
                 body.extend(EMPTY_JSON_DOUBLE.lines().map(str::to_owned));
                 body.push(String::new());
-                format!("def {name}(monkeypatch):")
-            } else {
-                format!("def {name}():")
-            };
+            }
+            body.extend(setup.lines.iter().map(|line| format!("    {line}")));
             body.push("    try:".to_owned());
             body.push(format!("        {call}"));
             body.push(format!("    except {error} as error:"));
@@ -103,6 +126,8 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             ));
         }
     }
+    let fixtures: Vec<&str> = setup.fixtures.iter().copied().collect();
+    let signature = format!("def {name}({}):", fixtures.join(", "));
     let block = format!("{signature}\n{}\n", body.join("\n"));
     let (offset, text) = match &existing {
         Some(existing) => {
@@ -120,11 +145,38 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     })
 }
 
+/// Statements the test runs before the call, and the pytest fixtures they use.
+#[derive(Default)]
+struct Setup {
+    fixtures: BTreeSet<&'static str>,
+    lines: Vec<String>,
+}
+
+/// The argument for a parameter the trigger gives a value: a literal, or a
+/// file in pytest's `tmp_path` holding the text.
+fn argument(name: &str, value: &Value, setup: &mut Setup) -> String {
+    match value {
+        Value::File(content) => {
+            setup.fixtures.insert("tmp_path");
+            setup.lines.push(format!("{name} = tmp_path / \"{name}.txt\""));
+            setup.lines.push(format!(
+                "{name}.write_text({})",
+                literal::python(&Value::Text(literal::text(content)))
+            ));
+            format!("str({name})")
+        }
+        other => literal::python(other),
+    }
+}
+
 /// The import and the call of the function with the trigger's inputs.
 fn call_expression(
     subject: &Subject,
+    node: Node,
     module: &str,
     params: &[Param],
+    trigger: &Trigger,
+    setup: &mut Setup,
 ) -> Result<(String, String), String> {
     let function = subject.function;
     let mut params = params;
@@ -140,8 +192,8 @@ fn call_expression(
             let callee = match first {
                 Some("self") => {
                     params = &params[1..];
-                    // Built without __init__: set the attributes the method reads.
-                    format!("{class}.__new__({class}).{}", function.name)
+                    let receiver = receiver(subject, node, class, trigger, setup);
+                    format!("{receiver}.{}", function.name)
                 }
                 Some("cls") => {
                     params = &params[1..];
@@ -159,11 +211,13 @@ fn call_expression(
     let args: Vec<String> = params
         .iter()
         .filter_map(|p| {
-            let value = subject.input(&p.name);
             if p.variadic {
                 return None;
             }
-            match value {
+            if let Some(value) = trigger.param(&p.name) {
+                return Some(format!("{}={}", p.name, argument(&p.name, value, setup)));
+            }
+            match subject.input(&p.name).filter(|_| trigger.roots.is_empty()) {
                 Some(value) => Some(format!("{}={value}", p.name)),
                 None if p.optional => None,
                 None => Some(format!("{}={}", p.name, neutral(p))),
@@ -171,6 +225,73 @@ fn call_expression(
         })
         .collect();
     Ok((import, format!("{callee}({})", args.join(", "))))
+}
+
+/// The object a method is called on: built through `__init__` when each
+/// field the trigger sets is a constructor argument stored as is, else made
+/// without `__init__` and given those fields.
+fn receiver(
+    subject: &Subject,
+    method: Node,
+    class: &str,
+    trigger: &Trigger,
+    setup: &mut Setup,
+) -> String {
+    let fields: Vec<(&str, &Value)> = trigger.fields().collect();
+    if let Some((init, init_params)) = constructor(subject, method) {
+        let stored = |field: &str| {
+            init_params
+                .iter()
+                .find(|p| subject.text(init).contains(&format!("self.{field} = {}\n", p.name)))
+        };
+        if fields.iter().all(|(field, _)| stored(field).is_some()) {
+            let args: Vec<String> = init_params
+                .iter()
+                .filter(|p| p.name != "self" && !p.variadic)
+                .filter_map(|p| {
+                    let value = fields
+                        .iter()
+                        .find(|(field, _)| stored(field).is_some_and(|s| s.name == p.name))
+                        .map(|(_, value)| argument(&p.name, value, setup));
+                    match value {
+                        Some(value) => Some(format!("{}={value}", p.name)),
+                        None if p.optional => None,
+                        None => Some(format!("{}={}", p.name, neutral(p))),
+                    }
+                })
+                .collect();
+            return format!("{class}({})", args.join(", "));
+        }
+    }
+    if fields.is_empty() {
+        return format!("{class}.__new__({class})");
+    }
+    // Built without __init__: set the attributes the method reads.
+    setup.lines.push(format!("subject = {class}.__new__({class})"));
+    for (field, value) in fields {
+        let value = argument(field, value, setup);
+        setup.lines.push(format!("subject.{field} = {value}"));
+    }
+    "subject".to_owned()
+}
+
+/// The class's `__init__` and its parameters.
+fn constructor<'t>(subject: &Subject, method: Node<'t>) -> Option<(Node<'t>, Vec<Param>)> {
+    let body = method.parent()?;
+    let mut cursor = body.walk();
+    let init = body.named_children(&mut cursor).find_map(|child| {
+        let definition = if child.kind() == "decorated_definition" {
+            child.child_by_field_name("definition")?
+        } else {
+            child
+        };
+        (definition.kind() == "function_definition"
+            && definition
+                .child_by_field_name("name")
+                .is_some_and(|n| subject.text(n) == "__init__"))
+        .then_some(definition)
+    })?;
+    Some((init, parameters(subject, init)?))
 }
 
 /// A harmless value for a parameter the trigger does not involve.

@@ -359,3 +359,26 @@ fn generated_cargo_tests_fail_on_the_bug_and_pass_after_the_fix() {
         written.len()
     );
 }
+
+#[test]
+fn zz_dump_repro() {
+    for (lang, file) in [("python", "shop/orders.py"), ("javascript", "src/orders.js"), ("typescript", "src/billing.ts"), ("go", "orders.go"), ("java", "src/main/java/shop/Orders.java"), ("rust", "src/lib.rs")] {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/repro").join(lang).join("buggy");
+        let (analysis, _) = analysed(&root, file);
+        for (f, s) in analysis.all_scenarios() {
+            let origin = analysis.rope.byte_slice(s.origin.start..s.origin.end).to_string();
+            eprintln!("{lang} {} {} subj={:?} origin={:?} inputs={:?} rule={}", f.name, s.class, s.subject, origin, s.inputs, s.rule);
+        }
+    }
+}
+
+#[test]
+fn zz_repro() {
+    let Ok(language) = std::env::var("REPRO") else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/repro").join(&language);
+    let work = tempfile::tempdir().unwrap();
+    let report = super::repro::reproduce(super::repro::language_of(&language).unwrap(), &root.join("buggy"), &root.join("fixed"), work.path());
+    eprintln!("{}", super::repro::table(std::slice::from_ref(&report)));
+    eprintln!("{}", super::repro::details(&report));
+    if std::env::var("REPRO_KEEP").is_ok() { let _ = work.keep(); }
+}

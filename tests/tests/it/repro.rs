@@ -1,0 +1,50 @@
+//! Generated tests executed in every language: for each fixture project in
+//! `tests/fixtures/repro/<language>/` (a buggy and a fixed variant of the
+//! same files), every prediction in a function's top three gets a test
+//! written, run on the buggy code and again on the fixed code. The table
+//! is printed; the thresholds and the zero of misleading tests are asserted.
+
+use std::path::Path;
+
+use failcast_core::testgen::repro::{self, Report};
+
+fn report(language: &str) -> Report {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repro").join(language);
+    let work = tempfile::tempdir().unwrap();
+    repro::reproduce(
+        repro::language_of(language).unwrap(),
+        &root.join("buggy"),
+        &root.join("fixed"),
+        work.path(),
+    )
+}
+
+#[test]
+fn generated_tests_reproduce_in_every_language() {
+    let languages = ["python", "javascript", "typescript", "go", "java", "rust"];
+    let started = std::time::Instant::now();
+    let reports: Vec<Report> = std::thread::scope(|scope| {
+        let handles: Vec<_> = languages
+            .iter()
+            .map(|language| scope.spawn(move || report(language)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let table = repro::table(&reports);
+    eprintln!("{table}");
+    for report in &reports {
+        eprint!("{}", repro::details(report));
+    }
+    eprintln!("harness: {:.1} s", started.elapsed().as_secs_f64());
+    for report in &reports {
+        assert_eq!(report.misleading(), 0, "{}\n{}", table, repro::details(report));
+        let target = if report.language == "python" { 0.8 } else { 0.6 };
+        assert!(
+            report.outcomes.len() >= 4 && report.rate() >= target,
+            "{}: {:.0} % of predictions reproduced, {:.0} % wanted\n{table}",
+            report.language,
+            report.rate() * 100.0,
+            target * 100.0
+        );
+    }
+}
