@@ -4,8 +4,11 @@
 
 use tree_sitter::Node;
 
-use super::params::parameters;
+use super::literal;
+use super::params::{Param, parameters};
+use super::trigger::{self, Trigger, Value};
 use super::{Project, Subject, TestEdit, append, driven, join, parent_dir, stem, unique_name};
+use crate::functions::FunctionKind;
 use crate::language::Language;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -17,15 +20,28 @@ enum Runner {
 
 pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdit, String> {
     let function = subject.function;
-    if function.parent.is_some() || function.qualified_name.contains('.') {
-        return Err("only functions at the top of a module can be imported by a test".to_owned());
-    }
-    if !exported(node) {
+    let class = match function.kind {
+        FunctionKind::Method => Some(exported_class(subject, node)?),
+        _ if function.parent.is_some() || function.qualified_name.contains('.') => {
+            return Err(
+                "only functions at the top of a module can be imported by a test".to_owned(),
+            );
+        }
+        _ => None,
+    };
+    if class.is_none() && !exported(node) {
         return Err(format!("{} is not exported", function.name));
     }
     let params = parameters(subject, node)
         .ok_or_else(|| "the function's parameters cannot be filled in".to_owned())?;
-    driven(subject, &params)?;
+    let trigger = match trigger::derive(subject, node) {
+        Ok(trigger) => trigger,
+        Err(why) => {
+            // The hazard's own inputs, where it wrote some.
+            driven(subject, &params).map_err(|_| why)?;
+            Trigger::default()
+        }
+    };
     let error = subject
         .error_type()
         .filter(|e| ["TypeError", "SyntaxError", "RangeError", "Error"].contains(e))
@@ -48,24 +64,56 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             format!("./{file_stem}"),
         )
     };
+    // Node resolves ES modules by their full name; bundler-based runners
+    // and the TypeScript loader also without the extension.
+    let import_from = if runner == Runner::NodeTest && !typescript {
+        format!("{import_from}.{extension}")
+    } else {
+        import_from
+    };
     let existing = (project.read)(&path);
     let title = format!(
         "{} does not fail with {error} when {}",
         function.name,
         crate::text::one_line(&crate::text::lowercase_first(&subject.scenario.trigger), 48)
     );
-    let title = js_string(&unique_name(&title, existing.as_deref()));
+    let name = unique_name(&title, existing.as_deref());
+    let title = js_string(&name);
 
+    let value = |value: String| {
+        if typescript {
+            format!("{value} as never")
+        } else {
+            value
+        }
+    };
     let args: Vec<String> = params
         .iter()
         .filter(|p| !p.variadic)
-        .map(|p| match subject.input(&p.name) {
-            Some(value) if typescript => format!("{value} as never"),
-            Some(value) => value.to_owned(),
-            None if typescript => "undefined as never".to_owned(),
-            None => "undefined".to_owned(),
+        .map(|p| match (trigger.param(&p.name), subject.input(&p.name)) {
+            (Some(v), _) => value(literal::ecma(v)),
+            (None, Some(v)) if trigger.roots.is_empty() => value(v.to_owned()),
+            _ => value("undefined".to_owned()),
         })
         .collect();
+    let (imported, callee) = match &class {
+        Some(class) => {
+            let receiver = receiver(subject, class, &trigger, &value)?;
+            (class.name.clone(), format!("{receiver}.{}", function.name))
+        }
+        None => (function.name.clone(), function.name.clone()),
+    };
+    let mut setup = String::new();
+    for (variable, v) in trigger.env() {
+        setup.push_str(&match v {
+            Value::Null => format!("  delete process.env[{}];\n", literal::quoted(variable)),
+            other => format!(
+                "  process.env[{}] = {};\n",
+                literal::quoted(variable),
+                literal::ecma(other)
+            ),
+        });
+    }
     let mut imports = Vec::new();
     let has = |text: &str| existing.as_deref().is_some_and(|e| e.contains(text));
     match runner {
@@ -78,7 +126,7 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         }
         _ => {}
     }
-    let import = format!("import {{ {} }} from '{import_from}';", function.name);
+    let import = format!("import {{ {imported} }} from '{import_from}';");
     if !has(&import) {
         imports.push(import);
     }
@@ -96,14 +144,13 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         ),
     };
     let test = format!(
-        "{}{open}({title}, async () => {{\n  // failcast predicted: {}\n  let failure{failure_type};\n  try {{\n    await {}({});\n  }} catch (error) {{\n    failure = error;\n  }}\n{check}\n  // Then assert what {}() should return for this input.\n}});\n",
+        "{}{open}({title}, async () => {{\n  // failcast predicted: {}\n{setup}  let failure{failure_type};\n  try {{\n    await {callee}({});\n  }} catch (error) {{\n    failure = error;\n  }}\n{check}\n  // Then assert what {}() should return for this input.\n}});\n",
         if imports.is_empty() {
             String::new()
         } else {
             format!("{}\n\n", imports.join("\n"))
         },
         subject.predicted(),
-        function.name,
         args.join(", "),
         function.name,
     );
@@ -119,12 +166,102 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         path,
         offset,
         text,
-        name: title,
+        name,
         framework: match runner {
             Runner::Vitest => "vitest",
             Runner::Jest => "jest",
             Runner::NodeTest => "node:test",
         },
+    })
+}
+
+/// An exported class a method belongs to: its name and constructor.
+struct Class<'t> {
+    name: String,
+    constructor: Option<Node<'t>>,
+}
+
+fn exported_class<'t>(subject: &Subject, method: Node<'t>) -> Result<Class<'t>, String> {
+    let class = method
+        .parent()
+        .and_then(|body| body.parent())
+        .filter(|c| c.kind() == "class_declaration")
+        .ok_or("only methods of classes are supported")?;
+    if !exported(class) {
+        return Err("the class is not exported".to_owned());
+    }
+    let text = subject.text(method);
+    if text.starts_with("static") || text.starts_with("private") || text.starts_with('#') {
+        return Err("only public instance methods are supported".to_owned());
+    }
+    let name = subject.text(class.child_by_field_name("name").ok_or("unnamed class")?);
+    let body = class.child_by_field_name("body").ok_or("class without body")?;
+    let mut cursor = body.walk();
+    let constructor = body.named_children(&mut cursor).find(|m| {
+        m.kind() == "method_definition"
+            && m.child_by_field_name("name")
+                .is_some_and(|n| subject.text(n) == "constructor")
+    });
+    Ok(Class { name, constructor })
+}
+
+/// `new Class(…)` with the trigger's fields passed where the constructor
+/// stores an argument as that field (`this.items = items`, or a TypeScript
+/// parameter property).
+fn receiver(
+    subject: &Subject,
+    class: &Class,
+    trigger: &Trigger,
+    value: &dyn Fn(String) -> String,
+) -> Result<String, String> {
+    let Some(constructor) = class.constructor else {
+        if trigger.fields().next().is_some() {
+            return Err("the class has no constructor to set the field".to_owned());
+        }
+        return Ok(format!("new {}()", class.name));
+    };
+    let params: Vec<Param> = parameters(subject, constructor)
+        .ok_or("the constructor's parameters cannot be filled in")?;
+    let body = subject.text(constructor);
+    let stores = |field: &str, param: &str| {
+        body.contains(&format!("this.{field} = {param};"))
+            || (field == param && parameter_property(subject, constructor, param))
+    };
+    for (field, _) in trigger.fields() {
+        if !params.iter().any(|p| stores(field, &p.name)) {
+            return Err(format!("the constructor does not set this.{field}"));
+        }
+    }
+    let args: Vec<String> = params
+        .iter()
+        .filter(|p| !p.variadic)
+        .map(|p| {
+            trigger
+                .fields()
+                .find(|(field, _)| stores(field, &p.name))
+                .map_or_else(
+                    || value("undefined".to_owned()),
+                    |(_, v)| value(literal::ecma(v)),
+                )
+        })
+        .collect();
+    Ok(format!("new {}({})", class.name, args.join(", ")))
+}
+
+/// `constructor(private readonly items: T[])`: the parameter is a field.
+fn parameter_property(subject: &Subject, constructor: Node, name: &str) -> bool {
+    let Some(list) = constructor.child_by_field_name("parameters") else {
+        return false;
+    };
+    let mut cursor = list.walk();
+    list.named_children(&mut cursor).any(|p| {
+        let mut inner = p.walk();
+        let modified = p
+            .children(&mut inner)
+            .any(|c| c.kind() == "accessibility_modifier" || c.kind() == "readonly");
+        modified
+            && p.child_by_field_name("pattern")
+                .is_some_and(|n| subject.text(n) == name)
     })
 }
 
