@@ -3,7 +3,9 @@
 
 use tree_sitter::Node;
 
+use super::literal;
 use super::params::parameters;
+use super::trigger::{self, Trigger, Value};
 use super::{Project, Subject, TestEdit, append, camel, driven, unique_name};
 
 pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdit, String> {
@@ -21,16 +23,29 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     }
     let params = parameters(subject, node)
         .ok_or_else(|| "the function's parameters cannot be filled in".to_owned())?;
-    driven(subject, &params)?;
+    let trigger = match trigger::derive(subject, node) {
+        Ok(trigger) => trigger,
+        Err(why) => {
+            // The hazard's own inputs, where it wrote some.
+            driven(subject, &params).map_err(|_| why)?;
+            Trigger::default()
+        }
+    };
     let package = package_name(subject).ok_or("the file has no package clause")?;
     let receiver = match &function.receiver {
         Some(receiver) if receiver.contains('[') => {
             return Err("a generic receiver needs its type arguments chosen by hand".to_owned());
         }
-        Some(receiver) => match receiver.strip_prefix('*') {
-            Some(ty) => format!("(&{ty}{{}})."),
-            None => format!("{receiver}{{}}."),
-        },
+        Some(receiver) => {
+            // The receiver's fields the trigger needs, the others zero.
+            let fields: Vec<(String, Value)> = trigger
+                .fields()
+                .map(|(f, v)| (f.to_owned(), v.clone()))
+                .collect();
+            let value = literal::go(&Value::Obj(fields, Vec::new()), receiver)
+                .ok_or("the receiver's fields cannot be written as Go")?;
+            format!("({value}).")
+        }
         None => String::new(),
     };
     let results = result_count(node);
@@ -63,14 +78,21 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             format!("\t\t{} {ty}", field(&p.name))
         })
         .collect();
-    let values: Vec<String> = params
-        .iter()
-        .filter_map(|p| {
-            subject
-                .input(&p.name)
-                .map(|v| format!("{}: {v}", field(&p.name)))
-        })
-        .collect();
+    let mut values = Vec::new();
+    for p in &params {
+        let ty = p.ty.clone().unwrap_or_default();
+        let value = match (trigger.param(&p.name), subject.input(&p.name)) {
+            (Some(v), _) => Some(
+                literal::go(v, &ty)
+                    .ok_or_else(|| format!("the trigger of {} cannot be written as {ty}", p.name))?,
+            ),
+            (None, Some(v)) if trigger.roots.is_empty() => Some(v.to_owned()),
+            _ => None,
+        };
+        if let Some(value) = value {
+            values.push(format!("{}: {value}", field(&p.name)));
+        }
+    }
     let args: Vec<String> = params
         .iter()
         .map(|p| {

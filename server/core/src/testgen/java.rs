@@ -4,7 +4,9 @@
 
 use tree_sitter::Node;
 
+use super::literal;
 use super::params::parameters;
+use super::trigger::{self, Trigger};
 use super::{Project, Subject, TestEdit, camel, driven, unique_name};
 use crate::functions::FunctionKind;
 
@@ -39,7 +41,17 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     }
     let params = parameters(subject, node)
         .ok_or_else(|| "the method's parameters cannot be filled in".to_owned())?;
-    driven(subject, &params)?;
+    let trigger = match trigger::derive(subject, node) {
+        Ok(trigger) => trigger,
+        Err(why) => {
+            // The hazard's own inputs, where it wrote some.
+            driven(subject, &params).map_err(|_| why)?;
+            Trigger::default()
+        }
+    };
+    if !is_static && trigger.fields().next().is_some() {
+        return Err(format!("{class} is built without arguments; the failing field stays unset"));
+    }
 
     let test_path = subject
         .path
@@ -53,17 +65,20 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         &format!("{}{}", function.name, camel(super::class_words(subject))),
         existing.as_deref(),
     );
-    let args: Vec<String> = params
-        .iter()
-        .map(|p| match subject.input(&p.name) {
+    let mut args = Vec::new();
+    for p in &params {
+        let ty = p.ty.as_deref().unwrap_or("Object");
+        args.push(match (trigger.param(&p.name), subject.input(&p.name)) {
+            (Some(v), _) => literal::java(v, ty)
+                .ok_or_else(|| format!("the trigger of {} cannot be written as {ty}", p.name))?,
             // The test file may not import java.util.
-            Some(value) => ["List.", "Map.", "Set."]
+            (None, Some(value)) if trigger.roots.is_empty() => ["List.", "Map.", "Set."]
                 .iter()
                 .find(|prefix| value.starts_with(*prefix))
                 .map_or_else(|| value.to_owned(), |_| format!("java.util.{value}")),
-            None => neutral(p.ty.as_deref().unwrap_or("Object")).to_owned(),
-        })
-        .collect();
+            _ => neutral(ty).to_owned(),
+        });
+    }
     let receiver = if is_static {
         class.clone()
     } else {

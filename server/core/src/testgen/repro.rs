@@ -220,8 +220,10 @@ pub fn reproduce(language: Language, buggy: &Path, fixed: &Path, work: &Path) ->
         }
         let tests: Vec<&String> = written.keys().collect();
         let target = work.join("target");
-        let on_buggy = run(language, &buggy_copy, &tests, &target);
-        let on_fixed = run(language, &fixed_copy, &tests, &target);
+        // Apart: cargo names a path package's build by its path relative to
+        // the workspace, and both copies were written before either build.
+        let on_buggy = run(language, &buggy_copy, &tests, &target.join("buggy"));
+        let on_fixed = run(language, &fixed_copy, &tests, &target.join("fixed"));
         for outcome in &mut outcomes {
             let Ok(name) = &outcome.test else { continue };
             let signature = error_signature(language, &outcome.error);
@@ -604,7 +606,7 @@ fn junit(root: &Path, _tests: &[&String]) -> Results {
 fn cargo_test(root: &Path, target: &Path) -> Results {
     let log = output_of(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["test", "--offline", "--quiet", "--", "--test-threads=1"])
+            .args(["test", "--offline", "--", "--test-threads=1"])
             .current_dir(root)
             .env("CARGO_TARGET_DIR", target)
             // Built as the user's own `cargo test` would build it.

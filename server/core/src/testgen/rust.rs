@@ -4,7 +4,9 @@
 
 use tree_sitter::Node;
 
+use super::literal;
 use super::params::{Param, parameters};
+use super::trigger::{self, Trigger};
 use super::{Subject, TestEdit, append, driven, unique_name};
 use crate::functions::FunctionKind;
 
@@ -21,7 +23,14 @@ pub fn write(subject: &Subject, node: Node, _project: &super::Project) -> Result
     if params.iter().any(|p| p.name == "self") {
         return Err("a method needs a value of its type, which failcast cannot build".to_owned());
     }
-    driven(subject, &params)?;
+    let trigger = match trigger::derive(subject, node) {
+        Ok(trigger) => trigger,
+        Err(why) => {
+            // The hazard's own inputs, where it wrote some.
+            driven(subject, &params).map_err(|_| why)?;
+            Trigger::default()
+        }
+    };
     let callee = match function.kind {
         FunctionKind::Method => {
             let owner = function
@@ -43,7 +52,18 @@ pub fn write(subject: &Subject, node: Node, _project: &super::Project) -> Result
     if is_async {
         return Err("an async function needs the project's runtime to drive it".to_owned());
     }
-    let args: Vec<String> = params.iter().map(|p| argument(subject, p)).collect();
+    let mut args = Vec::new();
+    for p in &params {
+        args.push(match trigger.param(&p.name) {
+            Some(value) => {
+                let ty = p.ty.as_deref().unwrap_or("_");
+                literal::rust(value, ty)
+                    .ok_or_else(|| format!("the trigger of {} cannot be written as {ty}", p.name))?
+            }
+            None if trigger.roots.is_empty() => argument(subject, p),
+            None => neutral(p.ty.as_deref().unwrap_or("_").trim()),
+        });
+    }
     let text = subject.rope.to_string();
     let name = unique_name(
         &format!("{}_{}", function.name, super::class_words(subject)),

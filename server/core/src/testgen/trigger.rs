@@ -121,9 +121,18 @@ pub fn derive(subject: &Subject, function: Node) -> Result<Trigger, String> {
     let (target, goal) = flow
         .goal(origin)
         .ok_or("failcast cannot tell what value makes this expression fail")?;
-    let (root, steps) = flow
-        .resolve(target)
-        .ok_or("the failing value does not come from a parameter, a field or the environment")?;
+    let (root, steps, goal) = match flow.resolve(target) {
+        Some((root, steps)) => (root, steps, goal),
+        // A lookup in a table of the module (`ZONES.get(country)`) misses
+        // when the key is one the table does not hold.
+        None => flow
+            .key_of(target, &goal)
+            .and_then(|key| flow.resolve(key))
+            .map(|(root, steps)| (root, steps, Goal::Text("unknown".to_owned())))
+            .ok_or(
+                "the failing value does not come from a parameter, a field or the environment",
+            )?,
+    };
     let (steps, goal) = settle(steps, goal);
     let mut value = build(&steps, goal).ok_or("no input reaches this failure")?;
     // Accesses evaluated before the failing one must succeed.
@@ -304,6 +313,18 @@ impl<'t> Flow<'_, 't> {
             }
             _ => None,
         }
+    }
+
+    /// The key expression of a lookup that is to miss.
+    fn key_of(&self, target: Node<'t>, goal: &Goal) -> Option<Node<'t>> {
+        if !matches!(goal, Goal::Null | Goal::Missing(_)) {
+            return None;
+        }
+        if let Some((_, index)) = self.subscript(target) {
+            return Some(index);
+        }
+        let (_, name, args) = self.method_call(target)?;
+        (name == "get" && args.len() == 1).then(|| args[0])
     }
 
     /// A missing key: on the mapping, unless the mapping is a constant of
