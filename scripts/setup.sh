@@ -4,7 +4,8 @@
 # pip (the default model ships in a PyPI wheel). With --test, also what
 # only the tests need: Neovim (the editor end-to-end test), Node.js (the VS
 # Code extension), PostgreSQL's server binaries (the shared corpus tests, on
-# Debian/Ubuntu), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
+# Debian/Ubuntu), Go, a JDK and JUnit 5 and the tsx loader (generated tests
+# run in every language), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
 # server in a cached virtualenv. Safe to run again: it only installs what
 # is missing.
 set -euo pipefail
@@ -45,6 +46,11 @@ else
         have node || need+=(nodejs npm)
         # The PostgreSQL corpus tests start their own server from these.
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+        # Generated tests run in every language (tests/tests/it/repro.rs):
+        # Go tests with `go test`, JUnit 5 tests with the console launcher.
+        have go || need+=(golang-go)
+        have javac || need+=(default-jdk-headless)
+        [[ -f /usr/share/java/junit-platform-console-standalone.jar ]] || need+=(junit5)
     fi
     if ((${#need[@]})); then
         sudo=""
@@ -75,6 +81,15 @@ done
 if ((${#missing_py[@]})); then
     echo "setup: pip install ${missing_py[*]}" >&2
     python3 -m pip install -q --disable-pip-version-check "${missing_py[@]}"
+fi
+
+# Node 20 cannot strip TypeScript types: generated TypeScript tests run
+# under node's test runner with the tsx loader, kept in target/ (pinned).
+tsx_dir="$(cd "$(dirname "$0")/.." && pwd)/target/repro-tools/node"
+if [[ ! -f "$tsx_dir/node_modules/tsx/dist/esm/index.mjs" ]]; then
+    echo "setup: npm install tsx (for generated TypeScript tests)" >&2
+    mkdir -p "$tsx_dir"
+    (cd "$tsx_dir" && npm install --silent --no-audit --no-fund --save-exact tsx@4.23.15 >/dev/null)
 fi
 
 # llama-cpp-python's OpenAI-compatible server, the real model server the

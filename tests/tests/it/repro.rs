@@ -9,7 +9,9 @@ use std::path::Path;
 use failcast_core::testgen::repro::{self, Report};
 
 fn report(language: &str) -> Report {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repro").join(language);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/repro")
+        .join(language);
     let work = tempfile::tempdir().unwrap();
     repro::reproduce(
         repro::language_of(language).unwrap(),
@@ -37,8 +39,18 @@ fn generated_tests_reproduce_in_every_language() {
     }
     eprintln!("harness: {:.1} s", started.elapsed().as_secs_f64());
     for report in &reports {
-        assert_eq!(report.misleading(), 0, "{}\n{}", table, repro::details(report));
-        let target = if report.language == "python" { 0.8 } else { 0.6 };
+        assert_eq!(
+            report.misleading(),
+            0,
+            "{}\n{}",
+            table,
+            repro::details(report)
+        );
+        let target = if report.language == "python" {
+            0.8
+        } else {
+            0.6
+        };
         assert!(
             report.outcomes.len() >= 4 && report.rate() >= target,
             "{}: {:.0} % of predictions reproduced, {:.0} % wanted\n{table}",

@@ -195,7 +195,9 @@ fn exported_class<'t>(subject: &Subject, method: Node<'t>) -> Result<Class<'t>, 
         return Err("only public instance methods are supported".to_owned());
     }
     let name = subject.text(class.child_by_field_name("name").ok_or("unnamed class")?);
-    let body = class.child_by_field_name("body").ok_or("class without body")?;
+    let body = class
+        .child_by_field_name("body")
+        .ok_or("class without body")?;
     let mut cursor = body.walk();
     let constructor = body.named_children(&mut cursor).find(|m| {
         m.kind() == "method_definition"

@@ -81,14 +81,14 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     let mut values = Vec::new();
     for p in &params {
         let ty = p.ty.clone().unwrap_or_default();
-        let value = match (trigger.param(&p.name), subject.input(&p.name)) {
-            (Some(v), _) => Some(
-                literal::go(v, &ty)
-                    .ok_or_else(|| format!("the trigger of {} cannot be written as {ty}", p.name))?,
-            ),
-            (None, Some(v)) if trigger.roots.is_empty() => Some(v.to_owned()),
-            _ => None,
-        };
+        let value =
+            match (trigger.param(&p.name), subject.input(&p.name)) {
+                (Some(v), _) => Some(literal::go(v, &ty).ok_or_else(|| {
+                    format!("the trigger of {} cannot be written as {ty}", p.name)
+                })?),
+                (None, Some(v)) if trigger.roots.is_empty() => Some(v.to_owned()),
+                _ => None,
+            };
         if let Some(value) = value {
             values.push(format!("{}: {value}", field(&p.name)));
         }

@@ -50,7 +50,9 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         }
     };
     if !is_static && trigger.fields().next().is_some() {
-        return Err(format!("{class} is built without arguments; the failing field stays unset"));
+        return Err(format!(
+            "{class} is built without arguments; the failing field stays unset"
+        ));
     }
 
     let test_path = subject

@@ -124,7 +124,13 @@ pub fn go(value: &Value, ty: &str) -> Option<String> {
             let (key, element) = ty.strip_prefix("map[")?.split_once(']')?;
             let inner: Option<Vec<String>> = entries
                 .iter()
-                .map(|(k, v)| Some(format!("{}: {}", go(&Value::Text(k.clone()), key)?, go(v, element)?)))
+                .map(|(k, v)| {
+                    Some(format!(
+                        "{}: {}",
+                        go(&Value::Text(k.clone()), key)?,
+                        go(v, element)?
+                    ))
+                })
                 .collect();
             format!("{ty}{{{}}}", inner?.join(", "))
         }
@@ -258,7 +264,8 @@ pub fn rust(value: &Value, ty: &str) -> Option<String> {
             "vec![]".to_owned()
         }
         Value::Obj(entries, _)
-            if entries.is_empty() && (ty.starts_with("HashMap<") || ty.starts_with("BTreeMap<")) =>
+            if entries.is_empty()
+                && (ty.starts_with("HashMap<") || ty.starts_with("BTreeMap<")) =>
         {
             "Default::default()".to_owned()
         }

@@ -158,7 +158,9 @@ fn argument(name: &str, value: &Value, setup: &mut Setup) -> String {
     match value {
         Value::File(content) => {
             setup.fixtures.insert("tmp_path");
-            setup.lines.push(format!("{name} = tmp_path / \"{name}.txt\""));
+            setup
+                .lines
+                .push(format!("{name} = tmp_path / \"{name}.txt\""));
             setup.lines.push(format!(
                 "{name}.write_text({})",
                 literal::python(&Value::Text(literal::text(content)))
@@ -240,9 +242,11 @@ fn receiver(
     let fields: Vec<(&str, &Value)> = trigger.fields().collect();
     if let Some((init, init_params)) = constructor(subject, method) {
         let stored = |field: &str| {
-            init_params
-                .iter()
-                .find(|p| subject.text(init).contains(&format!("self.{field} = {}\n", p.name)))
+            init_params.iter().find(|p| {
+                subject
+                    .text(init)
+                    .contains(&format!("self.{field} = {}\n", p.name))
+            })
         };
         if fields.iter().all(|(field, _)| stored(field).is_some()) {
             let args: Vec<String> = init_params
@@ -267,7 +271,9 @@ fn receiver(
         return format!("{class}.__new__({class})");
     }
     // Built without __init__: set the attributes the method reads.
-    setup.lines.push(format!("subject = {class}.__new__({class})"));
+    setup
+        .lines
+        .push(format!("subject = {class}.__new__({class})"));
     for (field, value) in fields {
         let value = argument(field, value, setup);
         setup.lines.push(format!("subject.{field} = {value}"));

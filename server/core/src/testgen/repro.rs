@@ -380,7 +380,9 @@ fn output_of(command: &mut Command) -> String {
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr)
         ),
-        Err(error) => format!("cannot run {command:?}: {error} (scripts/setup.sh --test installs it)"),
+        Err(error) => {
+            format!("cannot run {command:?}: {error} (scripts/setup.sh --test installs it)")
+        }
     }
 }
 
@@ -388,7 +390,9 @@ fn run(language: Language, root: &Path, tests: &[&String], target: &Path) -> Res
     match language {
         Language::Python => pytest(root),
         Language::Go => go_test(root),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => node_test(root, tests, language),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            node_test(root, tests, language)
+        }
         Language::Java => junit(root, tests),
         Language::Rust => cargo_test(root, target),
     }
@@ -397,7 +401,15 @@ fn run(language: Language, root: &Path, tests: &[&String], target: &Path) -> Res
 fn pytest(root: &Path) -> Results {
     let log = output_of(
         Command::new("python3")
-            .args(["-m", "pytest", "-q", "-rA", "--tb=short", "-p", "no:cacheprovider"])
+            .args([
+                "-m",
+                "pytest",
+                "-q",
+                "-rA",
+                "--tb=short",
+                "-p",
+                "no:cacheprovider",
+            ])
             .current_dir(root)
             .env("PYTHONDONTWRITEBYTECODE", "1")
             .env("COLUMNS", "1000"),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ropey::Rope;
 
+use super::trigger;
 use super::*;
 use crate::analysis::{FileAnalysis, analyze};
 use crate::calls::CallIndex;
@@ -360,25 +361,95 @@ fn generated_cargo_tests_fail_on_the_bug_and_pass_after_the_fix() {
     );
 }
 
-#[test]
-fn zz_dump_repro() {
-    for (lang, file) in [("python", "shop/orders.py"), ("javascript", "src/orders.js"), ("typescript", "src/billing.ts"), ("go", "orders.go"), ("java", "src/main/java/shop/Orders.java"), ("rust", "src/lib.rs")] {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/repro").join(lang).join("buggy");
-        let (analysis, _) = analysed(&root, file);
-        for (f, s) in analysis.all_scenarios() {
-            let origin = analysis.rope.byte_slice(s.origin.start..s.origin.end).to_string();
-            eprintln!("{lang} {} {} subj={:?} origin={:?} inputs={:?} rule={}", f.name, s.class, s.subject, origin, s.inputs, s.rule);
-        }
+/// The trigger derived for the scenario of `function` in `source` whose
+/// failing expression is `subject`, as `root = value` in the language.
+fn trigger_of(path: &str, source: &str, subject: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, source).unwrap();
+    let (analysis, tree) = analysed(dir.path(), path);
+    let (function, scenario) = analysis
+        .all_scenarios()
+        .find(|(_, s)| s.subject == subject)
+        .unwrap_or_else(|| {
+            let all: Vec<&str> = analysis
+                .all_scenarios()
+                .map(|(_, s)| s.subject.as_str())
+                .collect();
+            panic!("no scenario on {subject}: {all:?}")
+        });
+    let subject = Subject {
+        language: analysis.language,
+        path,
+        rope: &analysis.rope,
+        tree: &tree,
+        function,
+        scenario,
+    };
+    let node = subject.node().unwrap();
+    match trigger::derive(&subject, node) {
+        Ok(trigger) => trigger
+            .roots
+            .iter()
+            .map(|(root, value)| {
+                let value = match analysis.language {
+                    Language::Python => literal::python(value),
+                    _ => literal::ecma(value),
+                };
+                format!("{root:?} = {value}")
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Err(why) => format!("no trigger: {why}"),
     }
 }
 
 #[test]
-fn zz_repro() {
-    let Ok(language) = std::env::var("REPRO") else { return };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/repro").join(&language);
-    let work = tempfile::tempdir().unwrap();
-    let report = super::repro::reproduce(super::repro::language_of(&language).unwrap(), &root.join("buggy"), &root.join("fixed"), work.path());
-    eprintln!("{}", super::repro::table(std::slice::from_ref(&report)));
-    eprintln!("{}", super::repro::details(&report));
-    if std::env::var("REPRO_KEEP").is_ok() { let _ = work.keep(); }
+fn triggers_follow_decoding_and_field_access() {
+    let average = "import json\n\ndef average(payload):\n    data = json.loads(payload)\n    items = data[\"items\"]\n    total = sum(item[\"price\"] * item[\"qty\"] for item in items)\n    return total / len(items)\n";
+    insta::assert_snapshot!(
+        [
+            "data[\"items\"]",
+            "item[\"price\"]",
+            "item[\"qty\"]",
+            "json.loads(payload)",
+            "total / len(items)",
+        ]
+        .map(|s| format!("{s}: {}", trigger_of("shop/average.py", average, s)))
+        .join("\n"),
+        @r#"
+    data["items"]: Param("payload") = '{}'
+    item["price"]: Param("payload") = '{"items": [{}]}'
+    item["qty"]: Param("payload") = '{"items": [{"price": 1}]}'
+    json.loads(payload): Param("payload") = '<!DOCTYPE html><html><body>502 Bad Gateway</body></html>'
+    total / len(items): Param("payload") = '{"items": []}'
+    "#
+    );
+}
+
+#[test]
+fn triggers_reach_the_environment_receivers_and_files() {
+    let python = "import json\nimport os\n\ndef port():\n    return int(os.environ[\"PORT\"])\n\ndef settings(path):\n    with open(path) as handle:\n        return json.load(handle)\n\nclass Cart:\n    def __init__(self, items):\n        self.items = items\n\n    def mean(self):\n        return sum(self.items) / len(self.items)\n";
+    let js = "export function port() {\n  return process.env.PORT.trim();\n}\n\nexport function token(header) {\n  return header.split(' ')[1].trim();\n}\n";
+    insta::assert_snapshot!(
+        [
+            ("app.py", python, "os.environ[\"PORT\"]"),
+            ("app.py", python, "int(os.environ[\"PORT\"])"),
+            ("app.py", python, "json.load(handle)"),
+            ("app.py", python, "sum(self.items) / len(self.items)"),
+            ("app.js", js, "process.env.PORT.trim"),
+            ("app.js", js, "header.split(' ')[1].trim"),
+        ]
+        .map(|(path, source, s)| format!("{s}: {}", trigger_of(path, source, s)))
+        .join("\n"),
+        @r#"
+    os.environ["PORT"]: Env("PORT") = None
+    int(os.environ["PORT"]): Env("PORT") = 'N/A'
+    json.load(handle): Param("path") = '<!DOCTYPE html><html><body>502 Bad Gateway</body></html>'
+    sum(self.items) / len(self.items): Field("items") = []
+    process.env.PORT.trim: Env("PORT") = undefined
+    header.split(' ')[1].trim: Param("header") = 'token'
+    "#
+    );
 }

@@ -515,8 +515,11 @@ impl<'t> Flow<'_, 't> {
         }
         match node.kind() {
             "identifier" => return self.binding(node, &text, depth),
-            "type_cast_expression" | "non_null_expression" | "reference_expression"
-            | "await" | "await_expression" => {
+            "type_cast_expression"
+            | "non_null_expression"
+            | "reference_expression"
+            | "await"
+            | "await_expression" => {
                 return then(node.named_child(0)?, None);
             }
             _ => {}
@@ -586,13 +589,12 @@ impl<'t> Flow<'_, 't> {
             if node.start_byte() > use_.start_byte() && !comprehension {
                 continue;
             }
-            if let Some((start, origin)) = self.binds(node, name, use_) {
-                if start >= best
-                    && let Some(resolved) = origin(self, depth)
-                {
-                    best = start;
-                    found = Some(resolved);
-                }
+            if let Some((start, origin)) = self.binds(node, name, use_)
+                && start >= best
+                && let Some(resolved) = origin(self, depth)
+            {
+                best = start;
+                found = Some(resolved);
             }
             let mut cursor = node.walk();
             stack.extend(node.named_children(&mut cursor));
@@ -617,7 +619,10 @@ impl<'t> Flow<'_, 't> {
         node: Node<'t>,
         name: &str,
         use_: Node<'t>,
-    ) -> Option<(usize, Box<dyn Fn(&Self, usize) -> Option<(Root, Vec<Step>)> + 't>)> {
+    ) -> Option<(
+        usize,
+        Box<dyn Fn(&Self, usize) -> Option<(Root, Vec<Step>)> + 't>,
+    )> {
         let is_name = |n: Option<Node>| n.is_some_and(|n| self.text(n) == name);
         let value_of = |value: Node<'t>, step: Option<Step>| {
             let start = node.start_byte();
@@ -743,9 +748,10 @@ impl<'t> Flow<'_, 't> {
         let mut out: Vec<String> = Vec::new();
         let mut stack = vec![self.function];
         while let Some(node) = stack.pop() {
-            let arithmetic = node.child_by_field_name("operator").is_some_and(|op| {
-                ["+", "-", "*", "/", "//", "%", "**"].contains(&op.kind())
-            }) && ["binary_operator", "binary_expression"].contains(&node.kind());
+            let arithmetic = node
+                .child_by_field_name("operator")
+                .is_some_and(|op| ["+", "-", "*", "/", "//", "%", "**"].contains(&op.kind()))
+                && ["binary_operator", "binary_expression"].contains(&node.kind());
             if arithmetic {
                 for side in ["left", "right"] {
                     if let Some(operand) = node.child_by_field_name(side)
@@ -774,9 +780,9 @@ impl<'t> Flow<'_, 't> {
                 continue;
             }
             let access = self.subscript(node).is_some()
-                || self
-                    .member(node)
-                    .is_some_and(|(_, f)| node.parent().is_none_or(|p| !is_callee(p, node)) && f != "length");
+                || self.member(node).is_some_and(|(_, f)| {
+                    node.parent().is_none_or(|p| !is_callee(p, node)) && f != "length"
+                });
             if access && let Some((root, steps)) = self.resolve(node) {
                 out.push((root, steps, self.harmless(node)));
             }
@@ -804,7 +810,6 @@ impl<'t> Flow<'_, 't> {
     }
 }
 
-
 /// The step a method call takes from its receiver: `None` for one that
 /// passes the value through (`.strip()`), no step for an unknown method.
 fn method_step(
@@ -814,27 +819,27 @@ fn method_step(
     text: impl Fn(Node) -> String,
 ) -> Option<Option<Step>> {
     Some(match name {
-                "strip" | "lstrip" | "rstrip" | "lower" | "upper" | "trim" | "trim_start"
-                | "trim_end" | "toLowerCase" | "toUpperCase" | "as_str" | "to_string"
-                | "to_owned" | "clone" | "iter" | "into_iter" | "collect" | "as_ref"
-                | "as_deref" | "toString" | "copied" | "cloned" => None,
-                "unwrap" | "expect" => Some(Step::Unwrap),
-                "split" | "split_whitespace" | "splitlines" | "rsplit"
-                    if args.is_empty() && name != "splitlines" =>
-                {
-                    Some(Step::Fields)
-                }
-                "split" | "rsplit" | "splitn" | "split_terminator" | "lines" | "splitlines" => {
-                    Some(Step::Split)
-                }
-                "len" | "size" | "count" => Some(Step::Len),
-                "last" | "first" | "nth" | "next" => Some(Step::Elem),
-                "get" if args.len() == 1 => match string_literal(&text(args[0])) {
-                    Some(key) => Some(Step::Key(key)),
-                    None if language == Language::Rust => Some(Step::AnyKey),
-                    None => Some(Step::Elem),
-                },
-                _ => return None,
+        "strip" | "lstrip" | "rstrip" | "lower" | "upper" | "trim" | "trim_start" | "trim_end"
+        | "toLowerCase" | "toUpperCase" | "as_str" | "to_string" | "to_owned" | "clone"
+        | "iter" | "into_iter" | "collect" | "as_ref" | "as_deref" | "toString" | "copied"
+        | "cloned" => None,
+        "unwrap" | "expect" => Some(Step::Unwrap),
+        "split" | "split_whitespace" | "splitlines" | "rsplit"
+            if args.is_empty() && name != "splitlines" =>
+        {
+            Some(Step::Fields)
+        }
+        "split" | "rsplit" | "splitn" | "split_terminator" | "lines" | "splitlines" => {
+            Some(Step::Split)
+        }
+        "len" | "size" | "count" => Some(Step::Len),
+        "last" | "first" | "nth" | "next" => Some(Step::Elem),
+        "get" if args.len() == 1 => match string_literal(&text(args[0])) {
+            Some(key) => Some(Step::Key(key)),
+            None if language == Language::Rust => Some(Step::AnyKey),
+            None => Some(Step::Elem),
+        },
+        _ => return None,
     })
 }
 
@@ -895,14 +900,19 @@ fn string_literal(text: &str) -> Option<String> {
 /// `os.getenv("X")`, `process.env.X`, `process.env["X"]`.
 fn env_name(text: &str) -> Option<String> {
     let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    for prefix in ["os.environ[", "os.environ.get(", "os.getenv(", "process.env["] {
+    for prefix in [
+        "os.environ[",
+        "os.environ.get(",
+        "os.getenv(",
+        "process.env[",
+    ] {
         if let Some(rest) = text.strip_prefix(prefix) {
             let literal: String = rest
                 .chars()
                 .take_while(|c| *c != ']' && *c != ',' && *c != ')')
                 .collect();
             let name = string_literal(&literal)?;
-            let close = prefix.ends_with('[').then_some(']').unwrap_or(')');
+            let close = if prefix.ends_with('[') { ']' } else { ')' };
             let end = rest.find(close)?;
             // Only the lookup itself, not an expression built on it.
             let tail = &rest[end + 1..];
