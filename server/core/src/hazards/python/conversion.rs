@@ -1,0 +1,76 @@
+//! `py.conversion`: `int()`/`float()` of text from outside, outside a handler
+//! for ValueError.
+
+use super::*;
+
+pub(super) fn conversion(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let callee = cx.text(m.get("callee")?);
+    let arg = m.get("arg")?;
+    if is_constant(cx, arg) || arg.kind() == "keyword_argument" {
+        return None;
+    }
+    // `int(len(x))`, `int(x * 100)`, `float(a) / b`: numbers already.
+    let arg_text = cx.text(arg);
+    if matches!(arg.kind(), "binary_operator" | "comparison_operator")
+        || [
+            "len(", "round(", "time.", "sum(", "int(", "float(", "ord(", "count(", "math.",
+        ]
+        .iter()
+        .any(|p| arg_text.starts_with(p))
+    {
+        return None;
+    }
+    let errors = [
+        "ValueError",
+        "TypeError",
+        "InvalidOperation",
+        "ArithmeticError",
+    ];
+    if cx.caught(m.hazard, &errors) {
+        return None;
+    }
+    let arg_word = guard_word(&arg_text);
+    if cx.guarded(m.hazard, &[&arg_word, "isdigit"])
+        || cx.guarded(m.hazard, &[&arg_word, "isnumeric"])
+        || cx.guarded(m.hazard, &[&arg_word, "isdecimal"])
+        || cx.guarded(m.hazard, &[&arg_word, "match"])
+    {
+        return None;
+    }
+    let names = external_names(cx);
+    let external = expression_origin(cx, arg, &names);
+    let likelihood = if external.is_some() { 0.5 } else { 0.3 };
+    let (error_type, error) = match callee.as_str() {
+        "Decimal" => (
+            "decimal.InvalidOperation",
+            "decimal.InvalidOperation: [<class 'decimal.ConversionSyntax'>]".to_owned(),
+        ),
+        "float" => (
+            "ValueError",
+            "ValueError: could not convert string to float: 'N/A'".to_owned(),
+        ),
+        _ => (
+            "ValueError",
+            format!("ValueError: invalid literal for {callee}() with base 10: 'N/A'"),
+        ),
+    };
+    let mut finding = Finding::new(
+        FailureClass::ParseError,
+        likelihood,
+        error_type,
+        error,
+        format!(
+            "`{}` holds text that is not a number (\"N/A\", \"\", \"1,5\", \" 42 \\n\")",
+            one_line(&arg_text, 40)
+        ),
+        format!("Predicted {error_type} in {callee}() when the text is not a number"),
+    );
+    if let Some(Origin::Parameter(name)) = external
+        && name == arg_text
+    {
+        finding = finding.input(name, "'N/A'");
+    } else if arg.kind() == "identifier" && cx.parameters().contains(&arg_text) {
+        finding = finding.input(arg_text, "'N/A'");
+    }
+    Some(finding)
+}

@@ -1,0 +1,125 @@
+//! `rs.index`: an index or slice the data may not reach, which panics.
+
+use super::*;
+
+pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
+    let object = m.get("object")?;
+    let index = m.get("index")?;
+    let object_text = cx.text(object);
+    let index_text = cx.text(index);
+    // Arrays of known size indexed by a constant are checked by the compiler.
+    if object.kind() == "array_expression" {
+        return None;
+    }
+    let is_range = index.kind() == "range_expression";
+    let key = string_contents(&index_text);
+    // Guards: a condition, loop header or assertion that mentions the object
+    // (`if i < v.len()`, `for i in 0..v.len()`, `assert!(!v.is_empty())`).
+    if cx.guarded(m.hazard, &[&object_text]) {
+        return None;
+    }
+    let index_root = index_text
+        .trim_start_matches(['&', '*'])
+        .split(['.', '[', ' '])
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if !is_range && key.is_none() && index.kind() != "integer_literal" {
+        // A bounded index variable: `while i < n` where n came from the object.
+        if cx.guarded(m.hazard, &[&index_root, "len()"]) {
+            return None;
+        }
+    }
+    let subject = one_line(&object_text, 30);
+    if let Some(key) = key {
+        return Some(Finding::new(
+            FailureClass::KeyMissing,
+            0.45,
+            "panic",
+            format!("key not found: \"{key}\""),
+            format!("`{subject}` has no entry \"{key}\""),
+            format!("Predicted panic indexing {subject}[\"{key}\"]: the key may be missing"),
+        ));
+    }
+    if is_range {
+        // Slicing a string at a byte index that is not a char boundary.
+        let stringy = [
+            "str", "name", "text", "line", "s", "label", "title", "input", "message", "msg",
+        ]
+        .iter()
+        .any(|w| {
+            object_text == *w
+                || object_text.ends_with(&format!(".{w}"))
+                || object_text.ends_with(&format!("_{w}"))
+        });
+        if stringy {
+            return Some(Finding::new(
+                FailureClass::Encoding,
+                0.35,
+                "panic",
+                format!(
+                    "byte index 3 is not a char boundary; it is inside 'é' (bytes 2..4) of `{subject}`"
+                ),
+                format!(
+                    "`{subject}` contains a multi-byte character (é, 😀, 漢) where the slice cuts it"
+                ),
+                format!(
+                    "Predicted panic slicing {subject}[{}]: not a char boundary for non-ASCII text",
+                    one_line(&index_text, 20)
+                ),
+            ));
+        }
+        return Some(Finding::new(
+            FailureClass::IndexOutOfRange,
+            0.35,
+            "panic",
+            "range end index 8 out of range for slice of length 3".to_owned(),
+            format!(
+                "`{subject}` is shorter than the range {}",
+                one_line(&index_text, 20)
+            ),
+            format!(
+                "Predicted panic slicing {subject}[{}] when it is too short",
+                one_line(&index_text, 20)
+            ),
+        ));
+    }
+    let constant = index.kind() == "integer_literal";
+    let position = if constant {
+        index_text.clone()
+    } else {
+        "3".to_owned()
+    };
+    let mut finding = Finding::new(
+        FailureClass::IndexOutOfRange,
+        if constant { 0.4 } else { 0.3 },
+        "panic",
+        format!(
+            "index out of bounds: the len is {} but the index is {position}",
+            if constant {
+                "0".to_owned()
+            } else {
+                position.clone()
+            }
+        ),
+        if constant {
+            format!(
+                "`{subject}` is empty (or has fewer than {} elements)",
+                index_text.parse::<usize>().map_or(1, |n| n + 1)
+            )
+        } else {
+            format!(
+                "`{}` is not less than `{subject}.len()`",
+                one_line(&index_text, 20)
+            )
+        },
+        format!(
+            "Predicted panic: index {} out of bounds for {subject}",
+            one_line(&index_text, 20)
+        ),
+    );
+    if parameter_types(cx).contains_key(&object_text) {
+        finding = finding.input(object_text, "vec![]");
+    }
+    Some(finding)
+}
