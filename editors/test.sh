@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every editor test: VS Code (unit + e2e against the real binary),
-# Neovim (headless 0.7+: config checks + e2e), Helix (languages.toml).
+# Runs every editor test: VS Code (unit + e2e against the real binary, then
+# the packaged extension in a real workbench: code-server shown by Debian's
+# chromium, see vscode/test/workbench/run.sh), Neovim (headless 0.7+: config
+# checks + e2e), Helix (languages.toml).
 # The e2e parts use $FAILCAST_SERVER or <repo>/target/debug/failcast and print
 # "SKIPPED: binary not found" only when it is missing.
 #
@@ -41,6 +43,7 @@ vscode_tests() (
 )
 
 run "vscode (npm test)" vscode_tests
+run "vscode workbench (code-server + chromium)" bash "$editors/vscode/test/workbench/run.sh"
 run "neovim (test/run.sh)" bash "$editors/neovim/test/run.sh"
 run "helix (test_languages.py)" python3 "$editors/helix/test_languages.py"
 

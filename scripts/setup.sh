@@ -3,9 +3,10 @@
 # libclang (llama.cpp and its bindings build from source) and Python with
 # pip (the default model ships in a PyPI wheel). With --test, also what
 # only the tests need: Neovim (the editor end-to-end test), Node.js (the VS
-# Code extension), PostgreSQL's server binaries (the shared corpus tests, on
-# Debian/Ubuntu), Go, a JDK and JUnit 5 and the tsx loader (generated tests
-# run in every language), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
+# Code extension), Chromium (the VS Code workbench test, on Debian/Ubuntu),
+# PostgreSQL's server binaries (the shared corpus tests, on Debian/Ubuntu),
+# Go, a JDK and JUnit 5 and the tsx loader (generated tests run in every
+# language), cargo-fuzz, pytest and pytest-lsp, and llama-cpp-python's
 # server in a cached virtualenv. Safe to run again: it only installs what
 # is missing.
 set -euo pipefail
@@ -44,6 +45,8 @@ else
             need+=(python3-venv)
         fi
         have node || need+=(nodejs npm)
+        # The VS Code workbench test shows code-server in Debian's browser.
+        have chromium || need+=(chromium)
         # The PostgreSQL corpus tests start their own server from these.
         ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
         # Generated tests run in every language (tests/tests/it/repro.rs):
