@@ -7,8 +7,9 @@
 #
 # <key> names the pinned code-server and hashes the lock, this script and
 # the Node major version, so a new pin installs afresh and a second run does
-# nothing. The install is made in a scratch directory and renamed into place
-# when complete: an interrupted one is never taken for done.
+# nothing; installs unused for a week are removed. The install is made in a
+# scratch directory and renamed into place when complete: an interrupted one
+# is never taken for done.
 #
 # Everything comes from the npm registry; nothing may be downloaded from
 # anywhere else, so no package's own install script runs (--ignore-scripts):
@@ -17,8 +18,9 @@
 #   script does the rest of that postinstall itself (the install, the
 #   node_modules.asar link, the bin links) and builds from source, against
 #   the installed Node's headers, only the native modules the test needs:
-#   argon2 (code-server imports it at start), native-watchdog (the extension
-#   host exits when its parent dies) and @vscode/spdlog (VS Code's logs).
+#   argon2 (code-server imports it at start), native-watchdog (with which
+#   the extension host watches its parent process) and @vscode/spdlog (VS
+#   Code's logs).
 # - Left out, unused by the test: node-pty (terminals), kerberos (proxy
 #   authentication), ripgrep (text search and Quick Open's file search) and
 #   the typescript package of the built-in TypeScript extension.
@@ -33,6 +35,8 @@ hash="$(cat "$here/package-lock.json" "$here/install.sh" | sha256sum | cut -c1-1
 dir="$root/code-server-$version-node$node_major-$hash"
 
 if [[ -f "$dir/.complete" ]]; then
+    # Its time is the last use, which tells old installs from live ones.
+    touch "$dir/.complete"
     echo "$dir"
     exit 0
 fi
@@ -46,6 +50,14 @@ fi
 export npm_config_nodedir="$nodedir"
 
 mkdir -p "$root"
+# Installs of other pins unused for a week, and scratch directories a killed
+# run left: another checkout on this machine may still use a recent pin.
+for other in "$root"/code-server-*; do
+    if [[ -e "$other" && -z "$(find "$other/.complete" -mtime -7 2>/dev/null)" ]]; then
+        rm -rf "$other"
+    fi
+done
+find "$root" -mindepth 1 -maxdepth 1 -name '.install.*' -mmin +60 -exec rm -rf {} +
 scratch="$(mktemp -d "$root/.install.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 npm_quiet=(--ignore-scripts --no-audit --no-fund --loglevel=error)
@@ -67,8 +79,6 @@ ln -s browser-linux.sh "$vscode/bin/helpers/browser.sh"
 touch "$scratch/.complete"
 if mv -T "$scratch" "$dir" 2>/dev/null; then
     trap - EXIT
-    # Installs of earlier pins are never used again.
-    find "$root" -mindepth 1 -maxdepth 1 -name 'code-server-*' ! -path "$dir" -exec rm -rf {} +
 elif [[ ! -f "$dir/.complete" ]]; then
     echo "install.sh: could not move the install to $dir" >&2
     exit 1
