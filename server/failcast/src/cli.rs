@@ -89,6 +89,12 @@ enum Command {
         /// clean-code corpora in this folder (`scripts/realbugs.py noise`).
         #[arg(long, value_name = "DIR")]
         noise: Option<PathBuf>,
+        /// Instead of scoring, write a test for every prediction in the top
+        /// three of each case's function and run it on the before and after
+        /// files; DIR may also hold `<language>/buggy` and `fixed` projects
+        /// (tests/fixtures/repro). `--cases` prints every prediction.
+        #[arg(long)]
+        repro: bool,
     },
     /// Fetch, list or locate models.
     Model {
@@ -256,8 +262,21 @@ pub fn main() -> i32 {
             cases,
             json,
             noise,
+            repro,
         } => {
             failcast_core::logging::init(None, "warn");
+            if repro {
+                return match crate::repro::run(&dir, language.as_deref(), cases) {
+                    Ok(table) => {
+                        print!("{table}");
+                        0
+                    }
+                    Err(err) => {
+                        eprintln!("failcast eval: {err}");
+                        2
+                    }
+                };
+            }
             if let Some(dir) = noise {
                 return match crate::eval::noise(&dir) {
                     Ok(rows) => {

@@ -14,5 +14,6 @@ pub(crate) mod diff;
 pub(crate) mod enrich;
 pub(crate) mod eval;
 pub mod lsp;
+pub(crate) mod repro;
 pub(crate) mod sarif;
 pub(crate) mod synth_logs;

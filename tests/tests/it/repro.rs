@@ -18,6 +18,7 @@ fn report(language: &str) -> Report {
         &root.join("buggy"),
         &root.join("fixed"),
         work.path(),
+        None,
     )
 }
 

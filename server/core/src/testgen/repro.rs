@@ -119,8 +119,21 @@ pub fn language_of(name: &str) -> Option<Language> {
 }
 
 /// Generates and runs the tests of the project `buggy` (whose fix is
-/// `fixed`, the same files corrected) in copies under `work`.
-pub fn reproduce(language: Language, buggy: &Path, fixed: &Path, work: &Path) -> Report {
+/// `fixed`, the same files corrected) in copies under `work`; with `only`,
+/// for that function alone (`name`, `Class.name` or `Type::name`).
+pub fn reproduce(
+    language: Language,
+    buggy: &Path,
+    fixed: &Path,
+    work: &Path,
+    only: Option<&str>,
+) -> Report {
+    let only = only.map(|name| {
+        name.rsplit(['.', ':'])
+            .next()
+            .unwrap_or(name)
+            .to_owned()
+    });
     let started = Instant::now();
     let sources = source_files(buggy, language);
     let mut written: HashMap<String, String> = HashMap::new();
@@ -145,6 +158,9 @@ pub fn reproduce(language: Language, buggy: &Path, fixed: &Path, work: &Path) ->
             &Context::new(&config, &calls),
         );
         for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
+            if only.as_ref().is_some_and(|name| *name != function.name) {
+                continue;
+            }
             for scenario in scenarios.iter().take(TOP) {
                 // Tests written into the source itself (Rust) see the ones before.
                 let current = written.get(relative).cloned();
@@ -644,6 +660,38 @@ fn cargo_test(root: &Path, target: &Path) -> Results {
         tests.insert(name, (result.trim() == "ok", text));
     }
     Results { tests, log }
+}
+
+/// Why the tests of a project could not run at all, if that is why none
+/// reproduced: the code imports the rest of its project or a package that
+/// is not installed, or does not compile on its own.
+pub fn cannot_run_alone(report: &Report) -> Option<String> {
+    let offered: Vec<&Outcome> = report.outcomes.iter().filter(|o| o.test.is_ok()).collect();
+    if offered.is_empty() || offered.iter().any(|o| o.reproduced) {
+        return None;
+    }
+    let patterns = [
+        "ModuleNotFoundError",
+        "ImportError",
+        "ERR_MODULE_NOT_FOUND",
+        "Cannot find module",
+        "SyntaxError: Cannot use import",
+        "does not provide an export",
+        "cannot find symbol",
+        "does not exist",
+        "undefined:",
+        "no required module",
+        "is not in std",
+        "error[E",
+        "error: could not compile",
+        "the test did not run",
+    ];
+    offered.iter().find_map(|o| {
+        o.buggy_output
+            .lines()
+            .find(|line| patterns.iter().any(|p| line.contains(p)))
+            .map(|line| crate::text::one_line(line.trim(), 140))
+    })
 }
 
 /// The per-language table and, below it, every prediction's outcome.
