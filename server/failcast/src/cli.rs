@@ -95,6 +95,10 @@ enum Command {
         /// (tests/fixtures/repro). `--cases` prints every prediction.
         #[arg(long)]
         repro: bool,
+        /// With --repro: also the broad candidates that reach a function's
+        /// top three (as recall counts them), not only its scenarios.
+        #[arg(long, requires = "repro")]
+        with_candidates: bool,
     },
     /// Fetch, list or locate models.
     Model {
@@ -263,10 +267,11 @@ pub fn main() -> i32 {
             json,
             noise,
             repro,
+            with_candidates,
         } => {
             failcast_core::logging::init(None, "warn");
             if repro {
-                return match crate::repro::run(&dir, language.as_deref(), cases) {
+                return match crate::repro::run(&dir, language.as_deref(), cases, with_candidates) {
                     Ok(table) => {
                         print!("{table}");
                         0

@@ -13,7 +13,12 @@ use failcast_core::testgen::repro::{self, Report};
 use serde::Deserialize;
 
 /// Fixture projects or benchmark cases under `dir`, as a printed table.
-pub fn run(dir: &Path, language: Option<&str>, verbose: bool) -> Result<String, String> {
+pub fn run(
+    dir: &Path,
+    language: Option<&str>,
+    verbose: bool,
+    candidates: bool,
+) -> Result<String, String> {
     let entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|err| format!("cannot read {}: {err}", dir.display()))?
         .flatten()
@@ -21,9 +26,9 @@ pub fn run(dir: &Path, language: Option<&str>, verbose: bool) -> Result<String, 
         .filter(|p| p.is_dir())
         .collect();
     if entries.iter().any(|p| p.join("case.json").is_file()) {
-        realbugs(entries, language, verbose)
+        realbugs(entries, language, verbose, candidates)
     } else {
-        fixtures(entries, language, verbose)
+        fixtures(entries, language, verbose, candidates)
     }
 }
 
@@ -33,12 +38,21 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn fixtures(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<String, String> {
+fn fixtures(
+    dirs: Vec<PathBuf>,
+    only: Option<&str>,
+    verbose: bool,
+    candidates: bool,
+) -> Result<String, String> {
     let mut reports = Vec::new();
     let mut dirs = dirs;
     dirs.sort();
     for dir in dirs {
-        let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let Some(language) = repro::language_of(&name) else {
             continue;
         };
@@ -51,7 +65,10 @@ fn fixtures(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<Str
             &dir.join("buggy"),
             &dir.join("fixed"),
             &work,
-            None,
+            repro::Scope {
+                line: None,
+                candidates,
+            },
         ));
         let _ = std::fs::remove_dir_all(&work);
     }
@@ -72,6 +89,8 @@ fn fixtures(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<Str
 struct Side {
     /// Inside the published package.
     file: String,
+    /// 1-based line of the failure.
+    line: usize,
     /// Inside the case folder.
     path: String,
 }
@@ -80,7 +99,6 @@ struct Side {
 struct Case {
     id: String,
     language: String,
-    function: String,
     before: Side,
     after: Side,
 }
@@ -167,7 +185,12 @@ struct Row {
     alone: BTreeMap<String, usize>,
 }
 
-fn realbugs(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<String, String> {
+fn realbugs(
+    dirs: Vec<PathBuf>,
+    only: Option<&str>,
+    verbose: bool,
+    candidates: bool,
+) -> Result<String, String> {
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     let mut lines = String::new();
     let mut dirs = dirs;
@@ -192,13 +215,16 @@ fn realbugs(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<Str
         if let Err(err) = written {
             return Err(format!("{}: {err}", case.id));
         }
-        let _ = &case.after.file;
+        let _ = (&case.after.file, case.after.line);
         let report = repro::reproduce(
             language,
             &buggy,
             &fixed,
             &work.join("run"),
-            Some(&case.function),
+            repro::Scope {
+                line: Some(case.before.line),
+                candidates,
+            },
         );
         let _ = std::fs::remove_dir_all(&work);
         let row = rows.entry(case.language.clone()).or_default();
@@ -206,8 +232,12 @@ fn realbugs(dirs: Vec<PathBuf>, only: Option<&str>, verbose: bool) -> Result<Str
         row.predictions += report.outcomes.len();
         row.offered += report.offered();
         row.good += report.good();
-        row.misleading += report.misleading();
         let alone = repro::cannot_run_alone(&report);
+        // A test that cannot run without the rest of its project says
+        // nothing of the generator.
+        if alone.is_none() {
+            row.misleading += report.misleading();
+        }
         match &alone {
             Some(reason) => *row.alone.entry(kind_of(reason)).or_default() += 1,
             None if report.offered() > 0 => row.runnable += 1,
@@ -253,6 +283,7 @@ fn kind_of(reason: &str) -> String {
         ("does not exist", "uses its project's classes"),
         ("undefined:", "uses its package's other files"),
         ("no required module", "imports other modules"),
+        ("cannot find module providing", "imports other modules"),
         ("is not in std", "imports other modules"),
         ("error[E", "uses its crate's other modules"),
         ("could not compile", "uses its crate's other modules"),
@@ -276,8 +307,24 @@ fn case_line(id: &str, report: &Report, alone: Option<&str>) -> String {
     }
     line.push('\n');
     for o in &report.outcomes {
-        if let Err(why) = &o.test {
-            line.push_str(&format!("    {}:{} {}: no test: {why}\n", o.line, o.class, o.function));
+        match &o.test {
+            Err(why) => line.push_str(&format!(
+                "    {}:{} {}: no test: {why}\n",
+                o.line, o.class, o.function
+            )),
+            Ok(name) if o.misleading() => line.push_str(&format!(
+                "    {}:{} {}: {name} {}: {}\n",
+                o.line,
+                o.class,
+                o.function,
+                if o.reproduced {
+                    "fails after the fix"
+                } else {
+                    "does not fail as predicted"
+                },
+                failcast_core::text::one_line(&o.buggy_output, 300)
+            )),
+            Ok(_) => {}
         }
     }
     line

@@ -18,7 +18,7 @@ fn report(language: &str) -> Report {
         &root.join("buggy"),
         &root.join("fixed"),
         work.path(),
-        None,
+        repro::Scope::default(),
     )
 }
 

@@ -10,6 +10,7 @@ use super::trigger::{self, Trigger, Value};
 use super::{Project, Subject, TestEdit, append, driven, join, parent_dir, stem, unique_name};
 use crate::functions::FunctionKind;
 use crate::language::Language;
+use crate::scenario::FailureClass;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Runner {
@@ -42,10 +43,40 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             Trigger::default()
         }
     };
+    // JavaScript divides by zero into Infinity, parses numbers into NaN
+    // and reads past an array's end as undefined: none of them throws.
+    let throws = match subject.scenario.class {
+        FailureClass::DivisionByZero | FailureClass::Overflow => false,
+        FailureClass::ParseError => subject.scenario.subject.contains("JSON.parse"),
+        FailureClass::IndexOutOfRange | FailureClass::NullOrNone | FailureClass::KeyMissing => {
+            subject.scenario.error.starts_with("TypeError")
+        }
+        _ => true,
+    };
+    if !throws {
+        return Err(format!(
+            "JavaScript does not throw {} here",
+            subject.scenario.error
+        ));
+    }
     let error = subject
         .error_type()
         .filter(|e| ["TypeError", "SyntaxError", "RangeError", "Error"].contains(e))
         .ok_or("the predicted error is not a built-in JavaScript error")?;
+    if let Some(p) = params
+        .iter()
+        .find(|p| trigger.read_before.contains(&p.name) && !p.optional)
+    {
+        return Err(format!(
+            "{} is read before the failure and nothing says what it holds",
+            p.name
+        ));
+    }
+    if trigger.reads_receiver {
+        return Err(
+            "the method reads fields of its object that the trigger does not set".to_owned(),
+        );
+    }
     let typescript = matches!(subject.language, Language::TypeScript | Language::Tsx);
     let runner = runner(subject.path, project);
 

@@ -10,7 +10,8 @@ use super::{Project, Subject, TestEdit, append, camel, driven, unique_name};
 
 pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdit, String> {
     let function = subject.function;
-    if !subject.scenario.error.starts_with("panic:") {
+    let error = &subject.scenario.error;
+    if !error.starts_with("panic:") && !error.starts_with("runtime error:") {
         return Err(
             "only panics are reproduced; a returned error may be the right behaviour".to_owned(),
         );

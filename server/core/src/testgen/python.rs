@@ -33,6 +33,21 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             }
         }
     };
+    // A value failcast would have to guess for a parameter the function
+    // reads first could fail before the predicted line, or pass.
+    if let Some(p) = params.iter().find(|p| {
+        trigger.read_before.contains(&p.name) && p.ty.is_none() && !p.optional && p.name != "self"
+    }) {
+        return Err(format!(
+            "{} is read before the failure and nothing says what it holds",
+            p.name
+        ));
+    }
+    if trigger.reads_receiver && function.kind == FunctionKind::Method {
+        return Err(
+            "the method reads fields of its object that the trigger does not set".to_owned(),
+        );
+    }
     let module = module_path(subject.path);
     let path = test_path(subject.path, project);
     let existing = (project.read)(&path);

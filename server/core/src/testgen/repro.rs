@@ -43,6 +43,9 @@ pub struct Outcome {
     pub reproduced: bool,
     /// The test passed on the fixed code.
     pub fixed_passes: bool,
+    /// On the fixed code it still fails with the predicted error: the fix
+    /// was for another failure and this one is still there.
+    pub fixed_still_fails: bool,
     /// What the buggy run printed for the test (its failure message).
     pub buggy_output: String,
     pub fixed_output: String,
@@ -52,7 +55,7 @@ impl Outcome {
     /// An offered test that cannot be trusted: it passed on the buggy code,
     /// or failed once the bug was fixed.
     pub fn misleading(&self) -> bool {
-        self.test.is_ok() && (!self.reproduced || !self.fixed_passes)
+        self.test.is_ok() && (!self.reproduced || !self.fixed_passes && !self.fixed_still_fails)
     }
 }
 
@@ -105,6 +108,17 @@ impl Report {
     }
 }
 
+/// Which predictions get a test.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scope {
+    /// Only the innermost function holding this 1-based line.
+    pub line: Option<usize>,
+    /// Count the broad candidates that reach a function's top three, as the
+    /// benchmark's recall does; by default only the scenarios, the
+    /// predictions shown as diagnostics, which "write a test" serves.
+    pub candidates: bool,
+}
+
 /// The fixture languages, by the name of their folder.
 pub fn language_of(name: &str) -> Option<Language> {
     Some(match name {
@@ -119,21 +133,15 @@ pub fn language_of(name: &str) -> Option<Language> {
 }
 
 /// Generates and runs the tests of the project `buggy` (whose fix is
-/// `fixed`, the same files corrected) in copies under `work`; with `only`,
-/// for that function alone (`name`, `Class.name` or `Type::name`).
+/// `fixed`, the same files corrected) in copies under `work`.
 pub fn reproduce(
     language: Language,
     buggy: &Path,
     fixed: &Path,
     work: &Path,
-    only: Option<&str>,
+    scope: Scope,
 ) -> Report {
-    let only = only.map(|name| {
-        name.rsplit(['.', ':'])
-            .next()
-            .unwrap_or(name)
-            .to_owned()
-    });
+    let only = scope.line;
     let started = Instant::now();
     let sources = source_files(buggy, language);
     let mut written: HashMap<String, String> = HashMap::new();
@@ -157,11 +165,25 @@ pub fn reproduce(
             None,
             &Context::new(&config, &calls),
         );
-        for (function, scenarios) in analysis.functions.functions.iter().zip(&analysis.scenarios) {
-            if only.as_ref().is_some_and(|name| *name != function.name) {
+        let functions = &analysis.functions.functions;
+        let held = only.and_then(|line| {
+            functions
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.start_line < line && line <= f.end_line + 1)
+                .min_by_key(|(_, f)| f.end_line - f.start_line)
+                .map(|(i, _)| i)
+        });
+        for (index, function) in functions.iter().enumerate() {
+            if only.is_some() && held != Some(index) {
                 continue;
             }
-            for scenario in scenarios.iter().take(TOP) {
+            let predictions: Vec<&crate::scenario::Scenario> = if scope.candidates {
+                analysis.predictions(index).take(TOP).collect()
+            } else {
+                analysis.scenarios[index].iter().take(TOP).collect()
+            };
+            for scenario in predictions {
                 // Tests written into the source itself (Rust) see the ones before.
                 let current = written.get(relative).cloned();
                 let current_rope = current.as_deref().map(Rope::from_str);
@@ -207,6 +229,7 @@ pub fn reproduce(
                     test,
                     reproduced: false,
                     fixed_passes: false,
+                    fixed_still_fails: false,
                     buggy_output: String::new(),
                     fixed_output: String::new(),
                 });
@@ -256,6 +279,7 @@ pub fn reproduce(
             outcome.buggy_output = output;
             let (passed, output) = result(&on_fixed);
             outcome.fixed_passes = passed;
+            outcome.fixed_still_fails = !passed && output.contains(&signature);
             outcome.fixed_output = output;
         }
     }
@@ -286,8 +310,9 @@ pub fn error_signature(language: Language, error: &str) -> String {
         Language::Python => {
             let (head, rest) = error.split_once(':').unwrap_or((error, ""));
             let name = head.rsplit('.').next().unwrap_or(head).trim();
-            if name == "KeyError" {
-                format!("KeyError({})", rest.trim())
+            let key = rest.trim();
+            if name == "KeyError" && (key.starts_with('\'') || key.starts_with('"')) {
+                format!("KeyError({key})")
             } else {
                 name.to_owned()
             }
@@ -681,16 +706,20 @@ pub fn cannot_run_alone(report: &Report) -> Option<String> {
         "does not exist",
         "undefined:",
         "no required module",
+        "cannot find module providing package",
         "is not in std",
         "error[E",
         "error: could not compile",
         "the test did not run",
     ];
-    offered.iter().find_map(|o| {
-        o.buggy_output
-            .lines()
-            .find(|line| patterns.iter().any(|p| line.contains(p)))
-            .map(|line| crate::text::one_line(line.trim(), 140))
+    // The most telling line: the first pattern in this order that occurs.
+    patterns.iter().find_map(|pattern| {
+        offered.iter().find_map(|o| {
+            o.buggy_output
+                .lines()
+                .find(|line| line.contains(pattern))
+                .map(|line| crate::text::one_line(line.trim(), 140))
+        })
     })
 }
 

@@ -57,6 +57,8 @@ enum Step {
     /// A lookup whose key is not a literal (`m.get(&id)`).
     AnyKey,
     Elem,
+    /// An element at a literal position (`xs[0]`, `.nth(1)`).
+    At(usize),
     Json,
     File,
     /// Rust's `.unwrap()` of an `Option`.
@@ -81,6 +83,11 @@ enum Goal {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Trigger {
     pub roots: Vec<(Root, Value)>,
+    /// Parameters without a trigger value that the function reads before
+    /// the failing expression: a test must give them a value that works.
+    pub read_before: Vec<String>,
+    /// The method reads fields of its receiver that the trigger leaves unset.
+    pub reads_receiver: bool,
 }
 
 impl Trigger {
@@ -127,13 +134,15 @@ pub fn derive(subject: &Subject, function: Node) -> Result<Trigger, String> {
         // when the key is one the table does not hold.
         None => flow
             .key_of(target, &goal)
+            .or_else(|| flow.key_of(unwrap_parens(origin), &goal))
             .and_then(|key| flow.resolve(key))
             .map(|(root, steps)| (root, steps, Goal::Text("unknown".to_owned())))
             .ok_or(
                 "the failing value does not come from a parameter, a field or the environment",
             )?,
     };
-    let (steps, goal) = settle(steps, goal);
+    let (steps, goal) =
+        settle(subject.language, steps, goal).ok_or("no input reaches this failure")?;
     let mut value = build(&steps, goal).ok_or("no input reaches this failure")?;
     // Accesses evaluated before the failing one must succeed.
     for (sibling_root, sibling_steps, leaf) in flow.accesses_before(origin.start_byte()) {
@@ -150,12 +159,17 @@ pub fn derive(subject: &Subject, function: Node) -> Result<Trigger, String> {
             roots.push((root, Value::Num(1)));
         }
     }
-    Ok(Trigger { roots })
+    let (read_before, reads_receiver) = flow.reads_before(origin.start_byte(), &roots);
+    Ok(Trigger {
+        roots,
+        read_before,
+        reads_receiver,
+    })
 }
 
 /// Moves a goal on a derived expression (`len(x)` is 0, `m["k"]` is null)
 /// onto the value it derives from (`x` is empty, `m` lacks `"k"`).
-fn settle(mut steps: Vec<Step>, mut goal: Goal) -> (Vec<Step>, Goal) {
+fn settle(language: Language, mut steps: Vec<Step>, mut goal: Goal) -> Option<(Vec<Step>, Goal)> {
     loop {
         let last = steps.last().cloned();
         goal = match (last, &goal) {
@@ -164,8 +178,18 @@ fn settle(mut steps: Vec<Step>, mut goal: Goal) -> (Vec<Step>, Goal) {
             (Some(Step::Fields), Goal::Empty) => Goal::Text(String::new()),
             (Some(Step::Key(key)), Goal::Null | Goal::Missing(None)) => Goal::Missing(Some(key)),
             (Some(Step::AnyKey), Goal::Null) => Goal::Missing(None),
-            (Some(Step::Elem), Goal::Null) => Goal::Empty,
-            _ => return (steps, goal),
+            // Go's elements of a slice are values, never nil.
+            (Some(Step::Elem | Step::At(_)), Goal::Null) if language == Language::Go => {
+                return None;
+            }
+            // Splitting text always gives a first part.
+            (Some(Step::At(0)), Goal::Null | Goal::Empty)
+                if steps.len() >= 2 && steps[steps.len() - 2] == Step::Split =>
+            {
+                return None;
+            }
+            (Some(Step::Elem | Step::At(_)), Goal::Null) => Goal::Empty,
+            _ => return Some((steps, goal)),
         };
         steps.pop();
     }
@@ -183,7 +207,7 @@ fn build(steps: &[Step], goal: Goal) -> Option<Value> {
     for step in steps.iter().rev() {
         value = match step {
             Step::Key(key) => Value::Obj(vec![(key.clone(), value)], Vec::new()),
-            Step::Elem => Value::List(vec![value], false),
+            Step::Elem | Step::At(_) => Value::List(vec![value], false),
             Step::Json => Value::Json(Box::new(value)),
             Step::File => Value::File(Box::new(value)),
             Step::Unwrap => Value::Some(Box::new(value)),
@@ -218,7 +242,7 @@ fn put(slot: &mut Value, steps: &[Step], leaf: Value) {
                 }
             }
         }
-        Step::Elem => {
+        Step::Elem | Step::At(_) => {
             if *slot == Value::Neutral {
                 *slot = Value::List(vec![Value::Neutral], false);
             }
@@ -285,8 +309,12 @@ impl<'t> Flow<'_, 't> {
                     return Some(self.missing(object, key));
                 }
                 // `m.get(&k).unwrap()`: what is unwrapped is missing.
-                let inner = self.call_receiver(node, &["unwrap", "expect"])?;
-                Some((inner, Goal::Null))
+                if let Some(inner) = self.call_receiver(node, &["unwrap", "expect"]) {
+                    return Some((inner, Goal::Null));
+                }
+                // `o.a.b` reads a property of a missing one.
+                let (object, _) = self.member(node)?;
+                Some((object, Goal::Null))
             }
             FailureClass::IndexOutOfRange => {
                 if let Some(inner) = self.call_receiver(node, &["unwrap", "expect"]) {
@@ -537,9 +565,11 @@ impl<'t> Flow<'_, 't> {
             };
         }
         if let Some((object, index)) = self.subscript(node) {
-            let step = match string_literal(&self.text(index)) {
-                Some(key) => Step::Key(key),
-                None => Step::Elem,
+            let index = self.text(index);
+            let step = match (string_literal(&index), index.trim().parse::<usize>()) {
+                (Some(key), _) => Step::Key(key),
+                (None, Ok(at)) => Step::At(at),
+                _ => Step::Elem,
             };
             return then(object, Some(step));
         }
@@ -743,6 +773,47 @@ impl<'t> Flow<'_, 't> {
         }
     }
 
+    /// Parameters (other than the roots) and receiver fields read before
+    /// `before`.
+    fn reads_before(&self, before: usize, roots: &[(Root, Value)]) -> (Vec<String>, bool) {
+        let Some(params) = super::params::parameters(self.subject, self.function) else {
+            return (Vec::new(), false);
+        };
+        let body = self
+            .function
+            .child_by_field_name("body")
+            .unwrap_or(self.function);
+        let mut names = Vec::new();
+        let mut receiver = false;
+        let mut stack = vec![body];
+        while let Some(node) = stack.pop() {
+            if node.start_byte() >= before {
+                continue;
+            }
+            let text = self.text(node);
+            if node.kind() == "identifier" {
+                let is_root = roots
+                    .iter()
+                    .any(|(r, _)| matches!(r, Root::Param(p) if *p == text));
+                if !is_root && params.iter().any(|p| p.name == text) && !names.contains(&text) {
+                    names.push(text.clone());
+                }
+            }
+            if let Some((object, field)) = self.member(node) {
+                let object = self.text(object);
+                let set = roots
+                    .iter()
+                    .any(|(r, _)| matches!(r, Root::Field(f) if *f == field));
+                if ["self", "this"].contains(&object.as_str()) && !set {
+                    receiver = true;
+                }
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.named_children(&mut cursor));
+        }
+        (names, receiver)
+    }
+
     /// Parameters used directly as operands of arithmetic.
     fn arithmetic_operands(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -833,6 +904,10 @@ fn method_step(
             Some(Step::Split)
         }
         "len" | "size" | "count" => Some(Step::Len),
+        "nth" if args.len() == 1 => match text(args[0]).trim().parse::<usize>() {
+            Ok(at) => Some(Step::At(at)),
+            Err(_) => Some(Step::Elem),
+        },
         "last" | "first" | "nth" | "next" => Some(Step::Elem),
         "get" if args.len() == 1 => match string_literal(&text(args[0])) {
             Some(key) => Some(Step::Key(key)),
