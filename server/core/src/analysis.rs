@@ -36,11 +36,11 @@ pub const RANKED: usize = 10;
 
 /// What the hazard pass found in one function: its precise hazards and its
 /// broad candidates.
-type Found = (Vec<Hazard>, Vec<Hazard>);
+type Found = Arc<(Vec<Hazard>, Vec<Hazard>)>;
 
 /// A function's rendered scenarios and candidates, with the byte where the
 /// function started when they were rendered.
-type Rendered = (usize, Vec<Scenario>, Vec<Scenario>);
+type Rendered = Arc<(usize, Vec<Scenario>, Vec<Scenario>)>;
 
 /// The result of analysing one version of one file.
 #[derive(Clone)]
@@ -306,8 +306,9 @@ pub fn analyze(
         let key = exact_key(rope, function, context_hash);
         let render = render_key(key, function, settings);
         if let Some(found) = old_cache.get(&key)
-            && let Some((at, rendered, shown)) = old_renders.get(&render)
+            && let Some(entry) = old_renders.get(&render)
         {
+            let (at, rendered, shown) = &**entry;
             // Typing earlier on the same line moved the function's bytes,
             // not its lines: only the spans move with it.
             let moved = |list: &[Scenario]| -> Vec<Scenario> {
@@ -320,26 +321,25 @@ pub fn analyze(
                     })
                     .collect()
             };
+            // The entry keeps its own offsets: the next reuse moves from them.
+            renders.insert(render, entry.clone());
             let (rendered, shown) = (moved(rendered), moved(shown));
-            renders.insert(
-                render,
-                (function.range.start, rendered.clone(), shown.clone()),
-            );
             scenarios.push(rendered);
             candidates.push(shown);
             cache.insert(key, found.clone());
             continue;
         }
-        let (hazards, broad) = match cache.get(&key).or_else(|| old_cache.get(&key)) {
+        let found = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
                 let precise = hazards::function_hazards(language, tree, rope, function, &functions);
                 let broad = hazards::candidates::function_candidates(
                     language, tree, rope, function, &functions, &precise, &nullable,
                 );
-                (precise, broad)
+                Arc::new((precise, broad))
             }
         };
+        let (hazards, broad) = &*found;
         // Event-schema scenarios depend on the configuration, not only on
         // the text, so they are never cached with the hazards; a schema-backed
         // scenario replaces a static one of the same class at the same place,
@@ -388,11 +388,11 @@ pub fn analyze(
             .collect();
         renders.insert(
             render,
-            (function.range.start, rendered.clone(), shown.clone()),
+            Arc::new((function.range.start, rendered.clone(), shown.clone())),
         );
         scenarios.push(rendered);
         candidates.push(shown);
-        cache.insert(key, (hazards, broad));
+        cache.insert(key, found.clone());
     }
     FileAnalysis {
         path: path.to_owned(),

@@ -26,7 +26,8 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
     };
     let mut names: Vec<String> = Vec::new();
     for marker in absent {
-        for (at, _) in text.match_indices(marker) {
+        for at in memchr::memmem::find_iter(text.as_bytes(), marker) {
+            // Markers start with a space, so `at` is a character boundary.
             let before = &text[..at];
             let start = before
                 .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
