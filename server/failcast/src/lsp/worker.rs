@@ -128,7 +128,6 @@ fn run(queue: &(Mutex<Queue>, Condvar), state: &Arc<State>, out: &UnboundedSende
     }
 }
 
-/// Reparses and re-analyses one document and publishes its diagnostics.
 /// How long edits must pause before the call index takes a file's new calls.
 const CALLS_IDLE: std::time::Duration = std::time::Duration::from_millis(150);
 
@@ -161,6 +160,44 @@ fn index_stale_calls(state: &State) {
     }
 }
 
+/// A hash of what would be published, to skip publishing it again; written
+/// straight into the hasher rather than into a string first.
+fn fingerprint(diagnostics: &[Diagnostic]) -> u64 {
+    struct Hasher(xxhash_rust::xxh3::Xxh3);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = Hasher(xxhash_rust::xxh3::Xxh3::new());
+    let _ = serde_json::to_writer(&mut hasher, diagnostics);
+    hasher.0.digest()
+}
+
+/// Drops `value` on a thread of its own (started on first use), or here if
+/// that thread cannot be started.
+fn drop_later<T: Send + 'static>(value: T) {
+    type Garbage = Box<dyn Send>;
+    static BIN: std::sync::OnceLock<Option<std::sync::mpsc::Sender<Garbage>>> =
+        std::sync::OnceLock::new();
+    let bin = BIN.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel::<Garbage>();
+        std::thread::Builder::new()
+            .name("failcast-drop".to_owned())
+            .spawn(move || receiver.into_iter().for_each(drop))
+            .ok()
+            .map(|_| sender)
+    });
+    if let Some(bin) = bin {
+        let _ = bin.send(Box::new(value));
+    }
+}
+
+/// Reparses and re-analyses one document and publishes its diagnostics.
 pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let started = Instant::now();
     let job = {
@@ -240,12 +277,10 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     if open.document.version() != snapshot.version {
         return;
     }
-    open.analysis = Some(analysis);
-    let fingerprint = xxhash_rust::xxh3::xxh3_64(
-        serde_json::to_string(&diagnostics)
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    // The analysis it replaces is freed on another thread: dropping a
+    // large file's scenarios takes milliseconds the next edit would wait.
+    drop_later((open.analysis.replace(analysis), previous));
+    let fingerprint = fingerprint(&diagnostics);
     let mut shown = None;
     if open.published != Some((snapshot.version, fingerprint)) {
         open.published = Some((snapshot.version, fingerprint));
