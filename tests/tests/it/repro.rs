@@ -1,8 +1,10 @@
 //! Generated tests executed in every language: for each fixture project in
 //! `tests/fixtures/repro/<language>/` (a buggy and a fixed variant of the
 //! same files), every prediction in a function's top three gets a test
-//! written, run on the buggy code and again on the fixed code. The table
-//! is printed; the thresholds and the zero of misleading tests are asserted.
+//! written, run on the buggy code and again on the fixed code (one run per
+//! language and variant). The tables are printed; the thresholds and the
+//! zero of misleading tests are asserted, for the scenarios alone and with
+//! the broad candidates that reach a function's top three.
 
 use std::path::Path;
 
@@ -18,7 +20,10 @@ fn report(language: &str) -> Report {
         &root.join("buggy"),
         &root.join("fixed"),
         work.path(),
-        repro::Scope::default(),
+        repro::Scope {
+            line: None,
+            candidates: true,
+        },
     )
 }
 
@@ -33,13 +38,18 @@ fn generated_tests_reproduce_in_every_language() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let table = repro::table(&reports);
+    let scenarios: Vec<Report> = reports.iter().map(Report::scenarios_only).collect();
+    let table = format!(
+        "scenarios (the predictions with a \"write a test\" action):\n{}\nwith the candidates that reach a function's top three:\n{}",
+        repro::table(&scenarios),
+        repro::table(&reports)
+    );
     eprintln!("{table}");
     for report in &reports {
         eprint!("{}", repro::details(report));
     }
     eprintln!("harness: {:.1} s", started.elapsed().as_secs_f64());
-    for report in &reports {
+    for report in scenarios.iter().chain(&reports) {
         assert_eq!(
             report.misleading(),
             0,

@@ -11,6 +11,7 @@ use super::params::{Param, parameters};
 use super::trigger::{self, Trigger, Value};
 use super::{Project, Subject, TestEdit, append, driven, join, parent_dir, stem, unique_name};
 use crate::functions::FunctionKind;
+use crate::scenario::FailureClass;
 
 pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdit, String> {
     let function = subject.function;
@@ -63,6 +64,26 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
     let is_async = node.child(0).is_some_and(|c| c.kind() == "async");
     let mut setup = Setup::default();
     let (import, call) = call_expression(subject, node, &module, &params, &trigger, &mut setup)?;
+    if subject.scenario.class == FailureClass::Encoding {
+        // The C locale of a slim container, for this module's open() only.
+        setup.fixtures.insert("monkeypatch");
+        setup.lines.push("import io".to_owned());
+        setup.lines.push(String::new());
+        setup
+            .lines
+            .push("def open_in_c_locale(file, mode=\"r\", *args, **kwargs):".to_owned());
+        setup.lines.push("    if \"b\" not in mode:".to_owned());
+        setup
+            .lines
+            .push("        kwargs = {\"encoding\": \"ascii\", **kwargs}".to_owned());
+        setup
+            .lines
+            .push("    return io.open(file, mode, *args, **kwargs)".to_owned());
+        setup.lines.push(String::new());
+        setup.lines.push(format!(
+            "monkeypatch.setattr(\"{module}.open\", open_in_c_locale, raising=False)"
+        ));
+    }
     for (variable, value) in trigger.env() {
         setup.fixtures.insert("monkeypatch");
         setup.lines.push(match value {
@@ -177,7 +198,7 @@ fn argument(name: &str, value: &Value, setup: &mut Setup) -> String {
                 .lines
                 .push(format!("{name} = tmp_path / \"{name}.txt\""));
             setup.lines.push(format!(
-                "{name}.write_text({})",
+                "{name}.write_text({}, encoding=\"utf-8\")",
                 literal::python(&Value::Text(literal::text(content)))
             ));
             format!("str({name})")

@@ -37,6 +37,8 @@ pub struct Outcome {
     pub line: usize,
     pub class: FailureClass,
     pub error: String,
+    /// A broad candidate, not a scenario (no diagnostic, no code action).
+    pub candidate: bool,
     /// The test's name, or why none was offered.
     pub test: Result<String, String>,
     /// The test failed on the buggy code with the predicted error.
@@ -68,6 +70,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// The same run restricted to the scenarios (what "write a test" serves).
+    pub fn scenarios_only(&self) -> Report {
+        Report {
+            language: self.language.clone(),
+            outcomes: self
+                .outcomes
+                .iter()
+                .filter(|o| !o.candidate)
+                .cloned()
+                .collect(),
+            seconds: self.seconds,
+        }
+    }
+
     pub fn offered(&self) -> usize {
         self.outcomes.iter().filter(|o| o.test.is_ok()).count()
     }
@@ -184,6 +200,9 @@ pub fn reproduce(
                 analysis.scenarios[index].iter().take(TOP).collect()
             };
             for scenario in predictions {
+                let candidate = !analysis.scenarios[index]
+                    .iter()
+                    .any(|s| std::ptr::eq(s, scenario));
                 // Tests written into the source itself (Rust) see the ones before.
                 let current = written.get(relative).cloned();
                 let current_rope = current.as_deref().map(Rope::from_str);
@@ -226,6 +245,7 @@ pub fn reproduce(
                     line: scenario.origin.start_line + 1,
                     class: scenario.class,
                     error: scenario.error.clone(),
+                    candidate,
                     test,
                     reproduced: false,
                     fixed_passes: false,
@@ -265,7 +285,13 @@ pub fn reproduce(
         let on_fixed = run(language, &fixed_copy, &tests, &target.join("fixed"));
         for outcome in &mut outcomes {
             let Ok(name) = &outcome.test else { continue };
-            let signature = error_signature(language, &outcome.error);
+            // A stalled upstream never answers: the double fails the test
+            // for the missing timeout instead of hanging it.
+            let signature = if outcome.class == FailureClass::Timeout {
+                "has no timeout".to_owned()
+            } else {
+                error_signature(language, &outcome.error)
+            };
             let result = |results: &Results| {
                 results.tests.get(name).cloned().unwrap_or_else(|| {
                     (

@@ -115,6 +115,8 @@ impl Trigger {
 
 /// Text that no JSON decoder accepts: what a proxy answers in an outage.
 pub const NOT_JSON: &str = "<!DOCTYPE html><html><body>502 Bad Gateway</body></html>";
+/// Text an ASCII (C locale) decoder rejects.
+pub const NON_ASCII: &str = "Café crème: 3,50 €\n";
 /// Text that no number parser accepts.
 pub const NOT_A_NUMBER: &str = "N/A";
 
@@ -304,6 +306,12 @@ impl<'t> Flow<'_, 't> {
                 Some((divisor, Goal::Zero))
             }
             FailureClass::ParseError => self.parse_goal(node),
+            // `open(path)` decodes with the locale's encoding: the file holds
+            // text that only UTF-8 can decode.
+            FailureClass::Encoding => {
+                let (callee, _) = self.call(node)?;
+                (callee == "open").then(|| (node, Goal::Text(NON_ASCII.to_owned())))
+            }
             FailureClass::KeyMissing => {
                 if let Some((object, key)) = self.lookup(node) {
                     return Some(self.missing(object, key));
