@@ -36,9 +36,6 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
         return Err("a private method cannot be called from a test".to_owned());
     }
     let is_static = modifiers.contains("static");
-    if !is_static && !has_default_constructor(subject, class_node) {
-        return Err(format!("{class} has no constructor without arguments"));
-    }
     let params = parameters(subject, node)
         .ok_or_else(|| "the method's parameters cannot be filled in".to_owned())?;
     let trigger = match trigger::derive(subject, node) {
@@ -49,11 +46,11 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             Trigger::default()
         }
     };
-    if !is_static && trigger.fields().next().is_some() {
-        return Err(format!(
-            "{class} is built without arguments; the failing field stays unset"
-        ));
-    }
+    let receiver = if is_static {
+        class.clone()
+    } else {
+        receiver(subject, class_node, &class, &trigger)?
+    };
 
     let test_path = subject
         .path
@@ -81,11 +78,6 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
             _ => neutral(ty).to_owned(),
         });
     }
-    let receiver = if is_static {
-        class.clone()
-    } else {
-        format!("new {class}()")
-    };
     let method = format!(
         "    @org.junit.jupiter.api.Test\n    void {name}() {{\n        // failcast predicted: {}\n        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> {{\n            {receiver}.{}({});\n        }});\n        // Then assert what {}() should return for this input.\n    }}\n",
         subject.predicted(),
@@ -124,6 +116,71 @@ fn modifiers(subject: &Subject, node: Node) -> String {
         .find(|c| c.kind() == "modifiers")
         .map(|m| subject.text(m))
         .unwrap_or_default()
+}
+
+/// `new Class(…)` through the constructor that stores each field the
+/// trigger sets (`this.items = items;`), other arguments neutral; `new
+/// Class()` when the trigger sets no field and the method reads none.
+fn receiver(
+    subject: &Subject,
+    class_node: Node,
+    class: &str,
+    trigger: &Trigger,
+) -> Result<String, String> {
+    let fields: Vec<(&str, &crate::testgen::trigger::Value)> = trigger.fields().collect();
+    if fields.is_empty() {
+        if trigger.reads_receiver {
+            return Err(
+                "the method reads fields of its object that the trigger does not set".to_owned(),
+            );
+        }
+        if has_default_constructor(subject, class_node) {
+            return Ok(format!("new {class}()"));
+        }
+        return Err(format!("{class} has no constructor without arguments"));
+    }
+    let body = class_node
+        .child_by_field_name("body")
+        .ok_or("the class has no body")?;
+    let mut cursor = body.walk();
+    for constructor in body
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "constructor_declaration")
+    {
+        if modifiers(subject, constructor).contains("private") {
+            continue;
+        }
+        let Some(params) = parameters(subject, constructor) else {
+            continue;
+        };
+        let text: String = subject
+            .text(constructor)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let stored = |field: &str, param: &str| text.contains(&format!("this.{field}={param};"));
+        let mut args = Vec::new();
+        let mut complete = true;
+        for p in &params {
+            let ty = p.ty.as_deref().unwrap_or("Object");
+            match fields.iter().find(|(field, _)| stored(field, &p.name)) {
+                Some((_, value)) => match literal::java(value, ty) {
+                    Some(value) => args.push(value),
+                    None => complete = false,
+                },
+                None => args.push(neutral(ty).to_owned()),
+            }
+        }
+        let covered = fields
+            .iter()
+            .all(|(field, _)| params.iter().any(|p| stored(field, &p.name)));
+        if complete && covered {
+            return Ok(format!("new {class}({})", args.join(", ")));
+        }
+    }
+    Err(format!(
+        "no constructor of {class} sets the fields the failure needs"
+    ))
 }
 
 /// Whether `new Class()` compiles: no constructors, or one without parameters.

@@ -333,7 +333,10 @@ impl<'t> Flow<'_, 't> {
                     Some((object, _)) if self.indexed(object).is_some() => object,
                     _ => node,
                 };
-                let (sequence, _) = self.indexed(indexed)?;
+                let (sequence, index) = self.indexed(indexed)?;
+                if let Some(goal) = self.split_goal(sequence, index) {
+                    return goal;
+                }
                 Some((sequence, Goal::Empty))
             }
             FailureClass::NullOrNone => {
@@ -361,6 +364,25 @@ impl<'t> Flow<'_, 't> {
         }
         let (_, name, args) = self.method_call(target)?;
         (name == "get" && args.len() == 1).then(|| args[0])
+    }
+
+    /// Indexing what a split returned. Java drops trailing empty parts, so
+    /// text of only the separator splits into nothing; elsewhere text
+    /// without the separator has one part, and part 0 always exists.
+    #[allow(clippy::type_complexity)]
+    fn split_goal(&self, sequence: Node<'t>, index: Node<'t>) -> Option<Option<(Node<'t>, Goal)>> {
+        let (text, name, args) = self.method_call(sequence)?;
+        if name != "split" || args.is_empty() {
+            return None;
+        }
+        let separator = string_literal(&self.text(args[0]));
+        let first = self.text(index).trim() == "0";
+        Some(match (self.language(), separator) {
+            (Language::Java, Some(separator)) => Some((text, Goal::Text(separator))),
+            (Language::Java, None) => None,
+            _ if first => None,
+            _ => Some((text, Goal::Text("token".to_owned()))),
+        })
     }
 
     /// A missing key: on the mapping, unless the mapping is a constant of
@@ -640,8 +662,34 @@ impl<'t> Flow<'_, 't> {
         if found.is_some() {
             return found;
         }
-        self.is_parameter(name)
-            .then(|| (Root::Param(name.to_owned()), Vec::new()))
+        if self.is_parameter(name) {
+            return Some((Root::Param(name.to_owned()), Vec::new()));
+        }
+        // Java reads its fields by their bare names.
+        self.is_java_field(name)
+            .then(|| (Root::Field(name.to_owned()), Vec::new()))
+    }
+
+    /// Whether the class around a Java method declares a field `name`.
+    fn is_java_field(&self, name: &str) -> bool {
+        if self.language() != Language::Java {
+            return false;
+        }
+        let Some(body) = self.function.parent().filter(|b| b.kind() == "class_body") else {
+            return false;
+        };
+        let mut cursor = body.walk();
+        body.named_children(&mut cursor)
+            .filter(|n| n.kind() == "field_declaration")
+            .any(|field| {
+                let mut inner = field.walk();
+                field
+                    .children_by_field_name("declarator", &mut inner)
+                    .any(|d| {
+                        d.child_by_field_name("name")
+                            .is_some_and(|n| self.text(n) == name)
+                    })
+            })
     }
 
     fn is_parameter(&self, name: &str) -> bool {
@@ -799,6 +847,15 @@ impl<'t> Flow<'_, 't> {
                 continue;
             }
             let text = self.text(node);
+            if node.kind() == "identifier"
+                && self.is_java_field(&text)
+                && !roots
+                    .iter()
+                    .any(|(r, _)| matches!(r, Root::Field(f) if *f == text))
+                && !self.is_parameter(&text)
+            {
+                receiver = true;
+            }
             if node.kind() == "identifier" {
                 let is_root = roots
                     .iter()
