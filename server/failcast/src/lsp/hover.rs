@@ -98,17 +98,25 @@ fn source_label(scenario: &Scenario) -> String {
     }
 }
 
-/// Renders the scenarios of one function as Markdown.
+/// Renders the scenarios of one function as Markdown. `possible` of them
+/// are broad candidates, counted apart in the header so that it agrees with
+/// the code lens, which counts predictions only.
 pub fn function_markdown(
     function: &Function,
     scenarios: &[&Scenario],
+    possible: usize,
     language_tag: &str,
 ) -> String {
+    let predicted = scenarios.len().saturating_sub(possible);
     let mut out = format!(
-        "**failcast** · `{}` — {} predicted failure{}\n\n",
+        "**failcast** · `{}` — {predicted} predicted failure{}{}\n\n",
         function.qualified_name.replace('`', "'"),
-        scenarios.len(),
-        if scenarios.len() == 1 { "" } else { "s" }
+        if predicted == 1 { "" } else { "s" },
+        if possible > 0 {
+            format!(" · {possible} possible")
+        } else {
+            String::new()
+        }
     );
     for (i, scenario) in scenarios.iter().enumerate() {
         out.push_str(&format!(
@@ -173,7 +181,18 @@ pub fn hover(analysis: &FileAnalysis, offset: usize, encoding: PositionEncoding)
     let mut ordered: Vec<&Scenario> = scenarios;
     // The scenario on the hovered line first; the rest keep their ranking.
     ordered.sort_by_key(|s| s.origin.start_line != line);
-    let markdown = function_markdown(function, &ordered, analysis.language.markdown_tag());
+    let possible = analysis.candidates.get(index).map_or(0, |candidates| {
+        ordered
+            .iter()
+            .filter(|s| candidates.iter().any(|c| std::ptr::eq(c, **s)))
+            .count()
+    });
+    let markdown = function_markdown(
+        function,
+        &ordered,
+        possible,
+        analysis.language.markdown_tag(),
+    );
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,

@@ -755,6 +755,7 @@ impl LanguageServer for Server {
                                 hover::function_markdown(
                                     function,
                                     &scenarios,
+                                    0,
                                     analysis.language.markdown_tag(),
                                 )
                             }
