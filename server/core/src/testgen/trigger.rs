@@ -180,6 +180,8 @@ fn settle(language: Language, mut steps: Vec<Step>, mut goal: Goal) -> Option<(V
             (Some(Step::Fields), Goal::Empty) => Goal::Text(String::new()),
             (Some(Step::Key(key)), Goal::Null | Goal::Missing(None)) => Goal::Missing(Some(key)),
             (Some(Step::AnyKey), Goal::Null) => Goal::Missing(None),
+            // `x.unwrap()` finds nothing when `x` is `None`.
+            (Some(Step::Unwrap), Goal::Null) => Goal::Null,
             // Go's elements of a slice are values, never nil.
             (Some(Step::Elem | Step::At(_)), Goal::Null) if language == Language::Go => {
                 return None;
