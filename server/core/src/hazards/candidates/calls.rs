@@ -250,6 +250,24 @@ impl Scan<'_, '_, '_> {
         {
             self.add(node, Encoding, 0.08, trigger(Encoding));
         }
+        // Reads bounded and connecting not: on a host that drops the
+        // attempt (a firewall, an address gone), connecting waits for the
+        // system's default, minutes.
+        if matches!(
+            last,
+            "readTimeout" | "setReadTimeout" | "timeout_read" | "read_timeout"
+        ) && !["onnectTimeout", "connect_timeout", "timeout_connect"]
+            .iter()
+            .any(|w| self.body.contains(w))
+            && !self.caught_here(node, Timeout)
+        {
+            self.add(
+                node,
+                Timeout,
+                0.10,
+                "the host drops the connection attempt (a firewall, an address that is gone) and only reads have a timeout, so connecting waits for the system's default",
+            );
+        }
         for &(name, class, base) in self.facts.calls {
             let hit = if name.contains(['.', ':']) {
                 callee == name
@@ -272,6 +290,8 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
+                ResourceExhaustion if args.contains("min(") => continue,
                 // Node code that listens for 'error' handles the failure.
                 NetworkError
                     if matches!(

@@ -349,6 +349,8 @@ pub(super) const RUST: Facts = Facts {
         ("insert", IndexOutOfRange, 0.03),
         ("with_capacity", ResourceExhaustion, 0.08),
         ("reserve", Overflow, 0.06),
+        ("reserve", ResourceExhaustion, 0.07),
+        ("to_bytes", ResourceExhaustion, 0.08),
         ("resize", ResourceExhaustion, 0.06),
         ("read_to_end", ResourceExhaustion, 0.09),
         ("read_to_string", ResourceExhaustion, 0.08),

@@ -492,3 +492,25 @@ fn candidates_never_reach_the_diagnostic_threshold() {
         .fold(1.0, f32::min);
     assert!(lowest_scenario > super::MAX_LIKELIHOOD);
 }
+
+#[test]
+fn java_read_timeout_without_a_connect_timeout() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Fetch.java",
+        "class F {\n  void prepare(HttpURLConnection conn, int ms) {\n    conn.setReadTimeout(ms);\n    conn.setRequestMethod(\"GET\");\n  }\n}\n",
+        "class F {\n  void prepare(HttpURLConnection conn, int ms) {\n    conn.setReadTimeout(ms);\n    conn.setConnectTimeout(ms);\n    conn.setRequestMethod(\"GET\");\n  }\n}\n",
+        (Timeout, 3),
+    );
+}
+
+#[test]
+fn rust_allocation_sized_by_input_unless_capped() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "decode.rs",
+        "fn read_into(count: u32, target: &mut Vec<u8>) {\n    target.clear();\n    target.reserve(count as usize);\n}\n",
+        "fn read_into(count: u32, target: &mut Vec<u8>) {\n    target.clear();\n    target.reserve((count as usize).min(READ_LIMIT));\n}\n",
+        (ResourceExhaustion, 3),
+    );
+}
