@@ -20,16 +20,25 @@ pub fn write(subject: &Subject, node: Node, _project: &super::Project) -> Result
     }
     let params = parameters(subject, node)
         .ok_or_else(|| "the function's parameters cannot be filled in".to_owned())?;
-    if params.iter().any(|p| p.name == "self") {
-        return Err("a method needs a value of its type, which failcast cannot build".to_owned());
-    }
+    let method = params.first().is_some_and(|p| p.name == "self");
     let trigger = match trigger::derive(subject, node) {
         Ok(trigger) => trigger,
+        Err(_) if method => {
+            return Err(
+                "a method needs a value of its type, which failcast cannot build".to_owned(),
+            );
+        }
         Err(why) => {
             // The hazard's own inputs, where it wrote some.
             driven(subject, &params).map_err(|_| why)?;
             Trigger::default()
         }
+    };
+    let params: Vec<Param> = params.into_iter().filter(|p| p.name != "self").collect();
+    let receiver = if method {
+        Some(receiver(subject, node, &trigger)?)
+    } else {
+        None
     };
     let callee = match function.kind {
         FunctionKind::Method => {
@@ -39,7 +48,10 @@ pub fn write(subject: &Subject, node: Node, _project: &super::Project) -> Result
                 .map(|(owner, _)| owner)
                 .filter(|owner| !owner.contains("::"))
                 .ok_or_else(|| "only functions of top-level impls are supported".to_owned())?;
-            format!("{}::{}", owner.trim_start_matches('<'), function.name)
+            match &receiver {
+                Some(receiver) => format!("{receiver}.{}", function.name),
+                None => format!("{}::{}", owner.trim_start_matches('<'), function.name),
+            }
         }
         _ if function.qualified_name.contains("::") => {
             return Err("only functions at the top of the file are supported".to_owned());
@@ -99,6 +111,72 @@ pub fn write(subject: &Subject, node: Node, _project: &super::Project) -> Result
         name,
         framework: "cargo test",
     })
+}
+
+/// `Type::new(…)` from the impl's constructor, when it stores each field
+/// the trigger sets from an argument (`Self { items, … }` or `items: items`).
+fn receiver(subject: &Subject, method: Node, trigger: &Trigger) -> Result<String, String> {
+    let fields: Vec<(&str, &trigger::Value)> = trigger.fields().collect();
+    if fields.is_empty() || trigger.reads_receiver {
+        return Err("a method needs a value of its type, which failcast cannot build".to_owned());
+    }
+    let body = method.parent().filter(|b| b.kind() == "declaration_list");
+    let owner = body
+        .and_then(|b| b.parent())
+        .filter(|i| i.kind() == "impl_item" && i.child_by_field_name("trait").is_none())
+        .and_then(|i| i.child_by_field_name("type"))
+        .map(|t| subject.text(t))
+        .filter(|t| t.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .ok_or("only methods of a plain type's own impl are supported")?;
+    let body = body.ok_or("the method is not in an impl")?;
+    let mut cursor = body.walk();
+    let constructor = body
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "function_item")
+        .find(|n| {
+            n.child_by_field_name("name")
+                .is_some_and(|name| subject.text(name) == "new")
+        })
+        .ok_or_else(|| format!("{owner} has no new() to build it with"))?;
+    let params = parameters(subject, constructor)
+        .filter(|p| p.iter().all(|p| p.name != "self"))
+        .ok_or("new() takes parameters failcast cannot fill in")?;
+    let text: String = subject
+        .text(constructor)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let stores = |field: &str, param: &str| {
+        let shorthand = field == param
+            && [",", "}"].iter().any(|end| {
+                text.contains(&format!("{{{field}{end}"))
+                    || text.contains(&format!(",{field}{end}"))
+            });
+        shorthand
+            || text.contains(&format!("{field}:{param},"))
+            || text.contains(&format!("{field}:{param}}}"))
+    };
+    let mut args = Vec::new();
+    for p in &params {
+        let ty = p.ty.as_deref().unwrap_or("_").trim();
+        args.push(
+            match fields.iter().find(|(field, _)| stores(field, &p.name)) {
+                Some((_, value)) => literal::rust(value, ty).ok_or_else(|| {
+                    format!("the trigger of {} cannot be written as {ty}", p.name)
+                })?,
+                None => neutral(ty),
+            },
+        );
+    }
+    if !fields
+        .iter()
+        .all(|(field, _)| params.iter().any(|p| stores(field, &p.name)))
+    {
+        return Err(format!(
+            "{owner}::new does not set the fields the failure needs"
+        ));
+    }
+    Ok(format!("{owner}::new({})", args.join(", ")))
 }
 
 /// The byte offset of the closing brace of a top-level `mod tests { … }`.
