@@ -325,7 +325,8 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
     let (mut ranked, mut asked, mut from_cache) = (0, 0, 0);
     let (mut prompt_seconds, mut rank_seconds) = (0.0, 0.0);
     if options.model.is_some() {
-        let engine_config = failcast_model::predict::engine_config(&config.model)?;
+        let engine_config =
+            failcast_model::predict::engine_config(&config.model).map_err(|e| e.to_string())?;
         model_name = config
             .model
             .path

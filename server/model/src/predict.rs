@@ -27,11 +27,26 @@ use failcast_core::telemetry;
 /// content hash they were computed for, the scenarios).
 pub type ModelAnswers = HashMap<String, (u64, Vec<ModelScenario>)>;
 
+/// Why a `[model]` section gives no engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoEngine {
+    #[error("the model backend is off")]
+    Off,
+    #[error("unknown model `{name}` (known: {known}); set model.path for another GGUF file")]
+    UnknownModel { name: String, known: String },
+    #[error(
+        "model.backend is \"openai\" but model.endpoint is empty (e.g. http://gpu-box:8080/v1)"
+    )]
+    NoEndpoint,
+    #[error(transparent)]
+    Endpoint(#[from] remote::EndpointError),
+}
+
 /// The engine configuration a `[model]` section asks for, or why there is
 /// none (`backend = "off"`, or an unknown model name).
-pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
+pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, NoEngine> {
     if config.backend == Backend::Off {
-        return Err("the model backend is off".to_owned());
+        return Err(NoEngine::Off);
     }
     let mut engine = match &config.path {
         Some(path) => EngineConfig::new(path.clone()),
@@ -39,11 +54,10 @@ pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
             Some(entry) => EngineConfig::for_entry(entry),
             None => {
                 let known: Vec<&str> = catalog::CATALOG.iter().map(|e| e.name).collect();
-                return Err(format!(
-                    "unknown model `{}` (known: {}); set model.path for another GGUF file",
-                    config.name,
-                    known.join(", ")
-                ));
+                return Err(NoEngine::UnknownModel {
+                    name: config.name.clone(),
+                    known: known.join(", "),
+                });
             }
         },
     };
@@ -67,12 +81,9 @@ pub fn engine_config(config: &ModelConfig) -> Result<EngineConfig, String> {
 }
 
 /// The model server a `backend = "openai"` section names.
-fn remote_config(config: &ModelConfig) -> Result<RemoteConfig, String> {
+fn remote_config(config: &ModelConfig) -> Result<RemoteConfig, NoEngine> {
     if config.endpoint.trim().is_empty() {
-        return Err(
-            "model.backend is \"openai\" but model.endpoint is empty (e.g. http://gpu-box:8080/v1)"
-                .to_owned(),
-        );
+        return Err(NoEngine::NoEndpoint);
     }
     let endpoint = remote::normalize_endpoint(&config.endpoint)?;
     // No key is fine: local servers (llama-server, Ollama) take none.

@@ -51,22 +51,29 @@ impl RemoteConfig {
     }
 }
 
+/// Why `model.endpoint` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("model.endpoint `{0}` is not a URL (e.g. http://gpu-box:8080/v1)")]
+    NotAUrl(String),
+    #[error("model.endpoint `{0}` must start with http:// or https://")]
+    Scheme(String),
+    #[error("model.endpoint `{0}` has no host")]
+    NoHost(String),
+}
+
 /// `http://host:8080` and `http://host:8080/v1/chat/completions` both mean
 /// `http://host:8080/v1`: users paste either.
-pub fn normalize_endpoint(raw: &str) -> Result<String, String> {
+pub fn normalize_endpoint(raw: &str) -> Result<String, EndpointError> {
     let trimmed = raw.trim().trim_end_matches('/');
     let Some((scheme, rest)) = trimmed.split_once("://") else {
-        return Err(format!(
-            "model.endpoint `{raw}` is not a URL (e.g. http://gpu-box:8080/v1)"
-        ));
+        return Err(EndpointError::NotAUrl(raw.to_owned()));
     };
     if scheme != "http" && scheme != "https" {
-        return Err(format!(
-            "model.endpoint `{raw}` must start with http:// or https://"
-        ));
+        return Err(EndpointError::Scheme(raw.to_owned()));
     }
     if rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("model.endpoint `{raw}` has no host"));
+        return Err(EndpointError::NoHost(raw.to_owned()));
     }
     let without_call = trimmed.strip_suffix("/chat/completions").unwrap_or(trimmed);
     let has_path = without_call
@@ -644,17 +651,16 @@ mod tests {
         assert!(
             normalize_endpoint("gpu-box:8080")
                 .unwrap_err()
+                .to_string()
                 .contains("not a URL")
         );
-        assert!(
-            normalize_endpoint("ftp://x/v1")
-                .unwrap_err()
-                .contains("http://")
+        assert_eq!(
+            normalize_endpoint("ftp://x/v1"),
+            Err(EndpointError::Scheme("ftp://x/v1".to_owned()))
         );
-        assert!(
-            normalize_endpoint("http:///v1")
-                .unwrap_err()
-                .contains("no host")
+        assert_eq!(
+            normalize_endpoint("http:///v1"),
+            Err(EndpointError::NoHost("http:///v1".to_owned()))
         );
     }
 
