@@ -11,9 +11,10 @@
 //! here installs anything.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::Instant;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use ropey::Rope;
 
@@ -440,17 +441,65 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// How long one run of a language's tests may take before it is stopped.
+const RUN_LIMIT: Duration = Duration::from_secs(300);
+
+/// What the command printed (stdout, then stderr); stopped after
+/// [`RUN_LIMIT`], since a generated test might wait on something forever.
 fn output_of(command: &mut Command) -> String {
-    match command.output() {
-        Ok(output) => format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+    let spawned = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match spawned {
+        Ok(child) => child,
         Err(error) => {
-            format!("cannot run {command:?}: {error} (scripts/setup.sh --test installs it)")
+            return format!(
+                "cannot run {command:?}: {error} (scripts/setup.sh --test installs it)"
+            );
+        }
+    };
+    // Drain both pipes while waiting, or a chatty run fills them and stalls.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(pipe) = stdout.as_mut() {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(pipe) = stderr.as_mut() {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    });
+    let started = Instant::now();
+    let mut stopped = false;
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) | Err(_) => break,
+            Ok(None) if started.elapsed() > RUN_LIMIT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                stopped = true;
+                break;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
         }
     }
+    let mut text = out.join().unwrap_or_default();
+    text.push_str(&err.join().unwrap_or_default());
+    if stopped {
+        text.push_str(&format!(
+            "\nstopped after {} s: {command:?}\n",
+            RUN_LIMIT.as_secs()
+        ));
+    }
+    text
 }
 
 fn run(language: Language, root: &Path, tests: &[&String], target: &Path) -> Results {

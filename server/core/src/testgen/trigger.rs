@@ -316,7 +316,7 @@ impl<'t> Flow<'_, 't> {
             }
             FailureClass::KeyMissing => {
                 if let Some((object, key)) = self.lookup(node) {
-                    return Some(self.missing(object, key));
+                    return Some((object, Goal::Missing(key)));
                 }
                 // `m.get(&k).unwrap()`: what is unwrapped is missing.
                 if let Some(inner) = self.call_receiver(node, &["unwrap", "expect"]) {
@@ -385,12 +385,6 @@ impl<'t> Flow<'_, 't> {
             _ if first => None,
             _ => Some((text, Goal::Text("token".to_owned()))),
         })
-    }
-
-    /// A missing key: on the mapping, unless the mapping is a constant of
-    /// the module; then the key must be one it does not hold.
-    fn missing(&self, object: Node<'t>, key: Option<String>) -> (Node<'t>, Goal) {
-        (object, Goal::Missing(key))
     }
 
     fn parse_goal(&self, node: Node<'t>) -> Option<(Node<'t>, Goal)> {
