@@ -149,7 +149,13 @@ pub fn write(subject: &Subject, node: Node, project: &Project) -> Result<TestEdi
                 body.extend(EMPTY_JSON_DOUBLE.lines().map(str::to_owned));
                 body.push(String::new());
             }
-            body.extend(setup.lines.iter().map(|line| format!("    {line}")));
+            body.extend(setup.lines.iter().map(|line| {
+                if line.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {line}")
+                }
+            }));
             body.push("    try:".to_owned());
             body.push(format!("        {call}"));
             body.push(format!("    except {error} as error:"));
