@@ -28,6 +28,8 @@ fn a_client_that_supports_it_is_asked_to_refresh_once_per_publication() {
     let published = server.await_diagnostics(&uri, Some(1));
     assert_eq!(published.diagnostics.len(), 3, "{published:#?}");
     server.await_message("workspace/codeLens/refresh after didOpen", is_refresh);
+    // As an editor does, it asks for the lenses.
+    lenses(&mut server, &uri);
     // Three functions' predictions changed: still one refresh.
     server.assert_no_message(QUIET, "a second refresh for one publication", is_refresh);
 
@@ -44,6 +46,7 @@ fn a_client_that_supports_it_is_asked_to_refresh_once_per_publication() {
     let published = server.await_diagnostics(&uri, Some(2));
     assert_eq!(published.diagnostics.len(), 2, "{published:#?}");
     server.await_message("workspace/codeLens/refresh after didChange", is_refresh);
+    lenses(&mut server, &uri);
     server.assert_no_message(QUIET, "a second refresh for one change", is_refresh);
 
     // Closing clears the diagnostics; there are no lenses left to refresh.
@@ -55,6 +58,38 @@ fn a_client_that_supports_it_is_asked_to_refresh_once_per_publication() {
     let cleared = server.await_diagnostics(&uri, None);
     assert!(cleared.diagnostics.is_empty(), "{cleared:#?}");
     server.assert_no_message(QUIET, "a refresh after didClose", is_refresh);
+    assert_eq!(server.shutdown().code(), Some(0));
+}
+
+fn lenses(server: &mut Server, uri: &ls_types::Uri) -> usize {
+    server
+        .request::<ls_types::request::CodeLensRequest>(ls_types::CodeLensParams {
+            text_document: ls_types::TextDocumentIdentifier { uri: uri.clone() },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .map_or(0, |lenses| lenses.len())
+}
+
+/// VS Code drops a lens request it scheduled but had not sent when its
+/// editor loses focus (the Problems panel opened at once), so the refresh
+/// before that is spent: a refresh no lens request follows is sent once
+/// more, and only once.
+#[test]
+fn a_refresh_nobody_acted_on_is_sent_once_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let uri = uri(&dir.path().join("users.py"));
+    let (mut server, _) = Server::builder().code_lens_refresh(true).start();
+    server.open(&uri, "python", 1, THREE_FAILING);
+    server.await_diagnostics(&uri, Some(1));
+    server.await_message("workspace/codeLens/refresh after didOpen", is_refresh);
+    server.await_message("the same refresh once more, no lens having been asked for", is_refresh);
+    server.assert_no_message(
+        Duration::from_millis(2500),
+        "a third refresh for one publication",
+        is_refresh,
+    );
+    assert_eq!(lenses(&mut server, &uri), 3);
     assert_eq!(server.shutdown().code(), Some(0));
 }
 

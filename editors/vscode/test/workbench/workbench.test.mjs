@@ -172,11 +172,15 @@ test("opening a Python file: squiggles, the Problems panel at once, the status b
         // At once, as a person would. The editor loses focus, and VS Code
         // drops the code lens request it had scheduled for the file (its
         // codelensController cancels on blur): lenses now come only from the
-        // server's workspace/codeLens/refresh, which the next test needs.
+        // server's workspace/codeLens/refresh. The first one came before the
+        // panel opened and is spent; the server sends one more when no lens
+        // request followed it.
         await page.locator('[id="status.problems"]').click();
         const problems = page.locator(".markers-panel .monaco-list-row");
         await waitForText(problems.filter({ hasText: "KeyError" }).first(), /KeyError 'user'/, "the KeyError in the Problems panel");
         await waitForText(problems.filter({ hasText: "timeout" }).first(), /no timeout/, "the missing timeout in the Problems panel");
+        await waitForText(lens(), /2 predicted failures · KeyError: 'user'/, "the code lens over get_user, the Problems panel opened at once");
+        assert.ok(await page.locator(".markers-panel").evaluate((panel) => panel.contains(document.activeElement)), "the Problems panel kept the focus");
         await waitForText(statusItem(), /failcast: static only/, "the failcast status bar item to say 'static only'");
     });
 });

@@ -6,6 +6,7 @@
 //! lenses, whose titles summarise the same predictions.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use parking_lot::Mutex;
@@ -44,6 +45,9 @@ pub enum LensRefresh {
 }
 
 const LOADING_TOKEN: &str = "failcast/model";
+/// How long after a refresh the client has to ask for lenses before it is
+/// asked once more.
+const LENS_NUDGE: Duration = Duration::from_millis(1500);
 
 impl Dispatcher {
     pub async fn run(self, mut rx: UnboundedReceiver<Outgoing>) {
@@ -94,19 +98,42 @@ impl Dispatcher {
         }
         let client = self.client.clone();
         let refresh = self.lens_refresh.clone();
+        let state = self.state.clone();
         tokio::spawn(async move {
             loop {
+                let asked = state.lens_requests.load(Ordering::SeqCst);
                 if let Err(err) = client.code_lens_refresh().await {
                     tracing::debug!("workspace/codeLens/refresh failed: {err}");
                 }
-                let mut state = refresh.lock();
-                match &mut *state {
-                    LensRefresh::InFlight { again } if *again => *again = false,
-                    _ => {
-                        *state = LensRefresh::Idle;
-                        return;
+                let again = {
+                    let mut refresh = refresh.lock();
+                    match &mut *refresh {
+                        LensRefresh::InFlight { again } if *again => {
+                            *again = false;
+                            true
+                        }
+                        _ => {
+                            *refresh = LensRefresh::Idle;
+                            false
+                        }
                     }
+                };
+                if again {
+                    continue;
                 }
+                // VS Code drops a lens request it has scheduled but not sent
+                // when its editor loses focus (the Problems panel opened at
+                // once), and a refresh that came before then is spent. One
+                // more, later, if no lens was asked for meanwhile: an editor
+                // still in view asks again, focused or not.
+                tokio::time::sleep(LENS_NUDGE).await;
+                if state.lens_requests.load(Ordering::SeqCst) == asked
+                    && matches!(*refresh.lock(), LensRefresh::Idle)
+                    && let Err(err) = client.code_lens_refresh().await
+                {
+                    tracing::debug!("workspace/codeLens/refresh failed: {err}");
+                }
+                return;
             }
         });
     }
