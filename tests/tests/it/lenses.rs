@@ -83,7 +83,10 @@ fn a_refresh_nobody_acted_on_is_sent_once_more() {
     server.open(&uri, "python", 1, THREE_FAILING);
     server.await_diagnostics(&uri, Some(1));
     server.await_message("workspace/codeLens/refresh after didOpen", is_refresh);
-    server.await_message("the same refresh once more, no lens having been asked for", is_refresh);
+    server.await_message(
+        "the same refresh once more, no lens having been asked for",
+        is_refresh,
+    );
     server.assert_no_message(
         Duration::from_millis(2500),
         "a third refresh for one publication",
