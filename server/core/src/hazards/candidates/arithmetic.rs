@@ -184,10 +184,11 @@ impl Scan<'_, '_, '_> {
     pub(super) fn divisor_checked(&self, node: Node, divisor: &str) -> bool {
         let (language, boundary, rope) = (self.cx.language, self.cx.node, self.cx.rope);
         let counted = counted_operand(divisor);
-        if [divisor.trim(), counted]
-            .iter()
-            .any(|w| guarded(language, node, boundary, rope, &[w]))
-        {
+        if [divisor.trim(), counted].iter().any(|w| {
+            guarded_by(language, node, boundary, rope, &|text| {
+                mentions(text, w) && !admits_zero(text, w)
+            })
+        }) {
             return true;
         }
         // The counted field's name inside a longer identifier: `HasSamples`,
@@ -206,4 +207,39 @@ impl Scan<'_, '_, '_> {
                 .any(|word| word.len() > field.len() && word.to_lowercase().contains(&field))
         })
     }
+}
+
+/// Whether every test of `name` in a condition lets zero through: a check
+/// for a sentinel or for absence (`total != -1`, `n >= 0`, `count is not
+/// None`, `size != null`), which the real fixes of division by zero turn
+/// into a check for zero.
+pub(super) fn admits_zero(condition: &str, name: &str) -> bool {
+    const LETS_ZERO_THROUGH: &[&str] = &[
+        "!= -1",
+        "!== -1",
+        "> -1",
+        ">= 0",
+        "is not None",
+        "!= None",
+        "!= null",
+        "!== null",
+        "!== undefined",
+        "!= undefined",
+        "!= nil",
+    ];
+    let mut tested = false;
+    let mut from = 0;
+    while let Some(at) = condition[from..].find(name) {
+        let end = from + at + name.len();
+        let rest = condition[end..].trim_start();
+        if !LETS_ZERO_THROUGH.iter().any(|test| {
+            rest.strip_prefix(test)
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
+        }) {
+            return false;
+        }
+        tested = true;
+        from = end;
+    }
+    tested
 }

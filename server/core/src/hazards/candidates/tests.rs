@@ -514,3 +514,21 @@ fn rust_allocation_sized_by_input_unless_capped() {
         (ResourceExhaustion, 3),
     );
 }
+
+#[test]
+fn a_check_for_a_sentinel_or_for_absence_lets_zero_through() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Progress.java",
+        "class P {\n  float progress(long written, long total) {\n    return (total != -1) ? written / total : 0;\n  }\n}\n",
+        "class P {\n  float progress(long written, long total) {\n    return (total > 0) ? written / total : 0;\n  }\n}\n",
+        (DivisionByZero, 3),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "stats.py",
+        "def mean(total, count):\n    if count is not None:\n        return total / count\n    return 0\n",
+        "def mean(total, count):\n    if count:\n        return total / count\n    return 0\n",
+        (DivisionByZero, 3),
+    );
+}
