@@ -177,7 +177,7 @@ pub(super) fn runtime_error(
             "called `Option::unwrap()` on a `None` value",
         ),
         KeyMissing => pick(
-            &short,
+            &python_key(&short),
             "Cannot read properties of undefined",
             "assignment to entry in nil map",
             "null",
@@ -241,4 +241,35 @@ pub(super) fn runtime_error(
         message
     };
     (error_type, error)
+}
+
+/// What Python's KeyError prints for a subscript: the repr of its last key
+/// (`order["lines"][0]["sku"]` → `'sku'`), or the key expression when it is
+/// not a literal; anything else unchanged.
+pub(super) fn python_key(subject: &str) -> String {
+    let Some(inner) = subject.strip_suffix(']') else {
+        return subject.to_owned();
+    };
+    let mut depth = 0usize;
+    let open = inner.char_indices().rev().find_map(|(at, c)| match c {
+        ']' => {
+            depth += 1;
+            None
+        }
+        '[' if depth == 0 => Some(at),
+        '[' => {
+            depth -= 1;
+            None
+        }
+        _ => None,
+    });
+    let Some(open) = open else {
+        return subject.to_owned();
+    };
+    let key = inner[open + 1..].trim();
+    match crate::hazards::guards::string_contents(key) {
+        Some(text) => format!("'{text}'"),
+        None if key.is_empty() => subject.to_owned(),
+        None => key.to_owned(),
+    }
 }

@@ -532,3 +532,13 @@ fn a_check_for_a_sentinel_or_for_absence_lets_zero_through() {
         (DivisionByZero, 3),
     );
 }
+
+#[test]
+fn python_key_errors_name_the_last_key_as_python_prints_it() {
+    use super::messages::python_key;
+    assert_eq!(python_key(r#"order["lines"][0]["sku"]"#), "'sku'");
+    assert_eq!(python_key("headers['x-id']"), "'x-id'");
+    assert_eq!(python_key("config[name]"), "name");
+    assert_eq!(python_key("rows[i][cols[j]]"), "cols[j]");
+    assert_eq!(python_key("plain"), "plain");
+}
