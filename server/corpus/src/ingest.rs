@@ -215,80 +215,63 @@ fn ingest_document(
 ) -> Result<()> {
     stats.documents += 1;
     corpus.with_source_locked(key, |corpus| {
-        ingest_new_part(
-            corpus, key, document, bytes, options, workspace, miner, stats, progress,
-        )
+        let start = match corpus.source(key)? {
+            Some(state)
+                if state.bytes as usize <= bytes.len()
+                    && hash_hex(&bytes[..state.bytes as usize]) == state.prefix_hash =>
+            {
+                state.bytes as usize
+            }
+            _ => 0,
+        };
+        if start == bytes.len() && start > 0 {
+            stats.unchanged += 1;
+            return Ok(());
+        }
+        let new = &bytes[start..];
+        stats.bytes += new.len() as u64;
+        let mut events = 0u64;
+        let mut ordinals: HashMap<u64, u32> = HashMap::new();
+        let mut occurrences = Vec::new();
+        let counts: Counts = parse_document(document, new, &mut |mut event: Event| {
+            events += 1;
+            if event.service.is_none() {
+                event.service = options.service.clone();
+            }
+            if !event.message.is_empty() {
+                miner.add(&event.message, event.time.as_deref());
+            }
+            if let Some(failure) = &event.failure {
+                occurrences.push(occurrence(&event, failure, workspace, &mut ordinals));
+            }
+        });
+        let source = SourceUpdate {
+            key: key.to_owned(),
+            document: document.to_owned(),
+            bytes: bytes.len() as u64,
+            prefix_hash: hash_hex(bytes),
+            lines: counts.lines,
+            events,
+            malformed: counts.malformed,
+            recoded: counts.recoded,
+        };
+        let total = occurrences.len() as u64;
+        let written = corpus.write_document(&source, &occurrences, &mut |written| {
+            progress(Progress {
+                document,
+                written,
+                occurrences: total,
+            })
+        })?;
+        stats.failures += written.new;
+        stats.duplicates += written.duplicates;
+        stats.mapped += written.mapped;
+        stats.lines += counts.lines;
+        stats.events += events;
+        stats.malformed += counts.malformed;
+        stats.recoded += counts.recoded;
+        Ok(())
     })
-}
-
-#[allow(clippy::too_many_arguments)]
-fn ingest_new_part(
-    corpus: &mut Corpus,
-    key: &str,
-    document: &str,
-    bytes: &[u8],
-    options: &IngestOptions,
-    workspace: &mut WorkspaceFiles,
-    miner: &mut TemplateMiner,
-    stats: &mut IngestStats,
-    progress: &dyn Fn(Progress),
-) -> Result<()> {
-    let start = match corpus.source(key)? {
-        Some(state)
-            if state.bytes as usize <= bytes.len()
-                && hash_hex(&bytes[..state.bytes as usize]) == state.prefix_hash =>
-        {
-            state.bytes as usize
-        }
-        _ => 0,
-    };
-    if start == bytes.len() && start > 0 {
-        stats.unchanged += 1;
-        return Ok(());
-    }
-    let new = &bytes[start..];
-    stats.bytes += new.len() as u64;
-    let mut events = 0u64;
-    let mut ordinals: HashMap<u64, u32> = HashMap::new();
-    let mut occurrences = Vec::new();
-    let counts: Counts = parse_document(document, new, &mut |mut event: Event| {
-        events += 1;
-        if event.service.is_none() {
-            event.service = options.service.clone();
-        }
-        if !event.message.is_empty() {
-            miner.add(&event.message, event.time.as_deref());
-        }
-        if let Some(failure) = &event.failure {
-            occurrences.push(occurrence(&event, failure, workspace, &mut ordinals));
-        }
-    });
-    let source = SourceUpdate {
-        key: key.to_owned(),
-        document: document.to_owned(),
-        bytes: bytes.len() as u64,
-        prefix_hash: hash_hex(bytes),
-        lines: counts.lines,
-        events,
-        malformed: counts.malformed,
-        recoded: counts.recoded,
-    };
-    let total = occurrences.len() as u64;
-    let written = corpus.write_document(&source, &occurrences, &mut |written| {
-        progress(Progress {
-            document,
-            written,
-            occurrences: total,
-        })
-    })?;
-    stats.failures += written.new;
-    stats.duplicates += written.duplicates;
-    stats.mapped += written.mapped;
-    stats.lines += counts.lines;
-    stats.events += events;
-    stats.malformed += counts.malformed;
-    stats.recoded += counts.recoded;
-    Ok(())
 }
 
 /// The message with what varies between occurrences (numbers, ids) masked,
