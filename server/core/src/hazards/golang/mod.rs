@@ -214,7 +214,21 @@ fn top_level<'t>(cx: &FnCx<'_, 't>, kinds: &[&str]) -> Vec<Node<'t>> {
 
 /// A package-level `var name T` or `var name = v`: its type and value.
 fn package_var<'t>(cx: &FnCx<'_, 't>, name: &str) -> Option<(Option<Node<'t>>, Option<Node<'t>>)> {
-    top_level(cx, &["var_spec"]).into_iter().find_map(|spec| {
+    package_spec(cx, "var_spec", name)
+}
+
+/// The value of a package-level constant.
+fn package_const<'t>(cx: &FnCx<'_, 't>, name: &str) -> Option<Node<'t>> {
+    package_spec(cx, "const_spec", name).and_then(|(_, value)| value)
+}
+
+/// The type and value a package-level `var_spec` or `const_spec` gives `name`.
+fn package_spec<'t>(
+    cx: &FnCx<'_, 't>,
+    kind: &str,
+    name: &str,
+) -> Option<(Option<Node<'t>>, Option<Node<'t>>)> {
+    top_level(cx, &[kind]).into_iter().find_map(|spec| {
         let names = field_children(spec, "name");
         let i = names.iter().position(|n| cx.text(*n) == name)?;
         let values = spec
@@ -225,19 +239,6 @@ fn package_var<'t>(cx: &FnCx<'_, 't>, name: &str) -> Option<(Option<Node<'t>>, O
             spec.child_by_field_name("type"),
             pair(&values, names.len(), i).0,
         ))
-    })
-}
-
-/// The value of a package-level constant.
-fn package_const<'t>(cx: &FnCx<'_, 't>, name: &str) -> Option<Node<'t>> {
-    top_level(cx, &["const_spec"]).into_iter().find_map(|spec| {
-        let names = field_children(spec, "name");
-        let i = names.iter().position(|n| cx.text(*n) == name)?;
-        let values = spec
-            .child_by_field_name("value")
-            .map(children)
-            .unwrap_or_default();
-        pair(&values, names.len(), i).0
     })
 }
 
