@@ -100,40 +100,32 @@ impl Dispatcher {
         let refresh = self.lens_refresh.clone();
         let state = self.state.clone();
         tokio::spawn(async move {
-            loop {
-                let asked = state.lens_requests.load(Ordering::SeqCst);
+            let send = || async {
                 if let Err(err) = client.code_lens_refresh().await {
                     tracing::debug!("workspace/codeLens/refresh failed: {err}");
                 }
-                let again = {
-                    let mut refresh = refresh.lock();
-                    match &mut *refresh {
-                        LensRefresh::InFlight { again } if *again => {
-                            *again = false;
-                            true
-                        }
-                        _ => {
-                            *refresh = LensRefresh::Idle;
-                            false
-                        }
+            };
+            let asked = loop {
+                let asked = state.lens_requests.load(Ordering::SeqCst);
+                send().await;
+                let mut refresh = refresh.lock();
+                match &mut *refresh {
+                    LensRefresh::InFlight { again } if *again => *again = false,
+                    _ => {
+                        *refresh = LensRefresh::Idle;
+                        break asked;
                     }
-                };
-                if again {
-                    continue;
                 }
-                // VS Code drops a lens request it has scheduled but not sent
-                // when its editor loses focus (the Problems panel opened at
-                // once), and a refresh that came before then is spent. One
-                // more, later, if no lens was asked for meanwhile: an editor
-                // still in view asks again, focused or not.
-                tokio::time::sleep(LENS_NUDGE).await;
-                if state.lens_requests.load(Ordering::SeqCst) == asked
-                    && matches!(*refresh.lock(), LensRefresh::Idle)
-                    && let Err(err) = client.code_lens_refresh().await
-                {
-                    tracing::debug!("workspace/codeLens/refresh failed: {err}");
-                }
-                return;
+            };
+            // VS Code drops a lens request it has scheduled but not sent
+            // when its editor loses focus (the Problems panel opened at
+            // once), and a refresh that came before then is spent. One
+            // more, later, if no lens was asked for meanwhile: an editor
+            // still in view asks again, focused or not.
+            tokio::time::sleep(LENS_NUDGE).await;
+            let idle = matches!(*refresh.lock(), LensRefresh::Idle);
+            if idle && state.lens_requests.load(Ordering::SeqCst) == asked {
+                send().await;
             }
         });
     }
