@@ -24,3 +24,15 @@
 
 (class_declaration
   name: (_) @container.name) @container
+
+; A callback with a body handed to a wrapper, named by what it is assigned
+; to: `const handler = wrap((req, res) => { … })`, `export const X =
+; $constructor("X", (inst, def) => { … })`, `useCallback(() => { … }, [])`.
+; One-expression callbacks (`xs.map((x) => x * 2)`) are no function of
+; their own.
+(variable_declarator
+  name: (identifier) @function.name
+  value: (call_expression
+    arguments: (arguments
+      [(arrow_function body: (statement_block))
+       (function_expression)] @function)))

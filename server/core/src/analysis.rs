@@ -236,18 +236,16 @@ pub fn analyze(
         },
     };
     let skipped = hazards::skip_reason(path, rope, ctx.config);
-    // What the file compares with null or fills from a lookup: every
-    // function's candidates depend on it, so it is part of the key their
-    // hazards are cached under (a new `if user is None:` elsewhere makes an
-    // unchanged `user.name` a candidate).
-    let nullable = hazards::candidates::nullable_names(language, rope);
+    // What the file compares with null or fills from a lookup, and what it
+    // is about: every function's candidates depend on them, so they are part
+    // of the key their hazards are cached under (a new `if user is None:`
+    // elsewhere makes an unchanged `user.name` a candidate; a new `import
+    // pytz` lifts its date arithmetic).
+    let file_facts = hazards::candidates::FileFacts::of(language, rope);
     let context_hash = {
         let mut hasher = Xxh3::new();
         hasher.update(&hazards::file_context_hash(language, rope, &functions).to_le_bytes());
-        for name in &nullable {
-            hasher.update(name.as_bytes());
-            hasher.update(&[0]);
-        }
+        file_facts.hash_into(&mut hasher);
         hasher.digest()
     };
     let old_cache = previous.map(|p| p.hazard_cache.clone()).unwrap_or_default();
@@ -334,7 +332,13 @@ pub fn analyze(
             None => {
                 let precise = hazards::function_hazards(language, tree, rope, function, &functions);
                 let broad = hazards::candidates::function_candidates(
-                    language, tree, rope, function, &functions, &precise, &nullable,
+                    language,
+                    tree,
+                    rope,
+                    function,
+                    &functions,
+                    &precise,
+                    &file_facts,
                 );
                 Arc::new((precise, broad))
             }

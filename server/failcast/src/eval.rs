@@ -165,7 +165,7 @@ fn all_candidates(
             function,
             &analysis.functions,
             &precise,
-            &failcast_core::hazards::candidates::nullable_names(analysis.language, rope),
+            &failcast_core::hazards::candidates::FileFacts::of(analysis.language, rope),
         )
         .iter()
         .map(|h| (h.class, line(h.start), line(h.end))),

@@ -28,6 +28,7 @@ use tree_sitter::Tree;
 mod absent;
 mod arithmetic;
 mod calls;
+mod domain;
 mod facts;
 mod handlers;
 mod indexing;
@@ -40,6 +41,7 @@ use FailureClass::*;
 pub use absent::nullable_names;
 use absent::*;
 use arithmetic::*;
+pub use domain::Domain;
 use facts::*;
 use messages::*;
 use races::*;
@@ -91,9 +93,37 @@ struct Scan<'a, 'c, 't> {
     found: Vec<Hazard>,
 }
 
+/// What every function's candidates in a file depend on besides their own
+/// text, read once per file.
+#[derive(Clone, Debug)]
+pub struct FileFacts {
+    /// What the file compares with null somewhere ([`nullable_names`]).
+    pub nullable: Vec<String>,
+    /// The failure classes the file is about ([`Domain`]).
+    pub domain: Domain,
+}
+
+impl FileFacts {
+    pub fn of(language: Language, rope: &Rope) -> FileFacts {
+        FileFacts {
+            nullable: nullable_names(language, rope),
+            domain: Domain::of(rope),
+        }
+    }
+
+    /// Feeds what candidates depend on to a cache key's hasher.
+    pub fn hash_into(&self, hasher: &mut xxhash_rust::xxh3::Xxh3) {
+        for name in &self.nullable {
+            hasher.update(name.as_bytes());
+            hasher.update(&[0]);
+        }
+        self.domain.hash_into(hasher);
+    }
+}
+
 /// The broad candidates of one function, most likely first, leaving out
 /// what a precise hazard already reports on the same line with the same
-/// class. `nullable` comes from [`nullable_names`] over the whole file.
+/// class. `file` is read once per file ([`FileFacts::of`]).
 pub fn function_candidates(
     language: Language,
     tree: &Tree,
@@ -101,26 +131,31 @@ pub fn function_candidates(
     function: &Function,
     index: &FunctionIndex,
     precise: &[Hazard],
-    nullable: &[String],
+    file: &FileFacts,
 ) -> Vec<Hazard> {
     let Some(cx) = FnCx::new(language, tree, rope, function, index) else {
         return Vec::new();
     };
     let line = |offset: usize| Hazard::line_of(offset, function, rope);
-    let mut found: Vec<Hazard> = candidates(&cx, nullable)
+    let mut found: Vec<(f32, Hazard)> = candidates(&cx, &file.nullable)
         .into_iter()
         .filter(|c| {
             !precise
                 .iter()
                 .any(|p| p.class == c.class && line(p.start) == line(c.start))
         })
+        .map(|c| (c.likelihood * file.domain.factor(c.class), c))
         .collect();
-    found.sort_by(|a, b| {
-        b.likelihood
-            .total_cmp(&a.likelihood)
-            .then(a.start.cmp(&b.start))
-    });
+    // Ranked by the lifted score; the likelihood shown stays under the
+    // precise rules' floor.
+    found.sort_by(|(a, x), (b, y)| b.total_cmp(a).then(x.start.cmp(&y.start)));
     found
+        .into_iter()
+        .map(|(score, mut c)| {
+            c.likelihood = score.min(MAX_LIKELIHOOD);
+            c
+        })
+        .collect()
 }
 
 /// The broad candidates of one function (not of functions nested in it).

@@ -15,13 +15,12 @@ fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureCl
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("parses");
     let index = crate::functions::index_functions(language, &tree, &rope, path);
-    let nullable = super::nullable_names(language, &rope);
+    let file = super::FileFacts::of(language, &rope);
     let mut found = Vec::new();
     for function in &index.functions {
         let precise = super::super::function_hazards(language, &tree, &rope, function, &index);
-        let broad = super::function_candidates(
-            language, &tree, &rope, function, &index, &precise, &nullable,
-        );
+        let broad =
+            super::function_candidates(language, &tree, &rope, function, &index, &precise, &file);
         for hazard in precise.iter().chain(&broad) {
             let line = super::Hazard::line_of(hazard.start, function, &rope) + 1;
             found.push((hazard.class, line));
