@@ -515,7 +515,14 @@ impl Scan<'_, '_, '_> {
                 && left.chars().all(|c| c.is_alphanumeric() || c == '_')
                 && right.starts_with(&format!("{left}."))
                 && !right.contains(['(', '['])
-                || right.starts_with(&format!("{left}.get")) && right.ends_with("()")
+                // `t = t.getCause()`, in a loop's header or its body.
+                || right
+                    .split_once("()")
+                    .is_some_and(|(call, rest)| {
+                        call.starts_with(&format!("{left}.get"))
+                            && !call.contains(['(', '['])
+                            && rest.trim_start_matches([')', ' ', '{', ':']).is_empty()
+                    })
         })
     }
 }

@@ -225,6 +225,7 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Python {
             self.python_absent_argument(node, last, &args);
         }
+        self.checked_then_used(node, callee, last, &args);
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
         if matches!(

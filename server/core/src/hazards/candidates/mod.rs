@@ -36,6 +36,7 @@ mod messages;
 mod races;
 #[cfg(test)]
 mod tests;
+mod toctou;
 
 use FailureClass::*;
 pub use absent::nullable_names;

@@ -541,3 +541,42 @@ fn python_key_errors_name_the_last_key_as_python_prints_it() {
     assert_eq!(python_key("rows[i][cols[j]]"), "cols[j]");
     assert_eq!(python_key("plain"), "plain");
 }
+
+#[test]
+fn a_file_used_after_a_check_that_it_exists() {
+    // jinja2's bytecode cache: a second worker's cleanup removes the file
+    // between the check and the open; the fix opens and catches instead.
+    flags_bug_not_fix(
+        Language::Python,
+        "cache.py",
+        "import os\n\ndef load(self, bucket):\n    filename = self.path(bucket)\n    if os.path.exists(filename):\n        with open(filename, 'rb') as f:\n            bucket.load(f)\n",
+        "import os\n\ndef load(self, bucket):\n    filename = self.path(bucket)\n    try:\n        f = open(filename, 'rb')\n    except (FileNotFoundError, IsADirectoryError):\n        return\n    with f:\n        bucket.load(f)\n",
+        (RaceCondition, 6),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "cache.js",
+        "const fs = require('fs');\n\nfunction load(file) {\n  if (fs.existsSync(file)) {\n    return fs.readFileSync(file, 'utf8');\n  }\n  return null;\n}\n",
+        "const fs = require('fs');\n\nfunction load(file) {\n  try {\n    return fs.readFileSync(file, 'utf8');\n  } catch (error) {\n    if (error.code === 'ENOENT') return null;\n    throw error;\n  }\n}\n",
+        (RaceCondition, 5),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Cache.java",
+        "class Cache {\n  byte[] load(File file) {\n    if (file.exists()) {\n      return Files.readAllBytes(file.toPath());\n    }\n    return null;\n  }\n}\n",
+        "class Cache {\n  byte[] load(File file) {\n    try {\n      return Files.readAllBytes(file.toPath());\n    } catch (NoSuchFileException e) {\n      return null;\n    }\n  }\n}\n",
+        (RaceCondition, 4),
+    );
+}
+
+#[test]
+fn java_loop_following_a_cause_chain() {
+    // Maven's exception reporter hung on an exception that is its own
+    // cause's cause; the fix remembers what it has seen.
+    let bug = "class H {\n  String message(Throwable exception) {\n    String out = \"\";\n    for (Throwable t = exception; t != null; t = t.getCause()) {\n      out += t.getMessage();\n    }\n    return out;\n  }\n}\n";
+    assert!(
+        candidates_of(Language::Java, "H.java", bug).contains(&(Timeout, 4)),
+        "{:?}",
+        candidates_of(Language::Java, "H.java", bug)
+    );
+}
