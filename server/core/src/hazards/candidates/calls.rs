@@ -226,6 +226,7 @@ impl Scan<'_, '_, '_> {
             self.python_absent_argument(node, last, &args);
         }
         self.checked_then_used(node, callee, last, &args);
+        self.cut_at_a_position(node, callee, last, &args);
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
         if matches!(
@@ -314,6 +315,13 @@ impl Scan<'_, '_, '_> {
                 // A read that checks for the end of its input (`Ok(buf) if
                 // buf.is_empty() => return …`) cannot spin on it.
                 ResourceExhaustion if self.checks_eof(node) => continue,
+                // Code units read to check for a surrogate pair are the check.
+                Encoding
+                    if matches!(name, "charCodeAt" | "codePointAt" | "fromCharCode")
+                        && self.boundary_aware() =>
+                {
+                    continue;
+                }
                 // `new String(chars)` copies characters; only bytes decode.
                 Encoding if name == "String" && self.declared_chars(&args) => continue,
                 Encoding

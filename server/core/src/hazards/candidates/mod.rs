@@ -27,6 +27,7 @@ use tree_sitter::Tree;
 
 mod absent;
 mod arithmetic;
+mod boundaries;
 mod calls;
 mod domain;
 mod facts;

@@ -580,3 +580,25 @@ fn java_loop_following_a_cause_chain() {
         candidates_of(Language::Java, "H.java", bug)
     );
 }
+
+#[test]
+fn a_string_cut_at_a_computed_position() {
+    // tui-prompts: backspace removed the byte before the cursor, inside a
+    // two-byte 'Ö'; the fix edits characters.
+    flags_bug_not_fix(
+        Language::Rust,
+        "text.rs",
+        "impl State {\n    fn backspace(&mut self) {\n        let position = self.position().saturating_sub(1);\n        self.value_mut().remove(position);\n    }\n}\n",
+        "impl State {\n    fn backspace(&mut self) {\n        let position = self.position();\n        let kept: String = self.value().chars().take(position.saturating_sub(1)).collect();\n        *self.value_mut() = kept;\n    }\n}\n",
+        (Encoding, 4),
+    );
+    // qs: chunks of 1024 UTF-16 units split an emoji; the fix moves a cut
+    // that lands after a high surrogate.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "encode.js",
+        "function encode(string, limit) {\n  var out = '';\n  for (var j = 0; j < string.length; j += limit) {\n    var segment = string.slice(j, j + limit);\n    out += escape(segment);\n  }\n  return out;\n}\n",
+        "function encode(string, limit) {\n  var out = '';\n  for (var j = 0; j < string.length; j += limit) {\n    var segment = string.slice(j, j + limit);\n    var last = segment.charCodeAt(segment.length - 1);\n    if (last >= 0xD800 && last <= 0xDBFF) {\n      segment = string.slice(j, j + limit + 1);\n      j += 1;\n    }\n    out += escape(segment);\n  }\n  return out;\n}\n",
+        (Encoding, 4),
+    );
+}

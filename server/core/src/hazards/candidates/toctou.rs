@@ -144,7 +144,8 @@ impl Scan<'_, '_, '_> {
             }
         }
         let errors = missing_file_errors(self.cx.language);
-        if !errors.is_empty() && caught(self.cx.language, node, self.cx.node, self.cx.rope, errors) {
+        if !errors.is_empty() && caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)
+        {
             return;
         }
         if matches!(

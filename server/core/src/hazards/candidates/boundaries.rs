@@ -1,0 +1,93 @@
+//! Character boundaries: a string cut or edited at a computed position that
+//! counts something other than characters. Rust's `String` methods take
+//! byte offsets and panic inside a multi-byte character; JavaScript and
+//! Java strings count UTF-16 units, so a cut can split a surrogate pair
+//! and leave half an emoji that no encoder accepts.
+
+use super::*;
+
+/// Rust `String` and `str` methods that take a byte offset and panic when
+/// it is not on a character boundary.
+const RUST_BYTE_OFFSET: &[&str] = &[
+    "remove",
+    "insert",
+    "insert_str",
+    "truncate",
+    "split_off",
+    "split_at",
+    "replace_range",
+    "drain",
+];
+
+/// JavaScript and Java methods that cut a string at UTF-16 positions.
+const UTF16_CUTS: &[&str] = &["slice", "substring", "substr"];
+
+/// Words that say the function already works in characters, or checks
+/// the boundary itself.
+const BOUNDARY_AWARE: &[&str] = &[
+    "char_indices",
+    "is_char_boundary",
+    "floor_char_boundary",
+    "ceil_char_boundary",
+    "chars()",
+    "0xD800",
+    "0xd800",
+    "0xDBFF",
+    "0xdbff",
+    "0xDC00",
+    "0xdc00",
+    "surrogate",
+    "Surrogate",
+    "codePointAt",
+    "Array.from(",
+    "offsetByCodePoints",
+    "isHighSurrogate",
+];
+
+impl Scan<'_, '_, '_> {
+    /// Whether the function works in characters or checks for the halves
+    /// of a surrogate pair itself.
+    pub(super) fn boundary_aware(&self) -> bool {
+        BOUNDARY_AWARE.iter().any(|w| self.body.contains(w))
+    }
+
+    pub(super) fn cut_at_a_position(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        let methods = match self.cx.language {
+            Language::Rust => RUST_BYTE_OFFSET,
+            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Java => {
+                UTF16_CUTS
+            }
+            _ => return,
+        };
+        if !methods.contains(&last) {
+            return;
+        }
+        let Some((receiver, _)) = callee.rsplit_once('.') else {
+            return;
+        };
+        // A position the code computed, not a constant or a search result
+        // (`indexOf` finds a whole character).
+        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let computed = inner
+            .split(',')
+            .map(str::trim)
+            .any(|a| !a.is_empty() && a.parse::<i64>().is_err() && !a.contains("indexOf"));
+        if !computed || !self.stringy(receiver) {
+            return;
+        }
+        if self.boundary_aware() {
+            return;
+        }
+        let (likelihood, trigger) = match self.cx.language {
+            Language::Rust => (
+                0.10,
+                "the text holds a multi-byte character (é, ö, an emoji) and the position is a byte offset inside it",
+            ),
+            _ => (
+                0.07,
+                "the text holds an emoji or another character outside the BMP and the cut falls between its two UTF-16 halves",
+            ),
+        };
+        self.add(node, Encoding, likelihood, trigger);
+    }
+}
