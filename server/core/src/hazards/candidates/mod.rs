@@ -33,6 +33,7 @@ mod domain;
 mod facts;
 mod handlers;
 mod indexing;
+mod lock_discipline;
 mod messages;
 mod races;
 #[cfg(test)]
@@ -72,6 +73,11 @@ struct Scan<'a, 'c, 't> {
     set_absent: Vec<(String, usize)>,
     /// What the file compares with null somewhere ([`nullable_names`]).
     nullable: &'c [String],
+    /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
+    guarded: &'c [String],
+    /// Guarded fields already reported in this function: the first
+    /// unlocked read says it; the rest repeat it.
+    raced: Vec<String>,
     /// Whether the function takes a lock anywhere: without one, no
     /// operation in it runs under a lock (checked once, not per write).
     takes_lock: bool,
@@ -103,6 +109,8 @@ pub struct FileFacts {
     pub nullable: Vec<String>,
     /// The failure classes the file is about ([`Domain`]).
     pub domain: Domain,
+    /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
+    pub guarded: Vec<String>,
 }
 
 impl FileFacts {
@@ -110,6 +118,7 @@ impl FileFacts {
         FileFacts {
             nullable: nullable_names(language, rope),
             domain: Domain::of(rope),
+            guarded: lock_discipline::guarded_fields(language, rope),
         }
     }
 
@@ -120,6 +129,10 @@ impl FileFacts {
             hasher.update(&[0]);
         }
         self.domain.hash_into(hasher);
+        for field in &self.guarded {
+            hasher.update(field.as_bytes());
+            hasher.update(&[1]);
+        }
     }
 }
 
@@ -139,7 +152,7 @@ pub fn function_candidates(
         return Vec::new();
     };
     let line = |offset: usize| Hazard::line_of(offset, function, rope);
-    let mut found: Vec<(f32, Hazard)> = candidates(&cx, &file.nullable)
+    let mut found: Vec<(f32, Hazard)> = candidates(&cx, file)
         .into_iter()
         .filter(|c| {
             !precise
@@ -161,8 +174,7 @@ pub fn function_candidates(
 }
 
 /// The broad candidates of one function (not of functions nested in it).
-/// `nullable` comes from [`nullable_names`] over the whole file.
-fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
+fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
     let mut scan = Scan {
         cx,
@@ -170,7 +182,9 @@ fn candidates(cx: &FnCx, nullable: &[String]) -> Vec<Hazard> {
         parameters: cx.parameters(),
         optional: optional_parameters(cx),
         set_absent: set_absent_in_branches(cx),
-        nullable,
+        nullable: &file.nullable,
+        guarded: &file.guarded,
+        raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,
         captured_after_lock: None,
@@ -300,6 +314,7 @@ impl Scan<'_, '_, '_> {
         }
         if facts.member.contains(&kind) {
             self.member(node);
+            self.unguarded_read(node);
         }
         if self.cx.language == Language::Go {
             self.channel(node);

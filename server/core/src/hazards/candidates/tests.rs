@@ -602,3 +602,17 @@ fn a_string_cut_at_a_computed_position() {
         (Encoding, 4),
     );
 }
+
+#[test]
+fn a_field_written_under_a_lock_and_read_without_one() {
+    let bug = "package p\n\ntype Conn struct {\n\tmu  sync.Mutex\n\terr error\n}\n\nfunc (c *Conn) fail(err error) {\n\tc.mu.Lock()\n\tc.err = err\n\tc.mu.Unlock()\n}\n\nfunc (c *Conn) LastError() error {\n\treturn c.err\n}\n";
+    let fix = "package p\n\ntype Conn struct {\n\tmu  sync.Mutex\n\terr error\n}\n\nfunc (c *Conn) fail(err error) {\n\tc.mu.Lock()\n\tc.err = err\n\tc.mu.Unlock()\n}\n\nfunc (c *Conn) LastError() error {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.err\n}\n";
+    flags_bug_not_fix(Language::Go, "conn.go", bug, fix, (RaceCondition, 15));
+    flags_bug_not_fix(
+        Language::Python,
+        "pool.py",
+        "import threading\n\nclass Pool:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._idle = []\n\n    def put(self, conn):\n        with self._lock:\n            self._idle.append(conn)\n\n    def size(self):\n        return len(self._idle)\n",
+        "import threading\n\nclass Pool:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._idle = []\n\n    def put(self, conn):\n        with self._lock:\n            self._idle.append(conn)\n\n    def size(self):\n        with self._lock:\n            return len(self._idle)\n",
+        (RaceCondition, 13),
+    );
+}

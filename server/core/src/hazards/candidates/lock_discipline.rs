@@ -1,0 +1,170 @@
+//! Lock discipline: a field that the file only touches while holding a lock
+//! is shared between goroutines or threads, so a method that reads it with
+//! no lock races with the writers the lock keeps out (`func (c *Conn)
+//! LastError() error { return c.err }` beside `c.mu.Lock(); c.err = err`).
+//! The fields are read once per file from its text; the check runs per
+//! function.
+
+use super::*;
+
+/// The fields the file accesses through a method's receiver (`self`, or a
+/// Go receiver's name) while a lock is held: between `Lock()` and
+/// `Unlock()` (or to the end of the function after a deferred unlock), or
+/// inside a Python `with self._lock:` block.
+pub fn guarded_fields(language: Language, rope: &Rope) -> Vec<String> {
+    let mut fields = Vec::new();
+    match language {
+        Language::Go => go_guarded(rope, &mut fields),
+        Language::Python => python_guarded(rope, &mut fields),
+        _ => {}
+    }
+    fields.sort();
+    fields.dedup();
+    fields
+}
+
+fn go_guarded(rope: &Rope, fields: &mut Vec<String>) {
+    let (mut receiver, mut held) = (None::<String>, false);
+    for line in rope.lines() {
+        let line = line.to_string();
+        if line.starts_with("func ") {
+            held = false;
+            receiver = go_receiver(&line);
+            continue;
+        }
+        let code = line.trim();
+        let deferred = code.starts_with("defer ");
+        if [".Lock()", ".RLock()"].iter().any(|w| code.contains(w)) {
+            held = true;
+        } else if !deferred && [".Unlock()", ".RUnlock()"].iter().any(|w| code.contains(w)) {
+            held = false;
+        }
+        if held && let Some(receiver) = &receiver {
+            fields_of(code, receiver, fields);
+        }
+    }
+}
+
+/// The receiver's name in a Go method's first line: `c` in `func (c
+/// *Conn) Close() error {`.
+fn go_receiver(header: &str) -> Option<String> {
+    let inside = header.strip_prefix("func (")?.split(')').next()?;
+    let name = inside.split_whitespace().next()?;
+    (inside.split_whitespace().count() == 2).then(|| name.to_owned())
+}
+
+fn python_guarded(rope: &Rope, fields: &mut Vec<String>) {
+    let mut block: Option<usize> = None;
+    for line in rope.lines() {
+        let line = line.to_string();
+        let code = line.trim();
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if block.is_some_and(|with| indent <= with) {
+            block = None;
+        }
+        if block.is_some() {
+            fields_of(code, "self", fields);
+        } else if let Some(subject) = code.strip_prefix("with ")
+            && ["lock", "Lock", "mutex", "cond", "_cv"]
+                .iter()
+                .any(|w| subject.contains(w))
+        {
+            block = Some(indent);
+        }
+    }
+}
+
+/// The fields read or written through `receiver.` in one line of code,
+/// not the methods called on it nor the lock itself.
+fn fields_of(code: &str, receiver: &str, fields: &mut Vec<String>) {
+    let prefix = format!("{receiver}.");
+    let mut rest = code;
+    while let Some(at) = rest.find(&prefix) {
+        let before = rest[..at].chars().next_back();
+        let after = &rest[at + prefix.len()..];
+        rest = after;
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let tail = &after[name.len()..];
+        let called = tail.starts_with('(');
+        let lock = [".Lock", ".Unlock", ".RLock", ".RUnlock", ".acquire", ".release"]
+            .iter()
+            .any(|w| tail.starts_with(w));
+        if !name.is_empty() && !called && !lock {
+            fields.push(name);
+        }
+    }
+}
+
+impl Scan<'_, '_, '_> {
+    /// A read of a lock-guarded field in a method that takes no lock.
+    pub(super) fn unguarded_read(&mut self, node: Node) {
+        if self.guarded.is_empty() || self.takes_lock || self.in_constructor() {
+            return;
+        }
+        // By convention such helpers are called with the lock held.
+        let name = &self.cx.function.name;
+        if name.contains("ocked") || name.starts_with("must") {
+            return;
+        }
+        let receiver = match self.cx.language {
+            Language::Python => "self".to_owned(),
+            Language::Go => {
+                let header = self.text(self.cx.node);
+                match go_receiver(header.lines().next().unwrap_or_default()) {
+                    Some(receiver) => receiver,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        // Only the outermost access of a chain, and not a method call.
+        if node
+            .parent()
+            .is_some_and(|p| self.facts.member.contains(&p.kind()))
+        {
+            return;
+        }
+        let called = node.parent().is_some_and(|p| {
+            self.facts.call.contains(&p.kind())
+                && p.child_by_field_name("function")
+                    .is_some_and(|f| f.id() == node.id())
+        });
+        let text = self.text(node);
+        let mut segments = text.split('.').map(str::trim);
+        if segments.next() != Some(receiver.as_str()) {
+            return;
+        }
+        let segments: Vec<&str> = segments.collect();
+        // `c.mu.Lock` is the lock; `self.f(…)` calls the method `f`.
+        let fields = if called {
+            &segments[..segments.len().saturating_sub(1)]
+        } else {
+            &segments[..]
+        };
+        let Some(field) = fields
+            .iter()
+            .find(|f| self.guarded.iter().any(|g| g == *f))
+        else {
+            return;
+        };
+        if self.raced.iter().any(|r| r == field) {
+            return;
+        }
+        self.raced.push((*field).to_owned());
+        self.add(
+            node,
+            RaceCondition,
+            0.09,
+            "another goroutine or thread writes this field under the lock the rest of the type takes, while this code reads it with none",
+        );
+    }
+}
