@@ -95,9 +95,11 @@ fn fields_of(code: &str, receiver: &str, fields: &mut Vec<String>) {
             .collect();
         let tail = &after[name.len()..];
         let called = tail.starts_with('(');
-        let lock = [".Lock", ".Unlock", ".RLock", ".RUnlock", ".acquire", ".release"]
-            .iter()
-            .any(|w| tail.starts_with(w));
+        let lock = [
+            ".Lock", ".Unlock", ".RLock", ".RUnlock", ".acquire", ".release",
+        ]
+        .iter()
+        .any(|w| tail.starts_with(w));
         if !name.is_empty() && !called && !lock {
             fields.push(name);
         }
@@ -150,10 +152,7 @@ impl Scan<'_, '_, '_> {
         } else {
             &segments[..]
         };
-        let Some(field) = fields
-            .iter()
-            .find(|f| self.guarded.iter().any(|g| g == *f))
-        else {
+        let Some(field) = fields.iter().find(|f| self.guarded.iter().any(|g| g == *f)) else {
             return;
         };
         if self.raced.iter().any(|r| r == field) {

@@ -36,6 +36,7 @@ mod indexing;
 mod lock_discipline;
 mod messages;
 mod races;
+mod spawns;
 #[cfg(test)]
 mod tests;
 mod toctou;
@@ -319,6 +320,7 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Go {
             self.channel(node);
         }
+        self.unbounded_spawn(node);
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).

@@ -616,3 +616,23 @@ fn a_field_written_under_a_lock_and_read_without_one() {
         (RaceCondition, 13),
     );
 }
+
+#[test]
+fn work_started_per_request_with_no_bound() {
+    // HTTP/2 Rapid Reset: a handler goroutine per stream, however many the
+    // client opens; the fix counts them against a limit.
+    flags_bug_not_fix(
+        Language::Go,
+        "server.go",
+        "package p\n\nfunc (sc *serverConn) processHeaders(f *Frame) error {\n\trw, req := sc.newRequest(f)\n\tgo sc.runHandler(rw, req)\n\treturn nil\n}\n",
+        "package p\n\nfunc (sc *serverConn) processHeaders(f *Frame) error {\n\trw, req := sc.newRequest(f)\n\tif sc.curHandlers < sc.advMaxStreams {\n\t\tsc.curHandlers++\n\t\tgo sc.runHandler(rw, req)\n\t}\n\treturn nil\n}\n",
+        (ResourceExhaustion, 5),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "fanout.py",
+        "import threading\n\ndef fan_out(items):\n    for item in items:\n        threading.Thread(target=work, args=(item,)).start()\n",
+        "from concurrent.futures import ThreadPoolExecutor\n\ndef fan_out(items):\n    with ThreadPoolExecutor(max_workers=8) as pool:\n        pool.map(work, items)\n",
+        (ResourceExhaustion, 5),
+    );
+}
