@@ -35,6 +35,7 @@ mod handlers;
 mod indexing;
 mod lock_discipline;
 mod messages;
+mod narrow_handler;
 mod races;
 mod spawns;
 #[cfg(test)]
@@ -321,6 +322,7 @@ impl Scan<'_, '_, '_> {
             self.channel(node);
         }
         self.unbounded_spawn(node);
+        self.narrow_handler(node);
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).

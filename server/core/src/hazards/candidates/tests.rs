@@ -636,3 +636,17 @@ fn work_started_per_request_with_no_bound() {
         (ResourceExhaustion, 5),
     );
 }
+
+#[test]
+fn handlers_that_name_some_network_errors_and_not_the_rest() {
+    // requests' iter_content: urllib3's ProtocolError and ReadTimeoutError
+    // were wrapped, an SSLError or a socket timeout escaped raw; the fix
+    // catches the base of them all.
+    flags_bug_not_fix(
+        Language::Python,
+        "models.py",
+        "def generate(self, size):\n    try:\n        for chunk in self.raw.stream(size):\n            yield chunk\n    except ProtocolError as e:\n        raise ChunkedEncodingError(e)\n    except ReadTimeoutError as e:\n        raise ConnectionError(e)\n",
+        "def generate(self, size):\n    try:\n        for chunk in self.raw.stream(size):\n            yield chunk\n    except ProtocolError as e:\n        raise ChunkedEncodingError(e)\n    except (ReadTimeoutError, OSError) as e:\n        raise ConnectionError(e)\n",
+        (NetworkError, 3),
+    );
+}
