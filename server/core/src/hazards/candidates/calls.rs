@@ -227,6 +227,7 @@ impl Scan<'_, '_, '_> {
         }
         self.checked_then_used(node, callee, last, &args);
         self.cut_at_a_position(node, callee, last, &args);
+        self.regex_argument(node, last, &args);
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
         if matches!(
@@ -251,6 +252,31 @@ impl Scan<'_, '_, '_> {
             && !self.caught_here(node, Encoding)
         {
             self.add(node, Encoding, 0.08, trigger(Encoding));
+        }
+        // Helpers named for the check they make throw when it fails:
+        // `invariant(x, …)`, `notUndefined(v)`, `checkNotNull(ref)`,
+        // `assertValid(…)`, `ensure_ready()`.
+        const CHECKERS: &[&str] = &[
+            "assert",
+            "invariant",
+            "notundefined",
+            "notnull",
+            "nonnull",
+            "requirenonnull",
+            "checknotnull",
+            "ensure",
+            "verify",
+        ];
+        if CHECKERS.iter().any(|c| lower.starts_with(c))
+            && !self.caught_here(node, Assertion)
+            && !self.cx.function.name.to_lowercase().starts_with("test")
+        {
+            self.add(
+                node,
+                Assertion,
+                0.08,
+                "the condition the helper checks does not hold for this input, and it throws",
+            );
         }
         // Reads bounded and connecting not: on a host that drops the
         // attempt (a firewall, an address gone), connecting waits for the

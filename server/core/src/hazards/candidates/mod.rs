@@ -27,6 +27,7 @@ use tree_sitter::Tree;
 
 mod absent;
 mod arithmetic;
+mod backtracking;
 mod boundaries;
 mod calls;
 mod domain;
@@ -323,6 +324,7 @@ impl Scan<'_, '_, '_> {
         }
         self.unbounded_spawn(node);
         self.narrow_handler(node);
+        self.regex_literal(node);
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).

@@ -650,3 +650,29 @@ fn handlers_that_name_some_network_errors_and_not_the_rest() {
         (NetworkError, 3),
     );
 }
+
+#[test]
+fn helpers_named_for_the_check_they_make() {
+    // TanStack Virtual: notUndefined() threw on a measurement of an item
+    // that had been removed; the fix reads it optionally.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "virtualizer.ts",
+        "function offsetOf(cache: Item[], index: number) {\n  const item = notUndefined(cache[index])\n  return item.start\n}\n",
+        "function offsetOf(cache: Item[], index: number) {\n  const item = cache[index]\n  return item?.start ?? 0\n}\n",
+        (Assertion, 2),
+    );
+}
+
+#[test]
+fn a_pattern_that_backtracks_on_a_header() {
+    // ws: a Sec-WebSocket-Protocol header of spaces held the event loop
+    // for minutes in split(/ *, */); the fix splits by hand.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "server.js",
+        "function protocols(req) {\n  let protocol = req.headers['sec-websocket-protocol'];\n  return protocol.trim().split(/ *, */);\n}\n",
+        "function protocols(req) {\n  let protocol = req.headers['sec-websocket-protocol'];\n  return parse(protocol);\n}\n",
+        (Timeout, 3),
+    );
+}

@@ -1,0 +1,161 @@
+//! Patterns that backtrack: a regular expression whose matching time grows
+//! with the square (or the power) of its input's length on a backtracking
+//! engine (JavaScript, Python, Java). One crafted header or form field of a
+//! few kilobytes then holds the event loop or a worker for seconds.
+
+use super::*;
+
+/// Calls that take a pattern as their first argument, by last name.
+const PATTERN_CALLS: &[&str] = &[
+    "compile",
+    "match",
+    "search",
+    "sub",
+    "subn",
+    "split",
+    "findall",
+    "finditer",
+    "fullmatch",
+    "matches",
+    "replaceAll",
+    "replaceFirst",
+    "RegExp",
+];
+
+/// Atoms that match runs of ordinary text, where two quantifiers fight
+/// over the same characters.
+const BROAD_ATOMS: &[&str] = &[" ", "\\s", ".", "\\w", "\\S", "\\d", "[^"];
+
+/// Whether a pattern can backtrack badly: a quantified group that holds a
+/// quantifier (`(a+)+`, `(\s*x)*`), an unanchored pattern that opens with a
+/// quantified run of broad characters (` *, *` tried at every offset of a
+/// long run of spaces), or two `.*`/`.+` runs in a row.
+pub(super) fn backtracks(pattern: &str) -> bool {
+    let nested = {
+        let mut depth_has_quantifier: Vec<bool> = Vec::new();
+        let mut nested = false;
+        let mut chars = pattern.chars().peekable();
+        let mut escaped = false;
+        while let Some(c) = chars.next() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match c {
+                '\\' => escaped = true,
+                '(' => depth_has_quantifier.push(false),
+                ')' => {
+                    let inner = depth_has_quantifier.pop().unwrap_or(false);
+                    let outer = matches!(chars.peek(), Some('*' | '+' | '{'));
+                    if inner && outer {
+                        nested = true;
+                    }
+                    if inner && let Some(parent) = depth_has_quantifier.last_mut() {
+                        *parent = true;
+                    }
+                }
+                '*' | '+' => {
+                    if let Some(top) = depth_has_quantifier.last_mut() {
+                        *top = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        nested
+    };
+    let leading_run = !pattern.starts_with('^')
+        && BROAD_ATOMS.iter().any(|atom| {
+            let Some(rest) = pattern.strip_prefix(atom) else {
+                return false;
+            };
+            // `[^,]*`: skip the class to its quantifier.
+            let rest = if *atom == "[^" {
+                rest.split_once(']').map_or("", |(_, r)| r)
+            } else {
+                rest
+            };
+            (rest.starts_with('*') || rest.starts_with('+')) && rest.len() > 1
+        });
+    let runs = pattern.matches(".*").count() + pattern.matches(".+").count();
+    nested || leading_run || runs >= 2
+}
+
+impl Scan<'_, '_, '_> {
+    /// A JavaScript regular expression literal that backtracks.
+    pub(super) fn regex_literal(&mut self, node: Node) {
+        if node.kind() != "regex" {
+            return;
+        }
+        let Some(pattern) = node.child_by_field_name("pattern") else {
+            return;
+        };
+        if backtracks(&self.text(pattern)) {
+            self.add(node, Timeout, 0.08, BACKTRACKING);
+        }
+    }
+
+    /// A pattern handed to a regular-expression call as a string.
+    pub(super) fn regex_argument(&mut self, node: Node, last: &str, args: &str) {
+        if !PATTERN_CALLS.contains(&last)
+            || !matches!(
+                self.cx.language,
+                Language::Python
+                    | Language::Java
+                    | Language::JavaScript
+                    | Language::TypeScript
+                    | Language::Tsx
+            )
+        {
+            return;
+        }
+        let inner = args.trim().trim_start_matches('(').trim_start();
+        let inner = inner.trim_start_matches(['r', 'b']);
+        let Some(quote) = inner.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            return;
+        };
+        let Some(pattern) = inner[1..].split(quote).next() else {
+            return;
+        };
+        // Java spells a backslash twice inside a string.
+        let pattern = pattern.replace("\\\\", "\\");
+        if backtracks(&pattern) {
+            self.add(node, Timeout, 0.08, BACKTRACKING);
+        }
+    }
+}
+
+const BACKTRACKING: &str = "the input is long and almost matches (a run of spaces, repeated characters), and the pattern tries every way to split it between its quantifiers";
+
+#[cfg(test)]
+mod tests {
+    use super::backtracks;
+
+    #[test]
+    fn patterns_that_backtrack() {
+        for pattern in [
+            " *, *",
+            "(a+)+$",
+            "(\\s*x)*y",
+            "\\s*=\\s*",
+            ".*foo.*bar",
+            "[^,]*,",
+        ] {
+            assert!(backtracks(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn patterns_that_do_not() {
+        for pattern in [
+            "^\\s*,\\s*$",
+            "^[a-z]+$",
+            "\\d{4}-\\d{2}",
+            "foo(bar)?",
+            ",",
+            "^(\\w+)=(.*)$",
+        ] {
+            assert!(!backtracks(pattern), "{pattern}");
+        }
+    }
+}
