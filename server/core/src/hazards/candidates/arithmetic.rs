@@ -60,6 +60,9 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let op = self.text(operator);
+        if matches!(op.trim(), "+" | "-" | "+=" | "-=") {
+            self.day_as_hours(node);
+        }
         let right = node.child_by_field_name("right");
         let right_text = right.map(|r| self.text(r)).unwrap_or_default();
         let literal = |t: &str| t.trim().parse::<f64>().is_ok();
@@ -242,4 +245,52 @@ pub(super) fn admits_zero(condition: &str, name: &str) -> bool {
         from = end;
     }
     tested
+}
+
+impl Scan<'_, '_, '_> {
+    /// A day added as a fixed 24 hours (`t + 86400`, `now + 24*60*60*1000`,
+    /// `24 * time.Hour`): across a daylight-saving change a local day is 23
+    /// or 25 hours long, so "tomorrow at the same time" lands an hour off,
+    /// and "the end of the day" in the next day or the same one.
+    fn day_as_hours(&mut self, node: Node) {
+        const DAY: &[&str] = &[
+            "86400",
+            "86_400",
+            "864e5",
+            "24 * 60 * 60",
+            "24*60*60",
+            "60 * 60 * 24",
+            "60*60*24",
+            "24 * 3600",
+            "24*3600",
+            "3600 * 24",
+            "hours=24",
+            "24 * time.Hour",
+            "time.Hour * 24",
+            "ofHours(24)",
+            "hours(24)",
+            "ONE_DAY",
+            "MS_PER_DAY",
+            "DAY_MS",
+            "MILLIS_PER_DAY",
+            "SECONDS_PER_DAY",
+            "SECS_PER_DAY",
+        ];
+        // The outermost sum only: `a + b + 86400` is one addition.
+        if node
+            .parent()
+            .is_some_and(|p| self.facts.binary.contains(&p.kind()))
+        {
+            return;
+        }
+        let text = self.text(node);
+        if DAY.iter().any(|d| text.contains(d)) {
+            self.add(
+                node,
+                TimezoneDst,
+                0.09,
+                "the day crosses a daylight-saving change, so it is 23 or 25 hours long and a fixed 24 hours lands an hour off",
+            );
+        }
+    }
 }

@@ -676,3 +676,16 @@ fn a_pattern_that_backtracks_on_a_header() {
         (Timeout, 3),
     );
 }
+
+#[test]
+fn a_day_added_as_twenty_four_hours() {
+    // The shape of many schedulers' "same time tomorrow"; the fix asks a
+    // calendar library for the next day.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "schedule.js",
+        "function nextRun(last) {\n  return new Date(last.getTime() + 24 * 60 * 60 * 1000);\n}\n",
+        "function nextRun(last) {\n  return addDays(last, 1);\n}\n",
+        (TimezoneDst, 2),
+    );
+}
