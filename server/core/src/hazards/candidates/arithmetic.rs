@@ -62,6 +62,7 @@ impl Scan<'_, '_, '_> {
         let op = self.text(operator);
         if matches!(op.trim(), "+" | "-" | "+=" | "-=") {
             self.day_as_hours(node);
+            self.wall_clock_arithmetic(node);
         }
         let right = node.child_by_field_name("right");
         let right_text = right.map(|r| self.text(r)).unwrap_or_default();
@@ -290,6 +291,41 @@ impl Scan<'_, '_, '_> {
                 TimezoneDst,
                 0.09,
                 "the day crosses a daylight-saving change, so it is 23 or 25 hours long and a fixed 24 hours lands an hour off",
+            );
+        }
+    }
+
+    /// Python arithmetic on aware datetimes that share a `tzinfo` is done
+    /// on the wall clock: `end - now` across a daylight-saving change is an
+    /// hour off, and `start + timedelta(days=1)` keeps the old offset.
+    fn wall_clock_arithmetic(&mut self, node: Node) {
+        let dated = self.domain.factor(TimezoneDst) > 1.0
+            || ["datetime", "timedelta", "tzinfo", "now()"]
+                .iter()
+                .any(|w| self.body.contains(w));
+        if self.cx.language != Language::Python || !dated {
+            return;
+        }
+        const MOMENTS: &[&str] = &[
+            "now", "date", "time", "dt", "deadline", "expires", "until", "since", "due", "eta",
+            "run", "start", "end", "when", "moment",
+        ];
+        let momentary = |n: Option<Node>| {
+            n.is_some_and(|n| {
+                let text = self.text(n).to_lowercase();
+                text.contains("timedelta(") || MOMENTS.iter().any(|m| text.contains(m))
+            })
+        };
+        let (left, right) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        );
+        if momentary(left) && momentary(right) {
+            self.add(
+                node,
+                TimezoneDst,
+                0.07,
+                "the two times lie on either side of a daylight-saving change, and Python subtracts aware datetimes that share a tzinfo on the wall clock, an hour off",
             );
         }
     }

@@ -94,9 +94,43 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, class, likelihood, trigger(class));
-        if ranged && self.cx.language == Language::Rust && self.stringy(&object_text) {
+        if ranged
+            && self.cx.language == Language::Rust
+            && self.stringy(&object_text)
+            && !self.on_boundaries(&index_text)
+        {
             self.add(node, Encoding, 0.10, trigger(Encoding));
         }
+    }
+
+    /// Whether every name in a Rust range's bounds holds a position a
+    /// string search returned (`let i = s.find('=')?`, `if let Some(i) =
+    /// s.rfind(':')`) or a length: those fall on character boundaries.
+    fn on_boundaries(&self, range: &str) -> bool {
+        let names: Vec<&str> = range
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
+            .collect();
+        !names.is_empty()
+            && names.iter().all(|name| {
+                const SEARCHES: &[&str] = &[
+                    ".find(",
+                    ".rfind(",
+                    ".len()",
+                    "char_indices",
+                    ".match_indices(",
+                ];
+                *name == "len"
+                    // `match s.find('=') { Some(i) => … }`
+                    || (self.body.contains(&format!("Some({name})"))
+                        && SEARCHES.iter().any(|w| self.body.contains(w)))
+                    || self.body.lines().any(|line| {
+                        let Some((left, right)) = line.split_once('=') else {
+                            return false;
+                        };
+                        mentions(left, name) && SEARCHES.iter().any(|w| right.contains(w))
+                    })
+            })
     }
 
     pub(super) fn slice(&mut self, node: Node) {

@@ -78,6 +78,8 @@ struct Scan<'a, 'c, 't> {
     nullable: &'c [String],
     /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
     guarded: &'c [String],
+    /// What the file is about ([`Domain`]).
+    domain: &'c Domain,
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -187,6 +189,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         set_absent: set_absent_in_branches(cx),
         nullable: &file.nullable,
         guarded: &file.guarded,
+        domain: &file.domain,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

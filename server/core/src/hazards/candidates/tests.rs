@@ -689,3 +689,30 @@ fn a_day_added_as_twenty_four_hours() {
         (TimezoneDst, 2),
     );
 }
+
+#[test]
+fn rust_slices_at_what_a_search_found_are_on_boundaries() {
+    let source = "fn split_pair(key_value: &str) -> (&str, &str) {\n    match key_value.find('=') {\n        Some(i) => (&key_value[..i], &key_value[(i + 1)..]),\n        None => (key_value, \"\"),\n    }\n}\n";
+    let found = candidates_of(Language::Rust, "pair.rs", source);
+    assert!(
+        !found.iter().any(|(class, _)| *class == Encoding),
+        "{found:?}"
+    );
+    let cut = "fn head(text: &str, n: usize) -> &str {\n    &text[..n]\n}\n";
+    assert!(candidates_of(Language::Rust, "head.rs", cut).contains(&(Encoding, 2)));
+}
+
+#[test]
+fn python_wall_clock_arithmetic_on_aware_datetimes() {
+    // celery's remaining(): end_date - now across a DST change was an hour
+    // off; the fix converts both to UTC first.
+    let bug = "from datetime import datetime, timezone\n\ndef remaining(start, ends_in, now):\n    end_date = start + ends_in\n    ret = end_date - now\n    return ret\n";
+    let found = candidates_of(Language::Python, "time.py", bug);
+    assert!(found.contains(&(TimezoneDst, 5)), "{found:?}");
+    let counting = "def width(start, end):\n    return end - start\n";
+    assert!(
+        !candidates_of(Language::Python, "span.py", counting)
+            .iter()
+            .any(|(c, _)| *c == TimezoneDst)
+    );
+}
