@@ -240,8 +240,9 @@ pub fn analyze(
     // is about: every function's candidates depend on them, so they are part
     // of the key their hazards are cached under (a new `if user is None:`
     // elsewhere makes an unchanged `user.name` a candidate; a new `import
-    // pytz` lifts its date arithmetic).
-    let file_facts = hazards::candidates::FileFacts::of(language, rope);
+    // pytz` lifts its date arithmetic; a helper that starts parsing makes
+    // its callers fail).
+    let file_facts = hazards::candidates::FileFacts::of(language, rope, &functions);
     let context_hash = {
         let mut hasher = Xxh3::new();
         hasher.update(&hazards::file_context_hash(language, rope, &functions).to_le_bytes());

@@ -165,7 +165,11 @@ fn all_candidates(
             function,
             &analysis.functions,
             &precise,
-            &failcast_core::hazards::candidates::FileFacts::of(analysis.language, rope),
+            &failcast_core::hazards::candidates::FileFacts::of(
+                analysis.language,
+                rope,
+                &analysis.functions,
+            ),
         )
         .iter()
         .map(|h| (h.class, line(h.start), line(h.end))),

@@ -228,6 +228,7 @@ impl Scan<'_, '_, '_> {
         self.checked_then_used(node, callee, last, &args);
         self.cut_at_a_position(node, callee, last, &args);
         self.regex_argument(node, last, &args);
+        self.raised_inside(node, last);
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
         if matches!(

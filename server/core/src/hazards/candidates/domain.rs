@@ -7,7 +7,6 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use ropey::Rope;
 
 use crate::scenario::FailureClass::{self, *};
 
@@ -133,14 +132,11 @@ static AUTOMATON: LazyLock<(AhoCorasick, Vec<FailureClass>)> = LazyLock::new(|| 
 });
 
 impl Domain {
-    pub fn of(rope: &Rope) -> Domain {
-        let mut text = String::with_capacity(rope.len_bytes());
-        for chunk in rope.chunks() {
-            text.push_str(chunk);
-        }
+    /// The domain of a file's text.
+    pub fn of(text: &str) -> Domain {
         let (automaton, classes) = &*AUTOMATON;
         let mut seen = vec![false; classes.len()];
-        for found in automaton.find_overlapping_iter(&text) {
+        for found in automaton.find_overlapping_iter(text) {
             seen[found.pattern().as_usize()] = true;
         }
         let signs = |class: FailureClass| {
@@ -183,10 +179,8 @@ mod tests {
 
     #[test]
     fn a_file_is_about_what_it_imports() {
-        let scheduler = Rope::from_str(
-            "import pytz\nfrom datetime import timedelta\n\ndef next_run(self):\n    return self.tz.localize(self.at) + timedelta(days=1)\n",
-        );
-        let domain = Domain::of(&scheduler);
+        let scheduler = "import pytz\nfrom datetime import timedelta\n\ndef next_run(self):\n    return self.tz.localize(self.at) + timedelta(days=1)\n";
+        let domain = Domain::of(scheduler);
         assert!(domain.factor(TimezoneDst) > 1.0);
         assert_eq!(domain.factor(RaceCondition), 1.0);
         assert_eq!(domain.factor(IndexOutOfRange), 1.0);
@@ -194,10 +188,10 @@ mod tests {
 
     #[test]
     fn more_signs_lift_more_up_to_a_cap() {
-        let one = Domain::of(&Rope::from_str("import threading\n"));
-        let many = Domain::of(&Rope::from_str(
+        let one = Domain::of("import threading\n");
+        let many = Domain::of(
             "import threading, asyncio\nfrom concurrent.futures import Executor\nlock = threading.Semaphore()\nThread(target=f)\n",
-        ));
+        );
         assert!(many.factor(RaceCondition) > one.factor(RaceCondition));
         assert_eq!(
             many.factor(RaceCondition),
@@ -207,7 +201,7 @@ mod tests {
 
     #[test]
     fn network_code_also_stalls() {
-        let client = Domain::of(&Rope::from_str("import socket\nimport urllib.request\n"));
+        let client = Domain::of("import socket\nimport urllib.request\n");
         assert!(client.factor(Timeout) > 1.0);
         assert_eq!(client.factor(Timeout), client.factor(NetworkError));
     }

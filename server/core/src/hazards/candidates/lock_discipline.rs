@@ -11,11 +11,11 @@ use super::*;
 /// Go receiver's name) while a lock is held: between `Lock()` and
 /// `Unlock()` (or to the end of the function after a deferred unlock), or
 /// inside a Python `with self._lock:` block.
-pub fn guarded_fields(language: Language, rope: &Rope) -> Vec<String> {
+pub fn guarded_fields(language: Language, text: &str) -> Vec<String> {
     let mut fields = Vec::new();
     match language {
-        Language::Go => go_guarded(rope, &mut fields),
-        Language::Python => python_guarded(rope, &mut fields),
+        Language::Go => go_guarded(text, &mut fields),
+        Language::Python => python_guarded(text, &mut fields),
         _ => {}
     }
     fields.sort();
@@ -23,13 +23,12 @@ pub fn guarded_fields(language: Language, rope: &Rope) -> Vec<String> {
     fields
 }
 
-fn go_guarded(rope: &Rope, fields: &mut Vec<String>) {
+fn go_guarded(text: &str, fields: &mut Vec<String>) {
     let (mut receiver, mut held) = (None::<String>, false);
-    for line in rope.lines() {
-        let line = line.to_string();
+    for line in text.lines() {
         if line.starts_with("func ") {
             held = false;
-            receiver = go_receiver(&line);
+            receiver = go_receiver(line);
             continue;
         }
         let code = line.trim();
@@ -53,10 +52,9 @@ fn go_receiver(header: &str) -> Option<String> {
     (inside.split_whitespace().count() == 2).then(|| name.to_owned())
 }
 
-fn python_guarded(rope: &Rope, fields: &mut Vec<String>) {
+fn python_guarded(text: &str, fields: &mut Vec<String>) {
     let mut block: Option<usize> = None;
-    for line in rope.lines() {
-        let line = line.to_string();
+    for line in text.lines() {
         let code = line.trim();
         if code.is_empty() || code.starts_with('#') {
             continue;

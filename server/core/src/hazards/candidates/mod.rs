@@ -29,6 +29,7 @@ mod absent;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
+mod callees;
 mod calls;
 mod domain;
 mod facts;
@@ -80,6 +81,8 @@ struct Scan<'a, 'c, 't> {
     guarded: &'c [String],
     /// What the file is about ([`Domain`]).
     domain: &'c Domain,
+    /// Helpers of the file that raise ([`callees::raisers`]).
+    raisers: &'c [(String, FailureClass)],
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -116,14 +119,22 @@ pub struct FileFacts {
     pub domain: Domain,
     /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
     pub guarded: Vec<String>,
+    /// Helpers of the file that raise ([`callees::raisers`]).
+    pub raisers: Vec<(String, FailureClass)>,
 }
 
 impl FileFacts {
-    pub fn of(language: Language, rope: &Rope) -> FileFacts {
+    pub fn of(language: Language, rope: &Rope, index: &FunctionIndex) -> FileFacts {
+        // One copy of the text for the scans that read all of it.
+        let mut text = String::with_capacity(rope.len_bytes());
+        for chunk in rope.chunks() {
+            text.push_str(chunk);
+        }
         FileFacts {
             nullable: nullable_names(language, rope),
-            domain: Domain::of(rope),
-            guarded: lock_discipline::guarded_fields(language, rope),
+            domain: Domain::of(&text),
+            guarded: lock_discipline::guarded_fields(language, &text),
+            raisers: callees::raisers(&text, index),
         }
     }
 
@@ -137,6 +148,10 @@ impl FileFacts {
         for field in &self.guarded {
             hasher.update(field.as_bytes());
             hasher.update(&[1]);
+        }
+        for (name, class) in &self.raisers {
+            hasher.update(name.as_bytes());
+            hasher.update(class.as_str().as_bytes());
         }
     }
 }
@@ -190,6 +205,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         nullable: &file.nullable,
         guarded: &file.guarded,
         domain: &file.domain,
+        raisers: &file.raisers,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

@@ -15,7 +15,7 @@ fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureCl
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("parses");
     let index = crate::functions::index_functions(language, &tree, &rope, path);
-    let file = super::FileFacts::of(language, &rope);
+    let file = super::FileFacts::of(language, &rope, &index);
     let mut found = Vec::new();
     for function in &index.functions {
         let precise = super::super::function_hazards(language, &tree, &rope, function, &index);
@@ -714,5 +714,26 @@ fn python_wall_clock_arithmetic_on_aware_datetimes() {
         !candidates_of(Language::Python, "span.py", counting)
             .iter()
             .any(|(c, _)| *c == TimezoneDst)
+    );
+}
+
+#[test]
+fn a_helper_that_raises_fails_at_its_call() {
+    // Maven's JDK profile activator: isInRange() parsed each version part
+    // with Integer.parseInt, and a version such as "1.8.0_292-ea" made the
+    // activation fail; the fix catches the NumberFormatException.
+    let helper = "  static boolean isInRange(String version, String range) {\n    return Integer.parseInt(version) >= Integer.parseInt(range);\n  }\n";
+    let bug = format!(
+        "class Activator {{\n  boolean isActive(String version, String jdk) {{\n    return isInRange(version, jdk);\n  }}\n{helper}}}\n"
+    );
+    let fix = format!(
+        "class Activator {{\n  boolean isActive(String version, String jdk) {{\n    try {{\n      return isInRange(version, jdk);\n    }} catch (NumberFormatException e) {{\n      return false;\n    }}\n  }}\n{helper}}}\n"
+    );
+    let on_bug = candidates_of(Language::Java, "Activator.java", &bug);
+    assert!(on_bug.contains(&(ParseError, 3)), "{on_bug:?}");
+    let on_fix = candidates_of(Language::Java, "Activator.java", &fix);
+    assert!(
+        !on_fix.iter().any(|(c, line)| *c == ParseError && *line < 9),
+        "{on_fix:?}"
     );
 }
