@@ -3,13 +3,25 @@
 //! lookup that can find nothing, an optional parameter), dereferenced
 //! without a check.
 
+use super::memo::Memo;
 use super::*;
 
 /// Expressions the file compares with `nil`, `null`, `None` or
 /// `undefined` somewhere: the code itself says they can be absent, so a
 /// dereference of one that nothing checks is a likely null failure.
-pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
-    let text = rope.to_string();
+pub fn nullable_names(language: Language, segments: &[&str]) -> Vec<String> {
+    static MEMOS: [Memo<Vec<String>>; 7] = [const { Memo::new() }; 7];
+    let memo = &MEMOS[language as usize];
+    let mut names: Vec<String> = segments
+        .iter()
+        .flat_map(|segment| memo.get(segment, |text| nullable_in(language, text)))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn nullable_in(language: Language, text: &str) -> Vec<String> {
     let absent: &[&str] = match language {
         Language::Python => &[" is None", " is not None", " == None", " != None"],
         Language::Go => &[" == nil", " != nil"],
@@ -42,7 +54,7 @@ pub fn nullable_names(language: Language, rope: &Rope) -> Vec<String> {
     // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
     // method dereferencing them inherits the doubt.
     if language != Language::Rust {
-        names.extend(absent_fields(&text));
+        names.extend(absent_fields(text));
     }
     // Python strips docstrings under -OO: `__doc__` is then None.
     if language == Language::Python && text.contains("__doc__") {

@@ -5,10 +5,12 @@
 //! `Integer.parseInt` inside it. The helpers are read once per file, with
 //! one automaton over its text.
 
-use std::sync::LazyLock;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, LazyLock};
 
 use aho_corasick::AhoCorasick;
 
+use super::memo::Memo;
 use super::*;
 
 /// What a helper's body says it can raise, in every language that raises:
@@ -59,83 +61,126 @@ static AUTOMATON: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// still fails its caller's caller, further out the trail is thin.
 const DEPTH: usize = 3;
 
-/// The functions of a file that raise what [`RAISES`] names, or call a
-/// function of the file that does, with no handler of their own: `(name,
-/// class)`, sorted, once each.
-pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)> {
-    // The innermost function holding a span, unless it handles errors
-    // (it may handle this one).
-    let holder = |start: usize, end: usize| {
-        let function = index
-            .functions
-            .iter()
-            .filter(|f| f.range.start <= start && end <= f.range.end)
-            .min_by_key(|f| f.range.end - f.range.start)?;
-        let body = text.get(function.range.start..function.range.end.min(text.len()))?;
-        if ["try", "catch", "except", "recover()"]
-            .iter()
-            .any(|w| body.contains(w))
-        {
-            return None;
-        }
-        Some(short_name(&function.name).to_owned())
-    };
+/// What one function's own text (nested functions left out) says: what it
+/// raises, whether it handles errors, and the names it calls.
+#[derive(Default)]
+struct Summary {
+    raises: Vec<FailureClass>,
+    handles: bool,
+    calls: Vec<String>,
+}
+
+/// Summaries by the text they were read from.
+static SUMMARIES: Memo<Arc<Summary>> = Memo::new();
+
+fn summarise(own: &str) -> Summary {
     // A word, not the tail of one (`print(` holds `int(`).
     let starts_word = |at: usize| {
-        !text[..at]
+        !own[..at]
             .chars()
             .next_back()
             .is_some_and(|c| c.is_alphanumeric() || c == '_')
     };
-    let mut found: Vec<(String, FailureClass)> = AUTOMATON
-        .find_iter(text)
+    let mut raises: Vec<FailureClass> = AUTOMATON
+        .find_iter(own)
         .filter(|hit| starts_word(hit.start()))
-        .filter_map(|hit| {
-            let name = holder(hit.start(), hit.end())?;
-            Some((name, RAISES[hit.pattern().as_usize()].1))
+        .map(|hit| RAISES[hit.pattern().as_usize()].1)
+        .collect();
+    raises.sort_by_key(|c| c.as_str());
+    raises.dedup();
+    let handles = ["try", "catch", "except", "recover()"]
+        .iter()
+        .any(|w| own.contains(w));
+    // `name(` and `.name(`: the names called.
+    let mut calls = Vec::new();
+    let bytes = own.as_bytes();
+    let mut at = 0;
+    while let Some(open) = memchr::memchr(b'(', &bytes[at..]) {
+        let end = at + open;
+        let start = own[..end]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+            .last()
+            .map_or(end, |(i, _)| i);
+        if start < end {
+            calls.push(own[start..end].to_owned());
+        }
+        at = end + 1;
+    }
+    calls.sort();
+    calls.dedup();
+    Summary {
+        raises,
+        handles,
+        calls,
+    }
+}
+
+/// The functions of a file that raise what [`RAISES`] names, or call a
+/// function of the file that does, with no handler of their own: `(name,
+/// class)`, sorted, once each.
+pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)> {
+    let functions = &index.functions;
+    // Each function's own text: its range minus its nested functions'.
+    let summaries: Vec<Arc<Summary>> = functions
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut own = String::new();
+            let mut at = f.range.start;
+            for child in functions.iter().filter(|c| c.parent == Some(i)) {
+                own.push_str(text.get(at..child.range.start).unwrap_or_default());
+                at = child.range.end;
+            }
+            own.push_str(
+                text.get(at..f.range.end.min(text.len()))
+                    .unwrap_or_default(),
+            );
+            SUMMARIES.get(&own, |own| Arc::new(summarise(own)))
         })
         .collect();
-    let tidy = |found: &mut Vec<(String, FailureClass)>| {
-        found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.as_str().cmp(b.1.as_str())));
-        found.dedup();
-    };
-    tidy(&mut found);
-    let mut frontier = found.clone();
+    let name_of = |f: usize| short_name(&functions[f].name);
+    let mut found: HashSet<(usize, FailureClass)> = summaries
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.handles)
+        .flat_map(|(f, s)| s.raises.iter().map(move |class| (f, *class)))
+        .collect();
+    let mut frontier: Vec<(usize, FailureClass)> = found.iter().copied().collect();
     for _ in 1..DEPTH {
-        if frontier.is_empty() {
+        let mut raised: HashMap<&str, Vec<FailureClass>> = HashMap::new();
+        for (f, class) in &frontier {
+            raised.entry(name_of(*f)).or_default().push(*class);
+        }
+        if raised.is_empty() {
             break;
         }
-        let calls: Vec<String> = frontier
-            .iter()
-            .map(|(name, _)| format!("{name}("))
-            .collect();
-        let Ok(automaton) = AhoCorasick::new(&calls) else {
-            break;
-        };
         let mut next = Vec::new();
-        for hit in automaton.find_iter(text) {
-            if !starts_word(hit.start()) && !text[..hit.start()].ends_with('.') {
+        for (caller, summary) in summaries.iter().enumerate() {
+            if summary.handles {
                 continue;
             }
-            let Some(caller) = holder(hit.start(), hit.end()) else {
-                continue;
-            };
-            let callee = &frontier[hit.pattern().as_usize()].0;
-            if caller == *callee {
-                continue;
-            }
-            for (name, class) in &frontier {
-                if name == callee && !found.iter().any(|(n, c)| *n == caller && c == class) {
-                    next.push((caller.clone(), *class));
+            for call in &summary.calls {
+                if call == name_of(caller) {
+                    continue;
+                }
+                for class in raised.get(call.as_str()).into_iter().flatten() {
+                    if found.insert((caller, *class)) {
+                        next.push((caller, *class));
+                    }
                 }
             }
         }
-        tidy(&mut next);
-        found.extend(next.iter().cloned());
-        tidy(&mut found);
         frontier = next;
     }
-    found
+    let mut raisers: Vec<(String, FailureClass)> = found
+        .into_iter()
+        .map(|(f, class)| (name_of(f).to_owned(), class))
+        .collect();
+    raisers.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.as_str().cmp(b.1.as_str())));
+    raisers.dedup();
+    raisers
 }
 
 fn short_name(name: &str) -> &str {

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::memo::Memo;
 use crate::scenario::FailureClass::{self, *};
 
 /// Words whose presence in a file says it deals with a class's subject:
@@ -127,23 +128,46 @@ static AUTOMATON: LazyLock<(AhoCorasick, Vec<FailureClass>)> = LazyLock::new(|| 
         .iter()
         .flat_map(|(class, words)| words.iter().map(move |w| (*class, *w)))
         .unzip();
+    assert!(words.len() <= 128, "one bit per sign");
     let automaton = AhoCorasick::new(words).expect("the signs are plain words");
     (automaton, classes)
 });
 
+/// Which signs a piece of text holds, one bit each.
+fn signs_in(text: &str) -> u128 {
+    let (automaton, _) = &*AUTOMATON;
+    let mut seen = 0u128;
+    for found in automaton.find_overlapping_iter(text) {
+        seen |= 1 << found.pattern().as_usize();
+    }
+    seen
+}
+
+static SEEN: Memo<u128> = Memo::new();
+
 impl Domain {
     /// The domain of a file's text.
     pub fn of(text: &str) -> Domain {
-        let (automaton, classes) = &*AUTOMATON;
-        let mut seen = vec![false; classes.len()];
-        for found in automaton.find_overlapping_iter(text) {
-            seen[found.pattern().as_usize()] = true;
-        }
+        Domain::from_signs(signs_in(text))
+    }
+
+    /// The domain of a file cut in [`segments`](super::memo::segments),
+    /// each read once while it stays the same.
+    pub(super) fn of_segments(segments: &[&str]) -> Domain {
+        Domain::from_signs(
+            segments
+                .iter()
+                .fold(0, |seen, s| seen | SEEN.get(s, signs_in)),
+        )
+    }
+
+    fn from_signs(seen: u128) -> Domain {
+        let (_, classes) = &*AUTOMATON;
         let signs = |class: FailureClass| {
             classes
                 .iter()
-                .zip(&seen)
-                .filter(|(c, seen)| **c == class && **seen)
+                .enumerate()
+                .filter(|(i, c)| **c == class && seen & (1 << i) != 0)
                 .count()
                 .min(MAX_SIGNS)
         };

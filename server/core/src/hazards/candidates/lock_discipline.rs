@@ -5,19 +5,32 @@
 //! The fields are read once per file from its text; the check runs per
 //! function.
 
+use super::memo::Memo;
 use super::*;
 
 /// The fields the file accesses through a method's receiver (`self`, or a
 /// Go receiver's name) while a lock is held: between `Lock()` and
 /// `Unlock()` (or to the end of the function after a deferred unlock), or
 /// inside a Python `with self._lock:` block.
-pub fn guarded_fields(language: Language, text: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    match language {
-        Language::Go => go_guarded(text, &mut fields),
-        Language::Python => python_guarded(text, &mut fields),
-        _ => {}
-    }
+pub fn guarded_fields(language: Language, segments: &[&str]) -> Vec<String> {
+    static GO: Memo<Vec<String>> = Memo::new();
+    static PYTHON: Memo<Vec<String>> = Memo::new();
+    type Scanner = fn(&str, &mut Vec<String>);
+    let (memo, scan): (&Memo<Vec<String>>, Scanner) = match language {
+        Language::Go => (&GO, go_guarded),
+        Language::Python => (&PYTHON, python_guarded),
+        _ => return Vec::new(),
+    };
+    let mut fields: Vec<String> = segments
+        .iter()
+        .flat_map(|segment| {
+            memo.get(segment, |text| {
+                let mut found = Vec::new();
+                scan(text, &mut found);
+                found
+            })
+        })
+        .collect();
     fields.sort();
     fields.dedup();
     fields

@@ -36,6 +36,7 @@ mod facts;
 mod handlers;
 mod indexing;
 mod lock_discipline;
+mod memo;
 mod messages;
 mod narrow_handler;
 mod races;
@@ -130,10 +131,11 @@ impl FileFacts {
         for chunk in rope.chunks() {
             text.push_str(chunk);
         }
+        let segments = memo::segments(&text, index);
         FileFacts {
-            nullable: nullable_names(language, rope),
-            domain: Domain::of(&text),
-            guarded: lock_discipline::guarded_fields(language, &text),
+            nullable: nullable_names(language, &segments),
+            domain: Domain::of_segments(&segments),
+            guarded: lock_discipline::guarded_fields(language, &segments),
             raisers: callees::raisers(&text, index),
         }
     }
