@@ -105,6 +105,15 @@ pub(super) const PYTHON: Facts = Facts {
         ("do_handshake", NetworkError, 0.08),
         ("read_text", Encoding, 0.06),
         ("fromhex", ParseError, 0.07),
+        // An HTTP client's body as JSON: an error page (HTML from a proxy,
+        // an empty 204) is no JSON.
+        ("json", ParseError, 0.10),
+        ("fromstring", ParseError, 0.09),
+        ("safe_load", ParseError, 0.09),
+        ("yaml.load", ParseError, 0.09),
+        ("UUID", ParseError, 0.07),
+        ("ip_address", ParseError, 0.07),
+        ("ip_network", ParseError, 0.07),
     ],
 };
 
@@ -121,6 +130,8 @@ pub(super) const ECMA: Facts = Facts {
     sync_words: &["mutex", "Mutex", "lock", "queue"],
     calls: &[
         ("JSON.parse", ParseError, 0.12),
+        // `await res.json()`: a proxy's HTML error page is no JSON.
+        ("json", ParseError, 0.10),
         ("parseInt", ParseError, 0.07),
         ("parseFloat", ParseError, 0.06),
         ("URL", ParseError, 0.09),
@@ -267,6 +278,7 @@ pub(super) const JAVA: Facts = Facts {
         ("parse", ParseError, 0.08),
         ("URI", ParseError, 0.08),
         ("URL", ParseError, 0.07),
+        ("fromString", ParseError, 0.08),
         ("getObject", TypeError, 0.05),
         ("substring", IndexOutOfRange, 0.09),
         ("charAt", IndexOutOfRange, 0.08),

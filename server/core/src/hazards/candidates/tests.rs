@@ -737,3 +737,14 @@ fn a_helper_that_raises_fails_at_its_call() {
         "{on_fix:?}"
     );
 }
+
+#[test]
+fn an_http_body_read_as_json() {
+    flags_bug_not_fix(
+        Language::Python,
+        "client.py",
+        "import requests\n\ndef quote(url):\n    resp = requests.get(url, timeout=5)\n    return resp.json()['price']\n",
+        "import requests\n\ndef quote(url):\n    resp = requests.get(url, timeout=5)\n    try:\n        body = resp.json()\n    except ValueError:\n        return None\n    return body.get('price')\n",
+        (ParseError, 5),
+    );
+}
