@@ -2,8 +2,9 @@
 //! test command; never a fake): predictions arrive without blocking static
 //! diagnostics, a second server on the same cache answers from it with zero
 //! decode steps, a queue too small for a file's functions still gets every
-//! function its answer, and a missing or truncated model leaves static
-//! predictions working with one clear warning.
+//! function its answer, a missing or truncated model leaves static
+//! predictions working with one clear warning, and the model's ranking
+//! reorders a function's predictions where its order is the right one.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -208,4 +209,58 @@ fn truncated_model_leaves_static_predictions_with_one_warning() {
     let bytes = std::fs::read(&source).unwrap();
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
     unusable_model(&truncated);
+}
+
+/// A handler whose upstream answers with an HTML error page: `json.loads`
+/// fails on line 7 before any key is read, so the parse error is the
+/// failure to show first. The static pass ranks the missing keys of lines
+/// 8 and 11 above it (each is a sure KeyError once the body parses); the
+/// default model's ranking puts the parse error first, and that order is
+/// the one `failcast check` reports.
+const ORDERS: &str = "import json\nimport requests\n\n\ndef import_orders(url, since):\n    response = requests.get(url, params={\"since\": since}, timeout=10)\n    payload = json.loads(response.text)\n    orders = payload[\"orders\"]\n    total = 0\n    for order in orders:\n        total += order[\"amount\"] / order[\"quantity\"]\n    return total / len(orders)\n";
+
+#[test]
+fn the_model_ranking_changes_the_static_order_to_the_right_one() {
+    let _slot = failcast_e2e::model_slot();
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(workspace.path().join("orders.py"), ORDERS).unwrap();
+    let first = |model: bool| -> Vec<(String, u64)> {
+        let mut command = std::process::Command::new(failcast_e2e::binary());
+        command
+            .args(["check", ".", "--no-cache", "--format", "json"])
+            .current_dir(workspace.path())
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("FAILCAST_MODEL_DIR", model_dir())
+            .env(
+                "FAILCAST_MODEL_BACKEND",
+                if model { "embedded" } else { "off" },
+            );
+        if !model {
+            command.arg("--no-model");
+        }
+        let output = command.output().expect("failcast runs");
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|err| panic!("{err}: {}", String::from_utf8_lossy(&output.stderr)));
+        report["files"][0]["functions"][0]["scenarios"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["class"].as_str().unwrap().to_owned(),
+                    s["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let parse = ("parse_error".to_owned(), 7);
+    let static_order = first(false);
+    assert_ne!(static_order.first(), Some(&parse), "{static_order:?}");
+    let ranked = first(true);
+    assert_eq!(
+        ranked.first(),
+        Some(&parse),
+        "static {static_order:?}, ranked {ranked:?}"
+    );
 }
