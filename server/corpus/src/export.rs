@@ -14,7 +14,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use crate::error::Result;
 use serde_json::json;
 
 use super::retrieve::FileHistory;
@@ -101,7 +101,7 @@ pub fn chatml_jsonl(corpus: &Corpus, root: &Path, out: &mut dyn Write) -> Result
                 "document": failure.document,
             }
         });
-        serde_json::to_writer(&mut *out, &record)?;
+        serde_json::to_writer(&mut *out, &record).map_err(std::io::Error::from)?;
         out.write_all(b"\n")?;
         written += 1;
     }

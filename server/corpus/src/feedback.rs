@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 use super::retrieve::FileHistory;

@@ -12,12 +12,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
 use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::classify::classify;
 use super::drain::TemplateMiner;
+use super::error::{Error, Result};
 use super::parse::{Counts, parse_document};
 use super::store::{Corpus, NewOccurrence, SourceUpdate, TemplateUpdate};
 use super::{Event, Failure};
@@ -107,8 +107,10 @@ pub fn ingest_paths_with_progress(
         }) {
             continue;
         }
-        let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = std::fs::read(&file).map_err(|cause| Error::ReadInput {
+            path: Some(file.clone()),
+            cause,
+        })?;
         if bytes.iter().take(8192).any(|&b| b == 0) {
             tracing::info!("skipped binary file {}", file.display());
             stats.malformed += 1;
@@ -151,7 +153,9 @@ pub fn ingest_stdin_with_progress(
 ) -> Result<IngestStats> {
     let started = Instant::now();
     let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes).context("cannot read stdin")?;
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|cause| Error::ReadInput { path: None, cause })?;
     let mut stats = IngestStats::default();
     let mut workspace = WorkspaceFiles::new(&options.root);
     let mut miner = TemplateMiner::new(&corpus.templates()?);
@@ -174,14 +178,19 @@ pub fn ingest_stdin_with_progress(
 }
 
 fn collect(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("{} does not exist", path.display()))?;
+    let meta = std::fs::metadata(path).map_err(|cause| Error::MissingInput {
+        path: path.to_owned(),
+        cause,
+    })?;
     if meta.is_file() {
         out.push(path.to_owned());
         return Ok(());
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot list {}", path.display()))?
+        .map_err(|cause| Error::ListInput {
+            path: path.to_owned(),
+            cause,
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             !p.file_name()

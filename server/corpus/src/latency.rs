@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use crate::error::Result;
 use serde::Serialize;
 
 use super::store::Corpus;

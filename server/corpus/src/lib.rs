@@ -11,6 +11,7 @@
 
 mod classify;
 mod drain;
+pub mod error;
 pub mod export;
 pub mod feedback;
 pub mod ingest;
@@ -20,6 +21,7 @@ pub mod retrieve;
 pub mod store;
 pub mod time;
 
+pub use error::{Error, Result};
 pub use ingest::{IngestStats, Progress, ingest_paths, ingest_stdin};
 pub use retrieve::{FileHistory, PastFailure};
 pub use store::{Corpus, Counts, Location, StoredFailure, Timeouts, URL_VARIABLE, redact};

@@ -44,6 +44,11 @@ fn last_segment(name: &str) -> &str {
 
 impl FileHistory {
     /// The failures whose innermost workspace frame is in `path`.
+    ///
+    /// The one `anyhow` left in this crate: the language server passes this
+    /// function's result as is where its corpus closure must return an
+    /// `anyhow::Result` (`lsp/history.rs`). Once that call converts with
+    /// `?`, this returns [`crate::Result`] and the dependency goes.
     pub fn load(corpus: &Corpus, path: &str) -> anyhow::Result<FileHistory> {
         Ok(FileHistory {
             path: path.to_owned(),
@@ -129,7 +134,7 @@ fn owner<'a>(failure: &PastFailure, index: &'a FunctionIndex) -> Option<&'a Func
 
 /// Failures resembling a function's code: its identifiers, the calls it
 /// makes and the error types it names, ranked by FTS5's bm25.
-pub fn similar(corpus: &Corpus, source: &str, limit: usize) -> anyhow::Result<Vec<PastFailure>> {
+pub fn similar(corpus: &Corpus, source: &str, limit: usize) -> crate::Result<Vec<PastFailure>> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for word in source.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         if word.len() >= 4 && !word.chars().all(|c| c.is_ascii_digit()) && !KEYWORDS.contains(&word)

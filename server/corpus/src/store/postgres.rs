@@ -29,7 +29,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::str::FromStr;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
 use postgres::config::Host;
 use postgres::error::SqlState;
 use postgres::{Client, Config, NoTls, Row};
@@ -40,6 +39,7 @@ use super::{
     Counts, NewOccurrence, PredictionRow, SCHEMA_VERSION, SourceState, SourceUpdate, Store,
     StoredFailure, TemplateUpdate, Timeouts, WriteOutcome, redact,
 };
+use crate::error::{Error, Result};
 use failcast_core::scenario::{FailureClass, Frame};
 
 /// Occurrences written per transaction: large enough that a round trip is
@@ -126,11 +126,9 @@ fn source_lock_key(key: &str) -> i64 {
 fn config(url: &str, timeouts: Timeouts) -> Result<Config> {
     let shown = redact(url);
     // The parser's message can quote the string; say where without it.
-    let mut config = Config::from_str(url).map_err(|err| {
-        anyhow::anyhow!(
-            "invalid PostgreSQL URL {shown}: {}",
-            redact(&describe(&err))
-        )
+    let mut config = Config::from_str(url).map_err(|err| Error::InvalidUrl {
+        url: shown,
+        reason: redact(&describe(&err)),
     })?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -141,7 +139,7 @@ fn config(url: &str, timeouts: Timeouts) -> Result<Config> {
     {
         config.port(
             port.parse()
-                .with_context(|| format!("PGPORT is not a port number: {port}"))?,
+                .map_err(|cause| Error::InvalidPort { value: port, cause })?,
         );
     }
     if config.get_user().is_none() {
@@ -257,9 +255,9 @@ fn connect_within(config: &Config, limit: Duration) -> Result<Client, Option<pos
     }
 }
 
-/// A message for a connection failure that names the server (redacted)
-/// and says what to check.
-fn connect_error(shown: &str, err: &postgres::Error) -> anyhow::Error {
+/// A connection failure that names the server (redacted) and says what to
+/// check.
+fn connect_error(shown: &str, err: &postgres::Error) -> Error {
     let hint = match err.code() {
         Some(code) if *code == SqlState::INVALID_PASSWORD => {
             " (check the password in the URL, PGPASSWORD or ~/.pgpass)"
@@ -273,10 +271,11 @@ fn connect_error(shown: &str, err: &postgres::Error) -> anyhow::Error {
         }
         None => " (is the server running and reachable?)",
     };
-    anyhow::anyhow!(
-        "cannot connect to the corpus at {shown}: {}{hint}",
-        redact(&describe(err))
-    )
+    Error::Connect {
+        corpus: shown.to_owned(),
+        reason: redact(&describe(err)),
+        hint,
+    }
 }
 
 /// The error with its causes: the driver's own message ("db error",
@@ -310,14 +309,13 @@ impl PgStore {
         let config = config(url, timeouts)?;
         // One connection first, for a clear error now instead of a pool
         // that retries until its timeout.
-        let client = connect_within(&config, timeouts.connect)
-            .map_err(|err| match err {
-                Some(err) => connect_error(&shown, &err),
-                None => anyhow::anyhow!(
-                    "cannot connect to the corpus at {shown}: the server accepted the connection but did not answer within {:.1} s",
-                    timeouts.connect.as_secs_f64()
-                ),
-            })?;
+        let client = connect_within(&config, timeouts.connect).map_err(|err| match err {
+            Some(err) => connect_error(&shown, &err),
+            None => Error::NoAnswer {
+                corpus: shown.clone(),
+                waited: timeouts.connect,
+            },
+        })?;
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = Pool::builder()
             .max_size(4)
@@ -337,34 +335,46 @@ impl PgStore {
     /// Connects and migrates to the current schema.
     pub fn create(url: &str, timeouts: Timeouts) -> Result<PgStore> {
         let (store, mut client) = Self::connect(url, timeouts)?;
-        migrate(&mut client)
-            .with_context(|| format!("cannot migrate the corpus at {}", store.shown))?;
+        migrate(&mut client, &store.shown)?;
         Ok(store)
     }
 
     /// Connects to an existing corpus; `None` when the database has none.
     pub fn open_existing(url: &str, timeouts: Timeouts) -> Result<Option<PgStore>> {
         let (store, mut client) = Self::connect(url, timeouts)?;
-        let version = current_version(&mut client)
-            .with_context(|| format!("cannot read the corpus at {}", store.shown))?;
+        let version = current_version(&mut client).map_err(|cause| Error::Statement {
+            doing: "read",
+            corpus: store.shown.clone(),
+            cause,
+        })?;
         match version {
             None => Ok(None),
             Some(SCHEMA_VERSION) => Ok(Some(store)),
-            Some(other) => anyhow::bail!(
-                "the corpus at {} has schema {other}, expected {SCHEMA_VERSION}; run `failcast corpus migrate`",
-                store.shown
-            ),
+            Some(found) if found > SCHEMA_VERSION => Err(Error::SchemaTooNew {
+                corpus: store.shown,
+                found,
+            }),
+            Some(found) => Err(Error::SchemaOutdated {
+                corpus: store.shown,
+                found,
+            }),
         }
     }
 
     fn client(&self) -> Result<PooledConnection<PostgresConnectionManager<NoTls>>> {
-        self.pool.get().map_err(|err| {
-            anyhow::anyhow!(
-                "cannot reach the corpus at {}: {}",
-                self.shown,
-                redact(&err.to_string())
-            )
+        self.pool.get().map_err(|err| Error::Unreachable {
+            corpus: self.shown.clone(),
+            reason: redact(&err.to_string()),
         })
+    }
+
+    /// A statement of the step `doing` failed.
+    fn failed(&self, doing: &'static str, cause: postgres::Error) -> Error {
+        Error::Statement {
+            doing,
+            corpus: self.shown.clone(),
+            cause,
+        }
     }
 
     fn query_failures(
@@ -566,7 +576,7 @@ impl PgStore {
 }
 
 /// The highest applied migration; `None` when the database has no corpus.
-fn current_version(client: &mut Client) -> Result<Option<i64>> {
+fn current_version(client: &mut Client) -> Result<Option<i64>, postgres::Error> {
     let exists: bool = client
         .query_one("SELECT to_regclass('schema_version') IS NOT NULL", &[])?
         .get(0);
@@ -578,10 +588,29 @@ fn current_version(client: &mut Client) -> Result<Option<i64>> {
         .get(0))
 }
 
+/// Brings the database to this failcast's schema, and refuses one a newer
+/// failcast took further. `shown` is the corpus's redacted URL, for
+/// messages.
+fn migrate(client: &mut Client, shown: &str) -> Result<i64> {
+    let newest = apply_migrations(client).map_err(|cause| Error::Statement {
+        doing: "migrate",
+        corpus: shown.to_owned(),
+        cause,
+    })?;
+    match newest {
+        Some(found) if found > SCHEMA_VERSION => Err(Error::SchemaTooNew {
+            corpus: shown.to_owned(),
+            found,
+        }),
+        _ => Ok(SCHEMA_VERSION),
+    }
+}
+
 /// Applies every migration newer than the database's, each in its own
 /// transaction with its `schema_version` row, under an advisory lock so
-/// that two processes migrating at once apply each migration once.
-fn migrate(client: &mut Client) -> Result<i64> {
+/// that two processes migrating at once apply each migration once. Returns
+/// the newest version the database has, which may be a newer failcast's.
+fn apply_migrations(client: &mut Client) -> Result<Option<i64>, postgres::Error> {
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         let mut tx = client.transaction()?;
@@ -604,17 +633,9 @@ fn migrate(client: &mut Client) -> Result<i64> {
         }
         tx.commit()?;
     }
-    let newest: Option<i64> = client
+    Ok(client
         .query_one("SELECT max(version)::bigint FROM schema_version", &[])?
-        .get(0);
-    if let Some(newest) = newest
-        && newest > SCHEMA_VERSION
-    {
-        anyhow::bail!(
-            "corpus schema {newest} is newer than this failcast knows ({SCHEMA_VERSION})"
-        );
-    }
-    Ok(SCHEMA_VERSION)
+        .get(0))
 }
 
 /// Runs `f` again when PostgreSQL chose it as a deadlock victim or could
@@ -638,7 +659,7 @@ impl Store for PgStore {
         let mut client = self.client()?;
         client
             .execute("SELECT pg_advisory_lock($1)", &[&source_lock_key(key)])
-            .with_context(|| format!("cannot lock a log source in the corpus at {}", self.shown))?;
+            .map_err(|cause| self.failed("lock a log source in", cause))?;
         self.source_lock = Some(client);
         Ok(())
     }
@@ -774,7 +795,7 @@ impl Store for PgStore {
         let all: Vec<&NewOccurrence> = occurrences.iter().collect();
         for batch in all.chunks(BATCH) {
             let (new, mapped) = retrying(|| Self::write_batch(&mut client, source, batch))
-                .with_context(|| format!("cannot write to the corpus at {}", self.shown))?;
+                .map_err(|cause| self.failed("write to", cause))?;
             outcome.new += new;
             outcome.duplicates += batch.len() as u64 - new;
             outcome.mapped += mapped;
@@ -836,7 +857,7 @@ impl Store for PgStore {
             }
             tx.commit()
         })
-        .with_context(|| format!("cannot write templates to the corpus at {}", self.shown))
+        .map_err(|cause| self.failed("write templates to", cause))
     }
 
     /// One statement for all rows: the editor records what it showed after
@@ -878,7 +899,7 @@ impl Store for PgStore {
                     ],
                 )
         })
-        .with_context(|| format!("cannot record predictions in the corpus at {}", self.shown))?;
+        .map_err(|cause| self.failed("record predictions in", cause))?;
         Ok(written as usize)
     }
 

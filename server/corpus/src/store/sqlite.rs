@@ -13,13 +13,13 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
 use super::{
     Counts, NewOccurrence, PredictionRow, SCHEMA_VERSION, SourceState, SourceUpdate, Store,
     StoredFailure, TemplateUpdate, WriteOutcome,
 };
+use crate::error::{Error, Result};
 use failcast_core::scenario::{FailureClass, Frame};
 
 /// The migrations, in order: version n is `MIGRATIONS[n - 1]`.
@@ -108,9 +108,9 @@ fn current_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     Ok(None)
 }
 
-/// Applies every migration newer than the file's version, each in its own
-/// transaction with its `schema_version` row.
-fn migrate(conn: &mut Connection) -> Result<i64> {
+/// Applies every migration newer than the file's version (at `path`), each
+/// in its own transaction with its `schema_version` row.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<i64> {
     let tx = conn.transaction()?;
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
@@ -140,9 +140,10 @@ fn migrate(conn: &mut Connection) -> Result<i64> {
     }
     tx.commit()?;
     if version > SCHEMA_VERSION {
-        anyhow::bail!(
-            "corpus schema {version} is newer than this failcast knows ({SCHEMA_VERSION})"
-        );
+        return Err(Error::SchemaTooNew {
+            corpus: path.display().to_string(),
+            found: version,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
@@ -161,16 +162,25 @@ impl SqliteStore {
     /// its directory) if needed, migrated to the current schema.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|cause| Error::CreateDir {
+                path: dir.to_owned(),
+                cause,
+            })?;
         }
-        let mut conn = Connection::open(path)
-            .with_context(|| format!("cannot open the corpus {}", path.display()))?;
+        let mut conn = Connection::open(path).map_err(|cause| Error::Open {
+            path: path.to_owned(),
+            cause,
+        })?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        migrate(&mut conn)
-            .with_context(|| format!("{} is not a failcast corpus", path.display()))?;
+        migrate(&mut conn, path).map_err(|error| match error {
+            Error::Sqlite(cause) => Error::NotACorpus {
+                path: path.to_owned(),
+                cause: Some(cause),
+            },
+            other => other,
+        })?;
         Ok(SqliteStore { conn })
     }
 
@@ -209,20 +219,31 @@ impl SqliteStore {
 
     /// Opens and checks that this is a corpus of our schema.
     fn connect(path: &Path, name: &std::ffi::OsStr, flags: OpenFlags) -> Result<Connection> {
-        let conn = Connection::open_with_flags(name, flags)
-            .with_context(|| format!("cannot open the corpus {}", path.display()))?;
+        let conn = Connection::open_with_flags(name, flags).map_err(|cause| Error::Open {
+            path: path.to_owned(),
+            cause,
+        })?;
         // Short: an editor must not wait on an ingest holding the lock.
         conn.busy_timeout(Duration::from_millis(250))?;
-        let version = current_version(&conn)
-            .with_context(|| format!("{} is not a failcast corpus", path.display()))?;
-        if version != Some(SCHEMA_VERSION) {
-            anyhow::bail!(
-                "{} has corpus schema {:?}, expected {SCHEMA_VERSION}",
-                path.display(),
-                version.map(|v| v.to_string())
-            );
+        let version = current_version(&conn).map_err(|cause| Error::NotACorpus {
+            path: path.to_owned(),
+            cause: Some(cause),
+        })?;
+        match version {
+            Some(SCHEMA_VERSION) => Ok(conn),
+            Some(found) if found > SCHEMA_VERSION => Err(Error::SchemaTooNew {
+                corpus: path.display().to_string(),
+                found,
+            }),
+            Some(found) => Err(Error::SchemaOutdated {
+                corpus: path.display().to_string(),
+                found,
+            }),
+            None => Err(Error::NotACorpus {
+                path: path.to_owned(),
+                cause: None,
+            }),
         }
-        Ok(conn)
     }
 
     /// Stores one occurrence in the open transaction.
