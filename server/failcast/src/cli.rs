@@ -4,6 +4,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -227,8 +228,46 @@ enum LogFormat {
     Jsonl,
 }
 
-/// Runs the CLI and returns the exit code.
-pub fn main() -> i32 {
+/// How a command ended, as the process's exit status. The numbers are the
+/// README's ("Exit codes" under `failcast check`): CI scripts branch on
+/// them, so two meanings share 1 and they never change. Bad flags exit 2
+/// from clap itself, before any command runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: the command did what was asked; for `check`, nothing reached
+    /// `--fail-on`.
+    Success,
+    /// 1: the answer is the one asked to fail on: `check` reported a
+    /// scenario at or above `--fail-on`, or `doctor` found a problem.
+    Findings,
+    /// 1: the command could not finish: the corpus or the model could not
+    /// be used, the output could not be written, the runtime did not
+    /// start, or the language server's client exited without `shutdown`.
+    Failed,
+    /// 2: the command was asked for something that is not there: a path
+    /// that does not exist, a `--diff` that is not a revision, an unknown
+    /// model, no corpus yet, a benchmark that is not laid out.
+    Usage,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Findings | Exit::Failed => 1,
+            Exit::Usage => 2,
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+/// Runs the CLI and says how it ended.
+pub fn main() -> Exit {
     let cli = Cli::parse();
     let command = match (cli.stdio, cli.command) {
         (_, Some(command)) => command,
@@ -238,7 +277,7 @@ pub fn main() -> i32 {
         },
         (false, None) => {
             eprintln!("failcast: a command is needed; try `failcast --help`");
-            return 2;
+            return Exit::Usage;
         }
     };
     match command {
@@ -274,11 +313,11 @@ pub fn main() -> i32 {
                 return match crate::repro::run(&dir, language.as_deref(), cases, with_candidates) {
                     Ok(table) => {
                         print!("{table}");
-                        0
+                        Exit::Success
                     }
                     Err(err) => {
                         eprintln!("failcast eval: {err}");
-                        2
+                        Exit::Usage
                     }
                 };
             }
@@ -286,11 +325,11 @@ pub fn main() -> i32 {
                 return match crate::eval::noise(&dir) {
                     Ok(rows) => {
                         print!("{}", crate::eval::render_noise(&rows));
-                        0
+                        Exit::Success
                     }
                     Err(err) => {
                         eprintln!("failcast eval: {err}");
-                        2
+                        Exit::Usage
                     }
                 };
             }
@@ -339,12 +378,12 @@ pub fn main() -> i32 {
     }
 }
 
-fn eval_command(options: &crate::eval::EvalOptions, cases: bool, json: Option<PathBuf>) -> i32 {
+fn eval_command(options: &crate::eval::EvalOptions, cases: bool, json: Option<PathBuf>) -> Exit {
     let run = match crate::eval::run(options) {
         Ok(run) => run,
         Err(err) => {
             eprintln!("failcast eval: {err}");
-            return 2;
+            return Exit::Usage;
         }
     };
     if cases {
@@ -358,13 +397,13 @@ fn eval_command(options: &crate::eval::EvalOptions, cases: bool, json: Option<Pa
             .and_then(|text| std::fs::write(&path, text).map_err(|err| err.to_string()));
         if let Err(err) = written {
             eprintln!("failcast eval: cannot write {}: {err}", path.display());
-            return 1;
+            return Exit::Failed;
         }
     }
-    0
+    Exit::Success
 }
 
-fn lsp(log_file: Option<PathBuf>) -> i32 {
+fn lsp(log_file: Option<PathBuf>) -> Exit {
     if let Some(problem) = failcast_core::logging::init(log_file.as_deref(), "info") {
         tracing::warn!("{problem}");
     }
@@ -385,13 +424,17 @@ fn lsp(log_file: Option<PathBuf>) -> i32 {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("failcast: cannot start the async runtime: {err}");
-            return 1;
+            return Exit::Failed;
         }
     };
     let code = runtime.block_on(crate::lsp::serve_stdio());
     // Handlers may still hold blocking tasks (a scan); do not wait for them.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    code
+    if code == 0 {
+        Exit::Success
+    } else {
+        Exit::Failed
+    }
 }
 
 /// The directory paths are reported relative to.
@@ -407,8 +450,8 @@ struct Run {
 }
 
 /// Analyses the paths (only changed functions with `--diff`) and asks the
-/// model; `Err` holds the exit code after the message was printed.
-fn run_check(args: RunArgs) -> Result<Run, i32> {
+/// model; `Err` holds the exit status after the message was printed.
+fn run_check(args: RunArgs) -> Result<Run, Exit> {
     let paths = if args.paths.is_empty() {
         vec![base_dir()]
     } else {
@@ -423,7 +466,7 @@ fn run_check(args: RunArgs) -> Result<Run, i32> {
     for path in &paths {
         if !path.exists() {
             eprintln!("failcast: {} does not exist", path.display());
-            return Err(2);
+            return Err(Exit::Usage);
         }
     }
     let files = check::files_under(&paths, &base, &config);
@@ -432,7 +475,7 @@ fn run_check(args: RunArgs) -> Result<Run, i32> {
             Ok(baseline) => Some(baseline),
             Err(err) => {
                 eprintln!("failcast: {err}");
-                return Err(2);
+                return Err(Exit::Usage);
             }
         },
         None => None,
@@ -530,7 +573,7 @@ fn progress_bar() -> indicatif::ProgressBar {
 }
 
 /// Writes `text`; a closed pipe (`| head`) is not an error worth a message.
-fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), i32> {
+fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Exit> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match write(&mut out).and_then(|()| out.flush()) {
@@ -538,7 +581,7 @@ fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Resul
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(err) => {
             eprintln!("failcast: cannot write the report: {err}");
-            Err(1)
+            Err(Exit::Failed)
         }
     }
 }
@@ -552,39 +595,43 @@ fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Re
         .and_then(|()| out.write_all(b"\n"))
 }
 
-fn check_command(args: RunArgs, format: Format, all_functions: bool, fail_on: FailOnArg) -> i32 {
+fn check_command(args: RunArgs, format: Format, all_functions: bool, fail_on: FailOnArg) -> Exit {
     let Run {
         report,
         config,
         base,
     } = match run_check(args) {
         Ok(run) => run,
-        Err(code) => return code,
+        Err(exit) => return exit,
     };
     let written = write_out(|out| match format {
         Format::Human => out.write_all(check::human_report(&report, stdout_is_tty()).as_bytes()),
         Format::Json => write_json(out, &check::json_report(&report, all_functions)),
         Format::Sarif => write_json(out, &crate::sarif::sarif_report(&report, &config, &base)),
     });
-    if let Err(code) = written {
-        return code;
+    if let Err(exit) = written {
+        return exit;
     }
     let fail_on = match fail_on {
         FailOnArg::Latent => check::FailOn::Latent,
         FailOnArg::Manifest => check::FailOn::Manifest,
         FailOnArg::Never => check::FailOn::Never,
     };
-    if report.failing(fail_on) > 0 { 1 } else { 0 }
+    if report.failing(fail_on) > 0 {
+        Exit::Findings
+    } else {
+        Exit::Success
+    }
 }
 
-fn synth_logs_command(args: RunArgs, format: LogFormat) -> i32 {
+fn synth_logs_command(args: RunArgs, format: LogFormat) -> Exit {
     let Run {
         report,
         config,
         base,
     } = match run_check(args) {
         Ok(run) => run,
-        Err(code) => return code,
+        Err(exit) => return exit,
     };
     let service = crate::synth_logs::service_name(&config, &base);
     let request = crate::synth_logs::export_request(&report, &service);
@@ -599,8 +646,8 @@ fn synth_logs_command(args: RunArgs, format: LogFormat) -> i32 {
         }
     });
     match written {
-        Ok(()) => 0,
-        Err(code) => code,
+        Ok(()) => Exit::Success,
+        Err(exit) => exit,
     }
 }
 
@@ -608,7 +655,7 @@ fn stdout_is_tty() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn index_command(paths: Vec<PathBuf>) -> i32 {
+fn index_command(paths: Vec<PathBuf>) -> Exit {
     let paths = if paths.is_empty() {
         vec![base_dir()]
     } else {
@@ -641,24 +688,24 @@ fn index_command(paths: Vec<PathBuf>) -> i32 {
             )
             .is_err()
             {
-                return 0;
+                return Exit::Success;
             }
         }
     }
-    0
+    Exit::Success
 }
 
-fn model_command(command: ModelCommand) -> i32 {
+fn model_command(command: ModelCommand) -> Exit {
     use failcast_model::{catalog, fetch};
     match command {
         ModelCommand::Fetch { name } => match fetch::fetch_command(name.as_deref()) {
             Ok(path) => {
                 println!("{}", path.display());
-                0
+                Exit::Success
             }
             Err(err) => {
                 eprintln!("failcast: {err:#}");
-                1
+                Exit::Failed
             }
         },
         ModelCommand::List => {
@@ -681,25 +728,25 @@ fn model_command(command: ModelCommand) -> i32 {
                     entry.description
                 );
             }
-            0
+            Exit::Success
         }
         ModelCommand::Path { name } => {
             let name = name.as_deref().unwrap_or(catalog::DEFAULT_MODEL);
             match catalog::find(name) {
                 Some(entry) => {
                     println!("{}", fetch::model_path(entry).display());
-                    0
+                    Exit::Success
                 }
                 None => {
                     eprintln!("failcast: unknown model {name:?}");
-                    2
+                    Exit::Usage
                 }
             }
         }
     }
 }
 
-fn doctor_command(model: Option<String>, quick: bool) -> i32 {
+fn doctor_command(model: Option<String>, quick: bool) -> Exit {
     let base = failcast_core::workspace::workspace_root(&base_dir());
     let (config, _) = Config::load(&base);
     let model = model.or_else(|| {
@@ -720,7 +767,11 @@ fn doctor_command(model: Option<String>, quick: bool) -> i32 {
             .and_then(|engine| engine.remote),
     });
     println!("{report}");
-    if report.is_healthy() { 0 } else { 1 }
+    if report.is_healthy() {
+        Exit::Success
+    } else {
+        Exit::Findings
+    }
 }
 
 /// The workspace of the current directory and its corpus: the SQLite file,
@@ -736,14 +787,14 @@ fn corpus_location() -> (PathBuf, failcast_corpus::Location) {
     (base, location)
 }
 
-fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFormat) -> i32 {
+fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFormat) -> Exit {
     use failcast_corpus::{Corpus, ingest};
     let (root, location) = corpus_location();
     let mut corpus = match Corpus::create(&location, failcast_corpus::Timeouts::CLI) {
         Ok(corpus) => corpus,
         Err(err) => {
             eprintln!("failcast: {err:#}");
-            return 1;
+            return Exit::Failed;
         }
     };
     let options = ingest::IngestOptions { root, service };
@@ -793,7 +844,7 @@ fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFo
             }
             Err(err) => {
                 eprintln!("failcast: {err:#}");
-                return 1;
+                return Exit::Failed;
             }
         }
     }
@@ -828,31 +879,31 @@ fn ingest_command(paths: Vec<PathBuf>, service: Option<String>, format: CorpusFo
             println!("{:.0} lines/s into {location}", total.lines_per_second());
         }
     }
-    0
+    Exit::Success
 }
 
-fn open_existing_corpus() -> Result<(PathBuf, failcast_corpus::Corpus), i32> {
+fn open_existing_corpus() -> Result<(PathBuf, failcast_corpus::Corpus), Exit> {
     let (root, location) = corpus_location();
     open_corpus_at(&location).map(|corpus| (root, corpus))
 }
 
-/// The corpus at `location` if it exists; `Err` holds the exit code after
+/// The corpus at `location` if it exists; `Err` holds the exit status after
 /// the message was printed.
-fn open_corpus_at(location: &failcast_corpus::Location) -> Result<failcast_corpus::Corpus, i32> {
+fn open_corpus_at(location: &failcast_corpus::Location) -> Result<failcast_corpus::Corpus, Exit> {
     match failcast_corpus::Corpus::open_existing_at(location, failcast_corpus::Timeouts::CLI) {
         Ok(Some(corpus)) => Ok(corpus),
         Ok(None) => {
             eprintln!("failcast: no corpus at {location}; run `failcast ingest` first");
-            Err(2)
+            Err(Exit::Usage)
         }
         Err(err) => {
             eprintln!("failcast: {err:#}");
-            Err(1)
+            Err(Exit::Failed)
         }
     }
 }
 
-fn corpus_command(command: CorpusCommand) -> i32 {
+fn corpus_command(command: CorpusCommand) -> Exit {
     let (_, location) = corpus_location();
     match command {
         CorpusCommand::Migrate => {
@@ -861,18 +912,18 @@ fn corpus_command(command: CorpusCommand) -> i32 {
             {
                 Ok(version) => {
                     println!("corpus at {location}: schema version {version}");
-                    0
+                    Exit::Success
                 }
                 Err(err) => {
                     eprintln!("failcast: {err:#}");
-                    1
+                    Exit::Failed
                 }
             }
         }
         CorpusCommand::Latency { queries, format } => {
             let corpus = match open_corpus_at(&location) {
                 Ok(corpus) => corpus,
-                Err(code) => return code,
+                Err(exit) => return exit,
             };
             match failcast_corpus::latency::measure(&corpus, queries) {
                 Ok(latency) => {
@@ -893,18 +944,18 @@ fn corpus_command(command: CorpusCommand) -> i32 {
                             }
                         }
                     }
-                    0
+                    Exit::Success
                 }
                 Err(err) => {
                     eprintln!("failcast: {err:#}");
-                    1
+                    Exit::Failed
                 }
             }
         }
         CorpusCommand::Stats { format } => {
             let corpus = match open_corpus_at(&location) {
                 Ok(corpus) => corpus,
-                Err(code) => return code,
+                Err(exit) => return exit,
             };
             let stats = corpus
                 .schema_version()
@@ -931,21 +982,21 @@ fn corpus_command(command: CorpusCommand) -> i32 {
                             counts.predictions
                         ),
                     }
-                    0
+                    Exit::Success
                 }
                 Err(err) => {
                     eprintln!("failcast: {err:#}");
-                    1
+                    Exit::Failed
                 }
             }
         }
     }
 }
 
-fn report_command(format: CorpusFormat) -> i32 {
+fn report_command(format: CorpusFormat) -> Exit {
     let (root, corpus) = match open_existing_corpus() {
         Ok(found) => found,
-        Err(code) => return code,
+        Err(exit) => return exit,
     };
     match failcast_corpus::feedback::report(&corpus, &root) {
         Ok(report) => {
@@ -958,19 +1009,19 @@ fn report_command(format: CorpusFormat) -> i32 {
                     )
                 }
             }
-            0
+            Exit::Success
         }
         Err(err) => {
             eprintln!("failcast: {err:#}");
-            1
+            Exit::Failed
         }
     }
 }
 
-fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> i32 {
+fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> Exit {
     let (root, corpus) = match open_existing_corpus() {
         Ok(found) => found,
-        Err(code) => return code,
+        Err(exit) => return exit,
     };
     let TrainingFormat::ChatmlJsonl = format;
     let mut out: Box<dyn Write> = match &output {
@@ -978,7 +1029,7 @@ fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> i32 {
             Ok(file) => Box::new(std::io::BufWriter::new(file)),
             Err(err) => {
                 eprintln!("failcast: cannot create {}: {err}", path.display());
-                return 1;
+                return Exit::Failed;
             }
         },
         None => Box::new(std::io::stdout().lock()),
@@ -992,11 +1043,11 @@ fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> i32 {
                 "failcast: wrote {n} training pair{}",
                 if n == 1 { "" } else { "s" }
             );
-            0
+            Exit::Success
         }
         Err(err) => {
             eprintln!("failcast: {err:#}");
-            1
+            Exit::Failed
         }
     }
 }

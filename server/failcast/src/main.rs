@@ -1,5 +1,5 @@
 //! The `failcast` binary: see `failcast::cli`.
 
-fn main() {
-    std::process::exit(failcast::cli::main());
+fn main() -> std::process::ExitCode {
+    failcast::cli::main().into()
 }
