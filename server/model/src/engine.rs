@@ -1192,7 +1192,10 @@ impl WorkerCtx {
     }
 }
 
+// The tests run the embedded model; without it nothing but the panic hook's
+// function name is used.
 #[cfg(test)]
+#[cfg_attr(not(feature = "llama"), allow(unused_imports, dead_code))]
 pub(crate) mod tests {
     use std::time::Duration;
 
