@@ -16,6 +16,9 @@ pub mod fetch;
 // on a malformed file; without the `llama` feature only its tests use it.
 #[cfg_attr(not(feature = "llama"), allow(dead_code))]
 mod gguf;
+// The answer grammar; only the llama.cpp backend samples under one.
+#[cfg_attr(not(feature = "llama"), allow(dead_code))]
+mod grammar;
 #[cfg(feature = "llama")]
 mod llama;
 #[cfg(not(feature = "llama"))]

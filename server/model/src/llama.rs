@@ -25,7 +25,7 @@ use super::engine::{
 };
 use super::output::{self, JsonStream, ModelScenario};
 use super::prompt::{self, PromptInput, RenderedPrompt, SYSTEM_PROMPT};
-use super::{fetch, gguf, rank};
+use super::{fetch, gguf, grammar, rank};
 use failcast_core::scenario::FailureClass;
 
 /// The process-wide llama.cpp backend. llama.cpp allows one initialisation
@@ -530,13 +530,12 @@ impl<'m> Session<'m> {
             } else {
                 None
             };
-            let token = sample_with_grammar(&self.ctx, logits_index, &mut sampler, force);
+            let token = sample_with_grammar(&self.ctx, logits_index, &mut sampler, force)
+                .ok_or("the grammar allows no token here")?;
             if vocab.is_eog(token) {
                 break;
             }
-            sampler
-                .try_accept(token)
-                .map_err(|e| format!("the grammar rejected a sampled token: {e}"))?;
+            sampler.accept(token);
             generated += 1;
             let piece = vocab.token_to_piece(token, false, None);
             text.extend_from_slice(&piece);
@@ -789,28 +788,9 @@ fn class_index(class: FailureClass) -> Option<usize> {
     FailureClass::ALL.iter().position(|c| *c == class)
 }
 
-/// The grammar for the answer schema, with JSON whitespace reduced to at
-/// most one space: llama.cpp's default allows newlines and indentation, which
-/// a small model happily spends a third of its tokens on.
+/// The grammar for the answer schema (see [`grammar`]).
 fn output_grammar(schema: &serde_json::Value) -> Result<String, String> {
-    let grammar = llama_cpp_2::json_schema_to_grammar(&schema.to_string())
-        .map_err(|e| format!("cannot build the output grammar: {e}"))?;
-    let mut replaced = false;
-    let lines: Vec<String> = grammar
-        .lines()
-        .map(|line| {
-            if line.starts_with("space ::=") {
-                replaced = true;
-                "space ::= \" \"?".to_string()
-            } else {
-                line.to_string()
-            }
-        })
-        .collect();
-    if !replaced {
-        tracing::debug!("output grammar has no `space` rule; keeping it as generated");
-    }
-    Ok(lines.join("\n"))
+    grammar::from_schema(schema).map_err(|e| format!("cannot build the output grammar: {e}"))
 }
 
 /// Greedy sampling under a grammar, without running the grammar over the
@@ -819,12 +799,15 @@ fn output_grammar(schema: &serde_json::Value) -> Result<String, String> {
 /// it. The result is the same token as filtering first (llama.cpp's common
 /// sampler does the same), at a fraction of the cost. With `only`, the best
 /// grammar-allowed token among those marked is taken, if there is one.
+/// `None` when the grammar allows no token at all: the sampler must then not
+/// be told to accept one, which llama.cpp answers with a C++ exception that
+/// cannot unwind into Rust.
 fn sample_with_grammar(
     ctx: &LlamaContext<'_>,
     index: i32,
     grammar: &mut LlamaSampler,
     only: Option<&[bool]>,
-) -> LlamaToken {
+) -> Option<LlamaToken> {
     if only.is_none() {
         let logits = ctx.get_logits_ith(index);
         let top = top_candidates(logits, TOP_CANDIDATES + 1);
@@ -848,7 +831,7 @@ fn sample_with_grammar(
             .find(|d| d.logit() > f32::NEG_INFINITY)
             .filter(|d| d.logit() > boundary)
         {
-            return best.id();
+            return Some(best.id());
         }
     }
     let mut all = ctx.token_data_array_ith(index);
@@ -861,11 +844,11 @@ fn sample_with_grammar(
             .filter(|d| mask.get(d.id().0 as usize).copied().unwrap_or(false))
             .max_by(|a, b| a.logit().total_cmp(&b.logit()));
         if let Some(token) = marked {
-            return token.id();
+            return Some(token.id());
         }
     }
-    let (i, _) = argmax(all.data.iter().map(LlamaTokenData::logit));
-    all.data[i].id()
+    let (i, best) = argmax(all.data.iter().map(LlamaTokenData::logit));
+    (best > f32::NEG_INFINITY).then(|| all.data[i].id())
 }
 
 /// How many of the most likely tokens are checked against the grammar
