@@ -2,14 +2,18 @@
 """Edit -> diagnostics latency over stdio: failcast vs `ruff server`, same
 10,000-line Python file, same edits, same client, measured in one run.
 
-The file is real code (standard-library modules joined). Each edit toggles
+`--file real` (the default) is real code (standard-library modules joined);
+`--file dense` is a generated file of 500 hazard-dense functions (20 lines
+each, every one with more hazards than failcast diagnoses per function);
+`--file both` measures one after the other in the same run. Each edit toggles
 a line `ratio_bench = 1 / <first parameter>` at the top of one function
 (added, then removed on the next visit), which changes both servers'
 diagnostics (ruff: F841 unused variable; failcast: division by a parameter),
 so each edit is answered by a publishDiagnostics. The time is
 from writing didChange to reading the publication for that version.
 
-    python3 scripts/bench_edit_latency.py [--edits 200] [--failcast PATH] [--ruff PATH]
+    python3 scripts/bench_edit_latency.py [--edits 200] [--file real|dense|both]
+        [--failcast PATH] [--ruff PATH]
 """
 
 import argparse
@@ -52,6 +56,36 @@ def python_file(min_lines: int = 10_000) -> str:
     while cut < len(lines) and (not lines[cut].strip() or lines[cut].startswith((" ", "\t", ")", "]", "}", "#"))):
         cut += 1
     return "\n".join(lines[:cut]) + "\n"
+
+
+def dense_file(functions: int = 500) -> str:
+    """Generated code: `functions` handlers of 20 lines, each reading
+    decoded JSON, indexing, dividing, parsing and calling the network, so
+    every function has more hazards than are diagnosed per function."""
+    parts = ["import datetime\nimport json\n\nimport requests\n\n\n"]
+    for n in range(functions):
+        parts.append(
+            f"def handler_{n}(event, items, rates):\n"
+            f"    body = json.loads(event[\"body\"])\n"
+            f"    user = body[\"user\"]\n"
+            f"    first = items[0]\n"
+            f"    rate = rates[body[\"currency\"]]\n"
+            f"    count = int(body[\"count\"])\n"
+            f"    share = body[\"total\"] / count\n"
+            f"    name = user[\"name\"].split(\" \")[1]\n"
+            f"    reply = requests.get(body[\"url\"])\n"
+            f"    data = reply.json()[\"data\"]\n"
+            f"    when = datetime.datetime.strptime(body[\"date\"], \"%Y-%m-%d\")\n"
+            f"    price = first[\"price\"] / len(items)\n"
+            f"    tax = price * rate / data[\"tax\"]\n"
+            f"    code = name[0] + str(when.year)\n"
+            f"    limit = int(event[\"headers\"][\"x-limit\"]) // count\n"
+            f"    if share > limit + {n}:\n"
+            f"        return None\n"
+            f"    return {{\"share\": share, \"tax\": tax, \"code\": code}}\n"
+            f"\n\n"
+        )
+    return "".join(parts)
 
 
 def edit_points(text: str):
@@ -217,30 +251,37 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     repo = pathlib.Path(__file__).resolve().parents[1]
     parser.add_argument("--edits", type=int, default=200)
+    parser.add_argument("--file", choices=["real", "dense", "both"], default="real")
     parser.add_argument("--failcast", default=str(repo / "target/release/failcast"))
     parser.add_argument("--ruff", default=shutil.which("ruff") or "ruff")
     args = parser.parse_args()
     if not pathlib.Path(args.failcast).exists():
         sys.exit(f"no failcast binary at {args.failcast} (cargo build --release -p failcast)")
-    text = python_file()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        root = pathlib.Path(tmp)
-        (root / "handlers.py").write_text(text)
-        env = {**os.environ, "FAILCAST_MODEL_BACKEND": "off", "FAILCAST_LOG": os.environ.get("FAILCAST_LOG", "warn")}
-        results["failcast"] = run("failcast", [args.failcast, "lsp"], root, text, args.edits, env)
-        results["ruff server"] = run("ruff", [args.ruff, "server"], root, text, args.edits)
-    print(f"edit -> diagnostics on a {text.count(chr(10))}-line Python file, {args.edits} edits")
-    print(f"{'server':<14}{'open (ms)':>11}{'p50 (ms)':>10}{'p90 (ms)':>10}{'p99 (ms)':>10}{'max (ms)':>10}")
-    for name, (first, samples) in results.items():
+    files = {"real": python_file, "dense": dense_file}
+    names = ["real", "dense"] if args.file == "both" else [args.file]
+    ratios = []
+    for file in names:
+        text = files[file]()
+        results = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            root = pathlib.Path(tmp)
+            (root / "handlers.py").write_text(text)
+            env = {**os.environ, "FAILCAST_MODEL_BACKEND": "off", "FAILCAST_LOG": os.environ.get("FAILCAST_LOG", "warn")}
+            results["failcast"] = run("failcast", [args.failcast, "lsp"], root, text, args.edits, env)
+            results["ruff server"] = run("ruff", [args.ruff, "server"], root, text, args.edits)
+        kind = "real" if file == "real" else "generated hazard-dense"
+        print(f"edit -> diagnostics on a {text.count(chr(10))}-line {kind} Python file, {args.edits} edits")
+        print(f"{'server':<14}{'open (ms)':>11}{'p50 (ms)':>10}{'p90 (ms)':>10}{'p99 (ms)':>10}{'max (ms)':>10}")
+        for name, (first, samples) in results.items():
+            print(
+                f"{name:<14}{first:>11.1f}{statistics.median(samples):>10.2f}"
+                f"{percentile(samples, 90):>10.2f}{percentile(samples, 99):>10.2f}{max(samples):>10.2f}"
+            )
+        fc, rf = results["failcast"][1], results["ruff server"][1]
         print(
-            f"{name:<14}{first:>11.1f}{statistics.median(samples):>10.2f}"
-            f"{percentile(samples, 90):>10.2f}{percentile(samples, 99):>10.2f}{max(samples):>10.2f}"
+            f"ratio ruff/failcast: p50 {statistics.median(rf) / statistics.median(fc):.2f}x,"
+            f" p90 {percentile(rf, 90) / percentile(fc, 90):.2f}x"
         )
-    f = statistics.median(results["failcast"][1])
-    r = statistics.median(results["ruff server"][1])
-    print(f"p50 ratio ruff/failcast: {r / f:.2f}x")
-
 
 if __name__ == "__main__":
     main()

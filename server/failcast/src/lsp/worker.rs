@@ -265,9 +265,11 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         crate::enrich::enrich(&mut analysis, Some(&answers), history.as_deref(), &ctx);
         analysis
     };
+    let analysed_at = started.elapsed();
     let functions_changed = !analysis.changes.is_empty();
     let encoding = state.encoding();
     let diagnostics = convert::diagnostics(&analysis, &config, encoding, &|p| state.uri_of(p));
+    let converted_at = started.elapsed();
     let recomputed = analysis.recomputed();
     let analysis = Arc::new(analysis);
     let mut documents = state.documents.lock();
@@ -281,6 +283,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     // large file's scenarios takes milliseconds the next edit would wait.
     drop_later((open.analysis.replace(analysis), previous));
     let fingerprint = fingerprint(&diagnostics);
+    let hashed_at = started.elapsed();
     let mut shown = None;
     if open.published != Some((snapshot.version, fingerprint)) {
         open.published = Some((snapshot.version, fingerprint));
@@ -307,6 +310,9 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         version = snapshot.version,
         recomputed,
         parse_us = parsed_at.as_micros() as u64,
+        analyse_us = (analysed_at - parsed_at).as_micros() as u64,
+        convert_us = (converted_at - analysed_at).as_micros() as u64,
+        hash_us = (hashed_at - converted_at).as_micros() as u64,
         total_us = started.elapsed().as_micros() as u64,
         "analysed"
     );
