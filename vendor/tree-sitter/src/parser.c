@@ -1693,7 +1693,20 @@ static bool ts_parser__advance(
         }
 
         case TSParseActionTypeReduce: {
-          bool is_fragile = table_entry.action_count > 1;
+          // failcast patch: a SHIFT marked `repetition` is the intentional
+          // ambiguity of a repeat rule, which this loop skips (see SHIFT
+          // above); counting it made every repetition node fragile, so no
+          // statement list (a Python `block`, the module) was ever reused
+          // and a reparse went through every statement of the file. Only
+          // actions the parser can take make a node fragile.
+          uint32_t real_action_count = 0;
+          for (uint32_t j = 0; j < table_entry.action_count; j++) {
+            TSParseAction other = table_entry.actions[j];
+            if (other.type != TSParseActionTypeShift || !other.shift.repetition) {
+              real_action_count++;
+            }
+          }
+          bool is_fragile = real_action_count > 1;
           bool end_of_non_terminal_extra = lookahead.ptr == NULL;
           LOG("reduce sym:%s, child_count:%u", SYM_NAME(action.reduce.symbol), action.reduce.child_count);
           StackVersion reduction_version = ts_parser__reduce(
