@@ -23,8 +23,9 @@ use crate::functions::{
 };
 use crate::hazards::{self, Hazard};
 use crate::language::Language;
-use crate::scenario::Scenario;
-use crate::telemetry;
+use crate::scenario::{Scenario, Span, likelier_first};
+use crate::scenario_lists::{Part, Rendered, ScenarioLists};
+use crate::telemetry::{self, Retrace};
 
 /// How many scenarios of a function are its predictions (the hover's, the
 /// benchmark's top three).
@@ -37,10 +38,6 @@ pub const RANKED: usize = 10;
 /// What the hazard pass found in one function: its precise hazards and its
 /// broad candidates.
 type Found = Arc<(Vec<Hazard>, Vec<Hazard>)>;
-
-/// A function's rendered scenarios and candidates, with the byte where the
-/// function started when they were rendered.
-type Rendered = Arc<(usize, Vec<Scenario>, Vec<Scenario>)>;
 
 /// The result of analysing one version of one file.
 #[derive(Clone)]
@@ -57,23 +54,24 @@ pub struct FileAnalysis {
     /// (so `changes` are edits, not the first sight of the file).
     pub incremental: bool,
     /// Scenarios of each function, in `functions.functions` order, sorted
-    /// most likely first.
-    pub scenarios: Vec<Vec<Scenario>>,
+    /// most likely first. A function that an edit only moved shares them
+    /// with the previous analysis and moves them when they are read.
+    pub scenarios: ScenarioLists,
     /// The broad candidates that rank next in each function (with its
     /// scenarios, at most [`RANKED`]), most likely first: statically below
     /// every scenario, never a diagnostic, part of the function's top three
     /// when it has fewer scenarios than that or the model ranks them higher.
-    pub candidates: Vec<Vec<Scenario>>,
+    pub candidates: ScenarioLists,
     /// Hazards and candidates per function, relative to the function's
     /// start, keyed by the exact text of the function so that unchanged
     /// functions reuse them.
     hazard_cache: Arc<HashMap<u64, Found>>,
     /// Each function's rendered scenarios and candidates, keyed by
-    /// [`render_key`]: a function that neither changed nor moved, in an
-    /// unchanged configuration and call index, is not rendered again (the
-    /// synthetic traces and logs of every function are most of an edit's
-    /// cost in a large file).
-    render_cache: Arc<HashMap<u64, Rendered>>,
+    /// [`render_key`]: a function whose text, line ends and column are
+    /// unchanged, in an unchanged configuration and call index, is not
+    /// rendered again, wherever it moved (the synthetic traces and logs of
+    /// every function are most of an edit's cost in a large file).
+    render_cache: Arc<HashMap<u64, Arc<Rendered>>>,
     /// Chunks of the function index, for the next version's incremental index.
     index_cache: IndexCache,
     /// The file context the hazards were computed in (see `file_context_hash`).
@@ -99,22 +97,26 @@ impl FileAnalysis {
 
     /// What becomes a diagnostic: each function's scenarios whose class is
     /// not switched off, most likely first, at most
-    /// [`Config::max_per_function`] of them.
-    pub fn diagnosed<'a>(
-        &'a self,
-        config: &'a Config,
-    ) -> impl Iterator<Item = (&'a Function, &'a Scenario)> + 'a {
+    /// [`Config::max_per_function`] of them. Functions that an edit only
+    /// moved are not moved for this: each item says where its scenario is.
+    pub fn diagnosed<'a>(&'a self, config: &'a Config) -> impl Iterator<Item = Diagnosed<'a>> + 'a {
         let limit = config.diagnostics_limit();
         self.functions
             .functions
             .iter()
-            .zip(&self.scenarios)
-            .flat_map(move |(f, scenarios)| {
-                scenarios
+            .enumerate()
+            .flat_map(move |(index, function)| {
+                self.scenarios
+                    .as_rendered(index)
                     .iter()
-                    .filter(|s| config.severity(s.class, s.kind) != Severity::Off)
+                    .enumerate()
+                    .filter(|(_, s)| config.severity(s.class, s.kind) != Severity::Off)
                     .take(limit)
-                    .map(move |s| (f, s))
+                    .map(move |(at, scenario)| Diagnosed {
+                        function,
+                        scenario,
+                        origin: self.scenarios.origin(index, at),
+                    })
             })
     }
 
@@ -172,6 +174,7 @@ impl FileAnalysis {
         scenarios: Vec<Vec<Scenario>>,
         config: &Config,
     ) -> FileAnalysis {
+        let scenarios = ScenarioLists::from(scenarios);
         let skipped = hazards::skip_reason(path, &rope, config);
         FileAnalysis {
             path: path.to_owned(),
@@ -182,7 +185,7 @@ impl FileAnalysis {
             functions,
             incremental: false,
             scenarios,
-            candidates: Vec::new(),
+            candidates: ScenarioLists::default(),
             hazard_cache: Arc::default(),
             render_cache: Arc::default(),
             index_cache: IndexCache::default(),
@@ -206,6 +209,18 @@ impl FileAnalysis {
     pub fn recomputed(&self) -> usize {
         self.changes.added.len() + self.changes.changed.len()
     }
+}
+
+/// One scenario that becomes a diagnostic ([`FileAnalysis::diagnosed`]).
+pub struct Diagnosed<'a> {
+    pub function: &'a Function,
+    /// The scenario as it was rendered: if an edit above has moved the
+    /// function since, its origin, frame lines, trace and logs are where
+    /// the function then was. What does not depend on the place (class,
+    /// rule, messages, callers) is current.
+    pub scenario: &'a Scenario,
+    /// Where the scenario's failure is raised in this version.
+    pub origin: Span,
 }
 
 /// Analyses a parsed file. `previous` is the analysis of an earlier version
@@ -291,8 +306,8 @@ pub fn analyze(
         })
         .collect();
 
-    let mut scenarios = Vec::with_capacity(functions.functions.len());
-    let mut candidates = Vec::with_capacity(functions.functions.len());
+    let mut scenarios = ScenarioLists::with_capacity(functions.functions.len());
+    let mut candidates = ScenarioLists::with_capacity(functions.functions.len());
     let mut examined = Vec::with_capacity(functions.functions.len());
     for (function, &in_test) in functions.functions.iter().zip(&in_test) {
         if skipped.is_some() || in_test && !ctx.config.include_tests {
@@ -303,31 +318,7 @@ pub fn analyze(
         }
         examined.push(true);
         let key = exact_key(rope, function, context_hash);
-        let render = render_key(key, function, settings);
-        if let Some(found) = old_cache.get(&key)
-            && let Some(entry) = old_renders.get(&render)
-        {
-            let (at, rendered, shown) = &**entry;
-            // Typing earlier on the same line moved the function's bytes,
-            // not its lines: only the spans move with it.
-            let moved = |list: &[Scenario]| -> Vec<Scenario> {
-                list.iter()
-                    .cloned()
-                    .map(|mut s| {
-                        s.origin.start = s.origin.start - at + function.range.start;
-                        s.origin.end = s.origin.end - at + function.range.start;
-                        s
-                    })
-                    .collect()
-            };
-            // The entry keeps its own offsets: the next reuse moves from them.
-            renders.insert(render, entry.clone());
-            let (rendered, shown) = (moved(rendered), moved(shown));
-            scenarios.push(rendered);
-            candidates.push(shown);
-            cache.insert(key, found.clone());
-            continue;
-        }
+        let render = render_key(key, rope, function, settings);
         let found = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
@@ -344,60 +335,19 @@ pub fn analyze(
                 Arc::new((precise, broad))
             }
         };
-        let (hazards, broad) = &*found;
-        // Event-schema scenarios depend on the configuration, not only on
-        // the text, so they are never cached with the hazards; a schema-backed
-        // scenario replaces a static one of the same class at the same place,
-        // and a field the schema requires refutes a static missing-key one.
-        // One function's traces share its runtime name and callers.
-        let chain_cell = std::cell::OnceCell::new();
-        let chain = || {
-            chain_cell.get_or_init(|| {
-                telemetry::caller_chain(
-                    function,
-                    path,
-                    language,
-                    ctx.calls,
-                    ctx.config.trace_depth,
-                    rope,
-                )
-            })
+        // A function rendered before (here, or elsewhere before an edit
+        // moved it) keeps its rendering; the lists note how far it moved.
+        let rendered = match old_renders.get(&render) {
+            Some(rendered) => rendered.clone(),
+            None => Arc::new(render_function(
+                &found, function, path, language, rope, tree, ctx,
+            )),
         };
-        let payload =
-            crate::hazards::payload::handler_hazards(language, tree, rope, function, ctx.config);
-        let mut rendered: Vec<Scenario> = hazards
-            .iter()
-            .filter(|h| {
-                !payload.refutes(h)
-                    && !payload
-                        .hazards
-                        .iter()
-                        .any(|p| p.start == h.start && p.class == h.class)
-            })
-            .chain(&payload.hazards)
-            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
-            .collect();
-        crate::scenario::sort_scenarios(&mut rendered);
-        // Only the candidates the model may rank are rendered.
-        let room = RANKED.saturating_sub(rendered.len());
-        let shown: Vec<Scenario> = broad
-            .iter()
-            .filter(|c| {
-                !rendered.iter().any(|s| {
-                    s.class == c.class
-                        && s.origin.start_line == Hazard::line_of(c.start, function, rope)
-                })
-            })
-            .take(room)
-            .map(|h| telemetry::scenario_in(h, function, path, language, rope, chain()))
-            .collect();
-        renders.insert(
-            render,
-            Arc::new((function.range.start, rendered.clone(), shown.clone())),
-        );
-        scenarios.push(rendered);
-        candidates.push(shown);
-        cache.insert(key, found.clone());
+        let (start, line) = (function.range.start, function.start_line);
+        scenarios.push_rendered(rendered.clone(), Part::Scenarios, start, line);
+        candidates.push_rendered(rendered.clone(), Part::Candidates, start, line);
+        renders.insert(render, rendered);
+        cache.insert(key, found);
     }
     FileAnalysis {
         path: path.to_owned(),
@@ -432,6 +382,75 @@ pub fn analyze_text(
     Some(analyze(path, language, 0, &rope, &tree, None, ctx))
 }
 
+/// Renders a function's hazards as scenarios and its broad candidates
+/// (those the model may rank), most likely first.
+fn render_function(
+    found: &Found,
+    function: &Function,
+    path: &str,
+    language: Language,
+    rope: &Rope,
+    tree: &Tree,
+    ctx: &Context,
+) -> Rendered {
+    let (hazards, broad) = &**found;
+    // Event-schema scenarios depend on the configuration, not only on
+    // the text, so they are never cached with the hazards; a schema-backed
+    // scenario replaces a static one of the same class at the same place,
+    // and a field the schema requires refutes a static missing-key one.
+    // One function's traces share its runtime name and callers.
+    let chain_cell = std::cell::OnceCell::new();
+    let chain = || {
+        chain_cell.get_or_init(|| {
+            telemetry::caller_chain(
+                function,
+                path,
+                language,
+                ctx.calls,
+                ctx.config.trace_depth,
+                rope,
+            )
+        })
+    };
+    let render =
+        |h: &Hazard| telemetry::scenario_retraced(h, function, path, language, rope, chain());
+    let payload =
+        crate::hazards::payload::handler_hazards(language, tree, rope, function, ctx.config);
+    let mut rendered: Vec<(Scenario, Retrace)> = hazards
+        .iter()
+        .filter(|h| {
+            !payload.refutes(h)
+                && !payload
+                    .hazards
+                    .iter()
+                    .any(|p| p.start == h.start && p.class == h.class)
+        })
+        .chain(&payload.hazards)
+        .map(render)
+        .collect();
+    rendered.sort_by(|a, b| likelier_first(&a.0, &b.0));
+    // Only the candidates the model may rank are rendered.
+    let room = RANKED.saturating_sub(rendered.len());
+    let shown: Vec<(Scenario, Retrace)> = broad
+        .iter()
+        .filter(|c| {
+            !rendered.iter().any(|(s, _)| {
+                s.class == c.class
+                    && s.origin.start_line == Hazard::line_of(c.start, function, rope)
+            })
+        })
+        .take(room)
+        .map(render)
+        .collect();
+    Rendered::new(
+        (function.range.start, function.start_line),
+        language,
+        path,
+        rendered,
+        shown,
+    )
+}
+
 /// What rendering depends on besides the function: the configuration
 /// (trace depth, service name, handler schemas) and the call index.
 fn settings_hash(ctx: &Context) -> u64 {
@@ -441,15 +460,27 @@ fn settings_hash(ctx: &Context) -> u64 {
     hasher.digest()
 }
 
-/// The key of a function's rendered scenarios: its hazards' key, its
-/// first line (traces and logs carry lines; bytes are moved on reuse), its
-/// id, and [`settings_hash`].
-fn render_key(hazards: u64, function: &Function, settings: u64) -> u64 {
+/// The key of a function's rendered scenarios: its hazards' key (its
+/// text and the file context), its id, [`settings_hash`], and what of its
+/// first and last lines lies outside it (a trace quotes whole lines and
+/// counts columns from the line's start). Not its line: a function that
+/// only moved keeps its rendering, moved ([`ScenarioLists`]).
+fn render_key(hazards: u64, rope: &Rope, function: &Function, settings: u64) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&hazards.to_le_bytes());
-    hasher.update(&function.start_line.to_le_bytes());
     hasher.update(function.id.as_bytes());
     hasher.update(&settings.to_le_bytes());
+    let len = rope.len_bytes();
+    let (start, end) = (function.range.start.min(len), function.range.end.min(len));
+    let line_start = rope.line_to_byte(rope.byte_to_line(start));
+    let last_line = rope.byte_to_line(end);
+    let line_end = rope.line_to_byte((last_line + 1).min(rope.len_lines()));
+    for range in [line_start..start, end..line_end.max(end)] {
+        hasher.update(&(range.len() as u64).to_le_bytes());
+        for chunk in rope.byte_slice(range).chunks() {
+            hasher.update(chunk.as_bytes());
+        }
+    }
     hasher.digest()
 }
 
@@ -521,6 +552,113 @@ mod tests {
         }
     }
 
+    /// Analyses of `original` and then of `edited`, reusing the first.
+    fn before_and_after(original: &str, edited: &str) -> (FileAnalysis, FileAnalysis) {
+        let config = Config::default();
+        let calls = CallIndex::default();
+        let ctx = Context::new(&config, &calls);
+        let run = |text: &str, previous: Option<&FileAnalysis>| {
+            let rope = Rope::from_str(text);
+            let tree = crate::syntax::parse_str(Language::Python, text).expect("parses");
+            analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
+        };
+        let before = run(original, None);
+        let after = run(edited, Some(&before));
+        (before, after)
+    }
+
+    /// Whether function `index` kept the rendering it had `before`.
+    fn kept_rendering(before: &FileAnalysis, after: &FileAnalysis, index: usize) -> bool {
+        let (a, b) = (
+            before.scenarios.rendering(index),
+            after.scenarios.rendering(index),
+        );
+        a.zip(b).is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+    }
+
+    const THREE: &str = "def first(d):\n    return d[\"a\"]\n\ndef second(x, n):\n    return x / n\n\ndef third(total, count):\n    return total / count\n";
+
+    /// A line added in the first function moves the functions below it:
+    /// they keep their rendering, and their diagnostics, read without
+    /// moving the lists, are one line (and the line's bytes) lower.
+    #[test]
+    fn a_line_added_above_moves_renders_without_rendering_them_again() {
+        let added = "    d = d or {}\n";
+        let edited = THREE.replace("def first(d):\n", &format!("def first(d):\n{added}"));
+        let (before, after) = before_and_after(THREE, &edited);
+        assert!(
+            !kept_rendering(&before, &after, 0),
+            "the edited function is rendered again"
+        );
+        assert!(kept_rendering(&before, &after, 1) && kept_rendering(&before, &after, 2));
+        let config = Config::default();
+        let origins = |analysis: &FileAnalysis| -> Vec<(String, Span)> {
+            analysis
+                .diagnosed(&config)
+                .filter(|d| d.function.name != "first")
+                .map(|d| (d.function.name.clone(), d.origin))
+                .collect()
+        };
+        let (was, now) = (origins(&before), origins(&after));
+        assert_eq!(was.len(), 2, "{was:?}");
+        for ((name, was), (_, now)) in was.iter().zip(&now) {
+            assert_eq!(now.start_line, was.start_line + 1, "{name}");
+            assert_eq!(now.end_line, was.end_line + 1, "{name}");
+            assert_eq!(now.start, was.start + added.len(), "{name}");
+            assert_eq!((now.start_col, now.end_col), (was.start_col, was.end_col));
+        }
+        // Read in full, the moved lists are what a fresh analysis renders:
+        // origins, the failing frame's line, the trace and logs that print it.
+        let fresh = analyze_text(
+            "app.py",
+            Language::Python,
+            &edited,
+            &Context::new(&config, &CallIndex::default()),
+        )
+        .expect("parses");
+        assert_eq!(after.scenarios, fresh.scenarios);
+        let moved = &after.scenarios[2][0];
+        assert_eq!(moved.origin, now[1].1);
+        assert_eq!(moved.frames[0].line, moved.origin.start_line + 1);
+        assert!(
+            moved
+                .trace
+                .contains(&format!("line {}", moved.origin.start_line + 1)),
+            "{}",
+            moved.trace
+        );
+        // Still shared: reading moved a copy, not the rendering.
+        assert!(kept_rendering(&before, &after, 2));
+    }
+
+    /// Typing inside one function renders that function again and no other,
+    /// above or below it.
+    #[test]
+    fn editing_inside_a_function_renders_only_that_function() {
+        let edited = THREE.replace("return x / n", "return (x + 1) / n");
+        let (before, after) = before_and_after(THREE, &edited);
+        assert!(kept_rendering(&before, &after, 0));
+        assert!(!kept_rendering(&before, &after, 1));
+        assert!(kept_rendering(&before, &after, 2));
+        assert_eq!(after.recomputed(), 1);
+    }
+
+    /// A moved list becomes the function's own when it is written to, and
+    /// the write does not reach the previous analysis.
+    #[test]
+    fn writing_a_moved_list_copies_it() {
+        let edited = THREE.replace("def first(d):\n", "def first(d):\n    d = d or {}\n");
+        let (before, mut after) = before_and_after(THREE, &edited);
+        after.scenarios[2][0].likelihood = 0.01;
+        assert!(!kept_rendering(&before, &after, 2));
+        assert_ne!(before.scenarios[2][0].likelihood, 0.01);
+        assert_eq!(after.scenarios[2][0].likelihood, 0.01);
+        assert_eq!(
+            after.scenarios[2][0].origin.start_line,
+            before.scenarios[2][0].origin.start_line + 1
+        );
+    }
+
     /// A hazard-dense function gets at most `severity.max_per_function`
     /// diagnostics, the most likely first; a class switched off gives its
     /// place to the next; 0 lifts the limit.
@@ -536,7 +674,7 @@ mod tests {
             analysis.scenarios[0]
         );
         let mut config = Config::default();
-        let capped: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        let capped: Vec<&Scenario> = analysis.diagnosed(&config).map(|d| d.scenario).collect();
         assert_eq!(capped.len(), 3);
         assert!(
             capped
@@ -546,7 +684,7 @@ mod tests {
         );
         let first = analysis.scenarios[0][0].class;
         config.class_severity.insert(first, Severity::Off);
-        let without: Vec<&Scenario> = analysis.diagnosed(&config).map(|(_, s)| s).collect();
+        let without: Vec<&Scenario> = analysis.diagnosed(&config).map(|d| d.scenario).collect();
         assert_eq!(
             without.len(),
             3.min(

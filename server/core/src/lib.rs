@@ -18,6 +18,7 @@ pub mod language;
 pub mod logging;
 pub mod position;
 pub mod scenario;
+pub mod scenario_lists;
 pub mod syntax;
 pub mod telemetry;
 pub mod testgen;

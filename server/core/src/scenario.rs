@@ -222,12 +222,15 @@ pub struct Prediction {
 
 /// Sorts scenarios the way every surface shows them: most likely first, then by position.
 pub fn sort_scenarios(scenarios: &mut [Scenario]) {
-    scenarios.sort_by(|a, b| {
-        b.likelihood
-            .total_cmp(&a.likelihood)
-            .then(a.origin.start.cmp(&b.origin.start))
-            .then(a.class.cmp(&b.class))
-    });
+    scenarios.sort_by(likelier_first);
+}
+
+/// The order of [`sort_scenarios`], for sorting what carries a scenario.
+pub fn likelier_first(a: &Scenario, b: &Scenario) -> std::cmp::Ordering {
+    b.likelihood
+        .total_cmp(&a.likelihood)
+        .then(a.origin.start.cmp(&b.origin.start))
+        .then(a.class.cmp(&b.class))
 }
 
 #[cfg(test)]

@@ -48,6 +48,28 @@ pub fn scenario_in(
     rope: &Rope,
     chain: &CallerChain,
 ) -> Scenario {
+    scenario_retraced(hazard, function, path, language, rope, chain).0
+}
+
+/// What rendering a scenario's trace and logs again at another line needs
+/// (see [`moved`]): the failure's error type, the trace's frames and the
+/// seed of its log lines.
+#[derive(Clone, Debug)]
+pub struct Retrace {
+    error_type: String,
+    frames: Vec<TraceFrame>,
+    seed: u64,
+}
+
+/// [`scenario_in`], with what [`moved`] needs to move the result.
+pub fn scenario_retraced(
+    hazard: &Hazard,
+    function: &Function,
+    path: &str,
+    language: Language,
+    rope: &Rope,
+    chain: &CallerChain,
+) -> (Scenario, Retrace) {
     let start = function.range.start + hazard.start;
     let end = function.range.start + hazard.end;
     let origin = span(rope, start, end);
@@ -59,9 +81,14 @@ pub fn scenario_in(
         subject: &hazard.subject,
     };
     let trace = render_trace(language, &failure, &trace_frames);
-    let frames: Vec<Frame> = trace_frames.into_iter().map(|f| f.frame).collect();
+    let frames: Vec<Frame> = trace_frames.iter().map(|f| f.frame.clone()).collect();
     let logs = render_logs(language, path, &failure, &frames, seed);
-    Scenario {
+    let retrace = Retrace {
+        error_type: hazard.error_type.clone(),
+        frames: trace_frames,
+        seed,
+    };
+    let scenario = Scenario {
         class: hazard.class,
         kind: hazard.kind,
         source: Source::Static,
@@ -77,7 +104,45 @@ pub fn scenario_in(
         logs,
         inputs: hazard.inputs.clone(),
         history: None,
+    };
+    (scenario, retrace)
+}
+
+/// `scenario`, rendered by [`scenario_retraced`] with `retrace`, after
+/// its function moved by `bytes` and `lines` with its text unchanged (and
+/// so its columns): the origin moves, and the failing frame's line, the
+/// trace and the logs that print it are rendered again. Callers' frames
+/// stay: they are other functions' lines.
+pub fn moved(
+    scenario: &Scenario,
+    retrace: &Retrace,
+    language: Language,
+    path: &str,
+    bytes: isize,
+    lines: isize,
+) -> Scenario {
+    let mut moved = scenario.clone();
+    let origin = &mut moved.origin;
+    origin.start = origin.start.saturating_add_signed(bytes);
+    origin.end = origin.end.saturating_add_signed(bytes);
+    if lines == 0 {
+        return moved;
     }
+    origin.start_line = origin.start_line.saturating_add_signed(lines);
+    origin.end_line = origin.end_line.saturating_add_signed(lines);
+    let mut frames = retrace.frames.clone();
+    if let Some(failing) = frames.first_mut() {
+        failing.frame.line = failing.frame.line.saturating_add_signed(lines);
+    }
+    let failure = Failure {
+        error_type: &retrace.error_type,
+        error: &scenario.error,
+        subject: &scenario.subject,
+    };
+    moved.trace = render_trace(language, &failure, &frames);
+    moved.frames = frames.into_iter().map(|f| f.frame).collect();
+    moved.logs = render_logs(language, path, &failure, &moved.frames, retrace.seed);
+    moved
 }
 
 /// The span of a line's code: from its indentation to its last non-blank

@@ -36,7 +36,7 @@ pub struct CheckedFile {
     /// The static scenarios from before production history was merged in,
     /// kept (only when there was history) so that a model pass merges its
     /// answers first and history last, as the editor does.
-    static_scenarios: Option<Vec<Vec<Scenario>>>,
+    static_scenarios: Option<failcast_core::scenario_lists::ScenarioLists>,
     /// How many scenarios per function are reported.
     limit: usize,
 }
@@ -343,7 +343,7 @@ pub fn check(
                     key,
                     &crate::check_cache::Entry {
                         functions: checked.analysis.functions.clone(),
-                        scenarios: checked.analysis.scenarios.clone(),
+                        scenarios: checked.analysis.scenarios.to_vecs(),
                         lossy: checked.lossy,
                         only,
                     },

@@ -35,29 +35,34 @@ pub fn enrich(
         candidates,
         ..
     } = analysis;
-    for (index, ((function, rendered), candidates)) in functions
-        .functions
-        .iter()
-        .zip(scenarios.iter_mut())
-        .zip(candidates.iter_mut())
-        .enumerate()
-    {
+    // Only the functions with answers or history are touched: reading a
+    // list moves it if an edit only moved its function (`ScenarioLists`).
+    let count = functions.functions.len().min(candidates.len());
+    for (index, function) in functions.functions.iter().enumerate().take(count) {
         if !examined[index] {
             continue;
         }
-        if let Some((hash, answers)) = model.and_then(|m| m.get(&function.id))
-            && *hash == function.content_hash
-        {
-            rank(rendered, candidates, answers, ctx.config.model.rank_weight);
+        let answers = model
+            .and_then(|m| m.get(&function.id))
+            .filter(|(hash, _)| *hash == function.content_hash);
+        let past = history
+            .map(|history| history.of_function(function, functions))
+            .filter(|past| !past.is_empty());
+        if answers.is_none() && past.is_none() {
+            continue;
+        }
+        let rendered = &mut scenarios[index];
+        if let Some((_, answers)) = answers {
+            rank(
+                rendered,
+                &mut candidates[index],
+                answers,
+                ctx.config.model.rank_weight,
+            );
             merge(rendered, answers, function, path, *language, rope, ctx);
         }
-        if let Some(history) = history {
-            let past = history.of_function(function, functions);
-            if !past.is_empty() {
-                failcast_corpus::retrieve::apply(
-                    rendered, &past, function, path, *language, rope, ctx,
-                );
-            }
+        if let Some(past) = past {
+            failcast_corpus::retrieve::apply(rendered, &past, function, path, *language, rope, ctx);
         }
         sort_scenarios(rendered);
     }

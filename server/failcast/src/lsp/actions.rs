@@ -63,7 +63,7 @@ pub fn code_actions(
         let scenario = &analysis.scenarios[function_index][scenario_index];
         let matching: Vec<Diagnostic> = diagnostics
             .iter()
-            .filter(|d| names(d, &function.id, scenario))
+            .filter(|d| names(d, &function.id, scenario, scenario.origin.start))
             .cloned()
             .collect();
         let subject = Subject {
@@ -137,56 +137,51 @@ fn selected(
     end: usize,
     diagnostics: &[Diagnostic],
 ) -> Vec<(usize, usize)> {
+    // Scenarios as rendered, with where each is now: matching them moves
+    // no function's list that an edit only moved.
     let all = || {
-        analysis
-            .functions
-            .functions
-            .iter()
-            .zip(&analysis.scenarios)
-            .enumerate()
-            .flat_map(|(f, (function, scenarios))| {
-                scenarios
-                    .iter()
-                    .enumerate()
-                    .map(move |(s, scenario)| (f, s, function, scenario))
-            })
+        (0..analysis.functions.functions.len()).flat_map(|f| {
+            let function = &analysis.functions.functions[f];
+            analysis
+                .scenarios
+                .as_rendered(f)
+                .iter()
+                .enumerate()
+                .map(move |(s, scenario)| {
+                    (f, s, function, scenario, analysis.scenarios.origin(f, s))
+                })
+        })
     };
     // The diagnostics the client names are what the user is looking at.
     let named: Vec<(usize, usize)> = all()
-        .filter(|(_, _, function, scenario)| {
-            diagnostics.iter().any(|d| names(d, &function.id, scenario))
+        .filter(|(_, _, function, scenario, origin)| {
+            diagnostics
+                .iter()
+                .any(|d| names(d, &function.id, scenario, origin.start))
         })
-        .map(|(f, s, _, _)| (f, s))
+        .map(|(f, s, ..)| (f, s))
         .collect();
     if !named.is_empty() {
         return named;
     }
-    let mut out = Vec::new();
-    for (f, (function, scenarios)) in analysis
-        .functions
-        .functions
-        .iter()
-        .zip(&analysis.scenarios)
-        .enumerate()
-    {
-        for (s, scenario) in scenarios.iter().enumerate() {
-            let under = scenario.origin.start <= end && start <= scenario.origin.end;
+    all()
+        .filter(|(_, _, function, _, origin)| {
+            let under = origin.start <= end && start <= origin.end;
             let on_name = function.name_range.start <= end && start <= function.name_range.end;
-            if under || on_name {
-                out.push((f, s));
-            }
-        }
-    }
-    out
+            under || on_name
+        })
+        .map(|(f, s, ..)| (f, s))
+        .collect()
 }
 
-/// Whether a diagnostic we published stands for this scenario.
-fn names(diagnostic: &Diagnostic, function_id: &str, scenario: &Scenario) -> bool {
+/// Whether a diagnostic we published stands for this scenario, which
+/// starts at byte `start`.
+fn names(diagnostic: &Diagnostic, function_id: &str, scenario: &Scenario, start: usize) -> bool {
     diagnostic.source.as_deref() == Some("failcast")
         && diagnostic
             .data
             .as_ref()
-            .is_some_and(|data| *data == convert::diagnostic_data(function_id, scenario))
+            .is_some_and(|data| *data == convert::diagnostic_data(function_id, scenario, start))
 }
 
 /// The edit for a generated test, in the file's own positions.

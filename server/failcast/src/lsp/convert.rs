@@ -56,13 +56,14 @@ fn severity(severity: Severity) -> Option<DiagnosticSeverity> {
     }
 }
 
-/// The data a diagnostic carries so code actions can find its scenario.
-pub fn diagnostic_data(function_id: &str, scenario: &Scenario) -> serde_json::Value {
+/// The data a diagnostic carries so code actions can find its scenario,
+/// which starts at byte `start` of the analysed text.
+pub fn diagnostic_data(function_id: &str, scenario: &Scenario, start: usize) -> serde_json::Value {
     serde_json::json!({
         "function": function_id,
         "rule": scenario.rule,
         "class": scenario.class.as_str(),
-        "start": scenario.origin.start,
+        "start": start,
     })
 }
 
@@ -78,7 +79,8 @@ pub fn diagnostics(
     let rope = &analysis.rope;
     analysis
         .diagnosed(config)
-        .filter_map(|(function, scenario)| {
+        .filter_map(|diagnosed| {
+            let (function, scenario) = (diagnosed.function, diagnosed.scenario);
             let severity = severity(config.severity(scenario.class, scenario.kind))?;
             let related: Vec<DiagnosticRelatedInformation> = scenario
                 .frames
@@ -100,7 +102,7 @@ pub fn diagnostics(
                 })
                 .collect();
             Some(lsp::Diagnostic {
-                range: span_range(rope, &scenario.origin, encoding),
+                range: span_range(rope, &diagnosed.origin, encoding),
                 severity: Some(severity),
                 code: Some(NumberOrString::String(scenario.class.as_str().to_owned())),
                 source: Some("failcast".to_owned()),
@@ -109,7 +111,11 @@ pub fn diagnostics(
                     scenario.summary, scenario.trigger, scenario.error
                 ),
                 related_information: (!related.is_empty()).then_some(related),
-                data: Some(diagnostic_data(&function.id, scenario)),
+                data: Some(diagnostic_data(
+                    &function.id,
+                    scenario,
+                    diagnosed.origin.start,
+                )),
                 ..Default::default()
             })
         })

@@ -238,7 +238,11 @@ pub fn incidents(state: &State, analysis: &FileAnalysis, function: &Function) ->
 /// Records the scenarios shown for a file as predictions, on the corpus
 /// thread; of several versions waiting there only the latest is written.
 pub fn record_shown(state: &State, analysis: Arc<FileAnalysis>) {
-    if analysis.scenarios.iter().all(Vec::is_empty) || state.corpus.lock().no_record {
+    // Counted as rendered: reading the lists would move every function
+    // that an edit moved.
+    let scenarios = &analysis.scenarios;
+    let none = (0..scenarios.len()).all(|i| scenarios.as_rendered(i).is_empty());
+    if none || state.corpus.lock().no_record {
         return;
     }
     state.history.push(Job::Record(analysis));

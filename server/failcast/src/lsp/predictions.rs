@@ -290,17 +290,12 @@ impl Predictor {
             pending.remove(&key);
         }
         let mut submitted = 0;
-        for (index, (function, scenarios)) in analysis
-            .functions
-            .functions
-            .iter()
-            .zip(&analysis.scenarios)
-            .enumerate()
-        {
-            let candidates = analysis
-                .candidates
-                .get(index)
-                .map_or(&[][..], Vec::as_slice);
+        for (index, function) in analysis.functions.functions.iter().enumerate() {
+            // How many scenarios there are does not depend on where the
+            // function is: a function an edit only moved is moved only if
+            // it is asked about.
+            let nothing = analysis.scenarios.as_rendered(index).is_empty()
+                && analysis.candidates.as_rendered(index).is_empty();
             let answered = answers
                 .get(&function.id)
                 .is_some_and(|(hash, _)| *hash == function.content_hash);
@@ -312,7 +307,6 @@ impl Predictor {
                     // (and writes prose for scenarios); with nothing to rank,
                     // a prefill would buy nothing. `failcast check` asks the
                     // same functions (`ask_as_editors_do`).
-                    let nothing = scenarios.is_empty() && candidates.is_empty();
                     !answered && !nothing
                 }
             };
@@ -339,6 +333,11 @@ impl Predictor {
                     priority
                 }
             };
+            let scenarios = &analysis.scenarios[index];
+            let candidates = analysis
+                .candidates
+                .get(index)
+                .map_or(&[][..], Vec::as_slice);
             let input = prompt_input(
                 function,
                 analysis.language,
@@ -351,7 +350,7 @@ impl Predictor {
             // Asked by name about a function with no prediction at all, the
             // model may write what it sees; otherwise it ranks (and writes
             // prose for the function's own scenarios).
-            let work = if scenarios.is_empty() && candidates.is_empty() {
+            let work = if nothing {
                 failcast_model::Work::RankAndWrite
             } else {
                 work_for(scenarios)

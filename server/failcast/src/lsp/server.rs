@@ -651,11 +651,14 @@ impl LanguageServer for Server {
                 return Ok(None);
             };
             let encoding = self.state.encoding();
+            // The count and the top error do not depend on where a function
+            // is, so no list an edit only moved is moved for a lens.
             let lenses = analysis
                 .functions
                 .functions
                 .iter()
-                .zip(&analysis.scenarios)
+                .enumerate()
+                .map(|(index, function)| (function, analysis.scenarios.as_rendered(index)))
                 .filter(|(_, scenarios)| !scenarios.is_empty())
                 .map(|(function, scenarios)| {
                     let count = scenarios.len();
