@@ -30,6 +30,10 @@ pub struct Dispatcher {
     pub worker: AnalysisWorker,
     pub predictor: Arc<Predictor>,
     pub lens_refresh: Arc<Mutex<LensRefresh>>,
+    /// The writer's queue: diagnostics, already serialised by the analysis
+    /// worker, go there as whole frames rather than through `client`. Weak,
+    /// so that the writer stops when the transport does.
+    pub frames: tokio::sync::mpsc::WeakUnboundedSender<Vec<u8>>,
 }
 
 /// Where `workspace/codeLens/refresh` stands. At most one is in flight: a
@@ -62,9 +66,15 @@ impl Dispatcher {
                 } => {
                     // A closed document's publication only clears it; it has no lenses.
                     lenses_stale |= self.state.documents.lock().contains_key(&uri);
-                    self.client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
-                        .await;
+                    let frame = super::transport::publish_diagnostics_frame(
+                        uri.as_str(),
+                        version,
+                        &diagnostics,
+                    );
+                    // Gone only when the client is: nothing to publish to.
+                    if let Some(frames) = self.frames.upgrade() {
+                        let _ = frames.send(frame);
+                    }
                 }
                 Outgoing::Warning(text) => {
                     self.client.show_message(MessageType::WARNING, text).await;

@@ -29,11 +29,15 @@ pub async fn serve_stdio() -> i32 {
     let (frames_tx, frames_rx) = tokio::sync::mpsc::unbounded_channel();
     let writer = tokio::spawn(transport::write_frames(frames_rx, tokio::io::stdout()));
     let stdin = transport::FrameGuard::new(tokio::io::stdin(), frames_tx.clone());
+    // The server publishes diagnostics straight to the writer, through a
+    // weak sender: the writer still stops once the transport and the
+    // service are gone.
+    let publish = frames_tx.downgrade();
     let stdout = transport::FrameSink::new(frames_tx);
     let shutdown = Arc::new(AtomicBool::new(false));
     let (service, socket) = {
         let shutdown = shutdown.clone();
-        LspService::new(move |client| server::Server::new(client, shutdown))
+        LspService::new(move |client| server::Server::new(client, shutdown, publish))
     };
     Server::new(stdin, stdout, socket).serve(service).await;
     // The transport and the service own the frame senders; once they are

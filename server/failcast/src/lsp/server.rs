@@ -56,7 +56,13 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Server {
+    /// `frames` is the writer's queue, where diagnostics are published
+    /// without going through `client` (see `dispatch`).
+    pub fn new(
+        client: Client,
+        shutdown: Arc<AtomicBool>,
+        frames: tokio::sync::mpsc::WeakUnboundedSender<Vec<u8>>,
+    ) -> Server {
         let state = Arc::new(State::default());
         let (out, rx) = tokio::sync::mpsc::unbounded_channel::<Outgoing>();
         let worker = AnalysisWorker::start(state.clone(), out.clone());
@@ -67,6 +73,7 @@ impl Server {
             worker: worker.clone(),
             predictor: predictor.clone(),
             lens_refresh: Default::default(),
+            frames,
         };
         tokio::spawn(dispatcher.run(rx));
         Server {
@@ -553,7 +560,7 @@ impl LanguageServer for Server {
                     let _ = self.out.send(Outgoing::Diagnostics {
                         uri,
                         version: 0,
-                        diagnostics: Vec::new(),
+                        diagnostics: b"[]".to_vec(),
                     });
                 }
             },

@@ -29,7 +29,8 @@ pub enum Outgoing {
     Diagnostics {
         uri: Uri,
         version: i32,
-        diagnostics: Vec<Diagnostic>,
+        /// The diagnostics as a JSON array.
+        diagnostics: Vec<u8>,
     },
     /// A one-time warning for the user.
     Warning(String),
@@ -160,22 +161,13 @@ fn index_stale_calls(state: &State) {
     }
 }
 
-/// A hash of what would be published, to skip publishing it again; written
-/// straight into the hasher rather than into a string first.
-fn fingerprint(diagnostics: &[Diagnostic]) -> u64 {
-    struct Hasher(xxhash_rust::xxh3::Xxh3);
-    impl std::io::Write for Hasher {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.update(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut hasher = Hasher(xxhash_rust::xxh3::Xxh3::new());
-    let _ = serde_json::to_writer(&mut hasher, diagnostics);
-    hasher.0.digest()
+/// The diagnostics as the JSON array that is published, serialised once:
+/// its hash tells whether anything changed, and it is sent as it is.
+fn serialise(diagnostics: &[Diagnostic]) -> Vec<u8> {
+    serde_json::to_vec(diagnostics).unwrap_or_else(|err| {
+        tracing::error!("cannot serialise diagnostics: {err}");
+        b"[]".to_vec()
+    })
 }
 
 /// Drops `value` on a thread of its own (started on first use), or here if
@@ -241,7 +233,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
                 let _ = out.send(Outgoing::Diagnostics {
                     uri: uri.clone(),
                     version: snapshot.version,
-                    diagnostics: Vec::new(),
+                    diagnostics: b"[]".to_vec(),
                 });
             }
         }
@@ -268,8 +260,12 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let analysed_at = started.elapsed();
     let functions_changed = !analysis.changes.is_empty();
     let encoding = state.encoding();
-    let diagnostics = convert::diagnostics(&analysis, &config, encoding, &|p| state.uri_of(p));
+    let diagnostics = serialise(&convert::diagnostics(&analysis, &config, encoding, &|p| {
+        state.uri_of(p)
+    }));
     let converted_at = started.elapsed();
+    // A hash of what would be published, to skip publishing it again.
+    let fingerprint = xxhash_rust::xxh3::xxh3_64(&diagnostics);
     let recomputed = analysis.recomputed();
     let analysis = Arc::new(analysis);
     let mut documents = state.documents.lock();
@@ -282,8 +278,6 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     // The analysis it replaces is freed on another thread: dropping a
     // large file's scenarios takes milliseconds the next edit would wait.
     drop_later((open.analysis.replace(analysis), previous));
-    let fingerprint = fingerprint(&diagnostics);
-    let hashed_at = started.elapsed();
     let mut shown = None;
     if open.published != Some((snapshot.version, fingerprint)) {
         open.published = Some((snapshot.version, fingerprint));
@@ -312,7 +306,6 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
         parse_us = parsed_at.as_micros() as u64,
         analyse_us = (analysed_at - parsed_at).as_micros() as u64,
         convert_us = (converted_at - analysed_at).as_micros() as u64,
-        hash_us = (hashed_at - converted_at).as_micros() as u64,
         total_us = started.elapsed().as_micros() as u64,
         "analysed"
     );
