@@ -113,6 +113,7 @@ impl FileAnalysis {
                     .filter(|(_, s)| config.severity(s.class, s.kind) != Severity::Off)
                     .take(limit)
                     .map(move |(at, scenario)| Diagnosed {
+                        index,
                         function,
                         scenario,
                         origin: self.scenarios.origin(index, at),
@@ -213,6 +214,8 @@ impl FileAnalysis {
 
 /// One scenario that becomes a diagnostic ([`FileAnalysis::diagnosed`]).
 pub struct Diagnosed<'a> {
+    /// The function's index in `functions.functions`.
+    pub index: usize,
     pub function: &'a Function,
     /// The scenario as it was rendered: if an edit above has moved the
     /// function since, its origin, frame lines, trace and logs are where

@@ -25,6 +25,9 @@ use crate::telemetry::{self, Retrace};
 /// One function's scenarios and candidates as rendered at one place.
 #[derive(Debug)]
 pub struct Rendered {
+    /// Unique among all renderings of this process, so that what is derived
+    /// from one (a surface's serialised diagnostics) can be kept beside it.
+    id: u64,
     /// The byte and line where the function started.
     at: (usize, usize),
     language: Language,
@@ -56,7 +59,9 @@ impl Rendered {
         };
         let scenarios = split(scenarios);
         let candidates = split(candidates);
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Rendered {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             at,
             language,
             path: path.to_owned(),
@@ -64,6 +69,11 @@ impl Rendered {
             candidates,
             retrace,
         }
+    }
+
+    /// This rendering's identity: two lists with the same id share it.
+    pub fn id(&self) -> u64 {
+        self.id
     }
 
     fn part(&self, part: Part) -> &Vec<Scenario> {

@@ -483,6 +483,7 @@ impl LanguageServer for Server {
                         published: None,
                         model: Default::default(),
                         calls_stale: false,
+                        diagnostics: Default::default(),
                     },
                 );
                 self.worker.enqueue(doc.uri);

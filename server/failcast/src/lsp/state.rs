@@ -37,6 +37,8 @@ pub struct OpenDocument {
     /// Functions changed since this file's calls were last put in the call
     /// index (which is updated after diagnostics, once typing pauses).
     pub calls_stale: bool,
+    /// The serialised diagnostics of functions, kept between publications.
+    pub diagnostics: super::convert::DiagnosticsCache,
 }
 
 /// What the client told us at `initialize`.

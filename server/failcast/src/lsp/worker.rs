@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
-use tower_lsp_server::ls_types::{Diagnostic, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use super::convert;
 use super::guard::panic_message;
@@ -161,15 +161,6 @@ fn index_stale_calls(state: &State) {
     }
 }
 
-/// The diagnostics as the JSON array that is published, serialised once:
-/// its hash tells whether anything changed, and it is sent as it is.
-fn serialise(diagnostics: &[Diagnostic]) -> Vec<u8> {
-    serde_json::to_vec(diagnostics).unwrap_or_else(|err| {
-        tracing::error!("cannot serialise diagnostics: {err}");
-        b"[]".to_vec()
-    })
-}
-
 /// Drops `value` on a thread of its own (started on first use), or here if
 /// that thread cannot be started.
 fn drop_later<T: Send + 'static>(value: T) {
@@ -260,9 +251,19 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let analysed_at = started.elapsed();
     let functions_changed = !analysis.changes.is_empty();
     let encoding = state.encoding();
-    let diagnostics = serialise(&convert::diagnostics(&analysis, &config, encoding, &|p| {
-        state.uri_of(p)
-    }));
+    // Taken while in use: a request analysing at the same time gets an
+    // empty one and serialises everything.
+    let mut kept = match state.documents.lock().get_mut(uri) {
+        Some(open) => std::mem::take(&mut open.diagnostics),
+        None => return,
+    };
+    let diagnostics = convert::diagnostics_json(
+        &analysis,
+        &config,
+        encoding,
+        &|p| state.uri_of(p),
+        &mut kept,
+    );
     let converted_at = started.elapsed();
     // A hash of what would be published, to skip publishing it again.
     let fingerprint = xxhash_rust::xxh3::xxh3_64(&diagnostics);
@@ -272,6 +273,7 @@ pub fn process(state: &State, uri: &Uri, out: &UnboundedSender<Outgoing>) {
     let Some(open) = documents.get_mut(uri) else {
         return;
     };
+    open.diagnostics = kept;
     if open.document.version() != snapshot.version {
         return;
     }
