@@ -341,8 +341,8 @@ pub fn analyze(
         // A function rendered before (here, or elsewhere before an edit
         // moved it) keeps its rendering; the lists note how far it moved.
         let rendered = match old_renders.get(&render) {
-            Some(rendered) => rendered.clone(),
-            None => Arc::new(render_function(
+            Some(rendered) if rendered.callers_current(ctx.calls) => rendered.clone(),
+            _ => Arc::new(render_function(
                 &found, function, path, language, rope, tree, ctx,
             )),
         };
@@ -451,15 +451,16 @@ fn render_function(
         path,
         rendered,
         shown,
+        chain_cell.get().map(|chain| chain.looked_up().clone()),
     )
 }
 
-/// What rendering depends on besides the function: the configuration
-/// (trace depth, service name, handler schemas) and the call index.
+/// What rendering depends on besides the function and its callers (which
+/// [`Rendered::callers_current`] checks): the configuration (trace depth,
+/// service name, handler schemas).
 fn settings_hash(ctx: &Context) -> u64 {
     let mut hasher = Xxh3::new();
     hasher.update(&serde_json::to_vec(ctx.config).unwrap_or_default());
-    hasher.update(&ctx.calls.generation().to_le_bytes());
     hasher.digest()
 }
 
@@ -644,6 +645,48 @@ mod tests {
         assert!(!kept_rendering(&before, &after, 1));
         assert!(kept_rendering(&before, &after, 2));
         assert_eq!(after.recomputed(), 1);
+    }
+
+    /// When the call index changes, only the functions whose callers it
+    /// changed are rendered again, with the new caller in their traces.
+    #[test]
+    fn a_new_caller_renders_only_the_function_it_calls() {
+        let config = Config::default();
+        let mut calls = CallIndex::default();
+        let run = |calls: &CallIndex, previous: Option<&FileAnalysis>| {
+            let rope = Rope::from_str(THREE);
+            let tree = crate::syntax::parse_str(Language::Python, THREE).expect("parses");
+            let ctx = Context::new(&config, calls);
+            analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
+        };
+        let index_file = |calls: &mut CallIndex, path: &str, source: &str| {
+            let rope = Rope::from_str(source);
+            let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
+            let functions = crate::functions::index_functions(Language::Python, &tree, &rope, path);
+            let found = crate::calls::file_calls(Language::Python, &tree, &rope, path, &functions);
+            calls.set_file(path, found);
+        };
+        let before = run(&calls, None);
+        index_file(
+            &mut calls,
+            "jobs.py",
+            "def nightly(rows):\n    return unrelated(rows)\n",
+        );
+        let unrelated = run(&calls, Some(&before));
+        assert!((0..3).all(|i| kept_rendering(&before, &unrelated, i)));
+        index_file(
+            &mut calls,
+            "report.py",
+            "def totals(rows):\n    return second(rows, len(rows))\n",
+        );
+        let after = run(&calls, Some(&unrelated));
+        assert!(kept_rendering(&unrelated, &after, 0) && kept_rendering(&unrelated, &after, 2));
+        assert!(!kept_rendering(&unrelated, &after, 1));
+        let trace = &after.scenarios[1][0].trace;
+        assert!(
+            trace.contains("report.py") && trace.contains("totals"),
+            "{trace}"
+        );
     }
 
     /// A moved list becomes the function's own when it is written to, and

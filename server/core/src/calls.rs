@@ -94,31 +94,58 @@ pub fn file_calls(
 #[derive(Clone, Debug, Default)]
 pub struct CallIndex {
     files: HashMap<Arc<str>, FileCalls>,
-    /// Bumped by every change, so that what was rendered from the callers
-    /// of one generation is not reused in another.
+    /// Bumped by every change.
     generation: u64,
+    /// The generation in which the call sites of each callee name last
+    /// changed: a trace rendered from the callers of some names is stale
+    /// only if one of them changed since, so re-indexing a file renders
+    /// again only the functions whose callers it changed.
+    changed: HashMap<String, u64>,
 }
 
 impl CallIndex {
     pub fn set_file(&mut self, path: &str, calls: FileCalls) {
-        self.files.insert(Arc::from(path), calls);
         self.generation += 1;
+        let old = self.files.insert(Arc::from(path), calls);
+        self.note_changes(old.as_ref(), path);
     }
 
     pub fn remove_file(&mut self, path: &str) {
-        self.files.remove(path);
         self.generation += 1;
+        let old = self.files.remove(path);
+        self.note_changes(old.as_ref(), path);
     }
 
     /// Adds every file of `other`, replacing files both have.
     pub fn merge(&mut self, other: CallIndex) {
-        self.files.extend(other.files);
         self.generation += 1;
+        for (path, calls) in other.files {
+            let old = self.files.insert(path.clone(), calls);
+            self.note_changes(old.as_ref(), &path);
+        }
+    }
+
+    /// Marks the names whose call sites differ between `old` and what is
+    /// now indexed for `path`.
+    fn note_changes(&mut self, old: Option<&FileCalls>, path: &str) {
+        let empty = HashMap::new();
+        let old = old.map_or(&empty, |calls| &calls.by_name);
+        let new = self.files.get(path).map_or(&empty, |calls| &calls.by_name);
+        for name in old.keys().chain(new.keys()) {
+            if old.get(name) != new.get(name) {
+                self.changed.insert(name.clone(), self.generation);
+            }
+        }
     }
 
     /// Changes with every file set, removed or merged.
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// Whether the call sites of `name` changed after `generation`.
+    pub fn changed_since(&self, name: &str, generation: u64) -> bool {
+        self.changed.get(name).is_some_and(|&at| at > generation)
     }
 
     pub fn file_count(&self) -> usize {

@@ -36,17 +36,23 @@ pub struct Rendered {
     candidates: Vec<Scenario>,
     /// What moving each scenario, then each candidate, needs.
     retrace: Vec<Retrace>,
+    /// What the traces' callers were worked out from
+    /// ([`telemetry::CallerChain::looked_up`]), if any trace has callers
+    /// to look up.
+    callers: Option<(u64, Vec<String>)>,
 }
 
 impl Rendered {
     /// `scenarios` and `candidates` (each with its [`Retrace`]) of a
-    /// function starting at byte `at.0`, line `at.1`, of `path`.
+    /// function starting at byte `at.0`, line `at.1`, of `path`, whose
+    /// callers were worked out from `callers`.
     pub fn new(
         at: (usize, usize),
         language: Language,
         path: &str,
         scenarios: Vec<(Scenario, Retrace)>,
         candidates: Vec<(Scenario, Retrace)>,
+        callers: Option<(u64, Vec<String>)>,
     ) -> Rendered {
         let mut retrace = Vec::with_capacity(scenarios.len() + candidates.len());
         let mut split = |list: Vec<(Scenario, Retrace)>| -> Vec<Scenario> {
@@ -68,7 +74,16 @@ impl Rendered {
             scenarios,
             candidates,
             retrace,
+            callers,
         }
+    }
+
+    /// Whether the call index `calls` still gives the callers this was
+    /// rendered with.
+    pub fn callers_current(&self, calls: &crate::calls::CallIndex) -> bool {
+        self.callers
+            .as_ref()
+            .is_none_or(|looked_up| telemetry::chain_current(looked_up, calls))
     }
 
     /// This rendering's identity: two lists with the same id share it.

@@ -192,6 +192,26 @@ pub struct TraceFrame {
 pub struct CallerChain {
     name: String,
     callers: Vec<TraceFrame>,
+    /// The call index's generation and the names whose callers were looked
+    /// up then: the chain is current while none of them has changed.
+    looked_up: (u64, Vec<String>),
+}
+
+impl CallerChain {
+    /// What the chain was worked out from, for [`chain_current`].
+    pub fn looked_up(&self) -> &(u64, Vec<String>) {
+        &self.looked_up
+    }
+}
+
+/// Whether `calls` gives the chain that was worked out from `looked_up`
+/// ([`CallerChain::looked_up`]).
+pub fn chain_current(looked_up: &(u64, Vec<String>), calls: &CallIndex) -> bool {
+    let (generation, names) = looked_up;
+    *generation == calls.generation()
+        || names
+            .iter()
+            .all(|name| !calls.changed_since(name, *generation))
 }
 
 /// The frames of a trace: the function at the failure's origin, then
@@ -262,7 +282,9 @@ pub fn caller_chain(
     let mut seen: HashSet<String> = HashSet::from([function.id.clone()]);
     let mut name = function.name.clone();
     let mut from_path = path.to_owned();
+    let mut looked_up = Vec::new();
     for _ in 0..depth {
+        looked_up.push(name.clone());
         let Some(site) = calls
             .callers(&name, language, &from_path)
             .into_iter()
@@ -300,6 +322,7 @@ pub fn caller_chain(
     CallerChain {
         name: runtime_name(language, path, function, rope),
         callers,
+        looked_up: (calls.generation(), looked_up),
     }
 }
 

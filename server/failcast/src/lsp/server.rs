@@ -171,14 +171,24 @@ impl Server {
         self.warn(format!("failcast configuration: {}", text.join("; ")));
     }
 
-    /// Re-analyses every open document (after a configuration change).
+    /// Re-analyses every open document from scratch (after a configuration
+    /// change: severities, hazards and traces depend on it).
     fn reanalyse_all(&self) {
         let uris: Vec<Uri> = self.state.documents.lock().keys().cloned().collect();
         for uri in uris {
             if let Some(open) = self.state.documents.lock().get_mut(&uri) {
-                // Forget the old analysis: severities and traces depend on the config.
                 open.analysis = None;
             }
+            self.worker.enqueue(uri);
+        }
+    }
+
+    /// Re-analyses every open document after the call index changed: only
+    /// traces depend on it, and the analysis renders again the functions
+    /// whose callers changed.
+    fn retrace_all(&self) {
+        let uris: Vec<Uri> = self.state.documents.lock().keys().cloned().collect();
+        for uri in uris {
             self.worker.enqueue(uri);
         }
     }
@@ -313,7 +323,7 @@ impl Server {
         }
         tracing::info!("workspace indexed: {files} files");
         // Traces can now name callers from other files.
-        self.reanalyse_all();
+        self.retrace_all();
     }
 }
 
