@@ -294,14 +294,22 @@ pub fn index_functions_cached(
     let mut stack: Vec<(Node, u16)> = vec![(tree.root_node(), 0)];
     let mut walker = tree.walk();
     while let Some((node, parent_kind)) = stack.pop() {
-        if node.byte_range().len() > CHUNK_BYTES && node.child_count() > 0 {
+        let spine = node.byte_range().len() > CHUNK_BYTES && node.child_count() > 0;
+        if spine {
             // A spine node is small in number; patterns rooted at it (a big
             // class, a big function) are found on their own.
-            items.extend(query_items(language, node, rope, &mut cursor, true, (0, 0)));
-            let children: Vec<Node> = node.children(&mut walker).collect();
-            stack.extend(children.into_iter().rev().map(|c| (c, node.kind_id())));
-            continue;
+            let from = stack.len();
+            stack.extend(node.children(&mut walker).map(|c| (c, node.kind_id())));
+            stack[from..].reverse();
+            if node.parent().is_none() {
+                // The root is never a function or a container, and hashing
+                // it would hash the whole file once more.
+                items.extend(query_items(language, node, rope, &mut cursor, true, (0, 0)));
+                continue;
+            }
         }
+        // A chunk's items, or a spine node's own (a big function's content
+        // hash walks all of it), are cached by its content.
         let key = chunk_key(node, parent_kind, rope);
         let start = node.start_byte();
         let start_line = rope.byte_to_line(start.min(rope.len_bytes()));
@@ -312,7 +320,7 @@ pub fn index_functions_cached(
                 node,
                 rope,
                 &mut cursor,
-                false,
+                spine,
                 (start, start_line),
             )),
         };
