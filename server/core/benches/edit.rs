@@ -1,14 +1,15 @@
 //! Edit → analysis, in process: the edits `scripts/bench_edit_latency.py`
 //! sends the server (a line `ratio_bench = 1 / <param>` added at the top of
-//! one function, removed on the next visit) on the same 10,000-line file of
-//! standard-library Python, each applied to the document, reparsed and
-//! analysed against the previous analysis, as the server's worker does.
-//! Prints p50/p90 of each stage beside a from-scratch parse and analysis of
-//! the same text, measured in the same run.
+//! one function, removed on the next visit) on the same two 10,000-line
+//! files, standard-library Python and the generated hazard-dense one, each
+//! applied to the document, reparsed and analysed against the previous
+//! analysis, as the server's worker does. Prints p50/p90 of each stage
+//! beside a from-scratch parse and analysis of the same text, measured in
+//! the same run.
 //!
 //! `cargo bench --bench edit` measures; under `cargo test --benches` it runs
-//! a few edits as a smoke test. The file comes from the script's own
-//! `python_file()` (Python 3 must be on PATH).
+//! a few edits as a smoke test. The files come from the script's own
+//! `python_file()` and `dense_file()` (Python 3 must be on PATH).
 
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -21,14 +22,14 @@ use failcast_core::document::{Document, TextChange};
 use failcast_core::language::Language;
 use failcast_core::position::{Position, PositionEncoding};
 
-fn python_file() -> Option<String> {
+/// The file the script's `function` (`python_file` or `dense_file`) makes.
+fn script_file(function: &str) -> Option<String> {
     let scripts = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts");
+    let code = format!(
+        "import sys; sys.path.insert(0, sys.argv[1]); import bench_edit_latency as b; sys.stdout.write(b.{function}())"
+    );
     let output = Command::new("python3")
-        .args([
-            "-c",
-            "import sys; sys.path.insert(0, sys.argv[1]); import bench_edit_latency as b; sys.stdout.write(b.python_file())",
-            scripts,
-        ])
+        .args(["-c", &code, scripts])
         .output()
         .ok()?;
     output
@@ -77,10 +78,20 @@ fn percentile(samples: &mut [Duration], p: f64) -> Duration {
 
 fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
-    let Some(text) = python_file() else {
-        println!("edit: skipped, no python3 to build the file");
-        return;
-    };
+    for (name, function) in [
+        ("standard-library", "python_file"),
+        ("hazard-dense", "dense_file"),
+    ] {
+        let Some(text) = script_file(function) else {
+            println!("edit: skipped, no python3 to build the file");
+            return;
+        };
+        measure(name, &text, measuring);
+    }
+}
+
+fn measure(name: &str, text: &str, measuring: bool) {
+    let text = text.to_owned();
     let points = edit_points(&text);
     let edits = if measuring { 200 } else { 4 };
     let config = Config::default();
@@ -163,7 +174,7 @@ fn main() {
         drops.push(started.elapsed() - analysed);
     }
     println!(
-        "edit -> analysis, {} lines, {} functions, {edits} edits",
+        "edit -> analysis, {} lines of {name} Python, {} functions, {edits} edits",
         text.lines().count(),
         previous.functions.functions.len()
     );
