@@ -13,11 +13,22 @@
 # is the one the tests run; `cargo clippy` would instead check every
 # dependency a second time in metadata-only mode (minutes on two cores).
 # Our crates are built again when switching between `make run` and `make
-# test` (the wrapper is part of their fingerprint), dependencies never.
+# test` (the wrapper is part of their fingerprint).
+#
+# `make test` builds the binary with everything else, in one `cargo test
+# --no-run`, instead of `cargo build` first: the tests' dev-dependencies
+# turn on features of crates the binary also uses (criterion and
+# prost-derive ask for itertools' `use_std`, which bindgen shares), so a
+# build of the binary alone has a different bindgen, a different
+# llama-cpp-sys-2 build script, and builds llama.cpp a second time, with
+# our crates and a dozen others. The test build leaves the same binary in
+# target/debug. After `make run`, `make test` still builds those a second
+# time, once.
 
 CARGO ?= cargo
 FAILCAST := target/debug/failcast
 MODEL ?= smollm2-135m
+BUILD = $(CARGO) build -p failcast --bin failcast
 
 .PHONY: run test setup setup-test build model lint fmt unit editors pytest-lsp fuzz fuzz-smoke realbugs realbugs-smoke
 
@@ -28,7 +39,7 @@ setup-test:
 	@scripts/setup.sh --test
 
 build: setup
-	$(CARGO) build -p failcast --bin failcast
+	$(BUILD)
 
 model: build
 	$(FAILCAST) model fetch $(MODEL)
@@ -83,15 +94,20 @@ fuzz: setup-test
 
 # The same briefly, as part of `test`: one build (shared with `fuzz`), then
 # every target for FUZZ_SMOKE_SECONDS from the seed corpus into a scratch
-# corpus emptied first, so each run starts alike. 5 min 10 s on two cores
-# from clean (4 min build, 1 min of fuzzing); see server/failcast/fuzz/README.md.
+# corpus emptied first, so each run starts alike. libFuzzer runs on one
+# core, so FUZZ_JOBS targets run at once, each on a core of its own: on two
+# cores the four runs take 30 s instead of 60. A crash stops the others
+# from starting. 5 min 10 s on two cores from clean when the runs went one
+# by one (4 min build, 1 min of fuzzing); see server/failcast/fuzz/README.md.
+FUZZ_JOBS ?= 2
 fuzz-smoke: setup-test
 	cd server/failcast/fuzz && $(FUZZ) build $(FUZZ_BUILD_FLAGS)
-	cd server/failcast/fuzz && for target in $(FUZZ_TARGETS); do \
-		rm -rf work/smoke/$$target && mkdir -p work/smoke/$$target && \
-		$(FUZZ) run $(FUZZ_BUILD_FLAGS) $$target work/smoke/$$target corpus/$$target -- \
-			-max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=$(FUZZ_TIMEOUT) -artifact_prefix=work/smoke/ || exit 1; \
-	done
+	$(MAKE) --no-print-directory -j$(FUZZ_JOBS) --output-sync=target $(addprefix fuzz-smoke-,$(FUZZ_TARGETS))
+
+fuzz-smoke-%:
+	cd server/failcast/fuzz && rm -rf work/smoke/$* && mkdir -p work/smoke/$* && \
+		$(FUZZ) run $(FUZZ_BUILD_FLAGS) $* work/smoke/$* corpus/$* -- \
+			-max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=$(FUZZ_TIMEOUT) -artifact_prefix=work/smoke/
 
 # The real-bug benchmark (benchmark/README.md): every case laid out from
 # its registry releases, then scored, model off (MODEL_EVAL=name to ask a
@@ -117,4 +133,5 @@ realbugs-smoke: build
 # build's dependency info, so changing it rebuilds our crates.
 test: export RUSTC_WORKSPACE_WRAPPER = clippy-driver
 test: export CLIPPY_ARGS = -D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+test: BUILD = $(CARGO) test --workspace --all-targets --no-run
 test: fmt unit realbugs-smoke editors pytest-lsp fuzz-smoke
