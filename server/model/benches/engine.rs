@@ -464,5 +464,31 @@ fn main() {
     );
     println!("    writing scenarios instead     {write:>6.0} ms");
     println!("    written first scenario = ranked first: {agree} of {reps}");
+
+    // (f) the function under the cursor prefilled while the editor waits out
+    // the debounce: what is left once typing stops is the ranking job.
+    let mut after_prefill = Vec::new();
+    let mut prefill_ms = Vec::new();
+    for i in 0..reps {
+        let mut input = big.clone();
+        input.path = format!("prefill/orders_{i}.py");
+        let (_, stats, _) = run_work(
+            &engine,
+            &format!("prefill#{i}"),
+            input.clone(),
+            Work::Prefill,
+        );
+        prefill_ms.push(stats.prompt_ms as f64);
+        let (_, stats, _) = run_work(&engine, &format!("ranked#{i}"), input, Work::Rank);
+        after_prefill.push((stats.prompt_ms + stats.rank_ms) as f64);
+    }
+    let (prefill_ms, after_prefill) = (median(prefill_ms), median(after_prefill));
+    println!("\n(f) prefilled during the debounce, then ranked (median of {reps})");
+    println!("    prefill, while the user waits out the debounce  {prefill_ms:>6.0} ms");
+    println!("    first model-ranked result after the debounce    {after_prefill:>6.0} ms");
+    println!(
+        "    the same without the prefill (e)                {:>6.0} ms",
+        prefill + rank
+    );
     drop(engine);
 }

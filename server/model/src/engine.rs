@@ -123,6 +123,12 @@ pub enum Work {
     Rank,
     /// Rank, then write scenarios in prose (trigger, error, log line).
     RankAndWrite,
+    /// Only decode the prompt into the KV cache and answer nothing: asked
+    /// for the function under the cursor while the editor waits out the
+    /// debounce, so that the ranking job that follows (same prompt, or the
+    /// same up to the edit) decodes only what changed. Never cached; a
+    /// model server has no KV cache to fill, so there it does nothing.
+    Prefill,
 }
 
 impl Work {
@@ -130,6 +136,7 @@ impl Work {
         match self {
             Work::Rank => "rank",
             Work::RankAndWrite => "rank+write",
+            Work::Prefill => "prefill",
         }
     }
 }
@@ -895,6 +902,10 @@ impl WorkerCtx {
             self.finish(&queued.job, Outcome::Cancelled);
             return;
         }
+        if queued.job.work == Work::Prefill {
+            self.finish(&queued.job, Outcome::Done(Vec::new(), JobStats::default()));
+            return;
+        }
         if self.answer_from_cache(&queued.job) {
             return;
         }
@@ -1087,7 +1098,7 @@ impl WorkerCtx {
 
     /// Caches a job's answer under the current model identity.
     fn store(&mut self, job: &Job, scenarios: &[ModelScenario]) {
-        if !self.config.use_prediction_cache {
+        if !self.config.use_prediction_cache || job.work == Work::Prefill {
             return;
         }
         let rendered = prompt::render(&job.input, self.budget_chars());
@@ -1103,6 +1114,19 @@ impl WorkerCtx {
             return false;
         }
         let rendered = prompt::render(&job.input, self.budget_chars());
+        if job.work == Work::Prefill {
+            // Nothing to fill when the answer the prefill prepares for is
+            // already kept.
+            let kept = [Work::Rank, Work::RankAndWrite].into_iter().any(|work| {
+                self.cache_key(&rendered, work)
+                    .is_some_and(|key| self.cache.get(&key).is_some())
+            });
+            self.report_cache_notices();
+            if kept {
+                self.finish(job, Outcome::Done(Vec::new(), JobStats::default()));
+            }
+            return kept;
+        }
         let Some(key) = self.cache_key(&rendered, job.work) else {
             return false;
         };
@@ -1269,5 +1293,89 @@ pub(crate) mod tests {
             }
         ));
         assert!(matches!(engine.state(), EngineState::Ready { .. }));
+    }
+
+    /// A function long enough that its prompt spans several decode chunks,
+    /// with two candidates to rank.
+    fn long_input() -> PromptInput {
+        let mut source = String::from("def f(rows, url):\n");
+        for i in 0..40 {
+            source.push_str(&format!("    total_{i} = rows[{i}][\"amount\"] * {i}\n"));
+        }
+        source.push_str("    return requests.get(url).json()[\"id\"]\n");
+        PromptInput {
+            source,
+            hazards: vec![
+                prompt::PromptHazard {
+                    class: FailureClass::KeyMissing,
+                    line: 42,
+                    subject: "json()[\"id\"]".into(),
+                    trigger: "the response has no id".into(),
+                    error: "KeyError: 'id'".into(),
+                },
+                prompt::PromptHazard {
+                    class: FailureClass::IndexOutOfRange,
+                    line: 2,
+                    subject: "rows[0]".into(),
+                    trigger: "rows is empty".into(),
+                    error: "IndexError: list index out of range".into(),
+                },
+            ],
+            ..input("f")
+        }
+    }
+
+    fn done(event: EngineEvent) -> (Vec<ModelScenario>, JobStats) {
+        match event {
+            EngineEvent::Done {
+                scenarios, stats, ..
+            } => (scenarios, stats),
+            other => panic!("expected Done, got {other:?}"),
+        }
+    }
+
+    /// A prefill answers nothing and leaves the prompt in the KV cache: the
+    /// ranking job after it decodes only the prompt's last chunk, and ranks
+    /// exactly as an engine that was not prefilled.
+    #[cfg(feature = "llama")]
+    #[test]
+    fn a_prefill_leaves_the_prompt_decoded_for_the_ranking_after_it() {
+        let entry = catalog::default_entry();
+        let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the default model");
+        let config = EngineConfig {
+            model_path: path,
+            n_threads: 2,
+            cache_dir: None,
+            use_prediction_cache: false,
+            ..EngineConfig::for_entry(entry)
+        };
+        let ranked = |prefill: bool| {
+            let engine = Engine::start(config.clone());
+            let events = engine.events();
+            if prefill {
+                engine.submit(Job::new("prefill", 1, 0, long_input()).with_work(Work::Prefill));
+                let (scenarios, stats) = done(answer(&events));
+                assert!(scenarios.is_empty(), "{scenarios:?}");
+                assert!(stats.prompt_tokens > 600, "{stats:?}");
+            }
+            engine.submit(Job::new("rank", 2, 0, long_input()).with_work(Work::Rank));
+            done(answer(&events))
+        };
+        let (cold, cold_stats) = ranked(false);
+        let (warm, warm_stats) = ranked(true);
+        assert_eq!(cold_stats.prompt_tokens, warm_stats.prompt_tokens);
+        let decoded = warm_stats.prompt_tokens - warm_stats.reused_prompt_tokens;
+        assert!(
+            decoded <= 256
+                && cold_stats.reused_prompt_tokens + 256 < warm_stats.reused_prompt_tokens,
+            "cold {cold_stats:?}, after a prefill {warm_stats:?}"
+        );
+        assert_eq!(cold.len(), 2, "{cold:?}");
+        let order = |s: &[ModelScenario]| {
+            s.iter()
+                .map(|a| (a.class, a.line, a.likelihood))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(order(&cold), order(&warm));
     }
 }

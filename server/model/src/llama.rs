@@ -484,6 +484,9 @@ impl<'m> Session<'m> {
             prompt_ms,
             ..JobStats::default()
         };
+        if work == Work::Prefill {
+            return Ok(Some((Vec::new(), stats)));
+        }
         // What follows the prompt, kept for ranking: writing decodes over it.
         let next = if rendered.choices.is_empty() {
             Vec::new()

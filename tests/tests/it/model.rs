@@ -4,12 +4,14 @@
 //! decode steps, a queue too small for a file's functions still gets every
 //! function its answer, a missing or truncated model leaves static
 //! predictions working with one clear warning, and the model's ranking
-//! reorders a function's predictions where its order is the right one.
+//! reorders a function's predictions where its order is the right one;
+//! the function being edited is prefilled while the debounce runs.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use failcast_e2e::{Server, uri};
+use ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use serde_json::{Value, json};
 
 const SOURCE: &str = "import requests\n\n\ndef user_id(url):\n    body = requests.get(url, timeout=5).json()\n    return body[\"id\"]\n\n\ndef ratio(done, total):\n    return done / total\n";
@@ -263,4 +265,92 @@ fn the_model_ranking_changes_the_static_order_to_the_right_one() {
         Some(&parse),
         "static {static_order:?}, ranked {ranked:?}"
     );
+}
+
+/// A 30-line handler with hazards on most lines: its prompt spans several
+/// of the engine's decode chunks.
+const HANDLER: &str = r#"import requests
+from datetime import datetime
+
+
+def import_orders(session, url, path, since):
+    response = session.get(url, params={"since": since.isoformat()})
+    payload = response.json()
+    orders = payload["orders"]
+    created = []
+    for raw in orders:
+        customer = raw["customer"]
+        email = customer.get("email").lower()
+        total = sum(line["price"] * line["qty"] for line in raw["lines"])
+        average = total / len(raw["lines"])
+        placed = datetime.strptime(raw["placed_at"], "%Y-%m-%d %H:%M")
+        if placed < since:
+            continue
+        created.append((raw["id"], email, total, average, placed))
+    with open(path, "a", encoding="ascii") as log:
+        for order in created:
+            log.write(f"{order[0]},{order[1]},{order[2]}\n")
+    first = created[0]
+    return first[0], len(created)
+"#;
+
+/// A number logged as `name=value` in a tracing line.
+fn logged(line: &str, name: &str) -> Option<usize> {
+    let start = line.find(&format!(" {name}="))? + name.len() + 2;
+    line[start..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Typing at the top of a function: while the debounce runs the engine
+/// decodes the edited function's prompt, so the ranking job that follows
+/// decodes only the prompt's last chunk instead of everything after the
+/// edit (without the prefill it would reuse no more than the system prompt).
+#[test]
+fn the_function_being_edited_is_prefilled_during_the_debounce() {
+    let _slot = failcast_e2e::model_slot();
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let path = workspace.path().join("orders.py");
+    std::fs::write(&path, HANDLER).unwrap();
+    let uri = uri(&path);
+    let mut server = start(
+        workspace.path(),
+        cache.path(),
+        &[("FAILCAST_LOG", "failcast=debug")],
+    );
+    server.open(&uri, "python", 1, HANDLER);
+    server.await_diagnostics(&uri, Some(1));
+    server.await_status("the first answer", Duration::from_secs(180), |s| {
+        s["answered"].as_u64() >= Some(1) && s["pending"] == json!(0)
+    });
+    let before = server.stderr().len();
+    // A new first line of the body.
+    server.change(
+        &uri,
+        2,
+        vec![TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(5, 0), Position::new(5, 0))),
+            range_length: None,
+            text: "    session.headers[\"Accept\"] = \"application/json\"\n".to_owned(),
+        }],
+    );
+    server.await_log("model prefilled the function under the cursor");
+    server.await_status("the answer after the edit", Duration::from_secs(180), |s| {
+        s["answered"].as_u64() >= Some(2) && s["pending"] == json!(0)
+    });
+    let log = server.stderr();
+    let answered = log[before..]
+        .iter()
+        .find(|line| line.contains("model answered"))
+        .unwrap_or_else(|| panic!("no answer after the edit in {:#?}", &log[before..]));
+    let prompt = logged(answered, "prompt_tokens").expect(answered);
+    let reused = logged(answered, "reused").expect(answered);
+    assert!(prompt > 600, "{answered}");
+    assert!(prompt - reused <= 256, "{answered}");
+    server.discard("textDocument/publishDiagnostics");
+    server.discard("window/showMessage");
+    assert_eq!(server.shutdown().code(), Some(0));
 }

@@ -18,7 +18,7 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressBegin, WorkDoneProgressEnd,
 };
 
-use super::predictions::{Predictor, Scope, split_key};
+use super::predictions::{Predictor, Scope, is_prefill, split_key};
 use super::server::{StatusNotification, StatusParams};
 use super::state::State;
 use super::worker::{AnalysisWorker, Outgoing};
@@ -148,6 +148,11 @@ impl Dispatcher {
         }
         let generation = self.predictor.changed(&uri);
         let delay = Duration::from_millis(self.state.config.read().debounce_ms);
+        {
+            // The wait is the model's time to read the function being typed.
+            let (predictor, state, uri) = (self.predictor.clone(), self.state.clone(), uri.clone());
+            tokio::task::spawn_blocking(move || predictor.prefill(&state, &uri));
+        }
         let predictor = self.predictor.clone();
         let state = self.state.clone();
         tokio::spawn(async move {
@@ -287,6 +292,15 @@ impl Dispatcher {
             } => {
                 self.predictor.settled(&key, content_hash);
                 self.resume_deferred().await;
+                if is_prefill(&key) {
+                    tracing::debug!(
+                        prompt_tokens = stats.prompt_tokens,
+                        reused = stats.reused_prompt_tokens,
+                        prompt_ms = stats.prompt_ms,
+                        "model prefilled the function under the cursor"
+                    );
+                    return;
+                }
                 let Some((uri, function_id)) = split_key(&key) else {
                     return;
                 };
@@ -295,6 +309,8 @@ impl Dispatcher {
                     scenarios = scenarios.len(),
                     from_cache = stats.from_cache,
                     decode_steps = stats.decode_steps,
+                    prompt_tokens = stats.prompt_tokens,
+                    reused = stats.reused_prompt_tokens,
                     prompt_ms = stats.prompt_ms,
                     generate_ms = stats.generate_ms,
                     "model answered"

@@ -28,6 +28,20 @@ pub fn job_key(uri: &Uri, function_id: &str) -> String {
     format!("{}{KEY_SEPARATOR}{function_id}", uri.as_str())
 }
 
+/// The function id of prefill jobs; no function's id starts with the key
+/// separator.
+const PREFILL_ID: &str = "\u{1f}prefill";
+
+/// The key of a document's prefill job (see [`Predictor::prefill`]).
+pub fn prefill_key(uri: &Uri) -> String {
+    job_key(uri, PREFILL_ID)
+}
+
+/// Whether `key` is a prefill job's, whose answer is empty by design.
+pub fn is_prefill(key: &str) -> bool {
+    key.ends_with(PREFILL_ID) && split_key(key).is_some_and(|(_, id)| id == PREFILL_ID)
+}
+
 pub fn split_key(key: &str) -> Option<(Uri, &str)> {
     let (uri, id) = key.split_once(KEY_SEPARATOR)?;
     Some((uri.parse().ok()?, id))
@@ -165,6 +179,7 @@ impl Predictor {
             for key in &keys {
                 engine.cancel(key);
             }
+            engine.cancel(&prefill_key(uri));
         }
         let mut pending = self.pending.lock();
         for key in keys {
@@ -243,6 +258,63 @@ impl Predictor {
         if let Scope::Resume(functions) = scope {
             self.defer(functions.iter().map(|(id, p)| (job_key(uri, id), *p)));
         }
+    }
+
+    /// Decodes the prompt of the function under the cursor while the
+    /// debounce runs (the job after it then decodes only what changed since,
+    /// at least its last chunk). One prefill per document: a newer one
+    /// replaces it, and a running one is cancelled between decode steps.
+    /// Nothing is asked when the cursor is in no function, or in one that has
+    /// nothing to rank or is already answered. Returns whether one was asked.
+    pub fn prefill(&self, state: &State, uri: &Uri) -> bool {
+        let engine_guard = self.engine.lock();
+        let Some(engine) = engine_guard.as_ref() else {
+            return false;
+        };
+        let Some(cursor) = self.cursor.lock().get(uri).copied() else {
+            return false;
+        };
+        let (analysis, answers, version) = {
+            let documents = state.documents.lock();
+            let Some(open) = documents.get(uri) else {
+                return false;
+            };
+            let Some(analysis) = open.analysis.clone() else {
+                return false;
+            };
+            (analysis, open.model.clone(), open.document.version())
+        };
+        if analysis.version != version || analysis.skipped.is_some() {
+            return false;
+        }
+        // The innermost function holding the cursor.
+        let Some((index, function)) = analysis
+            .functions
+            .functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.range.contains(&cursor))
+            .min_by_key(|(_, f)| f.range.len())
+        else {
+            return false;
+        };
+        let nothing = analysis.scenarios.as_rendered(index).is_empty()
+            && analysis.candidates.as_rendered(index).is_empty();
+        let answered = answers
+            .get(&function.id)
+            .is_some_and(|(hash, _)| *hash == function.content_hash);
+        if nothing || answered {
+            return false;
+        }
+        let (input, _) = job_input(state, &analysis, index);
+        let generation = self.generation.load(Ordering::Relaxed) as i64;
+        // Ahead of the ranking job it prepares (same generation, cursor).
+        let priority = generation * 16 + CURSOR_BONUS + 1;
+        engine.submit(
+            Job::new(prefill_key(uri), function.content_hash, priority, input)
+                .with_work(failcast_model::Work::Prefill),
+        );
+        true
     }
 
     /// Submits jobs for the functions of `uri` in `scope`. Returns how many.
@@ -333,28 +405,7 @@ impl Predictor {
                     priority
                 }
             };
-            let scenarios = &analysis.scenarios[index];
-            let candidates = analysis
-                .candidates
-                .get(index)
-                .map_or(&[][..], Vec::as_slice);
-            let input = prompt_input(
-                function,
-                analysis.language,
-                &analysis.path,
-                &analysis.rope,
-                scenarios,
-                candidates,
-                super::history::incidents(state, &analysis, function),
-            );
-            // Asked by name about a function with no prediction at all, the
-            // model may write what it sees; otherwise it ranks (and writes
-            // prose for the function's own scenarios).
-            let work = if nothing {
-                failcast_model::Work::RankAndWrite
-            } else {
-                work_for(scenarios)
-            };
+            let (input, work) = job_input(state, &analysis, index);
             self.deferred.lock().remove(&key);
             pending.insert(key.clone(), function.content_hash);
             engine.submit(
@@ -366,6 +417,40 @@ impl Predictor {
         }
         submitted
     }
+}
+
+/// What the model is asked about the function at `index` of `analysis`,
+/// and how: the same for a prefill as for the job it prepares, so that the
+/// job finds its prompt's KV entries in place.
+fn job_input(
+    state: &State,
+    analysis: &failcast_core::analysis::FileAnalysis,
+    index: usize,
+) -> (failcast_model::PromptInput, failcast_model::Work) {
+    let function = &analysis.functions.functions[index];
+    let scenarios = &analysis.scenarios[index];
+    let candidates = analysis
+        .candidates
+        .get(index)
+        .map_or(&[][..], Vec::as_slice);
+    let input = prompt_input(
+        function,
+        analysis.language,
+        &analysis.path,
+        &analysis.rope,
+        scenarios,
+        candidates,
+        super::history::incidents(state, analysis, function),
+    );
+    // Asked by name about a function with no prediction at all, the model
+    // may write what it sees; otherwise it ranks (and writes prose for the
+    // function's own scenarios).
+    let work = if scenarios.is_empty() && candidates.is_empty() {
+        failcast_model::Work::RankAndWrite
+    } else {
+        work_for(scenarios)
+    };
+    (input, work)
 }
 
 /// Forwards engine events to the async side from a plain thread, since the

@@ -533,6 +533,16 @@ impl LanguageServer for Server {
                                 );
                             }
                             open.document.apply_changes(&changes, version, encoding);
+                            // The last change is where the user types: the
+                            // function to prefill while the debounce runs.
+                            if let Some((start, _)) = changes.last().and_then(|c| c.range) {
+                                let offset = failcast_core::position::to_offset(
+                                    open.document.rope(),
+                                    start,
+                                    encoding,
+                                );
+                                self.predictor.set_cursor(&uri, offset);
+                            }
                             true
                         }
                         None => false,
