@@ -229,6 +229,18 @@ impl Scan<'_, '_, '_> {
         self.cut_at_a_position(node, callee, last, &args);
         self.regex_argument(node, last, &args);
         self.raised_inside(node, last);
+        self.connection_call(node, callee, last);
+        self.text_conversion(node, callee, last, &args);
+        self.calendar_step(node, callee, last);
+        self.mutual_recursion(node, last);
+        self.positional_call(node, callee, last, &args);
+        if self.cx.language == Language::Java
+            && let Some(object) = node.child_by_field_name("object")
+            && object.kind() == "identifier"
+        {
+            let object = self.text(object);
+            self.shared_read(node, &object);
+        }
         // Node: a socket, request, stream or child process with no 'error'
         // listener throws the error event and ends the process.
         if matches!(

@@ -29,20 +29,29 @@ mod absent;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
+mod calendar_steps;
 mod callees;
 mod calls;
+mod check_then_act;
+mod connections;
 mod domain;
 mod facts;
+mod field_chain;
+mod fixed_width;
 mod handlers;
 mod indexing;
 mod lock_discipline;
 mod memo;
 mod messages;
 mod narrow_handler;
+mod positional_calls;
 mod races;
+mod recursive_descent;
+mod shared_reads;
 mod spawns;
 #[cfg(test)]
 mod tests;
+mod text_conversion;
 mod toctou;
 
 use FailureClass::*;
@@ -261,7 +270,12 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         }
     }
     let mut found = scan.found;
-    found.sort_by_key(|h| (h.start, h.class));
+    // Of two candidates of one class at one spot, the likelier stays.
+    found.sort_by(|a, b| {
+        (a.start, a.class)
+            .cmp(&(b.start, b.class))
+            .then(b.likelihood.total_cmp(&a.likelihood))
+    });
     found.dedup_by(|a, b| a.start == b.start && a.class == b.class);
     found
 }
@@ -285,6 +299,7 @@ impl Scan<'_, '_, '_> {
         }
         if facts.binary.contains(&kind) {
             self.binary(node);
+            self.fixed_width(node);
         }
         if facts.assignment.contains(&kind) {
             self.shared_write(node);
@@ -339,9 +354,15 @@ impl Scan<'_, '_, '_> {
         if facts.member.contains(&kind) {
             self.member(node);
             self.unguarded_read(node);
+            self.through_a_field(node);
+            let read = self.text(node);
+            self.shared_read(node, &read);
         }
         if self.cx.language == Language::Go {
             self.channel(node);
+        }
+        if kind == "if_statement" {
+            self.check_then_act(node);
         }
         self.unbounded_spawn(node);
         self.narrow_handler(node);

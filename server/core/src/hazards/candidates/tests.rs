@@ -748,3 +748,135 @@ fn an_http_body_read_as_json() {
         (ParseError, 5),
     );
 }
+
+#[test]
+fn a_call_on_a_connection() {
+    // A write to a transport the peer has reset raises; a handler of the
+    // network's errors is the fix.
+    flags_bug_not_fix(
+        Language::Python,
+        "writer.py",
+        "class Writer:\n    def push(self, chunk):\n        self._transport.write(chunk)\n",
+        "class Writer:\n    def push(self, chunk):\n        try:\n            self._transport.write(chunk)\n        except OSError:\n            self.close()\n",
+        (NetworkError, 3),
+    );
+    // A read with no deadline waits for a stalled peer for ever.
+    flags_bug_not_fix(
+        Language::Go,
+        "client.go",
+        "package p\n\nfunc (c *Client) next() (byte, error) {\n\treturn c.conn.ReadByte()\n}\n",
+        "package p\n\nfunc (c *Client) next() (byte, error) {\n\tc.conn.SetReadDeadline(c.clock.Now().Add(c.wait))\n\treturn c.conn.ReadByte()\n}\n",
+        (Timeout, 4),
+    );
+}
+
+#[test]
+fn a_value_reached_through_a_field() {
+    // ZooKeeper's SendAckRequestProcessor: the learner's socket was null
+    // when the connection to the leader had failed.
+    flags_bug_not_fix(
+        Language::Java,
+        "Ack.java",
+        "class Ack {\n  void stop() {\n    if (!learner.sock.isClosed()) {\n      learner.sock.close();\n    }\n  }\n}\n",
+        "class Ack {\n  void stop() {\n    if (learner.sock != null && !learner.sock.isClosed()) {\n      learner.sock.close();\n    }\n  }\n}\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
+fn fixed_width_arithmetic() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "area.rs",
+        "fn area(w: u32, h: u32) -> u32 {\n    w * h\n}\n",
+        "fn area(w: u32, h: u32) -> u32 {\n    w.saturating_mul(h)\n}\n",
+        (Overflow, 2),
+    );
+}
+
+#[test]
+fn mutual_recursion_by_a_shared_verb() {
+    // A deserializer's `visit_sequence` calls the visitor's `visit_seq`,
+    // which deserializes each element through it again: a document nested
+    // deep enough overflows the stack; the fix counts the depth.
+    flags_bug_not_fix(
+        Language::Rust,
+        "de.rs",
+        "impl De {\n    fn parse_value(&mut self) -> Value {\n        self.parse_array()\n    }\n}\n",
+        "impl De {\n    fn parse_value(&mut self) -> Value {\n        if self.depth > MAX_DEPTH {\n            return Value::Null;\n        }\n        self.parse_array()\n    }\n}\n",
+        (ResourceExhaustion, 3),
+    );
+}
+
+#[test]
+fn text_converted_by_the_default_locale() {
+    // `String.format` formats numbers by the default locale: a decimal
+    // comma where the reader expects a point.
+    flags_bug_not_fix(
+        Language::Java,
+        "Price.java",
+        "class Price {\n  String show(double price) {\n    return String.format(\"%.2f\", price);\n  }\n}\n",
+        "class Price {\n  String show(double price) {\n    return String.format(Locale.ROOT, \"%.2f\", price);\n  }\n}\n",
+        (Encoding, 3),
+    );
+}
+
+#[test]
+fn a_date_stepped_in_local_time() {
+    // The end of a local day on which the clocks change is not 24 hours
+    // after its start; in UTC it is.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "range.js",
+        "function lastMoment(date) {\n  return date.endOf('day');\n}\n",
+        "function lastMoment(date) {\n  return date.toUTC().endOf('day');\n}\n",
+        (TimezoneDst, 2),
+    );
+}
+
+#[test]
+fn a_call_that_takes_a_position() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Names.java",
+        "class Names {\n  String first(List<String> items) {\n    return items.get(0);\n  }\n}\n",
+        "class Names {\n  String first(List<String> items) {\n    if (items.isEmpty()) {\n      return null;\n    }\n    return items.get(0);\n  }\n}\n",
+        (IndexOutOfRange, 3),
+    );
+    // A key is no position.
+    let found = candidates_of(
+        Language::Java,
+        "Names.java",
+        "class Names {\n  String of(Map<String, String> names, String key) {\n    return names.get(key);\n  }\n}\n",
+    );
+    assert!(
+        !found.iter().any(|(c, _)| *c == IndexOutOfRange),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_field_tested_then_set() {
+    // A lazily made connection: two threads both see None and both
+    // connect; the fix holds a lock around the test and the write.
+    flags_bug_not_fix(
+        Language::Python,
+        "pool.py",
+        "class Pool:\n    def connection(self):\n        if self._conn is None:\n            self._conn = connect()\n        return self._conn\n",
+        "class Pool:\n    def connection(self):\n        with self._lock:\n            if self._conn is None:\n                self._conn = connect()\n            return self._conn\n",
+        (RaceCondition, 3),
+    );
+}
+
+#[test]
+fn a_shared_field_read_without_its_lock() {
+    // nats.go's EncodedConn.LastError read the connection's error while
+    // its reader goroutine set it; the fix reads it under the lock.
+    flags_bug_not_fix(
+        Language::Go,
+        "conn.go",
+        "package p\n\nimport \"sync\"\n\ntype Conn struct {\n\tmu  sync.Mutex\n\terr error\n}\n\nfunc (c *Conn) LastError() error {\n\treturn c.err\n}\n",
+        "package p\n\nimport \"sync\"\n\ntype Conn struct {\n\tmu  sync.Mutex\n\terr error\n}\n\nfunc (c *Conn) LastError() error {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.err\n}\n",
+        (RaceCondition, 11),
+    );
+}

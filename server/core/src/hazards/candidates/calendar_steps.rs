@@ -1,0 +1,39 @@
+//! Calendar arithmetic: a date stepped by a day, an hour or a month, moved
+//! to the start or end of a unit, or given a wall-clock time. Across a
+//! daylight-saving change a local day is 23 or 25 hours long, a local
+//! midnight or 02:30 may not exist or may exist twice, and a month may not
+//! have the 31st: each step can land an hour off, skip, repeat or loop.
+//! Each language's table ([`Facts::calendar`]) names its date-stepping
+//! calls; the call must say it works on a date (a word of time in the call
+//! or the file being about time zones), since `add` and `plus` are also
+//! sums. A call on a UTC value or naming UTC is the guard: UTC has no
+//! daylight saving, and the fixes move the arithmetic there.
+
+use super::*;
+
+const BASE: f32 = 0.03;
+
+/// Words that say a call works on a moment in time.
+const MOMENTS: &[&str] = &[
+    "date", "time", "day", "hour", "minute", "month", "week", "year", "tz", "zone", "moment", "dt",
+    "local", "clock", "dst", "offset", "midnight",
+];
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn calendar_step(&mut self, node: Node, callee: &str, last: &str) {
+        if !self.facts.calendar.contains(&last) {
+            return;
+        }
+        let text = self.text(node).to_lowercase();
+        if text.contains("utc") {
+            return;
+        }
+        let dated = self.domain.factor(TimezoneDst) > 1.0
+            || MOMENTS.iter().any(|m| text.contains(m))
+            || callee.starts_with("time.");
+        if !dated {
+            return;
+        }
+        self.add(node, TimezoneDst, BASE, trigger(TimezoneDst));
+    }
+}

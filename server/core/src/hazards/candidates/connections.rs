@@ -1,0 +1,195 @@
+//! Operations on a connection: every call on a socket, a transport or a
+//! client can find the peer gone (refused, reset, unresolved), and every
+//! read or wait on one can find it stalled. Which values are connections
+//! the code says by their names (`sock`, `conn`, `transport`,
+//! `serverSocket`, `redisClient`), in every language, so the rule needs
+//! no list of libraries. It ranks below every candidate a named call or
+//! a precise rule gives; a handler of the network's errors (`except
+//! OSError`, `catch (IOException e)`, a JavaScript `try`) is a guard, and a
+//! function that sets a timeout or a deadline bounds its waits.
+
+use super::*;
+
+/// The base likelihood: below the named network calls of [`Facts::calls`].
+const BASE: f32 = 0.03;
+
+impl Scan<'_, '_, '_> {
+    /// A method called on a receiver named for a connection.
+    pub(super) fn connection_call(&mut self, node: Node, callee: &str, last: &str) {
+        let Some((receiver, _)) = callee.rsplit_once('.') else {
+            return;
+        };
+        if !names_a_connection(receiver) || !does_io(last) {
+            return;
+        }
+        let waits = WAITS.iter().any(|w| last.eq_ignore_ascii_case(w))
+            || last.to_lowercase().starts_with("read");
+        let class = if waits { Timeout } else { NetworkError };
+        if class == Timeout && self.bounds_its_waits() {
+            return;
+        }
+        if self.caught_here(node, class) {
+            return;
+        }
+        // JavaScript reports a connection's failures as 'error' events.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && class == NetworkError
+            && self.listens_for_errors()
+        {
+            return;
+        }
+        self.add(node, class, BASE, trigger(class));
+    }
+
+    /// Whether the function bounds how long it waits: a timeout or a
+    /// deadline set or passed anywhere in it.
+    pub(super) fn bounds_its_waits(&self) -> bool {
+        ["timeout", "Timeout", "deadline", "Deadline", "TIMEOUT"]
+            .iter()
+            .any(|w| self.body.contains(w))
+    }
+}
+
+/// Words that name a connection, as a whole word of an identifier
+/// (`server_socket`, `serverSocket`, `mSock`, `_transport`).
+const CONNECTIONS: &[&str] = &[
+    "sock",
+    "socket",
+    "conn",
+    "connection",
+    "transport",
+    "websocket",
+    "ws",
+    "peer",
+    "upstream",
+    "remote",
+    "raw",
+    "tls",
+    "ssl",
+    "client",
+    "channel",
+    "session",
+];
+
+/// Methods that wait for the peer: a stalled one never lets them return.
+const WAITS: &[&str] = &[
+    "recv",
+    "recvfrom",
+    "recv_into",
+    "receive",
+    "stream",
+    "accept",
+    "wait",
+    "poll",
+    "iter_content",
+    "iter_lines",
+    "getinputstream",
+    "getresponse",
+    "await",
+    "take",
+    "next",
+];
+
+/// Methods on a connection that touch nothing on the wire: listeners,
+/// options, accessors and the timeouts themselves.
+const NO_IO: &[&str] = &[
+    "on",
+    "once",
+    "off",
+    "emit",
+    "addlistener",
+    "removelistener",
+    "removealllisteners",
+    "listeners",
+    "setnodelay",
+    "setkeepalive",
+    "settimeout",
+    "setsotimeout",
+    "setdeadline",
+    "setreaddeadline",
+    "setwritedeadline",
+    "setblocking",
+    "setsockopt",
+    "setreuseaddress",
+    "fileno",
+    "localaddr",
+    "remoteaddr",
+    "getpeername",
+    "getsockname",
+    "string",
+    "tostring",
+    "error",
+    "err",
+    "close",
+    "destroy",
+    "unref",
+    "ref",
+    "release",
+    "equals",
+    "hashcode",
+    "log",
+    "debug",
+    "info",
+    "warn",
+];
+
+/// Whether a receiver's last segment is named for a connection.
+pub(super) fn names_a_connection(receiver: &str) -> bool {
+    let last = receiver
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(receiver)
+        .trim()
+        .trim_start_matches(['_', '*', '&', '$']);
+    if last.contains(['(', '[', ' ']) {
+        return false;
+    }
+    identifier_words(last)
+        .iter()
+        .any(|w| CONNECTIONS.contains(&w.as_str()))
+}
+
+/// Whether a method may touch the wire: not a listener, an option, an
+/// accessor or a timeout.
+fn does_io(method: &str) -> bool {
+    let lower = method.to_lowercase();
+    !lower.is_empty()
+        && !NO_IO.contains(&lower.as_str())
+        && (!lower.starts_with("get") || lower == "getinputstream" || lower == "getresponse")
+        && !lower.starts_with("set")
+        && !lower.starts_with("is")
+        && !lower.starts_with("has")
+        && !lower.starts_with("with")
+}
+
+/// The lower-case words of an identifier, split at `_` and at each
+/// lower-to-upper change (`serverSocket` → `server`, `socket`); a Java
+/// field's `m` prefix (`mSocket`) is dropped.
+pub(super) fn identifier_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '$' || c.is_ascii_digit() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    if words.len() > 1 && words[0] == "m" {
+        words.remove(0);
+    }
+    words
+}

@@ -1,0 +1,103 @@
+//! Calls that take a position: `list.get(i)`, `s.charAt(n - 1)`,
+//! `items.remove(0)`, `v.swap(i, j)`, `stack.pop(0)`. Each throws (or
+//! panics) when the position is past the end, and real collections are
+//! shorter than the code assumes: empty results, a line with fewer
+//! fields, a list changed since its length was read. A method of the same
+//! name that takes a key (`map.get(key)`) is told apart by its argument:
+//! a number, an index-like name or arithmetic on a length. A check of the
+//! position or of the collection in front of it is a guard, and so is a
+//! handler of the index error.
+
+use super::*;
+
+/// Methods that take a position, per language.
+fn positional(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::Java => &[
+            "get",
+            "remove",
+            "set",
+            "add",
+            "charAt",
+            "codePointAt",
+            "subList",
+            "substring",
+            "elementAt",
+            "listIterator",
+            "deleteCharAt",
+            "insert",
+            "setCharAt",
+        ],
+        Language::Python => &["pop", "insert"],
+        Language::Rust => &[
+            "remove",
+            "swap",
+            "swap_remove",
+            "insert",
+            "split_at",
+            "split_off",
+            "truncate",
+            "drain",
+            "copy_from_slice",
+            "clone_from_slice",
+            "rotate_left",
+            "rotate_right",
+        ],
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            &["splice", "charAt", "at", "item"]
+        }
+        Language::Go => &[],
+    }
+}
+
+/// Names that hold a position.
+const POSITIONS: &[&str] = &[
+    "i", "j", "k", "n", "idx", "index", "pos", "position", "offset", "start", "end", "at", "last",
+    "first", "mid", "cursor", "ix", "len", "length", "size", "count",
+];
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn positional_call(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        if !positional(self.cx.language).contains(&last) || !callee.contains('.') {
+            return;
+        }
+        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let first = inner.split(',').next().unwrap_or_default().trim();
+        if first.is_empty() {
+            return;
+        }
+        let numeric = first.parse::<i64>().is_ok();
+        let words: Vec<String> = first
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .flat_map(super::connections::identifier_words)
+            .collect();
+        let position = numeric
+            || words.iter().any(|w| POSITIONS.contains(&w.as_str()))
+            || first.contains(" - ")
+            || first.contains(" + ");
+        // `add(x)`, `set(k, v)`, `insert(k, v)` with one argument or a key.
+        let one_argument = !inner.contains(',');
+        if !position || (matches!(last, "add" | "set" | "insert") && one_argument) {
+            return;
+        }
+        // A zero position on a collection checked non-empty, or a
+        // computed one checked against a bound.
+        let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r).trim();
+        let word = if numeric { receiver } else { first };
+        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[word])
+            || (!numeric
+                && guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[receiver],
+                ))
+            || self.caught_here(node, IndexOutOfRange)
+        {
+            return;
+        }
+        self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));
+    }
+}
