@@ -234,6 +234,13 @@ impl Scan<'_, '_, '_> {
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, last);
         self.positional_call(node, callee, last, &args);
+        self.leaked(node, callee, last);
+        // Java: `a.getB().c()` has no member node between the calls.
+        if self.cx.language == Language::Java
+            && let Some(object) = node.child_by_field_name("object")
+        {
+            self.getter_chain(node, object);
+        }
         if self.cx.language == Language::Java
             && let Some(object) = node.child_by_field_name("object")
             && object.kind() == "identifier"

@@ -1,5 +1,6 @@
-//! Operations on a connection: every call on a socket, a transport or a
-//! client can find the peer gone (refused, reset, unresolved), and every
+//! Operations on a connection: every call on a socket, a transport, a
+//! client or a remote service's handle (a database pool, a broker, an
+//! HTTP client) can find the peer gone (refused, reset, unresolved), and every
 //! read or wait on one can find it stalled. Which values are connections
 //! the code says by their names (`sock`, `conn`, `transport`,
 //! `serverSocket`, `redisClient`), in every language, so the rule needs
@@ -71,6 +72,35 @@ const CONNECTIONS: &[&str] = &[
     "client",
     "channel",
     "session",
+    // Remote services and the clients of HTTP, by the names code gives
+    // them: a database or broker connection drops like any socket.
+    "requests",
+    "http",
+    "https",
+    "httpx",
+    "axios",
+    "urllib",
+    "urllib3",
+    "rpc",
+    "grpc",
+    "stub",
+    "api",
+    "server",
+    "db",
+    "pool",
+    "redis",
+    "mongo",
+    "kafka",
+    "broker",
+    "producer",
+    "consumer",
+    "smtp",
+    "ftp",
+];
+
+/// HTTP verbs: a client's `get` is a request, not an accessor.
+const VERBS: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "request",
 ];
 
 /// Methods that wait for the peer: a stalled one never lets them return.
@@ -135,7 +165,8 @@ const NO_IO: &[&str] = &[
     "warn",
 ];
 
-/// Whether a receiver's last segment is named for a connection.
+/// Whether a receiver's last segment is named for a connection, by its
+/// last word.
 pub(super) fn names_a_connection(receiver: &str) -> bool {
     let last = receiver
         .rsplit(['.', ':'])
@@ -146,15 +177,20 @@ pub(super) fn names_a_connection(receiver: &str) -> bool {
     if last.contains(['(', '[', ' ']) {
         return false;
     }
+    // The last word names what it is: `redisClient` is a client,
+    // `poolMap` a map.
     identifier_words(last)
-        .iter()
-        .any(|w| CONNECTIONS.contains(&w.as_str()))
+        .last()
+        .is_some_and(|w| CONNECTIONS.contains(&w.as_str()))
 }
 
 /// Whether a method may touch the wire: not a listener, an option, an
 /// accessor or a timeout.
 fn does_io(method: &str) -> bool {
     let lower = method.to_lowercase();
+    if VERBS.contains(&lower.as_str()) {
+        return true;
+    }
     !lower.is_empty()
         && !NO_IO.contains(&lower.as_str())
         && (!lower.starts_with("get") || lower == "getinputstream" || lower == "getresponse")

@@ -29,6 +29,9 @@ pub(super) struct Facts {
     /// Calls that step a date or set a wall-clock time on it
     /// ([`calendar_steps`](super::calendar_steps)).
     pub(super) calendar: &'static [&'static str],
+    /// Calls that open a file, socket, pooled connection or response that
+    /// must be closed ([`leaks`](super::leaks)).
+    pub(super) opens: &'static [&'static str],
 }
 
 pub(super) const PYTHON: Facts = Facts {
@@ -120,6 +123,16 @@ pub(super) const PYTHON: Facts = Facts {
         ("UUID", ParseError, 0.07),
         ("ip_address", ParseError, 0.07),
         ("ip_network", ParseError, 0.07),
+        // Values JSON cannot hold: a datetime, a set, bytes, a Decimal.
+        ("json.dumps", TypeError, 0.05),
+        ("json.dump", TypeError, 0.05),
+        // Decompressing without a bound: a small archive inflates to
+        // gigabytes.
+        ("decompress", ResourceExhaustion, 0.05),
+        ("extractall", ResourceExhaustion, 0.05),
+        ("check_call", Timeout, 0.04),
+        ("subprocess.run", Timeout, 0.04),
+        ("subprocess.call", Timeout, 0.04),
     ],
     conversions: &[
         "str",
@@ -168,6 +181,16 @@ pub(super) const PYTHON: Facts = Facts {
         "strftime",
         "isoformat",
         "datetime",
+    ],
+    opens: &[
+        "open",
+        "socket.socket",
+        "urlopen",
+        "create_connection",
+        "connect",
+        "Popen",
+        "NamedTemporaryFile",
+        "mkstemp",
     ],
 };
 
@@ -284,6 +307,15 @@ pub(super) const ECMA: Facts = Facts {
         "startOfDay",
         "endOfDay",
     ],
+    opens: &[
+        "fs.open",
+        "fs.openSync",
+        "createReadStream",
+        "createWriteStream",
+        "connect",
+        "getConnection",
+        "createConnection",
+    ],
 };
 
 pub(super) const GO: Facts = Facts {
@@ -350,6 +382,11 @@ pub(super) const GO: Facts = Facts {
         ("Write", NetworkError, 0.03),
         ("ToUpper", Encoding, 0.03),
         ("ToLower", Encoding, 0.03),
+        ("gzip.NewReader", ResourceExhaustion, 0.05),
+        ("zlib.NewReader", ResourceExhaustion, 0.05),
+        ("flate.NewReader", ResourceExhaustion, 0.05),
+        ("ReadAll", ResourceExhaustion, 0.05),
+        ("Lock", Timeout, 0.02),
     ],
     conversions: &[
         "string",
@@ -396,6 +433,22 @@ pub(super) const GO: Facts = Facts {
         "After",
         "Until",
         "Since",
+    ],
+    opens: &[
+        "os.Open",
+        "os.Create",
+        "os.OpenFile",
+        "net.Dial",
+        "Dial",
+        "DialTimeout",
+        "http.Get",
+        "http.Post",
+        "Do",
+        "sql.Open",
+        "Query",
+        "ioutil.TempFile",
+        "os.CreateTemp",
+        "NewTicker",
     ],
 };
 
@@ -477,6 +530,14 @@ pub(super) const JAVA: Facts = Facts {
         ("InputStreamReader", Encoding, 0.05),
         ("URLDecoder.decode", Encoding, 0.09),
         ("charAt", Encoding, 0.03),
+        ("getResponseCode", NetworkError, 0.07),
+        ("openStream", NetworkError, 0.07),
+        ("getContent", NetworkError, 0.05),
+        ("GZIPInputStream", ResourceExhaustion, 0.05),
+        ("InflaterInputStream", ResourceExhaustion, 0.05),
+        ("ObjectInputStream", TypeError, 0.04),
+        ("readObject", TypeError, 0.05),
+        ("get", Timeout, 0.02),
     ],
     conversions: &[
         "encode",
@@ -538,6 +599,26 @@ pub(super) const JAVA: Facts = Facts {
         "getInstance",
         "format",
         "parse",
+    ],
+    opens: &[
+        "FileInputStream",
+        "FileOutputStream",
+        "RandomAccessFile",
+        "Socket",
+        "openStream",
+        "openConnection",
+        "getConnection",
+        "newInputStream",
+        "newOutputStream",
+        "newBufferedReader",
+        "newBufferedWriter",
+        "FileReader",
+        "FileWriter",
+        "prepareStatement",
+        "createStatement",
+        "executeQuery",
+        "ZipFile",
+        "JarFile",
     ],
 };
 
@@ -656,6 +737,7 @@ pub(super) const RUST: Facts = Facts {
         "num_days",
         "now",
     ],
+    opens: &[],
 };
 
 pub(super) fn facts(language: Language) -> &'static Facts {

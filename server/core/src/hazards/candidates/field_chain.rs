@@ -9,7 +9,8 @@
 //! likelihood, so it fills a short function's predictions and never
 //! outranks a candidate with a reason; a check of the value (`if (learner.
 //! sock != null)`, optional chaining) or a handler of the null error is a
-//! guard.
+//! guard. An element read from a collection or map and dereferenced
+//! (`items[i].name`) is the same shape: the slot may be empty.
 
 use super::*;
 
@@ -26,6 +27,7 @@ impl Scan<'_, '_, '_> {
         if node
             .parent()
             .is_some_and(|p| self.facts.member.contains(&p.kind()))
+            || self.text(node).contains("?.")
         {
             return;
         }
@@ -45,11 +47,36 @@ impl Scan<'_, '_, '_> {
         let Some(value) = value else {
             return;
         };
+        let text = self.text(value);
+        let text = text.trim();
+        // An element of a collection or map (`items[i].name`, `m[k].x`):
+        // a missing key reads as `undefined` in JavaScript and a nil
+        // pointer in Go, and an array's slot may hold null in Java.
+        if self.facts.subscript.contains(&value.kind()) && self.cx.language != Language::Python {
+            let collection = value
+                .child_by_field_name("object")
+                .or_else(|| value.child_by_field_name("operand"))
+                .or_else(|| value.child_by_field_name("array"))
+                .or_else(|| value.named_child(0))
+                .map(|c| self.text(c))
+                .unwrap_or_default();
+            let root = collection
+                .split(['.', '['])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            if (matches!(root, "self" | "this") || self.a_value(root))
+                && !text.contains(['(', '?', '\n'])
+                && !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[text])
+                && !self.caught_here(node, NullOrNone)
+            {
+                self.add(node, NullOrNone, BASE, trigger(NullOrNone));
+            }
+            return;
+        }
         if !self.facts.member.contains(&value.kind()) {
             return;
         }
-        let text = self.text(value);
-        let text = text.trim();
         if text.contains(['(', '[', '?', '\n', '!']) || text.contains("?.") {
             return;
         }

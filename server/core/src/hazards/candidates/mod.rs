@@ -38,9 +38,12 @@ mod domain;
 mod facts;
 mod field_chain;
 mod fixed_width;
+mod getter_chain;
 mod handlers;
 mod indexing;
+mod leaks;
 mod lock_discipline;
+mod loop_capture;
 mod memo;
 mod messages;
 mod narrow_handler;
@@ -357,6 +360,12 @@ impl Scan<'_, '_, '_> {
             self.through_a_field(node);
             let read = self.text(node);
             self.shared_read(node, &read);
+            if let Some(object) = node
+                .child_by_field_name("object")
+                .or_else(|| node.child_by_field_name("operand"))
+            {
+                self.getter_chain(node, object);
+            }
         }
         if self.cx.language == Language::Go {
             self.channel(node);
@@ -365,6 +374,7 @@ impl Scan<'_, '_, '_> {
             self.check_then_act(node);
         }
         self.unbounded_spawn(node);
+        self.loop_variable_captured(node);
         self.narrow_handler(node);
         self.regex_literal(node);
     }

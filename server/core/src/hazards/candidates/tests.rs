@@ -880,3 +880,77 @@ fn a_shared_field_read_without_its_lock() {
         (RaceCondition, 11),
     );
 }
+
+#[test]
+fn a_getter_result_dereferenced() {
+    // A view that is not attached has no parent.
+    flags_bug_not_fix(
+        Language::Java,
+        "Views.java",
+        "class V {\n  int width(View view) {\n    return view.getParent().getWidth();\n  }\n}\n",
+        "class V {\n  int width(View view) {\n    View parent = view.getParent();\n    if (parent == null) {\n      return 0;\n    }\n    return parent.getWidth();\n  }\n}\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
+fn an_element_dereferenced() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "label.js",
+        "function label(items, i) {\n  return items[i].name;\n}\n",
+        "function label(items, i) {\n  return items[i]?.name;\n}\n",
+        (NullOrNone, 2),
+    );
+}
+
+#[test]
+fn a_file_opened_and_never_closed() {
+    flags_bug_not_fix(
+        Language::Python,
+        "head.py",
+        "def head(path):\n    f = open(path)\n    line = f.readline()\n    return line\n",
+        "def head(path):\n    with open(path) as f:\n        return f.readline()\n",
+        (ResourceExhaustion, 2),
+    );
+    // Returned, it is the caller's to close.
+    let found = candidates_of(
+        Language::Python,
+        "head.py",
+        "def reader(path):\n    f = open(path)\n    return f\n",
+    );
+    assert!(
+        !found.iter().any(|(c, _)| *c == ResourceExhaustion),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_goroutine_reading_the_loop_variable() {
+    flags_bug_not_fix(
+        Language::Go,
+        "fetch.go",
+        "package p\n\nfunc fetchAll(urls []string) {\n\tfor _, u := range urls {\n\t\tgo func() {\n\t\t\tfetch(u)\n\t\t}()\n\t}\n}\n",
+        "package p\n\nfunc fetchAll(urls []string) {\n\tfor _, u := range urls {\n\t\tgo func(u string) {\n\t\t\tfetch(u)\n\t\t}(u)\n\t}\n}\n",
+        (RaceCondition, 5),
+    );
+}
+
+#[test]
+fn a_call_on_a_remote_service() {
+    // A database connection drops like any socket; so does a pooled one.
+    flags_bug_not_fix(
+        Language::Python,
+        "store.py",
+        "class Store:\n    def save(self, row):\n        self.db.execute(INSERT, row)\n",
+        "class Store:\n    def save(self, row):\n        try:\n            self.db.execute(INSERT, row)\n        except Exception:\n            self.retry(row)\n",
+        (NetworkError, 3),
+    );
+    // A map of pools is a map.
+    let found = candidates_of(
+        Language::Java,
+        "Pools.java",
+        "class P {\n  Object of(String key) {\n    return poolMap.get(key);\n  }\n}\n",
+    );
+    assert!(!found.iter().any(|(c, _)| *c == NetworkError), "{found:?}");
+}
