@@ -235,6 +235,7 @@ impl Scan<'_, '_, '_> {
         self.mutual_recursion(node, last);
         self.positional_call(node, callee, last, &args);
         self.leaked(node, callee, last);
+        self.empty_collection(node, callee, last, &args);
         // Java: `a.getB().c()` has no member node between the calls.
         if self.cx.language == Language::Java
             && let Some(object) = node.child_by_field_name("object")

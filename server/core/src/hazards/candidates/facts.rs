@@ -133,6 +133,11 @@ pub(super) const PYTHON: Facts = Facts {
         ("check_call", Timeout, 0.04),
         ("subprocess.run", Timeout, 0.04),
         ("subprocess.call", Timeout, 0.04),
+        // A number out of the packed field's range: struct.error,
+        // OverflowError.
+        ("struct.pack", Overflow, 0.05),
+        ("pack_into", Overflow, 0.05),
+        ("to_bytes", Overflow, 0.05),
     ],
     conversions: &[
         "str",
@@ -387,6 +392,8 @@ pub(super) const GO: Facts = Facts {
         ("flate.NewReader", ResourceExhaustion, 0.05),
         ("ReadAll", ResourceExhaustion, 0.05),
         ("Lock", Timeout, 0.02),
+        // Closing a closed channel panics; two closers race.
+        ("close", RaceCondition, 0.05),
     ],
     conversions: &[
         "string",
@@ -538,6 +545,7 @@ pub(super) const JAVA: Facts = Facts {
         ("ObjectInputStream", TypeError, 0.04),
         ("readObject", TypeError, 0.05),
         ("get", Timeout, 0.02),
+        ("next", KeyMissing, 0.03),
     ],
     conversions: &[
         "encode",
@@ -685,6 +693,12 @@ pub(super) const RUST: Facts = Facts {
         ("send", NetworkError, 0.05),
         ("from_u32", Encoding, 0.06),
         ("nth", Encoding, 0.03),
+        ("pow", Overflow, 0.05),
+        ("from_secs", Overflow, 0.03),
+        ("from_millis", Overflow, 0.03),
+        ("minutes", Overflow, 0.04),
+        ("hours", Overflow, 0.04),
+        ("days", Overflow, 0.04),
     ],
     conversions: &[
         "from_utf8_lossy",

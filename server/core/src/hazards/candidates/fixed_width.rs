@@ -58,7 +58,6 @@ impl Scan<'_, '_, '_> {
                 || t.contains("f32")
                 || t.contains("float")
                 || t.contains("double")
-                || t.contains("Duration")
         };
         if (literal(&left) && literal(&right)) || texty(&text) {
             return;

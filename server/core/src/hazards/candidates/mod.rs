@@ -35,6 +35,7 @@ mod calls;
 mod check_then_act;
 mod connections;
 mod domain;
+mod empty_collections;
 mod facts;
 mod field_chain;
 mod fixed_width;
@@ -46,7 +47,9 @@ mod lock_discipline;
 mod loop_capture;
 mod memo;
 mod messages;
+mod modified_while_iterated;
 mod narrow_handler;
+mod nil_map;
 mod positional_calls;
 mod races;
 mod recursive_descent;
@@ -373,6 +376,8 @@ impl Scan<'_, '_, '_> {
         if kind == "if_statement" {
             self.check_then_act(node);
         }
+        self.modified_while_iterated(node);
+        self.nil_map_write(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

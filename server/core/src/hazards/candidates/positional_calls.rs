@@ -61,7 +61,11 @@ impl Scan<'_, '_, '_> {
         if !positional(self.cx.language).contains(&last) || !callee.contains('.') {
             return;
         }
-        let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
+        let args = args.trim();
+        let inner = args
+            .strip_prefix('(')
+            .and_then(|a| a.strip_suffix(')'))
+            .unwrap_or(args);
         let first = inner.split(',').next().unwrap_or_default().trim();
         if first.is_empty() {
             return;

@@ -954,3 +954,57 @@ fn a_call_on_a_remote_service() {
     );
     assert!(!found.iter().any(|(c, _)| *c == NetworkError), "{found:?}");
 }
+
+#[test]
+fn a_collection_that_may_be_empty() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "sum.js",
+        "function total(items) {\n  return items.reduce((a, b) => a + b);\n}\n",
+        "function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n",
+        (TypeError, 2),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "undo.py",
+        "def undo(stack):\n    return stack.pop()\n",
+        "def undo(stack):\n    if not stack:\n        return None\n    return stack.pop()\n",
+        (IndexOutOfRange, 2),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Pick.java",
+        "class Pick {\n  User pick(List<User> users) {\n    return users.stream().filter(User::active).findFirst().get();\n  }\n}\n",
+        "class Pick {\n  User pick(List<User> users) {\n    return users.stream().filter(User::active).findFirst().orElse(null);\n  }\n}\n",
+        (KeyMissing, 3),
+    );
+}
+
+#[test]
+fn a_collection_changed_while_walked() {
+    flags_bug_not_fix(
+        Language::Python,
+        "expire.py",
+        "def expire(cache, now):\n    for key in cache:\n        if cache[key] < now:\n            del cache[key]\n",
+        "def expire(cache, now):\n    for key in list(cache):\n        if cache[key] < now:\n            del cache[key]\n",
+        (RaceCondition, 2),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Prune.java",
+        "class Prune {\n  void prune(List<Item> items) {\n    for (Item item : items) {\n      if (item.dead()) {\n        items.remove(item);\n      }\n    }\n  }\n}\n",
+        "class Prune {\n  void prune(List<Item> items) {\n    items.removeIf(Item::dead);\n  }\n}\n",
+        (RaceCondition, 3),
+    );
+}
+
+#[test]
+fn a_go_map_field_written_unmade() {
+    flags_bug_not_fix(
+        Language::Go,
+        "index.go",
+        "package p\n\nfunc (s *Store) Put(k string, v int) {\n\ts.index[k] = v\n}\n",
+        "package p\n\nfunc (s *Store) Put(k string, v int) {\n\tif s.index == nil {\n\t\ts.index = make(map[string]int)\n\t}\n\ts.index[k] = v\n}\n",
+        (NullOrNone, 4),
+    );
+}
