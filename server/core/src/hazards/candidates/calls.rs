@@ -236,6 +236,19 @@ impl Scan<'_, '_, '_> {
         self.positional_call(node, callee, last, &args);
         self.leaked(node, callee, last);
         self.empty_collection(node, callee, last, &args);
+        self.promise_never_settled(node, callee, &args);
+        if matches!(last, "set" | "put" | "Store" | "setdefault")
+            && let Some((receiver, _)) = callee.rsplit_once('.')
+        {
+            let args = args.trim();
+            let inner = args
+                .strip_prefix('(')
+                .and_then(|a| a.strip_suffix(')'))
+                .unwrap_or(args);
+            if let Some((key, _)) = inner.split_once(',') {
+                self.unbounded_cache(node, receiver, key);
+            }
+        }
         // Java: `a.getB().c()` has no member node between the calls.
         if self.cx.language == Language::Java
             && let Some(object) = node.child_by_field_name("object")
@@ -331,7 +344,8 @@ impl Scan<'_, '_, '_> {
             let mut likelihood = base;
             // A bounded or guarded call is not the failure.
             match class {
-                Timeout | NetworkError if args.contains("timeout") || args.contains("Timeout") => {
+                // A timeout bounds the wait; the peer can still refuse.
+                Timeout if args.contains("timeout") || args.contains("Timeout") => {
                     continue;
                 }
                 ResourceExhaustion

@@ -135,6 +135,20 @@ pub(super) const PYTHON: Facts = Facts {
         ("subprocess.call", Timeout, 0.04),
         // A number out of the packed field's range: struct.error,
         // OverflowError.
+        // Clients of the standard library's protocols wait for ever
+        // unless given a timeout.
+        ("SMTP", Timeout, 0.07),
+        ("SMTP_SSL", Timeout, 0.07),
+        ("FTP", Timeout, 0.07),
+        ("HTTPConnection", Timeout, 0.07),
+        ("HTTPSConnection", Timeout, 0.07),
+        ("IMAP4", Timeout, 0.06),
+        ("IMAP4_SSL", Timeout, 0.06),
+        ("create_connection", Timeout, 0.06),
+        ("result", Timeout, 0.03),
+        ("run_until_complete", Timeout, 0.03),
+        ("requests.get", NetworkError, 0.05),
+        ("requests.post", NetworkError, 0.05),
         ("struct.pack", Overflow, 0.05),
         ("pack_into", Overflow, 0.05),
         ("to_bytes", Overflow, 0.05),
@@ -394,6 +408,7 @@ pub(super) const GO: Facts = Facts {
         ("Lock", Timeout, 0.02),
         // Closing a closed channel panics; two closers race.
         ("close", RaceCondition, 0.05),
+        ("net.Dial", Timeout, 0.05),
     ],
     conversions: &[
         "string",
@@ -546,6 +561,8 @@ pub(super) const JAVA: Facts = Facts {
         ("readObject", TypeError, 0.05),
         ("get", Timeout, 0.02),
         ("next", KeyMissing, 0.03),
+        ("openConnection", Timeout, 0.05),
+        ("getResponseCode", Timeout, 0.04),
     ],
     conversions: &[
         "encode",
@@ -694,6 +711,9 @@ pub(super) const RUST: Facts = Facts {
         ("from_u32", Encoding, 0.06),
         ("nth", Encoding, 0.03),
         ("pow", Overflow, 0.05),
+        ("join", Timeout, 0.04),
+        ("block_on", Timeout, 0.04),
+        ("wait", Timeout, 0.05),
         ("from_secs", Overflow, 0.03),
         ("from_millis", Overflow, 0.03),
         ("minutes", Overflow, 0.04),

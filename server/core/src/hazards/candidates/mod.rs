@@ -33,6 +33,7 @@ mod calendar_steps;
 mod callees;
 mod calls;
 mod check_then_act;
+mod client_timeouts;
 mod connections;
 mod domain;
 mod empty_collections;
@@ -51,14 +52,17 @@ mod modified_while_iterated;
 mod narrow_handler;
 mod nil_map;
 mod positional_calls;
+mod promise_executor;
 mod races;
 mod recursive_descent;
 mod shared_reads;
+mod sized_allocation;
 mod spawns;
 #[cfg(test)]
 mod tests;
 mod text_conversion;
 mod toctou;
+mod unbounded_cache;
 
 use FailureClass::*;
 pub use absent::nullable_names;
@@ -378,6 +382,9 @@ impl Scan<'_, '_, '_> {
         }
         self.modified_while_iterated(node);
         self.nil_map_write(node);
+        self.client_without_timeout(node);
+        self.sized_allocation(node);
+        self.keyed_write(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

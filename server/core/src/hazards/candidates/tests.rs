@@ -1008,3 +1008,47 @@ fn a_go_map_field_written_unmade() {
         (NullOrNone, 4),
     );
 }
+
+#[test]
+fn a_go_http_client_without_a_timeout() {
+    flags_bug_not_fix(
+        Language::Go,
+        "fetch.go",
+        "package p\n\nimport \"net/http\"\n\nfunc client() *http.Client {\n\treturn &http.Client{Transport: tr}\n}\n",
+        "package p\n\nimport \"net/http\"\n\nfunc client() *http.Client {\n\treturn &http.Client{Transport: tr, Timeout: 10 * time.Second}\n}\n",
+        (Timeout, 6),
+    );
+}
+
+#[test]
+fn a_promise_only_callbacks_settle() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "drain.js",
+        "function drained(stream) {\n  return new Promise((resolve) => {\n    stream.on('end', resolve);\n  });\n}\n",
+        "function drained(stream) {\n  return new Promise((resolve, reject) => {\n    stream.on('end', resolve);\n    stream.on('error', reject);\n  });\n}\n",
+        (Timeout, 2),
+    );
+}
+
+#[test]
+fn a_cache_that_only_grows() {
+    flags_bug_not_fix(
+        Language::Python,
+        "cache.py",
+        "class Resolver:\n    def resolve(self, host):\n        addr = lookup(host)\n        self._cache[host] = addr\n        return addr\n",
+        "class Resolver:\n    def resolve(self, host):\n        addr = lookup(host)\n        if len(self._cache) > MAX_ENTRIES:\n            self._cache.clear()\n        self._cache[host] = addr\n        return addr\n",
+        (ResourceExhaustion, 4),
+    );
+}
+
+#[test]
+fn an_allocation_sized_by_input() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Frame.java",
+        "class Frame {\n  byte[] body(DataInputStream in) throws IOException {\n    int length = in.readInt();\n    byte[] body = new byte[length];\n    in.readFully(body);\n    return body;\n  }\n}\n",
+        "class Frame {\n  byte[] body(DataInputStream in) throws IOException {\n    int length = in.readInt();\n    if (length > MAX_FRAME) {\n      throw new IOException(\"frame too large\");\n    }\n    byte[] body = new byte[length];\n    in.readFully(body);\n    return body;\n  }\n}\n",
+        (ResourceExhaustion, 4),
+    );
+}

@@ -1,0 +1,68 @@
+//! An allocation sized by a value the code does not bound: Java's `new
+//! byte[length]`, Rust's `vec![0; n]`, Python's `bytearray(n)` and `[x] *
+//! n`. When the size comes off the wire or out of a file header, one
+//! crafted length asks for gigabytes (`OutOfMemoryError`, an aborted
+//! process). The named-call rule scores Go's `make` and the capacity
+//! constructors; these are the allocations that are not calls by name. A
+//! check of the size (against a limit or the input's length) is the guard.
+
+use super::*;
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn sized_allocation(&mut self, node: Node) {
+        let size = match (self.cx.language, node.kind()) {
+            (Language::Java, "array_creation_expression") => {
+                let text = self.text(node);
+                if text.contains('{') {
+                    return; // An initialiser: the size is its length.
+                }
+                text.split_once('[')
+                    .and_then(|(_, rest)| rest.split_once(']'))
+                    .map(|(size, _)| size.trim().to_owned())
+            }
+            (Language::Rust, "macro_invocation") => {
+                let text = self.text(node);
+                text.strip_prefix("vec!")
+                    .and_then(|rest| rest.rsplit_once(';'))
+                    .map(|(_, size)| size.trim().trim_end_matches([']', ')']).trim().to_owned())
+            }
+            (Language::Python, "call") => {
+                let text = self.text(node);
+                text.strip_prefix("bytearray(")
+                    .and_then(|rest| rest.strip_suffix(')'))
+                    .map(|size| size.trim().to_owned())
+            }
+            (Language::Python, "binary_operator") => {
+                let left = node.child_by_field_name("left").map(|l| l.kind());
+                let op = node
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or_default();
+                (op.trim() == "*" && matches!(left, Some("list" | "string")))
+                    .then(|| {
+                        node.child_by_field_name("right")
+                            .map(|r| self.text(r).trim().to_owned())
+                    })
+                    .flatten()
+            }
+            _ => None,
+        };
+        let Some(size) = size else {
+            return;
+        };
+        let word = size.trim();
+        if word.is_empty()
+            || word.parse::<i64>().is_ok()
+            || word
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            || word.contains("min(")
+            || word.contains(".min(")
+            || word.contains("Math.min")
+            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[word])
+        {
+            return;
+        }
+        self.add(node, ResourceExhaustion, 0.04, trigger(ResourceExhaustion));
+    }
+}
