@@ -15,8 +15,33 @@ const BASE: f32 = 0.03;
 
 /// Words that say a call works on a moment in time.
 const MOMENTS: &[&str] = &[
-    "date", "time", "day", "hour", "minute", "month", "week", "year", "tz", "zone", "moment", "dt",
-    "local", "clock", "dst", "offset", "midnight",
+    "date",
+    "time",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "year",
+    "years",
+    "tz",
+    "zone",
+    "moment",
+    "dt",
+    "datetime",
+    "timestamp",
+    "now",
+    "today",
+    "local",
+    "clock",
+    "dst",
+    "offset",
+    "midnight",
 ];
 
 impl Scan<'_, '_, '_> {
@@ -28,8 +53,14 @@ impl Scan<'_, '_, '_> {
         if text.contains("utc") {
             return;
         }
+        // Whole words of the call's identifiers: `update` holds no date.
+        let original = self.text(node);
+        let words: Vec<String> = original
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .flat_map(super::connections::identifier_words)
+            .collect();
         let dated = self.domain.factor(TimezoneDst) > 1.0
-            || MOMENTS.iter().any(|m| text.contains(m))
+            || words.iter().any(|w| MOMENTS.contains(&w.as_str()))
             || callee.starts_with("time.");
         if !dated {
             return;

@@ -237,6 +237,7 @@ impl Scan<'_, '_, '_> {
         self.leaked(node, callee, last);
         self.empty_collection(node, callee, last, &args);
         self.promise_never_settled(node, callee, &args);
+        self.read_modify_write(node, last);
         if matches!(last, "set" | "put" | "Store" | "setdefault")
             && let Some((receiver, _)) = callee.rsplit_once('.')
         {

@@ -128,6 +128,25 @@ impl Scan<'_, '_, '_> {
         if self.locked(node) {
             return;
         }
+        // JavaScript runs one callback at a time: a write races only with
+        // code that ran while this function waited (an `await`, a
+        // promise's callback, a timer).
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && !self.cx.is_async()
+            && ![
+                "await ",
+                ".then(",
+                "setTimeout(",
+                "setImmediate(",
+                "nextTick(",
+            ]
+            .iter()
+            .any(|w| self.body.contains(w))
+        {
+            return;
+        }
         let mut likelihood = 0.06;
         if target.contains('[') {
             likelihood += 0.02;

@@ -1052,3 +1052,56 @@ fn an_allocation_sized_by_input() {
         (ResourceExhaustion, 4),
     );
 }
+
+#[test]
+fn a_call_result_dereferenced_unchecked() {
+    // RxJS's audit: the subscription helper returns undefined for a
+    // source that completes synchronously.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "audit.ts",
+        "function next(d: any) {\n  const inner = subscribeToResult(d);\n  if (inner.closed) {\n    clear();\n  }\n}\n",
+        "function next(d: any) {\n  const inner = subscribeToResult(d);\n  if (!inner || inner.closed) {\n    clear();\n  }\n}\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
+fn a_stored_value_read_changed_and_written_back() {
+    // Two workers binding queues to one exchange file: both read the
+    // table, and the later write drops the other's binding.
+    flags_bug_not_fix(
+        Language::Python,
+        "exchange.py",
+        "class Channel:\n    def bind(self, exchange, queue):\n        queues = self.get_table(exchange)\n        queues.append(queue)\n        self.put_table(exchange, queues)\n",
+        "class Channel:\n    def bind(self, exchange, queue):\n        with self._lock:\n            queues = self.get_table(exchange)\n            queues.append(queue)\n            self.put_table(exchange, queues)\n",
+        (RaceCondition, 3),
+    );
+}
+
+#[test]
+fn a_loop_only_its_input_ends() {
+    flags_bug_not_fix(
+        Language::Go,
+        "frames.go",
+        "package p\n\nfunc (r *Reader) headers() error {\n\tfor {\n\t\tf, err := r.fr.ReadFrame()\n\t\tif err != nil {\n\t\t\treturn err\n\t\t}\n\t\tr.decode(f)\n\t}\n}\n",
+        "package p\n\nfunc (r *Reader) headers() error {\n\tfor {\n\t\tf, err := r.fr.ReadFrame()\n\t\tif err != nil {\n\t\t\treturn err\n\t\t}\n\t\tif r.count > maxFrames {\n\t\t\treturn errTooMany\n\t\t}\n\t\tr.decode(f)\n\t}\n}\n",
+        (ResourceExhaustion, 4),
+    );
+}
+
+#[test]
+fn javascript_field_writes_race_only_across_a_wait() {
+    let plain = candidates_of(
+        Language::JavaScript,
+        "meter.js",
+        "class Meter {\n  mark(v) {\n    this.last = v;\n  }\n}\n",
+    );
+    assert!(!plain.iter().any(|(c, _)| *c == RaceCondition), "{plain:?}");
+    let waits = candidates_of(
+        Language::JavaScript,
+        "meter.js",
+        "class Meter {\n  async mark(v) {\n    await flush();\n    this.last = v;\n  }\n}\n",
+    );
+    assert!(waits.contains(&(RaceCondition, 4)), "{waits:?}");
+}

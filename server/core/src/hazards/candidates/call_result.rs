@@ -1,0 +1,144 @@
+//! A local assigned from a call and dereferenced with no check: `const sub
+//! = subscribeToResult(this, d); if (sub.closed) …`, `Node n =
+//! tree.resolve(path); n.children()`. Functions return null or undefined
+//! on paths their callers forget (nothing found, already closed, a branch
+//! that falls off the end), and the dereference is where it crashes. The
+//! rule names the first dereference of each such local at the lowest
+//! likelihood; a check of the local (`if (sub)`, `sub != null`, optional
+//! chaining) or a handler of the null error is the guard. Constructors,
+//! literals and calls that always return a value (string and collection
+//! methods) are left out.
+
+use super::*;
+
+const BASE: f32 = 0.015;
+
+/// Calls whose result is never null: conversions, string and collection
+/// methods, builders.
+const ALWAYS: &[&str] = &[
+    "split",
+    "trim",
+    "toString",
+    "String",
+    "map",
+    "filter",
+    "slice",
+    "concat",
+    "join",
+    "format",
+    "replace",
+    "toLowerCase",
+    "toUpperCase",
+    "keys",
+    "values",
+    "entries",
+    "from",
+    "of",
+    "str",
+    "int",
+    "float",
+    "len",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "sorted",
+    "reversed",
+    "copy",
+    "Object.assign",
+    "require",
+    "build",
+    "create",
+    "stream",
+    "collect",
+    "asList",
+    "toArray",
+    "substring",
+    "strip",
+    "lower",
+    "upper",
+    "encode",
+    "decode",
+    "items",
+    "range",
+    "now",
+    "Date",
+    "Symbol",
+    "Array",
+    "Number",
+    "Boolean",
+    "parseInt",
+    "parseFloat",
+    "isArray",
+];
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn call_result_dereferenced(&mut self, node: Node) {
+        if !matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Java
+        ) {
+            return;
+        }
+        if node
+            .parent()
+            .is_some_and(|p| self.facts.member.contains(&p.kind()))
+        {
+            return;
+        }
+        let Some(object) = node
+            .child_by_field_name("object")
+            .or_else(|| node.child_by_field_name("operand"))
+        else {
+            return;
+        };
+        if object.kind() != "identifier" || self.text(node).contains("?.") {
+            return;
+        }
+        let name = self.text(object);
+        let name = name.trim();
+        if name.len() < 2 || self.raced.iter().any(|r| r == &format!("result:{name}")) {
+            return;
+        }
+        let Some(callee) = self.assigned_from_call(name) else {
+            return;
+        };
+        let last = callee.rsplit(['.', ':']).next().unwrap_or(&callee);
+        if ALWAYS.contains(&last)
+            || ALWAYS.contains(&callee.as_str())
+            || last.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            return;
+        }
+        self.raced.push(format!("result:{name}"));
+        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[name])
+            || self.caught_here(node, NullOrNone)
+        {
+            return;
+        }
+        self.add(node, NullOrNone, BASE, trigger(NullOrNone));
+    }
+
+    /// The callee a local was assigned from (`const x = f(a)`, `Type x =
+    /// o.m()`), when its whole right side is one call.
+    fn assigned_from_call(&self, name: &str) -> Option<String> {
+        self.body.lines().find_map(|line| {
+            let (left, right) = super::absent::assignment(line.trim())?;
+            if super::absent::assigned_name(left) != name {
+                return None;
+            }
+            let right = right.trim().trim_end_matches(';').trim();
+            let right = right.strip_prefix("await ").unwrap_or(right);
+            if right.starts_with("new ") || !right.ends_with(')') {
+                return None;
+            }
+            let (callee, _) = right.split_once('(')?;
+            let callee = callee.trim();
+            (!callee.is_empty()
+                && callee
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
+            .then(|| callee.to_owned())
+        })
+    }
+}
