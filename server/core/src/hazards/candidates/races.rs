@@ -128,6 +128,25 @@ impl Scan<'_, '_, '_> {
         if self.locked(node) {
             return;
         }
+        // A Go value the function made itself (`do := dialOptions{…}`,
+        // `var cfg *tls.Config; cfg = &tls.Config{…}`) is no one else's
+        // until it is returned or handed on.
+        // Written from a goroutine it started, it is shared again.
+        if self.cx.language == Language::Go {
+            let root = target.split(['.', '[']).next().unwrap_or_default().trim();
+            let mut in_goroutine = false;
+            let mut ancestor = node.parent();
+            while let Some(parent) = ancestor {
+                if parent.id() == self.cx.node.id() {
+                    break;
+                }
+                in_goroutine |= parent.kind() == "go_statement";
+                ancestor = parent.parent();
+            }
+            if !in_goroutine && self.made_here(root) {
+                return;
+            }
+        }
         // JavaScript runs one callback at a time: a write races only with
         // code that ran while this function waited (an `await`, a
         // promise's callback, a timer).
@@ -209,6 +228,39 @@ impl Scan<'_, '_, '_> {
 
     /// Whether the function builds its object (`__init__`, `constructor`,
     /// a Java constructor, Go's `New…`), so nothing else sees it yet.
+    /// Whether a Go local was made by this function: declared with `var`,
+    /// or assigned a composite literal, `new`, `make` or a copy.
+    pub(super) fn made_here(&self, name: &str) -> bool {
+        if name.is_empty()
+            || self.parameters.iter().any(|p| p == name)
+            || self.go_receiver().as_deref() == Some(name)
+        {
+            return false;
+        }
+        if self.body.contains(&format!("var {name} ")) {
+            return true;
+        }
+        self.body.lines().any(|line| {
+            let line = line.trim();
+            let Some(rest) = line
+                .strip_prefix(&format!("{name} := "))
+                .or_else(|| line.strip_prefix(&format!("{name} = ")))
+            else {
+                return false;
+            };
+            let rest = rest.trim();
+            rest.starts_with('&')
+                || rest.starts_with("new(")
+                || rest.starts_with("make(")
+                || rest.to_lowercase().contains("clone")
+                || rest.to_lowercase().starts_with("copy")
+                || rest
+                    .split('(')
+                    .next()
+                    .is_some_and(|head| head.contains('{') && !head.contains(' '))
+        })
+    }
+
     pub(super) fn in_constructor(&self) -> bool {
         let name = self
             .cx

@@ -1105,3 +1105,19 @@ fn javascript_field_writes_race_only_across_a_wait() {
     );
     assert!(waits.contains(&(RaceCondition, 4)), "{waits:?}");
 }
+
+#[test]
+fn go_values_a_function_made_are_not_shared_until_a_goroutine_has_them() {
+    let own = candidates_of(
+        Language::Go,
+        "dial.go",
+        "package p\n\nfunc dial(addr string) *Options {\n\tdo := &Options{}\n\tdo.addr = addr\n\treturn do\n}\n",
+    );
+    assert!(!own.iter().any(|(c, _)| *c == RaceCondition), "{own:?}");
+    let handed = candidates_of(
+        Language::Go,
+        "writer.go",
+        "package p\n\nfunc start(w io.Writer) *writer {\n\tmw := &writer{}\n\tgo func() {\n\t\tmw.err = run(w)\n\t}()\n\treturn mw\n}\n",
+    );
+    assert!(handed.contains(&(RaceCondition, 6)), "{handed:?}");
+}
