@@ -100,7 +100,12 @@ impl Scan<'_, '_, '_> {
         if name.len() < 2 || self.raced.iter().any(|r| r == &format!("result:{name}")) {
             return;
         }
-        let Some(callee) = self.assigned_from_call(name) else {
+        let Some(callee) = self
+            .call_assigned
+            .iter()
+            .find(|(local, _)| local == name)
+            .map(|(_, callee)| callee.clone())
+        else {
             return;
         };
         let last = callee.rsplit(['.', ':']).next().unwrap_or(&callee);
@@ -118,18 +123,18 @@ impl Scan<'_, '_, '_> {
         }
         self.add(node, NullOrNone, BASE, trigger(NullOrNone));
     }
+}
 
-    /// The callee a local was assigned from (`const x = f(a)`, `Type x =
-    /// o.m()`), when its whole right side is one call.
-    fn assigned_from_call(&self, name: &str) -> Option<String> {
-        self.body.lines().find_map(|line| {
+/// Locals assigned from one call, with its callee (`const x = f(a)`,
+/// `Type x = o.m()`, `x = await g()`), read once from the function's text.
+pub(super) fn assigned_from_calls(body: &str) -> Vec<(String, String)> {
+    body.lines()
+        .filter_map(|line| {
             let (left, right) = super::absent::assignment(line.trim())?;
-            if super::absent::assigned_name(left) != name {
-                return None;
-            }
+            let name = super::absent::assigned_name(left);
             let right = right.trim().trim_end_matches(';').trim();
             let right = right.strip_prefix("await ").unwrap_or(right);
-            if right.starts_with("new ") || !right.ends_with(')') {
+            if name.is_empty() || right.starts_with("new ") || !right.ends_with(')') {
                 return None;
             }
             let (callee, _) = right.split_once('(')?;
@@ -138,7 +143,7 @@ impl Scan<'_, '_, '_> {
                 && callee
                     .chars()
                     .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
-            .then(|| callee.to_owned())
+            .then(|| (name.to_owned(), callee.to_owned()))
         })
-    }
+        .collect()
 }

@@ -21,11 +21,14 @@ impl Scan<'_, '_, '_> {
         let own = ["this.", "self.", "cls."];
         let receiver = self.go_receiver().map(|r| format!("{r}."));
         let prefixes: Vec<&str> = own.iter().copied().chain(receiver.as_deref()).collect();
-        let body_after = {
-            let end = self.cx.node.end_byte().min(self.cx.rope.len_bytes());
-            let start = condition.end_byte().min(end);
-            self.cx.rope.byte_slice(start..end).to_string()
-        };
+        let body_after = self
+            .body
+            .get(
+                condition
+                    .end_byte()
+                    .saturating_sub(self.cx.node.start_byte())..,
+            )
+            .unwrap_or_default();
         let tested = fields_in(&test, &prefixes);
         let written = tested.iter().find(|field| {
             [" = ", " := ", " ??= ", " ||= "]

@@ -10,7 +10,9 @@ use super::*;
 
 impl Scan<'_, '_, '_> {
     pub(super) fn client_without_timeout(&mut self, node: Node) {
-        if self.cx.language != Language::Go {
+        if self.cx.language != Language::Go
+            || !matches!(node.kind(), "composite_literal" | "selector_expression")
+        {
             return;
         }
         let text = self.text(node);

@@ -127,28 +127,64 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Java {
             return name.starts_with(|c: char| c.is_lowercase());
         }
-        if self.cx.language == Language::Go && self.go_receiver().as_deref() == Some(name) {
+        if self.cx.language == Language::Go && self.go_receiver() == Some(name) {
             return true;
         }
-        [
-            format!("{name} ="),
-            format!("{name} :="),
-            format!("{name}, "),
-            format!("let {name}"),
-            format!("const {name}"),
-            format!("var {name}"),
-            format!("for {name} "),
-            format!("as {name}"),
-        ]
-        .iter()
-        .any(|w| self.body.contains(w.as_str()))
+        self.bound.contains(name)
     }
 
     /// A Go method's receiver name (`c` in `func (c *Conn) Read…`).
-    pub(super) fn go_receiver(&self) -> Option<String> {
-        let receiver = self.cx.node.child_by_field_name("receiver")?;
-        let text = self.text(receiver);
-        let name = text.trim_start_matches('(').split_whitespace().next()?;
-        (!name.is_empty() && !name.contains(')')).then(|| name.to_owned())
+    pub(super) fn go_receiver(&self) -> Option<&str> {
+        self.receiver.as_deref()
     }
+}
+
+/// The names a function's text binds: the targets of `=` and `:=` (each
+/// of a tuple's), and what follows `let`, `const`, `var`, `for` and `as`.
+pub(super) fn bound_names(body: &str) -> std::collections::HashSet<String> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut names = std::collections::HashSet::new();
+    for line in body.lines() {
+        let line = line.trim();
+        if let Some((left, _)) = super::absent::assignment(line) {
+            for part in left.split(',') {
+                let name = super::absent::assigned_name(part);
+                if !name.is_empty() && name.chars().all(ident) {
+                    names.insert(name.to_owned());
+                }
+            }
+        }
+        for keyword in ["let ", "const ", "var ", "for ", " as "] {
+            for (at, _) in line.match_indices(keyword) {
+                let rest = line[at + keyword.len()..].trim_start_matches("mut ");
+                let end = rest
+                    .find(['=', ':', ';', '{', ')'])
+                    .into_iter()
+                    .chain(rest.find(" in "))
+                    .chain(rest.find(" of "))
+                    .min()
+                    .unwrap_or(rest.len());
+                for part in rest[..end].split(',') {
+                    let name: String = part
+                        .trim()
+                        .trim_start_matches('(')
+                        .chars()
+                        .take_while(|c| ident(*c))
+                        .collect();
+                    if !name.is_empty() {
+                        names.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    names
+}
+
+/// A Go method's receiver name (`c` in `func (c *Conn) Read…`).
+pub(super) fn receiver_name(cx: &FnCx) -> Option<String> {
+    let receiver = cx.node.child_by_field_name("receiver")?;
+    let text = node_text(receiver, cx.rope);
+    let name = text.trim_start_matches('(').split_whitespace().next()?;
+    (!name.is_empty() && !name.contains(')')).then(|| name.to_owned())
 }

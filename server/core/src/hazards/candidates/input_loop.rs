@@ -47,7 +47,21 @@ const LIMITS: &[&str] = &[
 
 impl Scan<'_, '_, '_> {
     pub(super) fn input_loop(&mut self, node: Node) {
-        let text = self.text(node);
+        if !matches!(
+            node.kind(),
+            "for_statement" | "loop_expression" | "while_statement"
+        ) {
+            return;
+        }
+        // The header only: up to the body.
+        let end = node
+            .child_by_field_name("body")
+            .map_or(node.end_byte(), |b| b.start_byte());
+        let text = {
+            let end = end.min(self.cx.rope.len_bytes());
+            let start = node.start_byte().min(end);
+            self.cx.rope.byte_slice(start..end).to_string()
+        };
         let header = text.split(['{', ':']).next().unwrap_or_default().trim();
         let endless = match (self.cx.language, node.kind()) {
             (Language::Go, "for_statement") => header == "for",

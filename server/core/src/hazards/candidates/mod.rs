@@ -127,6 +127,14 @@ struct Scan<'a, 'c, 't> {
     /// Locals assigned from a lookup that may find nothing (`x =
     /// d.get(k)`, `m = re.match(…)`, `v := cache.Get(k)`).
     maybe_absent: Vec<String>,
+    /// Names the function binds (assigns, declares, loops over), read
+    /// once from its text ([`field_chain::bound_names`]).
+    bound: std::collections::HashSet<String>,
+    /// Locals assigned from one call, with the callee
+    /// ([`call_result::assigned_from_calls`]).
+    call_assigned: Vec<(String, String)>,
+    /// A Go method's receiver name.
+    receiver: Option<String>,
     /// The function's text, for the words that mark synchronisation.
     body: String,
     found: Vec<Hazard>,
@@ -237,12 +245,17 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         escaped: Vec::new(),
         declared: Vec::new(),
         maybe_absent: Vec::new(),
+        bound: Default::default(),
+        call_assigned: Vec::new(),
+        receiver: field_chain::receiver_name(cx),
         found: Vec::new(),
     };
     scan.takes_lock = ["Lock()", "lock()", "acquire(", "synchronized", "with "]
         .iter()
         .any(|w| scan.body.contains(w));
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.bound = field_chain::bound_names(&scan.body);
+    scan.call_assigned = call_result::assigned_from_calls(&scan.body);
     if matches!(
         cx.language,
         Language::JavaScript | Language::TypeScript | Language::Tsx

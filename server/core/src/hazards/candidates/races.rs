@@ -233,7 +233,7 @@ impl Scan<'_, '_, '_> {
     pub(super) fn made_here(&self, name: &str) -> bool {
         if name.is_empty()
             || self.parameters.iter().any(|p| p == name)
-            || self.go_receiver().as_deref() == Some(name)
+            || self.go_receiver() == Some(name)
         {
             return false;
         }

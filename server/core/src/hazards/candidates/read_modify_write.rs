@@ -45,11 +45,14 @@ impl Scan<'_, '_, '_> {
         if name.len() < 2 || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return;
         }
-        let after = {
-            let end = self.cx.node.end_byte().min(self.cx.rope.len_bytes());
-            let start = statement.end_byte().min(end);
-            self.cx.rope.byte_slice(start..end).to_string()
-        };
+        let after = self
+            .body
+            .get(
+                statement
+                    .end_byte()
+                    .saturating_sub(self.cx.node.start_byte())..,
+            )
+            .unwrap_or_default();
         // Changed in place, then handed to a write.
         let changed = [
             ".append(", ".insert(", ".add(", ".push(", ".remove(", ".pop(", "[", " += ",

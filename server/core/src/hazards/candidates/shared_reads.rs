@@ -29,7 +29,7 @@ impl Scan<'_, '_, '_> {
         let root = parts.next().unwrap_or_default();
         let field = match parts.next() {
             Some(field) if matches!(root, "self" | "this") => format!("{root}.{field}"),
-            Some(field) if self.go_receiver().as_deref() == Some(root) => {
+            Some(field) if self.go_receiver() == Some(root) => {
                 format!("{root}.{field}")
             }
             None if self.cx.language == Language::Java

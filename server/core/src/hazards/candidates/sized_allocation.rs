@@ -26,7 +26,11 @@ impl Scan<'_, '_, '_> {
                     .and_then(|rest| rest.rsplit_once(';'))
                     .map(|(_, size)| size.trim().trim_end_matches([']', ')']).trim().to_owned())
             }
-            (Language::Python, "call") => {
+            (Language::Python, "call")
+                if node
+                    .child_by_field_name("function")
+                    .is_some_and(|f| self.text(f) == "bytearray") =>
+            {
                 let text = self.text(node);
                 text.strip_prefix("bytearray(")
                     .and_then(|rest| rest.strip_suffix(')'))
