@@ -281,8 +281,6 @@ pub(super) const ECMA: Facts = Facts {
     ],
     conversions: &[
         "toString",
-        "from",
-        "byteLength",
         "write",
         "escape",
         "normalize",
@@ -409,6 +407,8 @@ pub(super) const GO: Facts = Facts {
         // Closing a closed channel panics; two closers race.
         ("close", RaceCondition, 0.05),
         ("net.Dial", Timeout, 0.05),
+        // A time without a zone in the text is read as UTC.
+        ("time.Parse", TimezoneDst, 0.05),
     ],
     conversions: &[
         "string",
@@ -562,6 +562,8 @@ pub(super) const JAVA: Facts = Facts {
         ("get", Timeout, 0.02),
         ("next", KeyMissing, 0.03),
         ("openConnection", Timeout, 0.05),
+        // Formats and parses in the JVM's default zone.
+        ("SimpleDateFormat", TimezoneDst, 0.05),
         ("getResponseCode", Timeout, 0.04),
     ],
     conversions: &[

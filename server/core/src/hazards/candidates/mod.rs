@@ -29,6 +29,7 @@ mod absent;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
+mod byte_lengths;
 mod calendar_steps;
 mod call_result;
 mod callees;
@@ -403,6 +404,7 @@ impl Scan<'_, '_, '_> {
         self.sized_allocation(node);
         self.keyed_write(node);
         self.input_loop(node);
+        self.characters_as_bytes(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

@@ -1121,3 +1121,14 @@ fn go_values_a_function_made_are_not_shared_until_a_goroutine_has_them() {
     );
     assert!(handed.contains(&(RaceCondition, 6)), "{handed:?}");
 }
+
+#[test]
+fn a_byte_count_taken_from_a_character_count() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "send.js",
+        "function send(res, body) {\n  res.writeHead(200, {\n    'Content-Length': body.length,\n  });\n  res.end(body);\n}\n",
+        "function send(res, body) {\n  res.writeHead(200, {\n    'Content-Length': Buffer.byteLength(body),\n  });\n  res.end(body);\n}\n",
+        (Encoding, 3),
+    );
+}
