@@ -30,9 +30,15 @@ impl Scan<'_, '_, '_> {
         let index_text = self.text(index);
         let index_word = index_text.trim();
         let literal_index = index_word.parse::<i64>().is_ok();
-        let clamped = ["min(", "max(", "clamp(", "%", "len(", ".length", "Len("]
+        let clamped = ["min(", "max(", "clamp(", "%"]
             .iter()
             .any(|w| index_word.contains(w) && !index_word.contains(" + "));
+        // An index counted from the length (`xs[len(xs) - 1]`,
+        // `a[a.length - 1]`) is in range unless the collection is empty;
+        // the length itself (`a[a.length]`) is one past the end.
+        let from_length = ["len(", ".length", "Len(", ".len()", ".size()"]
+            .iter()
+            .any(|w| index_word.contains(w));
         // A constant index is guarded by a check of the collection (`if
         // not buf: return`); a computed one by a check of the index.
         let guard_word = if literal_index {
@@ -57,14 +63,15 @@ impl Scan<'_, '_, '_> {
         if ranged && self.cx.language == Language::Python {
             return; // Python slices never raise.
         }
-        let (class, mut likelihood) = if is_string_key {
+        let (class, mut likelihood): (FailureClass, f32) = if is_string_key {
             (KeyMissing, 0.09)
         } else if ranged && self.cx.language == Language::Rust {
             (IndexOutOfRange, 0.09)
         } else {
-            let looks_like_key = !index_text
-                .trim()
-                .starts_with(|c: char| c.is_ascii_digit() || c == '-')
+            let looks_like_key = !from_length
+                && !index_text
+                    .trim()
+                    .starts_with(|c: char| c.is_ascii_digit() || c == '-')
                 && matches!(
                     self.cx.language,
                     Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
@@ -89,6 +96,24 @@ impl Scan<'_, '_, '_> {
         }
         if index_text.trim() == "0" || index_text.trim() == "-1" {
             likelihood += 0.01;
+        }
+        if from_length && !ranged {
+            if index_word.contains(" - ") || index_word.contains('-') {
+                // Empty only: guarded like a constant index, by a check of
+                // the collection.
+                if guarded(
+                    self.cx.language,
+                    node,
+                    self.cx.node,
+                    self.cx.rope,
+                    &[object_text.as_str()],
+                ) {
+                    return;
+                }
+                likelihood = likelihood.min(0.05);
+            } else if !index_word.contains(" + ") {
+                likelihood += 0.02;
+            }
         }
         if self.caught_here(node, class) {
             return;

@@ -1132,3 +1132,22 @@ fn a_byte_count_taken_from_a_character_count() {
         (Encoding, 3),
     );
 }
+
+#[test]
+fn an_index_counted_from_the_length() {
+    // The length is one past the end; the length less one is in range
+    // once the collection is known not to be empty.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "last.js",
+        "function last(a) {\n  return a[a.length];\n}\n",
+        "function last(a) {\n  if (a.length === 0) {\n    return undefined;\n  }\n  return a[a.length - 1];\n}\n",
+        (IndexOutOfRange, 2),
+    );
+    let found = candidates_of(
+        Language::Python,
+        "last.py",
+        "def last(xs):\n    return xs[len(xs) - 1]\n",
+    );
+    assert!(found.contains(&(IndexOutOfRange, 2)), "{found:?}");
+}
