@@ -238,6 +238,8 @@ impl Scan<'_, '_, '_> {
         self.empty_collection(node, callee, last, &args);
         self.promise_never_settled(node, callee, &args);
         self.read_modify_write(node, last);
+        self.java_null_habits(node, callee, last, &args);
+        self.string_method_on_unknown(node, callee, last);
         if matches!(last, "set" | "put" | "Store" | "setdefault")
             && let Some((receiver, _)) = callee.rsplit_once('.')
         {

@@ -43,9 +43,11 @@ mod facts;
 mod field_chain;
 mod fixed_width;
 mod getter_chain;
+mod go_lifetimes;
 mod handlers;
 mod indexing;
 mod input_loop;
+mod java_null_habits;
 mod leaks;
 mod lock_discipline;
 mod loop_capture;
@@ -62,11 +64,13 @@ mod recursive_descent;
 mod shared_reads;
 mod sized_allocation;
 mod spawns;
+mod string_methods;
 #[cfg(test)]
 mod tests;
 mod text_conversion;
 mod toctou;
 mod unbounded_cache;
+mod unchecked_error;
 
 use FailureClass::*;
 pub use absent::nullable_names;
@@ -296,6 +300,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
             stack.push(child);
         }
     }
+    scan.result_before_error();
     let mut found = scan.found;
     // Of two candidates of one class at one spot, the likelier stays.
     found.sort_by(|a, b| {
@@ -405,6 +410,7 @@ impl Scan<'_, '_, '_> {
         self.keyed_write(node);
         self.input_loop(node);
         self.characters_as_bytes(node);
+        self.go_lifetimes(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

@@ -1151,3 +1151,63 @@ fn an_index_counted_from_the_length() {
     );
     assert!(found.contains(&(IndexOutOfRange, 2)), "{found:?}");
 }
+
+#[test]
+fn a_go_result_used_before_its_error() {
+    flags_bug_not_fix(
+        Language::Go,
+        "get.go",
+        "package p\n\nfunc status(u string) int {\n\tresp, err := http.Get(u)\n\tcode := resp.StatusCode\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn code\n}\n",
+        "package p\n\nfunc status(u string) int {\n\tresp, err := http.Get(u)\n\tif err != nil {\n\t\treturn 0\n\t}\n\treturn resp.StatusCode\n}\n",
+        (NullOrNone, 5),
+    );
+}
+
+#[test]
+fn go_statements_that_outlive_their_iteration() {
+    flags_bug_not_fix(
+        Language::Go,
+        "sizes.go",
+        "package p\n\nfunc sizes(paths []string) {\n\tfor _, p := range paths {\n\t\tf, err := os.Open(p)\n\t\tif err != nil {\n\t\t\tcontinue\n\t\t}\n\t\tdefer f.Close()\n\t\tmeasure(f)\n\t}\n}\n",
+        "package p\n\nfunc sizes(paths []string) {\n\tfor _, p := range paths {\n\t\tf, err := os.Open(p)\n\t\tif err != nil {\n\t\t\tcontinue\n\t\t}\n\t\tmeasure(f)\n\t\tf.Close()\n\t}\n}\n",
+        (ResourceExhaustion, 9),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "all.go",
+        "package p\n\nfunc all(jobs []Job) {\n\tvar wg sync.WaitGroup\n\tfor i := range jobs {\n\t\tgo func(j Job) {\n\t\t\twg.Add(1)\n\t\t\tdefer wg.Done()\n\t\t\tj.Run()\n\t\t}(jobs[i])\n\t}\n\twg.Wait()\n}\n",
+        "package p\n\nfunc all(jobs []Job) {\n\tvar wg sync.WaitGroup\n\tfor i := range jobs {\n\t\twg.Add(1)\n\t\tgo func(j Job) {\n\t\t\tdefer wg.Done()\n\t\t\tj.Run()\n\t\t}(jobs[i])\n\t}\n\twg.Wait()\n}\n",
+        (RaceCondition, 6),
+    );
+}
+
+#[test]
+fn java_dereferences_without_a_dot() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Job.java",
+        "class Job {\n  boolean done(Job job) {\n    return job.status.equals(\"done\");\n  }\n}\n",
+        "class Job {\n  boolean done(Job job) {\n    return \"done\".equals(job.status);\n  }\n}\n",
+        (NullOrNone, 3),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Counts.java",
+        "class Counts {\n  int of(Map<String, Integer> counts, String key) {\n    int n = counts.get(key);\n    return n;\n  }\n}\n",
+        "class Counts {\n  int of(Map<String, Integer> counts, String key) {\n    int n = counts.getOrDefault(key, 0);\n    return n;\n  }\n}\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
+fn a_string_method_on_a_value_of_unknown_type() {
+    // qs: a repeated query key parses to an array, and `.replace` is not
+    // a function of arrays.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "entities.js",
+        "function interpret(str) {\n  return str.replace(/&#(\\d+);/g, decode);\n}\n",
+        "function interpret(str) {\n  if (typeof str !== 'string') {\n    return str;\n  }\n  return str.replace(/&#(\\d+);/g, decode);\n}\n",
+        (TypeError, 2),
+    );
+}

@@ -1,0 +1,78 @@
+//! A Go result used before its error is looked at: `resp, err :=
+//! http.Get(u); defer resp.Body.Close(); if err != nil { … }`, or with
+//! the error thrown away (`f, _ := os.Open(p)`). When the call fails the
+//! result is nil (or a zero value), and the dereference panics with a nil
+//! pointer before the error is ever read. The check of `err` in front of
+//! the use is the fix, and the guard.
+
+use super::*;
+
+impl Scan<'_, '_, '_> {
+    /// Reads the function's lines once: every `x, err :=` whose `x.` is
+    /// dereferenced before a line that tests the error.
+    pub(super) fn result_before_error(&mut self) {
+        if self.cx.language != Language::Go {
+            return;
+        }
+        let base = self.cx.node.start_byte();
+        let body = std::mem::take(&mut self.body);
+        let mut offset = 0;
+        let lines: Vec<(usize, &str)> = body
+            .split_inclusive('\n')
+            .map(|line| {
+                let at = offset;
+                offset += line.len();
+                (at, line)
+            })
+            .collect();
+        let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
+        for (i, (_, line)) in lines.iter().enumerate() {
+            let code = line.trim();
+            let Some((left, _)) = code.split_once(":=").or_else(|| code.split_once(" = ")) else {
+                continue;
+            };
+            let names: Vec<&str> = left.split(',').map(str::trim).collect();
+            if names.len() != 2 || !matches!(names[1], "err" | "_") {
+                continue;
+            }
+            let value = names[0];
+            if value.is_empty() || !value.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let ignored = names[1] == "_";
+            for (at, later) in lines.iter().skip(i + 1).take(12) {
+                let later_code = later.trim();
+                if !ignored
+                    && (later_code.contains("err != nil") || later_code.contains("err == nil"))
+                {
+                    break;
+                }
+                if later_code.starts_with(&format!("{value}, "))
+                    || later_code.starts_with(&format!("{value} :="))
+                {
+                    break;
+                }
+                if let Some(column) = later.find(&format!("{value}.")) {
+                    let before = later[..column].chars().last();
+                    if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.')) {
+                        let start = at + column;
+                        found.push((
+                            start,
+                            start + value.len() + 1,
+                            if ignored {
+                                "the call failed and its error was thrown away, so the result is nil when it is dereferenced"
+                            } else {
+                                "the call failed, and its result is dereferenced before the error is checked"
+                            },
+                        ));
+                        break;
+                    }
+                }
+            }
+        }
+        self.body = body;
+        for (start, end, trigger) in found {
+            self.push(base + start..base + end, NullOrNone, 0.08, trigger);
+        }
+    }
+}
