@@ -63,7 +63,10 @@ impl Scan<'_, '_, '_> {
         if ranged && self.cx.language == Language::Python {
             return; // Python slices never raise.
         }
-        let (class, mut likelihood): (FailureClass, f32) = if is_string_key {
+        // Rust indexes slices by position and maps by reference: `m[&k]`
+        // panics on a missing key.
+        let rust_map_key = self.cx.language == Language::Rust && index_word.starts_with('&');
+        let (class, mut likelihood): (FailureClass, f32) = if is_string_key || rust_map_key {
             (KeyMissing, 0.09)
         } else if ranged && self.cx.language == Language::Rust {
             (IndexOutOfRange, 0.09)

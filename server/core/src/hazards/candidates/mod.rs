@@ -71,6 +71,7 @@ mod text_conversion;
 mod toctou;
 mod unbounded_cache;
 mod unchecked_error;
+mod unpacked_split;
 
 use FailureClass::*;
 pub use absent::nullable_names;
@@ -411,6 +412,7 @@ impl Scan<'_, '_, '_> {
         self.input_loop(node);
         self.characters_as_bytes(node);
         self.go_lifetimes(node);
+        self.unpacked_split(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

@@ -1211,3 +1211,24 @@ fn a_string_method_on_a_value_of_unknown_type() {
         (TypeError, 2),
     );
 }
+
+#[test]
+fn python_text_split_into_a_fixed_number_of_names() {
+    flags_bug_not_fix(
+        Language::Python,
+        "env.py",
+        "def entry(line):\n    key, value = line.split('=')\n    return key, value\n",
+        "def entry(line):\n    key, _, value = line.partition('=')\n    return key, value\n",
+        (IndexOutOfRange, 2),
+    );
+}
+
+#[test]
+fn a_rust_map_indexed_by_reference() {
+    let found = candidates_of(
+        Language::Rust,
+        "prices.rs",
+        "fn price(prices: &HashMap<String, u32>, item: &String) -> u32 {\n    prices[item.as_str()] + prices[&item.to_lowercase()]\n}\n",
+    );
+    assert!(found.contains(&(KeyMissing, 2)), "{found:?}");
+}
