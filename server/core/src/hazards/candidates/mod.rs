@@ -222,6 +222,18 @@ pub fn function_candidates(
     // Ranked by the lifted score; the likelihood shown stays under the
     // precise rules' floor.
     found.sort_by(|(a, x), (b, y)| b.total_cmp(a).then(x.start.cmp(&y.start)));
+    // One prediction per failure and line: two operations of one class on
+    // one line (`a[i][j]`, `x.y.z`) are one thing to look at, and the
+    // second would take a place another failure could have.
+    let mut seen: Vec<(FailureClass, usize)> = Vec::with_capacity(found.len());
+    found.retain(|(_, c)| {
+        let key = (c.class, line(c.start));
+        let first = !seen.contains(&key);
+        if first {
+            seen.push(key);
+        }
+        first
+    });
     found
         .into_iter()
         .map(|(score, mut c)| {

@@ -1232,3 +1232,14 @@ fn a_rust_map_indexed_by_reference() {
     );
     assert!(found.contains(&(KeyMissing, 2)), "{found:?}");
 }
+
+#[test]
+fn one_prediction_per_class_and_line() {
+    let found = candidates_of(
+        Language::Python,
+        "grid.py",
+        "def cell(grid, i, j):\n    return grid[i][j]\n",
+    );
+    let same = found.iter().filter(|f| **f == (IndexOutOfRange, 2)).count();
+    assert_eq!(same, 1, "{found:?}");
+}
