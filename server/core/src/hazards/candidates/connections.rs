@@ -20,7 +20,7 @@ impl Scan<'_, '_, '_> {
         let Some((receiver, _)) = callee.rsplit_once('.') else {
             return;
         };
-        if !names_a_connection(receiver) || !does_io(last) {
+        if !does_io(last) || !names_a_connection(receiver) {
             return;
         }
         let waits = WAITS.iter().any(|w| last.eq_ignore_ascii_case(w))
@@ -175,6 +175,11 @@ pub(super) fn names_a_connection(receiver: &str) -> bool {
         .trim()
         .trim_start_matches(['_', '*', '&', '$']);
     if last.contains(['(', '[', ' ']) {
+        return false;
+    }
+    // A cheap test first: some word of a connection is in the name.
+    let lower = last.to_ascii_lowercase();
+    if !CONNECTIONS.iter().any(|w| lower.ends_with(w)) {
         return false;
     }
     // The last word names what it is: `redisClient` is a client,

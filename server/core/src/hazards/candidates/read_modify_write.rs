@@ -25,6 +25,13 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Rust || self.locked(node) {
             return;
         }
+        let reads = READS.iter().any(|r| {
+            last.get(..r.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(r))
+        });
+        if !reads {
+            return;
+        }
         let verb = super::connections::identifier_words(last)
             .into_iter()
             .next()
@@ -59,6 +66,9 @@ impl Scan<'_, '_, '_> {
         ]
         .iter()
         .any(|m| after.contains(&format!("{name}{m}")));
+        if !changed {
+            return;
+        }
         let written = after.lines().any(|line| {
             WRITES.iter().any(|w| {
                 line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -70,7 +80,7 @@ impl Scan<'_, '_, '_> {
             }) && mentions(line, name)
                 && line.contains('(')
         });
-        if !changed || !written {
+        if !written {
             return;
         }
         self.add(

@@ -47,7 +47,14 @@ impl Scan<'_, '_, '_> {
             .rsplit(['.', ':'])
             .next()
             .unwrap_or_default();
-        if last.is_empty() || last == own {
+        // A cheap test first: both names start with a verb of descent.
+        let starts = |name: &str| {
+            DESCENT.iter().any(|d| {
+                name.get(..d.len())
+                    .is_some_and(|head| head.eq_ignore_ascii_case(d))
+            })
+        };
+        if last.is_empty() || last == own || !starts(last) || !starts(own) {
             return;
         }
         let verb = |name: &str| {
