@@ -35,6 +35,7 @@ mod call_result;
 mod callees;
 mod calls;
 mod check_then_act;
+mod chunked_text;
 mod client_timeouts;
 mod connections;
 mod domain;
@@ -425,6 +426,7 @@ impl Scan<'_, '_, '_> {
         self.characters_as_bytes(node);
         self.go_lifetimes(node);
         self.unpacked_split(node);
+        self.chunked_text(node);
         self.unbounded_spawn(node);
         self.loop_variable_captured(node);
         self.narrow_handler(node);

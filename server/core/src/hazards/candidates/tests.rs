@@ -1243,3 +1243,14 @@ fn one_prediction_per_class_and_line() {
     let same = found.iter().filter(|f| **f == (IndexOutOfRange, 2)).count();
     assert_eq!(same, 1, "{found:?}");
 }
+
+#[test]
+fn text_built_chunk_by_chunk() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "read.js",
+        "function readBody(req, done) {\n  let body = '';\n  req.on('data', (chunk) => {\n    body += chunk;\n  });\n  req.on('end', () => done(body));\n}\n",
+        "function readBody(req, done) {\n  const chunks = [];\n  req.on('data', (chunk) => {\n    chunks.push(chunk);\n  });\n  req.on('end', () => done(Buffer.concat(chunks)));\n}\n",
+        (Encoding, 4),
+    );
+}
