@@ -65,6 +65,22 @@ impl Scan<'_, '_, '_> {
         if !dated {
             return;
         }
+        // A pytz zone attached with `replace(tzinfo=…)` or the datetime
+        // constructor takes the zone's first offset in its history (LMT,
+        // minutes off); `localize` is the fix.
+        let attaches_pytz = self.cx.language == Language::Python
+            && text.contains("tzinfo=")
+            && (text.contains("timezone(") || text.contains("pytz"))
+            && !text.contains("utc");
+        if attaches_pytz {
+            self.add(
+                node,
+                TimezoneDst,
+                0.10,
+                "a pytz zone attached with tzinfo= takes the zone's first historical offset (LMT), minutes off the real one",
+            );
+            return;
+        }
         self.add(node, TimezoneDst, BASE, trigger(TimezoneDst));
     }
 }

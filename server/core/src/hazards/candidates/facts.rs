@@ -596,6 +596,10 @@ pub(super) const JAVA: Facts = Facts {
         "URLDecoder.decode",
     ],
     calendar: &[
+        "now",
+        "systemDefault",
+        "getDefault",
+        "toInstant",
         "plusDays",
         "minusDays",
         "plusHours",

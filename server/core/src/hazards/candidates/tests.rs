@@ -1254,3 +1254,15 @@ fn text_built_chunk_by_chunk() {
         (Encoding, 4),
     );
 }
+
+#[test]
+fn a_pytz_zone_attached_with_tzinfo() {
+    // The fix, `localize`, is a candidate of its own (arithmetic on a
+    // localized time still needs `normalize`), so only the bug is checked.
+    let found = candidates_of(
+        Language::Python,
+        "meet.py",
+        "def meeting(day, zone):\n    return day.replace(hour=9, tzinfo=pytz.timezone(zone))\n",
+    );
+    assert!(found.contains(&(TimezoneDst, 2)), "{found:?}");
+}
