@@ -73,6 +73,21 @@ impl Scan<'_, '_, '_> {
         }
     }
 
+    /// Whether this call's failure is handled where it is made: an
+    /// 'error' listener in the function, or a rejection handler chained on
+    /// the call's own statement. (An enclosing `try` is [`Self::caught_here`]'s;
+    /// a `.catch` on another promise handles nothing here.)
+    pub(super) fn handles_network_errors(&self, node: Node) -> bool {
+        if ["'error'", "\"error\"", "`error`"]
+            .iter()
+            .any(|w| self.body.contains(w))
+        {
+            return true;
+        }
+        let statement = crate::hazards::guards::statement_of(self.cx.language, node);
+        self.text(statement).contains(".catch(")
+    }
+
     /// Whether the function attaches an 'error' listener or a rejection
     /// handler.
     pub(super) fn listens_for_errors(&self) -> bool {
@@ -363,7 +378,7 @@ impl Scan<'_, '_, '_> {
                     if matches!(
                         self.cx.language,
                         Language::JavaScript | Language::TypeScript | Language::Tsx
-                    ) && self.listens_for_errors() =>
+                    ) && self.handles_network_errors(node) =>
                 {
                     continue;
                 }

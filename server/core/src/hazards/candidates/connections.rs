@@ -37,7 +37,7 @@ impl Scan<'_, '_, '_> {
             self.cx.language,
             Language::JavaScript | Language::TypeScript | Language::Tsx
         ) && class == NetworkError
-            && self.listens_for_errors()
+            && self.handles_network_errors(node)
         {
             return;
         }

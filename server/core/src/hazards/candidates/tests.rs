@@ -1266,3 +1266,16 @@ fn a_pytz_zone_attached_with_tzinfo() {
     );
     assert!(found.contains(&(TimezoneDst, 2)), "{found:?}");
 }
+
+#[test]
+fn a_catch_on_another_promise_handles_nothing_here() {
+    // The `.catch` belongs to the cache write; the fetch's rejection
+    // escapes the function.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "prices.js",
+        "async function price(id) {\n  cache.warm().catch(log);\n  const res = await fetch(url(id));\n  return res.status;\n}\n",
+        "async function price(id) {\n  cache.warm().catch(log);\n  const res = await fetch(url(id)).catch(() => null);\n  return res && res.status;\n}\n",
+        (NetworkError, 3),
+    );
+}
