@@ -255,6 +255,8 @@ impl Scan<'_, '_, '_> {
         self.read_modify_write(node, last);
         self.java_null_habits(node, callee, last, &args);
         self.string_method_on_unknown(node, callee, last);
+        self.unsupported_mutation(node, callee, last);
+        self.object_of_nothing(node, callee, &args);
         if matches!(last, "set" | "put" | "Store" | "setdefault")
             && let Some((receiver, _)) = callee.rsplit_once('.')
         {

@@ -149,6 +149,12 @@ pub(super) const PYTHON: Facts = Facts {
         ("run_until_complete", Timeout, 0.03),
         ("requests.get", NetworkError, 0.05),
         ("requests.post", NetworkError, 0.05),
+        // Python 3 does not order None or mixed types: "'<' not
+        // supported between instances".
+        ("sorted", TypeError, 0.03),
+        ("sort", TypeError, 0.03),
+        // Placeholders the mapping does not have.
+        ("format_map", KeyMissing, 0.05),
         ("struct.pack", Overflow, 0.05),
         ("pack_into", Overflow, 0.05),
         ("to_bytes", Overflow, 0.05),
@@ -717,6 +723,8 @@ pub(super) const RUST: Facts = Facts {
         ("from_u32", Encoding, 0.06),
         ("nth", Encoding, 0.03),
         ("pow", Overflow, 0.05),
+        // An earlier instant than self panics (and did before Rust 1.60).
+        ("duration_since", Overflow, 0.05),
         ("join", Timeout, 0.04),
         ("block_on", Timeout, 0.04),
         ("wait", Timeout, 0.05),

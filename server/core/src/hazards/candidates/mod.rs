@@ -73,6 +73,7 @@ mod toctou;
 mod unbounded_cache;
 mod unchecked_error;
 mod unpacked_split;
+mod unsupported_mutation;
 
 use FailureClass::*;
 pub use absent::nullable_names;

@@ -1279,3 +1279,25 @@ fn a_catch_on_another_promise_handles_nothing_here() {
         (NetworkError, 3),
     );
 }
+
+#[test]
+fn a_list_that_cannot_change_changed() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Tags.java",
+        "class Tags {\n  List<String> tags(String a) {\n    List<String> tags = Arrays.asList(a, \"new\");\n    tags.add(\"seen\");\n    return tags;\n  }\n}\n",
+        "class Tags {\n  List<String> tags(String a) {\n    List<String> tags = new ArrayList<>(Arrays.asList(a, \"new\"));\n    tags.add(\"seen\");\n    return tags;\n  }\n}\n",
+        (TypeError, 4),
+    );
+}
+
+#[test]
+fn javascript_object_keys_of_nothing() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "headers.js",
+        "function names(headers) {\n  return Object.keys(headers);\n}\n",
+        "function names(headers) {\n  return Object.keys(headers || {});\n}\n",
+        (NullOrNone, 2),
+    );
+}
