@@ -51,11 +51,11 @@ fn generated_tests_reproduce_in_every_language() {
     eprintln!("harness: {:.1} s", started.elapsed().as_secs_f64());
     // The broad candidates (one per operation that can fail at run time,
     // 2026-12-05) fill short functions' top threes with classes the test
-    // writer has no trigger for yet (Python's digit limit, timeouts,
-    // encodings, type errors): with them the share of the top three that
-    // gets a reproducing test fell from 80-100 % to 57-79 %. The scenarios'
-    // targets stand; the candidates' are where that left them, and are to
-    // go back up as the test writer learns those classes.
+    // writer has no trigger for yet (timeouts, encodings, type errors,
+    // Python's digit limit): with them the share of the top three that gets
+    // a reproducing test fell to 58-79 % outside Python (83 % there). The
+    // scenarios' targets stand; the candidates' outside Python are where
+    // that left them, to go back up as the test writer learns those classes.
     let with_candidates = scenarios.len();
     for (at, report) in scenarios.iter().chain(&reports).enumerate() {
         assert_eq!(
@@ -68,7 +68,7 @@ fn generated_tests_reproduce_in_every_language() {
         let target = match (report.language.as_str(), at >= with_candidates) {
             ("python", false) => 0.8,
             (_, false) => 0.6,
-            ("python", true) => 0.75,
+            ("python", true) => 0.8,
             (_, true) => 0.55,
         };
         assert!(

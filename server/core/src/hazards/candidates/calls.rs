@@ -368,6 +368,22 @@ impl Scan<'_, '_, '_> {
                 Timeout if args.contains("timeout") || args.contains("Timeout") => {
                     continue;
                 }
+                // A blocking `get` (a queue's) takes no key: `get()`,
+                // `get(True)`, `get(block=True)`. With any other argument it
+                // is a lookup (`dict.get("k")`, `os.environ.get(name)`),
+                // which returns at once.
+                Timeout
+                    if last == "get"
+                        && !matches!(
+                            args.trim()
+                                .trim_start_matches('(')
+                                .trim_end_matches(')')
+                                .trim(),
+                            "" | "True" | "block=True"
+                        ) =>
+                {
+                    continue;
+                }
                 ResourceExhaustion
                     if matches!(name, "read" | "readlines") && args.trim() != "()" =>
                 {

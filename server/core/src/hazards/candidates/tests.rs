@@ -1301,3 +1301,24 @@ fn javascript_object_keys_of_nothing() {
         (NullOrNone, 2),
     );
 }
+
+/// A queue's `get()` blocks until an item comes; a lookup by key
+/// (`dict.get("k")`, Java's `map.get(key)`) or a bounded wait
+/// (`future.get(5, TimeUnit.SECONDS)`) returns at once.
+#[test]
+fn only_a_get_without_a_key_waits() {
+    flags_bug_not_fix(
+        Language::Python,
+        "worker.py",
+        "def next_job(jobs):\n    return jobs.get()\n",
+        "def next_job(jobs):\n    return jobs.get(\"next\")\n",
+        (FailureClass::Timeout, 2),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Result.java",
+        "class R {\n  String await(Future<String> f) throws Exception {\n    return f.get();\n  }\n}\n",
+        "class R {\n  String await(Future<String> f) throws Exception {\n    return f.get(5, TimeUnit.SECONDS);\n  }\n}\n",
+        (FailureClass::Timeout, 3),
+    );
+}
