@@ -368,12 +368,19 @@ impl Scan<'_, '_, '_> {
                 Timeout if args.contains("timeout") || args.contains("Timeout") => {
                     continue;
                 }
-                // A blocking `get` (a queue's) takes no key: `get()`,
-                // `get(True)`, `get(block=True)`. With any other argument it
-                // is a lookup (`dict.get("k")`, `os.environ.get(name)`),
-                // which returns at once.
+                // A wait with no bound takes nothing to look up, join or
+                // wait for: a queue's `get()` (or `get(True)`,
+                // `get(block=True)`), a thread's `join()`, Python's
+                // `event.wait()`. With an argument, `get` is a lookup
+                // (`dict.get("k")`, `map.get(key)`) and `join` builds a
+                // string (`", ".join(parts)`, `String.join(",", xs)`,
+                // `parts.join("/")`), both at once; or the argument is the
+                // bound (`t.join(5)`, `f.get(5, SECONDS)`, `e.wait(30)`).
+                // Rust's `Condvar::wait(guard)` takes its guard, not a bound.
                 Timeout
-                    if last == "get"
+                    if (last == "get"
+                        || last == "join"
+                        || last == "wait" && self.cx.language == Language::Python)
                         && !matches!(
                             args.trim()
                                 .trim_start_matches('(')

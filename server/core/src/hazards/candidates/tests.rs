@@ -1302,11 +1302,12 @@ fn javascript_object_keys_of_nothing() {
     );
 }
 
-/// A queue's `get()` blocks until an item comes; a lookup by key
-/// (`dict.get("k")`, Java's `map.get(key)`) or a bounded wait
-/// (`future.get(5, TimeUnit.SECONDS)`) returns at once.
+/// A queue's `get()` or a thread's `join()` blocks until the other side
+/// comes; a lookup by key (`dict.get("k")`, Java's `map.get(key)`), a
+/// string join or a bounded wait (`future.get(5, TimeUnit.SECONDS)`,
+/// `t.join(5)`) returns at once.
 #[test]
-fn only_a_get_without_a_key_waits() {
+fn only_a_get_or_join_without_arguments_waits() {
     flags_bug_not_fix(
         Language::Python,
         "worker.py",
@@ -1320,5 +1321,19 @@ fn only_a_get_without_a_key_waits() {
         "class R {\n  String await(Future<String> f) throws Exception {\n    return f.get();\n  }\n}\n",
         "class R {\n  String await(Future<String> f) throws Exception {\n    return f.get(5, TimeUnit.SECONDS);\n  }\n}\n",
         (FailureClass::Timeout, 3),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "report.py",
+        "def finish(worker, parts):\n    worker.join()\n    return parts\n",
+        "def finish(worker, parts):\n    worker.join(5)\n    return \", \".join(parts)\n",
+        (FailureClass::Timeout, 2),
+    );
+    flags_bug_not_fix(
+        Language::Rust,
+        "paths.rs",
+        "fn finish(h: std::thread::JoinHandle<()>) {\n    h.join().unwrap();\n}\n",
+        "fn finish(parts: &[String]) -> String {\n    parts.join(\"/\")\n}\n",
+        (FailureClass::Timeout, 2),
     );
 }
