@@ -12,13 +12,16 @@
 //! asked again, in its old order, as jobs finish and make room.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 use tower_lsp_server::ls_types::Uri;
 
 use super::state::State;
-use failcast_model::predict::{prompt_input, work_for};
+use failcast_core::analysis::FileAnalysis;
+use failcast_core::functions::Function;
+use failcast_model::predict::{ModelAnswers, prompt_input, work_for};
 use failcast_model::{Engine, EngineConfig, EngineEvent, Job};
 
 /// Separates the URI from the function id in job keys; ids may contain `#`.
@@ -274,19 +277,9 @@ impl Predictor {
         let Some(cursor) = self.cursor.lock().get(uri).copied() else {
             return false;
         };
-        let (analysis, answers, version) = {
-            let documents = state.documents.lock();
-            let Some(open) = documents.get(uri) else {
-                return false;
-            };
-            let Some(analysis) = open.analysis.clone() else {
-                return false;
-            };
-            (analysis, open.model.clone(), open.document.version())
-        };
-        if analysis.version != version || analysis.skipped.is_some() {
+        let Current::Ready(analysis, answers) = current(state, uri) else {
             return false;
-        }
+        };
         // The innermost function holding the cursor.
         let Some((index, function)) = analysis
             .functions
@@ -298,12 +291,7 @@ impl Predictor {
         else {
             return false;
         };
-        let nothing = analysis.scenarios.as_rendered(index).is_empty()
-            && analysis.candidates.as_rendered(index).is_empty();
-        let answered = answers
-            .get(&function.id)
-            .is_some_and(|(hash, _)| *hash == function.content_hash);
-        if nothing || answered {
+        if nothing_to_rank(&analysis, index) || answered(&answers, function) {
             return false;
         }
         let (input, _) = job_input(state, &analysis, index);
@@ -323,22 +311,15 @@ impl Predictor {
         let Some(engine) = engine_guard.as_ref() else {
             return 0;
         };
-        let (analysis, answers, version) = {
-            let documents = state.documents.lock();
-            let Some(open) = documents.get(uri) else {
-                return 0;
-            };
-            let Some(analysis) = open.analysis.clone() else {
+        let (analysis, answers) = match current(state, uri) {
+            Current::Ready(analysis, answers) => (analysis, answers),
+            Current::Closed => return 0,
+            // A newer version is being analysed; its change schedules again.
+            Current::NotYet => {
                 self.defer_again(uri, scope);
                 return 0;
-            };
-            (analysis, open.model.clone(), open.document.version())
+            }
         };
-        if analysis.version != version || analysis.skipped.is_some() {
-            // A newer version is being analysed; its change schedules again.
-            self.defer_again(uri, scope);
-            return 0;
-        }
         let cursor = self.cursor.lock().get(uri).copied();
         let generation = self.generation.load(Ordering::Relaxed) as i64;
         let mut pending = self.pending.lock();
@@ -363,14 +344,8 @@ impl Predictor {
         }
         let mut submitted = 0;
         for (index, function) in analysis.functions.functions.iter().enumerate() {
-            // How many scenarios there are does not depend on where the
-            // function is: a function an edit only moved is moved only if
-            // it is asked about.
-            let nothing = analysis.scenarios.as_rendered(index).is_empty()
-                && analysis.candidates.as_rendered(index).is_empty();
-            let answered = answers
-                .get(&function.id)
-                .is_some_and(|(hash, _)| *hash == function.content_hash);
+            let nothing = nothing_to_rank(&analysis, index);
+            let answered = answered(&answers, function);
             let wanted = match scope {
                 Scope::Function(id) => *id == function.id,
                 Scope::Resume(functions) => functions.contains_key(&function.id) && !answered,
@@ -419,12 +394,52 @@ impl Predictor {
     }
 }
 
+/// A document as the model may be asked about it.
+enum Current {
+    /// Its analysis is of its current version: with the answers kept.
+    Ready(Arc<FileAnalysis>, ModelAnswers),
+    /// It is not open.
+    Closed,
+    /// Not analysed yet, or a newer version is being analysed.
+    NotYet,
+}
+
+fn current(state: &State, uri: &Uri) -> Current {
+    let documents = state.documents.lock();
+    let Some(open) = documents.get(uri) else {
+        return Current::Closed;
+    };
+    match &open.analysis {
+        Some(analysis)
+            if analysis.version == open.document.version() && analysis.skipped.is_none() =>
+        {
+            Current::Ready(Arc::clone(analysis), open.model.clone())
+        }
+        _ => Current::NotYet,
+    }
+}
+
+/// Whether the function at `index` has no prediction for the model to rank.
+/// How many it has does not depend on where the function is, so a function
+/// an edit only moved is not moved for this.
+fn nothing_to_rank(analysis: &FileAnalysis, index: usize) -> bool {
+    analysis.scenarios.as_rendered(index).is_empty()
+        && analysis.candidates.as_rendered(index).is_empty()
+}
+
+/// Whether the model's answer for this version of `function` is kept.
+fn answered(answers: &ModelAnswers, function: &Function) -> bool {
+    answers
+        .get(&function.id)
+        .is_some_and(|(hash, _)| *hash == function.content_hash)
+}
+
 /// What the model is asked about the function at `index` of `analysis`,
 /// and how: the same for a prefill as for the job it prepares, so that the
 /// job finds its prompt's KV entries in place.
 fn job_input(
     state: &State,
-    analysis: &failcast_core::analysis::FileAnalysis,
+    analysis: &FileAnalysis,
     index: usize,
 ) -> (failcast_model::PromptInput, failcast_model::Work) {
     let function = &analysis.functions.functions[index];
