@@ -1249,6 +1249,18 @@ pub(crate) mod tests {
         }
     }
 
+    /// The real default model, on two threads, with no disk cache.
+    fn default_model() -> EngineConfig {
+        let entry = catalog::default_entry();
+        let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the default model");
+        EngineConfig {
+            model_path: path,
+            n_threads: 2,
+            cache_dir: None,
+            ..EngineConfig::for_entry(entry)
+        }
+    }
+
     fn answer(events: &Receiver<EngineEvent>) -> EngineEvent {
         loop {
             match events.recv_timeout(Duration::from_secs(120)) {
@@ -1265,14 +1277,9 @@ pub(crate) mod tests {
     #[cfg(feature = "llama")]
     #[test]
     fn a_panicking_job_fails_alone_and_the_engine_keeps_working() {
-        let entry = catalog::default_entry();
-        let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the default model");
         let config = EngineConfig {
-            model_path: path,
-            n_threads: 2,
-            cache_dir: None,
             max_output_tokens: 48,
-            ..EngineConfig::for_entry(entry)
+            ..default_model()
         };
         let engine = Engine::start(config);
         let events = engine.events();
@@ -1340,14 +1347,9 @@ pub(crate) mod tests {
     #[cfg(feature = "llama")]
     #[test]
     fn a_prefill_leaves_the_prompt_decoded_for_the_ranking_after_it() {
-        let entry = catalog::default_entry();
-        let path = fetch::fetch(entry, &mut |_| {}).expect("fetch the default model");
         let config = EngineConfig {
-            model_path: path,
-            n_threads: 2,
-            cache_dir: None,
             use_prediction_cache: false,
-            ..EngineConfig::for_entry(entry)
+            ..default_model()
         };
         let ranked = |prefill: bool| {
             let engine = Engine::start(config.clone());
