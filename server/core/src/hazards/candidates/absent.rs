@@ -437,24 +437,14 @@ impl Scan<'_, '_, '_> {
             self.add(node, NullOrNone, 0.13, trigger(NullOrNone));
             return;
         }
-        if self.nullable.iter().any(|n| n == receiver) {
-            let words = [receiver];
-            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
-                && !self.caught_here(node, NullOrNone)
-            {
-                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
-                return;
-            }
+        if self.nullable.iter().any(|n| n == receiver) && self.null_unguarded(node, receiver) {
+            self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            return;
         }
         // A local that a lookup may have left empty, used unchecked.
-        if self.maybe_absent.iter().any(|n| n == receiver) {
-            let words = [receiver];
-            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
-                && !self.caught_here(node, NullOrNone)
-            {
-                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
-                return;
-            }
+        if self.maybe_absent.iter().any(|n| n == receiver) && self.null_unguarded(node, receiver) {
+            self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+            return;
         }
         // In `__getattr__`, reading an attribute of `self` that is not set
         // calls `__getattr__` again.

@@ -60,14 +60,7 @@ impl Scan<'_, '_, '_> {
             .find(|a| xml && (a.ends_with(".text") || a.ends_with(".tail")));
         let subject = if lookup { Some(first) } else { element_text };
         if let Some(subject) = subject
-            && !guarded(
-                self.cx.language,
-                node,
-                self.cx.node,
-                self.cx.rope,
-                &[subject],
-            )
-            && !self.caught_here(node, NullOrNone)
+            && self.null_unguarded(node, subject)
         {
             self.add(node, NullOrNone, 0.11, trigger(NullOrNone));
         }
@@ -168,16 +161,7 @@ impl Scan<'_, '_, '_> {
                 || self.optional.iter().any(|n| n == receiver)
                 || self.absent_before(receiver, node)
                 || (receiver.ends_with(')') && LOOKUPS.iter().any(|l| receiver.contains(l)));
-            if absent
-                && !guarded(
-                    self.cx.language,
-                    node,
-                    self.cx.node,
-                    self.cx.rope,
-                    &[receiver],
-                )
-                && !self.caught_here(node, NullOrNone)
-            {
+            if absent && self.null_unguarded(node, receiver) {
                 self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             }
         }

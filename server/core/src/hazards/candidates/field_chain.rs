@@ -67,8 +67,7 @@ impl Scan<'_, '_, '_> {
                 .trim();
             if (matches!(root, "self" | "this") || self.a_value(root))
                 && !text.contains(['(', '?', '\n'])
-                && !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[text])
-                && !self.caught_here(node, NullOrNone)
+                && self.null_unguarded(node, text)
             {
                 self.add(node, NullOrNone, BASE, trigger(NullOrNone));
             }

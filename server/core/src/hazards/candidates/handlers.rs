@@ -5,6 +5,18 @@ use super::*;
 
 impl Scan<'_, '_, '_> {
     /// Whether an enclosing `try` catches the error `class` raises.
+    /// Whether `subject` may be null at `node`: no check of it guards the
+    /// use, and no handler around it catches the null dereference.
+    pub(super) fn null_unguarded(&self, node: Node, subject: &str) -> bool {
+        !guarded(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &[subject],
+        ) && !self.caught_here(node, FailureClass::NullOrNone)
+    }
+
     pub(super) fn caught_here(&self, node: Node, class: FailureClass) -> bool {
         // A wrong hour or a lost update raises nothing a handler could
         // catch; nor do corrupted text and a wrapped number outside Python

@@ -20,14 +20,7 @@ impl Scan<'_, '_, '_> {
             let receiver = receiver.trim();
             if !receiver.starts_with('"')
                 && !matches!(receiver, "this" | "super")
-                && !guarded(
-                    self.cx.language,
-                    node,
-                    self.cx.node,
-                    self.cx.rope,
-                    &[receiver],
-                )
-                && !self.caught_here(node, NullOrNone)
+                && self.null_unguarded(node, receiver)
             {
                 self.add(node, NullOrNone, 0.05, trigger(NullOrNone));
             }
