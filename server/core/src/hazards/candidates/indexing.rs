@@ -18,12 +18,7 @@ impl Scan<'_, '_, '_> {
             return;
         };
         // An assignment target creates the key; it cannot be missing.
-        if let Some(parent) = node.parent()
-            && self.facts.assignment.contains(&parent.kind())
-            && parent
-                .child_by_field_name("left")
-                .is_some_and(|l| l.id() == node.id())
-        {
+        if self.assigned_to(node) {
             return;
         }
         let object_text = self.text(object);

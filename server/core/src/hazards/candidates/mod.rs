@@ -246,6 +246,20 @@ pub fn function_candidates(
 }
 
 /// The broad candidates of one function (not of functions nested in it).
+/// A call's argument list as written, without its parentheses.
+fn arguments(args: &str) -> &str {
+    let args = args.trim();
+    args.strip_prefix('(')
+        .and_then(|a| a.strip_suffix(')'))
+        .unwrap_or(args)
+}
+
+/// The first argument of a call's argument list as written (`(a, b)` →
+/// `a`), empty when there is none.
+fn first_argument(args: &str) -> &str {
+    arguments(args).split(',').next().unwrap_or_default().trim()
+}
+
 fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
     let mut scan = Scan {
@@ -330,6 +344,17 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
 impl Scan<'_, '_, '_> {
     fn text(&self, node: Node) -> String {
         node_text(node, self.cx.rope)
+    }
+
+    /// Whether `node` is the target of an assignment (what is written, not
+    /// read).
+    fn assigned_to(&self, node: Node) -> bool {
+        node.parent().is_some_and(|parent| {
+            self.facts.assignment.contains(&parent.kind())
+                && parent
+                    .child_by_field_name("left")
+                    .is_some_and(|l| l.id() == node.id())
+        })
     }
 
     fn visit(&mut self, node: Node) {

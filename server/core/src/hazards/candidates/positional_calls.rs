@@ -61,12 +61,8 @@ impl Scan<'_, '_, '_> {
         if !positional(self.cx.language).contains(&last) || !callee.contains('.') {
             return;
         }
-        let args = args.trim();
-        let inner = args
-            .strip_prefix('(')
-            .and_then(|a| a.strip_suffix(')'))
-            .unwrap_or(args);
-        let first = inner.split(',').next().unwrap_or_default().trim();
+        let inner = arguments(args);
+        let first = first_argument(args);
         if first.is_empty() {
             return;
         }

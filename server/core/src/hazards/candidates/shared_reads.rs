@@ -47,12 +47,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // An assignment's target is a write; the write rules have it.
-        if let Some(parent) = node.parent()
-            && self.facts.assignment.contains(&parent.kind())
-            && parent
-                .child_by_field_name("left")
-                .is_some_and(|l| l.id() == node.id())
-        {
+        if self.assigned_to(node) {
             return;
         }
         let key = format!("read:{field}");

@@ -70,12 +70,7 @@ impl Scan<'_, '_, '_> {
         ) {
             return;
         }
-        let args = args.trim();
-        let inner = args
-            .strip_prefix('(')
-            .and_then(|a| a.strip_suffix(')'))
-            .unwrap_or(args);
-        let first = inner.split(',').next().unwrap_or_default().trim();
+        let first = first_argument(args);
         if first.is_empty()
             || first.starts_with(['{', '['])
             || first.contains("||")
