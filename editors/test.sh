@@ -17,13 +17,21 @@ if [[ -z "${FAILCAST_SERVER:-}" && -e "$repo/target/debug/failcast" ]]; then
   export FAILCAST_SERVER="$repo/target/debug/failcast"
 fi
 
+# Each suite's output is also kept in target/editors/, and a failed suite's
+# last lines are printed again at the very end: a CI log that keeps only its
+# tail then still says what failed and why.
+logs="$repo/target/editors"
+mkdir -p "$logs"
 failed=()
+slug() { tr -cs 'a-z0-9' '-' <<<"$1" | sed 's/-$//'; }
 run() {
   local name="$1"
   shift
+  local log
+  log="$logs/$(slug "$name").log"
   echo
   echo "==== $name"
-  if "$@"; then
+  if "$@" 2>&1 | tee "$log"; then
     echo "==== $name: ok"
   else
     echo "==== $name: FAILED"
@@ -49,6 +57,10 @@ run "helix (test_languages.py)" python3 "$editors/helix/test_languages.py"
 
 echo
 if ((${#failed[@]})); then
+  for name in "${failed[@]}"; do
+    echo "==== the end of $name's output (all of it in $logs/$(slug "$name").log):"
+    tail -n 60 "$logs/$(slug "$name").log"
+  done
   echo "editor tests FAILED: ${failed[*]}"
   exit 1
 fi
