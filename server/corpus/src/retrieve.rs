@@ -44,12 +44,7 @@ fn last_segment(name: &str) -> &str {
 
 impl FileHistory {
     /// The failures whose innermost workspace frame is in `path`.
-    ///
-    /// The one `anyhow` left in this crate: the language server passes this
-    /// function's result as is where its corpus closure must return an
-    /// `anyhow::Result` (`lsp/history.rs`). Once that call converts with
-    /// `?`, this returns [`crate::Result`] and the dependency goes.
-    pub fn load(corpus: &Corpus, path: &str) -> anyhow::Result<FileHistory> {
+    pub fn load(corpus: &Corpus, path: &str) -> crate::Result<FileHistory> {
         Ok(FileHistory {
             path: path.to_owned(),
             failures: corpus.failures_in(path)?,

@@ -213,6 +213,83 @@ fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf
     })
 }
 
+/// The order a check hands its files out in: by path, each once it is
+/// final (its model answers merged), so that a long model pass shows its
+/// first file's predictions when that file is done, not after the last.
+struct InOrder {
+    /// Every file, by path: analysed in this run (its index in the
+    /// report), or read back from the cache (its index among the hits).
+    order: Vec<Slot>,
+    next: usize,
+    finished: Vec<bool>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Slot {
+    Analysed(usize),
+    Cached(usize),
+}
+
+impl InOrder {
+    fn new<'a>(analysed: &[&'a str], cached: &[&'a str]) -> Self {
+        let mut order: Vec<(&str, Slot)> = analysed
+            .iter()
+            .enumerate()
+            .map(|(i, path)| (*path, Slot::Analysed(i)))
+            .chain(
+                cached
+                    .iter()
+                    .enumerate()
+                    .map(|(i, path)| (*path, Slot::Cached(i))),
+            )
+            .collect();
+        order.sort_by(|a, b| a.0.cmp(b.0));
+        InOrder {
+            order: order.into_iter().map(|(_, slot)| slot).collect(),
+            next: 0,
+            finished: vec![false; analysed.len()],
+        }
+    }
+
+    /// The analysed file `i` is final (`None`: all are): what goes out
+    /// now, it and the final files it held back.
+    fn finish(&mut self, i: Option<usize>) -> Vec<Slot> {
+        match i {
+            Some(i) => self.finished[i] = true,
+            None => self.finished.iter_mut().for_each(|done| *done = true),
+        }
+        let from = self.next;
+        while let Some(&slot) = self.order.get(self.next) {
+            if let Slot::Analysed(a) = slot
+                && !self.finished[a]
+            {
+                break;
+            }
+            self.next += 1;
+        }
+        self.order[from..self.next].to_vec()
+    }
+}
+
+/// Hands the files `slots` name to `ready`.
+fn hand_out(
+    slots: Vec<Slot>,
+    analysed: &[CheckedFile],
+    cached: &[CheckedFile],
+    ready: &mut dyn FnMut(&CheckedFile),
+) {
+    for slot in slots {
+        ready(match slot {
+            Slot::Analysed(i) => &analysed[i],
+            Slot::Cached(i) => &cached[i],
+        });
+    }
+}
+
+fn paths(files: &[CheckedFile]) -> Vec<&str> {
+    files.iter().map(|f| f.file.relative.as_str()).collect()
+}
+
 /// A check and what its model pass did (`None`: the model was not asked).
 pub struct CheckOutcome {
     pub report: CheckReport,
@@ -223,7 +300,8 @@ pub struct CheckOutcome {
 /// changed files, reporting only changed functions), then the model asked
 /// about functions with scenarios. With a cache, files whose key is known
 /// are read back and neither parsed nor sent to the model; the call index
-/// is built only if some file is not. `progress` sees (done, total, stage).
+/// is built only if some file is not. `progress` sees (done, total, stage);
+/// `ready` sees each file once it is final, in path order.
 pub fn check(
     files: Vec<SourceFile>,
     options: &CheckOptions,
@@ -231,6 +309,7 @@ pub fn check(
     cache: Option<&crate::check_cache::CheckCache>,
     use_model: bool,
     progress: &(dyn Fn(usize, usize, &'static str) + Sync),
+    ready: &mut dyn FnMut(&CheckedFile),
 ) -> CheckOutcome {
     let config = &options.config;
     let files: Vec<SourceFile> = match &options.baseline {
@@ -293,6 +372,10 @@ pub fn check(
         }
         None => misses = files.into_iter().map(|f| (f, None)).collect(),
     }
+    if misses.is_empty() {
+        let slots = InOrder::new(&[], &paths(&hits)).finish(None);
+        hand_out(slots, &[], &hits, ready);
+    }
     let mut run = None;
     let mut report = CheckReport {
         history: options.history.clone(),
@@ -315,6 +398,7 @@ pub fn check(
         if let Some(corpus) = corpus {
             attach_incidents(&mut report, corpus);
         }
+        let mut order = InOrder::new(&paths(&report.files), &paths(&hits));
         if let Some(engine_config) = engine_config {
             let model_run = model_pass(
                 &mut report,
@@ -323,9 +407,11 @@ pub fn check(
                 engine_config,
                 &ask_as_editors_do,
                 &|done, total| progress(done, total, "model"),
+                &mut |files, i| hand_out(order.finish(Some(i)), files, &hits, ready),
             );
             run = Some(model_run);
         }
+        hand_out(order.finish(None), &report.files, &hits, ready);
         let model_failed = run.as_ref().is_some_and(|r| r.unavailable.is_some());
         if let Some(cache) = cache
             && !model_failed
@@ -510,71 +596,73 @@ pub fn json_report(report: &CheckReport, all_functions: bool) -> JsonReport<'_> 
     }
 }
 
-/// Human output, like a compiler's: the location, the summary, the source
-/// line with the failing expression marked, the trigger and the error.
-pub fn human_report(report: &CheckReport, color: bool) -> String {
-    let (bold, yellow, cyan, dim, reset) = if color {
-        ("\x1b[1m", "\x1b[33m", "\x1b[36m", "\x1b[2m", "\x1b[0m")
+/// The escape sequences of human output: bold, yellow, cyan, dim, reset.
+fn palette(color: bool) -> [&'static str; 5] {
+    if color {
+        ["\x1b[1m", "\x1b[33m", "\x1b[36m", "\x1b[2m", "\x1b[0m"]
     } else {
-        ("", "", "", "", "")
-    };
+        [""; 5]
+    }
+}
+
+/// One file's part of the human output, like a compiler's: for each
+/// prediction the location, the summary, the source line with the failing
+/// expression marked, the trigger and the error. [`human_summary`] ends it.
+pub fn human_file(checked: &CheckedFile, color: bool) -> String {
+    let [bold, yellow, cyan, dim, reset] = palette(color);
     let mut out = String::new();
-    let mut count = 0;
-    for checked in &report.files {
-        let analysis = &checked.analysis;
-        for scenario in checked.reported().flat_map(|(_, s)| s) {
-            count += 1;
-            let line = scenario.origin.start_line;
-            let text = analysis.rope.line(line).to_string();
-            let text = text.trim_end_matches(['\n', '\r']);
-            let width = (line + 1).to_string().len();
-            let col_chars = text
-                .get(..scenario.origin.start_col.min(text.len()))
-                .map_or(0, |p| p.chars().count());
-            let span_chars = if scenario.origin.end_line == line {
-                text.get(
-                    scenario.origin.start_col.min(text.len())
-                        ..scenario.origin.end_col.min(text.len()),
-                )
-                .map_or(1, |s| s.chars().count().max(1))
-            } else {
-                text.chars().count().saturating_sub(col_chars).max(1)
-            };
-            out.push_str(&format!(
-                "{yellow}{bold}{}[{}]{reset}{bold}: {}{reset}\n",
-                scenario.kind.as_str(),
-                scenario.class.as_str(),
-                scenario.summary
-            ));
-            out.push_str(&format!(
-                "{cyan}{:width$}-->{reset} {}:{}:{}\n",
-                "",
-                analysis.path,
-                line + 1,
-                scenario.origin.start_col + 1
-            ));
-            out.push_str(&format!("{cyan}{:width$} |{reset}\n", ""));
-            out.push_str(&format!("{cyan}{} |{reset} {text}\n", line + 1));
-            out.push_str(&format!(
-                "{cyan}{:width$} |{reset} {}{yellow}{}{reset}\n",
-                "",
-                " ".repeat(col_chars),
-                "^".repeat(span_chars)
-            ));
-            out.push_str(&format!(
-                "{cyan}{:width$} = {reset}{bold}trigger:{reset} {}\n",
-                "", scenario.trigger
-            ));
-            out.push_str(&format!(
+    let analysis = &checked.analysis;
+    for scenario in checked.reported().flat_map(|(_, s)| s) {
+        let line = scenario.origin.start_line;
+        let text = analysis.rope.line(line).to_string();
+        let text = text.trim_end_matches(['\n', '\r']);
+        let width = (line + 1).to_string().len();
+        let col_chars = text
+            .get(..scenario.origin.start_col.min(text.len()))
+            .map_or(0, |p| p.chars().count());
+        let span_chars = if scenario.origin.end_line == line {
+            text.get(
+                scenario.origin.start_col.min(text.len())..scenario.origin.end_col.min(text.len()),
+            )
+            .map_or(1, |s| s.chars().count().max(1))
+        } else {
+            text.chars().count().saturating_sub(col_chars).max(1)
+        };
+        out.push_str(&format!(
+            "{yellow}{bold}{}[{}]{reset}{bold}: {}{reset}\n",
+            scenario.kind.as_str(),
+            scenario.class.as_str(),
+            scenario.summary
+        ));
+        out.push_str(&format!(
+            "{cyan}{:width$}-->{reset} {}:{}:{}\n",
+            "",
+            analysis.path,
+            line + 1,
+            scenario.origin.start_col + 1
+        ));
+        out.push_str(&format!("{cyan}{:width$} |{reset}\n", ""));
+        out.push_str(&format!("{cyan}{} |{reset} {text}\n", line + 1));
+        out.push_str(&format!(
+            "{cyan}{:width$} |{reset} {}{yellow}{}{reset}\n",
+            "",
+            " ".repeat(col_chars),
+            "^".repeat(span_chars)
+        ));
+        out.push_str(&format!(
+            "{cyan}{:width$} = {reset}{bold}trigger:{reset} {}\n",
+            "", scenario.trigger
+        ));
+        out.push_str(&format!(
                 "{cyan}{:width$} = {reset}{bold}error:{reset} {}{dim} (likelihood {:.0}%, {}){reset}\n\n",
                 "",
                 scenario.error,
                 scenario.likelihood * 100.0,
                 scenario.source.as_str()
             ));
-            if let Some(history) = &scenario.history {
-                out.pop();
-                out.push_str(&format!(
+        if let Some(history) = &scenario.history {
+            out.pop();
+            out.push_str(&format!(
                     "{cyan}{:width$} = {reset}{bold}seen in production:{reset} {} time{}, last on {} ({})\n\n",
                     "",
                     history.count,
@@ -582,10 +670,22 @@ pub fn human_report(report: &CheckReport, color: bool) -> String {
                     history.last_seen,
                     history.document
                 ));
-            }
         }
     }
+    out
+}
+
+/// The last line of the human output: what was found, in how much code.
+pub fn human_summary(report: &CheckReport, color: bool) -> String {
+    let [bold, _, _, _, reset] = palette(color);
+    let count: usize = report
+        .files
+        .iter()
+        .flat_map(|f| f.reported())
+        .map(|(_, s)| s.len())
+        .sum();
     let functions: usize = report.files.iter().map(|f| f.reported().count()).sum();
+    let mut out = String::new();
     out.push_str(&format!(
         "{bold}{count} predicted failure{} in {} function{} across {} file{} ({} lines){reset}\n",
         if count == 1 { "" } else { "s" },
@@ -635,7 +735,9 @@ pub fn ask_as_editors_do(
 /// Asks the model about the functions `ask` selects, through
 /// the engine's queue and its cache (so a re-run on an unchanged tree
 /// decodes nothing), and re-analyses the files with its answers.
-/// `progress` sees (answered, submitted).
+/// `progress` sees (answered, submitted); `finished` sees the files and
+/// the index of one that is final, once for each, as soon as the last of
+/// its functions is answered (files without a question first).
 pub fn model_pass(
     report: &mut CheckReport,
     calls: &CallIndex,
@@ -643,6 +745,7 @@ pub fn model_pass(
     engine_config: failcast_model::EngineConfig,
     ask: &Ask<'_>,
     progress: &dyn Fn(usize, usize),
+    finished: &mut dyn FnMut(&[CheckedFile], usize),
 ) -> ModelRun {
     use failcast_model::predict::{ModelAnswers, prompt_input};
     use failcast_model::{Engine, EngineEvent, EngineState, Job};
@@ -682,6 +785,28 @@ pub fn model_pass(
     };
     let total = jobs.len();
     let mut answers: Vec<ModelAnswers> = vec![ModelAnswers::new(); report.files.len()];
+    let mut waiting = vec![0usize; report.files.len()];
+    for job in &jobs {
+        if let Some(index) = file_of(&job.key) {
+            waiting[index] += 1;
+        }
+    }
+    // Answers first, then history, on the static scenarios.
+    let mut merge = |report: &mut CheckReport, index: usize, answers: &ModelAnswers| {
+        let checked = &mut report.files[index];
+        if !answers.is_empty() {
+            if let Some(scenarios) = checked.static_scenarios.take() {
+                checked.analysis.scenarios = scenarios;
+            }
+            let ctx = Context::new(config, calls);
+            let history = report.history.get(&checked.analysis.path);
+            crate::enrich::enrich(&mut checked.analysis, Some(answers), history, &ctx);
+        }
+        finished(&report.files, index);
+    };
+    for (index, _) in waiting.iter().enumerate().filter(|(_, n)| **n == 0) {
+        merge(report, index, &answers[index]);
+    }
     let mut queued = jobs.into_iter();
     let mut in_flight = 0;
     let mut settled = 0;
@@ -703,7 +828,7 @@ pub fn model_pass(
         let Ok(event) = events.recv() else {
             break;
         };
-        let finished = match event {
+        let settled_key = match event {
             EngineEvent::Done {
                 key,
                 content_hash,
@@ -717,46 +842,81 @@ pub fn model_pass(
                 run.ranked += scenarios.iter().filter(|s| s.scored).count();
                 run.prompt_seconds += stats.prompt_ms as f64 / 1000.0;
                 run.rank_seconds += stats.rank_ms as f64 / 1000.0;
-                if let Some((index, id)) = key.split_once('\u{1f}')
-                    && let Ok(index) = index.parse::<usize>()
+                if let Some(index) = file_of(&key)
+                    && let Some((_, id)) = key.split_once('\u{1f}')
                 {
                     answers[index].insert(id.to_owned(), (content_hash, scenarios));
                 }
-                true
+                Some(key)
             }
             EngineEvent::State(EngineState::Failed { message, .. }) => {
                 run.unavailable = Some(message);
-                false
+                None
             }
-            EngineEvent::State(_) | EngineEvent::Partial { .. } => false,
+            EngineEvent::State(_) | EngineEvent::Partial { .. } => None,
             EngineEvent::Notice(message) => {
                 tracing::warn!("model: {message}");
-                false
+                None
             }
-            EngineEvent::Failed { .. }
-            | EngineEvent::Cancelled { .. }
-            | EngineEvent::Dropped { .. } => true,
+            EngineEvent::Failed { key, .. }
+            | EngineEvent::Cancelled { key, .. }
+            | EngineEvent::Dropped { key, .. } => Some(key),
         };
-        if finished {
-            settled += 1;
-            in_flight = in_flight.saturating_sub(1);
-            progress(settled, total);
-            refill(&mut in_flight);
+        let Some(key) = settled_key else {
+            continue;
+        };
+        settled += 1;
+        in_flight = in_flight.saturating_sub(1);
+        progress(settled, total);
+        refill(&mut in_flight);
+        if let Some(index) = file_of(&key)
+            && let Some(left) = waiting.get_mut(index)
+            && *left > 0
+        {
+            *left -= 1;
+            if *left == 0 {
+                merge(report, index, &answers[index]);
+            }
         }
     }
     run.decode_steps = engine.decode_steps();
     engine.shutdown();
-    for (checked, answers) in report.files.iter_mut().zip(&answers) {
-        if answers.is_empty() {
-            continue;
+    // A model that stopped answering leaves files unfinished: they go as
+    // far as they got.
+    for index in 0..waiting.len() {
+        if std::mem::take(&mut waiting[index]) > 0 {
+            merge(report, index, &answers[index]);
         }
-        // Answers first, then history, on the static scenarios.
-        if let Some(scenarios) = checked.static_scenarios.take() {
-            checked.analysis.scenarios = scenarios;
-        }
-        let ctx = Context::new(config, calls);
-        let history = report.history.get(&checked.analysis.path);
-        crate::enrich::enrich(&mut checked.analysis, Some(answers), history, &ctx);
     }
     run
+}
+
+/// The file index a model job's key (`<index>\u{1f}<function id>`) names.
+fn file_of(key: &str) -> Option<usize> {
+    key.split_once('\u{1f}')?.0.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_go_out_by_path_as_soon_as_those_before_them_are_final() {
+        // Analysed: b (0), d (1), a (2); cached: c (0).
+        let mut order = InOrder::new(&["b", "d", "a"], &["c"]);
+        assert_eq!(order.finish(Some(1)), vec![], "d waits for a and b");
+        assert_eq!(order.finish(Some(2)), vec![Slot::Analysed(2)], "a is first");
+        assert_eq!(
+            order.finish(Some(0)),
+            vec![Slot::Analysed(0), Slot::Cached(0), Slot::Analysed(1)],
+            "b lets the cached c and the final d go"
+        );
+        assert_eq!(order.finish(None), vec![], "each file goes out once");
+    }
+
+    #[test]
+    fn without_analysed_files_the_cached_ones_go_out_at_once() {
+        let mut order = InOrder::new(&[], &["y", "x"]);
+        assert_eq!(order.finish(None), vec![Slot::Cached(1), Slot::Cached(0)]);
+    }
 }

@@ -450,8 +450,10 @@ struct Run {
 }
 
 /// Analyses the paths (only changed functions with `--diff`) and asks the
-/// model; `Err` holds the exit status after the message was printed.
-fn run_check(args: RunArgs) -> Result<Run, Exit> {
+/// model; `ready` sees each file once it is final, in path order, while
+/// the rest is still worked on. `Err` holds the exit status after the
+/// message was printed.
+fn run_check(args: RunArgs, ready: &mut dyn FnMut(&check::CheckedFile)) -> Result<Run, Exit> {
     let paths = if args.paths.is_empty() {
         vec![base_dir()]
     } else {
@@ -519,6 +521,7 @@ fn run_check(args: RunArgs) -> Result<Run, Exit> {
             progress.set_position(done as u64);
             progress.set_message(what);
         },
+        &mut |file| progress.suspend(|| ready(file)),
     );
     progress.finish_and_clear();
     if let Some(run) = &outcome.model {
@@ -596,16 +599,29 @@ fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> std::io::Re
 }
 
 fn check_command(args: RunArgs, format: Format, all_functions: bool, fail_on: FailOnArg) -> Exit {
+    // Human output goes out file by file, as each is final: with the model
+    // on, the first file's predictions show long before the last is done.
+    // JSON and SARIF are one document each, written at the end.
+    let color = stdout_is_tty();
+    let mut streamed = Ok(());
+    let mut ready = |file: &check::CheckedFile| {
+        if matches!(format, Format::Human) && streamed.is_ok() {
+            streamed = write_out(|out| out.write_all(check::human_file(file, color).as_bytes()));
+        }
+    };
     let Run {
         report,
         config,
         base,
-    } = match run_check(args) {
+    } = match run_check(args, &mut ready) {
         Ok(run) => run,
         Err(exit) => return exit,
     };
+    if let Err(exit) = streamed {
+        return exit;
+    }
     let written = write_out(|out| match format {
-        Format::Human => out.write_all(check::human_report(&report, stdout_is_tty()).as_bytes()),
+        Format::Human => out.write_all(check::human_summary(&report, color).as_bytes()),
         Format::Json => write_json(out, &check::json_report(&report, all_functions)),
         Format::Sarif => write_json(out, &crate::sarif::sarif_report(&report, &config, &base)),
     });
@@ -629,7 +645,7 @@ fn synth_logs_command(args: RunArgs, format: LogFormat) -> Exit {
         report,
         config,
         base,
-    } = match run_check(args) {
+    } = match run_check(args, &mut |_| {}) {
         Ok(run) => run,
         Err(exit) => return exit,
     };

@@ -357,6 +357,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
                     eprintln!("failcast eval: model {done}/{total}");
                 }
             },
+            &mut |_, _| {},
         );
         if let Some(reason) = run.unavailable {
             return Err(format!("the model is unavailable: {reason}"));

@@ -392,7 +392,7 @@ fn lookup(
     out: &UnboundedSender<Outgoing>,
     reanalyse: &impl Fn(Uri),
 ) {
-    let found = with_corpus(state, Some(out), |c| FileHistory::load(c, path))
+    let found = with_corpus(state, Some(out), |c| Ok(FileHistory::load(c, path)?))
         .filter(|h| !h.is_empty())
         .map(Arc::new);
     let mut cache = state.history.cache.lock();
