@@ -326,6 +326,9 @@ pub fn check(
     } else {
         None
     };
+    // Threads not set: a check decodes on the cores that are idle when its
+    // model pass starts, not the editor's half.
+    let threads_set = config.model.threads > 0;
     let model_id = if engine_config.is_some() { "model" } else { "" };
     let mut hits: Vec<CheckedFile> = Vec::new();
     let mut misses: Vec<(SourceFile, Option<u64>)> = Vec::new();
@@ -399,7 +402,10 @@ pub fn check(
             attach_incidents(&mut report, corpus);
         }
         let mut order = InOrder::new(&paths(&report.files), &paths(&hits));
-        if let Some(engine_config) = engine_config {
+        if let Some(mut engine_config) = engine_config {
+            if !threads_set {
+                engine_config.n_threads = failcast_model::engine::batch_threads();
+            }
             let model_run = model_pass(
                 &mut report,
                 &calls,
