@@ -3,8 +3,9 @@
 //! database in the workspace (`.failcast/corpus.db`) or in a team's shared
 //! PostgreSQL database (`store`), plus everything that
 //! learns from it: retrieval of past failures for a function, the record of
-//! what was predicted, precision and recall against what happened, and
-//! training pairs for a LoRA adapter.
+//! what was predicted, and precision and recall against what happened.
+//! (Training pairs for a LoRA adapter join this to the model's prompt; the
+//! `failcast` crate writes them.)
 //!
 //! Nothing here knows about the editor protocol: `check`, the CLI and the
 //! language server all call the same functions.
@@ -12,7 +13,6 @@
 mod classify;
 mod drain;
 pub mod error;
-pub mod export;
 pub mod feedback;
 pub mod ingest;
 pub mod latency;

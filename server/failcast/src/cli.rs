@@ -1050,7 +1050,7 @@ fn export_command(format: TrainingFormat, output: Option<PathBuf>) -> Exit {
         },
         None => Box::new(std::io::stdout().lock()),
     };
-    match failcast_corpus::export::chatml_jsonl(&corpus, &root, &mut out).and_then(|n| {
+    match crate::training::chatml_jsonl(&corpus, &root, &mut out).and_then(|n| {
         out.flush()?;
         Ok(n)
     }) {

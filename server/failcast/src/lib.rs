@@ -17,3 +17,4 @@ pub mod lsp;
 pub(crate) mod repro;
 pub(crate) mod sarif;
 pub(crate) mod synth_logs;
+pub(crate) mod training;

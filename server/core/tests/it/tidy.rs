@@ -39,8 +39,21 @@ fn host_triple() -> String {
         .to_owned()
 }
 
-#[test]
-fn core_depends_on_no_protocol_model_runtime_or_database() {
+/// Crates the corpus must not reach: it builds beside llama.cpp, not after
+/// it (the binary composes the two), and it speaks no editor protocol.
+const FORBIDDEN_IN_CORPUS: &[&str] = &[
+    "failcast-model",
+    "llama-cpp-2",
+    "llama-cpp-sys-2",
+    "lsp-types",
+    "ls-types",
+    "tower-lsp-server",
+];
+
+/// The crates of `forbidden` that the workspace crate `root` reaches
+/// through normal dependencies, each as the chain that reaches it, and how
+/// many crates it reaches in all.
+fn forbidden_reached(root: &str, forbidden: &[&str]) -> (Vec<String>, usize) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // The dependencies this machine builds (another platform's, such as
     // Metal's on macOS, need not be downloaded to be judged the same way).
@@ -76,17 +89,17 @@ fn core_depends_on_no_protocol_model_runtime_or_database() {
         });
         edges.insert(id, normal.map(|dep| dep["pkg"].as_str().unwrap()).collect());
     }
-    let core = names
+    let start = names
         .iter()
-        .find(|(_, name)| **name == "failcast-core")
+        .find(|(_, name)| **name == root)
         .map(|(id, _)| *id)
-        .expect("failcast-core is in the workspace");
+        .unwrap_or_else(|| panic!("{root} is in the workspace"));
     // Depth-first, remembering how each crate was reached.
     let mut via: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut stack = vec![core];
+    let mut stack = vec![start];
     while let Some(id) = stack.pop() {
         for &dep in edges.get(id).into_iter().flatten() {
-            if dep != core && !via.contains_key(dep) {
+            if dep != start && !via.contains_key(dep) {
                 via.insert(dep, id);
                 stack.push(dep);
             }
@@ -95,7 +108,7 @@ fn core_depends_on_no_protocol_model_runtime_or_database() {
     let mut offences = Vec::new();
     for (&id, _) in via
         .iter()
-        .filter(|(id, _)| FORBIDDEN_IN_CORE.contains(&names[**id]))
+        .filter(|(id, _)| forbidden.contains(&names[**id]))
     {
         let mut chain = vec![names[id]];
         let mut at = id;
@@ -106,14 +119,34 @@ fn core_depends_on_no_protocol_model_runtime_or_database() {
         chain.reverse();
         offences.push(chain.join(" -> "));
     }
+    (offences, via.len())
+}
+
+#[test]
+fn core_depends_on_no_protocol_model_runtime_or_database() {
+    let (offences, reached) = forbidden_reached("failcast-core", FORBIDDEN_IN_CORE);
     assert!(
         offences.is_empty(),
         "the core crate must stay protocol-, model- and database-free:\n{}",
         offences.join("\n")
     );
     assert!(
-        via.len() > 5,
-        "the dependency walk found too little: {via:?}"
+        reached > 5,
+        "the dependency walk found too little: {reached}"
+    );
+}
+
+#[test]
+fn corpus_depends_on_no_model_or_protocol() {
+    let (offences, reached) = forbidden_reached("failcast-corpus", FORBIDDEN_IN_CORPUS);
+    assert!(
+        offences.is_empty(),
+        "the corpus crate must stay model- and protocol-free:\n{}",
+        offences.join("\n")
+    );
+    assert!(
+        reached > 5,
+        "the dependency walk found too little: {reached}"
     );
 }
 

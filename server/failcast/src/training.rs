@@ -10,15 +10,16 @@
 //! real log line. Trained on these, a model learns this organisation's
 //! failures in the form it will be asked for them. The real trace travels
 //! alongside under `failcast` for frameworks that keep extra fields.
+//!
+//! It joins the corpus to the model's prompt, so it lives here, where the
+//! two are composed: the corpus crate knows nothing of the model.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::error::Result;
 use serde_json::json;
 
-use super::retrieve::FileHistory;
-use super::store::Corpus;
+use failcast_corpus::{Corpus, FileHistory};
 use failcast_model::prompt::{self, PromptInput, SYSTEM_PROMPT};
 
 /// How many characters of function the exported prompts carry, as the
@@ -27,7 +28,7 @@ const BUDGET_CHARS: usize = 4000;
 
 /// Writes one training pair per failure mapped to a function of the
 /// workspace at `root`. Returns how many were written.
-pub fn chatml_jsonl(corpus: &Corpus, root: &Path, out: &mut dyn Write) -> Result<usize> {
+pub fn chatml_jsonl(corpus: &Corpus, root: &Path, out: &mut dyn Write) -> anyhow::Result<usize> {
     let mut written = 0;
     for failure in corpus.all_failures()? {
         let Some(path) = failure.function_path.clone() else {
