@@ -284,9 +284,16 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         receiver: field_chain::receiver_name(cx),
         found: Vec::new(),
     };
-    scan.takes_lock = ["Lock()", "lock()", "acquire(", "synchronized", "with "]
+    // A `with` takes a lock only when it names one: `with open(path)`
+    // leaves the function's shared reads as unguarded as they are.
+    scan.takes_lock = ["Lock()", "lock()", "acquire(", "synchronized"]
         .iter()
-        .any(|w| scan.body.contains(w));
+        .any(|w| scan.body.contains(w))
+        || scan.body.lines().any(|line| {
+            let line = line.trim_start();
+            (line.starts_with("with ") || line.starts_with("async with "))
+                && scan.facts.sync_words.iter().any(|w| line.contains(w))
+        });
     scan.maybe_absent = maybe_absent_locals(&scan.body);
     scan.bound = field_chain::bound_names(&scan.body);
     scan.call_assigned = call_result::assigned_from_calls(&scan.body);

@@ -615,6 +615,14 @@ fn a_field_written_under_a_lock_and_read_without_one() {
         "import threading\n\nclass Pool:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._idle = []\n\n    def put(self, conn):\n        with self._lock:\n            self._idle.append(conn)\n\n    def size(self):\n        with self._lock:\n            return len(self._idle)\n",
         (RaceCondition, 13),
     );
+    // A `with` that opens a file holds no lock.
+    flags_bug_not_fix(
+        Language::Python,
+        "pool.py",
+        "import threading\n\nclass Pool:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._idle = []\n\n    def put(self, conn):\n        with self._lock:\n            self._idle.append(conn)\n\n    def dump(self, path):\n        with open(path, \"w\") as out:\n            out.write(str(len(self._idle)))\n",
+        "import threading\n\nclass Pool:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._idle = []\n\n    def put(self, conn):\n        with self._lock:\n            self._idle.append(conn)\n\n    def dump(self, path):\n        with self._lock:\n            idle = len(self._idle)\n        with open(path, \"w\") as out:\n            out.write(str(idle))\n",
+        (RaceCondition, 14),
+    );
 }
 
 #[test]
