@@ -361,6 +361,7 @@ impl Scan<'_, '_, '_> {
                 // `parts.join("/")`), both at once; or the argument is the
                 // bound (`t.join(5)`, `f.get(5, SECONDS)`, `e.wait(30)`).
                 // Rust's `Condvar::wait(guard)` takes its guard, not a bound.
+                Timeout if self.timeout_set_on(node, callee) => continue,
                 Timeout
                     if (last == "get"
                         || last == "join"
@@ -430,6 +431,46 @@ impl Scan<'_, '_, '_> {
             }
             self.add(node, class, likelihood, trigger(class));
         }
+    }
+
+    /// Whether the receiver of the call at `node` had a timeout or a
+    /// deadline set earlier in the function (`sock.settimeout(5)`,
+    /// `conn.SetReadDeadline(t)`, `c.setReadTimeout(5000)`,
+    /// `stream.set_read_timeout(d)`, `socket.setTimeout(ms)`), or every
+    /// socket did (`socket.setdefaulttimeout(5)`): its waits are bounded.
+    pub(super) fn timeout_set_on(&self, node: Node, callee: &str) -> bool {
+        let start = self.cx.node.start_byte();
+        let before = node
+            .start_byte()
+            .checked_sub(start)
+            .and_then(|at| self.body.get(..at))
+            .unwrap_or_default();
+        if before.contains("setdefaulttimeout(") {
+            return true;
+        }
+        let Some((receiver, _)) = callee.rsplit_once(['.', ':']) else {
+            return false;
+        };
+        let receiver = receiver.trim().trim_end_matches(':');
+        if receiver.is_empty() {
+            return false;
+        }
+        let prefix = format!("{receiver}.");
+        before.match_indices(&prefix).any(|(at, _)| {
+            // The receiver as a whole name, not the tail of a longer one.
+            let whole = !before[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let method: String = before[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+                .to_lowercase();
+            whole
+                && method.starts_with("set")
+                && (method.contains("timeout") || method.contains("deadline"))
+        })
     }
 
     /// Whether a recursive call is bounded: made through a wrapper that

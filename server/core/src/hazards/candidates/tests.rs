@@ -1345,3 +1345,29 @@ fn only_a_get_or_join_without_arguments_waits() {
         (FailureClass::Timeout, 2),
     );
 }
+
+#[test]
+fn a_timeout_set_on_the_receiver_bounds_its_waits() {
+    flags_bug_not_fix(
+        Language::Python,
+        "reply.py",
+        "def read_reply(sock):\n    data = sock.recv(1024)\n    return data\n",
+        "def read_reply(sock):\n    sock.settimeout(5)\n    data = sock.recv(1024)\n    return data\n",
+        (Timeout, 2),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "header.go",
+        "package p\n\nimport \"net\"\n\nfunc readHeader(conn net.Conn, buf []byte) error {\n\t_, err := conn.Read(buf)\n\treturn err\n}\n",
+        "package p\n\nimport (\n\t\"net\"\n\t\"time\"\n)\n\nfunc readHeader(conn net.Conn, buf []byte) error {\n\tconn.SetReadDeadline(time.Now().Add(5 * time.Second))\n\t_, err := conn.Read(buf)\n\treturn err\n}\n",
+        (Timeout, 6),
+    );
+    // Another value's timeout bounds nothing here.
+    flags_bug_not_fix(
+        Language::Python,
+        "reply.py",
+        "def relay(sock, upstream):\n    upstream.settimeout(5)\n    return sock.recv(1024)\n",
+        "def relay(sock, upstream):\n    sock.settimeout(5)\n    return sock.recv(1024)\n",
+        (Timeout, 3),
+    );
+}
