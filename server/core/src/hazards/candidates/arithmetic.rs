@@ -54,6 +54,57 @@ pub(super) fn numeric_cast(text: &str) -> bool {
     matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
 }
 
+/// Whether a Rust cast (`expr as T`) cannot truncate or wrap: to a float
+/// (precision may go, the magnitude stays), or from an expression whose
+/// integer type the code spells out (`u32::from_be_bytes(b)`, `(x as u16)`,
+/// `7u8`) into one that holds all its values. `usize` counts as 32 bits,
+/// the least it has on the targets Rust supports in practice.
+pub(super) fn lossless_rust_cast(text: &str) -> bool {
+    fn width(ty: &str) -> Option<(bool, u32)> {
+        let (signed, bits) = match ty.as_bytes().first()? {
+            b'u' => (false, &ty[1..]),
+            b'i' => (true, &ty[1..]),
+            _ => return None,
+        };
+        let bits = if bits == "size" {
+            32
+        } else {
+            bits.parse().ok()?
+        };
+        Some((signed, bits))
+    }
+    let Some((source, target)) = text.rsplit_once(" as ") else {
+        return false;
+    };
+    let target = target.trim().trim_end_matches(')').trim();
+    if matches!(target, "f32" | "f64") {
+        return true;
+    }
+    let source = source.trim().trim_start_matches('(').trim();
+    let source_type = if let Some((_, inner)) = source.rsplit_once(" as ") {
+        inner.trim().trim_end_matches(')').trim().to_owned()
+    } else if let Some((prefix, _)) = source.split_once("::") {
+        prefix.to_owned()
+    } else {
+        // A suffixed literal: `7u8`, `1_000u32`.
+        let digits = source.trim_start_matches(|c: char| c.is_ascii_digit() || c == '_');
+        if digits.len() < source.len() {
+            digits.to_owned()
+        } else {
+            return false;
+        }
+    };
+    let (Some((from_signed, from)), Some((to_signed, to))) = (width(&source_type), width(target))
+    else {
+        return false;
+    };
+    match (from_signed, to_signed) {
+        (false, false) | (true, true) => to >= from,
+        (false, true) => to > from,
+        (true, false) => false,
+    }
+}
+
 impl Scan<'_, '_, '_> {
     pub(super) fn binary(&mut self, node: Node) {
         let Some(operator) = node.child_by_field_name("operator") else {
@@ -327,6 +378,36 @@ impl Scan<'_, '_, '_> {
                 0.07,
                 "the two times lie on either side of a daylight-saving change, and Python subtracts aware datetimes that share a tzinfo on the wall clock, an hour off",
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lossless_rust_cast;
+
+    #[test]
+    fn widening_rust_casts_are_lossless_and_the_rest_are_not() {
+        for lossless in [
+            "u32::from_be_bytes(len) as usize",
+            "u16::from_le_bytes(b) as u32",
+            "(x as u16) as usize",
+            "7u8 as i16",
+            "u8::MAX as u64",
+            "n as f64",
+            "i32::from_be_bytes(b) as i64",
+        ] {
+            assert!(lossless_rust_cast(lossless), "{lossless}");
+        }
+        for lossy in [
+            "len as u32",
+            "u64::from_be_bytes(b) as usize",
+            "i32::from_be_bytes(b) as u32",
+            "u32::MAX as i32",
+            "(x as u64) as u32",
+            "offset as usize",
+        ] {
+            assert!(!lossless_rust_cast(lossy), "{lossy}");
         }
     }
 }

@@ -22,6 +22,38 @@ pub(super) const EMITTERS: &[&str] = &[
     "createWriteStream",
 ];
 
+/// Calls that allocate as much as their size argument asks.
+const ALLOCATIONS: &[&str] = &[
+    "make",
+    "with_capacity",
+    "reserve",
+    "resize",
+    "alloc",
+    "Array",
+    "repeat",
+    "Grow",
+];
+
+/// Calls that read a reader to its end, however long it is.
+const READS_TO_THE_END: &[&str] = &[
+    "io.ReadAll",
+    "ioutil.ReadAll",
+    "ReadAll",
+    "read_to_end",
+    "read_to_string",
+    "readAllBytes",
+    "toByteArray",
+];
+
+/// What caps a reader: a read to its end then stops at the limit.
+const LIMITS: &[&str] = &[
+    "LimitReader",
+    "LimitedReader",
+    "MaxBytesReader",
+    ".take(",
+    "BoundedInputStream",
+];
+
 impl Scan<'_, '_, '_> {
     /// A Python call handed a value that may be None where None raises:
     /// `int(msg.get("code", 1000))` (the key present with a null value),
@@ -383,6 +415,31 @@ impl Scan<'_, '_, '_> {
                 }
                 // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
                 ResourceExhaustion if args.contains("min(") => continue,
+                // An allocation whose size the function checks first (`if n
+                // > maxFrame { return … }` before `make([]byte, n)`), or a
+                // constant one.
+                ResourceExhaustion
+                    if ALLOCATIONS.contains(&name) && self.size_checked(node, name, &args) =>
+                {
+                    continue;
+                }
+                // `io.ReadFull(r, hdr[:])` fills a fixed array: its size is
+                // the code's, not the input's.
+                ResourceExhaustion
+                    if name == "ReadFull" && arguments(&args).trim_end().ends_with("[:]") =>
+                {
+                    continue;
+                }
+                // A read to the end of a reader that a limit wraps
+                // (`io.LimitReader(r, n)`, `r.take(n)`, `MaxBytesReader`).
+                ResourceExhaustion
+                    if READS_TO_THE_END.contains(&name)
+                        && LIMITS
+                            .iter()
+                            .any(|l| callee.contains(l) || args.contains(l)) =>
+                {
+                    continue;
+                }
                 // Node code that listens for 'error' handles the failure.
                 NetworkError
                     if matches!(
@@ -431,6 +488,28 @@ impl Scan<'_, '_, '_> {
             }
             self.add(node, class, likelihood, trigger(class));
         }
+    }
+
+    /// Whether the size of the allocation at `node` (`make([]T, n)`'s last
+    /// argument, the first of the others) is a constant or is checked
+    /// before it.
+    fn size_checked(&self, node: Node, name: &str, args: &str) -> bool {
+        let size = if name == "make" {
+            arguments(args)
+                .rsplit(',')
+                .next()
+                .unwrap_or_default()
+                .trim()
+        } else {
+            first_argument(args)
+        };
+        let size = size.trim_start_matches(['&', '*']);
+        size.is_empty()
+            || size.parse::<i64>().is_ok()
+            || size
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[size])
     }
 
     /// Whether the receiver of the call at `node` had a timeout or a

@@ -24,7 +24,13 @@ impl Scan<'_, '_, '_> {
         let object_text = self.text(object);
         let index_text = self.text(index);
         let index_word = index_text.trim();
-        let literal_index = index_word.parse::<i64>().is_ok();
+        // A constant position, or a range of constant bounds (`..4`, `1..3`).
+        let literal_index = index_word.parse::<i64>().is_ok()
+            || (index_word.contains("..")
+                && index_word
+                    .split("..")
+                    .map(|b| b.trim_start_matches('=').trim())
+                    .all(|b| b.is_empty() || b.parse::<i64>().is_ok()));
         let clamped = ["min(", "max(", "clamp(", "%"]
             .iter()
             .any(|w| index_word.contains(w) && !index_word.contains(" + "));
@@ -50,6 +56,10 @@ impl Scan<'_, '_, '_> {
                 &[guard_word],
             )
         {
+            return;
+        }
+        // `&x[..]` is the whole of `x`: it cannot be out of range.
+        if index_word == ".." {
             return;
         }
         let is_string_key = crate::hazards::guards::string_contents(&index_text).is_some();
@@ -158,6 +168,13 @@ impl Scan<'_, '_, '_> {
 
     pub(super) fn slice(&mut self, node: Node) {
         let text = self.text(node);
+        // `x[:]` is the whole of `x`: nothing to be out of range or to cut.
+        if ["start", "end", "capacity"]
+            .iter()
+            .all(|f| node.child_by_field_name(f).is_none())
+        {
+            return;
+        }
         if self.caught_here(node, IndexOutOfRange) {
             return;
         }

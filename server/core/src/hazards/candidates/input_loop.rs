@@ -99,5 +99,25 @@ impl Scan<'_, '_, '_> {
             0.04,
             "the peer keeps sending, and only the input decides when the loop ends, so its work and what it keeps grow without bound",
         );
+        // What the loop reads into, or assigns from a read: appending it is
+        // where the memory goes.
+        let pieces: Vec<String> = body
+            .lines()
+            .filter(|line| {
+                READS
+                    .iter()
+                    .any(|r| line.contains(&format!("{r}(")) || line.contains(&format!(".{r}")))
+            })
+            .flat_map(|line| {
+                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| {
+                !READS.contains(&w.as_str()) && !["err", "n", "_", "ok"].contains(&w.as_str())
+            })
+            .collect();
+        self.accumulated_in_loop(node, &pieces);
     }
 }

@@ -26,6 +26,7 @@ use crate::text::one_line;
 use tree_sitter::Tree;
 
 mod absent;
+mod accumulation;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
@@ -405,15 +406,18 @@ impl Scan<'_, '_, '_> {
             );
         }
         if facts.cast.contains(&kind) {
-            // A numeric cast truncates in Rust and Java; elsewhere a cast
-            // asserts a type the value may not have.
-            let (class, likelihood) = match (self.cx.language, kind) {
-                (_, "non_null_expression") => (NullOrNone, 0.06),
-                (Language::Rust, _) => (Overflow, 0.08),
-                (Language::Java, _) if numeric_cast(&self.text(node)) => (Overflow, 0.08),
-                _ => (TypeError, 0.06),
+            // A numeric cast truncates in Rust and Java (a widening one
+            // cannot); elsewhere a cast asserts a type the value may not have.
+            let found = match (self.cx.language, kind) {
+                (_, "non_null_expression") => Some((NullOrNone, 0.06)),
+                (Language::Rust, _) if lossless_rust_cast(&self.text(node)) => None,
+                (Language::Rust, _) => Some((Overflow, 0.08)),
+                (Language::Java, _) if numeric_cast(&self.text(node)) => Some((Overflow, 0.08)),
+                _ => Some((TypeError, 0.06)),
             };
-            self.add(node, class, likelihood, trigger(class));
+            if let Some((class, likelihood)) = found {
+                self.add(node, class, likelihood, trigger(class));
+            }
         }
         if matches!(
             kind,
@@ -456,6 +460,7 @@ impl Scan<'_, '_, '_> {
         self.sized_allocation(node);
         self.keyed_write(node);
         self.input_loop(node);
+        self.accumulating_listener(node);
         self.characters_as_bytes(node);
         self.go_lifetimes(node);
         self.unpacked_split(node);

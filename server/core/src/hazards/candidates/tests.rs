@@ -1371,3 +1371,46 @@ fn a_timeout_set_on_the_receiver_bounds_its_waits() {
         (Timeout, 3),
     );
 }
+
+#[test]
+fn a_read_loop_that_keeps_every_chunk() {
+    flags_bug_not_fix(
+        Language::Python,
+        "body.py",
+        "def read_body(stream):\n    chunks = []\n    while True:\n        chunk = stream.read(4096)\n        if not chunk:\n            break\n        chunks.append(chunk)\n    return b\"\".join(chunks)\n",
+        "LIMIT = 1 << 20\n\ndef read_body(stream):\n    chunks = []\n    size = 0\n    while True:\n        chunk = stream.read(4096)\n        if not chunk:\n            break\n        size += len(chunk)\n        if size > LIMIT:\n            raise ValueError(\"body too large\")\n        chunks.append(chunk)\n    return b\"\".join(chunks)\n",
+        (ResourceExhaustion, 7),
+    );
+}
+
+#[test]
+fn a_data_listener_that_keeps_every_chunk() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "collect.js",
+        "function collect(req, done) {\n  let body = '';\n  req.on('data', (chunk) => {\n    body += chunk;\n  });\n  req.on('end', () => done(body));\n}\n",
+        "function collect(req, done) {\n  let body = '';\n  req.on('data', (chunk) => {\n    if (body.length + chunk.length > 1e6) {\n      req.destroy();\n      return;\n    }\n    body += chunk;\n  });\n  req.on('end', () => done(body));\n}\n",
+        (ResourceExhaustion, 4),
+    );
+}
+
+#[test]
+fn a_listener_for_other_events_or_a_bounded_loop_is_no_candidate() {
+    let quiet = |language, path, source: &str| {
+        let found = candidates_of(language, path, source);
+        assert!(
+            !found.iter().any(|(class, _)| *class == ResourceExhaustion),
+            "{found:?} in\n{source}"
+        );
+    };
+    quiet(
+        Language::JavaScript,
+        "log.js",
+        "function watch(proc) {\n  let log = '';\n  proc.on('exit', (code) => {\n    log += code;\n  });\n}\n",
+    );
+    quiet(
+        Language::Python,
+        "lines.py",
+        "def first_lines(stream, out):\n    for _ in range(10):\n        line = stream.readline()\n        out.append(line)\n",
+    );
+}

@@ -1,0 +1,137 @@
+//! Input kept whole: every piece a read loop or a stream's `'data'`
+//! listener gets is appended to what it already holds (`chunks.append(
+//! chunk)`, `body += chunk`, `buf = append(buf, b...)`), and nothing
+//! checks how much that is. A client that sends a gigabyte, or never
+//! stops, fills the memory at that line. [`input_loop`](super::input_loop)
+//! names the loop's head; this names the line that grows. A size or count
+//! checked against a limit anywhere in the function is the guard.
+
+use super::*;
+
+/// How an append is spelled, in every language: a method, an operator or
+/// Go's `append`.
+const APPENDS: &[&str] = &[
+    ".append(",
+    ".extend(",
+    ".push(",
+    ".push_str(",
+    ".extend_from_slice(",
+    ".write(",
+    ".Write(",
+    ".concat(",
+    "= append(",
+    "+=",
+];
+
+/// Words that say the function counts what it keeps against a limit.
+const LIMITS: &[&str] = &[
+    "max",
+    "Max",
+    "MAX",
+    "limit",
+    "Limit",
+    "LIMIT",
+    "len(",
+    ".length",
+    "size",
+    "Size",
+    "total",
+    "budget",
+    "remaining",
+];
+
+/// The likelihood: below the named calls, like the loop head's.
+const BASE: f32 = 0.04;
+
+const TRIGGER: &str =
+    "the peer sends more than memory holds, or never stops, and every piece is kept";
+
+impl Scan<'_, '_, '_> {
+    /// An endless loop that reads (see [`input_loop`](super::input_loop)):
+    /// the first statement of its body that appends what it read.
+    pub(super) fn accumulated_in_loop(&mut self, node: Node, pieces: &[String]) {
+        if LIMITS.iter().any(|w| self.body.contains(w)) {
+            return;
+        }
+        let Some(body) = node.child_by_field_name("body") else {
+            return;
+        };
+        if let Some(grows) = self.first_append_of(body, pieces) {
+            self.add(grows, ResourceExhaustion, BASE, TRIGGER);
+        }
+    }
+
+    /// A call that passes a stream's `'data'` listener (`req.on('data',
+    /// (chunk) => { body += chunk; })`): where the listener appends its
+    /// piece.
+    pub(super) fn accumulating_listener(&mut self, call: Node) {
+        if !matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) || !matches!(call.kind(), "call_expression")
+        {
+            return;
+        }
+        let callee = call
+            .child_by_field_name("function")
+            .map(|f| self.text(f))
+            .unwrap_or_default();
+        if !["on", "once", "addListener"]
+            .iter()
+            .any(|on| callee.ends_with(&format!(".{on}")))
+        {
+            return;
+        }
+        let Some(arguments) = call.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        let arguments: Vec<Node> = arguments.named_children(&mut cursor).collect();
+        let [event, listener, ..] = arguments.as_slice() else {
+            return;
+        };
+        if !matches!(self.text(*event).as_str(), "'data'" | "\"data\"")
+            || !matches!(
+                listener.kind(),
+                "arrow_function" | "function_expression" | "function"
+            )
+        {
+            return;
+        }
+        let listener_text = self.text(*listener);
+        if LIMITS.iter().any(|w| listener_text.contains(w)) {
+            return;
+        }
+        let piece = crate::hazards::guards::parameters(self.cx.language, *listener, self.cx.rope);
+        let Some(piece) = piece.first() else {
+            return;
+        };
+        let body = listener.child_by_field_name("body").unwrap_or(*listener);
+        if let Some(grows) = self.first_append_of(body, std::slice::from_ref(piece)) {
+            self.add(grows, ResourceExhaustion, BASE, TRIGGER);
+        }
+    }
+
+    /// The first statement under `node` that appends one of `pieces`
+    /// (named as a whole word) to something.
+    fn first_append_of<'t>(&self, node: Node<'t>, pieces: &[String]) -> Option<Node<'t>> {
+        let mut stack = vec![node];
+        let mut found: Option<Node<'t>> = None;
+        while let Some(n) = stack.pop() {
+            if n.kind().ends_with("statement") || n.kind() == "expression_statement" {
+                let text = self.text(n);
+                let first_line = text.lines().next().unwrap_or_default();
+                if APPENDS.iter().any(|a| first_line.contains(a))
+                    && pieces.iter().any(|piece| mentions(first_line, piece))
+                    && found.is_none_or(|f| n.start_byte() < f.start_byte())
+                {
+                    found = Some(n);
+                    continue;
+                }
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        found
+    }
+}
