@@ -1,0 +1,707 @@
+#!/usr/bin/env python3
+"""Probe pairs: small bug-and-fix functions of common failure shapes, in
+every language failcast reads, written here (not taken from any project).
+They are not the real-bug benchmark and count in none of its figures: they
+ask whether a shape everyone knows (a wait with no timeout, a read to the
+end of a request body, an index into a split) is a candidate at all, and
+whether its usual fix silences it. A miss here is a gap in a rule's facts;
+a fix still flagged is a guard the rule does not know.
+
+    python3 scripts/probes.py [DIR]          # lays the pairs out (default target/probes)
+    target/debug/failcast eval target/probes --cases
+
+Each pair is laid out as a benchmark case (case.json, before/, after/),
+with the failing line marked `FAIL` in both files.
+"""
+
+import json
+import os
+import shutil
+import sys
+
+ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), '..', 'target', 'probes')
+EXT = {'python': 'py', 'go': 'go', 'java': 'java', 'javascript': 'js', 'typescript': 'ts', 'rust': 'rs'}
+
+
+def case(cid, lang, cls, function, before, after):
+    d = os.path.join(ROOT, cid)
+    os.makedirs(d + '/before')
+    os.makedirs(d + '/after')
+    ext = EXT[lang]
+
+    def line_of(src):
+        for i, line in enumerate(src.split('\n')):
+            if 'FAIL' in line:
+                return i + 1
+        raise SystemExit(f'{cid}: no FAIL line')
+
+    b = before.strip('\n') + '\n'
+    a = after.strip('\n') + '\n'
+    with open(f'{d}/before/f.{ext}', 'w') as f:
+        f.write(b)
+    with open(f'{d}/after/f.{ext}', 'w') as f:
+        f.write(a)
+    meta = {
+        'id': cid, 'language': lang, 'repository': 'probe/probe', 'commit': '0' * 40,
+        'license': 'MIT', 'function': function, 'class': cls,
+        'error': 'probe', 'trigger': 'probe', 'evidence': 'probe',
+        'before': {'source': 'probe', 'file': 'f', 'sha256': '0', 'line': line_of(b), 'path': f'before/f.{ext}'},
+        'after': {'source': 'probe', 'file': 'f', 'sha256': '0', 'line': line_of(a), 'path': f'after/f.{ext}'},
+        'split': 'probe',
+    }
+    with open(f'{d}/case.json', 'w') as f:
+        json.dump(meta, f, indent=1)
+
+
+def main():
+    shutil.rmtree(ROOT, ignore_errors=True)
+    # timeouts
+    case('py-sock-recv', 'python', 'timeout', 'read_reply', '''
+    def read_reply(sock):
+        data = sock.recv(1024)  # FAIL
+        return data.decode()
+    ''', '''
+    def read_reply(sock):
+        sock.settimeout(5)
+        data = sock.recv(1024)  # FAIL
+        return data.decode()
+    ''')
+    case('py-subprocess-run', 'python', 'timeout', 'run_tool', '''
+    import subprocess
+
+    def run_tool(cmd):
+        result = subprocess.run(cmd, capture_output=True)  # FAIL
+        return result.stdout
+    ''', '''
+    import subprocess
+
+    def run_tool(cmd):
+        result = subprocess.run(cmd, capture_output=True, timeout=30)  # FAIL
+        return result.stdout
+    ''')
+    case('py-future-result', 'python', 'timeout', 'wait_result', '''
+    def wait_result(future):
+        value = future.result()  # FAIL
+        return value * 2
+    ''', '''
+    def wait_result(future):
+        value = future.result(timeout=10)  # FAIL
+        return value * 2
+    ''')
+    case('py-create-connection', 'python', 'timeout', 'connect', '''
+    import socket
+
+    def connect(host, port):
+        s = socket.create_connection((host, port))  # FAIL
+        s.sendall(b"hello")
+        return s
+    ''', '''
+    import socket
+
+    def connect(host, port):
+        s = socket.create_connection((host, port), timeout=5)  # FAIL
+        s.sendall(b"hello")
+        return s
+    ''')
+    case('go-http-get', 'go', 'timeout', 'fetch', '''
+    package p
+
+    import (
+\t"io"
+\t"net/http"
+    )
+
+    func fetch(url string) ([]byte, error) {
+\tresp, err := http.Get(url) // FAIL
+\tif err != nil {
+\t\treturn nil, err
+\t}
+\tdefer resp.Body.Close()
+\treturn io.ReadAll(resp.Body)
+    }
+    ''', '''
+    package p
+
+    import (
+\t"io"
+\t"net/http"
+\t"time"
+    )
+
+    var client = &http.Client{Timeout: 10 * time.Second}
+
+    func fetch(url string) ([]byte, error) {
+\tresp, err := client.Get(url) // FAIL
+\tif err != nil {
+\t\treturn nil, err
+\t}
+\tdefer resp.Body.Close()
+\treturn io.ReadAll(resp.Body)
+    }
+    ''')
+    case('go-conn-read', 'go', 'timeout', 'readHeader', '''
+    package p
+
+    import "net"
+
+    func readHeader(conn net.Conn) ([]byte, error) {
+\tbuf := make([]byte, 4)
+\t_, err := conn.Read(buf) // FAIL
+\treturn buf, err
+    }
+    ''', '''
+    package p
+
+    import (
+\t"net"
+\t"time"
+    )
+
+    func readHeader(conn net.Conn) ([]byte, error) {
+\tbuf := make([]byte, 4)
+\tconn.SetReadDeadline(time.Now().Add(5 * time.Second))
+\t_, err := conn.Read(buf) // FAIL
+\treturn buf, err
+    }
+    ''')
+    case('go-net-dial', 'go', 'timeout', 'dial', '''
+    package p
+
+    import "net"
+
+    func dial(addr string) (net.Conn, error) {
+\treturn net.Dial("tcp", addr) // FAIL
+    }
+    ''', '''
+    package p
+
+    import (
+\t"net"
+\t"time"
+    )
+
+    func dial(addr string) (net.Conn, error) {
+\treturn net.DialTimeout("tcp", addr, 5*time.Second) // FAIL
+    }
+    ''')
+    case('go-chan-recv', 'go', 'timeout', 'await', '''
+    package p
+
+    func await(done chan error) error {
+\terr := <-done // FAIL
+\treturn err
+    }
+    ''', '''
+    package p
+
+    import "time"
+
+    func await(done chan error) error {
+\tselect {
+\tcase err := <-done: // FAIL
+\t\treturn err
+\tcase <-time.After(5 * time.Second):
+\t\treturn nil
+\t}
+    }
+    ''')
+    case('java-future-get', 'java', 'timeout', 'Waiter.await', '''
+    import java.util.concurrent.Future;
+
+    class Waiter {
+      String await(Future<String> f) throws Exception {
+        return f.get(); // FAIL
+      }
+    }
+    ''', '''
+    import java.util.concurrent.Future;
+    import java.util.concurrent.TimeUnit;
+
+    class Waiter {
+      String await(Future<String> f) throws Exception {
+        return f.get(5, TimeUnit.SECONDS); // FAIL
+      }
+    }
+    ''')
+    case('java-url-connection', 'java', 'timeout', 'Client.read', '''
+    import java.io.InputStream;
+    import java.net.URL;
+    import java.net.URLConnection;
+
+    class Client {
+      InputStream read(URL url) throws Exception {
+        URLConnection c = url.openConnection();
+        return c.getInputStream(); // FAIL
+      }
+    }
+    ''', '''
+    import java.io.InputStream;
+    import java.net.URL;
+    import java.net.URLConnection;
+
+    class Client {
+      InputStream read(URL url) throws Exception {
+        URLConnection c = url.openConnection();
+        c.setConnectTimeout(5000);
+        c.setReadTimeout(5000);
+        return c.getInputStream(); // FAIL
+      }
+    }
+    ''')
+    case('java-queue-take', 'java', 'timeout', 'Worker.next', '''
+    import java.util.concurrent.BlockingQueue;
+
+    class Worker {
+      private BlockingQueue<String> queue;
+
+      String next() throws InterruptedException {
+        return queue.take(); // FAIL
+      }
+    }
+    ''', '''
+    import java.util.concurrent.BlockingQueue;
+    import java.util.concurrent.TimeUnit;
+
+    class Worker {
+      private BlockingQueue<String> queue;
+
+      String next() throws InterruptedException {
+        return queue.poll(5, TimeUnit.SECONDS); // FAIL
+      }
+    }
+    ''')
+    case('js-fetch', 'javascript', 'timeout', 'load', '''
+    async function load(url) {
+      const res = await fetch(url); // FAIL
+      return res.json();
+    }
+    ''', '''
+    async function load(url) {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) }); // FAIL
+      return res.json();
+    }
+    ''')
+    case('js-http-get', 'javascript', 'timeout', 'ping', '''
+    const http = require('http');
+
+    function ping(url, done) {
+      http.get(url, (res) => done(res.statusCode)); // FAIL
+    }
+    ''', '''
+    const http = require('http');
+
+    function ping(url, done) {
+      const req = http.get(url, { timeout: 5000 }, (res) => done(res.statusCode)); // FAIL
+      req.on('timeout', () => req.destroy());
+    }
+    ''')
+    case('rust-tcp-connect', 'rust', 'timeout', 'dial', '''
+    use std::net::TcpStream;
+
+    fn dial(addr: &str) -> std::io::Result<TcpStream> {
+        TcpStream::connect(addr) // FAIL
+    }
+    ''', '''
+    use std::net::{TcpStream, ToSocketAddrs};
+    use std::time::Duration;
+
+    fn dial(addr: &str) -> std::io::Result<TcpStream> {
+        let addr = addr.to_socket_addrs()?.next().unwrap();
+        TcpStream::connect_timeout(&addr, Duration::from_secs(5)) // FAIL
+    }
+    ''')
+    case('rust-chan-recv', 'rust', 'timeout', 'wait', '''
+    use std::sync::mpsc::Receiver;
+
+    fn wait(rx: &Receiver<u32>) -> u32 {
+        rx.recv().unwrap_or(0) // FAIL
+    }
+    ''', '''
+    use std::sync::mpsc::Receiver;
+    use std::time::Duration;
+
+    fn wait(rx: &Receiver<u32>) -> u32 {
+        rx.recv_timeout(Duration::from_secs(5)).unwrap_or(0) // FAIL
+    }
+    ''')
+    case('rust-stream-read', 'rust', 'timeout', 'read_header', '''
+    use std::io::Read;
+    use std::net::TcpStream;
+
+    fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
+        let mut buf = [0u8; 4];
+        stream.read_exact(&mut buf)?; // FAIL
+        Ok(buf)
+    }
+    ''', '''
+    use std::io::Read;
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
+        let mut buf = [0u8; 4];
+        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+        stream.read_exact(&mut buf)?; // FAIL
+        Ok(buf)
+    }
+    ''')
+
+    # resource exhaustion
+    case('py-resp-read', 'python', 'resource_exhaustion', 'download', '''
+    import urllib.request
+
+    def download(url):
+        resp = urllib.request.urlopen(url, timeout=5)
+        return resp.read()  # FAIL
+    ''', '''
+    import urllib.request
+
+    MAX = 1 << 20
+
+    def download(url):
+        resp = urllib.request.urlopen(url, timeout=5)
+        return resp.read(MAX)  # FAIL
+    ''')
+    case('py-walk-recursion', 'python', 'resource_exhaustion', 'walk', '''
+    def walk(node, out):
+        out.append(node["name"])
+        for child in node.get("children", []):
+            walk(child, out)  # FAIL
+    ''', '''
+    def walk(node, out, depth=0):
+        if depth > 100:
+            raise ValueError("too deep")
+        out.append(node["name"])
+        for child in node.get("children", []):
+            walk(child, out, depth + 1)  # FAIL
+    ''')
+    case('py-body-join', 'python', 'resource_exhaustion', 'read_body', '''
+    def read_body(stream):
+        chunks = []
+        while True:
+            chunk = stream.read(4096)
+            if not chunk:
+                break
+            chunks.append(chunk)  # FAIL
+        return b"".join(chunks)
+    ''', '''
+    LIMIT = 1 << 20
+
+    def read_body(stream):
+        chunks = []
+        size = 0
+        while True:
+            chunk = stream.read(4096)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > LIMIT:
+                raise ValueError("body too large")
+            chunks.append(chunk)  # FAIL
+        return b"".join(chunks)
+    ''')
+    case('go-readall', 'go', 'resource_exhaustion', 'handle', '''
+    package p
+
+    import (
+\t"io"
+\t"net/http"
+    )
+
+    func handle(w http.ResponseWriter, r *http.Request) {
+\tbody, err := io.ReadAll(r.Body) // FAIL
+\tif err != nil {
+\t\treturn
+\t}
+\tw.Write(body)
+    }
+    ''', '''
+    package p
+
+    import (
+\t"io"
+\t"net/http"
+    )
+
+    func handle(w http.ResponseWriter, r *http.Request) {
+\tbody, err := io.ReadAll(io.LimitReader(r.Body, 1<<20)) // FAIL
+\tif err != nil {
+\t\treturn
+\t}
+\tw.Write(body)
+    }
+    ''')
+    case('go-make-from-header', 'go', 'resource_exhaustion', 'readFrame', '''
+    package p
+
+    import (
+\t"encoding/binary"
+\t"io"
+    )
+
+    func readFrame(r io.Reader) ([]byte, error) {
+\tvar hdr [4]byte
+\tif _, err := io.ReadFull(r, hdr[:]); err != nil {
+\t\treturn nil, err
+\t}
+\tn := binary.BigEndian.Uint32(hdr[:])
+\tbuf := make([]byte, n) // FAIL
+\t_, err := io.ReadFull(r, buf)
+\treturn buf, err
+    }
+    ''', '''
+    package p
+
+    import (
+\t"encoding/binary"
+\t"errors"
+\t"io"
+    )
+
+    const maxFrame = 1 << 20
+
+    func readFrame(r io.Reader) ([]byte, error) {
+\tvar hdr [4]byte
+\tif _, err := io.ReadFull(r, hdr[:]); err != nil {
+\t\treturn nil, err
+\t}
+\tn := binary.BigEndian.Uint32(hdr[:])
+\tif n > maxFrame {
+\t\treturn nil, errors.New("frame too large")
+\t}
+\tbuf := make([]byte, n) // FAIL
+\t_, err := io.ReadFull(r, buf)
+\treturn buf, err
+    }
+    ''')
+    case('java-new-byte-len', 'java', 'resource_exhaustion', 'Frames.read', '''
+    import java.io.DataInputStream;
+    import java.io.IOException;
+
+    class Frames {
+      byte[] read(DataInputStream in) throws IOException {
+        int len = in.readInt();
+        byte[] buf = new byte[len]; // FAIL
+        in.readFully(buf);
+        return buf;
+      }
+    }
+    ''', '''
+    import java.io.DataInputStream;
+    import java.io.IOException;
+
+    class Frames {
+      static final int MAX = 1 << 20;
+
+      byte[] read(DataInputStream in) throws IOException {
+        int len = in.readInt();
+        if (len < 0 || len > MAX) {
+          throw new IOException("bad frame length " + len);
+        }
+        byte[] buf = new byte[len]; // FAIL
+        in.readFully(buf);
+        return buf;
+      }
+    }
+    ''')
+    case('java-read-all-bytes', 'java', 'resource_exhaustion', 'Upload.body', '''
+    import java.io.IOException;
+    import java.io.InputStream;
+
+    class Upload {
+      byte[] body(InputStream in) throws IOException {
+        return in.readAllBytes(); // FAIL
+      }
+    }
+    ''', '''
+    import java.io.IOException;
+    import java.io.InputStream;
+
+    class Upload {
+      static final int MAX = 1 << 20;
+
+      byte[] body(InputStream in) throws IOException {
+        return in.readNBytes(MAX); // FAIL
+      }
+    }
+    ''')
+    case('js-body-accumulate', 'javascript', 'resource_exhaustion', 'collect', '''
+    function collect(req, done) {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk; // FAIL
+      });
+      req.on('end', () => done(JSON.parse(body)));
+    }
+    ''', '''
+    const LIMIT = 1 << 20;
+
+    function collect(req, done) {
+      let body = '';
+      req.on('data', (chunk) => {
+        if (body.length + chunk.length > LIMIT) {
+          req.destroy();
+          return;
+        }
+        body += chunk; // FAIL
+      });
+      req.on('end', () => done(JSON.parse(body)));
+    }
+    ''')
+    case('rust-with-capacity', 'rust', 'resource_exhaustion', 'read_frame', '''
+    use std::io::Read;
+
+    fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+        let mut len = [0u8; 4];
+        r.read_exact(&mut len)?;
+        let n = u32::from_be_bytes(len) as usize;
+        let mut buf = vec![0u8; n]; // FAIL
+        r.read_exact(&mut buf)?;
+        Ok(buf)
+    }
+    ''', '''
+    use std::io::Read;
+
+    const MAX: usize = 1 << 20;
+
+    fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+        let mut len = [0u8; 4];
+        r.read_exact(&mut len)?;
+        let n = u32::from_be_bytes(len) as usize;
+        if n > MAX {
+            return Err(std::io::Error::other("frame too large"));
+        }
+        let mut buf = vec![0u8; n]; // FAIL
+        r.read_exact(&mut buf)?;
+        Ok(buf)
+    }
+    ''')
+    case('rust-read-to-end', 'rust', 'resource_exhaustion', 'slurp', '''
+    use std::io::Read;
+
+    fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        r.read_to_end(&mut buf)?; // FAIL
+        Ok(buf)
+    }
+    ''', '''
+    use std::io::Read;
+
+    fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        r.take(1 << 20).read_to_end(&mut buf)?; // FAIL
+        Ok(buf)
+    }
+    ''')
+    # index
+    case('py-split-index', 'python', 'index_out_of_range', 'port_of', '''
+    def port_of(address):
+        parts = address.split(":")
+        return int(parts[1])  # FAIL
+    ''', '''
+    def port_of(address):
+        parts = address.split(":")
+        if len(parts) < 2:
+            return 80
+        return int(parts[1])  # FAIL
+    ''')
+    case('py-first-of-filter', 'python', 'index_out_of_range', 'primary', '''
+    def primary(addresses):
+        active = [a for a in addresses if a.active]
+        return active[0]  # FAIL
+    ''', '''
+    def primary(addresses):
+        active = [a for a in addresses if a.active]
+        if not active:
+            return None
+        return active[0]  # FAIL
+    ''')
+    case('go-fields-index', 'go', 'index_out_of_range', 'method', '''
+    package p
+
+    import "strings"
+
+    func method(line string) string {
+\tfields := strings.Fields(line)
+\treturn fields[0] // FAIL
+    }
+    ''', '''
+    package p
+
+    import "strings"
+
+    func method(line string) string {
+\tfields := strings.Fields(line)
+\tif len(fields) == 0 {
+\t\treturn ""
+\t}
+\treturn fields[0] // FAIL
+    }
+    ''')
+    case('java-list-get0', 'java', 'index_out_of_range', 'Picker.first', '''
+    import java.util.List;
+
+    class Picker {
+      String first(List<String> names) {
+        return names.get(0); // FAIL
+      }
+    }
+    ''', '''
+    import java.util.List;
+
+    class Picker {
+      String first(List<String> names) {
+        if (names.isEmpty()) {
+          return null;
+        }
+        return names.get(0); // FAIL
+      }
+    }
+    ''')
+    case('java-substring', 'java', 'index_out_of_range', 'Codes.prefix', '''
+    class Codes {
+      String prefix(String code) {
+        return code.substring(0, 3); // FAIL
+      }
+    }
+    ''', '''
+    class Codes {
+      String prefix(String code) {
+        if (code.length() < 3) {
+          return code;
+        }
+        return code.substring(0, 3); // FAIL
+      }
+    }
+    ''')
+    case('rust-slice-prefix', 'rust', 'index_out_of_range', 'prefix', '''
+    fn prefix(data: &[u8]) -> &[u8] {
+        &data[..4] // FAIL
+    }
+    ''', '''
+    fn prefix(data: &[u8]) -> &[u8] {
+        if data.len() < 4 {
+            return data;
+        }
+        &data[..4] // FAIL
+    }
+    ''')
+    case('rust-index-first', 'rust', 'index_out_of_range', 'head', '''
+    fn head(items: &[String]) -> &str {
+        &items[0] // FAIL
+    }
+    ''', '''
+    fn head(items: &[String]) -> &str {
+        match items.first() {
+            Some(first) => first, // FAIL
+            None => "",
+        }
+    }
+    ''')
+
+    print(f'probe pairs laid out in {os.path.normpath(ROOT)}')
+
+
+if __name__ == '__main__':
+    main()
