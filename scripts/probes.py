@@ -699,6 +699,450 @@ def main():
         }
     }
     ''')
+    # network
+    case('py-wrong-handler', 'python', 'network_error', 'fetch_status', '''
+    import requests
+
+    def fetch_status(url):
+        try:
+            return requests.get(url, timeout=5).status_code  # FAIL
+        except requests.Timeout:
+            return None
+    ''', '''
+    import requests
+
+    def fetch_status(url):
+        try:
+            return requests.get(url, timeout=5).status_code  # FAIL
+        except requests.RequestException:
+            return None
+    ''')
+    case('java-wrong-handler', 'java', 'network_error', 'Probe.reachable', '''
+    import java.net.InetSocketAddress;
+    import java.net.Socket;
+    import java.net.SocketTimeoutException;
+
+    class Probe {
+      boolean reachable(String host, int port) throws Exception {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(host, port), 2000); // FAIL
+          return true;
+        } catch (SocketTimeoutException e) {
+          return false;
+        }
+      }
+    }
+    ''', '''
+    import java.io.IOException;
+    import java.net.InetSocketAddress;
+    import java.net.Socket;
+
+    class Probe {
+      boolean reachable(String host, int port) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(host, port), 2000); // FAIL
+          return true;
+        } catch (IOException e) {
+          return false;
+        }
+      }
+    }
+    ''')
+    case('rust-reqwest-unwrap', 'rust', 'network_error', 'status', '''
+    fn status(url: &str) -> u16 {
+        reqwest::blocking::get(url).unwrap().status().as_u16() // FAIL
+    }
+    ''', '''
+    fn status(url: &str) -> Option<u16> {
+        let response = reqwest::blocking::get(url).ok()?; // FAIL
+        Some(response.status().as_u16())
+    }
+    ''')
+    # encoding
+    case('py-decode-default', 'python', 'encoding', 'banner', '''
+    def banner(sock):
+        data = sock.recv(256)
+        return data.decode()  # FAIL
+    ''', '''
+    def banner(sock):
+        data = sock.recv(256)
+        return data.decode("utf-8", errors="replace")  # FAIL
+    ''')
+    case('py-open-no-encoding', 'python', 'encoding', 'load_names', '''
+    def load_names(path):
+        with open(path) as f:
+            return f.read().splitlines()  # FAIL
+    ''', '''
+    def load_names(path):
+        with open(path, encoding="utf-8") as f:
+            return f.read().splitlines()  # FAIL
+    ''')
+    case('java-new-string-default', 'java', 'encoding', 'Decoder.text', '''
+    class Decoder {
+      String text(byte[] body) {
+        return new String(body); // FAIL
+      }
+    }
+    ''', '''
+    import java.nio.charset.StandardCharsets;
+
+    class Decoder {
+      String text(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8); // FAIL
+      }
+    }
+    ''')
+    case('rust-str-byte-slice', 'rust', 'encoding', 'preview', '''
+    fn preview(s: &str) -> &str {
+        if s.len() > 10 {
+            &s[..10] // FAIL
+        } else {
+            s
+        }
+    }
+    ''', '''
+    fn preview(s: &str) -> &str {
+        match s.char_indices().nth(10) {
+            Some((end, _)) => &s[..end], // FAIL
+            None => s,
+        }
+    }
+    ''')
+    case('go-string-byte-slice', 'go', 'encoding', 'preview', '''
+    package p
+
+    func preview(s string) string {
+\tif len(s) > 10 {
+\t\treturn s[:10] // FAIL
+\t}
+\treturn s
+    }
+    ''', '''
+    package p
+
+    func preview(s string) string {
+\tr := []rune(s)
+\tif len(r) > 10 {
+\t\treturn string(r[:10]) // FAIL
+\t}
+\treturn s
+    }
+    ''')
+    # key missing
+    case('py-dict-key', 'python', 'key_missing', 'timeout_of', '''
+    import json
+
+    def timeout_of(text):
+        config = json.loads(text)
+        return config["timeout"]  # FAIL
+    ''', '''
+    import json
+
+    def timeout_of(text):
+        config = json.loads(text)
+        return config.get("timeout", 30)  # FAIL
+    ''')
+    case('py-environ', 'python', 'key_missing', 'home', '''
+    import os
+
+    def home():
+        return os.environ["HOME"]  # FAIL
+    ''', '''
+    import os
+
+    def home():
+        return os.environ.get("HOME", "/")  # FAIL
+    ''')
+    case('rust-map-index', 'rust', 'key_missing', 'price', '''
+    use std::collections::HashMap;
+
+    fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
+        prices[item] // FAIL
+    }
+    ''', '''
+    use std::collections::HashMap;
+
+    fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
+        prices.get(item).copied().unwrap_or(0) // FAIL
+    }
+    ''')
+    # parse
+    case('py-int-arg', 'python', 'parse_error', 'page_of', '''
+    def page_of(args):
+        return int(args.get("page", "1"))  # FAIL
+    ''', '''
+    def page_of(args):
+        try:
+            return int(args.get("page", "1"))  # FAIL
+        except ValueError:
+            return 1
+    ''')
+    case('java-parse-int', 'java', 'parse_error', 'Pager.page', '''
+    class Pager {
+      int page(String header) {
+        return Integer.parseInt(header); // FAIL
+      }
+    }
+    ''', '''
+    class Pager {
+      int page(String header) {
+        try {
+          return Integer.parseInt(header); // FAIL
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    ''')
+    case('js-json-parse', 'javascript', 'parse_error', 'settings', '''
+    function settings(text) {
+      return JSON.parse(text); // FAIL
+    }
+    ''', '''
+    function settings(text) {
+      try {
+        return JSON.parse(text); // FAIL
+      } catch (e) {
+        return {};
+      }
+    }
+    ''')
+    case('rust-parse-unwrap', 'rust', 'parse_error', 'port', '''
+    fn port(value: &str) -> u16 {
+        value.parse::<u16>().unwrap() // FAIL
+    }
+    ''', '''
+    fn port(value: &str) -> u16 {
+        value.parse::<u16>().unwrap_or(80) // FAIL
+    }
+    ''')
+    # races
+    case('py-counter-race', 'python', 'race_condition', 'Stats.hit', '''
+    import threading
+
+    class Stats:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.hits = 0
+
+        def hit(self):
+            self.hits += 1  # FAIL
+    ''', '''
+    import threading
+
+    class Stats:
+        def __init__(self):
+            self.lock = threading.Lock()
+            self.hits = 0
+
+        def hit(self):
+            with self.lock:
+                self.hits += 1  # FAIL
+    ''')
+    case('go-map-goroutine', 'go', 'race_condition', 'fill', '''
+    package p
+
+    import "sync"
+
+    func fill(keys []string) map[string]int {
+\tout := map[string]int{}
+\tvar wg sync.WaitGroup
+\tfor _, k := range keys {
+\t\twg.Add(1)
+\t\tgo func(k string) {
+\t\t\tdefer wg.Done()
+\t\t\tout[k] = len(k) // FAIL
+\t\t}(k)
+\t}
+\twg.Wait()
+\treturn out
+    }
+    ''', '''
+    package p
+
+    import "sync"
+
+    func fill(keys []string) map[string]int {
+\tout := map[string]int{}
+\tvar mu sync.Mutex
+\tvar wg sync.WaitGroup
+\tfor _, k := range keys {
+\t\twg.Add(1)
+\t\tgo func(k string) {
+\t\t\tdefer wg.Done()
+\t\t\tmu.Lock()
+\t\t\tout[k] = len(k) // FAIL
+\t\t\tmu.Unlock()
+\t\t}(k)
+\t}
+\twg.Wait()
+\treturn out
+    }
+    ''')
+    case('java-shared-dateformat', 'java', 'race_condition', 'Stamp.format', '''
+    import java.text.SimpleDateFormat;
+    import java.util.Date;
+
+    class Stamp {
+      private static final SimpleDateFormat FORMAT = new SimpleDateFormat("yyyy-MM-dd");
+
+      String format(Date d) {
+        return FORMAT.format(d); // FAIL
+      }
+    }
+    ''', '''
+    import java.time.LocalDate;
+    import java.time.format.DateTimeFormatter;
+
+    class Stamp {
+      private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+
+      String format(LocalDate d) {
+        return FORMAT.format(d); // FAIL
+      }
+    }
+    ''')
+    case('java-check-then-put', 'java', 'race_condition', 'Registry.register', '''
+    import java.util.concurrent.ConcurrentHashMap;
+
+    class Registry {
+      private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
+
+      void register(String name, Object item) {
+        if (!items.containsKey(name)) {
+          items.put(name, item); // FAIL
+        }
+      }
+    }
+    ''', '''
+    import java.util.concurrent.ConcurrentHashMap;
+
+    class Registry {
+      private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
+
+      void register(String name, Object item) {
+        items.putIfAbsent(name, item); // FAIL
+      }
+    }
+    ''')
+    # time zones
+    case('py-naive-now', 'python', 'timezone_dst', 'expired', '''
+    from datetime import datetime
+
+    def expired(token):
+        return datetime.now() > token.expires_at  # FAIL
+    ''', '''
+    from datetime import datetime, timezone
+
+    def expired(token):
+        return datetime.now(timezone.utc) > token.expires_at  # FAIL
+    ''')
+    case('go-tomorrow-24h', 'go', 'timezone_dst', 'tomorrow', '''
+    package p
+
+    import "time"
+
+    func tomorrow(t time.Time) time.Time {
+\treturn t.Add(24 * time.Hour) // FAIL
+    }
+    ''', '''
+    package p
+
+    import "time"
+
+    func tomorrow(t time.Time) time.Time {
+\treturn t.AddDate(0, 0, 1) // FAIL
+    }
+    ''')
+    # null
+    case('py-re-match-group', 'python', 'null_or_none', 'version_of', '''
+    import re
+
+    def version_of(text):
+        return re.match(r"v(\\d+)", text).group(1)  # FAIL
+    ''', '''
+    import re
+
+    def version_of(text):
+        m = re.match(r"v(\\d+)", text)
+        if m is None:
+            return None
+        return m.group(1)  # FAIL
+    ''')
+    case('java-map-get-deref', 'java', 'null_or_none', 'Users.email', '''
+    import java.util.Map;
+
+    class Users {
+      String email(Map<String, String> emails, String user) {
+        return emails.get(user).trim(); // FAIL
+      }
+    }
+    ''', '''
+    import java.util.Map;
+
+    class Users {
+      String email(Map<String, String> emails, String user) {
+        String email = emails.get(user);
+        if (email == null) {
+          return "";
+        }
+        return email.trim(); // FAIL
+      }
+    }
+    ''')
+    case('go-resp-before-err', 'go', 'null_or_none', 'status', '''
+    package p
+
+    import "net/http"
+
+    func status(c *http.Client, url string) (int, error) {
+\tresp, err := c.Get(url)
+\tdefer resp.Body.Close() // FAIL
+\tif err != nil {
+\t\treturn 0, err
+\t}
+\treturn resp.StatusCode, nil
+    }
+    ''', '''
+    package p
+
+    import "net/http"
+
+    func status(c *http.Client, url string) (int, error) {
+\tresp, err := c.Get(url)
+\tif err != nil {
+\t\treturn 0, err
+\t}
+\tdefer resp.Body.Close() // FAIL
+\treturn resp.StatusCode, nil
+    }
+    ''')
+    case('ts-find-deref', 'typescript', 'null_or_none', 'ownerId', '''
+    interface Member { id: string; role: string }
+
+    function ownerId(members: Member[]): string {
+      return members.find((m) => m.role === "owner")!.id; // FAIL
+    }
+    ''', '''
+    interface Member { id: string; role: string }
+
+    function ownerId(members: Member[]): string | undefined {
+      return members.find((m) => m.role === "owner")?.id; // FAIL
+    }
+    ''')
+    case('rust-get-unwrap', 'rust', 'null_or_none', 'owner', '''
+    use std::collections::HashMap;
+
+    fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
+        owners.get(&id).unwrap() // FAIL
+    }
+    ''', '''
+    use std::collections::HashMap;
+
+    fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
+        owners.get(&id).map_or("", String::as_str) // FAIL
+    }
+    ''')
 
     print(f'probe pairs laid out in {os.path.normpath(ROOT)}')
 

@@ -463,6 +463,12 @@ impl Scan<'_, '_, '_> {
             }
             return;
         }
+        // Safe Rust has no null: a lookup's `Option` is read through
+        // methods that cannot fail, or `unwrap`/`expect`, candidates of
+        // their own.
+        if self.cx.language == Language::Rust {
+            return;
+        }
         let depth = text.matches('.').count();
         let from_lookup = [
             "get(", "find(", "Get(", "Find(", "lookup(", "match(", "search(", "first(", "last(",

@@ -30,6 +30,7 @@ const BOUNDARY_AWARE: &[&str] = &[
     "floor_char_boundary",
     "ceil_char_boundary",
     "chars()",
+    "[]rune(",
     "0xD800",
     "0xd800",
     "0xDBFF",

@@ -187,12 +187,16 @@ impl Scan<'_, '_, '_> {
         // checks for null elsewhere, or a local a lookup may have left empty.
         if let Some((receiver, _)) = callee.rsplit_once('.') {
             let receiver = receiver.trim();
-            // A call chained on a lookup's result fails the same way.
+            // A call chained on a lookup's result fails the same way; not
+            // in Rust, where the lookup's `Option` has only methods that
+            // cannot fail but `unwrap` and `expect` (their own candidates).
             let absent = self.nullable.iter().any(|n| n == receiver)
                 || self.maybe_absent.iter().any(|n| n == receiver)
                 || self.optional.iter().any(|n| n == receiver)
                 || self.absent_before(receiver, node)
-                || (receiver.ends_with(')') && LOOKUPS.iter().any(|l| receiver.contains(l)));
+                || (receiver.ends_with(')')
+                    && self.cx.language != Language::Rust
+                    && LOOKUPS.iter().any(|l| receiver.contains(l)));
             if absent && self.null_unguarded(node, receiver) {
                 self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             }
@@ -446,6 +450,34 @@ impl Scan<'_, '_, '_> {
                         self.cx.language,
                         Language::JavaScript | Language::TypeScript | Language::Tsx
                     ) && self.handles_network_errors(node) =>
+                {
+                    continue;
+                }
+                // A clock read in a named zone (`datetime.now(timezone.utc)`,
+                // `now(tz=…)`, `ZonedDateTime.now(ZoneOffset.UTC)`).
+                TimezoneDst
+                    if matches!(name, "now" | "today" | "LocalDateTime.now")
+                        && ["tz", "timezone", "utc", "UTC", "Zone", "zone"]
+                            .iter()
+                            .any(|z| args.contains(z)) =>
+                {
+                    continue;
+                }
+                // Go's `string(r)` of runes the function made (`[]rune(s)`)
+                // is whole characters.
+                Encoding if name == "string" && self.boundary_aware() => continue,
+                // A file opened with its encoding named (a literal: a
+                // variable may hold None, the locale's), or as bytes.
+                Encoding
+                    if name == "open"
+                        && (args.contains("encoding=\"")
+                            || args.contains("encoding='")
+                            || [
+                                "\"rb\"", "'rb'", "\"wb\"", "'wb'", "\"ab\"", "'ab'", "\"r+b\"",
+                                "'r+b'",
+                            ]
+                            .iter()
+                            .any(|m| args.contains(m))) =>
                 {
                     continue;
                 }

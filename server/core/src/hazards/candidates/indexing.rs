@@ -56,6 +56,9 @@ impl Scan<'_, '_, '_> {
                 &[guard_word],
             )
         {
+            // A bounds check keeps a Rust range in the string, not off a
+            // character's middle.
+            self.cut_inside_a_character(node, &object_text, index_word);
             return;
         }
         // `&x[..]` is the whole of `x`: it cannot be out of range.
@@ -70,7 +73,8 @@ impl Scan<'_, '_, '_> {
         }
         // Rust indexes slices by position and maps by reference: `m[&k]`
         // panics on a missing key.
-        let rust_map_key = self.cx.language == Language::Rust && index_word.starts_with('&');
+        let rust_map_key = self.cx.language == Language::Rust
+            && (index_word.starts_with('&') || self.declared_map(&object_text));
         let (class, mut likelihood): (FailureClass, f32) = if is_string_key || rust_map_key {
             (KeyMissing, 0.09)
         } else if ranged && self.cx.language == Language::Rust {
@@ -127,13 +131,50 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, class, likelihood, trigger(class));
-        if ranged
+        self.cut_inside_a_character(node, &object_text, index_word);
+    }
+
+    /// A Rust range into a string (`&s[..n]`) whose bounds are not known
+    /// to fall on character boundaries: it panics in a multi-byte one.
+    fn cut_inside_a_character(&mut self, node: Node, object: &str, range: &str) {
+        if range.contains("..")
             && self.cx.language == Language::Rust
-            && self.stringy(&object_text)
-            && !self.on_boundaries(&index_text)
+            && self.stringy(object)
+            && !self.on_boundaries(range)
+            && !self.boundary_aware()
         {
             self.add(node, Encoding, 0.10, trigger(Encoding));
         }
+    }
+
+    /// Whether the function declares `object` a map (`prices:
+    /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
+    /// HashMap::new()`): indexing it looks a key up.
+    fn declared_map(&self, object: &str) -> bool {
+        let name = object.trim().trim_start_matches(['&', '*']);
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        [
+            ": &HashMap",
+            ": HashMap",
+            ": &mut HashMap",
+            ": &BTreeMap",
+            ": BTreeMap",
+            ": &mut BTreeMap",
+            " = HashMap::",
+            " = BTreeMap::",
+        ]
+        .iter()
+        .any(|ty| {
+            let declaration = format!("{name}{ty}");
+            self.body.match_indices(&declaration).any(|(at, _)| {
+                !self.body[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        })
     }
 
     /// Whether every name in a Rust range's bounds holds a position a
@@ -154,8 +195,10 @@ impl Scan<'_, '_, '_> {
                     ".match_indices(",
                 ];
                 *name == "len"
-                    // `match s.find('=') { Some(i) => … }`
-                    || (self.body.contains(&format!("Some({name})"))
+                    // `match s.find('=') { Some(i) => … }`, and
+                    // `char_indices().nth(n)`'s `Some((i, _))`
+                    || ((self.body.contains(&format!("Some({name})"))
+                        || self.body.contains(&format!("Some(({name},")))
                         && SEARCHES.iter().any(|w| self.body.contains(w)))
                     || self.body.lines().any(|line| {
                         let Some((left, right)) = line.split_once('=') else {
@@ -207,7 +250,7 @@ impl Scan<'_, '_, '_> {
             }
             self.add(node, IndexOutOfRange, likelihood, trigger(IndexOutOfRange));
         }
-        if self.stringy(&text) {
+        if self.stringy(&text) && !self.boundary_aware() {
             self.add(node, Encoding, 0.07, trigger(Encoding));
         }
     }

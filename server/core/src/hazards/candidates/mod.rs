@@ -503,13 +503,38 @@ impl Scan<'_, '_, '_> {
             || self.parameters.iter().any(|p| mentions(text, p))
     }
 
+    /// Whether `text` names text: by its name (`name`, `line`, `host`),
+    /// or, in Rust and Go, by the type the function declares it with
+    /// (`s: &str`, `s string`).
     fn stringy(&self, text: &str) -> bool {
         let lower = text.to_lowercase();
-        [
+        let named = [
             "str", "name", "text", "host", "line", "s[", "value", "hash", "input",
         ]
         .iter()
-        .any(|w| lower.contains(w))
+        .any(|w| lower.contains(w));
+        let name = text.trim().trim_start_matches(['&', '*']);
+        // `name` declared with `type`, as a whole word (`ids: &str` does not
+        // declare `s`).
+        let declared = |ty: &str| {
+            let declaration = format!("{name}{ty}");
+            self.body.match_indices(&declaration).any(|(at, _)| {
+                !self.body[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        };
+        let typed = !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && match self.cx.language {
+                Language::Rust => [": &str", ": String", ": &String", ": &mut String"]
+                    .iter()
+                    .any(|t| declared(t)),
+                Language::Go => declared(" string"),
+                _ => false,
+            };
+        named || typed
     }
 
     fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {

@@ -1414,3 +1414,72 @@ fn a_listener_for_other_events_or_a_bounded_loop_is_no_candidate() {
         "def first_lines(stream, out):\n    for _ in range(10):\n        line = stream.readline()\n        out.append(line)\n",
     );
 }
+
+#[test]
+fn a_clock_read_in_a_zone_and_a_file_opened_with_its_encoding() {
+    flags_bug_not_fix(
+        Language::Python,
+        "tokens.py",
+        "from datetime import datetime\n\ndef expired(token):\n    return datetime.now() > token.expires_at\n",
+        "from datetime import datetime, timezone\n\ndef expired(token):\n    return datetime.now(timezone.utc) > token.expires_at\n",
+        (TimezoneDst, 4),
+    );
+    let opened = |source: &str| {
+        candidates_of(Language::Python, "names.py", source)
+            .into_iter()
+            .filter(|(class, line)| *class == Encoding && *line == 2)
+            .count()
+    };
+    assert_eq!(opened("def load(path):\n    return open(path).read()\n"), 1);
+    assert_eq!(
+        opened("def load(path):\n    return open(path, encoding=\"utf-8\").read()\n"),
+        0
+    );
+    assert_eq!(
+        opened("def load(path):\n    return open(path, \"rb\").read()\n"),
+        0
+    );
+    // A variable may hold None: the locale's encoding.
+    assert_eq!(
+        opened("def load(path, enc):\n    return open(path, encoding=enc).read()\n"),
+        1
+    );
+}
+
+#[test]
+fn text_cut_in_characters_is_no_encoding_candidate() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "preview.rs",
+        "fn preview(s: &str) -> &str {\n    if s.len() > 10 {\n        &s[..10]\n    } else {\n        s\n    }\n}\n",
+        "fn preview(s: &str) -> &str {\n    match s.char_indices().nth(10) {\n        Some((end, _)) => &s[..end],\n        None => s,\n    }\n}\n",
+        (Encoding, 3),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "preview.go",
+        "package p\n\nfunc preview(s string) string {\n\tif len(s) > 10 {\n\t\treturn s[:10]\n\t}\n\treturn s\n}\n",
+        "package p\n\nfunc preview(s string) string {\n\tr := []rune(s)\n\tif len(r) > 10 {\n\t\treturn string(r[:10])\n\t}\n\treturn s\n}\n",
+        (Encoding, 5),
+    );
+}
+
+#[test]
+fn a_rust_map_indexed_by_key_and_its_lookup_read_through_option() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "prices.rs",
+        "use std::collections::HashMap;\n\nfn price(prices: &HashMap<String, u32>, item: &str) -> u32 {\n    prices[item]\n}\n",
+        "use std::collections::HashMap;\n\nfn price(prices: &HashMap<String, u32>, item: &str) -> u32 {\n    prices.get(item).copied().unwrap_or(0)\n}\n",
+        (KeyMissing, 4),
+    );
+    let found = candidates_of(
+        Language::Rust,
+        "owners.rs",
+        "use std::collections::HashMap;\n\nfn owner(owners: &HashMap<u32, String>, id: u32) -> &str {\n    owners.get(&id).map_or(\"\", String::as_str)\n}\n",
+    );
+    assert!(
+        !found.iter().any(|(class, _)| *class == NullOrNone),
+        "an Option read through map_or cannot fail: {found:?}"
+    );
+}

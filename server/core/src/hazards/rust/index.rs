@@ -52,7 +52,18 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
                 || object_text.ends_with(&format!(".{w}"))
                 || object_text.ends_with(&format!("_{w}"))
         });
-        if stringy {
+        // A function that finds its cut in characters (`char_indices`,
+        // `is_char_boundary`) cuts on a boundary.
+        let body = cx.text(cx.node);
+        let aware = [
+            "char_indices",
+            "is_char_boundary",
+            "floor_char_boundary",
+            "ceil_char_boundary",
+        ]
+        .iter()
+        .any(|w| body.contains(w));
+        if stringy && !aware {
             return Some(Finding::new(
                 FailureClass::Encoding,
                 0.35,
