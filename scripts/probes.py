@@ -24,7 +24,15 @@ ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
 EXT = {'python': 'py', 'go': 'go', 'java': 'java', 'javascript': 'js', 'typescript': 'ts', 'rust': 'rs'}
 
 
+CASES = []
+
+
 def case(cid, lang, cls, function, before, after):
+    """One pair: the failing line is marked FAIL in both files."""
+    CASES.append((cid, lang, cls, function, before, after))
+
+
+def write(cid, lang, cls, function, before, after):
     d = os.path.join(ROOT, cid)
     os.makedirs(d + '/before')
     os.makedirs(d + '/after')
@@ -54,393 +62,391 @@ def case(cid, lang, cls, function, before, after):
         json.dump(meta, f, indent=1)
 
 
-def main():
-    shutil.rmtree(ROOT, ignore_errors=True)
-    # timeouts
-    case('py-sock-recv', 'python', 'timeout', 'read_reply', '''
-    def read_reply(sock):
-        data = sock.recv(1024)  # FAIL
-        return data.decode()
-    ''', '''
-    def read_reply(sock):
-        sock.settimeout(5)
-        data = sock.recv(1024)  # FAIL
-        return data.decode()
-    ''')
-    case('py-subprocess-run', 'python', 'timeout', 'run_tool', '''
-    import subprocess
+# timeouts
+case('py-sock-recv', 'python', 'timeout', 'read_reply', '''
+def read_reply(sock):
+    data = sock.recv(1024)  # FAIL
+    return data.decode()
+''', '''
+def read_reply(sock):
+    sock.settimeout(5)
+    data = sock.recv(1024)  # FAIL
+    return data.decode()
+''')
+case('py-subprocess-run', 'python', 'timeout', 'run_tool', '''
+import subprocess
 
-    def run_tool(cmd):
-        result = subprocess.run(cmd, capture_output=True)  # FAIL
-        return result.stdout
-    ''', '''
-    import subprocess
+def run_tool(cmd):
+    result = subprocess.run(cmd, capture_output=True)  # FAIL
+    return result.stdout
+''', '''
+import subprocess
 
-    def run_tool(cmd):
-        result = subprocess.run(cmd, capture_output=True, timeout=30)  # FAIL
-        return result.stdout
-    ''')
-    case('py-future-result', 'python', 'timeout', 'wait_result', '''
-    def wait_result(future):
-        value = future.result()  # FAIL
-        return value * 2
-    ''', '''
-    def wait_result(future):
-        value = future.result(timeout=10)  # FAIL
-        return value * 2
-    ''')
-    case('py-create-connection', 'python', 'timeout', 'connect', '''
-    import socket
+def run_tool(cmd):
+    result = subprocess.run(cmd, capture_output=True, timeout=30)  # FAIL
+    return result.stdout
+''')
+case('py-future-result', 'python', 'timeout', 'wait_result', '''
+def wait_result(future):
+    value = future.result()  # FAIL
+    return value * 2
+''', '''
+def wait_result(future):
+    value = future.result(timeout=10)  # FAIL
+    return value * 2
+''')
+case('py-create-connection', 'python', 'timeout', 'connect', '''
+import socket
 
-    def connect(host, port):
-        s = socket.create_connection((host, port))  # FAIL
-        s.sendall(b"hello")
-        return s
-    ''', '''
-    import socket
+def connect(host, port):
+    s = socket.create_connection((host, port))  # FAIL
+    s.sendall(b"hello")
+    return s
+''', '''
+import socket
 
-    def connect(host, port):
-        s = socket.create_connection((host, port), timeout=5)  # FAIL
-        s.sendall(b"hello")
-        return s
-    ''')
-    case('go-http-get', 'go', 'timeout', 'fetch', '''
-    package p
+def connect(host, port):
+    s = socket.create_connection((host, port), timeout=5)  # FAIL
+    s.sendall(b"hello")
+    return s
+''')
+case('go-http-get', 'go', 'timeout', 'fetch', '''
+package p
 
-    import (
+import (
 \t"io"
 \t"net/http"
-    )
+)
 
-    func fetch(url string) ([]byte, error) {
+func fetch(url string) ([]byte, error) {
 \tresp, err := http.Get(url) // FAIL
 \tif err != nil {
 \t\treturn nil, err
 \t}
 \tdefer resp.Body.Close()
 \treturn io.ReadAll(resp.Body)
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import (
+import (
 \t"io"
 \t"net/http"
 \t"time"
-    )
+)
 
-    var client = &http.Client{Timeout: 10 * time.Second}
+var client = &http.Client{Timeout: 10 * time.Second}
 
-    func fetch(url string) ([]byte, error) {
+func fetch(url string) ([]byte, error) {
 \tresp, err := client.Get(url) // FAIL
 \tif err != nil {
 \t\treturn nil, err
 \t}
 \tdefer resp.Body.Close()
 \treturn io.ReadAll(resp.Body)
-    }
-    ''')
-    case('go-conn-read', 'go', 'timeout', 'readHeader', '''
-    package p
+}
+''')
+case('go-conn-read', 'go', 'timeout', 'readHeader', '''
+package p
 
-    import "net"
+import "net"
 
-    func readHeader(conn net.Conn) ([]byte, error) {
+func readHeader(conn net.Conn) ([]byte, error) {
 \tbuf := make([]byte, 4)
 \t_, err := conn.Read(buf) // FAIL
 \treturn buf, err
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import (
+import (
 \t"net"
 \t"time"
-    )
+)
 
-    func readHeader(conn net.Conn) ([]byte, error) {
+func readHeader(conn net.Conn) ([]byte, error) {
 \tbuf := make([]byte, 4)
 \tconn.SetReadDeadline(time.Now().Add(5 * time.Second))
 \t_, err := conn.Read(buf) // FAIL
 \treturn buf, err
-    }
-    ''')
-    case('go-net-dial', 'go', 'timeout', 'dial', '''
-    package p
+}
+''')
+case('go-net-dial', 'go', 'timeout', 'dial', '''
+package p
 
-    import "net"
+import "net"
 
-    func dial(addr string) (net.Conn, error) {
+func dial(addr string) (net.Conn, error) {
 \treturn net.Dial("tcp", addr) // FAIL
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import (
+import (
 \t"net"
 \t"time"
-    )
+)
 
-    func dial(addr string) (net.Conn, error) {
+func dial(addr string) (net.Conn, error) {
 \treturn net.DialTimeout("tcp", addr, 5*time.Second) // FAIL
-    }
-    ''')
-    case('go-chan-recv', 'go', 'timeout', 'await', '''
-    package p
+}
+''')
+case('go-chan-recv', 'go', 'timeout', 'await', '''
+package p
 
-    func await(done chan error) error {
+func await(done chan error) error {
 \terr := <-done // FAIL
 \treturn err
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import "time"
+import "time"
 
-    func await(done chan error) error {
+func await(done chan error) error {
 \tselect {
 \tcase err := <-done: // FAIL
 \t\treturn err
 \tcase <-time.After(5 * time.Second):
 \t\treturn nil
 \t}
-    }
-    ''')
-    case('java-future-get', 'java', 'timeout', 'Waiter.await', '''
-    import java.util.concurrent.Future;
+}
+''')
+case('java-future-get', 'java', 'timeout', 'Waiter.await', '''
+import java.util.concurrent.Future;
 
-    class Waiter {
-      String await(Future<String> f) throws Exception {
-        return f.get(); // FAIL
-      }
-    }
-    ''', '''
-    import java.util.concurrent.Future;
-    import java.util.concurrent.TimeUnit;
+class Waiter {
+  String await(Future<String> f) throws Exception {
+    return f.get(); // FAIL
+  }
+}
+''', '''
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
-    class Waiter {
-      String await(Future<String> f) throws Exception {
-        return f.get(5, TimeUnit.SECONDS); // FAIL
-      }
-    }
-    ''')
-    case('java-url-connection', 'java', 'timeout', 'Client.read', '''
-    import java.io.InputStream;
-    import java.net.URL;
-    import java.net.URLConnection;
+class Waiter {
+  String await(Future<String> f) throws Exception {
+    return f.get(5, TimeUnit.SECONDS); // FAIL
+  }
+}
+''')
+case('java-url-connection', 'java', 'timeout', 'Client.read', '''
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
 
-    class Client {
-      InputStream read(URL url) throws Exception {
-        URLConnection c = url.openConnection();
-        return c.getInputStream(); // FAIL
-      }
-    }
-    ''', '''
-    import java.io.InputStream;
-    import java.net.URL;
-    import java.net.URLConnection;
+class Client {
+  InputStream read(URL url) throws Exception {
+    URLConnection c = url.openConnection();
+    return c.getInputStream(); // FAIL
+  }
+}
+''', '''
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLConnection;
 
-    class Client {
-      InputStream read(URL url) throws Exception {
-        URLConnection c = url.openConnection();
-        c.setConnectTimeout(5000);
-        c.setReadTimeout(5000);
-        return c.getInputStream(); // FAIL
-      }
-    }
-    ''')
-    case('java-queue-take', 'java', 'timeout', 'Worker.next', '''
-    import java.util.concurrent.BlockingQueue;
+class Client {
+  InputStream read(URL url) throws Exception {
+    URLConnection c = url.openConnection();
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(5000);
+    return c.getInputStream(); // FAIL
+  }
+}
+''')
+case('java-queue-take', 'java', 'timeout', 'Worker.next', '''
+import java.util.concurrent.BlockingQueue;
 
-    class Worker {
-      private BlockingQueue<String> queue;
+class Worker {
+  private BlockingQueue<String> queue;
 
-      String next() throws InterruptedException {
-        return queue.take(); // FAIL
-      }
-    }
-    ''', '''
-    import java.util.concurrent.BlockingQueue;
-    import java.util.concurrent.TimeUnit;
+  String next() throws InterruptedException {
+    return queue.take(); // FAIL
+  }
+}
+''', '''
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
-    class Worker {
-      private BlockingQueue<String> queue;
+class Worker {
+  private BlockingQueue<String> queue;
 
-      String next() throws InterruptedException {
-        return queue.poll(5, TimeUnit.SECONDS); // FAIL
-      }
-    }
-    ''')
-    case('js-fetch', 'javascript', 'timeout', 'load', '''
-    async function load(url) {
-      const res = await fetch(url); // FAIL
-      return res.json();
-    }
-    ''', '''
-    async function load(url) {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) }); // FAIL
-      return res.json();
-    }
-    ''')
-    case('js-http-get', 'javascript', 'timeout', 'ping', '''
-    const http = require('http');
+  String next() throws InterruptedException {
+    return queue.poll(5, TimeUnit.SECONDS); // FAIL
+  }
+}
+''')
+case('js-fetch', 'javascript', 'timeout', 'load', '''
+async function load(url) {
+  const res = await fetch(url); // FAIL
+  return res.json();
+}
+''', '''
+async function load(url) {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) }); // FAIL
+  return res.json();
+}
+''')
+case('js-http-get', 'javascript', 'timeout', 'ping', '''
+const http = require('http');
 
-    function ping(url, done) {
-      http.get(url, (res) => done(res.statusCode)); // FAIL
-    }
-    ''', '''
-    const http = require('http');
+function ping(url, done) {
+  http.get(url, (res) => done(res.statusCode)); // FAIL
+}
+''', '''
+const http = require('http');
 
-    function ping(url, done) {
-      const req = http.get(url, { timeout: 5000 }, (res) => done(res.statusCode)); // FAIL
-      req.on('timeout', () => req.destroy());
-    }
-    ''')
-    case('rust-tcp-connect', 'rust', 'timeout', 'dial', '''
-    use std::net::TcpStream;
+function ping(url, done) {
+  const req = http.get(url, { timeout: 5000 }, (res) => done(res.statusCode)); // FAIL
+  req.on('timeout', () => req.destroy());
+}
+''')
+case('rust-tcp-connect', 'rust', 'timeout', 'dial', '''
+use std::net::TcpStream;
 
-    fn dial(addr: &str) -> std::io::Result<TcpStream> {
-        TcpStream::connect(addr) // FAIL
-    }
-    ''', '''
-    use std::net::{TcpStream, ToSocketAddrs};
-    use std::time::Duration;
+fn dial(addr: &str) -> std::io::Result<TcpStream> {
+    TcpStream::connect(addr) // FAIL
+}
+''', '''
+use std::net::{TcpStream, ToSocketAddrs};
+use std::time::Duration;
 
-    fn dial(addr: &str) -> std::io::Result<TcpStream> {
-        let addr = addr.to_socket_addrs()?.next().unwrap();
-        TcpStream::connect_timeout(&addr, Duration::from_secs(5)) // FAIL
-    }
-    ''')
-    case('rust-chan-recv', 'rust', 'timeout', 'wait', '''
-    use std::sync::mpsc::Receiver;
+fn dial(addr: &str) -> std::io::Result<TcpStream> {
+    let addr = addr.to_socket_addrs()?.next().unwrap();
+    TcpStream::connect_timeout(&addr, Duration::from_secs(5)) // FAIL
+}
+''')
+case('rust-chan-recv', 'rust', 'timeout', 'wait', '''
+use std::sync::mpsc::Receiver;
 
-    fn wait(rx: &Receiver<u32>) -> u32 {
-        rx.recv().unwrap_or(0) // FAIL
-    }
-    ''', '''
-    use std::sync::mpsc::Receiver;
-    use std::time::Duration;
+fn wait(rx: &Receiver<u32>) -> u32 {
+    rx.recv().unwrap_or(0) // FAIL
+}
+''', '''
+use std::sync::mpsc::Receiver;
+use std::time::Duration;
 
-    fn wait(rx: &Receiver<u32>) -> u32 {
-        rx.recv_timeout(Duration::from_secs(5)).unwrap_or(0) // FAIL
-    }
-    ''')
-    case('rust-stream-read', 'rust', 'timeout', 'read_header', '''
-    use std::io::Read;
-    use std::net::TcpStream;
+fn wait(rx: &Receiver<u32>) -> u32 {
+    rx.recv_timeout(Duration::from_secs(5)).unwrap_or(0) // FAIL
+}
+''')
+case('rust-stream-read', 'rust', 'timeout', 'read_header', '''
+use std::io::Read;
+use std::net::TcpStream;
 
-    fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
-        let mut buf = [0u8; 4];
-        stream.read_exact(&mut buf)?; // FAIL
-        Ok(buf)
-    }
-    ''', '''
-    use std::io::Read;
-    use std::net::TcpStream;
-    use std::time::Duration;
+fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
+    let mut buf = [0u8; 4];
+    stream.read_exact(&mut buf)?; // FAIL
+    Ok(buf)
+}
+''', '''
+use std::io::Read;
+use std::net::TcpStream;
+use std::time::Duration;
 
-    fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
-        let mut buf = [0u8; 4];
-        stream.set_read_timeout(Some(Duration::from_secs(5)))?;
-        stream.read_exact(&mut buf)?; // FAIL
-        Ok(buf)
-    }
-    ''')
+fn read_header(stream: &mut TcpStream) -> std::io::Result<[u8; 4]> {
+    let mut buf = [0u8; 4];
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    stream.read_exact(&mut buf)?; // FAIL
+    Ok(buf)
+}
+''')
 
-    # resource exhaustion
-    case('py-resp-read', 'python', 'resource_exhaustion', 'download', '''
-    import urllib.request
+# resource exhaustion
+case('py-resp-read', 'python', 'resource_exhaustion', 'download', '''
+import urllib.request
 
-    def download(url):
-        resp = urllib.request.urlopen(url, timeout=5)
-        return resp.read()  # FAIL
-    ''', '''
-    import urllib.request
+def download(url):
+    resp = urllib.request.urlopen(url, timeout=5)
+    return resp.read()  # FAIL
+''', '''
+import urllib.request
 
-    MAX = 1 << 20
+MAX = 1 << 20
 
-    def download(url):
-        resp = urllib.request.urlopen(url, timeout=5)
-        return resp.read(MAX)  # FAIL
-    ''')
-    case('py-walk-recursion', 'python', 'resource_exhaustion', 'walk', '''
-    def walk(node, out):
-        out.append(node["name"])
-        for child in node.get("children", []):
-            walk(child, out)  # FAIL
-    ''', '''
-    def walk(node, out, depth=0):
-        if depth > 100:
-            raise ValueError("too deep")
-        out.append(node["name"])
-        for child in node.get("children", []):
-            walk(child, out, depth + 1)  # FAIL
-    ''')
-    case('py-body-join', 'python', 'resource_exhaustion', 'read_body', '''
-    def read_body(stream):
-        chunks = []
-        while True:
-            chunk = stream.read(4096)
-            if not chunk:
-                break
-            chunks.append(chunk)  # FAIL
-        return b"".join(chunks)
-    ''', '''
-    LIMIT = 1 << 20
+def download(url):
+    resp = urllib.request.urlopen(url, timeout=5)
+    return resp.read(MAX)  # FAIL
+''')
+case('py-walk-recursion', 'python', 'resource_exhaustion', 'walk', '''
+def walk(node, out):
+    out.append(node["name"])
+    for child in node.get("children", []):
+        walk(child, out)  # FAIL
+''', '''
+def walk(node, out, depth=0):
+    if depth > 100:
+        raise ValueError("too deep")
+    out.append(node["name"])
+    for child in node.get("children", []):
+        walk(child, out, depth + 1)  # FAIL
+''')
+case('py-body-join', 'python', 'resource_exhaustion', 'read_body', '''
+def read_body(stream):
+    chunks = []
+    while True:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        chunks.append(chunk)  # FAIL
+    return b"".join(chunks)
+''', '''
+LIMIT = 1 << 20
 
-    def read_body(stream):
-        chunks = []
-        size = 0
-        while True:
-            chunk = stream.read(4096)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > LIMIT:
-                raise ValueError("body too large")
-            chunks.append(chunk)  # FAIL
-        return b"".join(chunks)
-    ''')
-    case('go-readall', 'go', 'resource_exhaustion', 'handle', '''
-    package p
+def read_body(stream):
+    chunks = []
+    size = 0
+    while True:
+        chunk = stream.read(4096)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > LIMIT:
+            raise ValueError("body too large")
+        chunks.append(chunk)  # FAIL
+    return b"".join(chunks)
+''')
+case('go-readall', 'go', 'resource_exhaustion', 'handle', '''
+package p
 
-    import (
+import (
 \t"io"
 \t"net/http"
-    )
+)
 
-    func handle(w http.ResponseWriter, r *http.Request) {
+func handle(w http.ResponseWriter, r *http.Request) {
 \tbody, err := io.ReadAll(r.Body) // FAIL
 \tif err != nil {
 \t\treturn
 \t}
 \tw.Write(body)
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import (
+import (
 \t"io"
 \t"net/http"
-    )
+)
 
-    func handle(w http.ResponseWriter, r *http.Request) {
+func handle(w http.ResponseWriter, r *http.Request) {
 \tbody, err := io.ReadAll(io.LimitReader(r.Body, 1<<20)) // FAIL
 \tif err != nil {
 \t\treturn
 \t}
 \tw.Write(body)
-    }
-    ''')
-    case('go-make-from-header', 'go', 'resource_exhaustion', 'readFrame', '''
-    package p
+}
+''')
+case('go-make-from-header', 'go', 'resource_exhaustion', 'readFrame', '''
+package p
 
-    import (
+import (
 \t"encoding/binary"
 \t"io"
-    )
+)
 
-    func readFrame(r io.Reader) ([]byte, error) {
+func readFrame(r io.Reader) ([]byte, error) {
 \tvar hdr [4]byte
 \tif _, err := io.ReadFull(r, hdr[:]); err != nil {
 \t\treturn nil, err
@@ -449,19 +455,19 @@ def main():
 \tbuf := make([]byte, n) // FAIL
 \t_, err := io.ReadFull(r, buf)
 \treturn buf, err
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import (
+import (
 \t"encoding/binary"
 \t"errors"
 \t"io"
-    )
+)
 
-    const maxFrame = 1 << 20
+const maxFrame = 1 << 20
 
-    func readFrame(r io.Reader) ([]byte, error) {
+func readFrame(r io.Reader) ([]byte, error) {
 \tvar hdr [4]byte
 \tif _, err := io.ReadFull(r, hdr[:]); err != nil {
 \t\treturn nil, err
@@ -473,478 +479,479 @@ def main():
 \tbuf := make([]byte, n) // FAIL
 \t_, err := io.ReadFull(r, buf)
 \treturn buf, err
+}
+''')
+case('java-new-byte-len', 'java', 'resource_exhaustion', 'Frames.read', '''
+import java.io.DataInputStream;
+import java.io.IOException;
+
+class Frames {
+  byte[] read(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    byte[] buf = new byte[len]; // FAIL
+    in.readFully(buf);
+    return buf;
+  }
+}
+''', '''
+import java.io.DataInputStream;
+import java.io.IOException;
+
+class Frames {
+  static final int MAX = 1 << 20;
+
+  byte[] read(DataInputStream in) throws IOException {
+    int len = in.readInt();
+    if (len < 0 || len > MAX) {
+      throw new IOException("bad frame length " + len);
     }
-    ''')
-    case('java-new-byte-len', 'java', 'resource_exhaustion', 'Frames.read', '''
-    import java.io.DataInputStream;
-    import java.io.IOException;
+    byte[] buf = new byte[len]; // FAIL
+    in.readFully(buf);
+    return buf;
+  }
+}
+''')
+case('java-read-all-bytes', 'java', 'resource_exhaustion', 'Upload.body', '''
+import java.io.IOException;
+import java.io.InputStream;
 
-    class Frames {
-      byte[] read(DataInputStream in) throws IOException {
-        int len = in.readInt();
-        byte[] buf = new byte[len]; // FAIL
-        in.readFully(buf);
-        return buf;
-      }
+class Upload {
+  byte[] body(InputStream in) throws IOException {
+    return in.readAllBytes(); // FAIL
+  }
+}
+''', '''
+import java.io.IOException;
+import java.io.InputStream;
+
+class Upload {
+  static final int MAX = 1 << 20;
+
+  byte[] body(InputStream in) throws IOException {
+    return in.readNBytes(MAX); // FAIL
+  }
+}
+''')
+case('js-body-accumulate', 'javascript', 'resource_exhaustion', 'collect', '''
+function collect(req, done) {
+  let body = '';
+  req.on('data', (chunk) => {
+    body += chunk; // FAIL
+  });
+  req.on('end', () => done(JSON.parse(body)));
+}
+''', '''
+const LIMIT = 1 << 20;
+
+function collect(req, done) {
+  let body = '';
+  req.on('data', (chunk) => {
+    if (body.length + chunk.length > LIMIT) {
+      req.destroy();
+      return;
     }
-    ''', '''
-    import java.io.DataInputStream;
-    import java.io.IOException;
+    body += chunk; // FAIL
+  });
+  req.on('end', () => done(JSON.parse(body)));
+}
+''')
+case('rust-with-capacity', 'rust', 'resource_exhaustion', 'read_frame', '''
+use std::io::Read;
 
-    class Frames {
-      static final int MAX = 1 << 20;
+fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)?;
+    let n = u32::from_be_bytes(len) as usize;
+    let mut buf = vec![0u8; n]; // FAIL
+    r.read_exact(&mut buf)?;
+    Ok(buf)
+}
+''', '''
+use std::io::Read;
 
-      byte[] read(DataInputStream in) throws IOException {
-        int len = in.readInt();
-        if (len < 0 || len > MAX) {
-          throw new IOException("bad frame length " + len);
-        }
-        byte[] buf = new byte[len]; // FAIL
-        in.readFully(buf);
-        return buf;
-      }
+const MAX: usize = 1 << 20;
+
+fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    r.read_exact(&mut len)?;
+    let n = u32::from_be_bytes(len) as usize;
+    if n > MAX {
+        return Err(std::io::Error::other("frame too large"));
     }
-    ''')
-    case('java-read-all-bytes', 'java', 'resource_exhaustion', 'Upload.body', '''
-    import java.io.IOException;
-    import java.io.InputStream;
+    let mut buf = vec![0u8; n]; // FAIL
+    r.read_exact(&mut buf)?;
+    Ok(buf)
+}
+''')
+case('rust-read-to-end', 'rust', 'resource_exhaustion', 'slurp', '''
+use std::io::Read;
 
-    class Upload {
-      byte[] body(InputStream in) throws IOException {
-        return in.readAllBytes(); // FAIL
-      }
-    }
-    ''', '''
-    import java.io.IOException;
-    import java.io.InputStream;
+fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf)?; // FAIL
+    Ok(buf)
+}
+''', '''
+use std::io::Read;
 
-    class Upload {
-      static final int MAX = 1 << 20;
+fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    r.take(1 << 20).read_to_end(&mut buf)?; // FAIL
+    Ok(buf)
+}
+''')
+# index
+case('py-split-index', 'python', 'index_out_of_range', 'port_of', '''
+def port_of(address):
+    parts = address.split(":")
+    return int(parts[1])  # FAIL
+''', '''
+def port_of(address):
+    parts = address.split(":")
+    if len(parts) < 2:
+        return 80
+    return int(parts[1])  # FAIL
+''')
+case('py-first-of-filter', 'python', 'index_out_of_range', 'primary', '''
+def primary(addresses):
+    active = [a for a in addresses if a.active]
+    return active[0]  # FAIL
+''', '''
+def primary(addresses):
+    active = [a for a in addresses if a.active]
+    if not active:
+        return None
+    return active[0]  # FAIL
+''')
+case('go-fields-index', 'go', 'index_out_of_range', 'method', '''
+package p
 
-      byte[] body(InputStream in) throws IOException {
-        return in.readNBytes(MAX); // FAIL
-      }
-    }
-    ''')
-    case('js-body-accumulate', 'javascript', 'resource_exhaustion', 'collect', '''
-    function collect(req, done) {
-      let body = '';
-      req.on('data', (chunk) => {
-        body += chunk; // FAIL
-      });
-      req.on('end', () => done(JSON.parse(body)));
-    }
-    ''', '''
-    const LIMIT = 1 << 20;
+import "strings"
 
-    function collect(req, done) {
-      let body = '';
-      req.on('data', (chunk) => {
-        if (body.length + chunk.length > LIMIT) {
-          req.destroy();
-          return;
-        }
-        body += chunk; // FAIL
-      });
-      req.on('end', () => done(JSON.parse(body)));
-    }
-    ''')
-    case('rust-with-capacity', 'rust', 'resource_exhaustion', 'read_frame', '''
-    use std::io::Read;
-
-    fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
-        let mut len = [0u8; 4];
-        r.read_exact(&mut len)?;
-        let n = u32::from_be_bytes(len) as usize;
-        let mut buf = vec![0u8; n]; // FAIL
-        r.read_exact(&mut buf)?;
-        Ok(buf)
-    }
-    ''', '''
-    use std::io::Read;
-
-    const MAX: usize = 1 << 20;
-
-    fn read_frame(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
-        let mut len = [0u8; 4];
-        r.read_exact(&mut len)?;
-        let n = u32::from_be_bytes(len) as usize;
-        if n > MAX {
-            return Err(std::io::Error::other("frame too large"));
-        }
-        let mut buf = vec![0u8; n]; // FAIL
-        r.read_exact(&mut buf)?;
-        Ok(buf)
-    }
-    ''')
-    case('rust-read-to-end', 'rust', 'resource_exhaustion', 'slurp', '''
-    use std::io::Read;
-
-    fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
-        let mut buf = Vec::new();
-        r.read_to_end(&mut buf)?; // FAIL
-        Ok(buf)
-    }
-    ''', '''
-    use std::io::Read;
-
-    fn slurp(r: &mut impl Read) -> std::io::Result<Vec<u8>> {
-        let mut buf = Vec::new();
-        r.take(1 << 20).read_to_end(&mut buf)?; // FAIL
-        Ok(buf)
-    }
-    ''')
-    # index
-    case('py-split-index', 'python', 'index_out_of_range', 'port_of', '''
-    def port_of(address):
-        parts = address.split(":")
-        return int(parts[1])  # FAIL
-    ''', '''
-    def port_of(address):
-        parts = address.split(":")
-        if len(parts) < 2:
-            return 80
-        return int(parts[1])  # FAIL
-    ''')
-    case('py-first-of-filter', 'python', 'index_out_of_range', 'primary', '''
-    def primary(addresses):
-        active = [a for a in addresses if a.active]
-        return active[0]  # FAIL
-    ''', '''
-    def primary(addresses):
-        active = [a for a in addresses if a.active]
-        if not active:
-            return None
-        return active[0]  # FAIL
-    ''')
-    case('go-fields-index', 'go', 'index_out_of_range', 'method', '''
-    package p
-
-    import "strings"
-
-    func method(line string) string {
+func method(line string) string {
 \tfields := strings.Fields(line)
 \treturn fields[0] // FAIL
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import "strings"
+import "strings"
 
-    func method(line string) string {
+func method(line string) string {
 \tfields := strings.Fields(line)
 \tif len(fields) == 0 {
 \t\treturn ""
 \t}
 \treturn fields[0] // FAIL
-    }
-    ''')
-    case('java-list-get0', 'java', 'index_out_of_range', 'Picker.first', '''
-    import java.util.List;
+}
+''')
+case('java-list-get0', 'java', 'index_out_of_range', 'Picker.first', '''
+import java.util.List;
 
-    class Picker {
-      String first(List<String> names) {
-        return names.get(0); // FAIL
-      }
-    }
-    ''', '''
-    import java.util.List;
+class Picker {
+  String first(List<String> names) {
+    return names.get(0); // FAIL
+  }
+}
+''', '''
+import java.util.List;
 
-    class Picker {
-      String first(List<String> names) {
-        if (names.isEmpty()) {
-          return null;
-        }
-        return names.get(0); // FAIL
-      }
+class Picker {
+  String first(List<String> names) {
+    if (names.isEmpty()) {
+      return null;
     }
-    ''')
-    case('java-substring', 'java', 'index_out_of_range', 'Codes.prefix', '''
-    class Codes {
-      String prefix(String code) {
-        return code.substring(0, 3); // FAIL
-      }
+    return names.get(0); // FAIL
+  }
+}
+''')
+case('java-substring', 'java', 'index_out_of_range', 'Codes.prefix', '''
+class Codes {
+  String prefix(String code) {
+    return code.substring(0, 3); // FAIL
+  }
+}
+''', '''
+class Codes {
+  String prefix(String code) {
+    if (code.length() < 3) {
+      return code;
     }
-    ''', '''
-    class Codes {
-      String prefix(String code) {
-        if (code.length() < 3) {
-          return code;
-        }
-        return code.substring(0, 3); // FAIL
-      }
+    return code.substring(0, 3); // FAIL
+  }
+}
+''')
+case('rust-slice-prefix', 'rust', 'index_out_of_range', 'prefix', '''
+fn prefix(data: &[u8]) -> &[u8] {
+    &data[..4] // FAIL
+}
+''', '''
+fn prefix(data: &[u8]) -> &[u8] {
+    if data.len() < 4 {
+        return data;
     }
-    ''')
-    case('rust-slice-prefix', 'rust', 'index_out_of_range', 'prefix', '''
-    fn prefix(data: &[u8]) -> &[u8] {
-        &data[..4] // FAIL
+    &data[..4] // FAIL
+}
+''')
+case('rust-index-first', 'rust', 'index_out_of_range', 'head', '''
+fn head(items: &[String]) -> &str {
+    &items[0] // FAIL
+}
+''', '''
+fn head(items: &[String]) -> &str {
+    match items.first() {
+        Some(first) => first, // FAIL
+        None => "",
     }
-    ''', '''
-    fn prefix(data: &[u8]) -> &[u8] {
-        if data.len() < 4 {
-            return data;
-        }
-        &data[..4] // FAIL
-    }
-    ''')
-    case('rust-index-first', 'rust', 'index_out_of_range', 'head', '''
-    fn head(items: &[String]) -> &str {
-        &items[0] // FAIL
-    }
-    ''', '''
-    fn head(items: &[String]) -> &str {
-        match items.first() {
-            Some(first) => first, // FAIL
-            None => "",
-        }
-    }
-    ''')
-    # network
-    case('py-wrong-handler', 'python', 'network_error', 'fetch_status', '''
-    import requests
+}
+''')
 
-    def fetch_status(url):
-        try:
-            return requests.get(url, timeout=5).status_code  # FAIL
-        except requests.Timeout:
-            return None
-    ''', '''
-    import requests
+# network
+case('py-wrong-handler', 'python', 'network_error', 'fetch_status', '''
+import requests
 
-    def fetch_status(url):
-        try:
-            return requests.get(url, timeout=5).status_code  # FAIL
-        except requests.RequestException:
-            return None
-    ''')
-    case('java-wrong-handler', 'java', 'network_error', 'Probe.reachable', '''
-    import java.net.InetSocketAddress;
-    import java.net.Socket;
-    import java.net.SocketTimeoutException;
+def fetch_status(url):
+    try:
+        return requests.get(url, timeout=5).status_code  # FAIL
+    except requests.Timeout:
+        return None
+''', '''
+import requests
 
-    class Probe {
-      boolean reachable(String host, int port) throws Exception {
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(host, port), 2000); // FAIL
-          return true;
-        } catch (SocketTimeoutException e) {
-          return false;
-        }
-      }
-    }
-    ''', '''
-    import java.io.IOException;
-    import java.net.InetSocketAddress;
-    import java.net.Socket;
+def fetch_status(url):
+    try:
+        return requests.get(url, timeout=5).status_code  # FAIL
+    except requests.RequestException:
+        return None
+''')
+case('java-wrong-handler', 'java', 'network_error', 'Probe.reachable', '''
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 
-    class Probe {
-      boolean reachable(String host, int port) {
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(host, port), 2000); // FAIL
-          return true;
-        } catch (IOException e) {
-          return false;
-        }
-      }
+class Probe {
+  boolean reachable(String host, int port) throws Exception {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000); // FAIL
+      return true;
+    } catch (SocketTimeoutException e) {
+      return false;
     }
-    ''')
-    case('rust-reqwest-unwrap', 'rust', 'network_error', 'status', '''
-    fn status(url: &str) -> u16 {
-        reqwest::blocking::get(url).unwrap().status().as_u16() // FAIL
-    }
-    ''', '''
-    fn status(url: &str) -> Option<u16> {
-        let response = reqwest::blocking::get(url).ok()?; // FAIL
-        Some(response.status().as_u16())
-    }
-    ''')
-    # encoding
-    case('py-decode-default', 'python', 'encoding', 'banner', '''
-    def banner(sock):
-        data = sock.recv(256)
-        return data.decode()  # FAIL
-    ''', '''
-    def banner(sock):
-        data = sock.recv(256)
-        return data.decode("utf-8", errors="replace")  # FAIL
-    ''')
-    case('py-open-no-encoding', 'python', 'encoding', 'load_names', '''
-    def load_names(path):
-        with open(path) as f:
-            return f.read().splitlines()  # FAIL
-    ''', '''
-    def load_names(path):
-        with open(path, encoding="utf-8") as f:
-            return f.read().splitlines()  # FAIL
-    ''')
-    case('java-new-string-default', 'java', 'encoding', 'Decoder.text', '''
-    class Decoder {
-      String text(byte[] body) {
-        return new String(body); // FAIL
-      }
-    }
-    ''', '''
-    import java.nio.charset.StandardCharsets;
+  }
+}
+''', '''
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 
-    class Decoder {
-      String text(byte[] body) {
-        return new String(body, StandardCharsets.UTF_8); // FAIL
-      }
+class Probe {
+  boolean reachable(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000); // FAIL
+      return true;
+    } catch (IOException e) {
+      return false;
     }
-    ''')
-    case('rust-str-byte-slice', 'rust', 'encoding', 'preview', '''
-    fn preview(s: &str) -> &str {
-        if s.len() > 10 {
-            &s[..10] // FAIL
-        } else {
-            s
-        }
-    }
-    ''', '''
-    fn preview(s: &str) -> &str {
-        match s.char_indices().nth(10) {
-            Some((end, _)) => &s[..end], // FAIL
-            None => s,
-        }
-    }
-    ''')
-    case('go-string-byte-slice', 'go', 'encoding', 'preview', '''
-    package p
+  }
+}
+''')
+case('rust-reqwest-unwrap', 'rust', 'network_error', 'status', '''
+fn status(url: &str) -> u16 {
+    reqwest::blocking::get(url).unwrap().status().as_u16() // FAIL
+}
+''', '''
+fn status(url: &str) -> Option<u16> {
+    let response = reqwest::blocking::get(url).ok()?; // FAIL
+    Some(response.status().as_u16())
+}
+''')
+# encoding
+case('py-decode-default', 'python', 'encoding', 'banner', '''
+def banner(sock):
+    data = sock.recv(256)
+    return data.decode()  # FAIL
+''', '''
+def banner(sock):
+    data = sock.recv(256)
+    return data.decode("utf-8", errors="replace")  # FAIL
+''')
+case('py-open-no-encoding', 'python', 'encoding', 'load_names', '''
+def load_names(path):
+    with open(path) as f:
+        return f.read().splitlines()  # FAIL
+''', '''
+def load_names(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read().splitlines()  # FAIL
+''')
+case('java-new-string-default', 'java', 'encoding', 'Decoder.text', '''
+class Decoder {
+  String text(byte[] body) {
+    return new String(body); // FAIL
+  }
+}
+''', '''
+import java.nio.charset.StandardCharsets;
 
-    func preview(s string) string {
+class Decoder {
+  String text(byte[] body) {
+    return new String(body, StandardCharsets.UTF_8); // FAIL
+  }
+}
+''')
+case('rust-str-byte-slice', 'rust', 'encoding', 'preview', '''
+fn preview(s: &str) -> &str {
+    if s.len() > 10 {
+        &s[..10] // FAIL
+    } else {
+        s
+    }
+}
+''', '''
+fn preview(s: &str) -> &str {
+    match s.char_indices().nth(10) {
+        Some((end, _)) => &s[..end], // FAIL
+        None => s,
+    }
+}
+''')
+case('go-string-byte-slice', 'go', 'encoding', 'preview', '''
+package p
+
+func preview(s string) string {
 \tif len(s) > 10 {
 \t\treturn s[:10] // FAIL
 \t}
 \treturn s
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    func preview(s string) string {
+func preview(s string) string {
 \tr := []rune(s)
 \tif len(r) > 10 {
 \t\treturn string(r[:10]) // FAIL
 \t}
 \treturn s
-    }
-    ''')
-    # key missing
-    case('py-dict-key', 'python', 'key_missing', 'timeout_of', '''
-    import json
+}
+''')
+# key missing
+case('py-dict-key', 'python', 'key_missing', 'timeout_of', '''
+import json
 
-    def timeout_of(text):
-        config = json.loads(text)
-        return config["timeout"]  # FAIL
-    ''', '''
-    import json
+def timeout_of(text):
+    config = json.loads(text)
+    return config["timeout"]  # FAIL
+''', '''
+import json
 
-    def timeout_of(text):
-        config = json.loads(text)
-        return config.get("timeout", 30)  # FAIL
-    ''')
-    case('py-environ', 'python', 'key_missing', 'home', '''
-    import os
+def timeout_of(text):
+    config = json.loads(text)
+    return config.get("timeout", 30)  # FAIL
+''')
+case('py-environ', 'python', 'key_missing', 'home', '''
+import os
 
-    def home():
-        return os.environ["HOME"]  # FAIL
-    ''', '''
-    import os
+def home():
+    return os.environ["HOME"]  # FAIL
+''', '''
+import os
 
-    def home():
-        return os.environ.get("HOME", "/")  # FAIL
-    ''')
-    case('rust-map-index', 'rust', 'key_missing', 'price', '''
-    use std::collections::HashMap;
+def home():
+    return os.environ.get("HOME", "/")  # FAIL
+''')
+case('rust-map-index', 'rust', 'key_missing', 'price', '''
+use std::collections::HashMap;
 
-    fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
-        prices[item] // FAIL
-    }
-    ''', '''
-    use std::collections::HashMap;
+fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
+    prices[item] // FAIL
+}
+''', '''
+use std::collections::HashMap;
 
-    fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
-        prices.get(item).copied().unwrap_or(0) // FAIL
-    }
-    ''')
-    # parse
-    case('py-int-arg', 'python', 'parse_error', 'page_of', '''
-    def page_of(args):
+fn price(prices: &HashMap<String, u32>, item: &str) -> u32 {
+    prices.get(item).copied().unwrap_or(0) // FAIL
+}
+''')
+# parse
+case('py-int-arg', 'python', 'parse_error', 'page_of', '''
+def page_of(args):
+    return int(args.get("page", "1"))  # FAIL
+''', '''
+def page_of(args):
+    try:
         return int(args.get("page", "1"))  # FAIL
-    ''', '''
-    def page_of(args):
-        try:
-            return int(args.get("page", "1"))  # FAIL
-        except ValueError:
-            return 1
-    ''')
-    case('java-parse-int', 'java', 'parse_error', 'Pager.page', '''
-    class Pager {
-      int page(String header) {
-        return Integer.parseInt(header); // FAIL
-      }
+    except ValueError:
+        return 1
+''')
+case('java-parse-int', 'java', 'parse_error', 'Pager.page', '''
+class Pager {
+  int page(String header) {
+    return Integer.parseInt(header); // FAIL
+  }
+}
+''', '''
+class Pager {
+  int page(String header) {
+    try {
+      return Integer.parseInt(header); // FAIL
+    } catch (NumberFormatException e) {
+      return 1;
     }
-    ''', '''
-    class Pager {
-      int page(String header) {
-        try {
-          return Integer.parseInt(header); // FAIL
-        } catch (NumberFormatException e) {
-          return 1;
-        }
-      }
-    }
-    ''')
-    case('js-json-parse', 'javascript', 'parse_error', 'settings', '''
-    function settings(text) {
-      return JSON.parse(text); // FAIL
-    }
-    ''', '''
-    function settings(text) {
-      try {
-        return JSON.parse(text); // FAIL
-      } catch (e) {
-        return {};
-      }
-    }
-    ''')
-    case('rust-parse-unwrap', 'rust', 'parse_error', 'port', '''
-    fn port(value: &str) -> u16 {
-        value.parse::<u16>().unwrap() // FAIL
-    }
-    ''', '''
-    fn port(value: &str) -> u16 {
-        value.parse::<u16>().unwrap_or(80) // FAIL
-    }
-    ''')
-    # races
-    case('py-counter-race', 'python', 'race_condition', 'Stats.hit', '''
-    import threading
+  }
+}
+''')
+case('js-json-parse', 'javascript', 'parse_error', 'settings', '''
+function settings(text) {
+  return JSON.parse(text); // FAIL
+}
+''', '''
+function settings(text) {
+  try {
+    return JSON.parse(text); // FAIL
+  } catch (e) {
+    return {};
+  }
+}
+''')
+case('rust-parse-unwrap', 'rust', 'parse_error', 'port', '''
+fn port(value: &str) -> u16 {
+    value.parse::<u16>().unwrap() // FAIL
+}
+''', '''
+fn port(value: &str) -> u16 {
+    value.parse::<u16>().unwrap_or(80) // FAIL
+}
+''')
+# races
+case('py-counter-race', 'python', 'race_condition', 'Stats.hit', '''
+import threading
 
-    class Stats:
-        def __init__(self):
-            self.lock = threading.Lock()
-            self.hits = 0
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.hits = 0
 
-        def hit(self):
+    def hit(self):
+        self.hits += 1  # FAIL
+''', '''
+import threading
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.hits = 0
+
+    def hit(self):
+        with self.lock:
             self.hits += 1  # FAIL
-    ''', '''
-    import threading
+''')
+case('go-map-goroutine', 'go', 'race_condition', 'fill', '''
+package p
 
-    class Stats:
-        def __init__(self):
-            self.lock = threading.Lock()
-            self.hits = 0
+import "sync"
 
-        def hit(self):
-            with self.lock:
-                self.hits += 1  # FAIL
-    ''')
-    case('go-map-goroutine', 'go', 'race_condition', 'fill', '''
-    package p
-
-    import "sync"
-
-    func fill(keys []string) map[string]int {
+func fill(keys []string) map[string]int {
 \tout := map[string]int{}
 \tvar wg sync.WaitGroup
 \tfor _, k := range keys {
@@ -956,13 +963,13 @@ def main():
 \t}
 \twg.Wait()
 \treturn out
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import "sync"
+import "sync"
 
-    func fill(keys []string) map[string]int {
+func fill(keys []string) map[string]int {
 \tout := map[string]int{}
 \tvar mu sync.Mutex
 \tvar wg sync.WaitGroup
@@ -977,174 +984,180 @@ def main():
 \t}
 \twg.Wait()
 \treturn out
+}
+''')
+case('java-shared-dateformat', 'java', 'race_condition', 'Stamp.format', '''
+import java.text.SimpleDateFormat;
+import java.util.Date;
+
+class Stamp {
+  private static final SimpleDateFormat FORMAT = new SimpleDateFormat("yyyy-MM-dd");
+
+  String format(Date d) {
+    return FORMAT.format(d); // FAIL
+  }
+}
+''', '''
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+
+class Stamp {
+  private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+
+  String format(LocalDate d) {
+    return FORMAT.format(d); // FAIL
+  }
+}
+''')
+case('java-check-then-put', 'java', 'race_condition', 'Registry.register', '''
+import java.util.concurrent.ConcurrentHashMap;
+
+class Registry {
+  private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
+
+  void register(String name, Object item) {
+    if (!items.containsKey(name)) {
+      items.put(name, item); // FAIL
     }
-    ''')
-    case('java-shared-dateformat', 'java', 'race_condition', 'Stamp.format', '''
-    import java.text.SimpleDateFormat;
-    import java.util.Date;
+  }
+}
+''', '''
+import java.util.concurrent.ConcurrentHashMap;
 
-    class Stamp {
-      private static final SimpleDateFormat FORMAT = new SimpleDateFormat("yyyy-MM-dd");
+class Registry {
+  private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
 
-      String format(Date d) {
-        return FORMAT.format(d); // FAIL
-      }
-    }
-    ''', '''
-    import java.time.LocalDate;
-    import java.time.format.DateTimeFormatter;
+  void register(String name, Object item) {
+    items.putIfAbsent(name, item); // FAIL
+  }
+}
+''')
+# time zones
+case('py-naive-now', 'python', 'timezone_dst', 'expired', '''
+from datetime import datetime
 
-    class Stamp {
-      private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+def expired(token):
+    return datetime.now() > token.expires_at  # FAIL
+''', '''
+from datetime import datetime, timezone
 
-      String format(LocalDate d) {
-        return FORMAT.format(d); // FAIL
-      }
-    }
-    ''')
-    case('java-check-then-put', 'java', 'race_condition', 'Registry.register', '''
-    import java.util.concurrent.ConcurrentHashMap;
+def expired(token):
+    return datetime.now(timezone.utc) > token.expires_at  # FAIL
+''')
+case('go-tomorrow-24h', 'go', 'timezone_dst', 'tomorrow', '''
+package p
 
-    class Registry {
-      private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
+import "time"
 
-      void register(String name, Object item) {
-        if (!items.containsKey(name)) {
-          items.put(name, item); // FAIL
-        }
-      }
-    }
-    ''', '''
-    import java.util.concurrent.ConcurrentHashMap;
-
-    class Registry {
-      private final ConcurrentHashMap<String, Object> items = new ConcurrentHashMap<>();
-
-      void register(String name, Object item) {
-        items.putIfAbsent(name, item); // FAIL
-      }
-    }
-    ''')
-    # time zones
-    case('py-naive-now', 'python', 'timezone_dst', 'expired', '''
-    from datetime import datetime
-
-    def expired(token):
-        return datetime.now() > token.expires_at  # FAIL
-    ''', '''
-    from datetime import datetime, timezone
-
-    def expired(token):
-        return datetime.now(timezone.utc) > token.expires_at  # FAIL
-    ''')
-    case('go-tomorrow-24h', 'go', 'timezone_dst', 'tomorrow', '''
-    package p
-
-    import "time"
-
-    func tomorrow(t time.Time) time.Time {
+func tomorrow(t time.Time) time.Time {
 \treturn t.Add(24 * time.Hour) // FAIL
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import "time"
+import "time"
 
-    func tomorrow(t time.Time) time.Time {
+func tomorrow(t time.Time) time.Time {
 \treturn t.AddDate(0, 0, 1) // FAIL
+}
+''')
+# null
+case('py-re-match-group', 'python', 'null_or_none', 'version_of', '''
+import re
+
+def version_of(text):
+    return re.match(r"v(\\d+)", text).group(1)  # FAIL
+''', '''
+import re
+
+def version_of(text):
+    m = re.match(r"v(\\d+)", text)
+    if m is None:
+        return None
+    return m.group(1)  # FAIL
+''')
+case('java-map-get-deref', 'java', 'null_or_none', 'Users.email', '''
+import java.util.Map;
+
+class Users {
+  String email(Map<String, String> emails, String user) {
+    return emails.get(user).trim(); // FAIL
+  }
+}
+''', '''
+import java.util.Map;
+
+class Users {
+  String email(Map<String, String> emails, String user) {
+    String email = emails.get(user);
+    if (email == null) {
+      return "";
     }
-    ''')
-    # null
-    case('py-re-match-group', 'python', 'null_or_none', 'version_of', '''
-    import re
+    return email.trim(); // FAIL
+  }
+}
+''')
+case('go-resp-before-err', 'go', 'null_or_none', 'status', '''
+package p
 
-    def version_of(text):
-        return re.match(r"v(\\d+)", text).group(1)  # FAIL
-    ''', '''
-    import re
+import "net/http"
 
-    def version_of(text):
-        m = re.match(r"v(\\d+)", text)
-        if m is None:
-            return None
-        return m.group(1)  # FAIL
-    ''')
-    case('java-map-get-deref', 'java', 'null_or_none', 'Users.email', '''
-    import java.util.Map;
-
-    class Users {
-      String email(Map<String, String> emails, String user) {
-        return emails.get(user).trim(); // FAIL
-      }
-    }
-    ''', '''
-    import java.util.Map;
-
-    class Users {
-      String email(Map<String, String> emails, String user) {
-        String email = emails.get(user);
-        if (email == null) {
-          return "";
-        }
-        return email.trim(); // FAIL
-      }
-    }
-    ''')
-    case('go-resp-before-err', 'go', 'null_or_none', 'status', '''
-    package p
-
-    import "net/http"
-
-    func status(c *http.Client, url string) (int, error) {
+func status(c *http.Client, url string) (int, error) {
 \tresp, err := c.Get(url)
 \tdefer resp.Body.Close() // FAIL
 \tif err != nil {
 \t\treturn 0, err
 \t}
 \treturn resp.StatusCode, nil
-    }
-    ''', '''
-    package p
+}
+''', '''
+package p
 
-    import "net/http"
+import "net/http"
 
-    func status(c *http.Client, url string) (int, error) {
+func status(c *http.Client, url string) (int, error) {
 \tresp, err := c.Get(url)
 \tif err != nil {
 \t\treturn 0, err
 \t}
 \tdefer resp.Body.Close() // FAIL
 \treturn resp.StatusCode, nil
-    }
-    ''')
-    case('ts-find-deref', 'typescript', 'null_or_none', 'ownerId', '''
-    interface Member { id: string; role: string }
+}
+''')
+case('ts-find-deref', 'typescript', 'null_or_none', 'ownerId', '''
+interface Member { id: string; role: string }
 
-    function ownerId(members: Member[]): string {
-      return members.find((m) => m.role === "owner")!.id; // FAIL
-    }
-    ''', '''
-    interface Member { id: string; role: string }
+function ownerId(members: Member[]): string {
+  return members.find((m) => m.role === "owner")!.id; // FAIL
+}
+''', '''
+interface Member { id: string; role: string }
 
-    function ownerId(members: Member[]): string | undefined {
-      return members.find((m) => m.role === "owner")?.id; // FAIL
-    }
-    ''')
-    case('rust-get-unwrap', 'rust', 'null_or_none', 'owner', '''
-    use std::collections::HashMap;
+function ownerId(members: Member[]): string | undefined {
+  return members.find((m) => m.role === "owner")?.id; // FAIL
+}
+''')
+case('rust-get-unwrap', 'rust', 'null_or_none', 'owner', '''
+use std::collections::HashMap;
 
-    fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
-        owners.get(&id).unwrap() // FAIL
-    }
-    ''', '''
-    use std::collections::HashMap;
+fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
+    owners.get(&id).unwrap() // FAIL
+}
+''', '''
+use std::collections::HashMap;
 
-    fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
-        owners.get(&id).map_or("", String::as_str) // FAIL
-    }
-    ''')
+fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
+    owners.get(&id).map_or("", String::as_str) // FAIL
+}
+''')
 
-    print(f'probe pairs laid out in {os.path.normpath(ROOT)}')
+
+
+def main():
+    shutil.rmtree(ROOT, ignore_errors=True)
+    for pair in CASES:
+        write(*pair)
+    print(f'{len(CASES)} probe pairs laid out in {os.path.normpath(ROOT)}')
 
 
 if __name__ == '__main__':
