@@ -370,13 +370,21 @@ impl Scan<'_, '_, '_> {
                 "the host drops the connection attempt (a firewall, an address that is gone) and only reads have a timeout, so connecting waits for the system's default",
             );
         }
+        // A Rust function called by its module's path (`reqwest::blocking::
+        // get(url)`, `fs::remove_file(p)`) is no method of a collection.
+        let module_function = self.cx.language == Language::Rust
+            && !callee.contains('.')
+            && callee
+                .rsplit("::")
+                .nth(1)
+                .is_some_and(|module| module.starts_with(|c: char| c.is_ascii_lowercase()));
         for &(name, class, base) in self.facts.calls {
             let hit = if name.contains(['.', ':']) {
                 callee == name
                     || callee.ends_with(&format!(".{name}"))
                     || callee.ends_with(&format!("::{name}"))
             } else {
-                last == name
+                last == name && !(module_function && matches!(class, KeyMissing | IndexOutOfRange))
             };
             if !hit {
                 continue;

@@ -1483,3 +1483,24 @@ fn a_rust_map_indexed_by_key_and_its_lookup_read_through_option() {
         "an Option read through map_or cannot fail: {found:?}"
     );
 }
+
+#[test]
+fn a_module_function_named_like_a_lookup_is_no_lookup() {
+    let keys = |source: &str| {
+        candidates_of(Language::Rust, "status.rs", source)
+            .into_iter()
+            .filter(|(class, _)| *class == KeyMissing)
+            .count()
+    };
+    assert_eq!(
+        keys(
+            "fn status(url: &str) -> u16 {\n    reqwest::blocking::get(url).unwrap().status().as_u16()\n}\n"
+        ),
+        0
+    );
+    assert!(
+        keys(
+            "use std::collections::HashMap;\n\nfn price(m: &HashMap<String, u32>, k: &str) -> u32 {\n    *m.get(k).unwrap()\n}\n"
+        ) > 0
+    );
+}

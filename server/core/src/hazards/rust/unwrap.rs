@@ -203,8 +203,15 @@ pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
                 format!("Predicted panic: {method}() when the system clock steps backwards"),
             )
         }
+        // A collection's lookup, not a module's function (`reqwest::
+        // blocking::get(url)`, whose failure is the network's).
         "get" | "get_mut" | "first" | "last" | "next" | "pop" | "nth" | "max" | "min" | "find"
-        | "position" | "peek" | "iter().next" => {
+        | "position" | "peek" | "iter().next"
+            if !call
+                .rsplit("::")
+                .nth(1)
+                .is_some_and(|module| module.starts_with(|c: char| c.is_ascii_lowercase())) =>
+        {
             let key = receiver
                 .child_by_field_name("arguments")
                 .and_then(|a| a.named_child(0))
