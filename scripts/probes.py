@@ -1152,6 +1152,247 @@ fn owner(owners: &HashMap<u32, String>, id: u32) -> &str {
 ''')
 
 
+# JavaScript and TypeScript
+case('ts-optional-chain', 'typescript', 'null_or_none', 'cityOf', '''
+interface User { address?: { city: string } }
+
+function cityOf(user: User): string {
+  return user.address.city; // FAIL
+}
+''', '''
+interface User { address?: { city: string } }
+
+function cityOf(user: User): string {
+  return user.address?.city ?? ""; // FAIL
+}
+''')
+case('js-json-field', 'javascript', 'null_or_none', 'authorName', '''
+async function authorName(res) {
+  const body = await res.json();
+  return body.author.name; // FAIL
+}
+''', '''
+async function authorName(res) {
+  const body = await res.json();
+  return body.author?.name ?? "unknown"; // FAIL
+}
+''')
+case('js-array-first', 'javascript', 'null_or_none', 'firstTag', '''
+function firstTag(post) {
+  return post.tags[0].toLowerCase(); // FAIL
+}
+''', '''
+function firstTag(post) {
+  if (!post.tags || post.tags.length === 0) {
+    return "";
+  }
+  return post.tags[0].toLowerCase(); // FAIL
+}
+''')
+case('ts-unhandled-promise', 'typescript', 'network_error', 'refresh', '''
+async function refresh(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) }); // FAIL
+  cache.set(url, await res.text());
+}
+''', '''
+async function refresh(url: string): Promise<void> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5000) }); // FAIL
+    cache.set(url, await res.text());
+  } catch (err) {
+    console.warn("refresh failed", err);
+  }
+}
+''')
+case('js-parseint-nan', 'javascript', 'parse_error', 'limitOf', '''
+function limitOf(query) {
+  const limit = parseInt(query.limit, 10);
+  return items.slice(0, limit); // FAIL
+}
+''', '''
+function limitOf(query) {
+  const limit = parseInt(query.limit, 10);
+  if (Number.isNaN(limit)) {
+    return items.slice(0, 20);
+  }
+  return items.slice(0, limit); // FAIL
+}
+''')
+case('js-division-length', 'javascript', 'division_by_zero', 'average', '''
+function average(values) {
+  const total = values.reduce((a, b) => a + b, 0);
+  return total / values.length; // FAIL
+}
+''', '''
+function average(values) {
+  if (values.length === 0) {
+    return 0;
+  }
+  const total = values.reduce((a, b) => a + b, 0);
+  return total / values.length; // FAIL
+}
+''')
+# Python
+case('py-division-len', 'python', 'division_by_zero', 'average', '''
+def average(values):
+    return sum(values) / len(values)  # FAIL
+''', '''
+def average(values):
+    if not values:
+        return 0.0
+    return sum(values) / len(values)  # FAIL
+''')
+case('py-max-empty', 'python', 'index_out_of_range', 'latest', '''
+def latest(events):
+    return max(e.timestamp for e in events)  # FAIL
+''', '''
+def latest(events):
+    return max((e.timestamp for e in events), default=None)  # FAIL
+''')
+case('py-getattr-none', 'python', 'null_or_none', 'owner_email', '''
+def owner_email(repo):
+    owner = repo.get("owner")
+    return owner["email"].lower()  # FAIL
+''', '''
+def owner_email(repo):
+    owner = repo.get("owner")
+    if owner is None:
+        return None
+    return owner["email"].lower()  # FAIL
+''')
+# Java
+case('java-optional-get', 'java', 'null_or_none', 'Lookup.id', '''
+import java.util.Optional;
+
+class Lookup {
+  String id(Optional<String> found) {
+    return found.get(); // FAIL
+  }
+}
+''', '''
+import java.util.Optional;
+
+class Lookup {
+  String id(Optional<String> found) {
+    return found.orElse(""); // FAIL
+  }
+}
+''')
+case('java-iterator-next', 'java', 'index_out_of_range', 'Queue.head', '''
+import java.util.Iterator;
+import java.util.List;
+
+class Queue {
+  String head(List<String> items) {
+    Iterator<String> it = items.iterator();
+    return it.next(); // FAIL
+  }
+}
+''', '''
+import java.util.Iterator;
+import java.util.List;
+
+class Queue {
+  String head(List<String> items) {
+    Iterator<String> it = items.iterator();
+    return it.hasNext() ? it.next() : null; // FAIL
+  }
+}
+''')
+case('java-int-overflow', 'java', 'overflow', 'Sizes.total', '''
+class Sizes {
+  int total(int count, int size) {
+    return count * size; // FAIL
+  }
+}
+''', '''
+class Sizes {
+  int total(int count, int size) {
+    return Math.multiplyExact(count, size); // FAIL
+  }
+}
+''')
+# Go
+case('go-map-nil-write', 'go', 'null_or_none', 'Registry.Add', '''
+package p
+
+type Registry struct {
+\titems map[string]int
+}
+
+func (r *Registry) Add(name string) {
+\tr.items[name]++ // FAIL
+}
+''', '''
+package p
+
+type Registry struct {
+\titems map[string]int
+}
+
+func (r *Registry) Add(name string) {
+\tif r.items == nil {
+\t\tr.items = map[string]int{}
+\t}
+\tr.items[name]++ // FAIL
+}
+''')
+case('go-type-assertion', 'go', 'type_error', 'count', '''
+package p
+
+func count(v interface{}) int {
+\treturn v.(int) // FAIL
+}
+''', '''
+package p
+
+func count(v interface{}) int {
+\tn, ok := v.(int) // FAIL
+\tif !ok {
+\t\treturn 0
+\t}
+\treturn n
+}
+''')
+case('go-int32-overflow', 'go', 'overflow', 'offset', '''
+package p
+
+func offset(page, size int) int32 {
+\treturn int32(page * size) // FAIL
+}
+''', '''
+package p
+
+import "math"
+
+func offset(page, size int) int32 {
+\tn := page * size
+\tif n > math.MaxInt32 {
+\t\treturn math.MaxInt32
+\t}
+\treturn int32(n) // FAIL
+}
+''')
+# Rust
+case('rust-sub-overflow', 'rust', 'overflow', 'remaining', '''
+fn remaining(total: u32, used: u32) -> u32 {
+    total - used // FAIL
+}
+''', '''
+fn remaining(total: u32, used: u32) -> u32 {
+    total.saturating_sub(used) // FAIL
+}
+''')
+case('rust-div-zero', 'rust', 'division_by_zero', 'per_item', '''
+fn per_item(total: u64, items: u64) -> u64 {
+    total / items // FAIL
+}
+''', '''
+fn per_item(total: u64, items: u64) -> u64 {
+    total.checked_div(items).unwrap_or(0) // FAIL
+}
+''')
+
 
 def main():
     shutil.rmtree(ROOT, ignore_errors=True)

@@ -216,6 +216,7 @@ impl Scan<'_, '_, '_> {
                     | "int"
                     | "uint"
             )
+            && !self.size_checked(node, last, &args)
         {
             self.add(node, Overflow, 0.09, trigger(Overflow));
         }
@@ -406,6 +407,8 @@ impl Scan<'_, '_, '_> {
                 // bound (`t.join(5)`, `f.get(5, SECONDS)`, `e.wait(30)`).
                 // Rust's `Condvar::wait(guard)` takes its guard, not a bound.
                 Timeout if self.timeout_set_on(node, callee) => continue,
+                // An `Optional`'s `get()` waits for nothing.
+                Timeout if self.optional_receiver(callee) => continue,
                 Timeout
                     if (last == "get"
                         || last == "join"
@@ -474,6 +477,10 @@ impl Scan<'_, '_, '_> {
                 // Go's `string(r)` of runes the function made (`[]rune(s)`)
                 // is whole characters.
                 Encoding if name == "string" && self.boundary_aware() => continue,
+                // `max(xs, default=…)` of an empty sequence is the default.
+                IndexOutOfRange if matches!(name, "max" | "min") && args.contains("default=") => {
+                    continue;
+                }
                 // A file opened with its encoding named (a literal: a
                 // variable may hold None, the locale's), or as bytes.
                 Encoding

@@ -1504,3 +1504,44 @@ fn a_module_function_named_like_a_lookup_is_no_lookup() {
         ) > 0
     );
 }
+
+#[test]
+fn the_usual_fixes_of_go_assertions_and_conversions_python_max_and_java_optionals() {
+    flags_bug_not_fix(
+        Language::Go,
+        "count.go",
+        "package p\n\nfunc count(v interface{}) int {\n\treturn v.(int)\n}\n",
+        "package p\n\nfunc count(v interface{}) int {\n\tn, ok := v.(int)\n\tif !ok {\n\t\treturn 0\n\t}\n\treturn n\n}\n",
+        (TypeError, 4),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "offset.go",
+        "package p\n\nfunc offset(total int) int32 {\n\treturn int32(total)\n}\n",
+        "package p\n\nimport \"math\"\n\nfunc offset(total int) int32 {\n\tif total > math.MaxInt32 {\n\t\treturn math.MaxInt32\n\t}\n\treturn int32(total)\n}\n",
+        (Overflow, 4),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "events.py",
+        "def latest(events):\n    return max(e.timestamp for e in events)\n",
+        "def latest(events):\n    return max((e.timestamp for e in events), default=None)\n",
+        (IndexOutOfRange, 2),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Lookup.java",
+        "import java.util.Optional;\n\nclass Lookup {\n  String id(Optional<String> found) {\n    return found.get();\n  }\n}\n",
+        "import java.util.Optional;\n\nclass Lookup {\n  String id(Optional<String> found) {\n    return found.orElse(\"\");\n  }\n}\n",
+        (NullOrNone, 5),
+    );
+    let waits = candidates_of(
+        Language::Java,
+        "Lookup.java",
+        "import java.util.Optional;\n\nclass Lookup {\n  String id(Optional<String> found) {\n    return found.get();\n  }\n}\n",
+    );
+    assert!(
+        !waits.iter().any(|(class, _)| *class == Timeout),
+        "an Optional's get() waits for nothing: {waits:?}"
+    );
+}
