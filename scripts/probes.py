@@ -1393,6 +1393,164 @@ fn per_item(total: u64, items: u64) -> u64 {
 }
 ''')
 
+# races
+case('py-global-cache-write', 'python', 'race_condition', 'remember', '''
+import threading
+
+_CACHE = {}
+
+def remember(key, value):
+    if key not in _CACHE:
+        _CACHE[key] = value  # FAIL
+    return _CACHE[key]
+''', '''
+import threading
+
+_CACHE = {}
+_LOCK = threading.Lock()
+
+def remember(key, value):
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = value  # FAIL
+        return _CACHE[key]
+''')
+case('py-lazy-singleton', 'python', 'race_condition', 'client', '''
+import threading
+
+_client = None
+
+def client():
+    global _client
+    if _client is None:
+        _client = make_client()  # FAIL
+    return _client
+''', '''
+import threading
+
+_client = None
+_lock = threading.Lock()
+
+def client():
+    global _client
+    with _lock:
+        if _client is None:
+            _client = make_client()  # FAIL
+        return _client
+''')
+case('go-field-increment', 'go', 'race_condition', 'Server.handle', '''
+package p
+
+import "sync"
+
+type Server struct {
+\tmu       sync.Mutex
+\trequests int
+}
+
+func (s *Server) handle() {
+\ts.requests++ // FAIL
+}
+''', '''
+package p
+
+import "sync"
+
+type Server struct {
+\tmu       sync.Mutex
+\trequests int
+}
+
+func (s *Server) handle() {
+\ts.mu.Lock()
+\ts.requests++ // FAIL
+\ts.mu.Unlock()
+}
+''')
+case('java-lazy-init', 'java', 'race_condition', 'Holder.get', '''
+class Holder {
+  private static Resource instance;
+
+  static Resource get() {
+    if (instance == null) {
+      instance = new Resource(); // FAIL
+    }
+    return instance;
+  }
+}
+''', '''
+class Holder {
+  private static Resource instance;
+
+  static synchronized Resource get() {
+    if (instance == null) {
+      instance = new Resource(); // FAIL
+    }
+    return instance;
+  }
+}
+''')
+case('java-hashmap-field', 'java', 'race_condition', 'Sessions.open', '''
+import java.util.HashMap;
+import java.util.Map;
+
+class Sessions {
+  private final Map<String, Session> byId = new HashMap<>();
+
+  void open(Session s) {
+    byId.put(s.id(), s); // FAIL
+  }
+
+  synchronized Session find(String id) {
+    return byId.get(id);
+  }
+}
+''', '''
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+class Sessions {
+  private final Map<String, Session> byId = new ConcurrentHashMap<>();
+
+  void open(Session s) {
+    byId.put(s.id(), s); // FAIL
+  }
+
+  Session find(String id) {
+    return byId.get(id);
+  }
+}
+''')
+case('js-lost-update-await', 'javascript', 'race_condition', 'addPoints', '''
+async function addPoints(store, user, points) {
+  const current = await store.get(user);
+  await store.set(user, current + points); // FAIL
+}
+''', '''
+async function addPoints(store, user, points) {
+  await store.incrBy(user, points); // FAIL
+}
+''')
+case('rust-relaxed-flag', 'rust', 'race_condition', 'publish', '''
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static READY: AtomicBool = AtomicBool::new(false);
+
+fn publish(data: &mut Vec<u8>) {
+    data.push(1);
+    READY.store(true, Ordering::Relaxed); // FAIL
+}
+''', '''
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static READY: AtomicBool = AtomicBool::new(false);
+
+fn publish(data: &mut Vec<u8>) {
+    data.push(1);
+    READY.store(true, Ordering::Release); // FAIL
+}
+''')
+
 
 def main():
     shutil.rmtree(ROOT, ignore_errors=True)

@@ -253,7 +253,22 @@ impl Scan<'_, '_, '_> {
             let own_field = self.in_constructor()
                 && (!receiver.starts_with("self.") && !receiver.starts_with("this.")
                     || self.body.contains(&format!("{receiver} =")));
-            if shared && self.cx.language != Language::Rust && !own_field && !self.locked(node) {
+            // A thread-safe collection changes in place safely, unless the
+            // function tested it first (`containsKey` then `put`: a
+            // check-then-act no collection makes atomic).
+            let safe = self
+                .concurrent
+                .iter()
+                .any(|c| receiver == c || receiver == format!("this.{c}"))
+                && !["containsKey(", "contains(", "get(", "isEmpty(", "size("]
+                    .iter()
+                    .any(|test| self.body.contains(&format!("{receiver}.{test}")));
+            if shared
+                && self.cx.language != Language::Rust
+                && !own_field
+                && !safe
+                && !self.locked(node)
+            {
                 let likelihood = if self.in_constructor() { 0.10 } else { 0.07 };
                 self.add(node, RaceCondition, likelihood, trigger(RaceCondition));
             }

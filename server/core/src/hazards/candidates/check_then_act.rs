@@ -29,11 +29,24 @@ impl Scan<'_, '_, '_> {
                     .saturating_sub(self.cx.node.start_byte())..,
             )
             .unwrap_or_default();
-        let tested = fields_in(&test, &prefixes);
+        let mut tested = fields_in(&test, &prefixes);
+        // Python: module-level state, in a module that runs threads.
+        if self.cx.language == Language::Python && self.domain.factor(RaceCondition) > 1.0 {
+            tested.extend(
+                self.module_state
+                    .iter()
+                    .filter(|name| mentions(&test, name))
+                    .cloned(),
+            );
+        }
         let written = tested.iter().find(|field| {
             [" = ", " := ", " ??= ", " ||= "]
                 .iter()
                 .any(|op| body_after.contains(&format!("{field}{op}")))
+                // `_CACHE[key] = value`
+                || body_after.lines().any(|line| {
+                    line.trim_start().starts_with(&format!("{field}[")) && line.contains("] = ")
+                })
         });
         if written.is_none() || self.locked(node) {
             return;

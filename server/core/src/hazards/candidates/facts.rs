@@ -44,7 +44,15 @@ pub(super) const PYTHON: Facts = Facts {
     assertion: &["assert_statement"],
     cast: &[],
     loops: &["while_statement"],
-    sync_words: &["Lock", "lock", "RLock", "Semaphore", "Condition", "Queue"],
+    sync_words: &[
+        "Lock",
+        "lock",
+        "LOCK",
+        "RLock",
+        "Semaphore",
+        "Condition",
+        "Queue",
+    ],
     calls: &[
         ("int", ParseError, 0.10),
         ("float", ParseError, 0.08),

@@ -115,6 +115,10 @@ struct Scan<'a, 'c, 't> {
     domain: &'c Domain,
     /// Helpers of the file that raise ([`callees::raisers`]).
     raisers: &'c [(String, FailureClass)],
+    /// Python module-level state ([`module_state`]).
+    module_state: &'c [String],
+    /// Java thread-safe fields ([`concurrent_fields`]).
+    concurrent: &'c [String],
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -161,6 +165,12 @@ pub struct FileFacts {
     pub guarded: Vec<String>,
     /// Helpers of the file that raise ([`callees::raisers`]).
     pub raisers: Vec<(String, FailureClass)>,
+    /// Python: mutable state at module level, shared by every thread
+    /// ([`module_state`]).
+    pub module_state: Vec<String>,
+    /// Java: fields made thread-safe collections or atomics
+    /// ([`concurrent_fields`]).
+    pub concurrent: Vec<String>,
 }
 
 impl FileFacts {
@@ -176,6 +186,16 @@ impl FileFacts {
             domain: Domain::of_segments(&segments),
             guarded: lock_discipline::guarded_fields(language, &segments),
             raisers: callees::raisers(&text, index),
+            module_state: if language == Language::Python {
+                module_state(&text)
+            } else {
+                Vec::new()
+            },
+            concurrent: if language == Language::Java {
+                concurrent_fields(&text)
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -194,7 +214,81 @@ impl FileFacts {
             hasher.update(name.as_bytes());
             hasher.update(class.as_str().as_bytes());
         }
+        for name in &self.module_state {
+            hasher.update(name.as_bytes());
+            hasher.update(&[2]);
+        }
+        for name in &self.concurrent {
+            hasher.update(name.as_bytes());
+            hasher.update(&[3]);
+        }
     }
+}
+
+/// Java names declared with a thread-safe collection or an atomic
+/// (`Map<K, V> byId = new ConcurrentHashMap<>()`, `List<T> xs =
+/// Collections.synchronizedList(…)`, `AtomicLong count = new AtomicLong()`):
+/// changing them in place is no race.
+fn concurrent_fields(text: &str) -> Vec<String> {
+    const SAFE: &[&str] = &[
+        "new Concurrent",
+        "new CopyOnWrite",
+        "Collections.synchronized",
+        "BlockingQueue<",
+        "BlockingDeque<",
+        "new Atomic",
+    ];
+    let mut names: Vec<String> = text
+        .lines()
+        .filter(|line| SAFE.iter().any(|s| line.contains(s)))
+        .filter_map(|line| {
+            let (left, _) = line.split_once('=')?;
+            let name = left
+                .trim()
+                .rsplit(|c: char| c.is_whitespace() || c == '>')
+                .next()?;
+            (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_owned())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Python names a module binds at its top level to a mutable value or to
+/// `None` (a cache, a registry, a lazily made client): `_CACHE = {}`,
+/// `_client = None`, `handlers: list = []`.
+fn module_state(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .lines()
+        .filter(|line| line.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .filter_map(|line| {
+            let (left, right) = line.split_once('=')?;
+            if right.starts_with('=') {
+                return None;
+            }
+            let name = left.split(':').next()?.trim();
+            let value = right.trim();
+            let mutable = value == "None"
+                || value.starts_with(['{', '['])
+                || [
+                    "dict(",
+                    "set(",
+                    "list(",
+                    "defaultdict(",
+                    "OrderedDict(",
+                    "deque(",
+                ]
+                .iter()
+                .any(|c| value.starts_with(c));
+            (mutable && !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_owned())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The broad candidates of one function, most likely first, leaving out
@@ -273,6 +367,8 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         guarded: &file.guarded,
         domain: &file.domain,
         raisers: &file.raisers,
+        module_state: &file.module_state,
+        concurrent: &file.concurrent,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

@@ -60,12 +60,16 @@ impl Scan<'_, '_, '_> {
                     .saturating_sub(self.cx.node.start_byte())..,
             )
             .unwrap_or_default();
-        // Changed in place, then handed to a write.
+        // Changed in place, then handed to a write; or written back
+        // computed from (`store.set(k, current + n)`).
         let changed = [
             ".append(", ".insert(", ".add(", ".push(", ".remove(", ".pop(", "[", " += ",
         ]
         .iter()
-        .any(|m| after.contains(&format!("{name}{m}")));
+        .any(|m| after.contains(&format!("{name}{m}")))
+            || [" + ", " - ", " * "]
+                .iter()
+                .any(|op| after.contains(&format!("{name}{op}")));
         if !changed {
             return;
         }

@@ -1545,3 +1545,28 @@ fn the_usual_fixes_of_go_assertions_and_conversions_python_max_and_java_optional
         "an Optional's get() waits for nothing: {waits:?}"
     );
 }
+
+#[test]
+fn module_state_a_remote_value_written_back_and_thread_safe_fields() {
+    flags_bug_not_fix(
+        Language::Python,
+        "clients.py",
+        "import threading\n\n_client = None\n\ndef client():\n    global _client\n    if _client is None:\n        _client = make_client()\n    return _client\n",
+        "import threading\n\n_client = None\n_LOCK = threading.Lock()\n\ndef client():\n    global _client\n    with _LOCK:\n        if _client is None:\n            _client = make_client()\n        return _client\n",
+        (RaceCondition, 7),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "points.js",
+        "async function addPoints(store, user, points) {\n  const current = await store.get(user);\n  await store.set(user, current + points);\n}\n",
+        "async function addPoints(store, user, points) {\n  await store.incrBy(user, points);\n}\n",
+        (RaceCondition, 2),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Sessions.java",
+        "import java.util.HashMap;\nimport java.util.Map;\n\nclass Sessions {\n  private final Map<String, Session> byId = new HashMap<>();\n\n  void open(Session s) {\n    byId.put(s.id(), s);\n  }\n}\n",
+        "import java.util.Map;\nimport java.util.concurrent.ConcurrentHashMap;\n\nclass Sessions {\n  private final Map<String, Session> byId = new ConcurrentHashMap<>();\n\n  void open(Session s) {\n    byId.put(s.id(), s);\n  }\n}\n",
+        (RaceCondition, 8),
+    );
+}
