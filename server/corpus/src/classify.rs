@@ -180,7 +180,15 @@ pub fn classify(error_type: &str, message: &str) -> FailureClass {
     if any(&t, &["typeerror", "classcast"]) || any(&m, &["is not a function"]) {
         return TypeError;
     }
-    if any(&m, &["missing key", "key not found", "no such key"]) {
+    if any(
+        &m,
+        &[
+            "missing key",
+            "key not found",
+            "no such key",
+            "no entry found for key",
+        ],
+    ) {
         return KeyMissing;
     }
     Other

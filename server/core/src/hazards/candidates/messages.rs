@@ -181,7 +181,8 @@ pub(super) fn runtime_error(
             "Cannot read properties of undefined",
             "assignment to entry in nil map",
             "null",
-            "key not found",
+            // What `Index` on a HashMap or a BTreeMap panics with.
+            "no entry found for key",
         ),
         DivisionByZero => pick(
             "division by zero",

@@ -36,7 +36,8 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             FailureClass::KeyMissing,
             0.45,
             "panic",
-            format!("key not found: \"{key}\""),
+            // What `Index` on a HashMap or a BTreeMap panics with.
+            "no entry found for key".to_owned(),
             format!("`{subject}` has no entry \"{key}\""),
             format!("Predicted panic indexing {subject}[\"{key}\"]: the key may be missing"),
         ));
