@@ -23,22 +23,14 @@ const APPENDS: &[&str] = &[
     "+=",
 ];
 
-/// Words that say the function counts what it keeps against a limit.
-const LIMITS: &[&str] = &[
-    "max",
-    "Max",
-    "MAX",
-    "limit",
-    "Limit",
-    "LIMIT",
-    "len(",
-    ".length",
-    "size",
-    "Size",
-    "total",
-    "budget",
-    "remaining",
-];
+/// Whether `text` counts what it keeps against a limit: the words of
+/// [`input_loop`](super::input_loop)'s, and JavaScript's `.length`.
+fn limited(text: &str) -> bool {
+    super::input_loop::LIMITS
+        .iter()
+        .chain(&[".length"])
+        .any(|w| text.contains(w))
+}
 
 /// The likelihood: below the named calls, like the loop head's.
 const BASE: f32 = 0.04;
@@ -50,7 +42,7 @@ impl Scan<'_, '_, '_> {
     /// An endless loop that reads (see [`input_loop`](super::input_loop)):
     /// the first statement of its body that appends what it read.
     pub(super) fn accumulated_in_loop(&mut self, node: Node, pieces: &[String]) {
-        if LIMITS.iter().any(|w| self.body.contains(w)) {
+        if limited(&self.body) {
             return;
         }
         let Some(body) = node.child_by_field_name("body") else {
@@ -99,7 +91,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let listener_text = self.text(*listener);
-        if LIMITS.iter().any(|w| listener_text.contains(w)) {
+        if limited(&listener_text) {
             return;
         }
         let piece = crate::hazards::guards::parameters(self.cx.language, *listener, self.cx.rope);

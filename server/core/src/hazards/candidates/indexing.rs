@@ -151,30 +151,19 @@ impl Scan<'_, '_, '_> {
     /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
     /// HashMap::new()`): indexing it looks a key up.
     fn declared_map(&self, object: &str) -> bool {
-        let name = object.trim().trim_start_matches(['&', '*']);
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return false;
-        }
-        [
-            ": &HashMap",
-            ": HashMap",
-            ": &mut HashMap",
-            ": &BTreeMap",
-            ": BTreeMap",
-            ": &mut BTreeMap",
-            " = HashMap::",
-            " = BTreeMap::",
-        ]
-        .iter()
-        .any(|ty| {
-            let declaration = format!("{name}{ty}");
-            self.body.match_indices(&declaration).any(|(at, _)| {
-                !self.body[..at]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            })
-        })
+        self.declares(
+            object.trim().trim_start_matches(['&', '*']),
+            &[
+                ": &HashMap",
+                ": HashMap",
+                ": &mut HashMap",
+                ": &BTreeMap",
+                ": BTreeMap",
+                ": &mut BTreeMap",
+                " = HashMap::",
+                " = BTreeMap::",
+            ],
+        )
     }
 
     /// Whether every name in a Rust range's bounds holds a position a

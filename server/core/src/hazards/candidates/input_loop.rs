@@ -28,7 +28,7 @@ const READS: &[&str] = &[
 ];
 
 /// Words that say the loop counts against a limit.
-const LIMITS: &[&str] = &[
+pub(super) const LIMITS: &[&str] = &[
     "max",
     "Max",
     "MAX",

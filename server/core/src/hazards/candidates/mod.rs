@@ -627,9 +627,24 @@ impl Scan<'_, '_, '_> {
         .iter()
         .any(|w| lower.contains(w));
         let name = text.trim().trim_start_matches(['&', '*']);
-        // `name` declared with `type`, as a whole word (`ids: &str` does not
-        // declare `s`).
-        let declared = |ty: &str| {
+        let typed = match self.cx.language {
+            Language::Rust => {
+                self.declares(name, &[": &str", ": String", ": &String", ": &mut String"])
+            }
+            Language::Go => self.declares(name, &[" string"]),
+            _ => false,
+        };
+        named || typed
+    }
+
+    /// Whether the function's text declares `name`, as a whole word,
+    /// followed by one of `types` (`prices: &HashMap`, `s string`): `ids:
+    /// &str` does not declare `s`.
+    fn declares(&self, name: &str, types: &[&str]) -> bool {
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        types.iter().any(|ty| {
             let declaration = format!("{name}{ty}");
             self.body.match_indices(&declaration).any(|(at, _)| {
                 !self.body[..at]
@@ -637,17 +652,7 @@ impl Scan<'_, '_, '_> {
                     .next_back()
                     .is_some_and(|c| c.is_alphanumeric() || c == '_')
             })
-        };
-        let typed = !name.is_empty()
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && match self.cx.language {
-                Language::Rust => [": &str", ": String", ": &String", ": &mut String"]
-                    .iter()
-                    .any(|t| declared(t)),
-                Language::Go => declared(" string"),
-                _ => false,
-            };
-        named || typed
+        })
     }
 
     fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
