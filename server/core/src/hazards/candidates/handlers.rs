@@ -4,7 +4,6 @@
 use super::*;
 
 impl Scan<'_, '_, '_> {
-    /// Whether an enclosing `try` catches the error `class` raises.
     /// Whether `subject` may be null at `node`: no check of it guards the
     /// use, and no handler around it catches the null dereference.
     pub(super) fn null_unguarded(&self, node: Node, subject: &str) -> bool {
@@ -17,6 +16,7 @@ impl Scan<'_, '_, '_> {
         ) && !self.caught_here(node, FailureClass::NullOrNone)
     }
 
+    /// Whether an enclosing `try` catches the error `class` raises.
     pub(super) fn caught_here(&self, node: Node, class: FailureClass) -> bool {
         // A wrong hour or a lost update raises nothing a handler could
         // catch; nor do corrupted text and a wrapped number outside Python

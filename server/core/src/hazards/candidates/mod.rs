@@ -340,7 +340,6 @@ pub fn function_candidates(
         .collect()
 }
 
-/// The broad candidates of one function (not of functions nested in it).
 /// A call's argument list as written, without its parentheses.
 fn arguments(args: &str) -> &str {
     let args = args.trim();
@@ -355,6 +354,7 @@ fn first_argument(args: &str) -> &str {
     arguments(args).split(',').next().unwrap_or_default().trim()
 }
 
+/// The broad candidates of one function (not of functions nested in it).
 fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
     let mut scan = Scan {
