@@ -14,6 +14,35 @@ use tree_sitter::Node;
 use crate::functions::node_text;
 use crate::language::Language;
 
+/// Whether a word starts at byte `at` of `text`: no identifier character
+/// (a letter, a digit, `_`) ends right before it, so `ids` does not hold a
+/// word `s` and `print(` holds no `int(`.
+pub fn starts_word(text: &str, at: usize) -> bool {
+    !text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// Whether a Rust callee is a module's function, called by its path
+/// (`reqwest::blocking::get`, `fs::remove_file`): the segment before its
+/// name is a module (lower case), not a type (`HashMap::get`).
+pub fn module_function(callee: &str) -> bool {
+    callee
+        .rsplit("::")
+        .nth(1)
+        .is_some_and(|module| module.starts_with(|c: char| c.is_ascii_lowercase()))
+}
+
+/// Rust calls that find a cut in characters, not bytes: a function that
+/// makes them cuts strings on character boundaries.
+pub const RUST_CHAR_BOUNDARIES: &[&str] = &[
+    "char_indices",
+    "is_char_boundary",
+    "floor_char_boundary",
+    "ceil_char_boundary",
+];
+
 /// Whether `text` contains `word` delimited by non-identifier characters.
 pub fn mentions(text: &str, word: &str) -> bool {
     if word.is_empty() {

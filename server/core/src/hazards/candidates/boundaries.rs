@@ -23,12 +23,9 @@ const RUST_BYTE_OFFSET: &[&str] = &[
 const UTF16_CUTS: &[&str] = &["slice", "substring", "substr"];
 
 /// Words that say the function already works in characters, or checks
-/// the boundary itself.
+/// the boundary itself (besides Rust's
+/// [`RUST_CHAR_BOUNDARIES`](crate::hazards::guards::RUST_CHAR_BOUNDARIES)).
 const BOUNDARY_AWARE: &[&str] = &[
-    "char_indices",
-    "is_char_boundary",
-    "floor_char_boundary",
-    "ceil_char_boundary",
     "chars()",
     "[]rune(",
     "0xD800",
@@ -49,7 +46,10 @@ impl Scan<'_, '_, '_> {
     /// Whether the function works in characters or checks for the halves
     /// of a surrogate pair itself.
     pub(super) fn boundary_aware(&self) -> bool {
-        BOUNDARY_AWARE.iter().any(|w| self.body.contains(w))
+        BOUNDARY_AWARE
+            .iter()
+            .chain(crate::hazards::guards::RUST_CHAR_BOUNDARIES)
+            .any(|w| self.body.contains(w))
     }
 
     pub(super) fn cut_at_a_position(&mut self, node: Node, callee: &str, last: &str, args: &str) {

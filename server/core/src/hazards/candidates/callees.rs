@@ -75,15 +75,9 @@ static SUMMARIES: Memo<Arc<Summary>> = Memo::new();
 
 fn summarise(own: &str) -> Summary {
     // A word, not the tail of one (`print(` holds `int(`).
-    let starts_word = |at: usize| {
-        !own[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-    };
     let mut raises: Vec<FailureClass> = AUTOMATON
         .find_iter(own)
-        .filter(|hit| starts_word(hit.start()))
+        .filter(|hit| starts_word(own, hit.start()))
         .map(|hit| RAISES[hit.pattern().as_usize()].1)
         .collect();
     raises.sort_by_key(|c| c.as_str());

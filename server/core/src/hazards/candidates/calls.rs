@@ -390,10 +390,7 @@ impl Scan<'_, '_, '_> {
         // get(url)`, `fs::remove_file(p)`) is no method of a collection.
         let module_function = self.cx.language == Language::Rust
             && !callee.contains('.')
-            && callee
-                .rsplit("::")
-                .nth(1)
-                .is_some_and(|module| module.starts_with(|c: char| c.is_ascii_lowercase()));
+            && crate::hazards::guards::module_function(callee);
         for &(name, class, base) in self.facts.calls {
             let hit = if name.contains(['.', ':']) {
                 callee == name
@@ -599,10 +596,7 @@ impl Scan<'_, '_, '_> {
         let prefix = format!("{receiver}.");
         before.match_indices(&prefix).any(|(at, _)| {
             // The receiver as a whole name, not the tail of a longer one.
-            let whole = !before[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            let whole = starts_word(before, at);
             let method: String = before[at + prefix.len()..]
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')

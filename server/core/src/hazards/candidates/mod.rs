@@ -16,7 +16,7 @@
 use ropey::Rope;
 use tree_sitter::Node;
 
-use super::guards::{caught, guarded, guarded_by, mentions};
+use super::guards::{caught, guarded, guarded_by, mentions, starts_word};
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
 use crate::functions::{Function, FunctionIndex};
@@ -646,12 +646,9 @@ impl Scan<'_, '_, '_> {
         }
         types.iter().any(|ty| {
             let declaration = format!("{name}{ty}");
-            self.body.match_indices(&declaration).any(|(at, _)| {
-                !self.body[..at]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            })
+            self.body
+                .match_indices(&declaration)
+                .any(|(at, _)| starts_word(&self.body, at))
         })
     }
 

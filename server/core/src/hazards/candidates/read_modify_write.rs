@@ -63,13 +63,11 @@ impl Scan<'_, '_, '_> {
         // Changed in place, then handed to a write; or written back
         // computed from (`store.set(k, current + n)`).
         let changed = [
-            ".append(", ".insert(", ".add(", ".push(", ".remove(", ".pop(", "[", " += ",
+            ".append(", ".insert(", ".add(", ".push(", ".remove(", ".pop(", "[", " += ", " + ",
+            " - ", " * ",
         ]
         .iter()
-        .any(|m| after.contains(&format!("{name}{m}")))
-            || [" + ", " - ", " * "]
-                .iter()
-                .any(|op| after.contains(&format!("{name}{op}")));
+        .any(|m| after.contains(&format!("{name}{m}")));
         if !changed {
             return;
         }

@@ -56,14 +56,9 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         // A function that finds its cut in characters (`char_indices`,
         // `is_char_boundary`) cuts on a boundary.
         let body = cx.text(cx.node);
-        let aware = [
-            "char_indices",
-            "is_char_boundary",
-            "floor_char_boundary",
-            "ceil_char_boundary",
-        ]
-        .iter()
-        .any(|w| body.contains(w));
+        let aware = crate::hazards::guards::RUST_CHAR_BOUNDARIES
+            .iter()
+            .any(|w| body.contains(w));
         if stringy && !aware {
             return Some(Finding::new(
                 FailureClass::Encoding,

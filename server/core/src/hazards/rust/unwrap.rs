@@ -207,10 +207,7 @@ pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
         // blocking::get(url)`, whose failure is the network's).
         "get" | "get_mut" | "first" | "last" | "next" | "pop" | "nth" | "max" | "min" | "find"
         | "position" | "peek" | "iter().next"
-            if !call
-                .rsplit("::")
-                .nth(1)
-                .is_some_and(|module| module.starts_with(|c: char| c.is_ascii_lowercase())) =>
+            if !crate::hazards::guards::module_function(&call) =>
         {
             let key = receiver
                 .child_by_field_name("arguments")
