@@ -781,7 +781,7 @@ pub fn model_pass(
                     .cloned()
                     .unwrap_or_default(),
             );
-            let key = format!("{index}\u{1f}{}", function.id);
+            let key = job_key(index, &function.id);
             jobs.push(Job::new(key, function.content_hash, 0, input).with_work(work));
         }
     }
@@ -793,7 +793,7 @@ pub fn model_pass(
     let mut answers: Vec<ModelAnswers> = vec![ModelAnswers::new(); report.files.len()];
     let mut waiting = vec![0usize; report.files.len()];
     for job in &jobs {
-        if let Some(index) = file_of(&job.key) {
+        if let Some((index, _)) = job_key_parts(&job.key) {
             waiting[index] += 1;
         }
     }
@@ -848,9 +848,7 @@ pub fn model_pass(
                 run.ranked += scenarios.iter().filter(|s| s.scored).count();
                 run.prompt_seconds += stats.prompt_ms as f64 / 1000.0;
                 run.rank_seconds += stats.rank_ms as f64 / 1000.0;
-                if let Some(index) = file_of(&key)
-                    && let Some((_, id)) = key.split_once('\u{1f}')
-                {
+                if let Some((index, id)) = job_key_parts(&key) {
                     answers[index].insert(id.to_owned(), (content_hash, scenarios));
                 }
                 Some(key)
@@ -875,7 +873,7 @@ pub fn model_pass(
         in_flight = in_flight.saturating_sub(1);
         progress(settled, total);
         refill(&mut in_flight);
-        if let Some(index) = file_of(&key)
+        if let Some((index, _)) = job_key_parts(&key)
             && let Some(left) = waiting.get_mut(index)
             && *left > 0
         {
@@ -897,9 +895,16 @@ pub fn model_pass(
     run
 }
 
-/// The file index a model job's key (`<index>\u{1f}<function id>`) names.
-fn file_of(key: &str) -> Option<usize> {
-    key.split_once('\u{1f}')?.0.parse().ok()
+/// A model job's key: the file's index in the report and the function's
+/// id, apart by a character no id holds.
+fn job_key(index: usize, function_id: &str) -> String {
+    format!("{index}\u{1f}{function_id}")
+}
+
+/// The file index and function id a [`job_key`] names.
+fn job_key_parts(key: &str) -> Option<(usize, &str)> {
+    let (index, id) = key.split_once('\u{1f}')?;
+    Some((index.parse().ok()?, id))
 }
 
 #[cfg(test)]
