@@ -107,23 +107,17 @@ impl Scan<'_, '_, '_> {
     /// The first statement under `node` that appends one of `pieces`
     /// (named as a whole word) to something.
     fn first_append_of<'t>(&self, node: Node<'t>, pieces: &[String]) -> Option<Node<'t>> {
-        let mut stack = vec![node];
-        let mut found: Option<Node<'t>> = None;
-        while let Some(n) = stack.pop() {
-            if n.kind().ends_with("statement") || n.kind() == "expression_statement" {
-                let text = self.text(n);
-                let first_line = text.lines().next().unwrap_or_default();
-                if APPENDS.iter().any(|a| first_line.contains(a))
-                    && pieces.iter().any(|piece| mentions(first_line, piece))
-                    && found.is_none_or(|f| n.start_byte() < f.start_byte())
-                {
-                    found = Some(n);
-                    continue;
+        // In source order: the first one written, the outer of two nested.
+        crate::hazards::tree::descendants(node)
+            .into_iter()
+            .find(|n| {
+                if !n.kind().ends_with("statement") {
+                    return false;
                 }
-            }
-            let mut cursor = n.walk();
-            stack.extend(n.named_children(&mut cursor));
-        }
-        found
+                let text = self.text(*n);
+                let first_line = text.lines().next().unwrap_or_default();
+                APPENDS.iter().any(|a| first_line.contains(a))
+                    && pieces.iter().any(|piece| mentions(first_line, piece))
+            })
     }
 }
