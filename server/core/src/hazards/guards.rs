@@ -471,6 +471,32 @@ fn rethrows(handler: Node, rope: &Rope) -> bool {
             .is_some_and(|name| last == format!("raise {name}") || last == format!("throw {name}"))
 }
 
+/// Whether a Go type assertion is the two-value form, which reports a
+/// wrong type in `ok` instead of panicking: `v, ok := x.(T)`, `v, ok =
+/// x.(T)` or `var v, ok = x.(T)`.
+pub fn go_comma_ok(assertion: Node) -> bool {
+    let Some(statement) = assertion
+        .parent()
+        .filter(|p| p.kind() == "expression_list")
+        .and_then(|list| list.parent())
+    else {
+        return false;
+    };
+    let names = match statement.kind() {
+        "short_var_declaration" | "assignment_statement" => statement
+            .child_by_field_name("left")
+            .map_or(0, |left| left.named_child_count()),
+        "var_spec" => {
+            let mut cursor = statement.walk();
+            statement
+                .children_by_field_name("name", &mut cursor)
+                .count()
+        }
+        _ => 0,
+    };
+    names == 2
+}
+
 /// The innermost statement containing `node`.
 pub fn statement_of<'t>(language: Language, node: Node<'t>) -> Node<'t> {
     let mut current = node;

@@ -16,7 +16,7 @@
 use ropey::Rope;
 use tree_sitter::Node;
 
-use super::guards::{caught, guarded, guarded_by, mentions, starts_word};
+use super::guards::{caught, go_comma_ok, guarded, guarded_by, mentions, starts_word};
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
 use crate::functions::{Function, FunctionIndex};
@@ -450,21 +450,6 @@ impl Scan<'_, '_, '_> {
         node_text(node, self.cx.rope)
     }
 
-    /// Go: whether `node` is the right side of a two-value assignment
-    /// (`v, ok := x.(T)`, `v, ok = m[k]`).
-    fn comma_ok(&self, node: Node) -> bool {
-        let Some(statement) = node
-            .parent()
-            .filter(|p| p.kind() == "expression_list")
-            .and_then(|p| p.parent())
-        else {
-            return false;
-        };
-        statement
-            .child_by_field_name("left")
-            .is_some_and(|left| left.named_child_count() == 2)
-    }
-
     /// Whether `node` is the target of an assignment (what is written, not
     /// read).
     fn assigned_to(&self, node: Node) -> bool {
@@ -523,7 +508,7 @@ impl Scan<'_, '_, '_> {
                 (_, "non_null_expression") => Some((NullOrNone, 0.06)),
                 (Language::Rust, _) if lossless_rust_cast(&self.text(node)) => None,
                 // `v, ok := x.(T)` never panics.
-                (Language::Go, "type_assertion_expression") if self.comma_ok(node) => None,
+                (Language::Go, "type_assertion_expression") if go_comma_ok(node) => None,
                 (Language::Rust, _) => Some((Overflow, 0.08)),
                 (Language::Java, _) if numeric_cast(&self.text(node)) => Some((Overflow, 0.08)),
                 _ => Some((TypeError, 0.06)),

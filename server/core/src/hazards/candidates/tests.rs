@@ -1570,3 +1570,15 @@ fn module_state_a_remote_value_written_back_and_thread_safe_fields() {
         (RaceCondition, 8),
     );
 }
+
+#[test]
+fn go_type_assertion_in_each_two_value_form() {
+    let bug = "package p\n\nfunc count(v interface{}) int {\n\tn := v.(int)\n\treturn n\n}\n";
+    for fix in [
+        "package p\n\nfunc count(v interface{}) int {\n\tn, ok := v.(int)\n\tif !ok {\n\t\treturn 0\n\t}\n\treturn n\n}\n",
+        "package p\n\nfunc count(v interface{}) int {\n\tvar n, ok = v.(int)\n\tif !ok {\n\t\treturn 0\n\t}\n\treturn n\n}\n",
+        "package p\n\nfunc count(v interface{}) (n int) {\n\tvar ok bool\n\tn, ok = v.(int)\n\tif !ok {\n\t\treturn 0\n\t}\n\treturn n\n}\n",
+    ] {
+        flags_bug_not_fix(Language::Go, "count.go", bug, fix, (TypeError, 4));
+    }
+}

@@ -8,20 +8,8 @@ pub(super) fn type_assertion(m: &Match, cx: &FnCx) -> Option<Finding> {
     let ty = cx.text(m.get("type")?);
     let object_text = cx.text(object);
     // `v, ok := x.(T)` and `var v, ok = x.(T)` never panic.
-    let list = m.hazard.parent().filter(|p| p.kind() == "expression_list");
-    if let Some(list) = list
-        && let Some(statement) = list.parent()
-    {
-        let left_count = match statement.kind() {
-            "short_var_declaration" | "assignment_statement" => statement
-                .child_by_field_name("left")
-                .map_or(0, |l| children(l).len()),
-            "var_spec" => field_children(statement, "name").len(),
-            _ => 0,
-        };
-        if left_count == 2 {
-            return None;
-        }
+    if crate::hazards::guards::go_comma_ok(m.hazard) {
+        return None;
     }
     // A pool only ever holds what its New makes.
     let lower = object_text.to_lowercase();
