@@ -336,17 +336,68 @@ pub fn guarded_by(
     rope: &Rope,
     says: &dyn Fn(&str) -> bool,
 ) -> bool {
+    guarded_where(language, node, boundary, rope, &|text, _| says(text))
+}
+
+/// Whether a lookup `container[key]` at `node` is guarded: as [`guarded`]
+/// for `key`, except that a loop over the elements of a collection guards
+/// it only when its header names `container` too. Iterating one collection
+/// bounds no lookup into another: `for f in names: fmt[f]` raises a
+/// KeyError for a name `fmt` lacks, `for k in d: d[k]` cannot.
+pub fn guarded_lookup(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    key: &str,
+    container: &str,
+) -> bool {
+    let field = container.rsplit(['.', ':']).next().unwrap_or(container);
+    !key.is_empty()
+        && guarded_where(language, node, boundary, rope, &|text, each| {
+            mentions(text, key) && (!each || mentions(text, container) || mentions(text, field))
+        })
+}
+
+/// Whether `parent` is a loop over the elements of a collection (not a
+/// counting loop with a condition).
+fn for_each(language: Language, parent: Node) -> bool {
+    match (language, parent.kind()) {
+        (Language::Python, "for_statement") => true,
+        (Language::Rust, "for_expression") => true,
+        (Language::Java, "enhanced_for_statement") => true,
+        (_, "for_in_statement") => true,
+        (Language::Go, "for_statement") => {
+            let mut cursor = parent.walk();
+            parent
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "range_clause")
+        }
+        _ => false,
+    }
+}
+
+/// The walk of [`guarded_by`]: `says` sees each deciding text and whether
+/// it is the header of a loop over a collection's elements.
+fn guarded_where(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    says: &dyn Fn(&str, bool) -> bool,
+) -> bool {
+    let says_plain = |text: &str| says(text, false);
     let mut child = node;
     while let Some(parent) = child.parent() {
         if let Some(decider) = deciding_text(language, parent, child, rope)
-            && says(&decider)
+            && says(&decider, for_each(language, parent))
         {
             return true;
         }
         if is_block(language, parent.kind()) {
             let mut sibling = child.prev_named_sibling();
             while let Some(statement) = sibling {
-                if guarding_statement(language, statement, rope, says) {
+                if guarding_statement(language, statement, rope, &says_plain) {
                     return true;
                 }
                 sibling = statement.prev_named_sibling();

@@ -47,15 +47,25 @@ impl Scan<'_, '_, '_> {
         } else {
             index_word
         };
-        if clamped
-            || guarded(
+        let held = if literal_index {
+            guarded(
                 self.cx.language,
                 node,
                 self.cx.node,
                 self.cx.rope,
                 &[guard_word],
             )
-        {
+        } else {
+            guarded_lookup(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                guard_word,
+                &object_text,
+            )
+        };
+        if clamped || held {
             // A bounds check keeps a Rust range in the string, not off a
             // character's middle.
             self.cut_inside_a_character(node, &object_text, index_word);

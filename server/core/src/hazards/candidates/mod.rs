@@ -16,7 +16,9 @@
 use ropey::Rope;
 use tree_sitter::Node;
 
-use super::guards::{caught, go_comma_ok, guarded, guarded_by, mentions, starts_word};
+use super::guards::{
+    caught, go_comma_ok, guarded, guarded_by, guarded_lookup, mentions, starts_word,
+};
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
 use crate::functions::{Function, FunctionIndex};

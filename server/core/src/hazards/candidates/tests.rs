@@ -1582,3 +1582,27 @@ fn go_type_assertion_in_each_two_value_form() {
         flags_bug_not_fix(Language::Go, "count.go", bug, fix, (TypeError, 4));
     }
 }
+
+#[test]
+fn a_loop_over_one_collection_does_not_bound_a_lookup_into_another() {
+    flags_bug_not_fix(
+        Language::Python,
+        "table.py",
+        "def row(self, fields):\n    out = []\n    for field in fields:\n        out.append(self.none_format[field])\n    return out\n",
+        "def row(self, fields):\n    out = []\n    for field in fields:\n        if field in self.none_format:\n            out.append(self.none_format[field])\n    return out\n",
+        (KeyMissing, 4),
+    );
+    // The loop over the collection itself (or its length) keeps it quiet.
+    for quiet in [
+        "def row(self):\n    out = []\n    for field in self.none_format:\n        out.append(self.none_format[field])\n    return out\n",
+        "def row(xs):\n    out = []\n    for i in range(len(xs)):\n        out.append(xs[i])\n    return out\n",
+    ] {
+        let found = candidates_of(Language::Python, "table.py", quiet);
+        assert!(
+            !found
+                .iter()
+                .any(|(c, _)| matches!(c, KeyMissing | IndexOutOfRange)),
+            "{found:?} in\n{quiet}"
+        );
+    }
+}
