@@ -9,7 +9,7 @@
  * with the same defaults.
  */
 
-export type SettingValue = string | number | boolean | string[] | Record<string, string>;
+export type SettingValue = string | number | boolean | string[] | Record<string, string> | null;
 
 export interface ServerSetting {
     /** Key under `failcast.` in VS Code, e.g. `model.maxPromptTokens`. */
@@ -73,7 +73,8 @@ export const SERVER_SETTINGS: readonly ServerSetting[] = [
     { key: "model.queueCapacity", toml: "model.queue_capacity", default: 64 },
     { key: "model.lora", toml: "model.lora", default: "" },
     { key: "model.loraScale", toml: "model.lora_scale", default: 1.0 },
-    { key: "model.rankWeight", toml: "model.rank_weight", default: 0.5 },
+    // null: the server uses the model's own weight.
+    { key: "model.rankWeight", toml: "model.rank_weight", default: null },
     { key: "predict.debounceMs", toml: "predict.debounce_ms", default: 300 },
     { key: "predict.traceDepth", toml: "predict.trace_depth", default: 3 },
     { key: "severity.latent", toml: "severity.latent", default: "information" },
@@ -131,6 +132,8 @@ export function toServerSettings(read: ReadSetting, options: MapOptions = {}): S
             value = reading.value;
         } else if (options.includeDefaults) {
             value = reading.value ?? setting.default;
+            // A null default leaves the choice to the server.
+            if (value === null) continue;
         } else {
             continue;
         }

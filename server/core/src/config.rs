@@ -56,12 +56,6 @@ pub enum Fallback {
     Static,
 }
 
-/// The default `model.rank_weight`, chosen on the real-bug benchmark's
-/// `dev` split with Qwen2.5-Coder-0.5B: recall@3 47 %, 48 %, 48 % at 0.25,
-/// 0.5, 0.75 (model off: 45 %); paired best at 0.25 and 0.5 (23 %). See the
-/// README's benchmark section.
-pub const DEFAULT_RANK_WEIGHT: f32 = 0.5;
-
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ModelConfig {
     pub name: String,
@@ -86,8 +80,9 @@ pub struct ModelConfig {
     pub lora_scale: f32,
     /// How much the model's ranking of a function's static predictions
     /// counts against their static likelihood: 0 ignores the model, 1 ranks
-    /// by the model alone.
-    pub rank_weight: f32,
+    /// by the model alone. Unset, each model's own weight, measured on the
+    /// real-bug benchmark (the model catalog's `rank_weight`).
+    pub rank_weight: Option<f32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -163,7 +158,7 @@ impl Default for Config {
                 queue_capacity: 64,
                 lora: None,
                 lora_scale: 1.0,
-                rank_weight: DEFAULT_RANK_WEIGHT,
+                rank_weight: None,
             },
             debounce_ms: 300,
             trace_depth: 3,
@@ -542,7 +537,7 @@ impl<'a> Layer<'a> {
             set(&mut model.queue_capacity, o.queue_capacity.map(|n| n.0));
             set(&mut model.lora, o.lora.map(non_empty));
             set(&mut model.lora_scale, o.lora_scale.map(|s| s.0));
-            set(&mut model.rank_weight, o.rank_weight.map(|w| w.0));
+            set(&mut model.rank_weight, o.rank_weight.map(|w| Some(w.0)));
         }
         if let Some(o) = options.predict {
             set(&mut config.debounce_ms, o.debounce_ms.map(|n| n.0));

@@ -74,7 +74,7 @@ enum Command {
         /// Ask this model (catalog name or GGUF path); the model is off by default.
         #[arg(long)]
         model: Option<String>,
-        /// How much the model's ranking counts (0 to 1; default: `model.rank_weight`).
+        /// How much the model's ranking counts (0 to 1; default: `model.rank_weight`, else the model's own).
         #[arg(long, value_name = "WEIGHT")]
         rank_weight: Option<f32>,
         /// Threads the model decodes on (default: half the cores).

@@ -57,7 +57,12 @@ pub fn enrich(
                 rendered,
                 &mut candidates[index],
                 answers,
-                ctx.config.model.rank_weight,
+                ctx.config.model.rank_weight.unwrap_or_else(|| {
+                    failcast_model::catalog::rank_weight(
+                        &ctx.config.model.name,
+                        ctx.config.model.path.as_deref(),
+                    )
+                }),
             );
             merge(rendered, answers, function, path, *language, rope, ctx);
         }

@@ -277,7 +277,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
         }
     }
     if let Some(weight) = options.rank_weight {
-        config.model.rank_weight = weight;
+        config.model.rank_weight = Some(weight);
     }
     if let Some(threads) = options.threads {
         config.model.threads = threads;

@@ -649,6 +649,7 @@ mod tests {
             sha256,
             license: "none",
             sources,
+            rank_weight: 0.5,
         }
     }
 

@@ -87,7 +87,6 @@ describe("toServerSettings", () => {
                 queue_capacity: 64,
                 lora: "",
                 lora_scale: 1.0,
-                rank_weight: 0.5,
             },
             predict: { debounce_ms: 300, trace_depth: 3 },
             severity: { latent: "information", manifest: "warning", classes: {}, max_per_function: 3 },
