@@ -293,6 +293,7 @@ impl Scan<'_, '_, '_> {
         self.string_method_on_unknown(node, callee, last);
         self.unsupported_mutation(node, callee, last);
         self.object_of_nothing(node, callee, &args);
+        self.panic_on_error(node, callee);
         if matches!(last, "set" | "put" | "Store" | "setdefault")
             && let Some((receiver, _)) = callee.rsplit_once('.')
         {

@@ -60,6 +60,7 @@ mod messages;
 mod modified_while_iterated;
 mod narrow_handler;
 mod nil_map;
+mod panic_on_error;
 mod positional_calls;
 mod promise_executor;
 mod races;

@@ -1606,3 +1606,27 @@ fn a_loop_over_one_collection_does_not_bound_a_lookup_into_another() {
         );
     }
 }
+
+#[test]
+fn go_panic_on_a_decode_error_is_the_decode_failing() {
+    flags_bug_not_fix(
+        Language::Go,
+        "peers.go",
+        "package p\n\nfunc decodePeers(buf []byte) [][]byte {\n\tvar enc [][]byte\n\tif err := decodeMsgPack(buf, &enc); err != nil {\n\t\tpanic(fmt.Errorf(\"failed to decode peers: %v\", err))\n\t}\n\treturn enc\n}\n",
+        "package p\n\nfunc decodePeers(buf []byte) ([][]byte, error) {\n\tvar enc [][]byte\n\tif err := decodeMsgPack(buf, &enc); err != nil {\n\t\treturn nil, fmt.Errorf(\"failed to decode peers: %v\", err)\n\t}\n\treturn enc, nil\n}\n",
+        (ParseError, 6),
+    );
+    // The error of a call named for nothing that fails on input stays an
+    // assertion's.
+    let found = candidates_of(
+        Language::Go,
+        "config.go",
+        "package p\n\nfunc mustLoad() {\n\terr := setup()\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n",
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(c, _)| matches!(c, ParseError | NetworkError)),
+        "{found:?}"
+    );
+}
