@@ -49,8 +49,8 @@ pub enum LensRefresh {
 }
 
 const LOADING_TOKEN: &str = "failcast/model";
-/// How long after a refresh the client has to ask for lenses before it is
-/// asked once more.
+/// How long after the last refresh of a burst one more is sent (see
+/// [`Dispatcher::refresh_code_lenses`]).
 const LENS_NUDGE: Duration = Duration::from_millis(1500);
 
 impl Dispatcher {
@@ -111,30 +111,35 @@ impl Dispatcher {
         let state = self.state.clone();
         tokio::spawn(async move {
             let send = || async {
+                state.lens_refreshes.fetch_add(1, Ordering::SeqCst);
                 if let Err(err) = client.code_lens_refresh().await {
                     tracing::debug!("workspace/codeLens/refresh failed: {err}");
                 }
             };
-            let asked = loop {
-                let asked = state.lens_requests.load(Ordering::SeqCst);
+            loop {
                 send().await;
                 let mut refresh = refresh.lock();
                 match &mut *refresh {
                     LensRefresh::InFlight { again } if *again => *again = false,
                     _ => {
                         *refresh = LensRefresh::Idle;
-                        break asked;
+                        break;
                     }
                 }
-            };
-            // VS Code drops a lens request it has scheduled but not sent
-            // when its editor loses focus (the Problems panel opened at
-            // once), and a refresh that came before then is spent. One
-            // more, later, if no lens was asked for meanwhile: an editor
-            // still in view asks again, focused or not.
+            }
+            let sent = state.lens_refreshes.load(Ordering::SeqCst);
+            // VS Code cancels the lens request a refresh started when its
+            // editor loses focus (the Problems panel opened at once),
+            // whether it was still scheduled or already sent, and drops
+            // the answer; the refresh is spent. So one more, once edits
+            // pause (no later refresh went out meanwhile) and while a
+            // document is open: an editor still in view asks again,
+            // focused or not. Counting the lens requests that arrived
+            // could not tell a cancelled one from an answered one.
             tokio::time::sleep(LENS_NUDGE).await;
             let idle = matches!(*refresh.lock(), LensRefresh::Idle);
-            if idle && state.lens_requests.load(Ordering::SeqCst) == asked {
+            let open = !state.documents.lock().is_empty();
+            if idle && open && state.lens_refreshes.load(Ordering::SeqCst) == sent {
                 send().await;
             }
         });

@@ -672,7 +672,6 @@ impl LanguageServer for Server {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.state.lens_requests.fetch_add(1, Ordering::SeqCst);
         guard::request("textDocument/codeLens", async {
             let uri = params.text_document.uri;
             let Some(analysis) = self.current_analysis(&uri).await else {

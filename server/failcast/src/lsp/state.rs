@@ -68,9 +68,9 @@ pub struct State {
     pub corpus: Mutex<super::history::CorpusSlot>,
     /// Files' history as the corpus thread last read it.
     pub history: super::history::History,
-    /// How many `textDocument/codeLens` requests arrived, to see whether a
-    /// `workspace/codeLens/refresh` was acted on.
-    pub lens_requests: std::sync::atomic::AtomicU64,
+    /// How many `workspace/codeLens/refresh` requests went out, to see
+    /// whether a later one superseded the nudge after a burst.
+    pub lens_refreshes: std::sync::atomic::AtomicU64,
 }
 
 impl State {
