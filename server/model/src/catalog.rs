@@ -181,10 +181,13 @@ pub fn find(name: &str) -> Option<&'static ModelEntry> {
 /// set: its catalog weight, found by name or by the file name a configured
 /// path ends in; [`DEFAULT_RANK_WEIGHT`] for a model the catalog lacks.
 pub fn rank_weight(name: &str, path: Option<&std::path::Path>) -> f32 {
-    path.and_then(|p| p.file_name())
-        .and_then(|f| find_by_file_name(&f.to_string_lossy()))
-        .or_else(|| path.is_none().then(|| find(name)).flatten())
-        .map_or(DEFAULT_RANK_WEIGHT, |entry| entry.rank_weight)
+    let entry = match path {
+        Some(path) => path
+            .file_name()
+            .and_then(|file| find_by_file_name(&file.to_string_lossy())),
+        None => find(name),
+    };
+    entry.map_or(DEFAULT_RANK_WEIGHT, |entry| entry.rank_weight)
 }
 
 /// What a model outside the catalog's ranking counts by default.

@@ -649,7 +649,7 @@ mod tests {
             sha256,
             license: "none",
             sources,
-            rank_weight: 0.5,
+            rank_weight: crate::catalog::DEFAULT_RANK_WEIGHT,
         }
     }
 
