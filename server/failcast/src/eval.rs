@@ -74,6 +74,10 @@ pub struct CaseResult {
     /// ranking or of coverage.
     #[serde(default)]
     pub coverage_rank: Option<usize>,
+    /// When a right candidate ranks below the top: every candidate down to
+    /// it, `class@line(rule)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ahead: Vec<String>,
     /// No matching scenario in the top `k` at the same spot on `after`.
     pub silent_after: bool,
     /// What the function's top scenarios were, `class@line`, for reading.
@@ -139,11 +143,18 @@ fn all_candidates(
     checked: &CheckedFile,
     index: usize,
     function: &Function,
-) -> Vec<(FailureClass, usize, usize)> {
+) -> Vec<(FailureClass, usize, usize, String)> {
     let analysis = &checked.analysis;
-    let mut out: Vec<(FailureClass, usize, usize)> = analysis.scenarios[index]
+    let mut out: Vec<(FailureClass, usize, usize, String)> = analysis.scenarios[index]
         .iter()
-        .map(|s| (s.class, s.origin.start_line, s.origin.end_line))
+        .map(|s| {
+            (
+                s.class,
+                s.origin.start_line,
+                s.origin.end_line,
+                s.rule.clone(),
+            )
+        })
         .collect();
     let rope = &analysis.rope;
     let Some(tree) = failcast_core::syntax::parse_rope(analysis.language, rope, None) else {
@@ -172,7 +183,7 @@ fn all_candidates(
             ),
         )
         .iter()
-        .map(|h| (h.class, line(h.start), line(h.end))),
+        .map(|h| (h.class, line(h.start), line(h.end), h.rule.to_owned())),
     );
     out
 }
@@ -447,15 +458,25 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             .iter()
             .position(|s| matches(s, meta.class, line))
             .map(|r| r + 1);
-        let coverage_rank = held
-            .and_then(|(i, function)| {
-                let all = all_candidates(before, i, function);
-                all.iter().position(|(class, start, end)| {
-                    let probe = (line >= start.saturating_sub(1)) && line <= end + 1;
-                    probe && equivalent(meta.class, *class)
-                })
+        let all = held
+            .map(|(i, function)| all_candidates(before, i, function))
+            .unwrap_or_default();
+        let coverage_rank = all
+            .iter()
+            .position(|(class, start, end, _)| {
+                let probe = (line >= start.saturating_sub(1)) && line <= end + 1;
+                probe && equivalent(meta.class, *class)
             })
             .map(|r| r + 1);
+        // What outranks a right candidate below the top: what to read when
+        // tuning the ranking.
+        let ahead = match coverage_rank {
+            Some(r) if r > TOP_K => all[..r]
+                .iter()
+                .map(|(class, start, _, rule)| format!("{}@{}({rule})", class.as_str(), start + 1))
+                .collect(),
+            _ => Vec::new(),
+        };
         for s in scenarios.iter().take(TOP_K) {
             if s.source.as_str() == "model" && s.rule == "model" {
                 model_in_top += 1;
@@ -487,6 +508,7 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             }),
             silent_after,
             coverage_rank,
+            ahead,
             top: scenarios.iter().take(TOP_K).map(|s| short(s)).collect(),
             after_top: after_held
                 .map(|(i, _)| after.analysis.predictions(i).map(short).collect())
@@ -660,7 +682,10 @@ pub fn render_cases(run: &EvalRun) -> String {
             (Some(r), false) if r <= TOP_K => "found, still flagged after the fix".to_owned(),
             (Some(r), _) => format!("rank {r}"),
             (None, _) => match case.coverage_rank {
-                Some(r) => format!("missed (rank {r} among all candidates)"),
+                Some(r) => format!(
+                    "missed (rank {r} among all candidates: {})",
+                    case.ahead.join(", ")
+                ),
                 None => "missed (no candidate)".to_owned(),
             },
         };

@@ -31,6 +31,17 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
     }
     let subject = one_line(&object_text, 30);
+    if key.is_none() && !is_range && keyed(cx, object, index, &object_text, &index_text) {
+        let key = one_line(&index_text, 20);
+        return Some(Finding::new(
+            FailureClass::KeyMissing,
+            0.35,
+            "panic",
+            "no entry found for key".to_owned(),
+            format!("`{subject}` has no entry for `{key}`"),
+            format!("Predicted panic indexing {subject}[{key}]: the key may be missing"),
+        ));
+    }
     if let Some(key) = key {
         return Some(Finding::new(
             FailureClass::KeyMissing,
@@ -129,4 +140,37 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         finding = finding.input(object_text, "vec![]");
     }
     Some(finding)
+}
+
+/// Whether an index looks a key up rather than counting a position: the
+/// container is a map (`HashMap`, `BTreeMap`, `IndexMap`, by its declared
+/// type or constructor), or the index is a borrowed value or a text
+/// parameter (`m[&id]`, `self[key_id]` with `key_id: &str`). Slices and
+/// vectors index by `usize` values, never by reference or by text.
+fn keyed(cx: &FnCx, object: Node, index: Node, object_text: &str, index_text: &str) -> bool {
+    const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "HeaderMap", "Map<"];
+    const TEXT: &[&str] = &["&str", "String", "&String", "Cow<"];
+    let types = parameter_types(cx);
+    let declared = |name: &str| {
+        let name = name.trim_start_matches("self.");
+        types
+            .get(name)
+            .is_some_and(|t| MAPS.iter().any(|m| t.contains(m)))
+            || cx.text(cx.node).lines().any(|line| {
+                let line = line.trim();
+                (line.starts_with(&format!("let {name}"))
+                    || line.starts_with(&format!("let mut {name}")))
+                    && MAPS.iter().any(|m| line.contains(m))
+            })
+    };
+    if object.kind() != "index_expression" && declared(object_text) {
+        return true;
+    }
+    if index.kind() == "reference_expression" {
+        return true;
+    }
+    index.kind() == "identifier"
+        && types
+            .get(index_text)
+            .is_some_and(|t| TEXT.iter().any(|w| t.trim() == *w || t.starts_with(w)))
 }
