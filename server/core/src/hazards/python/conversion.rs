@@ -1,5 +1,5 @@
 //! `py.conversion`: `int()`/`float()` of text from outside, outside a handler
-//! for ValueError.
+//! for ValueError; of a `.get()` lookup, a TypeError on None.
 
 use super::*;
 
@@ -40,6 +40,28 @@ pub(super) fn conversion(m: &Match, cx: &FnCx) -> Option<Finding> {
     let names = external_names(cx);
     let external = expression_origin(cx, arg, &names);
     let likelihood = if external.is_some() { 0.5 } else { 0.3 };
+    // `int(d.get("code", 1000))`: a lookup that may give None (the key is
+    // absent, or present with a null value, where the default does not
+    // apply) fails on None before any text is parsed.
+    if arg.kind() == "call"
+        && arg
+            .child_by_field_name("function")
+            .is_some_and(|f| cx.text(f).ends_with(".get"))
+    {
+        return Some(Finding::new(
+            FailureClass::NullOrNone,
+            likelihood,
+            "TypeError",
+            format!(
+                "TypeError: {callee}() argument must be a string, a bytes-like object or a real number, not 'NoneType'"
+            ),
+            format!(
+                "`{}` is None: the key is missing, or present with a null value",
+                one_line(&arg_text, 40)
+            ),
+            format!("Predicted TypeError in {callee}() when the lookup gives None"),
+        ));
+    }
     let (error_type, error) = match callee.as_str() {
         "Decimal" => (
             "decimal.InvalidOperation",
