@@ -2,6 +2,27 @@
 
 use super::*;
 
+/// Words of a condition that bounds a collection's length or finds a key
+/// in it.
+const LENGTH_WORDS: &[&str] = &[
+    "len",
+    "is_empty",
+    "first",
+    "last",
+    "get(",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "split_at",
+    "chunks",
+    "iter",
+    "next",
+    "Some(",
+    "matches!",
+    "capacity",
+    "position",
+];
+
 pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     let object = m.get("object")?;
     let index = m.get("index")?;
@@ -11,11 +32,25 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     if object.kind() == "array_expression" {
         return None;
     }
+    if index.kind() == "integer_literal"
+        && index_text
+            .parse::<usize>()
+            .is_ok_and(|i| i < window_size(cx, object, &object_text))
+    {
+        return None;
+    }
     let is_range = index.kind() == "range_expression";
     let key = string_contents(&index_text);
-    // Guards: a condition, loop header or assertion that mentions the object
-    // (`if i < v.len()`, `for i in 0..v.len()`, `assert!(!v.is_empty())`).
-    if cx.guarded(m.hazard, &[&object_text]) {
+    // Guards: a condition, loop header or assertion that bounds the
+    // object's length or finds the key in it (`if i < v.len()`, `for i in
+    // 0..v.len()`, `assert!(!v.is_empty())`, `if m.contains_key(k)`). One
+    // that only mentions it bounds nothing: `windows(2).all(..)` holds of an
+    // empty vector, whose `[0]` then panics.
+    let bounds = |text: &str| {
+        crate::hazards::guards::mentions(text, &object_text)
+            && LENGTH_WORDS.iter().any(|w| text.contains(w))
+    };
+    if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &bounds) {
         return None;
     }
     let index_root = index_text
@@ -173,4 +208,47 @@ fn keyed(cx: &FnCx, object: Node, index: Node, object_text: &str, index_text: &s
         && types
             .get(index_text)
             .is_some_and(|t| TEXT.iter().any(|w| t.trim() == *w || t.starts_with(w)))
+}
+
+/// The length every value of `name` is known to have when it is the
+/// parameter of a closure over `windows(n)`, `chunks_exact(n)` or
+/// `array_windows::<n>()` (`v.windows(2).all(|s| s[0] == s[1])`), else 0.
+fn window_size(cx: &FnCx, object: Node, name: &str) -> usize {
+    let mut node = object.parent();
+    while let Some(n) = node {
+        if n.id() == cx.node.id() {
+            break;
+        }
+        if n.kind() == "closure_expression" {
+            let parameters = n
+                .child_by_field_name("parameters")
+                .map(|p| cx.text(p))
+                .unwrap_or_default();
+            if !crate::hazards::guards::mentions(&parameters, name) {
+                return 0;
+            }
+            // The call the closure is an argument of: `….windows(2).all(…)`.
+            let Some(call) = n.parent().and_then(|a| a.parent()) else {
+                return 0;
+            };
+            let callee = call
+                .child_by_field_name("function")
+                .map(|f| cx.text(f))
+                .unwrap_or_default();
+            return [
+                "windows(",
+                "chunks_exact(",
+                "array_windows::<",
+                "array_chunks::<",
+            ]
+            .iter()
+            .find_map(|w| {
+                let (_, rest) = callee.rsplit_once(w)?;
+                rest.split([')', '>']).next()?.trim().parse().ok()
+            })
+            .unwrap_or(0);
+        }
+        node = n.parent();
+    }
+    0
 }
