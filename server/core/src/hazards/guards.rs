@@ -310,6 +310,16 @@ fn guarding_statement(
     }
 }
 
+/// Words of a condition that bounds a collection's length (or finds its
+/// element), in every language: what reaches a constant index past the
+/// first.
+pub const LENGTH_WORDS: &[&str] = &[
+    "len(", ".len()", ".length", ".size()", "Len(", "is_empty", "isEmpty", "count", "Count",
+    "cap(", "first", "last", "get(", "contains", "in ", "startswith", "starts_with",
+    "HasPrefix", "startsWith", "endswith", "ends_with", "split_at", "SplitN", "maxsplit",
+    "partition", "match", "Some(", "range",
+];
+
 /// Whether `node` is guarded by a condition, loop header, short-circuit or
 /// earlier early exit that mentions every word in `words`, looking no
 /// further out than `boundary` (the function).

@@ -48,13 +48,18 @@ impl Scan<'_, '_, '_> {
             index_word
         };
         let held = if literal_index {
-            guarded(
-                self.cx.language,
-                node,
-                self.cx.node,
-                self.cx.rope,
-                &[guard_word],
-            )
+            // Whether a guard reaches this position: a truthiness or null
+            // check (`if parts:`, `parts &&`) says the collection has a
+            // first (and a last) element, not a second.
+            let first = matches!(index_word, "0" | "-1");
+            let reaches = |text: &str| {
+                mentions(text, guard_word)
+                    && (first
+                        || crate::hazards::guards::LENGTH_WORDS
+                            .iter()
+                            .any(|w| text.contains(w)))
+            };
+            guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches)
         } else {
             guarded_lookup(
                 self.cx.language,

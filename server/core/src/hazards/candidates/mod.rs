@@ -296,7 +296,7 @@ fn module_state(text: &str) -> Vec<String> {
 
 /// The broad candidates of one function, most likely first, leaving out
 /// what a precise hazard already reports on the same line with the same
-/// class. `file` is read once per file ([`FileFacts::of`]).
+/// class, or on the same subscript as a key or a position. `file` is read once per file ([`FileFacts::of`]).
 pub fn function_candidates(
     language: Language,
     tree: &Tree,
@@ -313,9 +313,14 @@ pub fn function_candidates(
     let mut found: Vec<(f32, Hazard)> = candidates(&cx, file)
         .into_iter()
         .filter(|c| {
-            !precise
-                .iter()
-                .any(|p| p.class == c.class && line(p.start) == line(c.start))
+            // A precise rule that read the same subscript decided whether
+            // it looks up a key or counts a position (`m[key]` misses a
+            // key, it does not overrun).
+            let lookup = |class| matches!(class, IndexOutOfRange | KeyMissing);
+            !precise.iter().any(|p| {
+                (p.class == c.class && line(p.start) == line(c.start))
+                    || (p.start == c.start && p.end == c.end && lookup(p.class) && lookup(c.class))
+            })
         })
         .map(|c| (c.likelihood * file.domain.factor(c.class), c))
         .collect();

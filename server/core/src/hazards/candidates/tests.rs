@@ -1630,3 +1630,20 @@ fn go_panic_on_a_decode_error_is_the_decode_failing() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_truthiness_check_reaches_the_first_element_not_the_second() {
+    flags_bug_not_fix(
+        Language::Python,
+        "headers.py",
+        "def value(line):\n    parts = line.split(':')\n    if parts:\n        return parts[1]\n    return None\n",
+        "def value(line):\n    parts = line.split(':')\n    if len(parts) > 1:\n        return parts[1]\n    return None\n",
+        (IndexOutOfRange, 4),
+    );
+    let first = "def name(line):\n    parts = line.split(':')\n    if parts:\n        return parts[0]\n    return None\n";
+    assert!(
+        !candidates_of(Language::Python, "headers.py", first)
+            .iter()
+            .any(|(class, _)| *class == IndexOutOfRange)
+    );
+}

@@ -65,7 +65,13 @@ pub(super) fn subscript(m: &Match, cx: &FnCx) -> Option<Finding> {
     let object_word = guard_word(&object_text);
     let key_word = guard_word(&key_text);
     if is_index || is_list_source {
-        if cx.guarded(m.hazard, &[&object_word]) {
+        // `if parts:` says there is a first and a last part, not a second.
+        let first = matches!(key_text.trim(), "0" | "-1") || !is_index;
+        let reaches = |text: &str| {
+            crate::hazards::guards::mentions(text, &object_word)
+                && (first || crate::hazards::guards::LENGTH_WORDS.iter().any(|w| text.contains(w)))
+        };
+        if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &reaches) {
             return None;
         }
     } else if cx.guarded(m.hazard, &[&object_word, &key_word])
