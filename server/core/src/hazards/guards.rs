@@ -314,11 +314,131 @@ fn guarding_statement(
 /// element), in every language: what reaches a constant index past the
 /// first.
 pub const LENGTH_WORDS: &[&str] = &[
-    "len(", ".len()", ".length", ".size()", "Len(", "is_empty", "isEmpty", "count", "Count",
-    "cap(", "first", "last", "get(", "contains", "in ", "startswith", "starts_with",
-    "HasPrefix", "startsWith", "endswith", "ends_with", "split_at", "SplitN", "maxsplit",
-    "partition", "match", "Some(", "range",
+    "len(",
+    ".len()",
+    ".length",
+    ".size()",
+    "Len(",
+    "is_empty",
+    "isEmpty",
+    "count",
+    "Count",
+    "cap(",
+    "first",
+    "last",
+    "get(",
+    "contains",
+    "in ",
+    "startswith",
+    "starts_with",
+    "HasPrefix",
+    "startsWith",
+    "endswith",
+    "ends_with",
+    "split_at",
+    "SplitN",
+    "maxsplit",
+    "partition",
+    "match",
+    "Some(",
+    "range",
 ];
+
+/// Whether a guard's `text` lets the constant `position` of `object` be
+/// read (`-1` is the last). A comparison of the length with a number says
+/// how long the collection is on the guarded path (`len(parts) > 1` or, as
+/// an early exit, `len(parts) < 2`: at least two), and reaches a position
+/// below it; where a collection's truth is its non-emptiness (`truthy`:
+/// Python, JavaScript), a truthiness check (`if parts:`) reaches the first
+/// and the last; any other of the length `words` is taken as a bound.
+pub fn reaches_position(
+    text: &str,
+    object: &str,
+    position: i64,
+    words: &[&str],
+    truthy: bool,
+) -> bool {
+    if !mentions(text, object) {
+        return false;
+    }
+    let needed = if position < 0 {
+        position.unsigned_abs()
+    } else {
+        position.unsigned_abs() + 1
+    };
+    let bounds = length_bounds(text, object);
+    if !bounds.is_empty() {
+        return bounds.iter().any(|&at_least| at_least >= needed);
+    }
+    (truthy && needed == 1) || words.iter().any(|w| text.contains(w))
+}
+
+/// The lengths `object` is known to reach by each comparison of its length
+/// with a number in `text` (`len(x) > 1` → 2, `x.len() >= 3` → 3, `2 <
+/// x.length` → 3), whichever way the branch goes: a guard is either the
+/// condition of the path or an early exit from it.
+fn length_bounds(text: &str, object: &str) -> Vec<u64> {
+    let spellings = [
+        format!("len({object})"),
+        format!("{object}.len()"),
+        format!("{object}.length"),
+        format!("{object}.size()"),
+        format!("{object}.Len()"),
+    ];
+    let mut bounds = Vec::new();
+    for spelling in &spellings {
+        for (at, _) in text.match_indices(spelling.as_str()) {
+            let after = text[at + spelling.len()..].trim_start();
+            let before = text[..at].trim_end();
+            if let Some(bound) = compared(after, false).or_else(|| compared(before, true)) {
+                bounds.push(bound);
+            }
+        }
+    }
+    bounds
+}
+
+/// The length a comparison `len OP n` (or `n OP len` when `reversed`, read
+/// backwards from the end of `side`) implies on either of its branches.
+fn compared(side: &str, reversed: bool) -> Option<u64> {
+    const OPERATORS: [&str; 6] = [">=", "<=", "==", "!=", ">", "<"];
+    let (operator, number) = if reversed {
+        let digits: String = side
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let rest = side[..side.len() - digits.len()].trim_end();
+        // `n < len` is `len > n`.
+        let operator = OPERATORS.iter().find(|o| rest.ends_with(**o))?;
+        let mirrored = match *operator {
+            ">=" => "<=",
+            "<=" => ">=",
+            ">" => "<",
+            "<" => ">",
+            other => other,
+        };
+        (mirrored, digits)
+    } else {
+        let operator = OPERATORS.iter().find(|o| side.starts_with(**o))?;
+        let digits: String = side[operator.len()..]
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        (*operator, digits)
+    };
+    let n: u64 = number.parse().ok()?;
+    // The branch that reads on: `> n` holds n + 1 elements, and so does the
+    // other branch of `<= n`; `>= n` and `< n` give n.
+    Some(match operator {
+        ">" | "<=" => n + 1,
+        _ => n,
+    })
+}
 
 /// Whether `node` is guarded by a condition, loop header, short-circuit or
 /// earlier early exit that mentions every word in `words`, looking no
@@ -646,6 +766,38 @@ mod tests {
         assert!(!mentions("if \"ids\" in data", "id"));
         assert!(mentions("i < v.len()", "v.len()"));
         assert!(mentions("x.len() > 0 && 😀", "x"));
+    }
+
+    #[test]
+    fn a_guard_reaches_the_positions_its_length_bound_allows() {
+        let reaches =
+            |text: &str, position| reaches_position(text, "parts", position, LENGTH_WORDS, true);
+        assert!(reaches("if len(parts) > 1:", 1));
+        assert!(!reaches("if len(parts) > 0:", 1));
+        assert!(reaches("if len(parts) < 2:", 1));
+        assert!(reaches("if len(parts) != 3:", 2));
+        assert!(!reaches("if len(parts) >= 2:", 2));
+        assert!(reaches("if 2 < len(parts):", 2));
+        assert!(reaches("if parts.length >= 3", 2));
+        assert!(reaches("if parts:", 0));
+        assert!(reaches("if parts:", -1));
+        assert!(!reaches("if parts:", 1));
+        assert!(!reaches("if other:", 0));
+        assert!(reaches("if len(parts) > n:", 3));
+        assert!(!reaches_position(
+            "if !parts.is_none()",
+            "parts",
+            0,
+            &["len"],
+            false
+        ));
+        assert!(reaches_position(
+            "if parts.len() == 4",
+            "parts",
+            3,
+            &["len"],
+            false
+        ));
     }
 
     #[test]

@@ -51,13 +51,22 @@ impl Scan<'_, '_, '_> {
             // Whether a guard reaches this position: a truthiness or null
             // check (`if parts:`, `parts &&`) says the collection has a
             // first (and a last) element, not a second.
-            let first = matches!(index_word, "0" | "-1");
-            let reaches = |text: &str| {
-                mentions(text, guard_word)
-                    && (first
-                        || crate::hazards::guards::LENGTH_WORDS
-                            .iter()
-                            .any(|w| text.contains(w)))
+            let position = index_word.parse::<i64>().ok();
+            // Where a collection's truth is its non-emptiness.
+            let truthy = matches!(
+                self.cx.language,
+                Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+            );
+            let reaches = |text: &str| match position {
+                Some(position) => crate::hazards::guards::reaches_position(
+                    text,
+                    guard_word,
+                    position,
+                    crate::hazards::guards::LENGTH_WORDS,
+                    truthy,
+                ),
+                // A constant range: its bounds are checked like a length.
+                None => mentions(text, guard_word),
             };
             guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches)
         } else {

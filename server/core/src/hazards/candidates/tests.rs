@@ -1647,3 +1647,21 @@ fn a_truthiness_check_reaches_the_first_element_not_the_second() {
             .any(|(class, _)| *class == IndexOutOfRange)
     );
 }
+
+#[test]
+fn a_length_compared_with_a_number_reaches_the_positions_below_it() {
+    flags_bug_not_fix(
+        Language::Python,
+        "headers.py",
+        "def value(line):\n    parts = line.split(':')\n    if len(parts) > 0:\n        return parts[1]\n    return None\n",
+        "def value(line):\n    parts = line.split(':')\n    if len(parts) < 2:\n        return None\n    return parts[1]\n",
+        (IndexOutOfRange, 4),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "args.go",
+        "package p\n\nfunc second(args []string) string {\n\tif len(args) >= 1 {\n\t\treturn args[1]\n\t}\n\treturn \"\"\n}\n",
+        "package p\n\nfunc second(args []string) string {\n\tif 1 < len(args) {\n\t\treturn args[1]\n\t}\n\treturn \"\"\n}\n",
+        (IndexOutOfRange, 5),
+    );
+}

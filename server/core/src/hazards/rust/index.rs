@@ -46,9 +46,21 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     // 0..v.len()`, `assert!(!v.is_empty())`, `if m.contains_key(k)`). One
     // that only mentions it bounds nothing: `windows(2).all(..)` holds of an
     // empty vector, whose `[0]` then panics.
-    let bounds = |text: &str| {
-        crate::hazards::guards::mentions(text, &object_text)
-            && LENGTH_WORDS.iter().any(|w| text.contains(w))
+    let position = (index.kind() == "integer_literal")
+        .then(|| index_text.parse::<i64>().ok())
+        .flatten();
+    let bounds = |text: &str| match position {
+        Some(position) => crate::hazards::guards::reaches_position(
+            text,
+            &object_text,
+            position,
+            LENGTH_WORDS,
+            false,
+        ),
+        None => {
+            crate::hazards::guards::mentions(text, &object_text)
+                && LENGTH_WORDS.iter().any(|w| text.contains(w))
+        }
     };
     if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &bounds) {
         return None;
