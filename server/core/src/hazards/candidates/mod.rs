@@ -54,6 +54,7 @@ mod input_loop;
 mod java_null_habits;
 mod leaks;
 mod lock_discipline;
+mod lock_leak;
 mod loop_capture;
 mod memo;
 mod messages;
@@ -442,6 +443,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         }
     }
     scan.result_before_error();
+    scan.lock_left_held();
     let mut found = scan.found;
     // Of two candidates of one class at one spot, the likelier stays.
     found.sort_by(|a, b| {

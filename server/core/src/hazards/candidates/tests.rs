@@ -1665,3 +1665,35 @@ fn a_length_compared_with_a_number_reaches_the_positions_below_it() {
         (IndexOutOfRange, 5),
     );
 }
+
+#[test]
+fn a_return_between_lock_and_unlock_leaves_the_lock_held() {
+    // hashicorp/yamux: the receive-window check returned with recvLock held.
+    let go = (
+        "package p\n\nfunc (s *Stream) readData(length uint32) error {\n\ts.recvLock.Lock()\n\tif length > s.recvWindow {\n\t\treturn ErrRecvWindowExceeded\n\t}\n\ts.recvWindow -= length\n\ts.recvLock.Unlock()\n\treturn nil\n}\n",
+        "package p\n\nfunc (s *Stream) readData(length uint32) error {\n\ts.recvLock.Lock()\n\tif length > s.recvWindow {\n\t\ts.recvLock.Unlock()\n\t\treturn ErrRecvWindowExceeded\n\t}\n\ts.recvWindow -= length\n\ts.recvLock.Unlock()\n\treturn nil\n}\n",
+    );
+    assert!(candidates_of(Language::Go, "stream.go", go.0).contains(&(Timeout, 6)));
+    // Taking the lock may wait (line 4); no return leaves it held.
+    assert_eq!(
+        candidates_of(Language::Go, "stream.go", go.1)
+            .iter()
+            .filter(|(class, _)| *class == Timeout)
+            .collect::<Vec<_>>(),
+        [&(Timeout, 4)]
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Pool.java",
+        "class Pool {\n    Item take() {\n        lock.lock();\n        if (items.isEmpty()) {\n            return null;\n        }\n        Item item = items.remove(0);\n        lock.unlock();\n        return item;\n    }\n}\n",
+        "class Pool {\n    Item take() {\n        lock.lock();\n        try {\n            if (items.isEmpty()) {\n                return null;\n            }\n            return items.remove(0);\n        } finally {\n            lock.unlock();\n        }\n    }\n}\n",
+        (Timeout, 5),
+    );
+    // A function that returns holding the lock on purpose never releases it.
+    let on_purpose = "package p\n\nfunc (s *Store) lockFor(id string) *Entry {\n\ts.mu.Lock()\n\tif id == \"\" {\n\t\treturn nil\n\t}\n\treturn s.entries[id]\n}\n";
+    assert!(
+        !candidates_of(Language::Go, "store.go", on_purpose)
+            .iter()
+            .any(|found| [(Timeout, 6), (Timeout, 8)].contains(found))
+    );
+}
