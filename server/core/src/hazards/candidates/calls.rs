@@ -487,6 +487,21 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // Go: comparing `Interface()` values panics only for a type
+                // that is not comparable, which a `Comparable()` test rules
+                // out.
+                TypeError
+                    if name == "Interface"
+                        && guarded_by(
+                            self.cx.language,
+                            node,
+                            self.cx.node,
+                            self.cx.rope,
+                            &|c| c.contains("Comparable()"),
+                        ) =>
+                {
+                    continue;
+                }
                 // Go's `string(r)` of runes the function made (`[]rune(s)`)
                 // is whole characters.
                 Encoding if name == "string" && self.boundary_aware() => continue,

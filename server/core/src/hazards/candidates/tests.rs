@@ -1697,3 +1697,15 @@ fn a_return_between_lock_and_unlock_leaves_the_lock_held() {
             .any(|found| [(Timeout, 6), (Timeout, 8)].contains(found))
     );
 }
+
+#[test]
+fn go_interface_comparison_behind_a_comparable_test() {
+    // BurntSushi/toml: omitempty compared a struct holding a map.
+    flags_bug_not_fix(
+        Language::Go,
+        "encode.go",
+        "package p\n\nfunc isEmpty(rv reflect.Value) bool {\n\tswitch rv.Kind() {\n\tcase reflect.Struct:\n\t\treturn reflect.Zero(rv.Type()).Interface() == rv.Interface()\n\t}\n\treturn false\n}\n",
+        "package p\n\nfunc isEmpty(rv reflect.Value) bool {\n\tswitch rv.Kind() {\n\tcase reflect.Struct:\n\t\tif rv.Type().Comparable() {\n\t\t\treturn reflect.Zero(rv.Type()).Interface() == rv.Interface()\n\t\t}\n\t}\n\treturn false\n}\n",
+        (TypeError, 6),
+    );
+}
