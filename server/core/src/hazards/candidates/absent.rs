@@ -509,6 +509,31 @@ impl Scan<'_, '_, '_> {
         self.add(node, class, likelihood, trigger(class));
     }
 
+    /// Whether a loop that walks a chain stops where it loops back: it
+    /// compares a link with the next (`t != t.getCause()`), keeps the links
+    /// it has seen, or counts its steps against a limit.
+    pub(super) fn stops_at_a_cycle(&self, node: Node) -> bool {
+        let text = self.text(node);
+        let words = [
+            "seen", "visited", "Seen", "Visited", "dejaVu", "depth", "Depth", "limit", "MAX", "max",
+        ];
+        if words.iter().any(|w| text.contains(w)) {
+            return true;
+        }
+        text.split([';', '\n', ',', '(', '&', '|']).any(|part| {
+            ["!=", "!==", "==", "===", " is not ", " is "]
+                .iter()
+                .any(|op| {
+                    part.split_once(op).is_some_and(|(left, right)| {
+                        let left = left.trim();
+                        !left.is_empty()
+                            && left.chars().all(|c| c.is_alphanumeric() || c == '_')
+                            && right.trim().starts_with(&format!("{left}."))
+                    })
+                })
+        })
+    }
+
     /// Whether a loop walks a linked structure: `t = t.getCause()`,
     /// `node = node.parent`, `cur = cur.next`.
     pub(super) fn follows_a_chain(&self, node: Node) -> bool {

@@ -531,6 +531,7 @@ impl Scan<'_, '_, '_> {
             kind,
             "for_statement" | "while_statement" | "while_expression" | "loop_expression"
         ) && self.follows_a_chain(node)
+            && !self.stops_at_a_cycle(node)
         {
             self.add_head(node, Timeout, 0.11, "the chain it follows loops back on itself (a cause, parent or next link that points back)");
         }

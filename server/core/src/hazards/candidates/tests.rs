@@ -1709,3 +1709,15 @@ fn go_interface_comparison_behind_a_comparable_test() {
         (TypeError, 6),
     );
 }
+
+#[test]
+fn a_chain_walk_that_stops_where_the_chain_loops_back() {
+    // apache/maven: an exception whose cause is itself hung the build.
+    flags_bug_not_fix(
+        Language::Java,
+        "DefaultExceptionHandler.java",
+        "class H {\n    String message(Throwable exception) {\n        String full = \"\";\n        for (Throwable t = exception; t != null; t = t.getCause()) {\n            full += t.getMessage();\n        }\n        return full;\n    }\n}\n",
+        "class H {\n    String message(Throwable exception) {\n        String full = \"\";\n        for (Throwable t = exception; t != null && t != t.getCause(); t = t.getCause()) {\n            full += t.getMessage();\n        }\n        return full;\n    }\n}\n",
+        (Timeout, 4),
+    );
+}
