@@ -447,10 +447,16 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // In `__getattr__`, reading an attribute of `self` that is not set
-        // calls `__getattr__` again.
+        // calls `__getattr__` again, unless private names are turned away
+        // first (`if name.startswith('_'): raise AttributeError(name)`), as
+        // an object being unpickled or copied asks for them before its
+        // attributes exist.
         if self.cx.language == Language::Python
             && self.cx.function.name.ends_with("__getattr__")
             && object_text.starts_with("self")
+            && !guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &|c| {
+                c.contains("startswith('_") || c.contains("startswith(\"_")
+            })
         {
             self.add(node, ResourceExhaustion, 0.13, trigger(ResourceExhaustion));
         }
