@@ -371,7 +371,9 @@ impl Scan<'_, '_, '_> {
             node.child_by_field_name("left"),
             node.child_by_field_name("right"),
         );
-        if momentary(left) && momentary(right) {
+        // Times in UTC have no daylight saving to cross.
+        let utc = |n: Option<Node>| n.is_some_and(|n| self.text(n).to_lowercase().contains("utc"));
+        if momentary(left) && momentary(right) && !(utc(left) && utc(right)) {
             self.add(
                 node,
                 TimezoneDst,

@@ -1729,3 +1729,15 @@ fn a_chain_walk_that_stops_where_the_chain_loops_back() {
         (Timeout, 4),
     );
 }
+
+#[test]
+fn time_arithmetic_in_utc_crosses_no_daylight_saving() {
+    // celery: the time remaining across a DST change was an hour off.
+    flags_bug_not_fix(
+        Language::Python,
+        "time.py",
+        "from datetime import datetime, timezone\n\ndef remaining(start, ends_in, now):\n    end_date = start + ends_in\n    ret = end_date - now\n    return ret\n",
+        "from datetime import datetime, timezone\n\ndef remaining(end_date, now):\n    now_utc = now.astimezone(timezone.utc)\n    end_date_utc = end_date.astimezone(timezone.utc)\n    ret = end_date_utc - now_utc\n    return ret\n",
+        (TimezoneDst, 5),
+    );
+}
