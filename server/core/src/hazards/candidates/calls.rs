@@ -487,8 +487,14 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
-                // A conversion to UTC is what takes daylight saving out.
-                TimezoneDst if name == "astimezone" && args.to_lowercase().contains("utc") => {
+                // A time made, read or converted in UTC (`astimezone(
+                // timezone.utc)`, `new Date(Date.UTC(…))`, `moment.utc(…)`,
+                // `fromtimestamp(ts, tz=timezone.utc)`) has no daylight
+                // saving: converting to it is the fix.
+                TimezoneDst
+                    if args.to_lowercase().contains("utc")
+                        || callee.to_lowercase().contains("utc") =>
+                {
                     continue;
                 }
                 // Go: comparing `Interface()` values panics only for a type

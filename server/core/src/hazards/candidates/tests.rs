@@ -1741,3 +1741,14 @@ fn time_arithmetic_in_utc_crosses_no_daylight_saving() {
         (TimezoneDst, 5),
     );
 }
+
+#[test]
+fn a_time_made_in_utc_has_no_daylight_saving() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "day.js",
+        "function startOfDay(y, m, d) {\n  const day = new Date(y, m, d);\n  day.setHours(0, 0, 0, 0);\n  return day;\n}\n",
+        "function startOfDay(y, m, d) {\n  return new Date(Date.UTC(y, m, d));\n}\n",
+        (TimezoneDst, 3),
+    );
+}
