@@ -173,9 +173,23 @@ impl Scan<'_, '_, '_> {
             .child_by_field_name("arguments")
             .map(|a| self.text(a))
             .unwrap_or_default();
-        // A recursive call: unbounded depth on self-referencing input.
+        // A recursive call: unbounded depth on self-referencing input. A
+        // call of the same name on another object (`c.Conn.LastError()`,
+        // `self.inner.read()`, `super.close()`) delegates; it is not the
+        // function calling itself.
         let own_name = self.cx.function.name.rsplit(['.', ':']).next();
-        if !last.is_empty() && own_name == Some(last) && !self.depth_limited(node) {
+        let on_itself = match callee.rsplit_once(['.', ':']) {
+            None => true,
+            Some((receiver, _)) => {
+                let receiver = receiver.trim_end_matches(':').trim();
+                ["self", "this", "cls", "Self", "self.__class__", "type(self)"].contains(&receiver)
+                    || self.receiver.as_deref() == Some(receiver)
+                    // `Foo.bar(...)` / `Foo::bar(...)` inside Foo's own method.
+                    || self.cx.function.name.starts_with(&format!("{receiver}."))
+                    || self.cx.function.name.starts_with(&format!("{receiver}::"))
+            }
+        };
+        if !last.is_empty() && own_name == Some(last) && on_itself && !self.depth_limited(node) {
             self.add(
                 node,
                 ResourceExhaustion,

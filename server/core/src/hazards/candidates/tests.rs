@@ -1752,3 +1752,57 @@ fn a_time_made_in_utc_has_no_daylight_saving() {
         (TimezoneDst, 3),
     );
 }
+
+#[test]
+fn a_call_of_the_same_name_on_another_object_delegates() {
+    let delegating = [
+        (
+            Language::Go,
+            "enc.go",
+            "package p\n\nfunc (c *EncodedConn) LastError() error {\n\treturn c.Conn.LastError()\n}\n",
+        ),
+        (
+            Language::Python,
+            "wrap.py",
+            "class Reader:\n    def read(self, n):\n        return self.inner.read(n)\n",
+        ),
+        (
+            Language::Java,
+            "Wrap.java",
+            "class Wrap {\n    int read() {\n        return super.read();\n    }\n}\n",
+        ),
+    ];
+    for (language, path, source) in delegating {
+        assert!(
+            !candidates_of(language, path, source).contains(&(ResourceExhaustion, 3))
+                && !candidates_of(language, path, source).contains(&(ResourceExhaustion, 4)),
+            "{source}"
+        );
+    }
+    let recursive = [
+        (
+            Language::Go,
+            "tree.go",
+            "package p\n\nfunc (n *Node) Depth() int {\n\treturn 1 + n.Depth()\n}\n",
+            4,
+        ),
+        (
+            Language::Python,
+            "tree.py",
+            "class Node:\n    def walk(self, seen):\n        return self.walk(seen)\n",
+            3,
+        ),
+        (
+            Language::Python,
+            "tree.py",
+            "def flatten(items):\n    return [flatten(i) for i in items]\n",
+            2,
+        ),
+    ];
+    for (language, path, source, line) in recursive {
+        assert!(
+            candidates_of(language, path, source).contains(&(ResourceExhaustion, line)),
+            "{source}"
+        );
+    }
+}
