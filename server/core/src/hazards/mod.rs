@@ -297,12 +297,28 @@ pub fn function_hazards(
             summary: finding.summary,
             inputs: finding.inputs,
         };
-        // Two patterns may report the same operation; keep the first.
-        if !found
-            .iter()
-            .any(|h| h.start == hazard.start && h.class == hazard.class)
-        {
-            found.push(hazard);
+        // Two patterns may report the same operation, and two positions in
+        // one collection on one line (`s[0] == s[1]`) are one thing to look
+        // at (two keys are two failures): keep the likelier, so the second
+        // takes no place another failure could have.
+        let line = |h: &Hazard| Hazard::line_of(h.start, function, rope);
+        let root = |h: &Hazard| {
+            h.subject
+                .split(['[', '.', '(', ' '])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        match found.iter_mut().find(|h| {
+            h.class == hazard.class
+                && (h.start == hazard.start
+                    || hazard.class == FailureClass::IndexOutOfRange
+                        && line(h) == line(&hazard)
+                        && root(h) == root(&hazard))
+        }) {
+            Some(kept) if hazard.likelihood > kept.likelihood => *kept = hazard,
+            Some(_) => {}
+            None => found.push(hazard),
         }
     }
     found.sort_by_key(|h| (h.start, h.class));
