@@ -52,6 +52,9 @@ fn main() {
                 hazard.rule,
                 hazard.subject
             );
+            if std::env::var_os("TRIGGERS").is_some() {
+                println!("       {}", hazard.trigger);
+            }
         }
     }
 }
