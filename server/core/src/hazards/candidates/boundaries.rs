@@ -76,6 +76,63 @@ impl Scan<'_, '_, '_> {
         if !computed || !self.stringy(receiver) {
             return;
         }
+        // Fixed-size chunks (`s.slice(j, j + limit)` with `j += limit`):
+        // the step counts units whatever the text holds, so a character
+        // on a chunk's edge is cut even where the function handles
+        // surrogate pairs elsewhere.
+        let chunked = {
+            let mut parts = inner.split(',').map(str::trim);
+            match (parts.next(), parts.next()) {
+                (Some(from), Some(to)) if !from.is_empty() => {
+                    to.replace(' ', "").contains(&format!("{from}+"))
+                        && (self.body.contains(&format!("{from} +="))
+                            || self.body.contains(&format!("{from} = {from} +")))
+                }
+                _ => false,
+            }
+        };
+        // The loop that steps the chunks checks their edges itself (`last =
+        // segment.charCodeAt(segment.length - 1); if (last >= 0xD800 &&
+        // last <= 0xDBFF) …`).
+        let edge_checked = || {
+            let mut ancestor = node.parent();
+            while let Some(parent) = ancestor {
+                if parent.id() == self.cx.node.id() {
+                    break;
+                }
+                if parent.kind().contains("for") || parent.kind().contains("while") {
+                    // The chunk, by the name it is kept under.
+                    let statement = crate::hazards::guards::statement_of(self.cx.language, node);
+                    let statement = self.text(statement);
+                    let name = statement
+                        .split_once('=')
+                        .map(|(left, _)| left.split_whitespace().last().unwrap_or_default())
+                        .unwrap_or_default();
+                    let text = self.text(parent);
+                    // Its last unit read and tested for a surrogate half.
+                    return !name.is_empty()
+                        && (text.contains(&format!("{name}.length - 1"))
+                            || text.contains(&format!("{name}.length() - 1")))
+                        && BOUNDARY_AWARE.iter().any(|w| text.contains(w))
+                        || text.contains("isHighSurrogate(")
+                        || text.contains("isSurrogate(");
+                }
+                ancestor = parent.parent();
+            }
+            false
+        };
+        if chunked && self.cx.language != Language::Rust {
+            if edge_checked() {
+                return;
+            }
+            self.add(
+                node,
+                Encoding,
+                0.10,
+                "the text holds an emoji or another character outside the BMP, and a chunk's edge falls between its two UTF-16 halves",
+            );
+            return;
+        }
         if self.boundary_aware() {
             return;
         }

@@ -1806,3 +1806,17 @@ fn a_call_of_the_same_name_on_another_object_delegates() {
         );
     }
 }
+
+#[test]
+fn text_cut_into_fixed_size_chunks_splits_a_surrogate_pair() {
+    // ljharb/qs: encode() cut long strings every 1024 UTF-16 units.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "utils.js",
+        "function encode(string, limit) {\n  var out = '';\n  for (var j = 0; j < string.length; j += limit) {\n    var segment = string.slice(j, j + limit);\n    for (var i = 0; i < segment.length; ++i) {\n      var c = segment.charCodeAt(i);\n      if (c >= 0xD800 && c < 0xDC00) { i++; }\n    }\n    out += segment;\n  }\n  return out;\n}\n",
+        "function encode(string, limit) {\n  var out = '';\n  for (var j = 0; j < string.length; j += limit) {\n    var segment = string.slice(j, j + limit);\n    var last = segment.charCodeAt(segment.length - 1);\n    if (last >= 0xD800 && last <= 0xDBFF) {\n      segment = segment.slice(0, -1);\n      j -= 1;\n    }\n    out += segment;\n  }\n  return out;\n}\n",
+        (Encoding, 4),
+    );
+    let java = "class Sms {\n    List<String> parts(String text, int size) {\n        List<String> out = new ArrayList<>();\n        for (int i = 0; i < text.length(); i += size) {\n            out.add(text.substring(i, Math.min(i + size, text.length())));\n        }\n        return out;\n    }\n}\n";
+    assert!(candidates_of(Language::Java, "Sms.java", java).contains(&(Encoding, 5)));
+}
