@@ -361,10 +361,20 @@ impl Scan<'_, '_, '_> {
             "now", "date", "time", "dt", "deadline", "expires", "until", "since", "due", "eta",
             "run", "start", "end", "when", "moment",
         ];
+        // Positions and text are no times: a regex match's `m.start()`,
+        // a slice, a length, a string literal.
+        let positional = |text: &str| {
+            [
+                ".start()", ".end()", ".span()", "[:", ":]", "len(", "\"", "'", ".find(", ".index(",
+            ]
+            .iter()
+            .any(|w| text.contains(w))
+        };
         let momentary = |n: Option<Node>| {
             n.is_some_and(|n| {
                 let text = self.text(n).to_lowercase();
-                text.contains("timedelta(") || MOMENTS.iter().any(|m| text.contains(m))
+                text.contains("timedelta(")
+                    || !positional(&text) && MOMENTS.iter().any(|m| text.contains(m))
             })
         };
         let (left, right) = (

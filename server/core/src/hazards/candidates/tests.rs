@@ -1820,3 +1820,14 @@ fn text_cut_into_fixed_size_chunks_splits_a_surrogate_pair() {
     let java = "class Sms {\n    List<String> parts(String text, int size) {\n        List<String> out = new ArrayList<>();\n        for (int i = 0; i < text.length(); i += size) {\n            out.add(text.substring(i, Math.min(i + size, text.length())));\n        }\n        return out;\n    }\n}\n";
     assert!(candidates_of(Language::Java, "Sms.java", java).contains(&(Encoding, 5)));
 }
+
+#[test]
+fn regex_match_positions_are_no_times() {
+    let source = "from datetime import datetime\n\ndef widen(fmt_pattern, m, offset, input_pattern):\n    fmt_pattern = fmt_pattern[: m.start() + offset] + input_pattern\n    offset += len(input_pattern) - (m.end() - m.start())\n    return fmt_pattern\n\ndef remaining(end, now):\n    return end - now\n";
+    let found = candidates_of(Language::Python, "parser.py", source);
+    assert!(
+        !found.contains(&(TimezoneDst, 4)) && !found.contains(&(TimezoneDst, 5)),
+        "{found:?}"
+    );
+    assert!(found.contains(&(TimezoneDst, 9)), "{found:?}");
+}
