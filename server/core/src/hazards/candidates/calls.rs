@@ -43,6 +43,7 @@ const READS_TO_THE_END: &[&str] = &[
     "read_to_string",
     "readAllBytes",
     "toByteArray",
+    "to_bytes",
 ];
 
 /// What caps a reader: a read to its end then stops at the limit.
@@ -52,9 +53,31 @@ const LIMITS: &[&str] = &[
     "MaxBytesReader",
     ".take(",
     "BoundedInputStream",
+    "Limited::new",
+    "BoundedReader",
 ];
 
 impl Scan<'_, '_, '_> {
+    /// Whether the function wraps `reader` in a limit before it is read to
+    /// the end: `let body = Limited::new(body, MAX)`, `r = io.LimitReader(r,
+    /// n)`.
+    fn limited_before(&self, reader: &str) -> bool {
+        let reader = reader
+            .trim()
+            .trim_start_matches(['&', '*'])
+            .trim_start_matches("mut ");
+        !reader.is_empty()
+            && reader.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && self.body.lines().any(|line| {
+                let line = line.trim();
+                let Some((left, right)) = line.split_once('=') else {
+                    return false;
+                };
+                left.split_whitespace().last() == Some(reader)
+                    && LIMITS.iter().any(|l| right.contains(l))
+            })
+    }
+
     /// A Python call handed a value that may be None where None raises:
     /// `int(msg.get("code", 1000))` (the key present with a null value),
     /// `unescape(block[0].text)` (an empty XML element's text is None).
@@ -476,9 +499,10 @@ impl Scan<'_, '_, '_> {
                 // (`io.LimitReader(r, n)`, `r.take(n)`, `MaxBytesReader`).
                 ResourceExhaustion
                     if READS_TO_THE_END.contains(&name)
-                        && LIMITS
+                        && (LIMITS
                             .iter()
-                            .any(|l| callee.contains(l) || args.contains(l)) =>
+                            .any(|l| callee.contains(l) || args.contains(l))
+                            || self.limited_before(first_argument(&args))) =>
                 {
                     continue;
                 }

@@ -1831,3 +1831,15 @@ fn regex_match_positions_are_no_times() {
     );
     assert!(found.contains(&(TimezoneDst, 10)), "{found:?}");
 }
+
+#[test]
+fn a_body_wrapped_in_a_limit_before_it_is_read_to_the_end() {
+    // tokio-rs/axum: the Bytes extractor buffered any body whole.
+    flags_bug_not_fix(
+        Language::Rust,
+        "request_parts.rs",
+        "async fn from_request(req: &mut RequestParts<B>) -> Result<Bytes, Rejection> {\n    let body = take_body(req)?;\n    let bytes = crate::body::to_bytes(body).await?;\n    Ok(bytes)\n}\n",
+        "async fn from_request(req: &mut RequestParts<B>) -> Result<Bytes, Rejection> {\n    let body = take_body(req)?;\n    let body = http_body::Limited::new(body, DEFAULT_LIMIT);\n    let bytes = crate::body::to_bytes(body).await?;\n    Ok(bytes)\n}\n",
+        (ResourceExhaustion, 3),
+    );
+}
