@@ -105,15 +105,43 @@ impl Scan<'_, '_, '_> {
                 .map(|a| self.text(a))
                 .unwrap_or_default();
             if let Some(collection) = iterated(&args) {
-                return guarded(
-                    self.cx.language,
-                    node,
-                    self.cx.node,
-                    self.cx.rope,
-                    &[collection],
-                );
+                let source = self.mapped_from(collection);
+                return [Some(collection), source.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[c]));
             }
         }
         false
+    }
+}
+
+impl Scan<'_, '_, '_> {
+    /// The collection `name` was built from by an unfiltered comprehension
+    /// (`rule_methods = [f(r) for r in rules]`): it is empty exactly when
+    /// that one is, so a check of either guards both.
+    pub(super) fn mapped_from(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("{name} = ["))?;
+        let rest = &self.body[at + name.len() + 4..];
+        let mut depth = 1;
+        let end = rest.char_indices().find_map(|(i, c)| {
+            match c {
+                '[' | '(' | '{' => depth += 1,
+                ']' | ')' | '}' => depth -= 1,
+                _ => {}
+            }
+            (depth == 0).then_some(i)
+        })?;
+        let comprehension = &rest[..end];
+        if !comprehension.contains(" for ") || comprehension.contains(" if ") {
+            return None;
+        }
+        let (_, source) = comprehension.rsplit_once(" in ")?;
+        let source = source.trim();
+        (!source.is_empty()
+            && source
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
+        .then(|| source.to_owned())
     }
 }

@@ -130,6 +130,15 @@ fn python_max_of_a_collection_checked_for_emptiness() {
         "def width(rows):\n    if not rows:\n        return 0\n    return max(len(r.name) for r in rows)\n",
         (IndexOutOfRange, 2),
     );
+    // pallets/flask: routes_command with no routes; a list mapped from the
+    // checked one is empty exactly when it is.
+    flags_bug_not_fix(
+        Language::Python,
+        "cli.py",
+        "def widths(rules):\n    methods = [', '.join(r.methods) for r in rules]\n    return max(len(m) for m in methods)\n",
+        "def widths(rules):\n    if not rules:\n        return 0\n    methods = [', '.join(r.methods) for r in rules]\n    return max(len(m) for m in methods)\n",
+        (IndexOutOfRange, 3),
+    );
 }
 
 #[test]
