@@ -159,6 +159,34 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let text = self.text(node);
+        // A send on a channel the function made with a buffer (`errc :=
+        // make(chan error, 2)`, one slot per sender) does not wait for a
+        // receiver.
+        if node.kind() == "send_statement"
+            && let Some(channel) = node.child_by_field_name("channel")
+        {
+            let channel = self.text(channel);
+            let channel = channel.trim();
+            let buffered = self.body.lines().any(|line| {
+                let line = line.trim();
+                let Some(rest) = line
+                    .strip_prefix(&format!("{channel} := make(chan "))
+                    .or_else(|| line.strip_prefix(&format!("{channel} = make(chan ")))
+                else {
+                    return false;
+                };
+                // `error, 2)`: the size, up to the call's end; a named
+                // size counts as a buffer.
+                let call = rest.split(')').next().unwrap_or_default();
+                call.rsplit_once(',').is_some_and(|(_, size)| {
+                    let size = size.trim();
+                    size.parse::<u64>().map_or(!size.is_empty(), |n| n > 0)
+                })
+            });
+            if buffered {
+                return;
+            }
+        }
         // Timers and cancellation fire on their own.
         if [
             "Done()", "After(", "Tick", "ctx", "ticker", "timer", "signal", "quit", "stop",

@@ -1852,3 +1852,12 @@ fn a_body_wrapped_in_a_limit_before_it_is_read_to_the_end() {
         (ResourceExhaustion, 3),
     );
 }
+
+#[test]
+fn a_send_on_a_buffered_channel_does_not_wait() {
+    // gomodule/redigo: the handshake's error channel has a slot per sender.
+    let source = "package p\n\nfunc handshake(conn *tls.Conn) error {\n\terrc := make(chan error, 2)\n\tgo func() {\n\t\terrc <- conn.Handshake()\n\t}()\n\treturn <-errc\n}\n\nfunc unbuffered(conn *tls.Conn) error {\n\terrc := make(chan error)\n\tgo func() {\n\t\terrc <- conn.Handshake()\n\t}()\n\treturn nil\n}\n";
+    let found = candidates_of(Language::Go, "conn.go", source);
+    assert!(!found.contains(&(Timeout, 6)), "{found:?}");
+    assert!(found.contains(&(Timeout, 14)), "{found:?}");
+}
