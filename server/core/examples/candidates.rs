@@ -7,6 +7,8 @@
 use failcast_core::functions::index_functions;
 use failcast_core::hazards::{self, candidates};
 use failcast_core::language::Language;
+use std::io::Write;
+
 use ropey::Rope;
 
 fn main() {
@@ -26,6 +28,8 @@ fn main() {
     let tree = failcast_core::syntax::parse_rope(language, &rope, None).expect("a parser");
     let index = index_functions(language, &tree, &rope, &path.to_string_lossy());
     let facts = candidates::FileFacts::of(language, &rope, &index);
+    // A closed pipe (`| head`) ends the listing quietly.
+    let mut out = std::io::stdout().lock();
     for function in &index.functions {
         if only.as_deref().is_some_and(|name| name != function.name) {
             continue;
@@ -37,13 +41,15 @@ fn main() {
         if precise.is_empty() && broad.is_empty() {
             continue;
         }
-        println!("{} (line {})", function.id, function.start_line + 1);
+        if writeln!(out, "{} (line {})", function.id, function.start_line + 1).is_err() {
+            return;
+        }
         for (kind, hazard) in precise
             .iter()
             .map(|h| ("precise", h))
             .chain(broad.iter().map(|h| ("candidate", h)))
         {
-            println!(
+            let mut line = format!(
                 "  {:>4} {:<20} {:.3} {:<9} {:<14} {}",
                 hazards::Hazard::line_of(hazard.start, function, &rope) + 1,
                 hazard.class.as_str(),
@@ -53,7 +59,10 @@ fn main() {
                 hazard.subject
             );
             if std::env::var_os("TRIGGERS").is_some() {
-                println!("       {}", hazard.trigger);
+                line.push_str(&format!("\n       {}", hazard.trigger));
+            }
+            if writeln!(out, "{line}").is_err() {
+                return;
             }
         }
     }
