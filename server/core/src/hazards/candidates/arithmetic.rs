@@ -106,6 +106,39 @@ pub(super) fn lossless_rust_cast(text: &str) -> bool {
 }
 
 impl Scan<'_, '_, '_> {
+    /// JavaScript divides by zero without an error: the quotient is
+    /// Infinity or NaN, and where the code checks what it stored
+    /// (`isFinite(eta)`, `Number.isFinite(rate)`) before using it, that
+    /// check is the guard.
+    fn quotient_checked(&self, node: Node) -> bool {
+        if !matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) {
+            return false;
+        }
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                return false;
+            }
+            if parent.kind() == "variable_declarator" || parent.kind() == "assignment_expression" {
+                let Some(target) = parent
+                    .child_by_field_name("name")
+                    .or_else(|| parent.child_by_field_name("left"))
+                else {
+                    return false;
+                };
+                let target = self.text(target);
+                // `isNaN` does not do: a non-zero number over zero is
+                // Infinity, which is a number.
+                return self.body.contains(&format!("isFinite({target})"));
+            }
+            ancestor = parent.parent();
+        }
+        false
+    }
+
     pub(super) fn binary(&mut self, node: Node) {
         let Some(operator) = node.child_by_field_name("operator") else {
             return;
@@ -121,7 +154,9 @@ impl Scan<'_, '_, '_> {
         match op.trim() {
             "%" | "%=" if self.formats(node) => {}
             "/" | "//" | "%" | "/=" | "//=" | "%=" if !literal(&right_text) => {
-                if self.divisor_checked(node, &right_text) || self.caught_here(node, DivisionByZero)
+                if self.divisor_checked(node, &right_text)
+                    || self.caught_here(node, DivisionByZero)
+                    || self.quotient_checked(node)
                 {
                     return;
                 }

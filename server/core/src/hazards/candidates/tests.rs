@@ -1861,3 +1861,15 @@ fn a_send_on_a_buffered_channel_does_not_wait() {
     assert!(!found.contains(&(Timeout, 6)), "{found:?}");
     assert!(found.contains(&(Timeout, 14)), "{found:?}");
 }
+
+#[test]
+fn a_javascript_quotient_checked_with_is_finite() {
+    // visionmedia/node-progress: the ETA before the first tick was Infinity.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "progress.js",
+        "function render(bar) {\n  var eta = bar.elapsed * (bar.total / bar.curr - 1);\n  return isNaN(eta) ? '0.0' : (eta / 1000).toFixed(1);\n}\n",
+        "function render(bar) {\n  var eta = bar.elapsed * (bar.total / bar.curr - 1);\n  return (isNaN(eta) || !isFinite(eta)) ? '0.0' : (eta / 1000).toFixed(1);\n}\n",
+        (DivisionByZero, 2),
+    );
+}
