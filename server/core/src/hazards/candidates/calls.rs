@@ -328,7 +328,14 @@ impl Scan<'_, '_, '_> {
                 && !["containsKey(", "contains(", "get(", "isEmpty(", "size("]
                     .iter()
                     .any(|test| self.body.contains(&format!("{receiver}.{test}")));
+            // JavaScript runs one callback at a time: a change with no
+            // `await` in its function cannot interleave with another.
+            let interleaves = !matches!(
+                self.cx.language,
+                Language::JavaScript | Language::TypeScript | Language::Tsx
+            ) || self.body.contains("await ");
             if shared
+                && interleaves
                 && self.cx.language != Language::Rust
                 && !own_field
                 && !safe

@@ -1873,3 +1873,13 @@ fn a_javascript_quotient_checked_with_is_finite() {
         (DivisionByZero, 2),
     );
 }
+
+#[test]
+fn javascript_changes_in_place_race_only_across_an_await() {
+    let sync = "class CronDate {\n  addHour() {\n    this._date.add(1, 'hour');\n  }\n}\n";
+    assert!(!candidates_of(Language::JavaScript, "date.js", sync).contains(&(RaceCondition, 3)));
+    let awaiting = "class Cache {\n  async refresh(key) {\n    const value = await fetchValue(key);\n    this.entries.set(key, value);\n  }\n}\n";
+    assert!(
+        candidates_of(Language::JavaScript, "cache.js", awaiting).contains(&(RaceCondition, 4))
+    );
+}
