@@ -236,8 +236,10 @@ impl Scan<'_, '_, '_> {
                 ["self", "this", "cls", "Self", "self.__class__", "type(self)"].contains(&receiver)
                     || self.receiver.as_deref() == Some(receiver)
                     // `Foo.bar(...)` / `Foo::bar(...)` inside Foo's own method.
-                    || self.cx.function.name.starts_with(&format!("{receiver}."))
-                    || self.cx.function.name.starts_with(&format!("{receiver}::"))
+                    || [".", "::"].iter().any(|sep| {
+                        let qualified = &self.cx.function.qualified_name;
+                        qualified.ends_with(&format!("{receiver}{sep}{last}"))
+                    })
             }
         };
         if !last.is_empty() && own_name == Some(last) && on_itself && !self.depth_limited(node) {

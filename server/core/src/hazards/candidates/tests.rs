@@ -1807,6 +1807,13 @@ fn a_call_of_the_same_name_on_another_object_delegates() {
             "def flatten(items):\n    return [flatten(i) for i in items]\n",
             2,
         ),
+        // A name compression pointer read by the type's own `read`.
+        (
+            Language::Rust,
+            "name.rs",
+            "impl Name {\n    fn read(decoder: &mut Decoder) -> Result<Name> {\n        let mut pointer = decoder.clone();\n        let pointed = Name::read(&mut pointer)?;\n        Ok(pointed)\n    }\n}\n",
+            4,
+        ),
     ];
     for (language, path, source, line) in recursive {
         assert!(
