@@ -48,16 +48,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let base = self.cx.node.start_byte();
-        let mut offset = 0;
-        let lines: Vec<(usize, &str)> = self
-            .body
-            .split_inclusive('\n')
-            .map(|line| {
-                let at = offset;
-                offset += line.len();
-                (at, line)
-            })
-            .collect();
+        let lines = lines_at(&self.body);
         let mut found: Vec<(usize, usize)> = Vec::new();
         // The lock held by hand: its receiver and the indentation it was
         // taken at; and the indentations of the blocks that released it

@@ -349,6 +349,18 @@ pub fn function_candidates(
         .collect()
 }
 
+/// The lines of `text`, each with the byte offset it starts at.
+fn lines_at(text: &str) -> Vec<(usize, &str)> {
+    let mut offset = 0;
+    text.split_inclusive('\n')
+        .map(|line| {
+            let at = offset;
+            offset += line.len();
+            (at, line)
+        })
+        .collect()
+}
+
 /// A call's argument list as written, without its parentheses.
 fn arguments(args: &str) -> &str {
     let args = args.trim();

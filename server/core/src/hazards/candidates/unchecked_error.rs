@@ -16,15 +16,7 @@ impl Scan<'_, '_, '_> {
         }
         let base = self.cx.node.start_byte();
         let body = std::mem::take(&mut self.body);
-        let mut offset = 0;
-        let lines: Vec<(usize, &str)> = body
-            .split_inclusive('\n')
-            .map(|line| {
-                let at = offset;
-                offset += line.len();
-                (at, line)
-            })
-            .collect();
+        let lines = lines_at(&body);
         let mut found: Vec<(usize, usize, &'static str)> = Vec::new();
         for (i, (_, line)) in lines.iter().enumerate() {
             let code = line.trim();
