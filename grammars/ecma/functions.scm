@@ -22,6 +22,13 @@
   key: (property_identifier) @function.name
   value: [(arrow_function) (function_expression)] @function)
 
+; A factory returning a named function: `return function queryparse
+; (body) { … }` (middleware, parsers). Its lines are that function's, not
+; the factory's.
+(return_statement
+  (function_expression
+    name: (identifier) @function.name) @function)
+
 (class_declaration
   name: (_) @container.name) @container
 

@@ -680,11 +680,16 @@ function overload(a: any) {}
 module.exports.handler = async function (event) { return event.body; };
 function render() { return <div onClick={() => go()} />; }
 class A { #secret() {} static create() {} }
+function extendedparser(options) {
+  return function queryparse(body) { return qs.parse(body); };
+}
 "#), @r"
         Closure src/file::handler L2-2
         Function src/file::render L3-3
         Method src/file::A.#secret L4-4
         Method src/file::A.create L4-4
+        Function src/file::extendedparser L5-7
+        Closure src/file::extendedparser.queryparse L6-6
         ");
         insta::assert_snapshot!(check(Language::Java, r#"
 package com.acme;
