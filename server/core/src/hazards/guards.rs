@@ -373,6 +373,37 @@ pub fn reaches_position(
     (truthy && needed == 1) || words.iter().any(|w| text.contains(w))
 }
 
+/// Whether a guard's `text` covers `object[position]` for a constant
+/// `position` ([`reaches_position`] with [`LENGTH_WORDS`]), or, for a
+/// constant range (`position` None), merely names `object`: the shared
+/// test of the candidates' and Python's constant subscripts.
+pub fn covers_constant_index(
+    language: Language,
+    text: &str,
+    object: &str,
+    position: Option<i64>,
+) -> bool {
+    match position {
+        Some(position) => reaches_position(
+            text,
+            object,
+            position,
+            LENGTH_WORDS,
+            truthy_collections(language),
+        ),
+        None => mentions(text, object),
+    }
+}
+
+/// Whether an empty collection is false in `language` (`if parts:`,
+/// `parts.length && …`), so a truthiness check says it has an element.
+pub fn truthy_collections(language: Language) -> bool {
+    matches!(
+        language,
+        Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
+    )
+}
+
 /// The lengths `object` is known to reach by each comparison of its length
 /// with a number in `text` (`len(x) > 1` → 2, `x.len() >= 3` → 3, `2 <
 /// x.length` → 3), whichever way the branch goes: a guard is either the
@@ -403,15 +434,9 @@ fn length_bounds(text: &str, object: &str) -> Vec<u64> {
 fn compared(side: &str, reversed: bool) -> Option<u64> {
     const OPERATORS: [&str; 6] = [">=", "<=", "==", "!=", ">", "<"];
     let (operator, number) = if reversed {
-        let digits: String = side
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let rest = side[..side.len() - digits.len()].trim_end();
+        let rest = side.trim_end_matches(|c: char| c.is_ascii_digit());
+        let digits = &side[rest.len()..];
+        let rest = rest.trim_end();
         // `n < len` is `len > n`.
         let operator = OPERATORS.iter().find(|o| rest.ends_with(**o))?;
         let mirrored = match *operator {
@@ -424,11 +449,11 @@ fn compared(side: &str, reversed: bool) -> Option<u64> {
         (mirrored, digits)
     } else {
         let operator = OPERATORS.iter().find(|o| side.starts_with(**o))?;
-        let digits: String = side[operator.len()..]
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
+        let after = side[operator.len()..].trim_start();
+        let end = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        let digits = &after[..end];
         (*operator, digits)
     };
     let n: u64 = number.parse().ok()?;

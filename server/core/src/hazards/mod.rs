@@ -302,19 +302,12 @@ pub fn function_hazards(
         // at (two keys are two failures): keep the likelier, so the second
         // takes no place another failure could have.
         let line = |h: &Hazard| Hazard::line_of(h.start, function, rope);
-        let root = |h: &Hazard| {
-            h.subject
-                .split(['[', '.', '(', ' '])
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        };
         match found.iter_mut().find(|h| {
             h.class == hazard.class
                 && (h.start == hazard.start
                     || hazard.class == FailureClass::IndexOutOfRange
                         && line(h) == line(&hazard)
-                        && root(h) == root(&hazard))
+                        && subject_root(h) == subject_root(&hazard))
         }) {
             Some(kept) if hazard.likelihood > kept.likelihood => *kept = hazard,
             Some(_) => {}
@@ -323,6 +316,16 @@ pub fn function_hazards(
     }
     found.sort_by_key(|h| (h.start, h.class));
     found
+}
+
+/// The value a hazard's subject starts from: `s` of `s[1]`, `self` of
+/// `self.items[0]`.
+fn subject_root(hazard: &Hazard) -> &str {
+    hazard
+        .subject
+        .split(['[', '.', '(', ' '])
+        .next()
+        .unwrap_or_default()
 }
 
 /// The outermost node spanning exactly the function's bytes.

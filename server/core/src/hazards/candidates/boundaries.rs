@@ -104,10 +104,8 @@ impl Scan<'_, '_, '_> {
                     // The chunk, by the name it is kept under.
                     let statement = crate::hazards::guards::statement_of(self.cx.language, node);
                     let statement = self.text(statement);
-                    let name = statement
-                        .split_once('=')
-                        .map(|(left, _)| left.split_whitespace().last().unwrap_or_default())
-                        .unwrap_or_default();
+                    let name = super::absent::assignment(&statement)
+                        .map_or("", |(left, _)| super::absent::assigned_name(left));
                     let text = self.text(parent);
                     // Its last unit read and tested for a surrogate half.
                     return !name.is_empty()

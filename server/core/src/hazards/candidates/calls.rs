@@ -167,12 +167,8 @@ impl Scan<'_, '_, '_> {
         {
             let channel = self.text(channel);
             let channel = channel.trim();
-            let buffered = self.body.lines().any(|line| {
-                let line = line.trim();
-                let Some(rest) = line
-                    .strip_prefix(&format!("{channel} := make(chan "))
-                    .or_else(|| line.strip_prefix(&format!("{channel} = make(chan ")))
-                else {
+            let buffered = self.go_assigned(channel).any(|value| {
+                let Some(rest) = value.strip_prefix("make(chan ") else {
                     return false;
                 };
                 // `error, 2)`: the size, up to the call's end; a named

@@ -114,13 +114,11 @@ impl Scan<'_, '_, '_> {
         }
         false
     }
-}
 
-impl Scan<'_, '_, '_> {
     /// The collection `name` was built from by an unfiltered comprehension
     /// (`rule_methods = [f(r) for r in rules]`): it is empty exactly when
     /// that one is, so a check of either guards both.
-    pub(super) fn mapped_from(&self, name: &str) -> Option<String> {
+    fn mapped_from(&self, name: &str) -> Option<String> {
         let at = self.body.find(&format!("{name} = ["))?;
         let rest = &self.body[at + name.len() + 4..];
         let mut depth = 1;

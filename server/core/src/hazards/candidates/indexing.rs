@@ -51,22 +51,15 @@ impl Scan<'_, '_, '_> {
             // Whether a guard reaches this position: a truthiness or null
             // check (`if parts:`, `parts &&`) says the collection has a
             // first (and a last) element, not a second.
+            // A constant range (no position) is checked like a length.
             let position = index_word.parse::<i64>().ok();
-            // Where a collection's truth is its non-emptiness.
-            let truthy = matches!(
-                self.cx.language,
-                Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
-            );
-            let reaches = |text: &str| match position {
-                Some(position) => crate::hazards::guards::reaches_position(
+            let reaches = |text: &str| {
+                crate::hazards::guards::covers_constant_index(
+                    self.cx.language,
                     text,
                     guard_word,
                     position,
-                    crate::hazards::guards::LENGTH_WORDS,
-                    truthy,
-                ),
-                // A constant range: its bounds are checked like a length.
-                None => mentions(text, guard_word),
+                )
             };
             guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches)
         } else {

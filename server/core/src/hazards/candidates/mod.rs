@@ -297,7 +297,8 @@ fn module_state(text: &str) -> Vec<String> {
 
 /// The broad candidates of one function, most likely first, leaving out
 /// what a precise hazard already reports on the same line with the same
-/// class, or on the same subscript as a key or a position. `file` is read once per file ([`FileFacts::of`]).
+/// class, or on the same subscript as a key or a position. `file` is read
+/// once per file ([`FileFacts::of`]).
 pub fn function_candidates(
     language: Language,
     tree: &Tree,

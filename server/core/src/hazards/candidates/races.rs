@@ -226,6 +226,18 @@ impl Scan<'_, '_, '_> {
         false
     }
 
+    /// What the function assigns to the Go local `name` (`name := …` or
+    /// `name = …`, a statement per line), each right side as written.
+    pub(super) fn go_assigned<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> {
+        let define = format!("{name} := ");
+        let assign = format!("{name} = ");
+        self.body.lines().filter_map(move |line| {
+            let line = line.trim();
+            line.strip_prefix(&define)
+                .or_else(|| line.strip_prefix(&assign))
+        })
+    }
+
     /// Whether the function builds its object (`__init__`, `constructor`,
     /// a Java constructor, Go's `New…`), so nothing else sees it yet.
     /// Whether a Go local was made by this function: declared with `var`,
@@ -240,14 +252,7 @@ impl Scan<'_, '_, '_> {
         if self.body.contains(&format!("var {name} ")) {
             return true;
         }
-        self.body.lines().any(|line| {
-            let line = line.trim();
-            let Some(rest) = line
-                .strip_prefix(&format!("{name} := "))
-                .or_else(|| line.strip_prefix(&format!("{name} = ")))
-            else {
-                return false;
-            };
+        self.go_assigned(name).any(|rest| {
             let rest = rest.trim();
             rest.starts_with('&')
                 || rest.starts_with("new(")

@@ -67,15 +67,8 @@ pub(super) fn subscript(m: &Match, cx: &FnCx) -> Option<Finding> {
     if is_index || is_list_source {
         // `if parts:` says there is a first and a last part, not a second.
         let position = key_text.trim().parse::<i64>().ok().filter(|_| is_index);
-        let reaches = |text: &str| match position {
-            Some(position) => crate::hazards::guards::reaches_position(
-                text,
-                &object_word,
-                position,
-                crate::hazards::guards::LENGTH_WORDS,
-                true,
-            ),
-            None => crate::hazards::guards::mentions(text, &object_word),
+        let reaches = |text: &str| {
+            crate::hazards::guards::covers_constant_index(cx.language, text, &object_word, position)
         };
         if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &reaches) {
             return None;

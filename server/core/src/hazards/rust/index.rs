@@ -32,11 +32,13 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     if object.kind() == "array_expression" {
         return None;
     }
-    if index.kind() == "integer_literal"
-        && index_text
-            .parse::<usize>()
-            .is_ok_and(|i| i < window_size(cx, object, &object_text))
-    {
+    // A constant position: in range below a closure's window size.
+    let position = (index.kind() == "integer_literal")
+        .then(|| index_text.parse::<i64>().ok())
+        .flatten();
+    if position.is_some_and(|p| {
+        usize::try_from(p).is_ok_and(|i| i < window_size(cx, object, &object_text))
+    }) {
         return None;
     }
     let is_range = index.kind() == "range_expression";
@@ -46,9 +48,6 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     // 0..v.len()`, `assert!(!v.is_empty())`, `if m.contains_key(k)`). One
     // that only mentions it bounds nothing: `windows(2).all(..)` holds of an
     // empty vector, whose `[0]` then panics.
-    let position = (index.kind() == "integer_literal")
-        .then(|| index_text.parse::<i64>().ok())
-        .flatten();
     let bounds = |text: &str| match position {
         Some(position) => crate::hazards::guards::reaches_position(
             text,
@@ -78,7 +77,8 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
     }
     let subject = one_line(&object_text, 30);
-    if key.is_none() && !is_range && keyed(cx, object, index, &object_text, &index_text) {
+    let types = parameter_types(cx);
+    if key.is_none() && !is_range && keyed(cx, &types, object, index, &object_text, &index_text) {
         let key = one_line(&index_text, 20);
         return Some(Finding::new(
             FailureClass::KeyMissing,
@@ -183,7 +183,7 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             one_line(&index_text, 20)
         ),
     );
-    if parameter_types(cx).contains_key(&object_text) {
+    if types.contains_key(&object_text) {
         finding = finding.input(object_text, "vec![]");
     }
     Some(finding)
@@ -194,10 +194,16 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
 /// type or constructor), or the index is a borrowed value or a text
 /// parameter (`m[&id]`, `self[key_id]` with `key_id: &str`). Slices and
 /// vectors index by `usize` values, never by reference or by text.
-fn keyed(cx: &FnCx, object: Node, index: Node, object_text: &str, index_text: &str) -> bool {
+fn keyed(
+    cx: &FnCx,
+    types: &HashMap<String, String>,
+    object: Node,
+    index: Node,
+    object_text: &str,
+    index_text: &str,
+) -> bool {
     const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap", "HeaderMap", "Map<"];
     const TEXT: &[&str] = &["&str", "String", "&String", "Cow<"];
-    let types = parameter_types(cx);
     let declared = |name: &str| {
         let name = name.trim_start_matches("self.");
         types
