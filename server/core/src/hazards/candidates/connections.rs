@@ -20,7 +20,13 @@ impl Scan<'_, '_, '_> {
         let Some((receiver, _)) = callee.rsplit_once('.') else {
             return;
         };
-        if !does_io(last) || !names_a_connection(receiver) {
+        let receiver = module_or_value(receiver);
+        let named = does_io(last) && names_a_connection(receiver);
+        // A connection's own methods that talk to the peer (`s.
+        // sendWindowUpdate()` in yamux's `Stream`, `self.read_response()`
+        // in an SMTP client): the type says what the receiver is.
+        let own = !named && self.is_own(receiver) && talks_to_peer(last) && self.on_a_connection();
+        if !named && !own {
             return;
         }
         let waits = WAITS.iter().any(|w| last.eq_ignore_ascii_case(w))
@@ -42,6 +48,32 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, class, BASE, trigger(class));
+    }
+
+    /// Whether `receiver` is the method's own object: `self`, `this`,
+    /// `cls` or the Go receiver's name.
+    fn is_own(&self, receiver: &str) -> bool {
+        matches!(receiver, "self" | "this" | "cls") || self.go_receiver() == Some(receiver)
+    }
+
+    /// Whether the method belongs to a type named for a connection or a
+    /// peer's stream (`Conn`, `InnerClient`, yamux's `Stream`, `*Session`):
+    /// its class, its `impl` or its Go receiver's type.
+    fn on_a_connection(&self) -> bool {
+        let function = self.cx.function;
+        let owner = match &function.receiver {
+            Some(receiver) => receiver.trim_start_matches(['*', '&']),
+            None => match function.container {
+                Some(i) => self.cx.index.containers[i].name.as_str(),
+                None => return false,
+            },
+        };
+        // Generic parameters and paths are not the type's own name.
+        let owner = owner.split(['<', '[']).next().unwrap_or(owner);
+        let owner = owner.rsplit([':', '.']).next().unwrap_or(owner);
+        identifier_words(owner)
+            .last()
+            .is_some_and(|w| CONNECTIONS.contains(&w.as_str()) || w == "stream")
     }
 
     /// Whether the function bounds how long it waits: a timeout or a
@@ -187,6 +219,57 @@ pub(super) fn names_a_connection(receiver: &str) -> bool {
     identifier_words(last)
         .last()
         .is_some_and(|w| CONNECTIONS.contains(&w.as_str()))
+}
+
+/// What a call's receiver names, with TypeScript's non-null assertion
+/// and an inline `require` read through: `this.session!` is `this.session`,
+/// `require('node:tls')` is `tls`.
+fn module_or_value(receiver: &str) -> &str {
+    let receiver = receiver.trim_end_matches(['!', '?']);
+    if let Some(module) = receiver
+        .strip_prefix("require(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let module = module.trim_matches(['\'', '"', '`']);
+        return module.rsplit([':', '/']).next().unwrap_or(module);
+    }
+    receiver
+}
+
+/// Words a method's name starts with when it exchanges bytes with the
+/// peer: for a connection's own methods, where accessors and bookkeeping
+/// (`s.updateState()`, `self.is_closed()`) are most of the calls.
+const TALKS: &[&str] = &[
+    "read",
+    "write",
+    "send",
+    "recv",
+    "receive",
+    "flush",
+    "greet",
+    "handshake",
+    "ping",
+    "dial",
+    "connect",
+    "bind",
+    "accept",
+    "hello",
+    "ehlo",
+    "auth",
+    "login",
+    "negotiate",
+    "request",
+    "fetch",
+    "transmit",
+    "upgrade",
+    "reconnect",
+];
+
+/// Whether a method's first word is one of [`TALKS`].
+fn talks_to_peer(method: &str) -> bool {
+    identifier_words(method)
+        .first()
+        .is_some_and(|w| TALKS.contains(&w.as_str()))
 }
 
 /// Whether a method may touch the wire: not a listener, an option, an

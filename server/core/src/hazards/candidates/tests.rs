@@ -1890,3 +1890,58 @@ fn javascript_changes_in_place_race_only_across_an_await() {
         candidates_of(Language::JavaScript, "cache.js", awaiting).contains(&(RaceCondition, 4))
     );
 }
+
+#[test]
+fn a_connection_types_own_reads_wait_for_the_peer() {
+    // lettre's SMTP client read the server's greeting before it set any
+    // timeout: a server that accepts and says nothing hangs `connect`.
+    flags_bug_not_fix(
+        Language::Rust,
+        "client.rs",
+        "struct InnerClient;\n\nimpl InnerClient {\n    fn connect(&mut self, addr: &str) -> Result<(), Error> {\n        self.set_stream(Connector::connect(addr)?);\n        self.read_response()\n    }\n}\n",
+        "struct InnerClient;\n\nimpl InnerClient {\n    fn connect(&mut self, addr: &str, timeout: Duration) -> Result<(), Error> {\n        self.set_stream(Connector::connect(addr)?);\n        self.set_timeout(Some(timeout))?;\n        self.read_response()\n    }\n}\n",
+        (FailureClass::Timeout, 6),
+    );
+}
+
+#[test]
+fn a_connection_types_own_writes_find_the_peer_gone() {
+    let on_stream = candidates_of(
+        Language::Go,
+        "stream.go",
+        "package p\n\nfunc (s *Stream) Read(b []byte) (int, error) {\n\tn := copy(b, s.buf)\n\treturn n, s.sendWindowUpdate()\n}\n",
+    );
+    assert!(
+        on_stream.contains(&(FailureClass::NetworkError, 5)),
+        "{on_stream:?}"
+    );
+    // The same call on a type that is not a connection is bookkeeping.
+    let on_parser = candidates_of(
+        Language::Go,
+        "parser.go",
+        "package p\n\nfunc (p *Parser) Read(b []byte) (int, error) {\n\tn := copy(b, p.buf)\n\treturn n, p.sendWindowUpdate()\n}\n",
+    );
+    assert!(
+        !on_parser
+            .iter()
+            .any(|(class, _)| *class == FailureClass::NetworkError),
+        "{on_parser:?}"
+    );
+}
+
+#[test]
+fn a_required_module_and_a_non_null_assertion_name_their_connection() {
+    let found = candidates_of(
+        Language::TypeScript,
+        "transport.ts",
+        "class T {\n  open(opts: any) {\n    const sock = require('node:tls').connect(opts);\n    this.session!.request(opts);\n    return sock;\n  }\n}\n",
+    );
+    assert!(
+        found.contains(&(FailureClass::NetworkError, 3)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(FailureClass::NetworkError, 4)),
+        "{found:?}"
+    );
+}
