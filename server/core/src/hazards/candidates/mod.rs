@@ -341,6 +341,40 @@ pub fn function_candidates(
         }
         first
     });
+    // A value that is null fails at its first dereference: the later ones
+    // of the same value never run with it null, so they repeat the first
+    // prediction and rank after every other failure.
+    let mut dereferenced: Vec<(&str, usize)> = Vec::new();
+    for (_, c) in &found {
+        if c.class == NullOrNone
+            && let Some(value) = dereferenced_value(&c.subject)
+        {
+            let at = line(c.start);
+            match dereferenced.iter_mut().find(|(v, _)| *v == value) {
+                Some((_, first)) => *first = (*first).min(at),
+                None => dereferenced.push((value, at)),
+            }
+        }
+    }
+    let repeats: Vec<bool> = found
+        .iter()
+        .map(|(_, c)| {
+            c.class == NullOrNone
+                && dereferenced_value(&c.subject).is_some_and(|value| {
+                    dereferenced
+                        .iter()
+                        .any(|(v, first)| *v == value && *first < line(c.start))
+                })
+        })
+        .collect();
+    if repeats.iter().any(|r| *r) {
+        for ((score, _), repeat) in found.iter_mut().zip(&repeats) {
+            if *repeat {
+                *score *= REPEATED_DEREFERENCE;
+            }
+        }
+        found.sort_by(|(a, x), (b, y)| b.total_cmp(a).then(x.start.cmp(&y.start)));
+    }
     found
         .into_iter()
         .map(|(score, mut c)| {
@@ -348,6 +382,23 @@ pub fn function_candidates(
             c
         })
         .collect()
+}
+
+/// What a later dereference of an already dereferenced value keeps of its
+/// score.
+const REPEATED_DEREFERENCE: f32 = 0.3;
+
+/// The value a null dereference's subject reads through: `url` of
+/// `url.hostname`, `resp.body` of `resp.body.read`. The function's own
+/// object is never null, so it names no value.
+fn dereferenced_value(subject: &str) -> Option<&str> {
+    let subject = subject.trim().trim_end_matches(['!', '?']);
+    let (value, _) = subject.rsplit_once('.')?;
+    let value = value.trim_end_matches(['!', '?']);
+    let plain = value
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '.'));
+    (plain && !matches!(value, "self" | "this" | "cls" | "")).then_some(value)
 }
 
 /// The lines of `text`, each with the byte offset it starts at.

@@ -1945,3 +1945,20 @@ fn a_required_module_and_a_non_null_assertion_name_their_connection() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_null_value_fails_at_its_first_dereference() {
+    // amqplib's `connect` read a dozen fields of `url`: were it null, the
+    // first read throws and the others never run, so they must not crowd
+    // out the other ways the function fails.
+    let found = candidates_of(
+        Language::JavaScript,
+        "connect.js",
+        "function connect(name, port) {\n  const url = servers.find(name);\n  const proto = url.protocol;\n  const host = url.hostname;\n  const sock = new URL(port);\n  return [proto, host, sock];\n}\n",
+    );
+    let at = |wanted: (FailureClass, usize)| found.iter().position(|c| *c == wanted);
+    let first = at((FailureClass::NullOrNone, 3)).expect("the first dereference");
+    let parse = at((FailureClass::ParseError, 5)).expect("the URL parse");
+    let later = at((FailureClass::NullOrNone, 4)).expect("a later dereference");
+    assert!(first < parse && parse < later, "{found:?}");
+}
