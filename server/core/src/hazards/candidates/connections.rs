@@ -26,7 +26,11 @@ impl Scan<'_, '_, '_> {
         // sendWindowUpdate()` in yamux's `Stream`, `self.read_response()`
         // in an SMTP client): the type says what the receiver is.
         let own = !named && self.is_own(receiver) && talks_to_peer(last) && self.on_a_connection();
-        if !named && !own {
+        // A local the function made with a connection's constructor or a
+        // dial (`c := newConn(nc, s)`, `Socket s = new Socket(host, port)`).
+        let made =
+            !named && !own && does_io(last) && self.connection_locals.iter().any(|l| l == receiver);
+        if !named && !own && !made {
             return;
         }
         let waits = WAITS.iter().any(|w| last.eq_ignore_ascii_case(w))
@@ -219,6 +223,130 @@ pub(super) fn names_a_connection(receiver: &str) -> bool {
     identifier_words(last)
         .last()
         .is_some_and(|w| CONNECTIONS.contains(&w.as_str()))
+}
+
+/// Locals assigned a connection: from a constructor named for one
+/// (`newConn(…)`, `new Socket(…)`, `TcpStream::connect(…)?`,
+/// `socket.socket(…)`) or from a dial (`net.Dial(…)`, `tls.connect(…)`,
+/// `socket.create_connection(…)`), in any language's declaration form.
+pub(super) fn connection_locals(body: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in body.lines() {
+        let Some((left, right)) = super::absent::assignment(line.trim()) else {
+            continue;
+        };
+        let name = super::absent::assigned_name(left);
+        let name = name.trim_start_matches("mut ");
+        // Go's `c, err := …` binds the connection first.
+        let name = name.split(',').next().unwrap_or(name).trim();
+        let right = right.trim();
+        let right = right.strip_prefix("await ").unwrap_or(right);
+        let right = right.strip_prefix("new ").unwrap_or(right);
+        let Some((callee, _)) = right.split_once('(') else {
+            continue;
+        };
+        let plain = |c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '$');
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+            || callee.is_empty()
+            || !callee.chars().all(plain)
+        {
+            continue;
+        }
+        let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+        let words = identifier_words(last);
+        let dials = words
+            .first()
+            .is_some_and(|w| matches!(w.as_str(), "dial" | "connect" | "accept"))
+            || last == "create_connection";
+        let constructs = words
+            .iter()
+            .skip_while(|w| *w == "new")
+            .last()
+            .is_some_and(|w| CONNECTIONS.contains(&w.as_str()));
+        if (dials || constructs) && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+/// Parameters declared with a connection's type (`c *Conn`, `stream: &mut
+/// TcpStream`, `Socket s`, `sock: socket.socket`): the caller made the
+/// connection, the function talks over it.
+pub(super) fn connection_parameters(cx: &FnCx) -> Vec<String> {
+    let Some(params) = cx.node.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    let mut stack = vec![params];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push(child);
+        }
+        let Some(ty) = node.child_by_field_name("type") else {
+            continue;
+        };
+        if !names_a_connection_type(&node_text(ty, cx.rope)) {
+            continue;
+        }
+        let mut cursor = node.walk();
+        let mut named: Vec<String> = node
+            .children_by_field_name("name", &mut cursor)
+            .map(|n| node_text(n, cx.rope))
+            .collect();
+        for field in ["pattern", "name"] {
+            if named.is_empty()
+                && let Some(n) = node.child_by_field_name(field)
+            {
+                named.push(node_text(n, cx.rope));
+            }
+        }
+        // Python's typed parameter holds its name as the first child.
+        if named.is_empty()
+            && let Some(n) = node.named_child(0).filter(|n| n.kind() == "identifier")
+        {
+            named.push(node_text(n, cx.rope));
+        }
+        for name in named {
+            let name = name.trim_start_matches("mut ").trim().to_owned();
+            if !name.is_empty() && !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Whether a type as written is a connection's: its own name's last word
+/// names one (`*Conn`, `net.Conn`, `Socket`, `redis::Client`), or it is a
+/// stream over a socket (`TcpStream`, `TlsStream<…>`, `SSLSocket`); a
+/// stream alone is as often a file's or a collection's.
+fn names_a_connection_type(ty: &str) -> bool {
+    let ty = ty.trim().trim_start_matches([':', ' ']);
+    let ty = ty
+        .trim_start_matches(['*', '&', '[', ']', ' '])
+        .trim_start_matches("mut ")
+        .trim_start_matches("dyn ")
+        .trim_start_matches("impl ");
+    let own = ty.split(['<', '[', '|', ' ']).next().unwrap_or(ty);
+    let own = own.rsplit(['.', ':']).next().unwrap_or(own);
+    let words = identifier_words(own);
+    let Some(last) = words.last() else {
+        return false;
+    };
+    if last == "stream" {
+        return words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "tcp" | "unix" | "tls" | "ssl" | "net" | "socket"
+            )
+        });
+    }
+    CONNECTIONS.contains(&last.as_str())
 }
 
 /// What a call's receiver names, with TypeScript's non-null assertion

@@ -150,6 +150,10 @@ struct Scan<'a, 'c, 't> {
     /// Locals assigned from one call, with the callee
     /// ([`call_result::assigned_from_calls`]).
     call_assigned: Vec<(String, String)>,
+    /// Locals made by a connection's constructor or a dial, and parameters
+    /// of a connection's type ([`connections::connection_locals`],
+    /// [`connections::connection_parameters`]).
+    connection_locals: Vec<String>,
     /// A Go method's receiver name.
     receiver: Option<String>,
     /// The function's text, for the words that mark synchronisation.
@@ -451,6 +455,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         maybe_absent: Vec::new(),
         bound: Default::default(),
         call_assigned: Vec::new(),
+        connection_locals: Vec::new(),
         receiver: field_chain::receiver_name(cx),
         found: Vec::new(),
     };
@@ -467,6 +472,9 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     scan.maybe_absent = maybe_absent_locals(&scan.body);
     scan.bound = field_chain::bound_names(&scan.body);
     scan.call_assigned = call_result::assigned_from_calls(&scan.body);
+    scan.connection_locals = connections::connection_locals(&scan.body);
+    scan.connection_locals
+        .extend(connections::connection_parameters(cx));
     if matches!(
         cx.language,
         Language::JavaScript | Language::TypeScript | Language::Tsx

@@ -1962,3 +1962,45 @@ fn a_null_value_fails_at_its_first_dereference() {
     let later = at((FailureClass::NullOrNone, 4)).expect("a later dereference");
     assert!(first < parse && parse < later, "{found:?}");
 }
+
+#[test]
+fn a_connection_made_or_passed_in_is_known_by_its_type() {
+    // go-smtp's handleConn greets over the `*Conn` it is handed: a client
+    // that connects and stalls (or resets) fails that first write.
+    let found = candidates_of(
+        Language::Go,
+        "server.go",
+        "package p\n\nfunc (s *Server) handleConn(c *Conn) error {\n\tdefer c.Close()\n\tc.greet()\n\treturn nil\n}\n",
+    );
+    assert!(
+        found.contains(&(FailureClass::NetworkError, 5)),
+        "{found:?}"
+    );
+    let made = candidates_of(
+        Language::Python,
+        "client.py",
+        "def send(addr, data):\n    s = socket.create_connection(addr)\n    s.sendall(data)\n",
+    );
+    assert!(made.contains(&(FailureClass::NetworkError, 3)), "{made:?}");
+    let constructed = candidates_of(
+        Language::Java,
+        "Client.java",
+        "class Client {\n  void hello(String host) throws IOException {\n    Socket s = new Socket(host, 25);\n    s.shutdownOutput();\n  }\n}\n",
+    );
+    assert!(
+        constructed.contains(&(FailureClass::NetworkError, 4)),
+        "{constructed:?}"
+    );
+    // A parser handed in is no connection, whatever its methods are named.
+    let parser = candidates_of(
+        Language::Go,
+        "parse.go",
+        "package p\n\nfunc run(p *Parser) error {\n\tp.greet()\n\treturn nil\n}\n",
+    );
+    assert!(
+        !parser
+            .iter()
+            .any(|(class, _)| *class == FailureClass::NetworkError),
+        "{parser:?}"
+    );
+}
