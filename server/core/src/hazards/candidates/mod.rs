@@ -60,6 +60,7 @@ mod memo;
 mod messages;
 mod modified_while_iterated;
 mod narrow_handler;
+mod nesting_depth;
 mod nil_map;
 mod panic_on_error;
 mod positional_calls;
@@ -516,6 +517,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     }
     scan.result_before_error();
     scan.lock_left_held();
+    scan.nesting_unbounded();
     let mut found = scan.found;
     // Of two candidates of one class at one spot, the likelier stays.
     found.sort_by(|a, b| {

@@ -2004,3 +2004,28 @@ fn a_connection_made_or_passed_in_is_known_by_its_type() {
         "{parser:?}"
     );
 }
+
+#[test]
+fn a_nesting_counter_raised_with_no_limit() {
+    // yaml-rust's scanner raised flow_level once per `[` or `{`, and the
+    // loader recursed once per level: `[` * 10000 overflowed the stack.
+    // The fix adds with a check that fails past the limit.
+    flags_bug_not_fix(
+        Language::Rust,
+        "scanner.rs",
+        "impl Scanner {\n    fn increase_flow_level(&mut self) {\n        self.simple_keys.push(SimpleKey::new());\n        self.flow_level += 1;\n    }\n}\n",
+        "impl Scanner {\n    fn increase_flow_level(&mut self) -> ScanResult {\n        self.simple_keys.push(SimpleKey::new());\n        self.flow_level = self\n            .flow_level\n            .checked_add(1)\n            .ok_or_else(|| ScanError::new(self.mark, \"recursion limit exceeded\"))?;\n        Ok(())\n    }\n}\n",
+        (FailureClass::ResourceExhaustion, 4),
+    );
+    // A depth compared with a bound is the guard; a log level is no depth.
+    for clean in [
+        "function enter(state) {\n  state.depth++;\n  if (state.depth > state.maxDepth) throw new Error('too deep');\n}\n",
+        "function louder(opts) {\n  opts.logLevel++;\n}\n",
+    ] {
+        let found = candidates_of(Language::JavaScript, "walk.js", clean);
+        assert!(
+            !found.contains(&(FailureClass::ResourceExhaustion, 2)),
+            "{found:?} in\n{clean}"
+        );
+    }
+}
