@@ -65,6 +65,7 @@ mod nil_map;
 mod panic_on_error;
 mod positional_calls;
 mod promise_executor;
+mod quadratic_concat;
 mod races;
 mod read_modify_write;
 mod recursive_descent;
@@ -563,6 +564,9 @@ impl Scan<'_, '_, '_> {
         }
         if facts.assignment.contains(&kind) {
             self.shared_write(node);
+        }
+        if kind == "augmented_assignment" {
+            self.quadratic_concat(node);
         }
         if kind == "delete_statement" {
             let target = self.text(node);

@@ -2029,3 +2029,30 @@ fn a_nesting_counter_raised_with_no_limit() {
         );
     }
 }
+
+#[test]
+fn python_text_grown_through_an_attribute_in_a_loop() {
+    // markdown-it-py joined adjacent text tokens with `+=` on the previous
+    // token's content: a document of 100,000 escapes took minutes. The fix
+    // collects the pieces and joins them once.
+    flags_bug_not_fix(
+        Language::Python,
+        "text_join.py",
+        "def text_join(children):\n    new_tokens = []\n    for child in children:\n        if new_tokens and new_tokens[-1].type == \"text\":\n            new_tokens[-1].content += child.content\n        else:\n            new_tokens.append(child)\n    return new_tokens\n",
+        "def text_join(children):\n    new_tokens = []\n    pieces = []\n    for child in children:\n        if new_tokens and new_tokens[-1].type == \"text\":\n            pieces.append(child.content)\n        else:\n            new_tokens.append(child)\n    new_tokens[-1].content = \"\".join(pieces)\n    return new_tokens\n",
+        (FailureClass::ResourceExhaustion, 5),
+    );
+    // Numbers add; outside a loop a `+=` copies once.
+    for clean in [
+        "def tally(rows, stats):\n    for row in rows:\n        stats[row.key].count += row.count\n",
+        "def close(self, tail):\n    self.content += tail\n",
+    ] {
+        let found = candidates_of(Language::Python, "clean.py", clean);
+        assert!(
+            !found
+                .iter()
+                .any(|(class, _)| *class == FailureClass::ResourceExhaustion),
+            "{found:?} in\n{clean}"
+        );
+    }
+}
