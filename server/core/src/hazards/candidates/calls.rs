@@ -351,6 +351,7 @@ impl Scan<'_, '_, '_> {
         self.regex_argument(node, last, &args);
         self.raised_inside(node, last);
         self.connection_call(node, callee, last);
+        self.split_to_count(node, callee, last, &args);
         self.text_conversion(node, callee, last, &args);
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, last);

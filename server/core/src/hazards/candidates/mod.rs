@@ -72,6 +72,7 @@ mod recursive_descent;
 mod shared_reads;
 mod sized_allocation;
 mod spawns;
+mod split_count;
 mod string_methods;
 #[cfg(test)]
 mod tests;

@@ -2056,3 +2056,48 @@ fn python_text_grown_through_an_attribute_in_a_loop() {
         );
     }
 }
+
+#[test]
+fn input_split_whole_only_to_count_its_parts() {
+    // body-parser counted a form's parameters with body.split('&').length:
+    // a megabyte of '&' made a million strings before the limit applied.
+    // The fix counts with indexOf and stops at the limit.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "urlencoded.js",
+        "function parameterCount (body, limit) {\n  var len = body.split('&').length\n  return len > limit ? undefined : len - 1\n}\n",
+        "function parameterCount (body, limit) {\n  var count = 0\n  var index = -1\n  do {\n    count++\n    if (count > limit) return undefined\n    index = body.indexOf('&', index + 1)\n  } while (index !== -1)\n  return count\n}\n",
+        (FailureClass::ResourceExhaustion, 2),
+    );
+    let python = candidates_of(
+        Language::Python,
+        "count.py",
+        "def fields(line):\n    return len(line.split(\",\"))\n",
+    );
+    assert!(
+        python.contains(&(FailureClass::ResourceExhaustion, 2)),
+        "{python:?}"
+    );
+    let go = candidates_of(
+        Language::Go,
+        "token.go",
+        "package p\n\nfunc parts(token string) int {\n\treturn len(strings.Split(token, \".\"))\n}\n",
+    );
+    assert!(
+        go.contains(&(FailureClass::ResourceExhaustion, 4)),
+        "{go:?}"
+    );
+    // A split with a limit, or of the code's own constant, is bounded.
+    for clean in [
+        "def fields(line):\n    return len(line.split(\",\", 8))\n",
+        "def fields(line):\n    return len(\"a,b,c\".split(\",\"))\n",
+    ] {
+        let found = candidates_of(Language::Python, "count.py", clean);
+        assert!(
+            !found
+                .iter()
+                .any(|(class, _)| *class == FailureClass::ResourceExhaustion),
+            "{found:?} in\n{clean}"
+        );
+    }
+}
