@@ -728,6 +728,14 @@ impl Scan<'_, '_, '_> {
     }
 
     fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
+        // A `do … while (cond)` tests its exit at the bottom: the line that
+        // never lets it go is the condition's.
+        if node.kind() == "do_statement"
+            && let Some(body) = node.child_by_field_name("body")
+        {
+            self.push(body.end_byte()..node.end_byte(), class, likelihood, trigger);
+            return;
+        }
         // The loop's header line, not its whole body.
         let end = node
             .child_by_field_name("body")

@@ -2101,3 +2101,17 @@ fn input_split_whole_only_to_count_its_parts() {
         );
     }
 }
+
+#[test]
+fn a_do_while_loop_is_held_by_its_condition() {
+    // papaparse renamed duplicate headers in a do-while until the name was
+    // unused; `__proto__` is always "used" in a plain object, so the loop
+    // never ended. The failing line is the condition, at the bottom.
+    let found = candidates_of(
+        Language::JavaScript,
+        "papaparse.js",
+        "function unique(header, used) {\n  let n = 1;\n  let name;\n  do {\n    name = header + '_' + n;\n    n++;\n  } while (used.has(name));\n  return name;\n}\n",
+    );
+    assert!(found.contains(&(FailureClass::Timeout, 7)), "{found:?}");
+    assert!(!found.contains(&(FailureClass::Timeout, 4)), "{found:?}");
+}
