@@ -87,7 +87,7 @@ pub fn guard_word(text: &str) -> String {
 }
 
 /// Whether every word in `words` is mentioned by `text`.
-fn mentions_all(text: &str, words: &[&str]) -> bool {
+pub(crate) fn mentions_all(text: &str, words: &[&str]) -> bool {
     !words.is_empty() && words.iter().all(|w| mentions(text, w))
 }
 

@@ -85,7 +85,13 @@ impl Scan<'_, '_, '_> {
         // computed one checked against a bound.
         let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r).trim();
         let word = if numeric { receiver } else { first };
-        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[word])
+        // A computed position tested only for equality with a sentinel
+        // (`i == INDEX_UNSET ? null : list.get(i)`) is still unbounded.
+        let bounds = |condition: &str| {
+            crate::hazards::guards::mentions_all(condition, &[word])
+                && (numeric || !only_equality(condition))
+        };
+        if guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &bounds)
             || (!numeric
                 && guarded(
                     self.cx.language,
@@ -100,4 +106,21 @@ impl Scan<'_, '_, '_> {
         }
         self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));
     }
+}
+
+/// Whether a condition compares only for (in)equality: no order (`<`,
+/// `>=`), no length or size, no emptiness or membership test, so it pins
+/// a value to a sentinel and bounds nothing.
+fn only_equality(condition: &str) -> bool {
+    let lower = condition.to_lowercase();
+    let ordered = condition
+        .replace("=>", "")
+        .replace("->", "")
+        .contains(['<', '>']);
+    let sized = [
+        "size", "length", "len(", "count", "empty", "contains", " in ",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    (condition.contains("==") || condition.contains("!=")) && !ordered && !sized
 }

@@ -2115,3 +2115,18 @@ fn a_do_while_loop_is_held_by_its_condition() {
     assert!(found.contains(&(FailureClass::Timeout, 7)), "{found:?}");
     assert!(!found.contains(&(FailureClass::Timeout, 4)), "{found:?}");
 }
+
+#[test]
+fn a_position_pinned_to_a_sentinel_is_not_bounded() {
+    // react-native-track-player read the previous track at a remembered
+    // window index that was only compared with INDEX_UNSET: after the last
+    // track was removed the index was past the end. Comparing it with the
+    // list's size is the guard.
+    flags_bug_not_fix(
+        Language::Java,
+        "ExoPlayback.java",
+        "class P {\n  void changed() {\n    Track previous = lastKnownWindow == C.INDEX_UNSET ? null : queue.get(lastKnownWindow);\n    report(previous);\n  }\n}\n",
+        "class P {\n  void changed() {\n    Track previous = lastKnownWindow == C.INDEX_UNSET || lastKnownWindow >= queue.size() ? null : queue.get(lastKnownWindow);\n    report(previous);\n  }\n}\n",
+        (FailureClass::IndexOutOfRange, 3),
+    );
+}
