@@ -46,6 +46,20 @@ const READS_TO_THE_END: &[&str] = &[
     "to_bytes",
 ];
 
+/// Calls that inflate compressed input, by name: what they produce is as
+/// large as the input says, not as large as the input is.
+const DECOMPRESSORS: &[&str] = &[
+    "decompress",
+    "Decompress",
+    "unzip",
+    "gunzip",
+    "inflate",
+    "NewReader",
+    "Decoder::new",
+    "GZIPInputStream",
+    "InflaterInputStream",
+];
+
 /// What caps a reader: a read to its end then stops at the limit.
 const LIMITS: &[&str] = &[
     "LimitReader",
@@ -509,6 +523,17 @@ impl Scan<'_, '_, '_> {
                 }
                 ResourceExhaustion
                     if matches!(name, "read" | "readlines") && args.trim() != "()" =>
+                {
+                    continue;
+                }
+                // A decompression given its bound (`{ maxOutputLength }`,
+                // `decompress(data, max_length)`), or a decompressor whose
+                // output the function reads through a limit.
+                ResourceExhaustion
+                    if DECOMPRESSORS.iter().any(|d| name.contains(d))
+                        && (args.to_lowercase().contains("max")
+                            || args.contains("limit")
+                            || LIMITS.iter().any(|l| self.body.contains(l))) =>
                 {
                     continue;
                 }

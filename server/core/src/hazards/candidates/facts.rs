@@ -282,6 +282,18 @@ pub(super) const ECMA: Facts = Facts {
         ("push", ResourceExhaustion, 0.02),
         ("Array", ResourceExhaustion, 0.06),
         ("alloc", ResourceExhaustion, 0.07),
+        // zlib inflates without a bound unless given `maxOutputLength`: a
+        // kilobyte of crafted gzip becomes gigabytes.
+        ("zlib.unzip", ResourceExhaustion, 0.06),
+        ("zlib.gunzip", ResourceExhaustion, 0.06),
+        ("zlib.inflate", ResourceExhaustion, 0.06),
+        ("zlib.inflateRaw", ResourceExhaustion, 0.06),
+        ("zlib.brotliDecompress", ResourceExhaustion, 0.06),
+        ("unzipSync", ResourceExhaustion, 0.06),
+        ("gunzipSync", ResourceExhaustion, 0.06),
+        ("inflateSync", ResourceExhaustion, 0.06),
+        ("inflateRawSync", ResourceExhaustion, 0.06),
+        ("brotliDecompressSync", ResourceExhaustion, 0.06),
         ("assert", Assertion, 0.10),
         ("ok", Assertion, 0.06),
         ("toLowerCase", NullOrNone, 0.05),
@@ -362,6 +374,10 @@ pub(super) const GO: Facts = Facts {
     sync_words: &["Lock", "RLock", "Mutex", "atomic", "sync."],
     calls: &[
         ("strconv.Atoi", ParseError, 0.10),
+        // A decompressor read to the end inflates whatever it is given.
+        ("gzip.NewReader", ResourceExhaustion, 0.05),
+        ("zlib.NewReader", ResourceExhaustion, 0.05),
+        ("flate.NewReader", ResourceExhaustion, 0.05),
         ("strconv.ParseInt", ParseError, 0.10),
         ("strconv.ParseUint", ParseError, 0.10),
         ("strconv.ParseFloat", ParseError, 0.09),
@@ -508,6 +524,7 @@ pub(super) const JAVA: Facts = Facts {
     ],
     calls: &[
         ("parseInt", ParseError, 0.11),
+        ("GZIPInputStream", ResourceExhaustion, 0.05),
         ("parseLong", ParseError, 0.11),
         ("parseDouble", ParseError, 0.09),
         ("valueOf", ParseError, 0.05),
@@ -684,6 +701,9 @@ pub(super) const RUST: Facts = Facts {
         ("parse", ParseError, 0.09),
         ("from_str", ParseError, 0.08),
         ("from_utf8", Encoding, 0.10),
+        ("GzDecoder::new", ResourceExhaustion, 0.05),
+        ("ZlibDecoder::new", ResourceExhaustion, 0.05),
+        ("DeflateDecoder::new", ResourceExhaustion, 0.05),
         ("to_str", Encoding, 0.08),
         ("split_at", IndexOutOfRange, 0.10),
         ("remove", IndexOutOfRange, 0.06),

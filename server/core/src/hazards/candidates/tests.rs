@@ -2130,3 +2130,34 @@ fn a_position_pinned_to_a_sentinel_is_not_bounded() {
         (FailureClass::IndexOutOfRange, 3),
     );
 }
+
+#[test]
+fn decompression_without_an_output_bound() {
+    // grpc-js inflated every gzip message whole (CVE-2024-37168): a small
+    // message became gigabytes. Bounding zlib's output is the fix.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "compression.ts",
+        "class GzipHandler {\n  decompressMessage(message: Buffer) {\n    return new Promise<Buffer>((resolve, reject) => {\n      zlib.unzip(message, (err, output) => (err ? reject(err) : resolve(output)));\n    });\n  }\n}\n",
+        "class GzipHandler {\n  decompressMessage(message: Buffer, max: number) {\n    return new Promise<Buffer>((resolve, reject) => {\n      zlib.unzip(message, { maxOutputLength: max }, (err, output) => (err ? reject(err) : resolve(output)));\n    });\n  }\n}\n",
+        (FailureClass::ResourceExhaustion, 4),
+    );
+    let go = candidates_of(
+        Language::Go,
+        "body.go",
+        "package p\n\nfunc body(r io.Reader) ([]byte, error) {\n\tzr, err := gzip.NewReader(r)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn io.ReadAll(zr)\n}\n",
+    );
+    assert!(
+        go.contains(&(FailureClass::ResourceExhaustion, 4)),
+        "{go:?}"
+    );
+    let limited = candidates_of(
+        Language::Go,
+        "body.go",
+        "package p\n\nfunc body(r io.Reader) ([]byte, error) {\n\tzr, err := gzip.NewReader(r)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\treturn io.ReadAll(io.LimitReader(zr, maxBody))\n}\n",
+    );
+    assert!(
+        !limited.contains(&(FailureClass::ResourceExhaustion, 4)),
+        "{limited:?}"
+    );
+}
