@@ -537,6 +537,8 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A step the code spells out (`timedelta(days=1)`).
+                Overflow if name == "timedelta" && literal_arguments(&args) => continue,
                 // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
                 ResourceExhaustion if args.contains("min(") => continue,
                 // An allocation whose size the function checks first (`if n
@@ -795,4 +797,13 @@ impl Scan<'_, '_, '_> {
         .iter()
         .any(|w| text.contains(w))
     }
+}
+
+/// Whether every argument of a call is a number as written, by position
+/// or by keyword (`(days=1, hours=2.5)`).
+fn literal_arguments(args: &str) -> bool {
+    arguments(args).split(',').all(|a| {
+        let value = a.rsplit('=').next().unwrap_or(a).trim();
+        value.is_empty() || value.trim_start_matches('-').parse::<f64>().is_ok()
+    })
 }

@@ -103,6 +103,12 @@ pub(super) const PYTHON: Facts = Facts {
         ("next", IndexOutOfRange, 0.06),
         ("len", NullOrNone, 0.04),
         ("fromtimestamp", Overflow, 0.05),
+        // A date moved by a count the input gives: past year 9999 (or an
+        // int too large for C) is an OverflowError, which a handler of
+        // ValueError lets through; dateutil's parser raises it too on a
+        // long run of digits.
+        ("timedelta", Overflow, 0.05),
+        ("parser.parse", Overflow, 0.04),
         ("sleep", Overflow, 0.03),
         ("int", Overflow, 0.04),
         ("getattr", NullOrNone, 0.04),

@@ -2161,3 +2161,36 @@ fn decompression_without_an_output_bound() {
         "{limited:?}"
     );
 }
+
+#[test]
+fn python_dates_moved_by_a_count_from_the_input() {
+    // parsedatetime added `timedelta(days=qty)` for "9999999 days from
+    // now": OverflowError ("date value out of range"). The fix catches it.
+    flags_bug_not_fix(
+        Language::Python,
+        "parsedatetime.py",
+        "def build(start, qty):\n    target = start + datetime.timedelta(days=qty)\n    return target\n",
+        "def build(start, qty):\n    try:\n        target = start + datetime.timedelta(days=qty)\n    except OverflowError:\n        target = start\n    return target\n",
+        (FailureClass::Overflow, 2),
+    );
+    // A step the code spells out cannot overflow.
+    let fixed_step = candidates_of(
+        Language::Python,
+        "step.py",
+        "def tomorrow(day):\n    return day + timedelta(days=1)\n",
+    );
+    assert!(
+        !fixed_step
+            .iter()
+            .any(|(class, _)| *class == FailureClass::Overflow),
+        "{fixed_step:?}"
+    );
+    // dateutil raises OverflowError as well as ValueError on a long run of
+    // digits; a handler of ValueError alone lets it through.
+    let narrow = candidates_of(
+        Language::Python,
+        "finder.py",
+        "def parse_date_string(self, text):\n    try:\n        return parser.parse(text)\n    except ValueError:\n        return None\n",
+    );
+    assert!(narrow.contains(&(FailureClass::Overflow, 3)), "{narrow:?}");
+}
