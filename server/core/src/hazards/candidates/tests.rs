@@ -2194,3 +2194,24 @@ fn python_dates_moved_by_a_count_from_the_input() {
     );
     assert!(narrow.contains(&(FailureClass::Overflow, 3)), "{narrow:?}");
 }
+
+#[test]
+fn a_functions_top_three_names_different_failures() {
+    // react-native-track-player: three unlocked field writes outranked the
+    // stale index that crashed. The third write is the first one again;
+    // the index is a failure of its own and belongs in the top three.
+    let found = candidates_of(
+        Language::Java,
+        "ExoPlayback.java",
+        "class P {\n  void changed() {\n    if (lastKnownWindow != player.getCurrentWindowIndex()) {\n      Track previous = lastKnownWindow == C.INDEX_UNSET ? null : queue.get(lastKnownWindow);\n      manager.update(previous, lastKnownPosition);\n    }\n    lastKnownPosition = player.getDuration();\n    lastKnownWindow = player.getCurrentWindowIndex();\n    lastKnownPosition = player.getCurrentPosition();\n  }\n}\n",
+    );
+    let top: Vec<_> = found.iter().take(3).collect();
+    assert!(
+        top.contains(&&(FailureClass::IndexOutOfRange, 4)),
+        "{found:?}"
+    );
+    assert!(
+        top.contains(&&(FailureClass::RaceCondition, 7)),
+        "{found:?}"
+    );
+}
