@@ -77,6 +77,7 @@ mod string_methods;
 #[cfg(test)]
 mod tests;
 mod text_conversion;
+mod timer_overwritten;
 mod toctou;
 mod unbounded_cache;
 mod unchecked_error;
@@ -595,6 +596,7 @@ impl Scan<'_, '_, '_> {
         }
         if facts.assignment.contains(&kind) {
             self.shared_write(node);
+            self.timer_overwritten(node);
         }
         if kind == "augmented_assignment" {
             self.quadratic_concat(node);

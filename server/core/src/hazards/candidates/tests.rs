@@ -2215,3 +2215,37 @@ fn a_functions_top_three_names_different_failures() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_timer_started_over_the_one_in_its_field() {
+    // faye-websocket's close() started its 30 s close timer again when the
+    // close handler called close() a second time: the first timer, no
+    // longer referenced, kept the process alive. Clearing it first is the
+    // fix.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "api.js",
+        "var API = {\n  close: function(code) {\n    var self = this;\n    this._closeTimer = setTimeout(function() { self._beginClose('', 1006); }, 30000);\n    this._driver.close(code);\n  }\n};\n",
+        "var API = {\n  close: function(code) {\n    var self = this;\n    clearTimeout(this._closeTimer);\n    this._closeTimer = setTimeout(function() { self._beginClose('', 1006); }, 30000);\n    this._driver.close(code);\n  }\n};\n",
+        (FailureClass::Timeout, 4),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "conn.go",
+        "package p\n\nfunc (c *Conn) arm(d time.Duration) {\n\tc.timer = time.AfterFunc(d, c.expire)\n}\n",
+        "package p\n\nfunc (c *Conn) arm(d time.Duration) {\n\tif c.timer != nil {\n\t\tc.timer.Stop()\n\t}\n\tc.timer = time.AfterFunc(d, c.expire)\n}\n",
+        (FailureClass::Timeout, 4),
+    );
+    // A local timer, or one a constructor starts, is no overwrite.
+    let local = candidates_of(
+        Language::JavaScript,
+        "wait.js",
+        "function wait(ms) {\n  const timer = setTimeout(done, ms);\n  return timer;\n}\n",
+    );
+    assert!(
+        !local
+            .iter()
+            .any(|(class, _)| *class == FailureClass::Timeout),
+        "{local:?}"
+    );
+}
