@@ -417,6 +417,28 @@ pub fn function_candidates(
         .collect()
 }
 
+/// Last words of a name that holds prose or markup: text a person wrote,
+/// emoji included.
+const PROSE: &[&str] = &[
+    "html",
+    "markup",
+    "body",
+    "message",
+    "msg",
+    "content",
+    "title",
+    "label",
+    "caption",
+    "comment",
+    "description",
+    "summary",
+    "snippet",
+    "excerpt",
+    "word",
+    "tweet",
+    "subject",
+];
+
 /// What each further candidate of a class already in a function's ranking
 /// keeps of its score (the second 0.65, the third 0.42, …): chosen on `dev`
 /// between 0.4 and 0.8, where 0.6 to 0.7 did best.
@@ -733,15 +755,21 @@ impl Scan<'_, '_, '_> {
         ]
         .iter()
         .any(|w| lower.contains(w));
+        // Markup and prose, by the last word of a singular name (`html`,
+        // `commitMessage`, `body`); `bodies` or `titles` are lists.
+        let prose = connections::identifier_words(text.trim())
+            .last()
+            .is_some_and(|w| PROSE.contains(&w.as_str()));
         let name = text.trim().trim_start_matches(['&', '*']);
         let typed = match self.cx.language {
+            Language::TypeScript | Language::Tsx => self.declares(name, &[": string"]),
             Language::Rust => {
                 self.declares(name, &[": &str", ": String", ": &String", ": &mut String"])
             }
             Language::Go => self.declares(name, &[" string"]),
             _ => false,
         };
-        named || typed
+        named || prose || typed
     }
 
     /// Whether the function's text declares `name`, as a whole word,

@@ -2249,3 +2249,24 @@ fn a_timer_started_over_the_one_in_its_field() {
         "{local:?}"
     );
 }
+
+#[test]
+fn prose_cut_at_a_counted_position() {
+    // html-ellipsis counted visible characters in UTF-16 units and cut the
+    // markup there: an emoji on the edge lost its second half. The fix
+    // steps over a surrogate pair as one character.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "ellipsis.js",
+        "function ellipsis(html, maxLength) {\n  var i = 0;\n  while (i < html.length && i < maxLength) {\n    ++i;\n  }\n  return html.slice(0, i);\n}\n",
+        "function ellipsis(html, maxLength) {\n  var i = 0;\n  while (i < html.length && i < maxLength) {\n    var code = html.codePointAt(i);\n    i += code > 0xffff ? 2 : 1;\n  }\n  return html.slice(0, i);\n}\n",
+        (FailureClass::Encoding, 6),
+    );
+    // A TypeScript string parameter, whatever its name.
+    let typed = candidates_of(
+        Language::TypeScript,
+        "cut.ts",
+        "function cut(s2: string, n: number) {\n  return s2.substring(0, n);\n}\n",
+    );
+    assert!(typed.contains(&(FailureClass::Encoding, 2)), "{typed:?}");
+}
