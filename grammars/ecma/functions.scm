@@ -43,3 +43,16 @@
     arguments: (arguments
       [(arrow_function body: (statement_block))
        (function_expression)] @function)))
+
+; The same wrapper's last argument written as one expression, in the
+; functional style where that expression is the whole implementation:
+; `export const decodeText = dual(2, (self, encoding) => suspend(() => {
+; … }))`. Only the last argument: the arguments before it are predicates
+; and arities (`(args) => isStream(args[0])`).
+(variable_declarator
+  name: (identifier) @function.name
+  value: (call_expression
+    arguments: (arguments
+      (arrow_function
+        body: [(call_expression) (await_expression) (new_expression)
+               (parenthesized_expression) (ternary_expression)]) @function .)))

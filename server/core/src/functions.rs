@@ -683,6 +683,9 @@ class A { #secret() {} static create() {} }
 function extendedparser(options) {
   return function queryparse(body) { return qs.parse(body); };
 }
+export const decodeText = dual((args) => isStream(args[0]), (self, encoding) =>
+  suspend(() => { return map(self, (s) => decoder.decode(s)); }));
+const doubled = xs.map((x) => x * 2);
 "#), @r"
         Closure src/file::handler L2-2
         Function src/file::render L3-3
@@ -690,6 +693,7 @@ function extendedparser(options) {
         Method src/file::A.create L4-4
         Function src/file::extendedparser L5-7
         Closure src/file::extendedparser.queryparse L6-6
+        Closure src/file::decodeText L8-9
         ");
         insta::assert_snapshot!(check(Language::Java, r#"
 package com.acme;
