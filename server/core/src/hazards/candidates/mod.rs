@@ -43,6 +43,7 @@ mod client_timeouts;
 mod connections;
 mod domain;
 mod empty_collections;
+mod exception_subscript;
 mod facts;
 mod field_chain;
 mod fixed_width;
@@ -608,6 +609,7 @@ impl Scan<'_, '_, '_> {
         }
         if facts.subscript.contains(&kind) {
             self.subscript(node);
+            self.exception_subscript(node);
         }
         if facts.slice.contains(&kind) {
             self.slice(node);

@@ -2270,3 +2270,16 @@ fn prose_cut_at_a_counted_position() {
     );
     assert!(typed.contains(&(FailureClass::Encoding, 2)), "{typed:?}");
 }
+
+#[test]
+fn python_exception_indexed_like_a_tuple() {
+    // gunicorn's SO_REUSEPORT handler read `err[0]`, Python 2's errno: on
+    // Python 3 the handler itself raised TypeError. The fix reads errno.
+    flags_bug_not_fix(
+        Language::Python,
+        "sock.py",
+        "def set_options(sock):\n    try:\n        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n    except socket.error as err:\n        if err[0] not in (errno.ENOPROTOOPT, errno.EINVAL):\n            raise\n",
+        "def set_options(sock):\n    try:\n        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n    except socket.error as err:\n        if err.errno not in (errno.ENOPROTOOPT, errno.EINVAL):\n            raise\n",
+        (FailureClass::TypeError, 5),
+    );
+}
