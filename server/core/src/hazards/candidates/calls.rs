@@ -366,6 +366,7 @@ impl Scan<'_, '_, '_> {
         self.raised_inside(node, last);
         self.connection_call(node, callee, last);
         self.split_to_count(node, callee, last, &args);
+        self.blocking_put(node, callee, last, &args);
         self.text_conversion(node, callee, last, &args);
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, last);

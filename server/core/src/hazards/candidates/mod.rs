@@ -32,6 +32,7 @@ mod accumulation;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
+mod bounded_queue;
 mod byte_lengths;
 mod calendar_steps;
 mod call_result;
@@ -128,6 +129,8 @@ struct Scan<'a, 'c, 't> {
     module_state: &'c [String],
     /// Java thread-safe fields ([`concurrent_fields`]).
     concurrent: &'c [String],
+    /// Queues the file makes with a bound ([`bounded_queue::bounded_queues`]).
+    bounded_queues: &'c [String],
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -184,6 +187,9 @@ pub struct FileFacts {
     /// Java: fields made thread-safe collections or atomics
     /// ([`concurrent_fields`]).
     pub concurrent: Vec<String>,
+    /// Python and Java: queues made with a bound
+    /// ([`bounded_queue::bounded_queues`]).
+    pub bounded_queues: Vec<String>,
 }
 
 impl FileFacts {
@@ -209,6 +215,7 @@ impl FileFacts {
             } else {
                 Vec::new()
             },
+            bounded_queues: bounded_queue::bounded_queues(language, &text),
         }
     }
 
@@ -234,6 +241,10 @@ impl FileFacts {
         for name in &self.concurrent {
             hasher.update(name.as_bytes());
             hasher.update(&[3]);
+        }
+        for name in &self.bounded_queues {
+            hasher.update(name.as_bytes());
+            hasher.update(&[4]);
         }
     }
 }
@@ -503,6 +514,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         raisers: &file.raisers,
         module_state: &file.module_state,
         concurrent: &file.concurrent,
+        bounded_queues: &file.bounded_queues,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

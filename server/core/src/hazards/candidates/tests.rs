@@ -2283,3 +2283,27 @@ fn python_exception_indexed_like_a_tuple() {
         (FailureClass::TypeError, 5),
     );
 }
+
+#[test]
+fn a_put_on_a_bounded_queue_with_nothing_bounding_the_wait() {
+    // nats.py's KeyWatcher.stop() pushed its sentinel onto the updates
+    // queue (maxsize 256) that nobody read any more: a full queue hung
+    // stop() for ever. put_nowait (or a timeout) is the fix.
+    flags_bug_not_fix(
+        Language::Python,
+        "kv.py",
+        "class KeyWatcher:\n    def __init__(self):\n        self._updates = asyncio.Queue(maxsize=256)\n\n    async def stop(self):\n        await self._sub.unsubscribe()\n        await self._updates.put(STOP_ITER)\n",
+        "class KeyWatcher:\n    def __init__(self):\n        self._updates = asyncio.Queue(maxsize=256)\n\n    async def stop(self):\n        await self._sub.unsubscribe()\n        self._updates.put_nowait(STOP_ITER)\n",
+        (FailureClass::Timeout, 7),
+    );
+    // An unbounded queue always has room.
+    let unbounded = candidates_of(
+        Language::Python,
+        "kv.py",
+        "class W:\n    def __init__(self):\n        self._updates = asyncio.Queue()\n\n    async def stop(self):\n        await self._updates.put(None)\n",
+    );
+    assert!(
+        !unbounded.contains(&(FailureClass::Timeout, 6)),
+        "{unbounded:?}"
+    );
+}
