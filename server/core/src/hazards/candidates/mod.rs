@@ -44,6 +44,7 @@ mod client_timeouts;
 mod connections;
 mod domain;
 mod empty_collections;
+mod engine_specific;
 mod exception_subscript;
 mod facts;
 mod field_chain;

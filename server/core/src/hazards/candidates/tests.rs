@@ -2307,3 +2307,16 @@ fn a_put_on_a_bounded_queue_with_nothing_bounding_the_wait() {
         "{unbounded:?}"
     );
 }
+
+#[test]
+fn a_v8_only_api_called_without_a_test() {
+    // jsonwebtoken's error constructor called Error.captureStackTrace,
+    // which Firefox and Safari lack: building the error threw instead.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "JsonWebTokenError.js",
+        "var JsonWebTokenError = function (message) {\n  Error.call(this, message);\n  Error.captureStackTrace(this, this.constructor);\n  this.message = message;\n};\n",
+        "var JsonWebTokenError = function (message) {\n  Error.call(this, message);\n  if (Error.captureStackTrace) {\n    Error.captureStackTrace(this, this.constructor);\n  }\n  this.message = message;\n};\n",
+        (FailureClass::TypeError, 3),
+    );
+}
