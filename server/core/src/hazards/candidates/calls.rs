@@ -368,6 +368,7 @@ impl Scan<'_, '_, '_> {
         self.split_to_count(node, callee, last, &args);
         self.blocking_put(node, callee, last, &args);
         self.engine_specific(node, callee);
+        self.keyword_built(node, callee, &args);
         self.text_conversion(node, callee, last, &args);
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, last);

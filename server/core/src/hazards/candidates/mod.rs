@@ -55,6 +55,7 @@ mod handlers;
 mod indexing;
 mod input_loop;
 mod java_null_habits;
+mod keyword_built;
 mod leaks;
 mod lock_discipline;
 mod lock_leak;

@@ -2320,3 +2320,17 @@ fn a_v8_only_api_called_without_a_test() {
         (FailureClass::TypeError, 3),
     );
 }
+
+#[test]
+fn a_constructor_called_with_a_dict_filled_from_the_input() {
+    // dateparser checked each parsed token by building datetime(**params)
+    // from what it had so far: without a day, "missing required argument
+    // 'day'". The fix builds the date from complete values.
+    flags_bug_not_fix(
+        Language::Python,
+        "parser.py",
+        "def check(self, known, tokens):\n    params = {}\n    for attr in known:\n        params.update({attr: getattr(self, attr)})\n    for token in tokens:\n        params.update({token.attr: int(token)})\n        datetime(**params)\n",
+        "def check(self, known, tokens):\n    params = {}\n    for attr in known:\n        params.update({attr: getattr(self, attr)})\n    for token in tokens:\n        params.update({token.attr: int(token)})\n    self._check_date(params)\n",
+        (FailureClass::TypeError, 7),
+    );
+}
