@@ -36,10 +36,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let Some((left, right)) = sides(node) else {
             return;
         };
         let (left, right) = (self.text(left), self.text(right));

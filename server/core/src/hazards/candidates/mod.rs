@@ -475,6 +475,14 @@ fn dereferenced_value(subject: &str) -> Option<&str> {
     (plain && !matches!(value, "self" | "this" | "cls" | "")).then_some(value)
 }
 
+/// An assignment's or a binary expression's two sides.
+fn sides(node: Node) -> Option<(Node, Node)> {
+    Some((
+        node.child_by_field_name("left")?,
+        node.child_by_field_name("right")?,
+    ))
+}
+
 /// The lines of `text`, each with the byte offset it starts at.
 fn lines_at(text: &str) -> Vec<(usize, &str)> {
     let mut offset = 0;
@@ -602,6 +610,22 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
 impl Scan<'_, '_, '_> {
     fn text(&self, node: Node) -> String {
         node_text(node, self.cx.rope)
+    }
+
+    /// Whether `node` runs once per turn of a loop of the function.
+    fn in_loop(&self, node: Node) -> bool {
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                return false;
+            }
+            let kind = parent.kind();
+            if kind.contains("for") || kind.contains("while") || kind == "loop_expression" {
+                return true;
+            }
+            ancestor = parent.parent();
+        }
+        false
     }
 
     /// Whether `node` is the target of an assignment (what is written, not

@@ -61,10 +61,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let Some((left, right)) = sides(node) else {
             return;
         };
         if !matches!(left.kind(), "attribute" | "subscript") {
@@ -84,20 +81,5 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, ResourceExhaustion, BASE, TRIGGER);
-    }
-
-    /// Whether `node` runs once per turn of a loop of the function.
-    fn in_loop(&self, node: Node) -> bool {
-        let mut ancestor = node.parent();
-        while let Some(parent) = ancestor {
-            if parent.id() == self.cx.node.id() {
-                return false;
-            }
-            if matches!(parent.kind(), "for_statement" | "while_statement") {
-                return true;
-            }
-            ancestor = parent.parent();
-        }
-        false
     }
 }

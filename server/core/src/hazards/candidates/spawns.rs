@@ -62,24 +62,7 @@ impl Scan<'_, '_, '_> {
         }
         let name = self.cx.function.name.to_lowercase();
         let per_request = PER_REQUEST.iter().any(|w| name.contains(w));
-        let in_loop = {
-            let mut ancestor = node.parent();
-            let mut found = false;
-            while let Some(parent) = ancestor {
-                if parent.id() == self.cx.node.id() {
-                    break;
-                }
-                if parent.kind().contains("for")
-                    || parent.kind().contains("while")
-                    || parent.kind() == "loop_expression"
-                {
-                    found = true;
-                    break;
-                }
-                ancestor = parent.parent();
-            }
-            found
-        };
+        let in_loop = self.in_loop(node);
         if !(in_loop || per_request) {
             return;
         }

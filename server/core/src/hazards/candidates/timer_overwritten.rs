@@ -43,10 +43,7 @@ impl Scan<'_, '_, '_> {
         if starts.is_empty() || self.in_constructor() {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let Some((left, right)) = sides(node) else {
             return;
         };
         let field = self.text(left);

@@ -15,10 +15,7 @@ impl Scan<'_, '_, '_> {
         if self.cx.language != Language::Python || node.kind() != "assignment" {
             return;
         }
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let Some((left, right)) = sides(node) else {
             return;
         };
         if !matches!(
