@@ -69,9 +69,8 @@ impl Scan<'_, '_, '_> {
         };
         let field = receiver.rsplit('.').next().unwrap_or(receiver).trim();
         if !self.bounded_queues.iter().any(|q| q == field)
-            || ["timeout", "block=False", "False"]
-                .iter()
-                .any(|w| args.contains(w))
+            // A timeout, or `block=False` (or `False` by position).
+            || ["timeout", "False"].iter().any(|w| args.contains(w))
             || self.body.contains("wait_for(")
             || self.caught_here(node, Timeout)
         {

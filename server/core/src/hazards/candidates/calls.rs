@@ -243,8 +243,8 @@ impl Scan<'_, '_, '_> {
             None => true,
             Some((receiver, _)) => {
                 let receiver = receiver.trim_end_matches(':').trim();
-                ["self", "this", "cls", "Self", "self.__class__", "type(self)"].contains(&receiver)
-                    || self.receiver.as_deref() == Some(receiver)
+                self.is_own(receiver)
+                    || ["Self", "self.__class__", "type(self)"].contains(&receiver)
                     // `Foo.bar(...)` / `Foo::bar(...)` inside Foo's own method.
                     || [".", "::"].iter().any(|sep| {
                         let qualified = &self.cx.function.qualified_name;

@@ -54,12 +54,6 @@ impl Scan<'_, '_, '_> {
         self.add(node, class, BASE, trigger(class));
     }
 
-    /// Whether `receiver` is the method's own object: `self`, `this`,
-    /// `cls` or the Go receiver's name.
-    fn is_own(&self, receiver: &str) -> bool {
-        matches!(receiver, "self" | "this" | "cls") || self.go_receiver() == Some(receiver)
-    }
-
     /// Whether the method belongs to a type named for a connection or a
     /// peer's stream (`Conn`, `InnerClient`, yamux's `Stream`, `*Session`):
     /// its class, its `impl` or its Go receiver's type.

@@ -366,27 +366,14 @@ pub fn function_candidates(
     // A value that is null fails at its first dereference: the later ones
     // of the same value never run with it null, so they repeat the first
     // prediction and rank after every other failure.
-    let mut dereferenced: Vec<(&str, usize)> = Vec::new();
-    for (_, c) in &found {
-        if c.class == NullOrNone
-            && let Some(value) = dereferenced_value(&c.subject)
-        {
-            let at = line(c.start);
-            match dereferenced.iter_mut().find(|(v, _)| *v == value) {
-                Some((_, first)) => *first = (*first).min(at),
-                None => dereferenced.push((value, at)),
-            }
-        }
-    }
     let repeats: Vec<bool> = found
         .iter()
         .map(|(_, c)| {
-            c.class == NullOrNone
-                && dereferenced_value(&c.subject).is_some_and(|value| {
-                    dereferenced
-                        .iter()
-                        .any(|(v, first)| *v == value && *first < line(c.start))
+            null_value(c).is_some_and(|value| {
+                found.iter().any(|(_, earlier)| {
+                    null_value(earlier) == Some(value) && line(earlier.start) < line(c.start)
                 })
+            })
         })
         .collect();
     if repeats.iter().any(|r| *r) {
@@ -461,6 +448,13 @@ const REPEATED_CLASS: f32 = 0.65;
 /// What a later dereference of an already dereferenced value keeps of its
 /// score.
 const REPEATED_DEREFERENCE: f32 = 0.3;
+
+/// The value a null dereference reads through, if `c` is one.
+fn null_value(c: &Hazard) -> Option<&str> {
+    (c.class == NullOrNone)
+        .then(|| dereferenced_value(&c.subject))
+        .flatten()
+}
 
 /// The value a null dereference's subject reads through: `url` of
 /// `url.hostname`, `resp.body` of `resp.body.read`. The function's own
@@ -610,6 +604,12 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
 impl Scan<'_, '_, '_> {
     fn text(&self, node: Node) -> String {
         node_text(node, self.cx.rope)
+    }
+
+    /// Whether `receiver` is the method's own object: `self`, `this`,
+    /// `cls` or the Go receiver's name.
+    fn is_own(&self, receiver: &str) -> bool {
+        matches!(receiver, "self" | "this" | "cls") || self.receiver.as_deref() == Some(receiver)
     }
 
     /// Whether `node` runs once per turn of a loop of the function.

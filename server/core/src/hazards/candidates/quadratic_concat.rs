@@ -38,15 +38,31 @@ fn last_name(text: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// Whether an expression's text reads as text, by its last name's words.
-fn reads_as_text(text: &str) -> bool {
+/// What an expression's text holds, as far as its spelling says.
+#[derive(PartialEq)]
+enum Reads {
+    Number,
+    Text,
+    Unknown,
+}
+
+/// A number literal or a name with a number's word (`count`, `.total`)
+/// adds; a string literal or a name with a text's word concatenates.
+fn reads(text: &str) -> Reads {
     let trimmed = text.trim();
-    if trimmed.starts_with(['"', '\'']) || trimmed.starts_with("f\"") || trimmed.starts_with("f'") {
-        return true;
-    }
     let words = super::connections::identifier_words(last_name(text));
-    !words.iter().any(|w| NUMBER_WORDS.contains(&w.as_str()))
-        && words.iter().any(|w| TEXT_WORDS.contains(&w.as_str()))
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    if trimmed.parse::<f64>().is_ok() || has(NUMBER_WORDS) {
+        Reads::Number
+    } else if trimmed.starts_with(['"', '\''])
+        || trimmed.starts_with("f\"")
+        || trimmed.starts_with("f'")
+        || has(TEXT_WORDS)
+    {
+        Reads::Text
+    } else {
+        Reads::Unknown
+    }
 }
 
 impl Scan<'_, '_, '_> {
@@ -67,17 +83,12 @@ impl Scan<'_, '_, '_> {
         if !matches!(left.kind(), "attribute" | "subscript") {
             return;
         }
-        let (target, piece) = (self.text(left), self.text(right));
-        if !reads_as_text(&target) && !reads_as_text(&piece) {
-            return;
-        }
         // A number on either side adds, it does not concatenate.
-        let number = |t: &str| {
-            let words = super::connections::identifier_words(last_name(t));
-            t.trim().parse::<f64>().is_ok()
-                || words.iter().any(|w| NUMBER_WORDS.contains(&w.as_str()))
-        };
-        if number(&target) || number(&piece) || !self.in_loop(node) {
+        let spelled = [reads(&self.text(left)), reads(&self.text(right))];
+        if spelled.contains(&Reads::Number)
+            || !spelled.contains(&Reads::Text)
+            || !self.in_loop(node)
+        {
             return;
         }
         self.add(node, ResourceExhaustion, BASE, TRIGGER);

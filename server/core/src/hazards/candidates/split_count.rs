@@ -21,7 +21,6 @@ impl Scan<'_, '_, '_> {
         if !matches!(last, "split" | "Split") {
             return;
         }
-        let arguments = arguments(args);
         // Counted on the tree: a separator may itself be a comma.
         let count = node
             .child_by_field_name("arguments")
@@ -29,10 +28,7 @@ impl Scan<'_, '_, '_> {
         // JavaScript's and Python's separator is the one argument; Go's
         // `strings.Split(s, sep)` takes the text first.
         let (split, limitless) = match self.cx.language {
-            Language::Go => (
-                arguments.split(',').next().unwrap_or_default().trim(),
-                count == 2,
-            ),
+            Language::Go => (first_argument(args), count == 2),
             _ => (
                 callee.rsplit_once('.').map(|(r, _)| r).unwrap_or_default(),
                 count <= 1,
