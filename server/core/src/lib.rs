@@ -12,6 +12,7 @@ pub mod calls;
 pub mod config;
 pub mod context;
 pub mod document;
+pub mod error_class;
 pub mod functions;
 pub mod hazards;
 pub mod language;

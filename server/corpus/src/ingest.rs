@@ -15,12 +15,12 @@ use std::time::Instant;
 use serde::Serialize;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::classify::classify;
 use super::drain::TemplateMiner;
 use super::error::{Error, Result};
 use super::parse::{Counts, parse_document};
 use super::store::{Corpus, NewOccurrence, SourceUpdate, TemplateUpdate};
 use super::{Event, Failure};
+use failcast_core::error_class::classify;
 use failcast_core::scenario::{FailureClass, Frame};
 use failcast_core::workspace::{ScanOptions, source_files};
 

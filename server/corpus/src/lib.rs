@@ -10,7 +10,6 @@
 //! Nothing here knows about the editor protocol: `check`, the CLI and the
 //! language server all call the same functions.
 
-mod classify;
 mod drain;
 pub mod error;
 pub mod feedback;

@@ -5,8 +5,8 @@
 //! do (`path/to/file.py::Class.method`, `file.go:42`, `fn in file.rs`).
 
 use super::{frame, parse_trace_text};
-use crate::classify::classify;
 use crate::{Event, Failure, time};
+use failcast_core::error_class::classify;
 use failcast_core::scenario::Frame;
 
 #[derive(Default)]

@@ -12,6 +12,7 @@ use aho_corasick::AhoCorasick;
 
 use super::memo::Memo;
 use super::*;
+use crate::error_class::classify;
 
 /// What a helper's body says it can raise, in every language that raises:
 /// the call that fails and the class of its failure.
@@ -66,8 +67,51 @@ const DEPTH: usize = 3;
 #[derive(Default)]
 struct Summary {
     raises: Vec<FailureClass>,
+    /// What it raises itself (`raise ParserError(…)`, `throw new
+    /// IllegalStateException(…)`, `panic!(…)`): a handler elsewhere in it
+    /// does not catch its own raise, so these escape even when it handles.
+    throws: Vec<FailureClass>,
     handles: bool,
     calls: Vec<String>,
+}
+
+/// The classes of the exceptions a function's text raises itself, named
+/// by their type and message as a runtime would report them
+/// ([`classify`]). A bare `raise`, a thrown variable and what names no
+/// failure (`NotImplementedError`, a plain `RuntimeError`) say nothing.
+fn explicit_throws(own: &str) -> Vec<FailureClass> {
+    let mut classes = Vec::new();
+    for line in own.lines() {
+        let line = line.trim_start();
+        let thrown = if let Some(rest) = line.strip_prefix("raise ") {
+            rest
+        } else if let Some(rest) = line.strip_prefix("throw new ") {
+            rest
+        } else if let Some(rest) = ["panic!(", "unreachable!(", "panic("]
+            .iter()
+            .find_map(|p| line.strip_prefix(p))
+        {
+            // A panic names no type: its message says what failed, and
+            // a message that names nothing is an assertion.
+            let class = classify("panic", rest);
+            classes.push(if class == Other { Assertion } else { class });
+            continue;
+        } else {
+            continue;
+        };
+        let (kind, message) = thrown.split_once('(').unwrap_or((thrown, ""));
+        let kind = kind.trim();
+        // `raise err`, `throw e`: a value caught or made elsewhere.
+        let named = kind.rsplit('.').next().unwrap_or(kind);
+        if !named.starts_with(|c: char| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let class = classify(kind, message);
+        if class != Other {
+            classes.push(class);
+        }
+    }
+    classes
 }
 
 /// Summaries by the text they were read from.
@@ -82,6 +126,9 @@ fn summarise(own: &str) -> Summary {
         .collect();
     raises.sort_by_key(|c| c.as_str());
     raises.dedup();
+    let mut throws = explicit_throws(own);
+    throws.sort_by_key(|c| c.as_str());
+    throws.dedup();
     let handles = ["try", "catch", "except", "recover()"]
         .iter()
         .any(|w| own.contains(w));
@@ -106,6 +153,7 @@ fn summarise(own: &str) -> Summary {
     calls.dedup();
     Summary {
         raises,
+        throws,
         handles,
         calls,
     }
@@ -138,8 +186,10 @@ pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)>
     let mut found: HashSet<(usize, FailureClass)> = summaries
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.handles)
-        .flat_map(|(f, s)| s.raises.iter().map(move |class| (f, *class)))
+        .flat_map(|(f, s)| {
+            let raised = if s.handles { &[][..] } else { &s.raises[..] };
+            raised.iter().chain(&s.throws).map(move |class| (f, *class))
+        })
         .collect();
     let mut frontier: Vec<(usize, FailureClass)> = found.iter().copied().collect();
     for _ in 1..DEPTH {

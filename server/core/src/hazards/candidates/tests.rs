@@ -764,6 +764,35 @@ fn a_helper_that_raises_fails_at_its_call() {
 }
 
 #[test]
+fn a_helper_that_raises_itself_fails_at_its_call() {
+    // arrow's DateTimeParser.parse: _generate_pattern_re raised
+    // ParserError("Unrecognized token …") from inside its own handler of
+    // KeyError, and parse() let it escape for a format with a bad token.
+    // The helper's handler is no guard for its own raise.
+    let helper = "    def _pattern(self, fmt):\n        try:\n            return self._MAP[fmt]\n        except KeyError:\n            raise ParserError(\"Unrecognized token '{}'\".format(fmt))\n";
+    let bug = format!(
+        "class Parser:\n    def parse(self, text, fmt):\n        pattern = self._pattern(fmt)\n        return pattern.search(text)\n\n{helper}"
+    );
+    let fix = format!(
+        "class Parser:\n    def parse(self, text, fmt):\n        try:\n            pattern = self._pattern(fmt)\n        except ValueError:\n            return None\n        return pattern.search(text)\n\n{helper}"
+    );
+    let on_bug = candidates_of(Language::Python, "parser.py", &bug);
+    assert!(on_bug.contains(&(ParseError, 3)), "{on_bug:?}");
+    let on_fix = candidates_of(Language::Python, "parser.py", &fix);
+    assert!(
+        !on_fix.iter().any(|(c, line)| *c == ParseError && *line < 8),
+        "{on_fix:?}"
+    );
+    // Java: an unchecked precondition thrown by a helper.
+    let helper = "  int width(String s) {\n    if (s.isEmpty()) {\n      throw new IllegalArgumentException(\"empty cell\");\n    }\n    return s.length();\n  }\n";
+    let bug = format!(
+        "class Table {{\n  int first(String s) {{\n    return width(s);\n  }}\n{helper}}}\n"
+    );
+    let on_bug = candidates_of(Language::Java, "Table.java", &bug);
+    assert!(on_bug.contains(&(Assertion, 3)), "{on_bug:?}");
+}
+
+#[test]
 fn an_http_body_read_as_json() {
     flags_bug_not_fix(
         Language::Python,

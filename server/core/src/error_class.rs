@@ -4,7 +4,7 @@
 //! `index out of range [3] with length 3`), so the mapping looks at both the
 //! type and the message, most specific first.
 
-use failcast_core::scenario::FailureClass;
+use crate::scenario::FailureClass;
 
 /// The class of a failure with this error type and message.
 pub fn classify(error_type: &str, message: &str) -> FailureClass {
@@ -151,6 +151,8 @@ pub fn classify(error_type: &str, message: &str) -> FailureClass {
             "valueerror",
             "numberformat",
             "parseerror",
+            "parsererror",
+            "parseexception",
             "jsondecode",
             "parseint",
             "parsefloat",
@@ -174,7 +176,10 @@ pub fn classify(error_type: &str, message: &str) -> FailureClass {
     ) {
         return ParseError;
     }
-    if any(&t, &["assert"]) || any(&m, &["assertion failed", "assertion `left"]) {
+    // A precondition the code states and the input broke.
+    if any(&t, &["assert", "illegalargument", "illegalstate"])
+        || any(&m, &["assertion failed", "assertion `left"])
+    {
         return Assertion;
     }
     if any(&t, &["typeerror", "classcast"]) || any(&m, &["is not a function"]) {
