@@ -43,6 +43,45 @@ pub const RUST_CHAR_BOUNDARIES: &[&str] = &[
     "ceil_char_boundary",
 ];
 
+/// Whether every bound of a Rust string range (`..at`, `at + 1..`) is an
+/// offset a search of the text returned: `str::find` returns where a match
+/// starts, always a char boundary, and the byte after an ASCII delimiter
+/// starts the next character (`let slash = s.find('/')?`, `Some(at) =>
+/// &s[..at]` on `bytes().position(|b| b == b'/')`), the idiom every parser
+/// cuts text with. `len` is the end of the text, a boundary too.
+pub fn cut_at_found_offsets(body: &str, range: &str) -> bool {
+    const SEARCHES: &[&str] = &[
+        ".find(",
+        ".rfind(",
+        ".position(",
+        ".rposition(",
+        "memchr",
+        ".find_byte(",
+        ".len()",
+        "char_indices",
+        ".match_indices(",
+    ];
+    let names: Vec<&str> = range
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    !names.is_empty()
+        && names.iter().all(|name| {
+            *name == "len"
+                // `match s.find('=') { Some(i) => … }`, and
+                // `char_indices().nth(n)`'s `Some((i, _))`
+                || ((body.contains(&format!("Some({name})"))
+                    || body.contains(&format!("Some(({name},")))
+                    && SEARCHES.iter().any(|w| body.contains(w)))
+                || body.lines().any(|line| {
+                    let Some((left, right)) = line.split_once('=') else {
+                        return false;
+                    };
+                    mentions(left, name) && SEARCHES.iter().any(|w| right.contains(w))
+                })
+        })
+}
+
 /// Whether `text` contains `word` delimited by non-identifier characters.
 pub fn mentions(text: &str, word: &str) -> bool {
     if word.is_empty() {

@@ -77,7 +77,10 @@ pub(super) fn lossless_rust_cast(text: &str) -> bool {
         return false;
     };
     let target = target.trim().trim_end_matches(')').trim();
-    if matches!(target, "f32" | "f64") {
+    // A float keeps the magnitude; `char` is cast to from `u8` alone; the
+    // 128-bit integers hold every narrower integer (`u128` every unsigned
+    // one: a signed source may be negative).
+    if matches!(target, "f32" | "f64" | "char" | "i128") {
         return true;
     }
     let source = source.trim().trim_start_matches('(').trim();
@@ -91,12 +94,14 @@ pub(super) fn lossless_rust_cast(text: &str) -> bool {
         if digits.len() < source.len() {
             digits.to_owned()
         } else {
-            return false;
+            // Of a type the code does not spell: most often a length,
+            // an index or a digit, all unsigned.
+            return target == "u128";
         }
     };
     let (Some((from_signed, from)), Some((to_signed, to))) = (width(&source_type), width(target))
     else {
-        return false;
+        return target == "u128" && !source_type.starts_with('i');
     };
     match (from_signed, to_signed) {
         (false, false) | (true, true) => to >= from,

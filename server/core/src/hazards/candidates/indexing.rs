@@ -187,32 +187,7 @@ impl Scan<'_, '_, '_> {
     /// string search returned (`let i = s.find('=')?`, `if let Some(i) =
     /// s.rfind(':')`) or a length: those fall on character boundaries.
     fn on_boundaries(&self, range: &str) -> bool {
-        let names: Vec<&str> = range
-            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
-            .collect();
-        !names.is_empty()
-            && names.iter().all(|name| {
-                const SEARCHES: &[&str] = &[
-                    ".find(",
-                    ".rfind(",
-                    ".len()",
-                    "char_indices",
-                    ".match_indices(",
-                ];
-                *name == "len"
-                    // `match s.find('=') { Some(i) => … }`, and
-                    // `char_indices().nth(n)`'s `Some((i, _))`
-                    || ((self.body.contains(&format!("Some({name})"))
-                        || self.body.contains(&format!("Some(({name},")))
-                        && SEARCHES.iter().any(|w| self.body.contains(w)))
-                    || self.body.lines().any(|line| {
-                        let Some((left, right)) = line.split_once('=') else {
-                            return false;
-                        };
-                        mentions(left, name) && SEARCHES.iter().any(|w| right.contains(w))
-                    })
-            })
+        crate::hazards::guards::cut_at_found_offsets(&self.body, range)
     }
 
     pub(super) fn slice(&mut self, node: Node) {

@@ -793,6 +793,39 @@ fn a_helper_that_raises_itself_fails_at_its_call() {
 }
 
 #[test]
+fn a_checked_sum_of_a_widened_digit() {
+    // base62's decode: `result += z` overflowed a u128 on a long input;
+    // the fix adds with `checked_add(z as u128)`, and a cast to u128
+    // truncates no unsigned value.
+    let bug = "fn decode(s: &[u8]) -> Option<u128> {\n    let mut result = 0u128;\n    for (i, c) in s.iter().enumerate() {\n        let z = (*c as u128).checked_mul(62u128.checked_pow(i as u32)?)?;\n        result += z;\n    }\n    Some(result)\n}\n";
+    let fix = bug.replace("result += z;", "result = result.checked_add(z as u128)?;");
+    let on_bug = candidates_of(Language::Rust, "base62.rs", bug);
+    assert!(on_bug.contains(&(Overflow, 5)), "{on_bug:?}");
+    let on_fix = candidates_of(Language::Rust, "base62.rs", &fix);
+    assert!(!on_fix.contains(&(Overflow, 5)), "{on_fix:?}");
+}
+
+#[test]
+fn text_cut_where_a_search_found_its_delimiter() {
+    // mediatype's Indices::parse cut the input at a fixed byte length,
+    // inside a multi-byte character; the fix cuts where the '/' is.
+    flags_bug_not_fix(
+        Language::Rust,
+        "parse.rs",
+        "fn essence(s: &str) -> Option<(&str, &str)> {\n    let s = &s[..MAX_ESSENCE.min(s.len())];\n    s.split_once('/')\n}\n",
+        "fn essence(s: &str) -> Option<(&str, &str)> {\n    let slash = s.find('/')?;\n    Some((&s[..slash], &s[slash + 1..]))\n}\n",
+        (Encoding, 2),
+    );
+    flags_bug_not_fix(
+        Language::Rust,
+        "parse.rs",
+        "fn essence(s: &str) -> Option<(&str, &str)> {\n    let s = &s[..MAX_ESSENCE.min(s.len())];\n    s.split_once('/')\n}\n",
+        "fn essence(s: &str) -> Option<(&str, &str)> {\n    match s.bytes().take(MAX_ESSENCE).position(|b| b == b'/') {\n        Some(slash) => Some((&s[..slash], &s[slash + 1..])),\n        None => None,\n    }\n}\n",
+        (Encoding, 2),
+    );
+}
+
+#[test]
 fn an_http_body_read_as_json() {
     flags_bug_not_fix(
         Language::Python,

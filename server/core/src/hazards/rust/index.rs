@@ -117,7 +117,7 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         let aware = crate::hazards::guards::RUST_CHAR_BOUNDARIES
             .iter()
             .any(|w| body.contains(w));
-        if stringy && !aware {
+        if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(&body, &index_text) {
             return Some(Finding::new(
                 FailureClass::Encoding,
                 0.35,
