@@ -57,7 +57,7 @@ impl Scan<'_, '_, '_> {
         let original = self.text(node);
         let words: Vec<String> = original
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .flat_map(super::connections::identifier_words)
+            .flat_map(identifier_words)
             .collect();
         let dated = self.domain.factor(TimezoneDst) > 1.0
             || words.iter().any(|w| MOMENTS.contains(&w.as_str()))

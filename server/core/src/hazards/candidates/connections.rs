@@ -409,33 +409,3 @@ fn does_io(method: &str) -> bool {
         && !lower.starts_with("has")
         && !lower.starts_with("with")
 }
-
-/// The lower-case words of an identifier, split at `_` and at each
-/// lower-to-upper change (`serverSocket` → `server`, `socket`); a Java
-/// field's `m` prefix (`mSocket`) is dropped.
-pub(super) fn identifier_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c == '_' || c == '$' || c.is_ascii_digit() {
-            if !word.is_empty() {
-                words.push(std::mem::take(&mut word));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower && !word.is_empty() {
-            words.push(std::mem::take(&mut word));
-        }
-        previous_lower = c.is_lowercase();
-        word.extend(c.to_lowercase());
-    }
-    if !word.is_empty() {
-        words.push(word);
-    }
-    if words.len() > 1 && words[0] == "m" {
-        words.remove(0);
-    }
-    words
-}

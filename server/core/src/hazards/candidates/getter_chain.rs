@@ -60,7 +60,7 @@ impl Scan<'_, '_, '_> {
         if !FETCHES.iter().any(|f| lower.starts_with(f)) {
             return;
         }
-        let words = super::connections::identifier_words(last);
+        let words = identifier_words(last);
         let fetches = words.first().is_some_and(|w| FETCHES.contains(&w.as_str()));
         if !fetches || NEVER_NULL.contains(&lower.as_str()) || words.len() < 2 && lower != "get" {
             return;

@@ -109,6 +109,36 @@ const OUTSIDE: &[&str] = &[
     "values", "config", "options", "opts", "environ", "env", "result", "results",
 ];
 
+/// The lower-case words of an identifier, split at `_` and at each
+/// lower-to-upper change (`serverSocket` → `server`, `socket`); a Java
+/// field's `m` prefix (`mSocket`) is dropped.
+fn identifier_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || c == '$' || c.is_ascii_digit() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_lowercase();
+        word.extend(c.to_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    if words.len() > 1 && words[0] == "m" {
+        words.remove(0);
+    }
+    words
+}
+
 /// What a candidate needs besides its node: the function and its words.
 struct Scan<'a, 'c, 't> {
     cx: &'c FnCx<'a, 't>,
@@ -797,7 +827,7 @@ impl Scan<'_, '_, '_> {
         .any(|w| lower.contains(w));
         // Markup and prose, by the last word of a singular name (`html`,
         // `commitMessage`, `body`); `bodies` or `titles` are lists.
-        let prose = connections::identifier_words(text.trim())
+        let prose = identifier_words(text.trim())
             .last()
             .is_some_and(|w| PROSE.contains(&w.as_str()));
         let name = text.trim().trim_start_matches(['&', '*']);

@@ -18,7 +18,7 @@ const TRIGGER: &str = "the input nests thousands of levels deep and nothing caps
 /// `nesting` or `recursion`, or `level` after a word that nests (`flow_level`,
 /// `nestLevel`, `bracketLevel`; a log level or a power level does not).
 fn counts_nesting(name: &str) -> bool {
-    let words = super::connections::identifier_words(name);
+    let words = identifier_words(name);
     let Some(last) = words.last() else {
         return false;
     };

@@ -50,7 +50,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let Some(class) = first_callee(&source).and_then(|name| {
-            let words = super::connections::identifier_words(name);
+            let words = identifier_words(name);
             SOURCES
                 .iter()
                 .find(|(w, _)| words.iter().any(|word| word == w))

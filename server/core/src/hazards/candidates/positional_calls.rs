@@ -70,7 +70,7 @@ impl Scan<'_, '_, '_> {
         let words: Vec<String> = first
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .filter(|w| !w.is_empty())
-            .flat_map(super::connections::identifier_words)
+            .flat_map(identifier_words)
             .collect();
         let position = numeric
             || words.iter().any(|w| POSITIONS.contains(&w.as_str()))

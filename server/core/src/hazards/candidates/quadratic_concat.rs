@@ -50,7 +50,7 @@ enum Reads {
 /// adds; a string literal or a name with a text's word concatenates.
 fn reads(text: &str) -> Reads {
     let trimmed = text.trim();
-    let words = super::connections::identifier_words(last_name(text));
+    let words = identifier_words(last_name(text));
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     if trimmed.parse::<f64>().is_ok() || has(NUMBER_WORDS) {
         Reads::Number

@@ -32,7 +32,7 @@ impl Scan<'_, '_, '_> {
         if !reads {
             return;
         }
-        let verb = super::connections::identifier_words(last)
+        let verb = identifier_words(last)
             .into_iter()
             .next()
             .unwrap_or_default();
@@ -75,7 +75,7 @@ impl Scan<'_, '_, '_> {
             WRITES.iter().any(|w| {
                 line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .any(|word| {
-                        super::connections::identifier_words(word)
+                        identifier_words(word)
                             .first()
                             .is_some_and(|first| first.eq_ignore_ascii_case(w))
                     })

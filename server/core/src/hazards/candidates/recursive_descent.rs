@@ -58,7 +58,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let verb = |name: &str| {
-            super::connections::identifier_words(name)
+            identifier_words(name)
                 .into_iter()
                 .next()
                 .filter(|w| DESCENT.contains(&w.as_str()))
