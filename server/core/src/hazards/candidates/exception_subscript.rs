@@ -9,22 +9,24 @@ use super::*;
 const TRIGGER: &str = "the handler runs: a Python 3 exception is no sequence, so indexing it raises inside the handler";
 
 impl Scan<'_, '_, '_> {
-    /// A subscript of the name an enclosing `except … as name` binds.
-    pub(super) fn exception_subscript(&mut self, node: Node) {
+    /// A subscript of the name an enclosing `except … as name` binds, and
+    /// whether it was one: such a subscript fails on its type, never on
+    /// its position, so it is no index candidate.
+    pub(super) fn exception_subscript(&mut self, node: Node) -> bool {
         if self.cx.language != Language::Python || node.kind() != "subscript" {
-            return;
+            return false;
         }
         let Some(value) = node.child_by_field_name("value") else {
-            return;
+            return false;
         };
         if value.kind() != "identifier" {
-            return;
+            return false;
         }
         let name = self.text(value);
         let mut ancestor = node.parent();
         while let Some(parent) = ancestor {
             if parent.id() == self.cx.node.id() {
-                return;
+                return false;
             }
             if parent.kind() == "except_clause" {
                 // The clause's head, up to its colon: `except E as err:`.
@@ -32,10 +34,12 @@ impl Scan<'_, '_, '_> {
                 let head = head.split(':').next().unwrap_or_default();
                 if head.trim_end().ends_with(&format!(" as {name}")) {
                     self.add(node, TypeError, 0.15, TRIGGER);
+                    return true;
                 }
-                return;
+                return false;
             }
             ancestor = parent.parent();
         }
+        false
     }
 }

@@ -675,9 +675,8 @@ impl Scan<'_, '_, '_> {
         if facts.call.contains(&kind) {
             self.call(node);
         }
-        if facts.subscript.contains(&kind) {
+        if facts.subscript.contains(&kind) && !self.exception_subscript(node) {
             self.subscript(node);
-            self.exception_subscript(node);
         }
         if facts.slice.contains(&kind) {
             self.slice(node);

@@ -2344,6 +2344,14 @@ fn python_exception_indexed_like_a_tuple() {
         "def set_options(sock):\n    try:\n        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n    except socket.error as err:\n        if err.errno not in (errno.ENOPROTOOPT, errno.EINVAL):\n            raise\n",
         (FailureClass::TypeError, 5),
     );
+    // The subscript fails on its type, never on its position: no index
+    // candidate repeats it.
+    let found = candidates_of(
+        Language::Python,
+        "sock.py",
+        "def set_options(sock):\n    try:\n        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)\n    except socket.error as err:\n        if err[0] not in (errno.ENOPROTOOPT, errno.EINVAL):\n            raise\n",
+    );
+    assert!(!found.contains(&(IndexOutOfRange, 5)), "{found:?}");
 }
 
 #[test]
