@@ -386,6 +386,30 @@ impl Scan<'_, '_, '_> {
         }
     }
 
+    /// Whether the zone corrects the time `node` computes, the fix for
+    /// wall-clock arithmetic: pytz's `tz.normalize(dt + delta)` moves it to
+    /// the offset in force then, and `(dt + delta).astimezone(tz)`
+    /// converts it through UTC. Within a few enclosing expressions.
+    pub(super) fn corrected_for_dst(&self, node: Node) -> bool {
+        let mut current = node;
+        for _ in 0..4 {
+            let Some(parent) = current.parent() else {
+                return false;
+            };
+            if parent.id() == self.cx.node.id() {
+                return false;
+            }
+            if self.facts.call.contains(&parent.kind()) {
+                let callee = self.callee(parent).unwrap_or_default();
+                if callee.ends_with("normalize") || callee.ends_with("astimezone") {
+                    return true;
+                }
+            }
+            current = parent;
+        }
+        false
+    }
+
     /// Python arithmetic on aware datetimes that share a `tzinfo` is done
     /// on the wall clock: `end - now` across a daylight-saving change is an
     /// hour off, and `start + timedelta(days=1)` keeps the old offset.
@@ -423,7 +447,11 @@ impl Scan<'_, '_, '_> {
         );
         // Times in UTC have no daylight saving to cross.
         let utc = |n: Option<Node>| n.is_some_and(|n| self.text(n).to_lowercase().contains("utc"));
-        if momentary(left) && momentary(right) && !(utc(left) && utc(right)) {
+        if momentary(left)
+            && momentary(right)
+            && !(utc(left) && utc(right))
+            && !self.corrected_for_dst(node)
+        {
             self.add(
                 node,
                 TimezoneDst,

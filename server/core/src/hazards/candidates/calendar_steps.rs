@@ -50,7 +50,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let text = self.text(node).to_lowercase();
-        if text.contains("utc") {
+        if text.contains("utc") || self.corrected_for_dst(node) {
             return;
         }
         // Whole words of the call's identifiers: `update` holds no date.

@@ -579,6 +579,9 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A step whose result the zone corrects (`tz.normalize(dt
+                // + delta)`, `(dt + delta).astimezone(tz)`).
+                TimezoneDst if self.corrected_for_dst(node) => continue,
                 // A clock read in a named zone (`datetime.now(timezone.utc)`,
                 // `now(tz=…)`, `ZonedDateTime.now(ZoneOffset.UTC)`).
                 TimezoneDst

@@ -826,6 +826,18 @@ fn text_cut_where_a_search_found_its_delimiter() {
 }
 
 #[test]
+fn a_step_the_zone_corrects_crosses_no_dst_change() {
+    // pytz keeps a datetime's offset through arithmetic: a day added
+    // across a daylight-saving change lands an hour off until the zone
+    // normalizes it.
+    let bug = "import pytz\nfrom datetime import timedelta\n\nclass Job:\n    def next_run(self, start):\n        return start + timedelta(days=1)\n";
+    let fix = "import pytz\nfrom datetime import timedelta\n\nclass Job:\n    def next_run(self, start):\n        return self.tz.normalize(start + timedelta(days=1))\n";
+    flags_bug_not_fix(Language::Python, "job.py", bug, fix, (TimezoneDst, 6));
+    // pytz's normalize is no text conversion either.
+    assert!(!candidates_of(Language::Python, "job.py", fix).contains(&(Encoding, 6)));
+}
+
+#[test]
 fn an_http_body_read_as_json() {
     flags_bug_not_fix(
         Language::Python,
