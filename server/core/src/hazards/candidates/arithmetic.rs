@@ -389,25 +389,9 @@ impl Scan<'_, '_, '_> {
     /// Whether the zone corrects the time `node` computes, the fix for
     /// wall-clock arithmetic: pytz's `tz.normalize(dt + delta)` moves it to
     /// the offset in force then, and `(dt + delta).astimezone(tz)`
-    /// converts it through UTC. Within a few enclosing expressions.
+    /// converts it through UTC.
     pub(super) fn corrected_for_dst(&self, node: Node) -> bool {
-        let mut current = node;
-        for _ in 0..4 {
-            let Some(parent) = current.parent() else {
-                return false;
-            };
-            if parent.id() == self.cx.node.id() {
-                return false;
-            }
-            if self.facts.call.contains(&parent.kind()) {
-                let callee = self.callee(parent).unwrap_or_default();
-                if callee.ends_with("normalize") || callee.ends_with("astimezone") {
-                    return true;
-                }
-            }
-            current = parent;
-        }
-        false
+        self.inside_call_to(node, "normalize") || self.inside_call_to(node, "astimezone")
     }
 
     /// Python arithmetic on aware datetimes that share a `tzinfo` is done

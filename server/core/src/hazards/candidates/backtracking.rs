@@ -123,6 +123,73 @@ impl Scan<'_, '_, '_> {
             self.add(node, Timeout, 0.08, BACKTRACKING);
         }
     }
+
+    /// Text from the input compiled as a pattern: `re.search(user, s)`,
+    /// `Pattern.compile(query)`, `s.split(sep)` in Java, `new RegExp(term)`
+    /// or `s.match(term)` in JavaScript. A `(`, `[` or `+` in it makes the
+    /// pattern invalid (`re.error`, `PatternSyntaxException`, `SyntaxError:
+    /// Invalid regular expression`), and a `.` or `|` matches what it was
+    /// never meant to. Escaping it (`re.escape`, `Pattern.quote`, an
+    /// `escapeRegExp` helper) is the fix.
+    pub(super) fn pattern_from_input(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        let takes_pattern = match self.cx.language {
+            Language::Python => {
+                (callee.starts_with("re.") || callee.starts_with("regex."))
+                    && PATTERN_CALLS.contains(&last)
+            }
+            Language::Java => {
+                callee == "Pattern.compile"
+                    || matches!(last, "matches" | "replaceAll" | "replaceFirst" | "split")
+                        && callee.contains('.')
+            }
+            Language::JavaScript | Language::TypeScript | Language::Tsx => {
+                last == "RegExp" || matches!(last, "match" | "search") && callee.contains('.')
+            }
+            _ => false,
+        };
+        if !takes_pattern {
+            return;
+        }
+        let pattern = first_argument(args);
+        // A name the function was given (`sep`, `options.query`), not a
+        // literal, a constant or a pattern built by the code.
+        let root = pattern.split(['.', '[']).next().unwrap_or_default();
+        if pattern.is_empty()
+            || !pattern
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+            || !self.parameters.iter().any(|p| p == root)
+        {
+            return;
+        }
+        let lower = self.body.to_lowercase();
+        if ["escape", "quote(", "sanitize"]
+            .iter()
+            .any(|w| lower.contains(w))
+            || self.caught_here(node, ParseError)
+            || caught(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[
+                    "re.error",
+                    "error",
+                    "PatternSyntaxException",
+                    "SyntaxError",
+                    "Exception",
+                ],
+            )
+        {
+            return;
+        }
+        self.add(
+            node,
+            ParseError,
+            0.06,
+            "the text holds a character the pattern syntax reserves (`(`, `[`, `+`, `\\`), so compiling it fails",
+        );
+    }
 }
 
 const BACKTRACKING: &str = "the input is long and almost matches (a run of spaces, repeated characters), and the pattern tries every way to split it between its quantifiers";

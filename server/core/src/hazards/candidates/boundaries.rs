@@ -73,7 +73,18 @@ impl Scan<'_, '_, '_> {
             .split(',')
             .map(str::trim)
             .any(|a| !a.is_empty() && a.parse::<i64>().is_err() && !a.contains("indexOf"));
-        if !computed || !self.stringy(receiver) {
+        // A cut to a display length (`title.substring(0, 20)`,
+        // `name.truncate(64)`): prefixes the code compares are shorter.
+        let truncation = {
+            let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+            let length = match parts.as_slice() {
+                ["0", n] => n.parse::<i64>().ok(),
+                [n] if last == "truncate" => n.parse::<i64>().ok(),
+                _ => None,
+            };
+            length.is_some_and(|n| n >= 8)
+        };
+        if !(computed || truncation) || !self.stringy(receiver) {
             return;
         }
         // Fixed-size chunks (`s.slice(j, j + limit)` with `j += limit`):

@@ -50,7 +50,11 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let text = self.text(node).to_lowercase();
-        if text.contains("utc") || self.corrected_for_dst(node) {
+        // `d.setDate(d.getDate() + 1)` steps a calendar day in local time,
+        // keeping the wall-clock time: the fix for a day of 24 hours.
+        let day_step = last == "setDate" && text.contains("getdate()")
+            || last == "getDate" && self.inside_call_to(node, "setDate");
+        if text.contains("utc") || day_step || self.corrected_for_dst(node) {
             return;
         }
         // Whole words of the call's identifiers: `update` holds no date.

@@ -363,6 +363,7 @@ impl Scan<'_, '_, '_> {
         self.checked_then_used(node, callee, last, &args);
         self.cut_at_a_position(node, callee, last, &args);
         self.regex_argument(node, last, &args);
+        self.pattern_from_input(node, callee, last, &args);
         self.raised_inside(node, last);
         self.connection_call(node, callee, last);
         self.split_to_count(node, callee, last, &args);
@@ -582,6 +583,10 @@ impl Scan<'_, '_, '_> {
                 // A step whose result the zone corrects (`tz.normalize(dt
                 // + delta)`, `(dt + delta).astimezone(tz)`).
                 TimezoneDst if self.corrected_for_dst(node) => continue,
+                // A calendar day stepped in local time (`d.setDate(d.getDate()
+                // + 1)`) keeps the wall-clock time across a change: the fix
+                // for a day added as 24 hours.
+                TimezoneDst if name == "setDate" && args.contains("getDate()") => continue,
                 // A clock read in a named zone (`datetime.now(timezone.utc)`,
                 // `now(tz=…)`, `ZonedDateTime.now(ZoneOffset.UTC)`).
                 TimezoneDst

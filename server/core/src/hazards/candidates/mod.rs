@@ -658,6 +658,27 @@ impl Scan<'_, '_, '_> {
         false
     }
 
+    /// Whether `node` is an argument, or part of one, of a call to `name`
+    /// within a few enclosing expressions.
+    fn inside_call_to(&self, node: Node, name: &str) -> bool {
+        let mut current = node;
+        for _ in 0..4 {
+            let Some(parent) = current.parent() else {
+                return false;
+            };
+            if parent.id() == self.cx.node.id() {
+                return false;
+            }
+            if self.facts.call.contains(&parent.kind())
+                && self.callee(parent).is_some_and(|c| c.ends_with(name))
+            {
+                return true;
+            }
+            current = parent;
+        }
+        false
+    }
+
     /// Whether `node` is the target of an assignment (what is written, not
     /// read).
     fn assigned_to(&self, node: Node) -> bool {

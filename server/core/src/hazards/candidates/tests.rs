@@ -838,6 +838,389 @@ fn a_step_the_zone_corrects_crosses_no_dst_change() {
 }
 
 #[test]
+fn text_from_the_input_compiled_as_a_pattern() {
+    // A search term handed to re.search: "c++" or "(draft" is no valid
+    // pattern (re.error), and "." matches what it should not. Escaping
+    // it is the fix.
+    flags_bug_not_fix(
+        Language::Python,
+        "find.py",
+        "import re\n\ndef find(term, text):\n    return re.search(term, text)\n",
+        "import re\n\ndef find(term, text):\n    return re.search(re.escape(term), text)\n",
+        (ParseError, 4),
+    );
+    // Java's String.split takes a regular expression: a "|" or "." given
+    // as the separator splits on every character or fails.
+    flags_bug_not_fix(
+        Language::Java,
+        "Fields.java",
+        "class Fields {\n  String[] fields(String line, String sep) {\n    return line.split(sep);\n  }\n}\n",
+        "class Fields {\n  String[] fields(String line, String sep) {\n    return line.split(java.util.regex.Pattern.quote(sep));\n  }\n}\n",
+        (ParseError, 3),
+    );
+}
+
+#[test]
+fn prose_cut_to_a_display_length() {
+    // A title shortened to twenty UTF-16 units cuts an emoji in half when
+    // one straddles the cut; counting code points is the fix.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "card.js",
+        "function caption(title) {\n  return title.substring(0, 20);\n}\n",
+        "function caption(title) {\n  return Array.from(title).slice(0, 20).join('');\n}\n",
+        (Encoding, 2),
+    );
+    // A prefix the code compares is no display length.
+    let prefix = candidates_of(
+        Language::JavaScript,
+        "url.js",
+        "function secure(url) {\n  return url.substring(0, 5) === 'https';\n}\n",
+    );
+    assert!(!prefix.contains(&(Encoding, 2)), "{prefix:?}");
+}
+
+#[test]
+fn a_calendar_day_stepped_in_local_time() {
+    // A day added as 24 hours lands an hour off across a daylight-saving
+    // change; setDate(getDate() + 1) keeps the wall-clock time.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "days.js",
+        "function nextDay(day) {\n  day.setTime(day.getTime() + 24 * 60 * 60 * 1000);\n  return day;\n}\n",
+        "function nextDay(day) {\n  day.setDate(day.getDate() + 1);\n  return day;\n}\n",
+        (TimezoneDst, 2),
+    );
+}
+
+#[test]
+fn the_fixes_every_language_writes_silence_their_bug() {
+    // The idioms fixes are made of, one per row: the bug must be flagged
+    // within a line, and no candidate of its class may stay after the fix.
+    // (A timeout added to a call still leaves the peer able to refuse it,
+    // a network error, so those fixes are not here.)
+    let rows: &[(Language, &str, &str, &str, FailureClass, usize)] = &[
+        (
+            Language::Python,
+            "dget.py",
+            "def f(d):\n    return d[\"k\"]\n",
+            "def f(d):\n    return d.get(\"k\")\n",
+            KeyMissing,
+            2,
+        ),
+        (
+            Language::Python,
+            "split.py",
+            "def f(s):\n    parts = s.split(\":\")\n    return parts[1]\n",
+            "def f(s):\n    parts = s.split(\":\")\n    if len(parts) < 2:\n        return None\n    return parts[1]\n",
+            IndexOutOfRange,
+            3,
+        ),
+        (
+            Language::Python,
+            "div.py",
+            "def f(a, b):\n    return a / b\n",
+            "def f(a, b):\n    return a / b if b else 0\n",
+            DivisionByZero,
+            2,
+        ),
+        (
+            Language::Python,
+            "int.py",
+            "def f(s):\n    return int(s)\n",
+            "def f(s):\n    try:\n        return int(s)\n    except ValueError:\n        return None\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::Python,
+            "decode.py",
+            "def f(data):\n    return data.decode(\"utf-8\")\n",
+            "def f(data):\n    return data.decode(\"utf-8\", errors=\"replace\")\n",
+            Encoding,
+            2,
+        ),
+        (
+            Language::Python,
+            "openenc.py",
+            "def f(p):\n    with open(p) as fh:\n        return fh.read()\n",
+            "def f(p):\n    with open(p, encoding=\"utf-8\") as fh:\n        return fh.read()\n",
+            Encoding,
+            2,
+        ),
+        (
+            Language::Python,
+            "naive.py",
+            "from datetime import datetime\n\ndef f():\n    return datetime.now()\n",
+            "from datetime import datetime, timezone\n\ndef f():\n    return datetime.now(timezone.utc)\n",
+            TimezoneDst,
+            4,
+        ),
+        (
+            Language::Python,
+            "lock.py",
+            "import threading\n\nclass C:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.items = {}\n\n    def add(self, k, v):\n        self.items[k] = v\n",
+            "import threading\n\nclass C:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self.items = {}\n\n    def add(self, k, v):\n        with self._lock:\n            self.items[k] = v\n",
+            RaceCondition,
+            9,
+        ),
+        (
+            Language::Go,
+            "slice.go",
+            "package p\n\nfunc f(b []byte) []byte {\n\treturn b[4:]\n}\n",
+            "package p\n\nfunc f(b []byte) []byte {\n\tif len(b) < 4 {\n\t\treturn nil\n\t}\n\treturn b[4:]\n}\n",
+            IndexOutOfRange,
+            4,
+        ),
+        (
+            Language::Go,
+            "maprace.go",
+            "package p\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\n\nfunc (s *S) Set(k string) {\n\tgo func() {\n\t\ts.m[k] = 1\n\t}()\n}\n",
+            "package p\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tm  map[string]int\n}\n\nfunc (s *S) Set(k string) {\n\tgo func() {\n\t\ts.mu.Lock()\n\t\ts.m[k] = 1\n\t\ts.mu.Unlock()\n\t}()\n}\n",
+            RaceCondition,
+            12,
+        ),
+        (
+            Language::Go,
+            "chanwait.go",
+            "package p\n\nfunc f(ch chan int) int {\n\treturn <-ch\n}\n",
+            "package p\n\nimport \"time\"\n\nfunc f(ch chan int) int {\n\tselect {\n\tcase v := <-ch:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n",
+            Timeout,
+            4,
+        ),
+        (
+            Language::Rust,
+            "unwrap.rs",
+            "fn f(s: &str) -> Result<u32, std::num::ParseIntError> {\n    Ok(s.parse::<u32>().unwrap())\n}\n",
+            "fn f(s: &str) -> Result<u32, std::num::ParseIntError> {\n    Ok(s.parse::<u32>()?)\n}\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::Rust,
+            "add.rs",
+            "fn f(a: u32, b: u32) -> u32 {\n    a + b\n}\n",
+            "fn f(a: u32, b: u32) -> Option<u32> {\n    a.checked_add(b)\n}\n",
+            Overflow,
+            2,
+        ),
+        (
+            Language::Rust,
+            "index.rs",
+            "fn f(v: &[u8], i: usize) -> u8 {\n    v[i]\n}\n",
+            "fn f(v: &[u8], i: usize) -> Option<u8> {\n    v.get(i).copied()\n}\n",
+            IndexOutOfRange,
+            2,
+        ),
+        (
+            Language::Rust,
+            "cast.rs",
+            "fn f(x: u64) -> u32 {\n    x as u32\n}\n",
+            "fn f(x: u64) -> Option<u32> {\n    u32::try_from(x).ok()\n}\n",
+            Overflow,
+            2,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  String f(java.util.List<String> xs) {\n    return xs.get(0);\n  }\n}\n",
+            "class A {\n  String f(java.util.List<String> xs) {\n    if (xs.isEmpty()) {\n      return null;\n    }\n    return xs.get(0);\n  }\n}\n",
+            IndexOutOfRange,
+            3,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  int f(String s) {\n    return Integer.parseInt(s);\n  }\n}\n",
+            "class A {\n  int f(String s) {\n    try {\n      return Integer.parseInt(s);\n    } catch (NumberFormatException e) {\n      return 0;\n    }\n  }\n}\n",
+            ParseError,
+            3,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  String f(byte[] b) {\n    return new String(b);\n  }\n}\n",
+            "class A {\n  String f(byte[] b) {\n    return new String(b, java.nio.charset.StandardCharsets.UTF_8);\n  }\n}\n",
+            Encoding,
+            3,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  int f(java.util.Map<String, String> m) {\n    return m.get(\"k\").length();\n  }\n}\n",
+            "class A {\n  int f(java.util.Map<String, String> m) {\n    String v = m.get(\"k\");\n    if (v == null) {\n      return 0;\n    }\n    return v.length();\n  }\n}\n",
+            NullOrNone,
+            3,
+        ),
+        (
+            Language::JavaScript,
+            "jsonparse.js",
+            "function f(body) {\n  return JSON.parse(body).id;\n}\n",
+            "function f(body) {\n  try {\n    return JSON.parse(body).id;\n  } catch (e) {\n    return null;\n  }\n}\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::JavaScript,
+            "optchain.js",
+            "function f(obj) {\n  return obj.user.name;\n}\n",
+            "function f(obj) {\n  return obj.user?.name;\n}\n",
+            NullOrNone,
+            2,
+        ),
+        (
+            Language::TypeScript,
+            "arr0.ts",
+            "function f(xs: {id: string}[]): string {\n  return xs[0].id;\n}\n",
+            "function f(xs: {id: string}[]): string | undefined {\n  return xs[0]?.id;\n}\n",
+            NullOrNone,
+            2,
+        ),
+        (
+            Language::Python,
+            "recv.py",
+            "def f(sock):\n    buf = b\"\"\n    while True:\n        chunk = sock.recv(4096)\n        if not chunk:\n            break\n        buf += chunk\n    return buf\n",
+            "def f(sock):\n    buf = b\"\"\n    while True:\n        chunk = sock.recv(4096)\n        if not chunk:\n            break\n        buf += chunk\n        if len(buf) > MAX_SIZE:\n            raise ValueError(\"too large\")\n    return buf\n",
+            ResourceExhaustion,
+            7,
+        ),
+        (
+            Language::Python,
+            "recursion.py",
+            "def walk(node):\n    return [walk(c) for c in node.children]\n",
+            "def walk(node, depth=0):\n    if depth > MAX_DEPTH:\n        raise ValueError(\"too deep\")\n    return [walk(c, depth + 1) for c in node.children]\n",
+            ResourceExhaustion,
+            2,
+        ),
+        (
+            Language::Python,
+            "reescape.py",
+            "import re\n\ndef f(user, text):\n    return re.search(user, text)\n",
+            "import re\n\ndef f(user, text):\n    return re.search(re.escape(user), text)\n",
+            ParseError,
+            4,
+        ),
+        (
+            Language::Python,
+            "jsonloads.py",
+            "import json\n\ndef f(body):\n    return json.loads(body)[\"id\"]\n",
+            "import json\n\ndef f(body):\n    try:\n        data = json.loads(body)\n    except ValueError:\n        return None\n    return data.get(\"id\")\n",
+            ParseError,
+            4,
+        ),
+        (
+            Language::Go,
+            "atoi.go",
+            "package p\n\nimport \"strconv\"\n\nfunc f(s string) int {\n\tn, _ := strconv.Atoi(s)\n\treturn 100 / n\n}\n",
+            "package p\n\nimport \"strconv\"\n\nfunc f(s string) int {\n\tn, err := strconv.Atoi(s)\n\tif err != nil || n == 0 {\n\t\treturn 0\n\t}\n\treturn 100 / n\n}\n",
+            DivisionByZero,
+            7,
+        ),
+        (
+            Language::Go,
+            "readall.go",
+            "package p\n\nimport (\n\t\"io\"\n\t\"net/http\"\n)\n\nfunc f(r *http.Request) ([]byte, error) {\n\treturn io.ReadAll(r.Body)\n}\n",
+            "package p\n\nimport (\n\t\"io\"\n\t\"net/http\"\n)\n\nfunc f(r *http.Request) ([]byte, error) {\n\treturn io.ReadAll(io.LimitReader(r.Body, 1<<20))\n}\n",
+            ResourceExhaustion,
+            9,
+        ),
+        (
+            Language::Go,
+            "strcut.go",
+            "package p\n\nfunc f(name string) string {\n\tif len(name) > 10 {\n\t\treturn name[:10]\n\t}\n\treturn name\n}\n",
+            "package p\n\nfunc f(name string) string {\n\tr := []rune(name)\n\tif len(r) > 10 {\n\t\treturn string(r[:10])\n\t}\n\treturn name\n}\n",
+            Encoding,
+            5,
+        ),
+        (
+            Language::Rust,
+            "readtoend.rs",
+            "use std::io::Read;\n\nfn f(mut r: impl Read) -> Vec<u8> {\n    let mut buf = Vec::new();\n    r.read_to_end(&mut buf).unwrap();\n    buf\n}\n",
+            "use std::io::Read;\n\nfn f(r: impl Read) -> Vec<u8> {\n    let mut buf = Vec::new();\n    r.take(1 << 20).read_to_end(&mut buf).ok();\n    buf\n}\n",
+            ResourceExhaustion,
+            5,
+        ),
+        (
+            Language::Rust,
+            "strcut.rs",
+            "fn f(name: &str) -> &str {\n    &name[..10]\n}\n",
+            "fn f(name: &str) -> &str {\n    match name.char_indices().nth(10) {\n        Some((i, _)) => &name[..i],\n        None => name,\n    }\n}\n",
+            Encoding,
+            2,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "import java.text.SimpleDateFormat;\n\nclass A {\n  private static final SimpleDateFormat FMT = new SimpleDateFormat(\"yyyy-MM-dd\");\n\n  String f(java.util.Date d) {\n    return FMT.format(d);\n  }\n}\n",
+            "import java.time.format.DateTimeFormatter;\n\nclass A {\n  private static final DateTimeFormatter FMT = DateTimeFormatter.ofPattern(\"yyyy-MM-dd\");\n\n  String f(java.time.LocalDate d) {\n    return FMT.format(d);\n  }\n}\n",
+            RaceCondition,
+            7,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  int f(int total, int count) {\n    return total / count;\n  }\n}\n",
+            "class A {\n  int f(int total, int count) {\n    if (count == 0) {\n      return 0;\n    }\n    return total / count;\n  }\n}\n",
+            DivisionByZero,
+            3,
+        ),
+        (
+            Language::JavaScript,
+            "substr.js",
+            "function f(title) {\n  return title.substring(0, 20);\n}\n",
+            "function f(title) {\n  return Array.from(title).slice(0, 20).join(\"\");\n}\n",
+            Encoding,
+            2,
+        ),
+        (
+            Language::Python,
+            "listrace.py",
+            "import threading\n\nclass Q:\n    def __init__(self):\n        self.lock = threading.Lock()\n        self.items = []\n\n    def pop_all(self):\n        out = list(self.items)\n        self.items.clear()\n        return out\n",
+            "import threading\n\nclass Q:\n    def __init__(self):\n        self.lock = threading.Lock()\n        self.items = []\n\n    def pop_all(self):\n        with self.lock:\n            out = list(self.items)\n            self.items.clear()\n        return out\n",
+            RaceCondition,
+            10,
+        ),
+        (
+            Language::TypeScript,
+            "jsonparse.ts",
+            "export function f(text: string): number {\n  return JSON.parse(text).count;\n}\n",
+            "export function f(text: string): number {\n  try {\n    return JSON.parse(text).count;\n  } catch {\n    return 0;\n  }\n}\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::Python,
+            "alloc.py",
+            "def f(n):\n    return bytearray(n)\n",
+            "def f(n):\n    if n > MAX_SIZE:\n        raise ValueError(\"too large\")\n    return bytearray(n)\n",
+            ResourceExhaustion,
+            2,
+        ),
+    ];
+    for (language, path, bug, fix, class, line) in rows {
+        let same = |found: FailureClass| {
+            found == *class
+                || matches!(
+                    (found, *class),
+                    (KeyMissing, NullOrNone) | (NullOrNone, KeyMissing)
+                )
+        };
+        let on_bug = candidates_of(*language, path, bug);
+        assert!(
+            on_bug
+                .iter()
+                .any(|(c, l)| same(*c) && l.abs_diff(*line) <= 1),
+            "{class:?} not near line {line} in {on_bug:?}:\n{bug}"
+        );
+        let on_fix = candidates_of(*language, path, fix);
+        assert!(
+            !on_fix.iter().any(|(c, _)| same(*c)),
+            "{class:?} still flagged after the fix: {on_fix:?}\n{fix}"
+        );
+    }
+}
+
+#[test]
 fn an_http_body_read_as_json() {
     flags_bug_not_fix(
         Language::Python,
