@@ -44,6 +44,8 @@ const READS_TO_THE_END: &[&str] = &[
     "readAllBytes",
     "toByteArray",
     "to_bytes",
+    "ReadString",
+    "ReadBytes",
 ];
 
 /// Calls that inflate compressed input, by name: what they produce is as

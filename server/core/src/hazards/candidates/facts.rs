@@ -438,6 +438,10 @@ pub(super) const GO: Facts = Facts {
         ("zlib.NewReader", ResourceExhaustion, 0.05),
         ("flate.NewReader", ResourceExhaustion, 0.05),
         ("ReadAll", ResourceExhaustion, 0.05),
+        // A bufio line read grows until the delimiter comes: a peer that
+        // never sends it fills memory.
+        ("ReadString", ResourceExhaustion, 0.04),
+        ("ReadBytes", ResourceExhaustion, 0.04),
         ("Lock", Timeout, 0.02),
         // Closing a closed channel panics; two closers race.
         ("close", RaceCondition, 0.05),

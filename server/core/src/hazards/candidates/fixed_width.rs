@@ -15,6 +15,13 @@ const BASE: f32 = 0.02;
 
 impl Scan<'_, '_, '_> {
     pub(super) fn fixed_width(&mut self, node: Node) {
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) {
+            self.int32_truncation(node);
+            return;
+        }
         if !matches!(
             self.cx.language,
             Language::Rust | Language::Go | Language::Java
@@ -74,5 +81,34 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, Overflow, BASE, trigger(Overflow));
+    }
+
+    /// JavaScript's integer idiom `x | 0` keeps the low 32 bits of a
+    /// number: a size, a timestamp in milliseconds or an id above 2^31
+    /// comes out negative or wrapped.
+    fn int32_truncation(&mut self, node: Node) {
+        let Some(operator) = node.child_by_field_name("operator") else {
+            return;
+        };
+        if self.text(operator).trim() != "|" {
+            return;
+        }
+        let Some((left, right)) = sides(node) else {
+            return;
+        };
+        let (left, right) = (self.text(left), self.text(right));
+        let value = match (left.trim(), right.trim()) {
+            (value, "0") | ("0", value) => value,
+            _ => return,
+        };
+        if value.parse::<f64>().is_ok() {
+            return;
+        }
+        self.add(
+            node,
+            Overflow,
+            0.04,
+            "the number is 2^31 or more (a byte count, a time in milliseconds), and `| 0` keeps its low 32 bits",
+        );
     }
 }

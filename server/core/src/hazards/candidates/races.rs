@@ -121,7 +121,16 @@ impl Scan<'_, '_, '_> {
                 && !target.contains('.')
                 && !target.contains('[')
                 && self.field_like(&target))
-            || target.starts_with("static ");
+            || target.starts_with("static ")
+            // A Python module's global rebound by a function of a module
+            // that runs threads: `count += 1` is a read and a write.
+            || (self.cx.language == Language::Python
+                && self.domain.factor(RaceCondition) > 1.0
+                && self.body.lines().any(|line| {
+                    line.trim_start()
+                        .strip_prefix("global ")
+                        .is_some_and(|names| names.split(',').any(|n| n.trim() == target))
+                }));
         if !shared {
             return;
         }

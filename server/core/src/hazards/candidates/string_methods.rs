@@ -1,9 +1,10 @@
-//! A string's method called on a value that arrives from outside or from a
-//! caller (`str.replace(…)` on a parsed query value, `name.trim()` on a
-//! JSON field): such values are as often an array, a number, an object or
-//! undefined (`a[]=1` parses to an array, `{"id": 5}` holds a number), and
-//! the call throws "x.replace is not a function". A `typeof x ===
-//! 'string'` check (or `String(x)`) in front of it is the guard.
+//! A string's or a number's method called on a value that arrives from
+//! outside or from a caller (`str.replace(…)` on a parsed query value,
+//! `data.price.toFixed(2)` on a JSON field): such values are as often an
+//! array, a string, an object or undefined (`a[]=1` parses to an array,
+//! `{"price": "9.90"}` holds a string), and the call throws "x.replace is
+//! not a function". A `typeof` check (or `String(x)`, `Number(x)`) in front
+//! of it is the guard.
 
 use super::*;
 
@@ -30,15 +31,24 @@ const STRING_ONLY: &[&str] = &[
     "codePointAt",
 ];
 
+/// Methods only numbers have.
+const NUMBER_ONLY: &[&str] = &["toFixed", "toPrecision", "toExponential"];
+
 impl Scan<'_, '_, '_> {
     pub(super) fn string_method_on_unknown(&mut self, node: Node, callee: &str, last: &str) {
         if !matches!(
             self.cx.language,
             Language::JavaScript | Language::TypeScript | Language::Tsx
-        ) || !STRING_ONLY.contains(&last)
-        {
+        ) {
             return;
         }
+        let conversion = if STRING_ONLY.contains(&last) {
+            "String"
+        } else if NUMBER_ONLY.contains(&last) {
+            "Number"
+        } else {
+            return;
+        };
         let Some((receiver, _)) = callee.rsplit_once('.') else {
             return;
         };
@@ -50,7 +60,8 @@ impl Scan<'_, '_, '_> {
             || receiver.starts_with(['"', '\'', '`'])
             || self.body.contains(&format!("typeof {receiver}"))
             || self.body.contains(&format!("typeof {root}"))
-            || self.body.contains(&format!("String({receiver})"))
+            || self.body.contains(&format!("{conversion}({receiver})"))
+            || conversion == "Number" && self.body.contains(&format!("parseFloat({receiver})"))
             || self.caught_here(node, TypeError)
         {
             return;
@@ -59,7 +70,11 @@ impl Scan<'_, '_, '_> {
             node,
             TypeError,
             0.03,
-            "the value is not a string here (an array from a repeated query key, a number from JSON), so the method does not exist on it",
+            if conversion == "String" {
+                "the value is not a string here (an array from a repeated query key, a number from JSON), so the method does not exist on it"
+            } else {
+                "the value is not a number here (a string from JSON or a form, undefined), so the method does not exist on it"
+            },
         );
     }
 }

@@ -901,6 +901,38 @@ fn the_fixes_every_language_writes_silence_their_bug() {
     // a network error, so those fixes are not here.)
     let rows: &[(Language, &str, &str, &str, FailureClass, usize)] = &[
         (
+            Language::Go,
+            "readstring.go",
+            "package p\n\nimport \"bufio\"\n\nfunc f(r *bufio.Reader) (string, error) {\n\treturn r.ReadString('\\n')\n}\n",
+            "package p\n\nimport (\n\t\"bufio\"\n\t\"io\"\n)\n\nfunc f(r io.Reader) (string, error) {\n\treturn bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\\n')\n}\n",
+            ResourceExhaustion,
+            6,
+        ),
+        (
+            Language::JavaScript,
+            "bitor.js",
+            "function f(s) {\n  return parseInt(s, 10) | 0;\n}\n",
+            "function f(s) {\n  return Math.trunc(parseInt(s, 10));\n}\n",
+            Overflow,
+            2,
+        ),
+        (
+            Language::JavaScript,
+            "tofixed.js",
+            "function f(data) {\n  return data.price.toFixed(2);\n}\n",
+            "function f(data) {\n  return Number(data.price).toFixed(2);\n}\n",
+            TypeError,
+            2,
+        ),
+        (
+            Language::Python,
+            "counter.py",
+            "import threading\n\ncount = 0\n\ndef worker():\n    global count\n    count += 1\n",
+            "import threading\n\ncount = 0\nlock = threading.Lock()\n\ndef worker():\n    global count\n    with lock:\n        count += 1\n",
+            RaceCondition,
+            7,
+        ),
+        (
             Language::Python,
             "dget.py",
             "def f(d):\n    return d[\"k\"]\n",
@@ -1216,6 +1248,273 @@ fn the_fixes_every_language_writes_silence_their_bug() {
         assert!(
             !on_fix.iter().any(|(c, _)| same(*c)),
             "{class:?} still flagged after the fix: {on_fix:?}\n{fix}"
+        );
+    }
+}
+
+#[test]
+fn the_commonest_shape_of_each_failure_is_flagged() {
+    // One row per everyday shape of a failure in each language, as a
+    // reviewer would name it: each must be among the function's
+    // candidates within a line, with its class (or an accepted
+    // equivalent: a timeout for a network error, null for a missing key).
+    let rows: &[(Language, &str, &str, FailureClass, usize)] = &[
+        (
+            Language::Python,
+            "sockconnect.py",
+            "import socket\n\ndef f(host, port):\n    s = socket.socket()\n    s.connect((host, port))\n    return s\n",
+            NetworkError,
+            5,
+        ),
+        (
+            Language::Python,
+            "narrowurl.py",
+            "from urllib.request import urlopen\nfrom urllib.error import HTTPError\n\ndef f(url):\n    try:\n        return urlopen(url, timeout=5).read()\n    except HTTPError:\n        return None\n",
+            NetworkError,
+            6,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  byte[] f(String u) throws Exception {\n    return new java.net.URL(u).openStream().readAllBytes();\n  }\n}\n",
+            NetworkError,
+            3,
+        ),
+        (
+            Language::JavaScript,
+            "httpget.js",
+            "const http = require(\"http\");\n\nfunction f(url, cb) {\n  http.get(url, (res) => cb(res.statusCode));\n}\n",
+            NetworkError,
+            4,
+        ),
+        (
+            Language::Rust,
+            "tcpconnect.rs",
+            "use std::net::TcpStream;\n\nfn f(addr: &str) -> TcpStream {\n    TcpStream::connect(addr).unwrap()\n}\n",
+            NetworkError,
+            4,
+        ),
+        (
+            Language::Python,
+            "raisefor.py",
+            "import requests\n\ndef f(url, data):\n    r = requests.post(url, json=data, timeout=5)\n    r.raise_for_status()\n    return r.json()\n",
+            NetworkError,
+            5,
+        ),
+        (
+            Language::Go,
+            "makelen.go",
+            "package p\n\nimport \"encoding/binary\"\n\nfunc f(hdr []byte) []byte {\n\tn := binary.BigEndian.Uint32(hdr)\n\treturn make([]byte, n)\n}\n",
+            ResourceExhaustion,
+            7,
+        ),
+        (
+            Language::JavaScript,
+            "bufalloc.js",
+            "function f(req) {\n  const size = parseInt(req.headers[\"content-length\"], 10);\n  return Buffer.alloc(size);\n}\n",
+            ResourceExhaustion,
+            3,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  byte[] f(java.io.DataInputStream in) throws java.io.IOException {\n    int len = in.readInt();\n    byte[] buf = new byte[len];\n    in.readFully(buf);\n    return buf;\n  }\n}\n",
+            ResourceExhaustion,
+            4,
+        ),
+        (
+            Language::Rust,
+            "withcap.rs",
+            "fn f(n: usize) -> Vec<u8> {\n    Vec::with_capacity(n)\n}\n",
+            ResourceExhaustion,
+            2,
+        ),
+        (
+            Language::JavaScript,
+            "repeat.js",
+            "function pad(s, n) {\n  return \" \".repeat(n) + s;\n}\n",
+            ResourceExhaustion,
+            2,
+        ),
+        (
+            Language::Go,
+            "readstring.go",
+            "package p\n\nimport \"bufio\"\n\nfunc f(r *bufio.Reader) (string, error) {\n\treturn r.ReadString('\\n')\n}\n",
+            ResourceExhaustion,
+            6,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  int f(int width, int height) {\n    return width * height * 4;\n  }\n}\n",
+            Overflow,
+            3,
+        ),
+        (
+            Language::Go,
+            "int32.go",
+            "package p\n\nfunc f(n int64) int32 {\n\treturn int32(n)\n}\n",
+            Overflow,
+            4,
+        ),
+        (
+            Language::JavaScript,
+            "bitor.js",
+            "function f(s) {\n  return parseInt(s, 10) | 0;\n}\n",
+            Overflow,
+            2,
+        ),
+        (
+            Language::Go,
+            "uint16len.go",
+            "package p\n\nfunc f(data []byte) uint16 {\n\treturn uint16(len(data))\n}\n",
+            Overflow,
+            4,
+        ),
+        (
+            Language::Python,
+            "asciiencode.py",
+            "def f(name):\n    return name.encode(\"ascii\")\n",
+            Encoding,
+            2,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  byte[] f(String s) {\n    return s.getBytes();\n  }\n}\n",
+            Encoding,
+            3,
+        ),
+        (
+            Language::JavaScript,
+            "chunktostring.js",
+            "function f(stream, cb) {\n  let text = \"\";\n  stream.on(\"data\", (chunk) => {\n    text += chunk.toString();\n  });\n  stream.on(\"end\", () => cb(text));\n}\n",
+            Encoding,
+            4,
+        ),
+        (
+            Language::Python,
+            "b64decode.py",
+            "import base64\n\ndef f(s):\n    return base64.b64decode(s).decode()\n",
+            Encoding,
+            4,
+        ),
+        (
+            Language::Python,
+            "strplusint.py",
+            "def f(count):\n    return \"Total: \" + count\n",
+            TypeError,
+            2,
+        ),
+        (
+            Language::JavaScript,
+            "tofixed.js",
+            "function f(data) {\n  return data.price.toFixed(2);\n}\n",
+            TypeError,
+            2,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  String f(java.util.Map<String, Object> m) {\n    return (String) m.get(\"name\");\n  }\n}\n",
+            TypeError,
+            3,
+        ),
+        (
+            Language::Python,
+            "fromts.py",
+            "from datetime import datetime\n\ndef f(ts):\n    return datetime.fromtimestamp(ts)\n",
+            TimezoneDst,
+            4,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "import java.time.LocalDateTime;\n\nclass A {\n  LocalDateTime f() {\n    return LocalDateTime.now().plusDays(1);\n  }\n}\n",
+            TimezoneDst,
+            5,
+        ),
+        (
+            Language::Go,
+            "timelocal.go",
+            "package p\n\nimport \"time\"\n\nfunc f(y int, m time.Month, d int) time.Time {\n\treturn time.Date(y, m, d, 2, 30, 0, 0, time.Local)\n}\n",
+            TimezoneDst,
+            6,
+        ),
+        (
+            Language::Python,
+            "globalcounter.py",
+            "import threading\n\ncount = 0\n\ndef worker():\n    global count\n    count += 1\n",
+            RaceCondition,
+            7,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "import java.util.HashMap;\n\nclass Cache {\n  private final HashMap<String, String> map = new HashMap<>();\n\n  void put(String k, String v) {\n    new Thread(() -> map.put(k, v)).start();\n  }\n}\n",
+            RaceCondition,
+            7,
+        ),
+        (
+            Language::Rust,
+            "refcell.rs",
+            "use std::cell::RefCell;\n\nfn f(c: &RefCell<Vec<u8>>) {\n    let a = c.borrow_mut();\n    let b = c.borrow_mut();\n    drop((a, b));\n}\n",
+            RaceCondition,
+            5,
+        ),
+        (
+            Language::Python,
+            "keyerrenv.py",
+            "import os\n\ndef f():\n    return os.environ[\"API_KEY\"]\n",
+            KeyMissing,
+            4,
+        ),
+        (
+            Language::Go,
+            "mapnil.go",
+            "package p\n\nfunc f(m map[string]*T, k string) string {\n\treturn m[k].Name\n}\n",
+            NullOrNone,
+            4,
+        ),
+        (
+            Language::TypeScript,
+            "findbang.ts",
+            "function f(xs: {id: number}[], id: number): string {\n  return xs.find((x) => x.id === id)!.name;\n}\n",
+            NullOrNone,
+            2,
+        ),
+        (
+            Language::Python,
+            "assertin.py",
+            "def f(x):\n    assert x > 0\n    return x\n",
+            Assertion,
+            2,
+        ),
+        (
+            Language::Java,
+            "A.java",
+            "class A {\n  void f(int n) {\n    if (n < 0) {\n      throw new IllegalArgumentException(\"n\");\n    }\n  }\n}\n",
+            Assertion,
+            4,
+        ),
+    ];
+    for (language, path, bug, class, line) in rows {
+        let same = |found: FailureClass| {
+            found == *class
+                || matches!(
+                    (found, *class),
+                    (KeyMissing, NullOrNone)
+                        | (NullOrNone, KeyMissing)
+                        | (Timeout, NetworkError)
+                        | (NetworkError, Timeout)
+                )
+        };
+        let found = candidates_of(*language, path, bug);
+        assert!(
+            found
+                .iter()
+                .any(|(c, l)| same(*c) && l.abs_diff(*line) <= 1),
+            "{class:?} not near line {line} in {found:?}:\n{bug}"
         );
     }
 }
