@@ -46,6 +46,7 @@ const READS_TO_THE_END: &[&str] = &[
     "to_bytes",
     "ReadString",
     "ReadBytes",
+    "json.NewDecoder",
 ];
 
 /// Calls that inflate compressed input, by name: what they produce is as

@@ -442,6 +442,8 @@ pub(super) const GO: Facts = Facts {
         // never sends it fills memory.
         ("ReadString", ResourceExhaustion, 0.04),
         ("ReadBytes", ResourceExhaustion, 0.04),
+        // A JSON value is read whole, however large the body says it is.
+        ("json.NewDecoder", ResourceExhaustion, 0.03),
         ("Lock", Timeout, 0.02),
         // Closing a closed channel panics; two closers race.
         ("close", RaceCondition, 0.05),
