@@ -45,16 +45,23 @@ const MOMENTS: &[&str] = &[
 ];
 
 impl Scan<'_, '_, '_> {
+    /// Whether a date call is a step the fixes write: a calendar day
+    /// stepped in local time (`d.setDate(d.getDate() + 1)`), which keeps
+    /// the wall-clock time and is the fix for a day of 24 hours, or a step
+    /// the zone corrects ([`corrected_for_dst`](Self::corrected_for_dst)).
+    /// Every rule that names a date call asks it.
+    pub(super) fn safe_step(&self, node: Node, last: &str) -> bool {
+        let day_step = last == "setDate" && self.text(node).to_lowercase().contains("getdate()")
+            || last == "getDate" && self.inside_call_to(node, "setDate");
+        day_step || self.corrected_for_dst(node)
+    }
+
     pub(super) fn calendar_step(&mut self, node: Node, callee: &str, last: &str) {
         if !self.facts.calendar.contains(&last) {
             return;
         }
         let text = self.text(node).to_lowercase();
-        // `d.setDate(d.getDate() + 1)` steps a calendar day in local time,
-        // keeping the wall-clock time: the fix for a day of 24 hours.
-        let day_step = last == "setDate" && text.contains("getdate()")
-            || last == "getDate" && self.inside_call_to(node, "setDate");
-        if text.contains("utc") || day_step || self.corrected_for_dst(node) {
+        if text.contains("utc") || self.safe_step(node, last) {
             return;
         }
         // Whole words of the call's identifiers: `update` holds no date.

@@ -583,13 +583,9 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
-                // A step whose result the zone corrects (`tz.normalize(dt
-                // + delta)`, `(dt + delta).astimezone(tz)`).
-                TimezoneDst if self.corrected_for_dst(node) => continue,
-                // A calendar day stepped in local time (`d.setDate(d.getDate()
-                // + 1)`) keeps the wall-clock time across a change: the fix
-                // for a day added as 24 hours.
-                TimezoneDst if name == "setDate" && args.contains("getDate()") => continue,
+                // A step the fixes write: a calendar day stepped in local
+                // time, or a result the zone corrects.
+                TimezoneDst if self.safe_step(node, last) => continue,
                 // A clock read in a named zone (`datetime.now(timezone.utc)`,
                 // `now(tz=…)`, `ZonedDateTime.now(ZoneOffset.UTC)`).
                 TimezoneDst
