@@ -84,6 +84,9 @@ pub struct CheckOptions {
     pub baseline: Option<Baseline>,
     /// Past production failures by workspace-relative path (`load_history`).
     pub history: HashMap<String, FileHistory>,
+    /// How long the model pass may start new questions; `None`: until
+    /// every function is asked ([`model_pass`]).
+    pub model_budget: Option<std::time::Duration>,
 }
 
 /// Which findings make `check` exit with status 1.
@@ -411,7 +414,10 @@ pub fn check(
                 &calls,
                 config,
                 engine_config,
-                &ask_as_editors_do,
+                Questions {
+                    ask: &ask_as_editors_do,
+                    budget: options.model_budget,
+                },
                 &|done, total| progress(done, total, "model"),
                 &mut |files, i| hand_out(order.finish(Some(i)), files, &hits, ready),
             );
@@ -419,6 +425,7 @@ pub fn check(
         }
         hand_out(order.finish(None), &report.files, &hits, ready);
         let model_failed = run.as_ref().is_some_and(|r| r.unavailable.is_some());
+        let unasked = run.as_ref().map(|r| &r.unasked);
         if let Some(cache) = cache
             && !model_failed
         {
@@ -426,6 +433,11 @@ pub fn check(
                 let Some(&key) = keys.get(&checked.file.relative) else {
                     continue;
                 };
+                // A file the budget left unasked is static only: stored
+                // under the model's key it would never be asked again.
+                if unasked.is_some_and(|u| u.contains(&checked.file.relative)) {
+                    continue;
+                }
                 let mut only: Option<Vec<String>> =
                     checked.only.as_ref().map(|o| o.iter().cloned().collect());
                 if let Some(only) = &mut only {
@@ -718,12 +730,26 @@ pub struct ModelRun {
     pub rank_seconds: f64,
     /// Why the model could not be used, if it could not.
     pub unavailable: Option<String>,
+    /// Functions not asked because the budget ran out, and the files
+    /// (workspace-relative) that have such functions: their predictions
+    /// are static.
+    pub skipped: usize,
+    pub unasked: std::collections::BTreeSet<String>,
 }
 
 /// Which functions of a file (its path) the model pass asks about, and
 /// for what work.
 pub type Ask<'a> =
     dyn Fn(&str, &Function, &[Scenario], &[Scenario]) -> Option<failcast_model::Work> + 'a;
+
+/// What a model pass asks, and for how long.
+#[derive(Clone, Copy)]
+pub struct Questions<'a> {
+    pub ask: &'a Ask<'a>,
+    /// The model's own time after which no question starts; `None`: no
+    /// limit.
+    pub budget: Option<std::time::Duration>,
+}
 
 /// What `failcast check` asks: what the editor asks
 /// ([`failcast_model::predict::work_for`]) of every function with a
@@ -738,9 +764,13 @@ pub fn ask_as_editors_do(
         .then(|| failcast_model::predict::work_for(scenarios))
 }
 
-/// Asks the model about the functions `ask` selects, through
+/// Asks the model about the functions `questions` select, through
 /// the engine's queue and its cache (so a re-run on an unchanged tree
-/// decodes nothing), and re-analyses the files with its answers.
+/// decodes nothing), and re-analyses the files with its answers. Once the
+/// model has worked for their `budget` (prefill, ranking and writing; cached
+/// answers cost nothing) no question starts and those under way stop: the
+/// functions left keep their static predictions, and each re-run of a
+/// budgeted check gets further.
 /// `progress` sees (answered, submitted); `finished` sees the files and
 /// the index of one that is final, once for each, as soon as the last of
 /// its functions is answered (files without a question first).
@@ -749,13 +779,14 @@ pub fn model_pass(
     calls: &CallIndex,
     config: &Config,
     engine_config: failcast_model::EngineConfig,
-    ask: &Ask<'_>,
+    questions: Questions<'_>,
     progress: &dyn Fn(usize, usize),
     finished: &mut dyn FnMut(&[CheckedFile], usize),
 ) -> ModelRun {
     use failcast_model::predict::{ModelAnswers, prompt_input};
     use failcast_model::{Engine, EngineEvent, EngineState, Job};
 
+    let Questions { ask, budget } = questions;
     let capacity = engine_config.queue_capacity.max(2);
     let engine = Engine::start(engine_config);
     let events = engine.events();
@@ -814,21 +845,26 @@ pub fn model_pass(
         merge(report, index, &answers[index]);
     }
     let mut queued = jobs.into_iter();
-    let mut in_flight = 0;
+    // Keys submitted and not yet settled.
+    let mut in_flight: HashSet<String> = HashSet::new();
     let mut settled = 0;
+    let mut out_of_time = false;
+    // The model's own time: loading it and answers from its cache cost
+    // none, so a re-run spends its budget on functions not yet asked.
+    let mut spent = std::time::Duration::ZERO;
     // Keep the queue half full: it is bounded and drops the overflow.
-    let mut refill = |in_flight: &mut usize| {
-        while *in_flight < capacity / 2 {
+    let refill = |queued: &mut std::vec::IntoIter<Job>, in_flight: &mut HashSet<String>| {
+        while in_flight.len() < capacity / 2 {
             match queued.next() {
                 Some(job) => {
+                    in_flight.insert(job.key.clone());
                     engine.submit(job);
-                    *in_flight += 1;
                 }
                 None => break,
             }
         }
     };
-    refill(&mut in_flight);
+    refill(&mut queued, &mut in_flight);
     progress(0, total);
     while settled < total {
         let Ok(event) = events.recv() else {
@@ -848,6 +884,9 @@ pub fn model_pass(
                 run.ranked += scenarios.iter().filter(|s| s.scored).count();
                 run.prompt_seconds += stats.prompt_ms as f64 / 1000.0;
                 run.rank_seconds += stats.rank_ms as f64 / 1000.0;
+                spent += std::time::Duration::from_millis(
+                    stats.prompt_ms + stats.rank_ms + stats.generate_ms,
+                );
                 if let Some((index, id)) = job_key_parts(&key) {
                     answers[index].insert(id.to_owned(), (content_hash, scenarios));
                 }
@@ -862,6 +901,10 @@ pub fn model_pass(
                 tracing::warn!("model: {message}");
                 None
             }
+            EngineEvent::Cancelled { key, .. } if out_of_time => {
+                skip(&mut run, report, &key);
+                Some(key)
+            }
             EngineEvent::Failed { key, .. }
             | EngineEvent::Cancelled { key, .. }
             | EngineEvent::Dropped { key, .. } => Some(key),
@@ -869,19 +912,36 @@ pub fn model_pass(
         let Some(key) = settled_key else {
             continue;
         };
-        settled += 1;
-        in_flight = in_flight.saturating_sub(1);
-        progress(settled, total);
-        refill(&mut in_flight);
-        if let Some((index, _)) = job_key_parts(&key)
-            && let Some(left) = waiting.get_mut(index)
-            && *left > 0
-        {
-            *left -= 1;
-            if *left == 0 {
-                merge(report, index, &answers[index]);
+        if !in_flight.remove(&key) {
+            continue;
+        }
+        let mut settle = |key: &str, report: &mut CheckReport| {
+            settled += 1;
+            if let Some((index, _)) = job_key_parts(key)
+                && let Some(left) = waiting.get_mut(index)
+                && *left > 0
+            {
+                *left -= 1;
+                if *left == 0 {
+                    merge(report, index, &answers[index]);
+                }
+            }
+        };
+        settle(&key, report);
+        if !out_of_time && budget.is_some_and(|budget| spent >= budget) {
+            // Out of time: what waits is not asked, what runs stops at
+            // its next decode step (its `Cancelled` settles it).
+            out_of_time = true;
+            for job in queued.by_ref() {
+                skip(&mut run, report, &job.key);
+                settle(&job.key, report);
+            }
+            for key in &in_flight {
+                engine.cancel(key);
             }
         }
+        progress(settled, total);
+        refill(&mut queued, &mut in_flight);
     }
     run.decode_steps = engine.decode_steps();
     engine.shutdown();
@@ -893,6 +953,16 @@ pub fn model_pass(
         }
     }
     run
+}
+
+/// Counts a function the budget left unasked, and its file as static.
+fn skip(run: &mut ModelRun, report: &CheckReport, key: &str) {
+    run.skipped += 1;
+    if let Some((index, _)) = job_key_parts(key)
+        && let Some(file) = report.files.get(index)
+    {
+        run.unasked.insert(file.file.relative.clone());
+    }
 }
 
 /// A model job's key: the file's index in the report and the function's

@@ -201,6 +201,11 @@ struct RunArgs {
     /// Static predictions only: do not start the model.
     #[arg(long)]
     no_model: bool,
+    /// Seconds the model may work (answers from its cache cost none); the
+    /// functions left keep their static predictions, and a re-run goes
+    /// further. 0: ask about every function, however long it takes.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    model_budget: u64,
     /// Neither read nor write the analysis cache (`.failcast/cache`).
     #[arg(long)]
     no_cache: bool,
@@ -506,6 +511,8 @@ fn run_check(args: RunArgs, ready: &mut dyn FnMut(&check::CheckedFile)) -> Resul
         base: base.clone(),
         baseline,
         history,
+        model_budget: (args.model_budget > 0)
+            .then(|| std::time::Duration::from_secs(args.model_budget)),
     };
     // The check cache does not know the corpus: with one, analyse afresh.
     let cache = (!args.no_cache && corpus.is_none())
@@ -542,6 +549,16 @@ fn run_check(args: RunArgs, ready: &mut dyn FnMut(&check::CheckedFile)) -> Resul
                 run.from_cache,
                 run.decode_steps
             );
+            if run.skipped > 0 {
+                eprintln!(
+                    "failcast: the model's budget of {} s ran out; static predictions only for {} function{} in {} file{}. Run again to go further (answers are cached), or pass --model-budget 0.",
+                    args.model_budget,
+                    run.skipped,
+                    if run.skipped == 1 { "" } else { "s" },
+                    run.unasked.len(),
+                    if run.unasked.len() == 1 { "" } else { "s" },
+                );
+            }
         }
     }
     let report = outcome.report;

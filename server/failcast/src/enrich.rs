@@ -112,6 +112,7 @@ mod tests {
                 base: dir.path().to_owned(),
                 baseline: None,
                 history,
+                model_budget: None,
             },
             None,
             &|_, _, _| {},

@@ -317,6 +317,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
             base: dir.clone(),
             baseline: None,
             history: Default::default(),
+            model_budget: None,
         };
         let mut checked = check::check_files(files, &calls, &options, None, &|_, _, _| {});
         for (path, reason) in &checked.skipped {
@@ -362,7 +363,10 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
             &CallIndex::default(),
             &config,
             engine_config,
-            &ask,
+            check::Questions {
+                ask: &ask,
+                budget: None,
+            },
             &|done, total| {
                 if done % 10 == 0 || done == total {
                     eprintln!("failcast eval: model {done}/{total}");
@@ -755,6 +759,7 @@ pub fn noise(dir: &Path) -> Result<Vec<NoiseRow>, String> {
             base: corpus.clone(),
             baseline: None,
             history: Default::default(),
+            model_budget: None,
         };
         let report = check::check_files(files, &calls, &options, None, &|_, _, _| {});
         let mut row = NoiseRow {

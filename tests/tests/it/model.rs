@@ -5,7 +5,8 @@
 //! function its answer, a missing or truncated model leaves static
 //! predictions working with one clear warning, and the model's ranking
 //! reorders a function's predictions where its order is the right one;
-//! the function being edited is prefilled while the debounce runs.
+//! the function being edited is prefilled while the debounce runs; a
+//! check's model budget bounds it, and a re-run goes further.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -276,6 +277,73 @@ fn the_model_ranking_changes_the_static_order_to_the_right_one() {
         Some(&parse),
         "static {static_order:?}, ranked {ranked:?}"
     );
+}
+
+/// What a check's model pass said on stderr: functions answered, from the
+/// cache, and left static by the budget.
+fn model_counts(stderr: &str) -> (u64, u64, u64) {
+    let number_after = |marker: &str| -> Option<u64> {
+        let at = stderr.find(marker)? + marker.len();
+        let digits: String = stderr[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    (
+        number_after(" answered for ").unwrap_or_else(|| panic!("no answer count: {stderr}")),
+        number_after(" functions (").unwrap_or_else(|| panic!("no cache count: {stderr}")),
+        number_after("static predictions only for ").unwrap_or(0),
+    )
+}
+
+/// A budget of one second of model time on a file of 24 functions: the
+/// check ends with every function predicted (static where the model was
+/// not asked) and says what it left; the same check again answers the
+/// first run's functions from the cache at no cost and gets further.
+#[test]
+fn a_model_budget_bounds_a_check_and_a_rerun_goes_further() {
+    let _slot = failcast_e2e::model_slot();
+    let workspace = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let source: String = (0..24)
+        .map(|i| format!("def share_{i}(parts, total):\n    return parts[{i}] / total\n\n\n"))
+        .collect();
+    std::fs::write(workspace.path().join("shares.py"), source).unwrap();
+    let run = || {
+        let output = std::process::Command::new(failcast_e2e::binary())
+            .args(["check", ".", "--no-cache", "--format", "json"])
+            .args(["--model-budget", "1"])
+            .current_dir(workspace.path())
+            .env("XDG_CACHE_HOME", cache.path())
+            .env("FAILCAST_MODEL_DIR", model_dir())
+            .env("FAILCAST_MODEL_BACKEND", "embedded")
+            .output()
+            .expect("failcast runs");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let report: Value =
+            serde_json::from_slice(&output.stdout).unwrap_or_else(|err| panic!("{err}: {stderr}"));
+        let predicted = report["files"][0]["functions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["scenarios"].as_array().unwrap().is_empty())
+            .count();
+        assert_eq!(
+            predicted, 24,
+            "every function keeps its predictions: {stderr}"
+        );
+        (model_counts(&stderr), stderr)
+    };
+    let ((answered, _, left), stderr) = run();
+    assert!(
+        answered >= 1 && left > 0,
+        "the budget must cut the run: {stderr}"
+    );
+    assert!(stderr.contains("--model-budget 0"), "{stderr}");
+    let ((again, cached, left_again), stderr) = run();
+    assert!(cached >= answered, "{answered} answered before: {stderr}");
+    assert!(again > answered && left_again < left, "{stderr}");
 }
 
 /// A 30-line handler with hazards on most lines: its prompt spans several
