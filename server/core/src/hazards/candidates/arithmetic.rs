@@ -43,15 +43,46 @@ pub(super) fn counted_operand(divisor: &str) -> &str {
     }
 }
 
-/// Whether a Java cast's target is a numeric type (`(int) x`).
-pub(super) fn numeric_cast(text: &str) -> bool {
-    let target = text
-        .trim_start_matches('(')
+/// Whether an operand gives `name` a value of its own when it is None or
+/// empty (`(event or '')`, `name or "anonymous"`) or makes text of it
+/// (`str(count)`): the fixes for `'on_' + event` and `"n=" + n`.
+fn defaulted(operand: &str, name: &str) -> bool {
+    let operand = operand.trim();
+    let inner = operand
+        .strip_prefix('(')
+        .and_then(|o| o.strip_suffix(')'))
+        .unwrap_or(operand)
+        .trim();
+    inner
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.trim_start().starts_with("or "))
+        || ["str(", "repr("]
+            .iter()
+            .any(|c| operand.starts_with(c) && operand.ends_with(')'))
+}
+
+/// A Java cast's target type: `int` of `(int) x`.
+fn java_cast_target(text: &str) -> &str {
+    text.trim_start_matches('(')
         .split(')')
         .next()
         .unwrap_or_default()
-        .trim();
-    matches!(target, "int" | "short" | "byte" | "char" | "long" | "float")
+        .trim()
+}
+
+/// Whether a Java cast's target is a numeric type that can truncate or
+/// wrap (`(int) x`).
+pub(super) fn numeric_cast(text: &str) -> bool {
+    matches!(java_cast_target(text), "int" | "short" | "byte" | "char")
+}
+
+/// Whether a Java cast cannot lose a value's magnitude: to `long`, which
+/// holds every narrower integer and every double a program counts with (a
+/// double past 9.2e18 saturates, it does not throw), or to a floating type
+/// (precision may go, the magnitude stays, as with Rust's `as f64`). It
+/// is what the fixes write: `(int) offset` becomes `(long) offset`.
+pub(super) fn widening_java_cast(text: &str) -> bool {
+    matches!(java_cast_target(text), "long" | "double" | "float")
 }
 
 /// Whether a Rust cast (`expr as T`) cannot truncate or wrap: to a float
@@ -237,8 +268,13 @@ impl Scan<'_, '_, '_> {
                 if self.cx.language == Language::Python && op.trim().starts_with(['*', '+']) {
                     // `None * 2`, `"a" + 1`: a value of an unexpected type.
                     let operands = self.text(node);
+                    let sides = [left_text.as_str(), right_text.as_str()];
                     let unchecked = self.parameters.iter().any(|p| {
                         mentions(&operands, p)
+                            && !sides
+                                .iter()
+                                .filter(|side| mentions(side, p))
+                                .all(|side| defaulted(side, p))
                             && !guarded(
                                 self.cx.language,
                                 node,

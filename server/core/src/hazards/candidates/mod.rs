@@ -743,6 +743,7 @@ impl Scan<'_, '_, '_> {
                 // `v, ok := x.(T)` never panics.
                 (Language::Go, "type_assertion_expression") if go_comma_ok(node) => None,
                 (Language::Rust, _) => Some((Overflow, 0.08)),
+                (Language::Java, _) if widening_java_cast(&self.text(node)) => None,
                 (Language::Java, _) if numeric_cast(&self.text(node)) => Some((Overflow, 0.08)),
                 _ => Some((TypeError, 0.06)),
             };

@@ -933,6 +933,22 @@ fn the_fixes_every_language_writes_silence_their_bug() {
             2,
         ),
         (
+            Language::Java,
+            "Slice.java",
+            "class Slice {\n  void slice(Blob b, double start, double end) {\n    b.copy((int) start, (int) end);\n  }\n}\n",
+            "class Slice {\n  void slice(Blob b, double start, double end) {\n    b.copy((long) start, (long) end);\n  }\n}\n",
+            Overflow,
+            3,
+        ),
+        (
+            Language::Python,
+            "handler.py",
+            "def handler_name(event):\n    return 'on_' + event\n",
+            "def handler_name(event):\n    return 'on_' + (event or '')\n",
+            NullOrNone,
+            2,
+        ),
+        (
             Language::Python,
             "counter.py",
             "import threading\n\ncount = 0\n\ndef worker():\n    global count\n    count += 1\n",
