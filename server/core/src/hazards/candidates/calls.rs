@@ -546,6 +546,10 @@ impl Scan<'_, '_, '_> {
                 }
                 // A step the code spells out (`timedelta(days=1)`).
                 Overflow if name == "timedelta" && literal_arguments(&args) => continue,
+                // `int(x)` of a float overflows only when it is infinite; a
+                // test for infinity first (`x == float('inf')`,
+                // `math.isfinite(x)`) is the fix.
+                Overflow if name == "int" && self.infinity_checked(node, &args) => continue,
                 // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
                 ResourceExhaustion if args.contains("min(") => continue,
                 // An allocation whose size the function checks first (`if n
@@ -811,6 +815,39 @@ impl Scan<'_, '_, '_> {
 
 /// Whether every argument of a call is a number as written, by position
 /// or by keyword (`(days=1, hours=2.5)`).
+/// How Python spells a test for infinity.
+const INFINITY_TESTS: &[&str] = &[
+    "float('inf')",
+    "float(\"inf\")",
+    "float('-inf')",
+    "float(\"-inf\")",
+    "math.inf",
+    "isinf(",
+    "isfinite(",
+];
+
+impl Scan<'_, '_, '_> {
+    /// Whether a condition or early exit before `node` tests a value the
+    /// call's arguments read for infinity.
+    fn infinity_checked(&self, node: Node, args: &str) -> bool {
+        let values: Vec<&str> = args
+            .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.')))
+            .filter(|w| w.len() > 1 && w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+            .collect();
+        !values.is_empty()
+            && guarded_by(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &|text| {
+                    INFINITY_TESTS.iter().any(|t| text.contains(t))
+                        && values.iter().any(|v| mentions(text, v))
+                },
+            )
+    }
+}
+
 fn literal_arguments(args: &str) -> bool {
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();

@@ -942,6 +942,14 @@ fn the_fixes_every_language_writes_silence_their_bug() {
         ),
         (
             Language::Python,
+            "idle.py",
+            "def next_check_ms(deadline, now):\n    return int((deadline - now) * 1000)\n",
+            "import math\n\ndef next_check_ms(deadline, now):\n    if not math.isfinite(deadline):\n        return None\n    return int((deadline - now) * 1000)\n",
+            Overflow,
+            2,
+        ),
+        (
+            Language::Python,
             "handler.py",
             "def handler_name(event):\n    return 'on_' + event\n",
             "def handler_name(event):\n    return 'on_' + (event or '')\n",
