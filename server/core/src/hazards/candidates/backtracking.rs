@@ -29,7 +29,8 @@ const BROAD_ATOMS: &[&str] = &[" ", "\\s", ".", "\\w", "\\S", "\\d", "[^"];
 /// Whether a pattern can backtrack badly: a quantified group that holds a
 /// quantifier (`(a+)+`, `(\s*x)*`), an unanchored pattern that opens with a
 /// quantified run of broad characters (` *, *` tried at every offset of a
-/// long run of spaces), or two `.*`/`.+` runs in a row.
+/// long run of spaces, and the trim idiom `\s\s*$`), or two `.*`/`.+` runs
+/// in a row.
 pub(super) fn backtracks(pattern: &str) -> bool {
     let nested = {
         let mut depth_has_quantifier: Vec<bool> = Vec::new();
@@ -74,6 +75,11 @@ pub(super) fn backtracks(pattern: &str) -> bool {
                 rest.split_once(']').map_or("", |(_, r)| r)
             } else {
                 rest
+            };
+            // `\s\s*` is `\s+` spelled out (the trim idiom `\s\s*$`).
+            let rest = match rest.strip_prefix(atom) {
+                Some(again) if *atom != "[^" && again.starts_with('*') => again,
+                _ => rest,
             };
             (rest.starts_with('*') || rest.starts_with('+')) && rest.len() > 1
         });
@@ -207,6 +213,8 @@ mod tests {
             "\\s*=\\s*",
             ".*foo.*bar",
             "[^,]*,",
+            "\\s\\s*$",
+            "\\s+$",
         ] {
             assert!(backtracks(pattern), "{pattern}");
         }
@@ -221,6 +229,8 @@ mod tests {
             "foo(bar)?",
             ",",
             "^(\\w+)=(.*)$",
+            "^\\s\\s*",
+            "\\s$",
         ] {
             assert!(!backtracks(pattern), "{pattern}");
         }
