@@ -550,6 +550,20 @@ impl Scan<'_, '_, '_> {
                 // test for infinity first (`x == float('inf')`,
                 // `math.isfinite(x)`) is the fix.
                 Overflow if name == "int" && self.infinity_checked(node, &args) => continue,
+                // A code point the code spells (`chr(0x01)`) or takes from
+                // a character or a length (`chr(ord(c) + 1)`, `chr(len(u))`).
+                Overflow
+                    if name == "chr"
+                        && (literal_arguments(&args)
+                            || arguments(&args)
+                                .trim()
+                                .strip_prefix("0x")
+                                .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
+                            || args.contains("ord(")
+                            || args.contains("len(")) =>
+                {
+                    continue;
+                }
                 // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
                 ResourceExhaustion if args.contains("min(") => continue,
                 // An allocation whose size the function checks first (`if n

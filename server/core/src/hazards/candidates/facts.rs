@@ -110,6 +110,10 @@ pub(super) const PYTHON: Facts = Facts {
         ("parser.parse", Overflow, 0.04),
         ("sleep", Overflow, 0.03),
         ("int", Overflow, 0.04),
+        // A code point from the input (`&#82179209091;`): past 0x10FFFF
+        // `chr` raises ValueError, past a C long OverflowError, which a
+        // handler of ValueError lets through.
+        ("chr", Overflow, 0.05),
         ("getattr", NullOrNone, 0.04),
         // HTTP clients with no timeout wait forever on a stalled server.
         ("requests.get", Timeout, 0.10),

@@ -942,6 +942,14 @@ fn the_fixes_every_language_writes_silence_their_bug() {
         ),
         (
             Language::Python,
+            "charref.py",
+            "def convert(number):\n    try:\n        return chr(number)\n    except ValueError:\n        return ''\n",
+            "def convert(number):\n    try:\n        return chr(number)\n    except (ValueError, OverflowError):\n        return ''\n",
+            Overflow,
+            3,
+        ),
+        (
+            Language::Python,
             "idle.py",
             "def next_check_ms(deadline, now):\n    return int((deadline - now) * 1000)\n",
             "import math\n\ndef next_check_ms(deadline, now):\n    if not math.isfinite(deadline):\n        return None\n    return int((deadline - now) * 1000)\n",
