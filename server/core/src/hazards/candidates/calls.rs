@@ -461,6 +461,20 @@ impl Scan<'_, '_, '_> {
                 "the condition the helper checks does not hold for this input, and it throws",
             );
         }
+        // Named for the throw it makes when what it looks up is absent:
+        // `getColumnIndexOrThrow(column)`, `getOrThrow(key)`.
+        if last.len() > "OrThrow".len()
+            && last.ends_with("OrThrow")
+            && last != "orElseThrow"
+            && !self.caught_here(node, KeyMissing)
+        {
+            self.add(
+                node,
+                KeyMissing,
+                0.07,
+                "what it looks up (a column, a key, an entry) is absent for this input, and it throws",
+            );
+        }
         // Reads bounded and connecting not: on a host that drops the
         // attempt (a firewall, an address gone), connecting waits for the
         // system's default, minutes.
@@ -550,6 +564,20 @@ impl Scan<'_, '_, '_> {
                 // test for infinity first (`x == float('inf')`,
                 // `math.isfinite(x)`) is the fix.
                 Overflow if name == "int" && self.infinity_checked(node, &args) => continue,
+                // `BigInt(10)`, `BigInt(0x1f)`: a number the code spells.
+                ParseError if name == "BigInt" && literal_arguments(&args) => continue,
+                // Now is a valid date (`new Date().toISOString()`), and a
+                // date the code tests for validity first (`isNaN(d)`,
+                // `isNaN(d.getTime())`, `isValid(d)`) is one too.
+                ParseError
+                    if name == "toISOString"
+                        && (callee.contains("new Date()")
+                            || callee.contains("Date.now()")
+                            || self.body.contains("isNaN(")
+                            || self.body.contains("isValid(")) =>
+                {
+                    continue;
+                }
                 // A code point the code spells (`chr(0x01)`) or takes from
                 // a character or a length (`chr(ord(c) + 1)`, `chr(len(u))`).
                 Overflow

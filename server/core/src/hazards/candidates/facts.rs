@@ -254,6 +254,11 @@ pub(super) const ECMA: Facts = Facts {
         ("parseInt", ParseError, 0.07),
         ("parseFloat", ParseError, 0.06),
         ("URL", ParseError, 0.09),
+        // `BigInt("1.5")`, `BigInt("")` of text: SyntaxError.
+        ("BigInt", ParseError, 0.08),
+        // An invalid Date (from text it could not read) formats as
+        // nothing: `RangeError: Invalid time value`.
+        ("toISOString", ParseError, 0.05),
         ("Date", TimezoneDst, 0.07),
         ("decodeURIComponent", Encoding, 0.10),
         ("decodeURI", Encoding, 0.09),

@@ -941,6 +941,14 @@ fn the_fixes_every_language_writes_silence_their_bug() {
             3,
         ),
         (
+            Language::JavaScript,
+            "validdate.js",
+            "function f(value) {\n  return new Date(value).toISOString();\n}\n",
+            "function f(value) {\n  const d = new Date(value);\n  if (isNaN(d.getTime())) {\n    return null;\n  }\n  return d.toISOString();\n}\n",
+            ParseError,
+            2,
+        ),
+        (
             Language::Python,
             "charref.py",
             "def convert(number):\n    try:\n        return chr(number)\n    except ValueError:\n        return ''\n",
@@ -1299,6 +1307,27 @@ fn the_commonest_shape_of_each_failure_is_flagged() {
     // candidates within a line, with its class (or an accepted
     // equivalent: a timeout for a network error, null for a missing key).
     let rows: &[(Language, &str, &str, FailureClass, usize)] = &[
+        (
+            Language::JavaScript,
+            "bigint.js",
+            "function f(s) {\n  return BigInt(s);\n}\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::JavaScript,
+            "isodate.js",
+            "function f(value) {\n  return new Date(value).toISOString();\n}\n",
+            ParseError,
+            2,
+        ),
+        (
+            Language::Java,
+            "Column.java",
+            "class Column {\n  int f(Cursor cursor, String column) {\n    return cursor.getColumnIndexOrThrow(column);\n  }\n}\n",
+            KeyMissing,
+            3,
+        ),
         (
             Language::Python,
             "sockconnect.py",
