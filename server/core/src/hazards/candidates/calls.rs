@@ -564,6 +564,26 @@ impl Scan<'_, '_, '_> {
                 // test for infinity first (`x == float('inf')`,
                 // `math.isfinite(x)`) is the fix.
                 Overflow if name == "int" && self.infinity_checked(node, &args) => continue,
+                // A divisor the function checks first (`b.signum() != 0`,
+                // `b.compareTo(ZERO) != 0`) or a constant one.
+                DivisionByZero
+                    if name == "divide"
+                        && (self.divisor_checked(node, first_argument(&args))
+                            || first_argument(&args).rsplit('.').next().is_some_and(|c| {
+                                c.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+                            })) =>
+                {
+                    continue;
+                }
+                // `random.choice(["a", "b"])`: a sequence the code spells.
+                IndexOutOfRange
+                    if matches!(name, "choice" | "heappop")
+                        && first_argument(&args)
+                            .trim_start()
+                            .starts_with(['[', '(', '"']) =>
+                {
+                    continue;
+                }
                 // `BigInt(10)`, `BigInt(0x1f)`: a number the code spells.
                 ParseError if name == "BigInt" && literal_arguments(&args) => continue,
                 // Now is a valid date (`new Date().toISOString()`), and a

@@ -100,6 +100,9 @@ pub(super) const PYTHON: Facts = Facts {
         ("max", IndexOutOfRange, 0.05),
         ("min", IndexOutOfRange, 0.05),
         ("next", IndexOutOfRange, 0.06),
+        // An empty sequence: `random.choice([])`, `heapq.heappop([])`.
+        ("choice", IndexOutOfRange, 0.06),
+        ("heappop", IndexOutOfRange, 0.06),
         ("len", NullOrNone, 0.04),
         ("fromtimestamp", Overflow, 0.05),
         // A date moved by a count the input gives: past year 9999 (or an
@@ -556,6 +559,8 @@ pub(super) const JAVA: Facts = Facts {
         ("substring", IndexOutOfRange, 0.09),
         ("charAt", IndexOutOfRange, 0.08),
         ("subList", IndexOutOfRange, 0.08),
+        // `BigDecimal.divide`, `BigInteger.divide` by zero: ArithmeticException.
+        ("divide", DivisionByZero, 0.07),
         ("String", Encoding, 0.06),
         ("getBytes", Encoding, 0.08),
         ("write", Encoding, 0.03),
@@ -728,6 +733,9 @@ pub(super) const RUST: Facts = Facts {
         ("split_at", IndexOutOfRange, 0.10),
         ("remove", IndexOutOfRange, 0.06),
         ("swap_remove", IndexOutOfRange, 0.06),
+        // A negative, NaN or huge count of seconds panics.
+        ("Duration::from_secs_f64", Overflow, 0.06),
+        ("Duration::from_secs_f32", Overflow, 0.06),
         ("insert", IndexOutOfRange, 0.03),
         ("with_capacity", ResourceExhaustion, 0.08),
         ("reserve", Overflow, 0.06),

@@ -76,7 +76,9 @@ impl Scan<'_, '_, '_> {
                 || callee.ends_with("expect")
                 || callee.ends_with("from_ymd")
                 || callee.ends_with("seconds")
-                || callee.ends_with("milliseconds");
+                || callee.ends_with("milliseconds")
+                || callee.ends_with("from_secs_f64")
+                || callee.ends_with("from_secs_f32");
             let unwrapped = after.trim_start().starts_with(".unwrap()")
                 || after.trim_start().starts_with(".expect(");
             return !(panics_itself || unwrapped);

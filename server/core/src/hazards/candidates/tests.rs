@@ -941,6 +941,14 @@ fn the_fixes_every_language_writes_silence_their_bug() {
             3,
         ),
         (
+            Language::Java,
+            "Share.java",
+            "import java.math.BigDecimal;\n\nclass Share {\n  BigDecimal f(BigDecimal a, BigDecimal b) {\n    return a.divide(b);\n  }\n}\n",
+            "import java.math.BigDecimal;\n\nclass Share {\n  BigDecimal f(BigDecimal a, BigDecimal b) {\n    if (b.signum() == 0) {\n      return BigDecimal.ZERO;\n    }\n    return a.divide(b);\n  }\n}\n",
+            DivisionByZero,
+            5,
+        ),
+        (
             Language::JavaScript,
             "validdate.js",
             "function f(value) {\n  return new Date(value).toISOString();\n}\n",
@@ -1307,6 +1315,27 @@ fn the_commonest_shape_of_each_failure_is_flagged() {
     // candidates within a line, with its class (or an accepted
     // equivalent: a timeout for a network error, null for a missing key).
     let rows: &[(Language, &str, &str, FailureClass, usize)] = &[
+        (
+            Language::Python,
+            "choice.py",
+            "import random\n\ndef f(servers):\n    return random.choice(servers)\n",
+            IndexOutOfRange,
+            4,
+        ),
+        (
+            Language::Java,
+            "Ratio.java",
+            "import java.math.BigDecimal;\n\nclass Ratio {\n  BigDecimal f(BigDecimal a, BigDecimal b) {\n    return a.divide(b);\n  }\n}\n",
+            DivisionByZero,
+            5,
+        ),
+        (
+            Language::Rust,
+            "wait.rs",
+            "use std::time::Duration;\n\nfn f(secs: f64) -> Duration {\n    Duration::from_secs_f64(secs)\n}\n",
+            Overflow,
+            4,
+        ),
         (
             Language::JavaScript,
             "bigint.js",
