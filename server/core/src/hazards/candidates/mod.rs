@@ -595,6 +595,19 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         .lines()
         .filter_map(|line| {
             let line = line.trim();
+            // `for (int i = 0; …)`, `for (String k : keys)`, `try (Reader r
+            // = …)`, `catch (IOException e)`: a declaration in a header.
+            if let Some(header) = ["for", "try", "catch"]
+                .iter()
+                .find_map(|k| line.strip_prefix(k))
+                .and_then(|rest| rest.trim_start().strip_prefix('('))
+            {
+                let name = header
+                    .split_whitespace()
+                    .nth(1)?
+                    .trim_end_matches(['=', ';', ':', ')']);
+                return Some(name.to_owned());
+            }
             let name = line.split_whitespace().nth(1)?.trim_end_matches(['=', ';']);
             (!line.starts_with("return")).then(|| name.to_owned())
         })

@@ -3225,6 +3225,23 @@ fn python_dates_moved_by_a_count_from_the_input() {
 }
 
 #[test]
+fn a_variable_a_java_header_declares_is_no_shared_field() {
+    // `for (int i = 0; …; i++)`, `for (String k : keys)`, `catch
+    // (IOException e)`: locals, which no other thread sees.
+    let found = candidates_of(
+        Language::Java,
+        "Escape.java",
+        "class Escape {\n  String f(String s, java.util.List<String> keys) {\n    StringBuilder b = new StringBuilder();\n    for (int i = 0; i < s.length(); i++) {\n      b.append(s.charAt(i));\n    }\n    for (String k : keys) {\n      k = k.trim();\n    }\n    return b.toString();\n  }\n}\n",
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(class, _)| *class == FailureClass::RaceCondition),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_functions_top_three_names_different_failures() {
     // react-native-track-player: three unlocked field writes outranked the
     // stale index that crashed. The third write is the first one again;
