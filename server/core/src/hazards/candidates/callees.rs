@@ -162,10 +162,11 @@ fn summarise(own: &str) -> Summary {
 /// The functions of a file that raise what [`RAISES`] names, or call a
 /// function of the file that does, with no handler of their own: `(name,
 /// class)`, sorted, once each.
-pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)> {
+/// Each function's summary, read from its own text: its range minus its
+/// nested functions'.
+fn summaries(text: &str, index: &FunctionIndex) -> Vec<Arc<Summary>> {
     let functions = &index.functions;
-    // Each function's own text: its range minus its nested functions'.
-    let summaries: Vec<Arc<Summary>> = functions
+    functions
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -181,7 +182,66 @@ pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)>
             );
             SUMMARIES.get(&own, |own| Arc::new(summarise(own)))
         })
-        .collect();
+        .collect()
+}
+
+/// The calls of the file that close a cycle: `(caller, callee)` by short
+/// name, where the callee, a function of the file, calls the caller back
+/// within [`DEPTH`] calls (`_parse_value` → `_parse_array` →
+/// `_parse_value`). Each such call recurses once per level of the input.
+/// Sorted, once each.
+pub fn cycles(text: &str, index: &FunctionIndex) -> Vec<(String, String)> {
+    let functions = &index.functions;
+    let summaries = summaries(text, index);
+    // What each name calls, over every function of that name.
+    let mut calls: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (f, summary) in functions.iter().zip(&summaries) {
+        let name = short_name(&f.name);
+        let entry = calls.entry(name).or_default();
+        for call in &summary.calls {
+            if call != name {
+                entry.insert(call.as_str());
+            }
+        }
+    }
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut frontier: Vec<&str> = vec![from];
+        let mut seen: HashSet<&str> = HashSet::from([from]);
+        for _ in 0..DEPTH {
+            let mut next = Vec::new();
+            for name in frontier {
+                for &callee in calls.get(name).into_iter().flatten() {
+                    if callee == to {
+                        return true;
+                    }
+                    if calls.contains_key(callee) && seen.insert(callee) {
+                        next.push(callee);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        false
+    };
+    let mut found: Vec<(String, String)> = Vec::new();
+    for (&caller, callees) in &calls {
+        for &callee in callees {
+            if calls.contains_key(callee) && reaches(callee, caller) {
+                found.push((caller.to_owned(), callee.to_owned()));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)> {
+    let functions = &index.functions;
+    let summaries = summaries(text, index);
     let name_of = |f: usize| short_name(&functions[f].name);
     let mut found: HashSet<(usize, FailureClass)> = summaries
         .iter()

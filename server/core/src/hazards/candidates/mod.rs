@@ -157,6 +157,8 @@ struct Scan<'a, 'c, 't> {
     domain: &'c Domain,
     /// Helpers of the file that raise ([`callees::raisers`]).
     raisers: &'c [(String, FailureClass)],
+    /// Calls that recurse through another function ([`callees::cycles`]).
+    cycles: &'c [(String, String)],
     /// Python module-level state ([`module_state`]).
     module_state: &'c [String],
     /// Java thread-safe fields ([`concurrent_fields`]).
@@ -213,6 +215,9 @@ pub struct FileFacts {
     pub guarded: Vec<String>,
     /// Helpers of the file that raise ([`callees::raisers`]).
     pub raisers: Vec<(String, FailureClass)>,
+    /// Calls that recurse through another function of the file
+    /// ([`callees::cycles`]).
+    pub cycles: Vec<(String, String)>,
     /// Python: mutable state at module level, shared by every thread
     /// ([`module_state`]).
     pub module_state: Vec<String>,
@@ -237,6 +242,7 @@ impl FileFacts {
             domain: Domain::of_segments(&segments),
             guarded: lock_discipline::guarded_fields(language, &segments),
             raisers: callees::raisers(&text, index),
+            cycles: callees::cycles(&text, index),
             module_state: if language == Language::Python {
                 module_state(&text)
             } else {
@@ -266,6 +272,13 @@ impl FileFacts {
             hasher.update(name.as_bytes());
             hasher.update(class.as_str().as_bytes());
         }
+        for (caller, callee) in &self.cycles {
+            hasher.update(caller.as_bytes());
+            hasher.update(&[4]);
+            hasher.update(callee.as_bytes());
+            hasher.update(&[5]);
+        }
+
         for name in &self.module_state {
             hasher.update(name.as_bytes());
             hasher.update(&[2]);
@@ -546,6 +559,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         guarded: &file.guarded,
         domain: &file.domain,
         raisers: &file.raisers,
+        cycles: &file.cycles,
         module_state: &file.module_state,
         concurrent: &file.concurrent,
         bounded_queues: &file.bounded_queues,

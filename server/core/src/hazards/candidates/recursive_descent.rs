@@ -5,8 +5,10 @@
 //! input. Input that nests deeper than the stack allows (a document that
 //! is a thousand brackets deep, a structure that refers to itself) ends
 //! the process. Own-name recursion is the call rule's; this one covers the
-//! mutual kind, by the verb the two names share. A depth or nesting check
-//! in front of the call is the guard the fixes add.
+//! mutual kind: through a function of the file that calls back (the file's
+//! call graph, `callees::cycles`), or, for a function defined elsewhere,
+//! by the verb the two names share. A depth or nesting check in front of
+//! the call is the guard the fixes add.
 
 use super::*;
 
@@ -40,13 +42,47 @@ const DESCENT: &[&str] = &[
 
 impl Scan<'_, '_, '_> {
     pub(super) fn mutual_recursion(&mut self, node: Node, last: &str) {
-        let own = self
+        let own_name = self
             .cx
             .function
             .name
             .rsplit(['.', ':'])
             .next()
             .unwrap_or_default();
+        // A function of the file: the call graph says whether it calls
+        // back, whatever the names.
+        let in_file = self
+            .cx
+            .index
+            .functions
+            .iter()
+            .any(|f| f.name.rsplit(['.', ':']).next() == Some(last));
+        if in_file && last != own_name {
+            let cycle = self
+                .cycles
+                .iter()
+                .any(|(caller, callee)| caller == own_name && callee == last);
+            if cycle && !self.depth_limited(node) {
+                self.add(
+                    node,
+                    ResourceExhaustion,
+                    0.06,
+                    "the input nests deeper than the stack allows, or refers back to itself, and the two functions call each other once per level",
+                );
+            }
+            return;
+        }
+        // A private helper's mark (`_parse_array`, `#parseValue`) is no
+        // part of its verb.
+        let own = self
+            .cx
+            .function
+            .name
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches(['_', '#']);
+        let last = last.trim_start_matches(['_', '#']);
         // A cheap test first: both names start with a verb of descent.
         let starts = |name: &str| {
             DESCENT.iter().any(|d| {

@@ -1860,6 +1860,27 @@ fn mutual_recursion_by_a_shared_verb() {
         "impl De {\n    fn parse_value(&mut self) -> Value {\n        if self.depth > MAX_DEPTH {\n            return Value::Null;\n        }\n        self.parse_array()\n    }\n}\n",
         (ResourceExhaustion, 3),
     );
+    // Python's private helpers: the leading underscore is no part of the
+    // verb (tomlkit's `_parse_value` and `_parse_array`).
+    flags_bug_not_fix(
+        Language::Python,
+        "parser.py",
+        "class Parser:\n    def _parse_value(self):\n        if self._current == '[':\n            return self._parse_array()\n        return None\n",
+        "class Parser:\n    def _parse_value(self):\n        if self._depth > MAX_NESTING:\n            raise ParseError('too deep')\n        if self._current == '[':\n            return self._parse_array()\n        return None\n",
+        (ResourceExhaustion, 4),
+    );
+}
+
+#[test]
+fn mutual_recursion_through_the_files_call_graph() {
+    // tomlkit: `_parse_value` calls `_parse_array`, which calls
+    // `_parse_value` for each element: a cycle, flagged at the call that
+    // closes it. `_parse_true`, defined in the file and calling nothing
+    // back, shares the verb and is no recursion.
+    let source = "class Parser:\n    def _parse_value(self):\n        c = self._current\n        if c == 't':\n            return self._parse_true()\n        if c == '[':\n            return self._parse_array()\n        return None\n\n    def _parse_true(self):\n        return True\n\n    def _parse_array(self):\n        items = []\n        while self._current != ']':\n            items.append(self._parse_value())\n        return items\n";
+    let found = candidates_of(Language::Python, "parser.py", source);
+    assert!(found.contains(&(ResourceExhaustion, 7)), "{found:?}");
+    assert!(!found.contains(&(ResourceExhaustion, 5)), "{found:?}");
 }
 
 #[test]
