@@ -475,6 +475,40 @@ impl Scan<'_, '_, '_> {
                 "what it looks up (a column, a key, an entry) is absent for this input, and it throws",
             );
         }
+        // Node's `timeout` on a request or socket only emits an event: with
+        // no listener that ends the request, a peer that never answers
+        // holds it (and its callback) forever.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && matches!(
+            callee,
+            "http.request"
+                | "https.request"
+                | "http.get"
+                | "https.get"
+                | "net.connect"
+                | "net.createConnection"
+                | "tls.connect"
+        ) && self.body.contains("timeout")
+            && ![
+                "'timeout'",
+                "\"timeout\"",
+                "`timeout`",
+                "AbortSignal",
+                ".destroy(",
+                ".abort(",
+            ]
+            .iter()
+            .any(|w| self.body.contains(w))
+        {
+            self.add(
+                node,
+                Timeout,
+                0.09,
+                "the peer never answers: the request's `timeout` only emits an event, and with no listener to end the request it waits forever",
+            );
+        }
         // Reads bounded and connecting not: on a host that drops the
         // attempt (a firewall, an address gone), connecting waits for the
         // system's default, minutes.
@@ -575,12 +609,33 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // `Fraction(1, 3)`, `Fraction("0.5")`, `Fraction(x)`: a
+                // denominator spelled out, or none.
+                DivisionByZero
+                    if name == "Fraction"
+                        && (literal_arguments(&args) || !arguments(&args).contains([',', '*'])) =>
+                {
+                    continue;
+                }
                 // `random.choice(["a", "b"])`: a sequence the code spells.
                 IndexOutOfRange
                     if matches!(name, "choice" | "heappop")
                         && first_argument(&args)
                             .trim_start()
                             .starts_with(['[', '(', '"']) =>
+                {
+                    continue;
+                }
+                // Node code that ends the request on its 'timeout' event
+                // bounds every wait on it.
+                Timeout
+                    if matches!(
+                        self.cx.language,
+                        Language::JavaScript | Language::TypeScript | Language::Tsx
+                    ) && ["'timeout'", "\"timeout\"", "`timeout`"]
+                        .iter()
+                        .any(|w| self.body.contains(w))
+                        && (self.body.contains(".destroy(") || self.body.contains(".abort(")) =>
                 {
                     continue;
                 }

@@ -941,6 +941,14 @@ fn the_fixes_every_language_writes_silence_their_bug() {
             3,
         ),
         (
+            Language::JavaScript,
+            "metadata.js",
+            "const http = require(\"http\");\n\nfunction f(url, cb) {\n  const req = http.request({ host: url, timeout: 10000 }, (res) => cb(null, res));\n  req.on(\"error\", cb);\n  req.end();\n}\n",
+            "const http = require(\"http\");\n\nfunction f(url, cb) {\n  const req = http.request({ host: url, timeout: 10000 }, (res) => cb(null, res));\n  req.on(\"timeout\", () => req.destroy(new Error(\"timed out\")));\n  req.on(\"error\", cb);\n  req.end();\n}\n",
+            Timeout,
+            4,
+        ),
+        (
             Language::Java,
             "Share.java",
             "import java.math.BigDecimal;\n\nclass Share {\n  BigDecimal f(BigDecimal a, BigDecimal b) {\n    return a.divide(b);\n  }\n}\n",
@@ -1334,6 +1342,13 @@ fn the_commonest_shape_of_each_failure_is_flagged() {
             "wait.rs",
             "use std::time::Duration;\n\nfn f(secs: f64) -> Duration {\n    Duration::from_secs_f64(secs)\n}\n",
             Overflow,
+            4,
+        ),
+        (
+            Language::Python,
+            "rational.py",
+            "from fractions import Fraction\n\ndef f(num, den):\n    return Fraction(num, den)\n",
+            DivisionByZero,
             4,
         ),
         (
