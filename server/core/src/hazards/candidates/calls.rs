@@ -658,10 +658,6 @@ impl Scan<'_, '_, '_> {
                 Overflow
                     if name == "chr"
                         && (literal_arguments(&args)
-                            || arguments(&args)
-                                .trim()
-                                .strip_prefix("0x")
-                                .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
                             || args.contains("ord(")
                             || args.contains("len(")) =>
                 {
@@ -930,8 +926,6 @@ impl Scan<'_, '_, '_> {
     }
 }
 
-/// Whether every argument of a call is a number as written, by position
-/// or by keyword (`(days=1, hours=2.5)`).
 /// How Python spells a test for infinity.
 const INFINITY_TESTS: &[&str] = &[
     "float('inf')",
@@ -965,9 +959,16 @@ impl Scan<'_, '_, '_> {
     }
 }
 
+/// Whether every argument of a call is a number as written, by position
+/// or by keyword (`(days=1, hours=2.5)`), in decimal or hex (`0x1f`).
 fn literal_arguments(args: &str) -> bool {
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();
-        value.is_empty() || value.trim_start_matches('-').parse::<f64>().is_ok()
+        let value = value.trim_start_matches('-');
+        value.is_empty()
+            || value.parse::<f64>().is_ok()
+            || value
+                .strip_prefix("0x")
+                .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
     })
 }
