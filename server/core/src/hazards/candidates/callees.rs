@@ -73,6 +73,9 @@ struct Summary {
     throws: Vec<FailureClass>,
     handles: bool,
     calls: Vec<String>,
+    /// The calls made on the function's own object or on none
+    /// ([`is_own_call`]).
+    own_calls: Vec<String>,
 }
 
 /// The classes of the exceptions a function's text raises itself, named
@@ -132,8 +135,12 @@ fn summarise(own: &str) -> Summary {
     let handles = ["try", "catch", "except", "recover()"]
         .iter()
         .any(|w| own.contains(w));
-    // `name(` and `.name(`: the names called.
+    // `name(` and `.name(`: the names called; and of those, the calls of
+    // the function's own kind (`name(`, `self.name(`, `p.name(` on a Go
+    // receiver), not another object's method of the same name
+    // (`self._conn.send(` inside a `send`).
     let mut calls = Vec::new();
+    let mut own_calls = Vec::new();
     let bytes = own.as_bytes();
     let mut at = 0;
     while let Some(open) = memchr::memchr(b'(', &bytes[at..]) {
@@ -145,18 +152,56 @@ fn summarise(own: &str) -> Summary {
             .last()
             .map_or(end, |(i, _)| i);
         if start < end {
-            calls.push(own[start..end].to_owned());
+            let name = own[start..end].to_owned();
+            if is_own_call(&own[..start]) {
+                own_calls.push(name.clone());
+            }
+            calls.push(name);
         }
         at = end + 1;
     }
     calls.sort();
     calls.dedup();
+    own_calls.sort();
+    own_calls.dedup();
     Summary {
         raises,
         throws,
         handles,
         calls,
+        own_calls,
     }
+}
+
+/// Whether a call whose name starts where `before` ends is made on the
+/// function's own object or on none: a bare name, `self.`, `this.`,
+/// `cls.`, `Self::`, `super().`, or a Go receiver (one or two lower-case
+/// letters: `p.parseValue()`).
+fn is_own_call(before: &str) -> bool {
+    if before.ends_with("super().") {
+        return true;
+    }
+    let Some(object) = before
+        .strip_suffix('.')
+        .or_else(|| before.strip_suffix("::"))
+    else {
+        // A bare call, or one a keyword or operator precedes.
+        return !before.ends_with([':', '>', '$', '#']);
+    };
+    let at = object
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(object.len(), |(i, _)| i);
+    let (outer, receiver) = object.split_at(at);
+    // The whole object, not the last link of a chain (`self.conn.send`).
+    let whole = !outer.ends_with(['.', ':', ')', ']']);
+    whole
+        && (matches!(receiver, "self" | "this" | "cls" | "Self" | "super")
+            || (!receiver.is_empty()
+                && receiver.len() <= 2
+                && receiver.chars().all(|c| c.is_ascii_lowercase())))
 }
 
 /// The functions of a file that raise what [`RAISES`] names, or call a
@@ -198,7 +243,7 @@ pub fn cycles(text: &str, index: &FunctionIndex) -> Vec<(String, String)> {
     for (f, summary) in functions.iter().zip(&summaries) {
         let name = short_name(&f.name);
         let entry = calls.entry(name).or_default();
-        for call in &summary.calls {
+        for call in &summary.own_calls {
             if call != name {
                 entry.insert(call.as_str());
             }
