@@ -7,11 +7,16 @@
 //! likelihood; a check of the local (`if (sub)`, `sub != null`, optional
 //! chaining) or a handler of the null error is the guard. Constructors,
 //! literals and calls that always return a value (string and collection
-//! methods) are left out.
+//! methods) are left out. A function of the same file that returns null on
+//! one path and a value on another (`callees::null_returners`) is known to,
+//! in Python too, and ranks higher.
 
 use super::*;
 
 const BASE: f32 = 0.015;
+
+/// A local from a function of the file that returns null on some path.
+const NULL_RETURNED: f32 = 0.07;
 
 /// Calls whose result is never null: conversions, string and collection
 /// methods, builders.
@@ -76,7 +81,11 @@ impl Scan<'_, '_, '_> {
     pub(super) fn call_result_dereferenced(&mut self, node: Node) {
         if !matches!(
             self.cx.language,
-            Language::JavaScript | Language::TypeScript | Language::Tsx | Language::Java
+            Language::JavaScript
+                | Language::TypeScript
+                | Language::Tsx
+                | Language::Java
+                | Language::Python
         ) {
             return;
         }
@@ -109,9 +118,17 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let last = callee.rsplit(['.', ':']).next().unwrap_or(&callee);
-        if ALWAYS.contains(&last)
-            || ALWAYS.contains(&callee.as_str())
-            || last.starts_with(|c: char| c.is_ascii_uppercase())
+        // A function of the file that returns null on one of its paths
+        // says so; of other calls only a guess is possible, and Python's
+        // are not guessed at.
+        let returns_null = self.null_returners.iter().any(|n| n == last)
+            && (!callee.contains('.')
+                || self.is_own(callee.rsplit_once('.').map_or("", |(r, _)| r)));
+        if !returns_null
+            && (self.cx.language == Language::Python
+                || ALWAYS.contains(&last)
+                || ALWAYS.contains(&callee.as_str())
+                || last.starts_with(|c: char| c.is_ascii_uppercase()))
         {
             return;
         }
@@ -121,7 +138,8 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        self.add(node, NullOrNone, BASE, trigger(NullOrNone));
+        let likelihood = if returns_null { NULL_RETURNED } else { BASE };
+        self.add(node, NullOrNone, likelihood, trigger(NullOrNone));
     }
 }
 

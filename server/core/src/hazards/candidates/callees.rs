@@ -76,6 +76,9 @@ struct Summary {
     /// The calls made on the function's own object or on none
     /// ([`is_own_call`]).
     own_calls: Vec<String>,
+    /// Whether it returns null on some path and a value on another
+    /// ([`returns_null`]).
+    returns_null: bool,
 }
 
 /// The classes of the exceptions a function's text raises itself, named
@@ -170,7 +173,52 @@ fn summarise(own: &str) -> Summary {
         handles,
         calls,
         own_calls,
+        returns_null: returns_null(own),
     }
+}
+
+/// Whether a function's own text returns null on one path (`return None`,
+/// `return null`, `return undefined`, or a bare `return` / `return;`) and
+/// a value on another: its callers get null when that path runs.
+fn returns_null(own: &str) -> bool {
+    let mut null = false;
+    let mut value = false;
+    for (at, _) in own.match_indices("return") {
+        // The keyword, not part of a name (`returned`, `on_return`).
+        if !starts_word(own, at) {
+            continue;
+        }
+        let rest = &own[at + "return".len()..];
+        if !rest.is_empty() && !rest.starts_with([' ', ';', '\n', '\r']) {
+            continue;
+        }
+        let returned = rest
+            .split(['\n', ';', '}'])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        match returned {
+            "" | "None" | "null" | "undefined" => null = true,
+            _ => value = true,
+        }
+    }
+    null && value
+}
+
+/// The functions of the file that return null on some path and a value
+/// on another, by short name: a caller that dereferences what they return
+/// fails on that path. Sorted, once each.
+pub fn null_returners(text: &str, index: &FunctionIndex) -> Vec<String> {
+    let mut names: Vec<String> = index
+        .functions
+        .iter()
+        .zip(summaries(text, index))
+        .filter(|(_, summary)| summary.returns_null)
+        .map(|(f, _)| short_name(&f.name).to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Whether a call whose name starts where `before` ends is made on the

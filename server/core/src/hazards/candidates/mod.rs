@@ -159,6 +159,8 @@ struct Scan<'a, 'c, 't> {
     raisers: &'c [(String, FailureClass)],
     /// Calls that recurse through another function ([`callees::cycles`]).
     cycles: &'c [(String, String)],
+    /// Functions of the file that return null ([`callees::null_returners`]).
+    null_returners: &'c [String],
     /// Python module-level state ([`module_state`]).
     module_state: &'c [String],
     /// Java thread-safe fields ([`concurrent_fields`]).
@@ -218,6 +220,9 @@ pub struct FileFacts {
     /// Calls that recurse through another function of the file
     /// ([`callees::cycles`]).
     pub cycles: Vec<(String, String)>,
+    /// Functions of the file that return null on some path
+    /// ([`callees::null_returners`]).
+    pub null_returners: Vec<String>,
     /// Python: mutable state at module level, shared by every thread
     /// ([`module_state`]).
     pub module_state: Vec<String>,
@@ -243,6 +248,7 @@ impl FileFacts {
             guarded: lock_discipline::guarded_fields(language, &segments),
             raisers: callees::raisers(&text, index),
             cycles: callees::cycles(&text, index),
+            null_returners: callees::null_returners(&text, index),
             module_state: if language == Language::Python {
                 module_state(&text)
             } else {
@@ -271,6 +277,10 @@ impl FileFacts {
         for (name, class) in &self.raisers {
             hasher.update(name.as_bytes());
             hasher.update(class.as_str().as_bytes());
+        }
+        for name in &self.null_returners {
+            hasher.update(name.as_bytes());
+            hasher.update(&[6]);
         }
         for (caller, callee) in &self.cycles {
             hasher.update(caller.as_bytes());
@@ -560,6 +570,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         domain: &file.domain,
         raisers: &file.raisers,
         cycles: &file.cycles,
+        null_returners: &file.null_returners,
         module_state: &file.module_state,
         concurrent: &file.concurrent,
         bounded_queues: &file.bounded_queues,

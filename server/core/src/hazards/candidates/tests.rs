@@ -1907,6 +1907,34 @@ fn mutual_recursion_through_the_files_call_graph() {
 }
 
 #[test]
+fn a_result_a_helper_of_the_file_can_return_null_is_checked() {
+    // `session()` returns None once the client is closed: the caller that
+    // reads an attribute of its result fails on that path; the check is
+    // the fix.
+    flags_bug_not_fix(
+        Language::Python,
+        "client.py",
+        "class Client:\n    def session(self):\n        if self._closed:\n            return None\n        return self._session\n\n    def send(self, data):\n        current = self.session()\n        return current.post(data)\n",
+        "class Client:\n    def session(self):\n        if self._closed:\n            return None\n        return self._session\n\n    def send(self, data):\n        current = self.session()\n        if current is None:\n            raise ClosedError()\n        return current.post(data)\n",
+        (NullOrNone, 9),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "users.js",
+        "function byId(list, id) {\n  for (const x of list) {\n    if (x.id === id) return x;\n  }\n  return null;\n}\n\nfunction name(list, id) {\n  const found = byId(list, id);\n  return found.name;\n}\n",
+        "function byId(list, id) {\n  for (const x of list) {\n    if (x.id === id) return x;\n  }\n  return null;\n}\n\nfunction name(list, id) {\n  const found = byId(list, id);\n  return found ? found.name : '';\n}\n",
+        (NullOrNone, 10),
+    );
+    // A helper that always returns a value says nothing.
+    let found = candidates_of(
+        Language::Python,
+        "store.py",
+        "class Store:\n    def make(self, key):\n        return Item(key)\n\n    def price(self, key):\n        entry = self.make(key)\n        return entry.price\n",
+    );
+    assert!(!found.contains(&(NullOrNone, 7)), "{found:?}");
+}
+
+#[test]
 fn text_converted_by_the_default_locale() {
     // `String.format` formats numbers by the default locale: a decimal
     // comma where the reader expects a point.
