@@ -882,7 +882,44 @@ impl Scan<'_, '_, '_> {
             }
             ancestor = parent.parent();
         }
-        guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &says)
+        if guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &says) {
+            return true;
+        }
+        // A count taken before the call: a helper named for it
+        // (`m.recursiveCall()`, `p.enterDepth()`, `self._check_depth()`),
+        // or a depth compared with its bound (`if depth > MAX_DEPTH`).
+        // From the body on: the function's own name (`Depth()`) counts
+        // nothing.
+        let from = self
+            .cx
+            .node
+            .child_by_field_name("body")
+            .map_or(self.cx.node.start_byte(), |b| b.start_byte());
+        let before = node
+            .start_byte()
+            .checked_sub(self.cx.node.start_byte())
+            .zip(from.checked_sub(self.cx.node.start_byte()))
+            .and_then(|(at, from)| self.body.get(from.min(at)..at))
+            .unwrap_or_default();
+        let counted_by_a_call = before.match_indices('(').any(|(at, _)| {
+            let head = &before[..at];
+            let start = head
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+                .last()
+                .map_or(at, |(i, _)| i);
+            let name = &head[start..];
+            let own = self.cx.function.name.rsplit(['.', ':']).next() == Some(name);
+            let lower = name.to_lowercase();
+            !own && (lower.contains("recurs") || lower.contains("depth"))
+        });
+        let compared = before
+            .to_lowercase()
+            .split("depth")
+            .skip(1)
+            .any(|rest| rest.trim_start().starts_with(['>', '<']));
+        counted_by_a_call || compared
     }
 
     /// Whether a Java call's first argument is declared a `char[]` (or a

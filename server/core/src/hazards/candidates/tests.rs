@@ -1907,6 +1907,27 @@ fn mutual_recursion_through_the_files_call_graph() {
 }
 
 #[test]
+fn recursion_counted_before_the_call_is_bounded() {
+    // msgp's Skip: the fix counts the depth with a helper before recursing
+    // (`m.recursiveCall()`), which returns an error past its limit.
+    flags_bug_not_fix(
+        Language::Go,
+        "read.go",
+        "package p\n\nfunc (m *Reader) Skip() error {\n\tfor x := 0; x < m.n; x++ {\n\t\tif err := m.Skip(); err != nil {\n\t\t\treturn err\n\t\t}\n\t}\n\treturn nil\n}\n",
+        "package p\n\nfunc (m *Reader) Skip() error {\n\tif done, err := m.recursiveCall(); err != nil {\n\t\treturn err\n\t} else {\n\t\tdefer done()\n\t}\n\tfor x := 0; x < m.n; x++ {\n\t\tif err := m.Skip(); err != nil {\n\t\t\treturn err\n\t\t}\n\t}\n\treturn nil\n}\n",
+        (ResourceExhaustion, 5),
+    );
+    // A depth compared with its bound before the call.
+    flags_bug_not_fix(
+        Language::Python,
+        "walk.py",
+        "def walk(node, depth=0):\n    for child in node.children:\n        walk(child, depth + 1)\n",
+        "def walk(node, depth=0):\n    if depth > MAX_DEPTH:\n        raise ValueError('too deep')\n    for child in node.children:\n        walk(child, depth + 1)\n",
+        (ResourceExhaustion, 3),
+    );
+}
+
+#[test]
 fn a_result_a_helper_of_the_file_can_return_null_is_checked() {
     // `session()` returns None once the client is closed: the caller that
     // reads an attribute of its result fails on that path; the check is
