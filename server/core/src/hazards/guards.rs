@@ -672,11 +672,17 @@ pub fn caught(
                     }
                 }
             }
+            // A handler catches everything; one that tests for the error
+            // (`if (err instanceof RangeError)`) handles it even when it
+            // passes the others on.
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "try_statement")
                 if in_body
-                    && parent
-                        .child_by_field_name("handler")
-                        .is_some_and(|h| !rethrows(h, rope)) =>
+                    && parent.child_by_field_name("handler").is_some_and(|h| {
+                        !rethrows(h, rope) || {
+                            let text = node_text(h, rope);
+                            errors.iter().any(|e| mentions(&text, e))
+                        }
+                    }) =>
             {
                 return true;
             }

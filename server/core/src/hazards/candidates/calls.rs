@@ -255,7 +255,12 @@ impl Scan<'_, '_, '_> {
                     })
             }
         };
-        if !last.is_empty() && own_name == Some(last) && on_itself && !self.depth_limited(node) {
+        if !last.is_empty()
+            && own_name == Some(last)
+            && on_itself
+            && !self.depth_limited(node)
+            && !self.caught_here(node, ResourceExhaustion)
+        {
             self.add(
                 node,
                 ResourceExhaustion,

@@ -52,6 +52,13 @@ impl Scan<'_, '_, '_> {
             (Language::Java, DivisionByZero) => &["ArithmeticException"],
             (Language::Java, KeyMissing) => &["NoSuchElementException", "NullPointerException"],
             (Language::Java, NetworkError | Timeout) => &["IOException"],
+            // Too deep a recursion: RecursionError, StackOverflowError, and
+            // in JavaScript `RangeError: Maximum call stack size exceeded`.
+            (Language::Python, ResourceExhaustion) => &["RecursionError", "MemoryError"],
+            (Language::Java, ResourceExhaustion) => &["StackOverflowError", "OutOfMemoryError"],
+            (Language::JavaScript | Language::TypeScript | Language::Tsx, ResourceExhaustion) => {
+                &["RangeError"]
+            }
             _ => &[],
         };
         caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)

@@ -62,7 +62,7 @@ impl Scan<'_, '_, '_> {
                 .cycles
                 .iter()
                 .any(|(caller, callee)| caller == own_name && callee == last);
-            if cycle && !self.depth_limited(node) {
+            if cycle && !self.depth_limited(node) && !self.caught_here(node, ResourceExhaustion) {
                 self.add(
                     node,
                     ResourceExhaustion,
@@ -102,7 +102,8 @@ impl Scan<'_, '_, '_> {
         let (Some(mine), Some(theirs)) = (verb(own), verb(last)) else {
             return;
         };
-        if mine != theirs || self.depth_limited(node) {
+        if mine != theirs || self.depth_limited(node) || self.caught_here(node, ResourceExhaustion)
+        {
             return;
         }
         self.add(

@@ -1925,6 +1925,22 @@ fn recursion_counted_before_the_call_is_bounded() {
         "def walk(node, depth=0):\n    if depth > MAX_DEPTH:\n        raise ValueError('too deep')\n    for child in node.children:\n        walk(child, depth + 1)\n",
         (ResourceExhaustion, 3),
     );
+    // Or the stack's own error caught and turned into the caller's: a
+    // Python RecursionError, JavaScript's RangeError (body-parser).
+    flags_bug_not_fix(
+        Language::Python,
+        "walk.py",
+        "def walk(node):\n    for child in node.children:\n        walk(child)\n",
+        "def walk(node):\n    try:\n        for child in node.children:\n            walk(child)\n    except RecursionError:\n        raise ValueError('too deep')\n",
+        (ResourceExhaustion, 3),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "parse.js",
+        "function walk(node) {\n  for (const child of node.children) {\n    walk(child);\n  }\n}\n",
+        "function walk(node) {\n  try {\n    for (const child of node.children) {\n      walk(child);\n    }\n  } catch (err) {\n    if (err instanceof RangeError) {\n      throw new Error('too deep');\n    }\n    throw err;\n  }\n}\n",
+        (ResourceExhaustion, 3),
+    );
 }
 
 #[test]
