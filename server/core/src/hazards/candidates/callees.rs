@@ -65,7 +65,7 @@ const DEPTH: usize = 3;
 /// What one function's own text (nested functions left out) says: what it
 /// raises, whether it handles errors, and the names it calls.
 #[derive(Default)]
-struct Summary {
+pub(super) struct Summary {
     raises: Vec<FailureClass>,
     /// What it raises itself (`raise ParserError(…)`, `throw new
     /// IllegalStateException(…)`, `panic!(…)`): a handler elsewhere in it
@@ -208,11 +208,11 @@ fn returns_null(own: &str) -> bool {
 /// The functions of the file that return null on some path and a value
 /// on another, by short name: a caller that dereferences what they return
 /// fails on that path. Sorted, once each.
-pub fn null_returners(text: &str, index: &FunctionIndex) -> Vec<String> {
+pub(super) fn null_returners(index: &FunctionIndex, summaries: &[Arc<Summary>]) -> Vec<String> {
     let mut names: Vec<String> = index
         .functions
         .iter()
-        .zip(summaries(text, index))
+        .zip(summaries)
         .filter(|(_, summary)| summary.returns_null)
         .map(|(f, _)| short_name(&f.name).to_owned())
         .collect();
@@ -252,12 +252,10 @@ fn is_own_call(before: &str) -> bool {
                 && receiver.chars().all(|c| c.is_ascii_lowercase())))
 }
 
-/// The functions of a file that raise what [`RAISES`] names, or call a
-/// function of the file that does, with no handler of their own: `(name,
-/// class)`, sorted, once each.
 /// Each function's summary, read from its own text: its range minus its
-/// nested functions'.
-fn summaries(text: &str, index: &FunctionIndex) -> Vec<Arc<Summary>> {
+/// nested functions'. Read once per file; the summaries feed
+/// [`raisers`], [`cycles`] and [`null_returners`].
+pub(super) fn summaries(text: &str, index: &FunctionIndex) -> Vec<Arc<Summary>> {
     let functions = &index.functions;
     functions
         .iter()
@@ -283,12 +281,11 @@ fn summaries(text: &str, index: &FunctionIndex) -> Vec<Arc<Summary>> {
 /// within [`DEPTH`] calls (`_parse_value` → `_parse_array` →
 /// `_parse_value`). Each such call recurses once per level of the input.
 /// Sorted, once each.
-pub fn cycles(text: &str, index: &FunctionIndex) -> Vec<(String, String)> {
+pub(super) fn cycles(index: &FunctionIndex, summaries: &[Arc<Summary>]) -> Vec<(String, String)> {
     let functions = &index.functions;
-    let summaries = summaries(text, index);
     // What each name calls, over every function of that name.
     let mut calls: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for (f, summary) in functions.iter().zip(&summaries) {
+    for (f, summary) in functions.iter().zip(summaries) {
         let name = short_name(&f.name);
         let entry = calls.entry(name).or_default();
         for call in &summary.own_calls {
@@ -332,9 +329,14 @@ pub fn cycles(text: &str, index: &FunctionIndex) -> Vec<(String, String)> {
     found
 }
 
-pub fn raisers(text: &str, index: &FunctionIndex) -> Vec<(String, FailureClass)> {
+/// The functions of a file that raise what [`RAISES`] names, or call a
+/// function of the file that does, with no handler of their own: `(name,
+/// class)`, sorted, once each.
+pub(super) fn raisers(
+    index: &FunctionIndex,
+    summaries: &[Arc<Summary>],
+) -> Vec<(String, FailureClass)> {
     let functions = &index.functions;
-    let summaries = summaries(text, index);
     let name_of = |f: usize| short_name(&functions[f].name);
     let mut found: HashSet<(usize, FailureClass)> = summaries
         .iter()

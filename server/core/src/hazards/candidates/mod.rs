@@ -242,13 +242,14 @@ impl FileFacts {
             text.push_str(chunk);
         }
         let segments = memo::segments(&text, index);
+        let summaries = callees::summaries(&text, index);
         FileFacts {
             nullable: nullable_names(language, &segments),
             domain: Domain::of_segments(&segments),
             guarded: lock_discipline::guarded_fields(language, &segments),
-            raisers: callees::raisers(&text, index),
-            cycles: callees::cycles(&text, index),
-            null_returners: callees::null_returners(&text, index),
+            raisers: callees::raisers(index, &summaries),
+            cycles: callees::cycles(index, &summaries),
+            null_returners: callees::null_returners(index, &summaries),
             module_state: if language == Language::Python {
                 module_state(&text)
             } else {
