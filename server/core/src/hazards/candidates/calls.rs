@@ -380,7 +380,7 @@ impl Scan<'_, '_, '_> {
         self.keyword_built(node, callee, &args);
         self.text_conversion(node, callee, last, &args);
         self.calendar_step(node, callee, last);
-        self.mutual_recursion(node, last);
+        self.mutual_recursion(node, callee, last);
         self.positional_call(node, callee, last, &args);
         self.leaked(node, callee, last);
         self.empty_collection(node, callee, last, &args);

@@ -41,7 +41,7 @@ const DESCENT: &[&str] = &[
 ];
 
 impl Scan<'_, '_, '_> {
-    pub(super) fn mutual_recursion(&mut self, node: Node, last: &str) {
+    pub(super) fn mutual_recursion(&mut self, node: Node, callee: &str, last: &str) {
         let own_name = self
             .cx
             .function
@@ -58,10 +58,20 @@ impl Scan<'_, '_, '_> {
             .iter()
             .any(|f| f.name.rsplit(['.', ':']).next() == Some(last));
         if in_file && last != own_name {
-            let cycle = self
-                .cycles
-                .iter()
-                .any(|(caller, callee)| caller == own_name && callee == last);
+            // On the function's own object, as the graph counts calls:
+            // another object's method of the same name is not this one.
+            let own_object = match callee.rsplit_once(['.', ':']) {
+                None => true,
+                Some((receiver, _)) => {
+                    let receiver = receiver.trim_end_matches(':').trim();
+                    self.is_own(receiver) || matches!(receiver, "Self" | "super" | "super()")
+                }
+            };
+            let cycle = own_object
+                && self
+                    .cycles
+                    .iter()
+                    .any(|(caller, called)| caller == own_name && called == last);
             if cycle && !self.depth_limited(node) && !self.caught_here(node, ResourceExhaustion) {
                 self.add(
                     node,

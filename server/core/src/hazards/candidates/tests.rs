@@ -1904,6 +1904,15 @@ fn mutual_recursion_through_the_files_call_graph() {
         "class Handshake:\n    def send(self, event):\n        return self._initiate(event)\n\n    def _initiate(self, event):\n        return self._conn.send(event)\n",
     );
     assert!(!found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+    // With a real cycle (`_initiate` also calls `self.send`), the
+    // connection's `send` beside it is still not the call back.
+    let found = candidates_of(
+        Language::Python,
+        "handshake.py",
+        "class Handshake:\n    def send(self, event):\n        return self._initiate(event)\n\n    def _initiate(self, event):\n        self._conn.send(event)\n        return self.send(event.next)\n",
+    );
+    assert!(found.contains(&(ResourceExhaustion, 7)), "{found:?}");
+    assert!(!found.contains(&(ResourceExhaustion, 6)), "{found:?}");
 }
 
 #[test]
