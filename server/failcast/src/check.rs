@@ -84,8 +84,9 @@ pub struct CheckOptions {
     pub baseline: Option<Baseline>,
     /// Past production failures by workspace-relative path (`load_history`).
     pub history: HashMap<String, FileHistory>,
-    /// How long the model pass may start new questions; `None`: until
-    /// every function is asked ([`model_pass`]).
+    /// The model's own time after which the model pass starts no question
+    /// and stops the one under way; `None`: until every function is asked
+    /// ([`model_pass`]).
     pub model_budget: Option<std::time::Duration>,
 }
 

@@ -148,12 +148,7 @@ fn summarise(own: &str) -> Summary {
     let mut at = 0;
     while let Some(open) = memchr::memchr(b'(', &bytes[at..]) {
         let end = at + open;
-        let start = own[..end]
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-            .last()
-            .map_or(end, |(i, _)| i);
+        let start = end - trailing_identifier(&own[..end]).len();
         if start < end {
             let name = own[start..end].to_owned();
             if is_own_call(&own[..start]) {
@@ -236,13 +231,8 @@ fn is_own_call(before: &str) -> bool {
         // A bare call, or one a keyword or operator precedes.
         return !before.ends_with([':', '>', '$', '#']);
     };
-    let at = object
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-        .last()
-        .map_or(object.len(), |(i, _)| i);
-    let (outer, receiver) = object.split_at(at);
+    let receiver = trailing_identifier(object);
+    let outer = &object[..object.len() - receiver.len()];
     // The whole object, not the last link of a chain (`self.conn.send`).
     let whole = !outer.ends_with(['.', ':', ')', ']']);
     whole
@@ -294,16 +284,17 @@ pub(super) fn cycles(index: &FunctionIndex, summaries: &[Arc<Summary>]) -> Vec<(
             }
         }
     }
-    let reaches = |from: &str, to: &str| -> bool {
+    // The names each function reaches within DEPTH calls, through the
+    // file's own functions: read once per callee, not once per caller.
+    let reach = |from: &str| -> HashSet<&str> {
+        let mut reached: HashSet<&str> = HashSet::new();
         let mut frontier: Vec<&str> = vec![from];
         let mut seen: HashSet<&str> = HashSet::from([from]);
         for _ in 0..DEPTH {
             let mut next = Vec::new();
             for name in frontier {
                 for &callee in calls.get(name).into_iter().flatten() {
-                    if callee == to {
-                        return true;
-                    }
+                    reached.insert(callee);
                     if calls.contains_key(callee) && seen.insert(callee) {
                         next.push(callee);
                     }
@@ -314,12 +305,17 @@ pub(super) fn cycles(index: &FunctionIndex, summaries: &[Arc<Summary>]) -> Vec<(
             }
             frontier = next;
         }
-        false
+        reached
     };
+    let mut reached: HashMap<&str, HashSet<&str>> = HashMap::new();
     let mut found: Vec<(String, String)> = Vec::new();
     for (&caller, callees) in &calls {
         for &callee in callees {
-            if calls.contains_key(callee) && reaches(callee, caller) {
+            if !calls.contains_key(callee) {
+                continue;
+            }
+            let from_callee = reached.entry(callee).or_insert_with(|| reach(callee));
+            if from_callee.contains(caller) {
                 found.push((caller.to_owned(), callee.to_owned()));
             }
         }

@@ -153,6 +153,20 @@ impl Scan<'_, '_, '_> {
         self.text(statement).contains(".catch(")
     }
 
+    /// Whether the function listens for a request's or socket's
+    /// 'timeout' event.
+    fn listens_for_timeout(&self) -> bool {
+        ["'timeout'", "\"timeout\"", "`timeout`"]
+            .iter()
+            .any(|w| self.body.contains(w))
+    }
+
+    /// Whether the function ends a request itself (`req.destroy(err)`,
+    /// `req.abort()`).
+    fn ends_requests(&self) -> bool {
+        self.body.contains(".destroy(") || self.body.contains(".abort(")
+    }
+
     /// Whether the function attaches an 'error' listener or a rejection
     /// handler.
     pub(super) fn listens_for_errors(&self) -> bool {
@@ -496,16 +510,9 @@ impl Scan<'_, '_, '_> {
                 | "net.createConnection"
                 | "tls.connect"
         ) && self.body.contains("timeout")
-            && ![
-                "'timeout'",
-                "\"timeout\"",
-                "`timeout`",
-                "AbortSignal",
-                ".destroy(",
-                ".abort(",
-            ]
-            .iter()
-            .any(|w| self.body.contains(w))
+            && !(self.listens_for_timeout()
+                || self.ends_requests()
+                || self.body.contains("AbortSignal"))
         {
             self.add(
                 node,
@@ -637,10 +644,8 @@ impl Scan<'_, '_, '_> {
                     if matches!(
                         self.cx.language,
                         Language::JavaScript | Language::TypeScript | Language::Tsx
-                    ) && ["'timeout'", "\"timeout\"", "`timeout`"]
-                        .iter()
-                        .any(|w| self.body.contains(w))
-                        && (self.body.contains(".destroy(") || self.body.contains(".abort(")) =>
+                    ) && self.listens_for_timeout()
+                        && self.ends_requests() =>
                 {
                     continue;
                 }
@@ -907,14 +912,7 @@ impl Scan<'_, '_, '_> {
             .and_then(|(at, from)| self.body.get(from.min(at)..at))
             .unwrap_or_default();
         let counted_by_a_call = before.match_indices('(').any(|(at, _)| {
-            let head = &before[..at];
-            let start = head
-                .char_indices()
-                .rev()
-                .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
-                .last()
-                .map_or(at, |(i, _)| i);
-            let name = &head[start..];
+            let name = trailing_identifier(&before[..at]);
             let own = self.cx.function.name.rsplit(['.', ':']).next() == Some(name);
             let lower = name.to_lowercase();
             !own && (lower.contains("recurs") || lower.contains("depth"))

@@ -102,9 +102,9 @@ pub(super) const PYTHON: Facts = Facts {
         ("next", IndexOutOfRange, 0.06),
         // An empty sequence: `random.choice([])`, `heapq.heappop([])`.
         ("choice", IndexOutOfRange, 0.06),
+        ("heappop", IndexOutOfRange, 0.06),
         // `Fraction(n, d)` divides: ZeroDivisionError on a zero denominator.
         ("Fraction", DivisionByZero, 0.06),
-        ("heappop", IndexOutOfRange, 0.06),
         ("len", NullOrNone, 0.04),
         ("fromtimestamp", Overflow, 0.05),
         // A date moved by a count the input gives: past year 9999 (or an

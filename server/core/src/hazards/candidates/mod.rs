@@ -109,6 +109,18 @@ const OUTSIDE: &[&str] = &[
     "values", "config", "options", "opts", "environ", "env", "result", "results",
 ];
 
+/// The identifier `text` ends with (`send` of `self._conn.send`; empty
+/// after `f(x) + `): a call's name, read back from its `(`.
+fn trailing_identifier(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    &text[start..]
+}
+
 /// The lower-case words of an identifier, split at `_` and at each
 /// lower-to-upper change (`serverSocket` → `server`, `socket`); a Java
 /// field's `m` prefix (`mSocket`) is dropped.
@@ -289,7 +301,6 @@ impl FileFacts {
             hasher.update(callee.as_bytes());
             hasher.update(&[5]);
         }
-
         for name in &self.module_state {
             hasher.update(name.as_bytes());
             hasher.update(&[2]);
