@@ -396,6 +396,7 @@ impl Scan<'_, '_, '_> {
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, callee, last);
         self.positional_call(node, callee, last, &args);
+        self.buffer_read(node, callee, last, &args);
         self.leaked(node, callee, last);
         self.empty_collection(node, callee, last, &args);
         self.promise_never_settled(node, callee, &args);

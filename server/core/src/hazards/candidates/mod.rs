@@ -33,6 +33,7 @@ mod arithmetic;
 mod backtracking;
 mod boundaries;
 mod bounded_queue;
+mod buffer_reads;
 mod byte_lengths;
 mod calendar_steps;
 mod call_result;

@@ -3506,3 +3506,49 @@ fn a_constructor_called_with_a_dict_filled_from_the_input() {
         (FailureClass::TypeError, 7),
     );
 }
+
+#[test]
+fn fixed_width_reads_of_a_buffer_the_function_was_handed() {
+    flags_bug_not_fix(
+        Language::Go,
+        "header.go",
+        "package p\n\nimport \"encoding/binary\"\n\nfunc size(b []byte) uint32 {\n\treturn binary.BigEndian.Uint32(b[4:])\n}\n",
+        "package p\n\nimport \"encoding/binary\"\n\nfunc size(b []byte) uint32 {\n\tif len(b) < 8 {\n\t\treturn 0\n\t}\n\treturn binary.BigEndian.Uint32(b[4:])\n}\n",
+        (IndexOutOfRange, 6),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "entry.js",
+        "function entry(buffer, offset) {\n  const size = buffer.readUInt32LE(offset + 20);\n  return size;\n}\n",
+        "function entry(buffer, offset) {\n  if (offset + 24 > buffer.length) throw new Error('truncated entry');\n  const size = buffer.readUInt32LE(offset + 20);\n  return size;\n}\n",
+        (IndexOutOfRange, 2),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "record.py",
+        "import struct\n\ndef header(data):\n    kind, size = struct.unpack('>HI', data[:6])\n    return kind, size\n",
+        "import struct\n\ndef header(data):\n    try:\n        kind, size = struct.unpack('>HI', data[:6])\n    except struct.error:\n        raise ValueError('short header')\n    return kind, size\n",
+        (IndexOutOfRange, 4),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Frame.java",
+        "class Frame {\n  byte[] payload(byte[] frame, int offset, int length) {\n    byte[] out = new byte[length];\n    System.arraycopy(frame, offset, out, 0, length);\n    return out;\n  }\n}\n",
+        "class Frame {\n  byte[] payload(byte[] frame, int offset, int length) {\n    if (offset + length > frame.length) {\n      throw new IllegalArgumentException(\"truncated\");\n    }\n    byte[] out = new byte[length];\n    System.arraycopy(frame, offset, out, 0, length);\n    return out;\n  }\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    flags_bug_not_fix(
+        Language::Rust,
+        "frame.rs",
+        "use bytes::Buf;\n\nfn stream_id(mut src: &[u8]) -> u32 {\n    src.get_u32() & 0x7fff_ffff\n}\n",
+        "use bytes::Buf;\n\nfn stream_id(mut src: &[u8]) -> Option<u32> {\n    if src.remaining() < 4 {\n        return None;\n    }\n    Some(src.get_u32() & 0x7fff_ffff)\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    // A buffer the function made itself holds what it was made to hold.
+    let made_here = candidates_of(
+        Language::Go,
+        "local.go",
+        "package p\n\nimport (\n\t\"encoding/binary\"\n\t\"io\"\n)\n\nfunc size(r io.Reader) (uint32, error) {\n\tvar b [4]byte\n\tif _, err := io.ReadFull(r, b[:]); err != nil {\n\t\treturn 0, err\n\t}\n\treturn binary.BigEndian.Uint32(b[:]), nil\n}\n",
+    );
+    assert!(!made_here.contains(&(IndexOutOfRange, 13)), "{made_here:?}");
+}
