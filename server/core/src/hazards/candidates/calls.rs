@@ -397,6 +397,7 @@ impl Scan<'_, '_, '_> {
         self.mutual_recursion(node, callee, last);
         self.positional_call(node, callee, last, &args);
         self.buffer_read(node, callee, last, &args);
+        self.end_of_input_unseen(node, callee, last);
         self.leaked(node, callee, last);
         self.empty_collection(node, callee, last, &args);
         self.promise_never_settled(node, callee, &args);

@@ -17,7 +17,7 @@ use ropey::Rope;
 use tree_sitter::Node;
 
 use super::guards::{
-    caught, go_comma_ok, guarded, guarded_by, guarded_lookup, mentions, starts_word,
+    caught, go_comma_ok, guarded, guarded_by, guarded_lookup, mentions, starts_word, statement_of,
 };
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
@@ -45,6 +45,7 @@ mod client_timeouts;
 mod connections;
 mod domain;
 mod empty_collections;
+mod end_of_input;
 mod engine_specific;
 mod exception_subscript;
 mod facts;

@@ -3552,3 +3552,64 @@ fn fixed_width_reads_of_a_buffer_the_function_was_handed() {
     );
     assert!(!made_here.contains(&(IndexOutOfRange, 13)), "{made_here:?}");
 }
+
+#[test]
+fn a_read_in_a_loop_that_never_looks_for_the_end_of_input() {
+    // Other rules keep their own hang candidates on the loop and the read
+    // (no deadline, no bound); this rule's spin is what the fix removes.
+    let spins = |language, path: &str, source: &str| -> Vec<(FailureClass, usize)> {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(language, source).expect("parses");
+        let index = crate::functions::index_functions(language, &tree, &rope, path);
+        let file = super::FileFacts::of(language, &rope, &index);
+        let mut found = Vec::new();
+        for function in &index.functions {
+            let broad =
+                super::function_candidates(language, &tree, &rope, function, &index, &[], &file);
+            for hazard in broad
+                .iter()
+                .filter(|h| h.trigger.contains("every read returns nothing"))
+            {
+                found.push((
+                    hazard.class,
+                    super::Hazard::line_of(hazard.start, function, &rope) + 1,
+                ));
+            }
+        }
+        found
+    };
+    let flags_read_not_fixed_read = |language, path, bug, fix, expected| {
+        let on_bug = spins(language, path, bug);
+        assert_eq!(on_bug, vec![expected], "in\n{bug}");
+        let on_fix = spins(language, path, fix);
+        assert!(on_fix.is_empty(), "{on_fix:?} in\n{fix}");
+    };
+    flags_read_not_fixed_read(
+        Language::Rust,
+        "reply.rs",
+        "impl Conn {\n    fn reply(&mut self) -> Result<String> {\n        let mut line = String::new();\n        loop {\n            line.clear();\n            self.reader.read_line(&mut line)?;\n            if line.starts_with(\"220 \") {\n                return Ok(line);\n            }\n        }\n    }\n}\n",
+        "impl Conn {\n    fn reply(&mut self) -> Result<String> {\n        let mut line = String::new();\n        loop {\n            line.clear();\n            let n = self.reader.read_line(&mut line)?;\n            if n == 0 {\n                return Err(Error::Eof);\n            }\n            if line.starts_with(\"220 \") {\n                return Ok(line);\n            }\n        }\n    }\n}\n",
+        (Timeout, 6),
+    );
+    flags_read_not_fixed_read(
+        Language::Python,
+        "headers.py",
+        "def headers(stream):\n    lines = []\n    while True:\n        line = stream.readline()\n        if line.startswith('END'):\n            return lines\n        lines.append(line)\n",
+        "def headers(stream):\n    lines = []\n    while True:\n        line = stream.readline()\n        if not line:\n            raise EOFError('stream ended before END')\n        if line.startswith('END'):\n            return lines\n        lines.append(line)\n",
+        (Timeout, 4),
+    );
+    flags_read_not_fixed_read(
+        Language::Go,
+        "lines.go",
+        "package p\n\nfunc fill(r io.Reader, buf []byte) int {\n\ttotal := 0\n\tfor total < len(buf) {\n\t\tn, _ := r.Read(buf[total:])\n\t\ttotal += n\n\t}\n\treturn total\n}\n",
+        "package p\n\nfunc fill(r io.Reader, buf []byte) (int, error) {\n\ttotal := 0\n\tfor total < len(buf) {\n\t\tn, err := r.Read(buf[total:])\n\t\ttotal += n\n\t\tif err != nil {\n\t\t\treturn total, err\n\t\t}\n\t}\n\treturn total, nil\n}\n",
+        (Timeout, 6),
+    );
+    flags_read_not_fixed_read(
+        Language::Java,
+        "Fill.java",
+        "class Fill {\n  int fill(java.io.InputStream in, byte[] buf) throws java.io.IOException {\n    int total = 0;\n    while (total < buf.length) {\n      int n = in.read(buf, total, buf.length - total);\n      total += n;\n    }\n    return total;\n  }\n}\n",
+        "class Fill {\n  int fill(java.io.InputStream in, byte[] buf) throws java.io.IOException {\n    int total = 0;\n    while (total < buf.length) {\n      int n = in.read(buf, total, buf.length - total);\n      if (n < 0) {\n        throw new java.io.EOFException();\n      }\n      total += n;\n    }\n    return total;\n  }\n}\n",
+        (Timeout, 5),
+    );
+}
