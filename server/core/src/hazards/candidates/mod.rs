@@ -38,6 +38,7 @@ mod byte_lengths;
 mod calendar_steps;
 mod call_result;
 mod callees;
+mod caller_arguments;
 mod calls;
 mod check_then_act;
 mod chunked_text;
@@ -246,6 +247,9 @@ pub struct FileFacts {
     /// Python and Java: queues made with a bound
     /// ([`bounded_queue::bounded_queues`]).
     pub bounded_queues: Vec<String>,
+    /// Literal nothing or empty values the file's calls pass its own
+    /// functions ([`caller_arguments::passed`]).
+    pub arguments: Vec<caller_arguments::Argument>,
 }
 
 impl FileFacts {
@@ -275,6 +279,7 @@ impl FileFacts {
                 Vec::new()
             },
             bounded_queues: bounded_queue::bounded_queues(language, &text),
+            arguments: caller_arguments::passed(language, &text, index),
         }
     }
 
@@ -314,6 +319,10 @@ impl FileFacts {
         for name in &self.bounded_queues {
             hasher.update(name.as_bytes());
             hasher.update(&[4]);
+        }
+        for argument in &self.arguments {
+            hasher.update(format!("{argument:?}").as_bytes());
+            hasher.update(&[7]);
         }
     }
 }
@@ -611,6 +620,31 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
             (line.starts_with("with ") || line.starts_with("async with "))
                 && scan.facts.sync_words.iter().any(|w| line.contains(w))
         });
+    // A parameter a caller of the file passes nothing is as optional as
+    // one declared so.
+    let short_name = cx
+        .function
+        .name
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(&cx.function.name);
+    let passed_nothing = caller_arguments::parameters_passed(
+        &file.arguments,
+        short_name,
+        &scan.parameters,
+        caller_arguments::Passed::Nothing,
+    );
+    let passed_empty = caller_arguments::parameters_passed(
+        &file.arguments,
+        short_name,
+        &scan.parameters,
+        caller_arguments::Passed::Empty,
+    );
+    for name in &passed_nothing {
+        if !scan.optional.contains(name) {
+            scan.optional.push(name.clone());
+        }
+    }
     scan.maybe_absent = maybe_absent_locals(&scan.body);
     scan.bound = field_chain::bound_names(&scan.body);
     scan.call_assigned = call_result::assigned_from_calls(&scan.body);
@@ -673,6 +707,12 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     scan.lock_left_held();
     scan.nesting_unbounded();
     let mut found = scan.found;
+    caller_arguments::raise_what_callers_pass(
+        cx.language,
+        &mut found,
+        &passed_nothing,
+        &passed_empty,
+    );
     // Of two candidates of one class at one spot, the likelier stays.
     found.sort_by(|a, b| {
         (a.start, a.class)

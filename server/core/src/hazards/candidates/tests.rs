@@ -3613,3 +3613,75 @@ fn a_read_in_a_loop_that_never_looks_for_the_end_of_input() {
         (Timeout, 5),
     );
 }
+
+#[test]
+fn what_the_files_own_callers_pass_raises_what_it_sets_off() {
+    let hazards = |language, path: &str, source: &str| {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(language, source).expect("parses");
+        let index = crate::functions::index_functions(language, &tree, &rope, path);
+        let file = super::FileFacts::of(language, &rope, &index);
+        index
+            .functions
+            .iter()
+            .flat_map(|function| {
+                super::function_candidates(language, &tree, &rope, function, &index, &[], &file)
+                    .into_iter()
+                    .map(|h| {
+                        let line = super::Hazard::line_of(h.start, function, &rope) + 1;
+                        (h.class, line, h.likelihood, h.trigger)
+                    })
+            })
+            .collect::<Vec<_>>()
+    };
+    let helper = "def is_quoted(string):\n    return string[0] == '\"'\n\n\ndef first_word(header):\n    return header.split(' ')[0]\n";
+    let alone = hazards(Language::Python, "quoted.py", helper);
+    let called = hazards(
+        Language::Python,
+        "quoted.py",
+        &format!(
+            "{helper}\n\ndef parse(value):\n    return is_quoted(''), first_word(header=None)\n"
+        ),
+    );
+    let at = |found: &[(FailureClass, usize, f32, String)], class, line| {
+        found
+            .iter()
+            .find(|(c, l, _, _)| *c == class && *l == line)
+            .cloned()
+    };
+    // `string[0]` on the empty string a caller passes: raised, and said.
+    let (_, _, before, _) = at(&alone, IndexOutOfRange, 2).expect("an index candidate");
+    let (_, _, after, why) = at(&called, IndexOutOfRange, 2).expect("an index candidate");
+    assert!(after > before, "{before} -> {after}");
+    assert_eq!(
+        why,
+        "a caller in this file passes an empty value for `string`"
+    );
+    // `header.split` on the None a caller passes by keyword: a new candidate.
+    assert_eq!(at(&alone, NullOrNone, 6), None, "{alone:?}");
+    let (_, _, _, why) = at(&called, NullOrNone, 6).expect("a null candidate");
+    assert_eq!(why, "a caller in this file passes None for `header`");
+    // A caller passing None to a function that checks for it changes nothing.
+    let checked = "def first_word(header):\n    if header is None:\n        return ''\n    return header.split(' ')[0]\n\n\ndef parse():\n    return first_word(None)\n";
+    let found = hazards(Language::Python, "checked.py", checked);
+    assert!(
+        !found.iter().any(|(c, _, _, _)| *c == NullOrNone),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn literal_nothing_and_empty_arguments_of_the_files_own_functions() {
+    use super::caller_arguments::{Passed, Slot, passed};
+    let source = "func get(m map[string]int, key string) int {\n\treturn m[key]\n}\n\nfunc f() {\n\tget(nil, \"\")\n\tget(map[string]int{\"a\": 1}, strings.Join([]string{\"a, b\"}, \",\"))\n}\n";
+    let rope = Rope::from_str(source);
+    let tree = crate::syntax::parse_str(Language::Go, source).expect("parses");
+    let index = crate::functions::index_functions(Language::Go, &tree, &rope, "get.go");
+    assert_eq!(
+        passed(Language::Go, source, &index),
+        vec![
+            ("get".to_owned(), Slot::Position(0), Passed::Nothing),
+            ("get".to_owned(), Slot::Position(1), Passed::Empty),
+        ]
+    );
+}
