@@ -409,7 +409,19 @@ pub fn reaches_position(
     if !bounds.is_empty() {
         return bounds.iter().any(|&at_least| at_least >= needed);
     }
-    (truthy && needed == 1) || words.iter().any(|w| text.contains(w))
+    ((truthy || compared_with_empty(text)) && needed == 1) || words.iter().any(|w| text.contains(w))
+}
+
+/// Whether `text` compares with the empty string (`ref == ""`, `s !==
+/// ''`): one side of it holds a first and a last character, none further.
+fn compared_with_empty(text: &str) -> bool {
+    ["==", "!="].iter().any(|op| {
+        ["\"\"", "''"].iter().any(|empty| {
+            text.contains(&format!("{op} {empty}"))
+                || text.contains(&format!("{op}= {empty}"))
+                || text.contains(&format!("{empty} {op}"))
+        })
+    })
 }
 
 /// Whether a guard's `text` covers `object[position]` for a constant

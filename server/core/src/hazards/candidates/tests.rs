@@ -3685,3 +3685,21 @@ fn literal_nothing_and_empty_arguments_of_the_files_own_functions() {
         ]
     );
 }
+
+#[test]
+fn a_comparison_with_the_empty_string_reaches_the_first_character() {
+    flags_bug_not_fix(
+        Language::Go,
+        "path.go",
+        "package p\n\nfunc absolute(ref string) bool {\n\treturn ref[0] == '/'\n}\n",
+        "package p\n\nfunc absolute(ref string) bool {\n\tif ref == \"\" {\n\t\treturn false\n\t} else if ref[0] == '/' {\n\t\treturn true\n\t}\n\treturn false\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    // It says nothing of a second character.
+    let second = candidates_of(
+        Language::Go,
+        "path.go",
+        "package p\n\nfunc drive(ref string) bool {\n\treturn ref != \"\" && ref[1] == ':'\n}\n",
+    );
+    assert!(second.contains(&(IndexOutOfRange, 4)), "{second:?}");
+}
