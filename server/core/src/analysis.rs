@@ -260,7 +260,8 @@ pub fn analyze(
     // elsewhere makes an unchanged `user.name` a candidate; a new `import
     // pytz` lifts its date arithmetic; a helper that starts parsing makes
     // its callers fail).
-    let file_facts = hazards::candidates::FileFacts::of(language, rope, &functions);
+    let file_facts = hazards::candidates::FileFacts::of(language, rope, &functions)
+        .with_callers(ctx.calls, language, path, &functions);
     let context_hash = {
         let mut hasher = Xxh3::new();
         hasher.update(&hazards::file_context_hash(language, rope, &functions).to_le_bytes());
@@ -687,6 +688,72 @@ mod tests {
             trace.contains("report.py") && trace.contains("totals"),
             "{trace}"
         );
+    }
+
+    /// A caller in another file that passes `None` makes the callee's
+    /// dereference of that parameter a prediction, saying why; a test that
+    /// passes `None` to see the error does not, and a caller that stops
+    /// passing it takes the prediction away again.
+    #[test]
+    fn a_caller_elsewhere_passing_none_raises_the_callees_dereference() {
+        const WORDS: &str = "def first_word(header):\n    return header.split(' ')[0]\n";
+        let config = Config::default();
+        let mut calls = CallIndex::default();
+        let run = |calls: &CallIndex, previous: Option<&FileAnalysis>| {
+            let rope = Rope::from_str(WORDS);
+            let tree = crate::syntax::parse_str(Language::Python, WORDS).expect("parses");
+            let ctx = Context::new(&config, calls);
+            analyze(
+                "words.py",
+                Language::Python,
+                1,
+                &rope,
+                &tree,
+                previous,
+                &ctx,
+            )
+        };
+        let index_file = |calls: &mut CallIndex, path: &str, source: &str| {
+            let rope = Rope::from_str(source);
+            let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
+            let functions = crate::functions::index_functions(Language::Python, &tree, &rope, path);
+            let found = crate::calls::file_calls(Language::Python, &tree, &rope, path, &functions);
+            calls.set_file(path, found);
+        };
+        let null_reads = |analysis: &FileAnalysis| -> Vec<String> {
+            analysis.scenarios[0]
+                .iter()
+                .chain(analysis.candidates[0].iter())
+                .filter(|s| s.class == crate::scenario::FailureClass::NullOrNone)
+                .map(|s| s.trigger.clone())
+                .collect()
+        };
+        let alone = run(&calls, None);
+        assert_eq!(null_reads(&alone), Vec::<String>::new());
+        index_file(
+            &mut calls,
+            "tests/test_words.py",
+            "def test_none():\n    with pytest.raises(AttributeError):\n        first_word(None)\n",
+        );
+        let tested = run(&calls, Some(&alone));
+        assert_eq!(null_reads(&tested), Vec::<String>::new());
+        index_file(
+            &mut calls,
+            "cli.py",
+            "def main(argv):\n    return first_word(argv.get('header'), ) or first_word(None)\n",
+        );
+        let called = run(&calls, Some(&tested));
+        assert_eq!(
+            null_reads(&called),
+            vec!["a caller passes None for `header`".to_owned()]
+        );
+        index_file(
+            &mut calls,
+            "cli.py",
+            "def main(argv):\n    return first_word(argv.get('header', ''))\n",
+        );
+        let fixed = run(&calls, Some(&called));
+        assert_eq!(null_reads(&fixed), Vec::<String>::new());
     }
 
     /// A moved list becomes the function's own when it is written to, and

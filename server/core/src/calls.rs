@@ -13,6 +13,7 @@ use serde::Serialize;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{QueryCursor, Tree};
 
+use crate::arguments::{self, Passed, Slot};
 use crate::functions::{FunctionIndex, RopeText, node_text};
 use crate::language::{Language, QueryKind};
 
@@ -35,6 +36,9 @@ pub struct CallSite {
     pub caller_id: Option<String>,
     /// The calling function's plain name, to look up its own callers.
     pub caller_name: Option<String>,
+    /// Literal nothing or empty arguments (`f(None, "")`), by slot: what
+    /// the callee's parameters may be handed.
+    pub passed: Vec<(Slot, Passed)>,
 }
 
 /// The calls one file makes, grouped by callee name.
@@ -68,12 +72,19 @@ pub fn file_calls(
         let callee = node_text(name.node, rope);
         let offset = name.node.start_byte();
         let caller = functions.function_at(offset);
-        let awaited = m
+        let call = m
             .captures()
             .iter()
             .find(|c| query.capture_names()[c.index as usize] == "call")
-            .and_then(|c| c.node.parent())
+            .map(|c| c.node);
+        let awaited = call
+            .and_then(|c| c.parent())
             .is_some_and(|p| matches!(p.kind(), "await_expression" | "await"));
+        let passed = call
+            .and_then(|c| c.child_by_field_name("arguments"))
+            .filter(|a| a.byte_range().len() <= 4096)
+            .map(|a| arguments::literals(language, &node_text(a, rope)))
+            .unwrap_or_default();
         let (line, column) = crate::position::line_col(rope, offset);
         calls.by_name.entry(callee).or_default().push(CallSite {
             path: path.clone(),
@@ -85,10 +96,15 @@ pub fn file_calls(
             caller: caller.map(|f| f.qualified_name.clone()),
             caller_id: caller.map(|f| f.id.clone()),
             caller_name: caller.map(|f| f.name.clone()),
+            passed,
         });
     }
     calls
 }
+
+/// The files that pass one callee literal arguments: per file, its
+/// language and what its calls pass.
+type PassedByFile = HashMap<Arc<str>, (Language, Vec<(Slot, Passed)>)>;
 
 /// Calls across the workspace, replaced file by file as files change.
 #[derive(Clone, Debug, Default)]
@@ -101,6 +117,10 @@ pub struct CallIndex {
     /// only if one of them changed since, so re-indexing a file renders
     /// again only the functions whose callers it changed.
     changed: HashMap<String, u64>,
+    /// Per callee name, the files that pass it literal nothing or empty
+    /// arguments, with what they pass: kept as files are set so that a
+    /// file's analysis reads its functions' entries, not every file.
+    passed: HashMap<String, PassedByFile>,
 }
 
 impl CallIndex {
@@ -108,12 +128,14 @@ impl CallIndex {
         self.generation += 1;
         let old = self.files.insert(Arc::from(path), calls);
         self.note_changes(old.as_ref(), path);
+        self.note_passed(old.as_ref(), path);
     }
 
     pub fn remove_file(&mut self, path: &str) {
         self.generation += 1;
         let old = self.files.remove(path);
         self.note_changes(old.as_ref(), path);
+        self.note_passed(old.as_ref(), path);
     }
 
     /// Adds every file of `other`, replacing files both have.
@@ -122,6 +144,36 @@ impl CallIndex {
         for (path, calls) in other.files {
             let old = self.files.insert(path.clone(), calls);
             self.note_changes(old.as_ref(), &path);
+            self.note_passed(old.as_ref(), &path);
+        }
+    }
+
+    /// Replaces what `path` passed (per `old`) with what it passes now.
+    fn note_passed(&mut self, old: Option<&FileCalls>, path: &str) {
+        if let Some(old) = old {
+            for name in old.by_name.keys() {
+                if let Some(files) = self.passed.get_mut(name) {
+                    files.remove(path);
+                    if files.is_empty() {
+                        self.passed.remove(name);
+                    }
+                }
+            }
+        }
+        let Some((key, calls)) = self.files.get_key_value(path) else {
+            return;
+        };
+        for (name, sites) in &calls.by_name {
+            let literals: Vec<(Slot, Passed)> = sites
+                .iter()
+                .flat_map(|site| site.passed.iter().cloned())
+                .collect();
+            if let Some(first) = sites.first().filter(|_| !literals.is_empty()) {
+                self.passed
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(key.clone(), (first.language, literals));
+            }
         }
     }
 
@@ -146,6 +198,25 @@ impl CallIndex {
     /// Whether the call sites of `name` changed after `generation`.
     pub fn changed_since(&self, name: &str, generation: u64) -> bool {
         self.changed.get(name).is_some_and(|&at| at > generation)
+    }
+
+    /// The literal nothing and empty arguments of every call of `name` in
+    /// files of a compatible language, with the calling file's path.
+    pub fn literals_passed(
+        &self,
+        name: &str,
+        language: Language,
+    ) -> impl Iterator<Item = (&str, &Slot, Passed)> {
+        self.passed
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(move |(_, (site_language, _))| compatible(*site_language, language))
+            .flat_map(|(path, (_, literals))| {
+                literals
+                    .iter()
+                    .map(move |(slot, passed)| (&**path, slot, *passed))
+            })
     }
 
     pub fn file_count(&self) -> usize {

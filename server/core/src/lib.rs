@@ -8,6 +8,7 @@
 //! computes; the `failcast` crate translates it for editors and CI.
 
 pub mod analysis;
+pub mod arguments;
 pub mod calls;
 pub mod config;
 pub mod context;

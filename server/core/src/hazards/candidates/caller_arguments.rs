@@ -3,41 +3,22 @@
 //! `[]`, `{}`, `vec![]`, `new ArrayList<>()`) at a parameter. A function
 //! that dereferences or indexes that parameter without a check fails on
 //! the call the file itself makes: `parse_header(None)` reaching
-//! `header.split(...)`, `is_quoted('')` reaching `string[0]`. The facts are
-//! read once per file from its text, in one pass over the calls of names
-//! the file defines; each function then learns which of its parameters
-//! some caller leaves empty.
+//! `header.split(...)`, `is_quoted('')` reaching `string[0]`. The file's
+//! own calls are read once from its text, in one pass over the calls of
+//! names it defines; the other files' come from the call index, which
+//! keeps each call's literals ([`crate::arguments`]). Each function then
+//! learns which of its parameters some caller leaves empty.
 
 use std::collections::HashSet;
 
+pub use crate::arguments::{Passed, Slot};
+use crate::arguments::{argument_list, literals};
 use crate::functions::FunctionIndex;
 use crate::language::Language;
-
-/// What a caller passes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Passed {
-    /// `None`, `null`, `undefined`, `nil`.
-    Nothing,
-    /// An empty string, list, map or slice.
-    Empty,
-}
-
-/// Where in the call the value goes.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Slot {
-    /// The n-th positional argument (0-based).
-    Position(usize),
-    /// A Python keyword argument.
-    Keyword(String),
-}
 
 /// One call of a function of the file with a literal nothing or empty
 /// value: (the callee's short name, the slot, the value).
 pub type Argument = (String, Slot, Passed);
-
-/// Longest argument list read; a call longer than this is not a call
-/// whose literals a reader would see.
-const MAX_ARGUMENTS: usize = 4096;
 
 /// The calls in `text` of names the file defines that pass a literal
 /// nothing or empty value, deduplicated.
@@ -77,14 +58,8 @@ pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argu
         let Some(arguments) = argument_list(&bytes[open..], text, open) else {
             continue;
         };
-        for (position, argument) in split_top_level(arguments).into_iter().enumerate() {
-            let (slot, value) = match keyword(language, argument) {
-                Some((name, value)) => (Slot::Keyword(name.to_owned()), value),
-                None => (Slot::Position(position), argument),
-            };
-            if let Some(passed) = literal(language, value) {
-                found.insert((name.to_owned(), slot, passed));
-            }
+        for (slot, passed) in literals(language, arguments) {
+            found.insert((name.to_owned(), slot, passed));
         }
     }
     let mut found: Vec<Argument> = found.into_iter().collect();
@@ -92,137 +67,32 @@ pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argu
     found
 }
 
-/// The text between the `(` at `open` and its matching `)`, skipping
-/// brackets inside string literals.
-fn argument_list<'t>(bytes: &[u8], text: &'t str, open: usize) -> Option<&'t str> {
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate().take(MAX_ARGUMENTS) {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == q {
-                quote = None;
+/// What the workspace's other files pass the functions of `index` (at
+/// `path`), from the call index: calls in test code are left out, since a
+/// test passes `None` on purpose to see the error it expects.
+pub fn passed_elsewhere(
+    calls: &crate::calls::CallIndex,
+    language: Language,
+    path: &str,
+    index: &FunctionIndex,
+) -> Vec<Argument> {
+    let names: HashSet<&str> = index
+        .functions
+        .iter()
+        .map(|f| f.name.rsplit(['.', ':']).next().unwrap_or(&f.name))
+        .filter(|n| n.len() > 1)
+        .collect();
+    let mut found = HashSet::new();
+    for name in names {
+        for (site_path, slot, passed) in calls.literals_passed(name, language) {
+            if site_path != path && !crate::hazards::is_test_path(site_path) {
+                found.insert((name.to_owned(), slot.clone(), passed));
             }
-            continue;
-        }
-        match b {
-            b'"' | b'\'' | b'`' => quote = Some(b),
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return text.get(open + 1..open + i);
-                }
-            }
-            _ => {}
         }
     }
-    None
-}
-
-/// The arguments of a list, split at the commas outside brackets and
-/// string literals.
-fn split_top_level(list: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut quote, mut escaped, mut from) = (0i32, None::<char>, false, 0);
-    for (i, c) in list.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' | '`' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(list[from..i].trim());
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    let last = list[from..].trim();
-    if !last.is_empty() {
-        parts.push(last);
-    }
-    parts
-}
-
-/// A Python keyword argument: `header=None` → (`header`, `None`).
-fn keyword(language: Language, argument: &str) -> Option<(&str, &str)> {
-    if language != Language::Python {
-        return None;
-    }
-    let (name, value) = argument.split_once('=')?;
-    let name = name.trim();
-    (!value.starts_with('=')
-        && !name.is_empty()
-        && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
-    .then(|| (name, value.trim()))
-}
-
-/// Whether `value` is a literal nothing or a literal empty value of the
-/// language.
-fn literal(language: Language, value: &str) -> Option<Passed> {
-    let value = value.trim();
-    let nothing = match language {
-        Language::Python | Language::Rust => value == "None",
-        Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            matches!(value, "null" | "undefined")
-        }
-        Language::Java => value == "null",
-        Language::Go => value == "nil",
-    };
-    if nothing {
-        return Some(Passed::Nothing);
-    }
-    let empty = matches!(value, "\"\"" | "''" | "[]" | "{}" | "``")
-        || match language {
-            Language::Python => matches!(
-                value,
-                "b''" | "b\"\"" | "()" | "list()" | "dict()" | "set()" | "tuple()" | "bytes()"
-            ),
-            Language::Rust => matches!(
-                value,
-                "vec![]"
-                    | "Vec::new()"
-                    | "String::new()"
-                    | "&[]"
-                    | "&\"\""
-                    | "\"\".to_string()"
-                    | "HashMap::new()"
-                    | "BTreeMap::new()"
-            ),
-            Language::Java => {
-                value.starts_with("new ArrayList") && value.ends_with("()")
-                    || value.starts_with("new HashMap") && value.ends_with("()")
-                    || matches!(
-                        value,
-                        "Collections.emptyList()"
-                            | "Collections.emptyMap()"
-                            | "List.of()"
-                            | "Map.of()"
-                            | "new byte[0]"
-                            | "new String[0]"
-                            | "new int[0]"
-                    )
-            }
-            Language::Go => value.starts_with("[]") && value.ends_with("{}"),
-            Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                matches!(value, "new Map()" | "new Set()" | "Buffer.alloc(0)")
-            }
-        };
-    empty.then_some(Passed::Empty)
+    let mut found: Vec<Argument> = found.into_iter().collect();
+    found.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    found
 }
 
 /// The parameters of a function (its short name and parameter names, in
@@ -285,6 +155,6 @@ pub fn raise_what_callers_pass(
             continue;
         };
         hazard.likelihood = (hazard.likelihood * 2.0).max(0.12);
-        hazard.trigger = format!("a caller in this file passes {what} for `{name}`");
+        hazard.trigger = format!("a caller passes {what} for `{name}`");
     }
 }

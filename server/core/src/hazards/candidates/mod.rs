@@ -38,7 +38,7 @@ mod byte_lengths;
 mod calendar_steps;
 mod call_result;
 mod callees;
-mod caller_arguments;
+pub mod caller_arguments;
 mod calls;
 mod check_then_act;
 mod chunked_text;
@@ -281,6 +281,26 @@ impl FileFacts {
             bounded_queues: bounded_queue::bounded_queues(language, &text),
             arguments: caller_arguments::passed(language, &text, index),
         }
+    }
+
+    /// Adds what the workspace's other files pass this file's functions
+    /// ([`caller_arguments::passed_elsewhere`]); hashed like the rest, so a
+    /// caller that starts passing `None` re-ranks the callee.
+    pub fn with_callers(
+        mut self,
+        calls: &crate::calls::CallIndex,
+        language: Language,
+        path: &str,
+        index: &FunctionIndex,
+    ) -> FileFacts {
+        let elsewhere = caller_arguments::passed_elsewhere(calls, language, path, index);
+        if !elsewhere.is_empty() {
+            self.arguments.extend(elsewhere);
+            self.arguments
+                .sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            self.arguments.dedup();
+        }
+        self
     }
 
     /// Feeds what candidates depend on to a cache key's hasher.

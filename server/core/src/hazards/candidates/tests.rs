@@ -3653,14 +3653,11 @@ fn what_the_files_own_callers_pass_raises_what_it_sets_off() {
     let (_, _, before, _) = at(&alone, IndexOutOfRange, 2).expect("an index candidate");
     let (_, _, after, why) = at(&called, IndexOutOfRange, 2).expect("an index candidate");
     assert!(after > before, "{before} -> {after}");
-    assert_eq!(
-        why,
-        "a caller in this file passes an empty value for `string`"
-    );
+    assert_eq!(why, "a caller passes an empty value for `string`");
     // `header.split` on the None a caller passes by keyword: a new candidate.
     assert_eq!(at(&alone, NullOrNone, 6), None, "{alone:?}");
     let (_, _, _, why) = at(&called, NullOrNone, 6).expect("a null candidate");
-    assert_eq!(why, "a caller in this file passes None for `header`");
+    assert_eq!(why, "a caller passes None for `header`");
     // A caller passing None to a function that checks for it changes nothing.
     let checked = "def first_word(header):\n    if header is None:\n        return ''\n    return header.split(' ')[0]\n\n\ndef parse():\n    return first_word(None)\n";
     let found = hazards(Language::Python, "checked.py", checked);
