@@ -648,6 +648,15 @@ mod tests {
         assert_eq!(after.recomputed(), 1);
     }
 
+    /// Puts the calls of a Python `source` at `path` into `calls`.
+    fn index_file(calls: &mut CallIndex, path: &str, source: &str) {
+        let rope = Rope::from_str(source);
+        let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
+        let functions = crate::functions::index_functions(Language::Python, &tree, &rope, path);
+        let found = crate::calls::file_calls(Language::Python, &tree, &rope, path, &functions);
+        calls.set_file(path, found);
+    }
+
     /// When the call index changes, only the functions whose callers it
     /// changed are rendered again, with the new caller in their traces.
     #[test]
@@ -659,13 +668,6 @@ mod tests {
             let tree = crate::syntax::parse_str(Language::Python, THREE).expect("parses");
             let ctx = Context::new(&config, calls);
             analyze("app.py", Language::Python, 1, &rope, &tree, previous, &ctx)
-        };
-        let index_file = |calls: &mut CallIndex, path: &str, source: &str| {
-            let rope = Rope::from_str(source);
-            let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
-            let functions = crate::functions::index_functions(Language::Python, &tree, &rope, path);
-            let found = crate::calls::file_calls(Language::Python, &tree, &rope, path, &functions);
-            calls.set_file(path, found);
         };
         let before = run(&calls, None);
         index_file(
@@ -712,13 +714,6 @@ mod tests {
                 previous,
                 &ctx,
             )
-        };
-        let index_file = |calls: &mut CallIndex, path: &str, source: &str| {
-            let rope = Rope::from_str(source);
-            let tree = crate::syntax::parse_str(Language::Python, source).expect("parses");
-            let functions = crate::functions::index_functions(Language::Python, &tree, &rope, path);
-            let found = crate::calls::file_calls(Language::Python, &tree, &rope, path, &functions);
-            calls.set_file(path, found);
         };
         let null_reads = |analysis: &FileAnalysis| -> Vec<String> {
             analysis.scenarios[0]

@@ -20,15 +20,21 @@ use crate::language::Language;
 /// value: (the callee's short name, the slot, the value).
 pub type Argument = (String, Slot, Passed);
 
-/// The calls in `text` of names the file defines that pass a literal
-/// nothing or empty value, deduplicated.
-pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argument> {
-    let names: HashSet<&str> = index
+/// The short names of the functions of `index` (`split` of
+/// `Parser.split`), leaving out one-letter ones that would match any call.
+fn defined_names(index: &FunctionIndex) -> HashSet<&str> {
+    index
         .functions
         .iter()
         .map(|f| f.name.rsplit(['.', ':']).next().unwrap_or(&f.name))
         .filter(|n| n.len() > 1)
-        .collect();
+        .collect()
+}
+
+/// The calls in `text` of names the file defines that pass a literal
+/// nothing or empty value, deduplicated.
+pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argument> {
+    let names = defined_names(index);
     let definitions: HashSet<usize> = index.functions.iter().map(|f| f.name_range.start).collect();
     if names.is_empty() {
         return Vec::new();
@@ -76,12 +82,7 @@ pub fn passed_elsewhere(
     path: &str,
     index: &FunctionIndex,
 ) -> Vec<Argument> {
-    let names: HashSet<&str> = index
-        .functions
-        .iter()
-        .map(|f| f.name.rsplit(['.', ':']).next().unwrap_or(&f.name))
-        .filter(|n| n.len() > 1)
-        .collect();
+    let names = defined_names(index);
     let mut found = HashSet::new();
     for name in names {
         for (site_path, slot, passed) in calls.literals_passed(name, language) {

@@ -29,6 +29,32 @@ fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureCl
     found
 }
 
+/// The broad candidates alone of every function of `source`, as (class,
+/// 1-based line, likelihood, trigger): for rules whose candidate must be
+/// told from another rule's of the same class and line.
+fn broad_of(
+    language: Language,
+    path: &str,
+    source: &str,
+) -> Vec<(FailureClass, usize, f32, String)> {
+    let rope = Rope::from_str(source);
+    let tree = crate::syntax::parse_str(language, source).expect("parses");
+    let index = crate::functions::index_functions(language, &tree, &rope, path);
+    let file = super::FileFacts::of(language, &rope, &index);
+    index
+        .functions
+        .iter()
+        .flat_map(|function| {
+            super::function_candidates(language, &tree, &rope, function, &index, &[], &file)
+                .into_iter()
+                .map(|h| {
+                    let line = super::Hazard::line_of(h.start, function, &rope) + 1;
+                    (h.class, line, h.likelihood, h.trigger)
+                })
+        })
+        .collect()
+}
+
 /// Each pair is a real shape of bug and the fix that removed it: the
 /// candidate must be on the bug and gone from the fix.
 fn flags_bug_not_fix(
@@ -3558,25 +3584,11 @@ fn a_read_in_a_loop_that_never_looks_for_the_end_of_input() {
     // Other rules keep their own hang candidates on the loop and the read
     // (no deadline, no bound); this rule's spin is what the fix removes.
     let spins = |language, path: &str, source: &str| -> Vec<(FailureClass, usize)> {
-        let rope = Rope::from_str(source);
-        let tree = crate::syntax::parse_str(language, source).expect("parses");
-        let index = crate::functions::index_functions(language, &tree, &rope, path);
-        let file = super::FileFacts::of(language, &rope, &index);
-        let mut found = Vec::new();
-        for function in &index.functions {
-            let broad =
-                super::function_candidates(language, &tree, &rope, function, &index, &[], &file);
-            for hazard in broad
-                .iter()
-                .filter(|h| h.trigger.contains("every read returns nothing"))
-            {
-                found.push((
-                    hazard.class,
-                    super::Hazard::line_of(hazard.start, function, &rope) + 1,
-                ));
-            }
-        }
-        found
+        broad_of(language, path, source)
+            .into_iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("every read returns nothing"))
+            .map(|(class, line, _, _)| (class, line))
+            .collect()
     };
     let flags_read_not_fixed_read = |language, path, bug, fix, expected| {
         let on_bug = spins(language, path, bug);
@@ -3616,27 +3628,9 @@ fn a_read_in_a_loop_that_never_looks_for_the_end_of_input() {
 
 #[test]
 fn what_the_files_own_callers_pass_raises_what_it_sets_off() {
-    let hazards = |language, path: &str, source: &str| {
-        let rope = Rope::from_str(source);
-        let tree = crate::syntax::parse_str(language, source).expect("parses");
-        let index = crate::functions::index_functions(language, &tree, &rope, path);
-        let file = super::FileFacts::of(language, &rope, &index);
-        index
-            .functions
-            .iter()
-            .flat_map(|function| {
-                super::function_candidates(language, &tree, &rope, function, &index, &[], &file)
-                    .into_iter()
-                    .map(|h| {
-                        let line = super::Hazard::line_of(h.start, function, &rope) + 1;
-                        (h.class, line, h.likelihood, h.trigger)
-                    })
-            })
-            .collect::<Vec<_>>()
-    };
     let helper = "def is_quoted(string):\n    return string[0] == '\"'\n\n\ndef first_word(header):\n    return header.split(' ')[0]\n";
-    let alone = hazards(Language::Python, "quoted.py", helper);
-    let called = hazards(
+    let alone = broad_of(Language::Python, "quoted.py", helper);
+    let called = broad_of(
         Language::Python,
         "quoted.py",
         &format!(
@@ -3660,7 +3654,7 @@ fn what_the_files_own_callers_pass_raises_what_it_sets_off() {
     assert_eq!(why, "a caller passes None for `header`");
     // A caller passing None to a function that checks for it changes nothing.
     let checked = "def first_word(header):\n    if header is None:\n        return ''\n    return header.split(' ')[0]\n\n\ndef parse():\n    return first_word(None)\n";
-    let found = hazards(Language::Python, "checked.py", checked);
+    let found = broad_of(Language::Python, "checked.py", checked);
     assert!(
         !found.iter().any(|(c, _, _, _)| *c == NullOrNone),
         "{found:?}"
