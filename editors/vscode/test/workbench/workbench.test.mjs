@@ -361,10 +361,14 @@ async function hoverOn(pattern, what) {
 }
 
 async function runCommand(label) {
-    await page.keyboard.press("F1");
     const input = page.locator(".quick-input-widget .quick-input-box input");
-    await input.waitFor();
-    await input.fill(`>${label}`);
+    // The palette closes again when the editor takes focus a moment after
+    // it opened (a file still opening from the step before, on a loaded
+    // machine); open it until it stays open long enough to type into.
+    await waitFor(async () => {
+        if (!(await input.isVisible())) await page.keyboard.press("F1");
+        return input.fill(`>${label}`, { timeout: 2000 }).then(() => true, () => false);
+    }, "the command palette to take the command");
     await page.locator(".quick-input-widget .monaco-list-row", { hasText: label }).first().waitFor();
     await page.keyboard.press("Enter");
     await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
