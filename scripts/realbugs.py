@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -265,7 +266,47 @@ def excerpt(data: bytes, line: int) -> str:
     return "\n".join(out)
 
 
-def lay_out(case: dict, quiet: bool, out: Path) -> None:
+# Source files of one language family, for the callers laid out beside a case.
+FAMILIES = {
+    "python": (".py",),
+    "javascript": (".js", ".mjs", ".cjs", ".ts", ".tsx"),
+    "typescript": (".ts", ".tsx", ".js", ".mjs", ".cjs"),
+    "go": (".go",),
+    "java": (".java",),
+    "rust": (".rs",),
+}
+MAX_CALLERS = 25
+MAX_CALLER_BYTES = 512 * 1024
+
+
+def callers_in_release(case: dict, side: str) -> list[tuple[str, bytes]]:
+    """The other files of the release that call the case's function by
+    name (its last segment followed by `(`), test files aside: what a
+    workspace around the file would hold. At most MAX_CALLERS, by path.
+    The release is the one whose failing file's sha256 was just checked,
+    and registry releases do not change, so the files are not listed in
+    the case."""
+    spec = case[side]
+    tree = package_tree(spec["source"])
+    name = re.split(r"\.|::", case["function"])[-1]
+    call = re.compile(rb"(?<![A-Za-z0-9_$])" + re.escape(name.encode()) + rb"\s*\(")
+    suffixes = FAMILIES.get(case["language"], ())
+    found = []
+    for path in sorted(tree.rglob("*")):
+        relative = path.relative_to(tree).as_posix()
+        if (relative == spec["file"] or path.suffix not in suffixes or not path.is_file()
+                or path.stat().st_size > MAX_CALLER_BYTES
+                or re.search(r"(^|/)(tests?|__tests__|testdata|spec)/|(^|/)test_|_test\.|\.(test|spec)\.", relative)):
+            continue
+        data = path.read_bytes()
+        if call.search(data):
+            found.append((relative, data))
+            if len(found) == MAX_CALLERS:
+                break
+    return found
+
+
+def lay_out(case: dict, quiet: bool, out: Path, callers: bool = False) -> None:
     dest = out / case["id"]
     if dest.exists():
         shutil.rmtree(dest)
@@ -279,6 +320,16 @@ def lay_out(case: dict, quiet: bool, out: Path) -> None:
         (dest / side).mkdir(parents=True)
         (dest / name).write_bytes(data)
         meta[side] = dict(case[side], path=name)
+        if callers:
+            # Beside the file, under callers/: the call index of `eval`
+            # reads the whole side's folder, only the file is analysed.
+            laid = []
+            for relative, data in callers_in_release(case, side):
+                target = dest / side / "callers" / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                laid.append(relative)
+            meta[side]["callers"] = laid
         if not quiet:
             print(f"  {side}: {case[side]['source']} {case[side]['file']}")
             print(excerpt(data, case[side]["line"]))
@@ -309,7 +360,7 @@ def cmd_fetch(args) -> int:
             validate(case)
             if not args.quiet:
                 print(f"{label} [{case['class']}, {split_of(case['repository'])}]")
-            lay_out(case, args.quiet, out)
+            lay_out(case, args.quiet, out, callers=getattr(args, "callers", False))
         except (CaseError, OSError, ValueError) as e:
             failed += 1
             print(f"REJECTED {label}: {e}", file=sys.stderr)
@@ -392,6 +443,9 @@ def main() -> int:
         p.add_argument("--split", choices=["dev", "test"])
         p.add_argument("--limit", type=int)
         p.add_argument("--quiet", action="store_true")
+        if name == "fetch":
+            p.add_argument("--callers", action="store_true",
+                           help="also lay out the release's other files that call the case's function")
     args = parser.parse_args()
     commands = {"fetch": cmd_fetch, "list": cmd_list, "split": cmd_split, "noise": cmd_noise}
     return commands[args.command](args)

@@ -26,6 +26,7 @@ use failcast_core::config::{Config, Severity};
 use failcast_core::functions::Function;
 use failcast_core::hazards::Hazard;
 use failcast_core::scenario::{FailureClass, Scenario};
+use failcast_core::workspace::SourceFile;
 
 /// How many of a function's scenarios count as its predictions.
 pub const TOP_K: usize = failcast_core::analysis::PREDICTIONS;
@@ -297,21 +298,23 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
     let mut report = CheckReport::default();
     let mut skipped = Vec::new();
     for (dir, meta) in &cases {
-        // Each case is its own workspace: callers come from its own file.
-        let files = check::files_under(
-            &[dir.join(&meta.before.path), dir.join(&meta.after.path)],
-            dir,
-            &config,
-        );
-        if files.len() != 2 {
-            skipped.push(format!(
-                "{}: {} of 2 files analysable",
-                meta.id,
-                files.len()
-            ));
+        // Each side is its own workspace: callers come from its own file
+        // and from the release's files laid out beside it (`fetch
+        // --callers`), the fixed file's from the fixed release.
+        let sides: Vec<(Vec<SourceFile>, CallIndex)> = [&meta.before.path, &meta.after.path]
+            .into_iter()
+            .map(|path| {
+                let file = dir.join(path);
+                let side = file.parent().unwrap_or(dir).to_path_buf();
+                let files = check::files_under(std::slice::from_ref(&file), dir, &config);
+                (files, check::call_index(&side, &config))
+            })
+            .collect();
+        let analysable = sides.iter().map(|(files, _)| files.len()).sum::<usize>();
+        if analysable != 2 {
+            skipped.push(format!("{}: {analysable} of 2 files analysable", meta.id));
             continue;
         }
-        let calls = check::call_index(&dir.join("before"), &config);
         let options = CheckOptions {
             config: config.clone(),
             base: dir.clone(),
@@ -319,7 +322,12 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
             history: Default::default(),
             model_budget: None,
         };
-        let mut checked = check::check_files(files, &calls, &options, None, &|_, _, _| {});
+        let mut checked = CheckReport::default();
+        for (files, calls) in sides {
+            let side = check::check_files(files, &calls, &options, None, &|_, _, _| {});
+            checked.files.extend(side.files);
+            checked.skipped.extend(side.skipped);
+        }
         for (path, reason) in &checked.skipped {
             skipped.push(format!("{}: {}: {reason}", meta.id, path.display()));
         }
