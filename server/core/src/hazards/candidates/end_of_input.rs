@@ -84,27 +84,77 @@ impl Scan<'_, '_, '_> {
         let Some(lp) = self.open_ended_loop(node) else {
             return;
         };
+        if self.ends_on_an_exception(node, lp) {
+            return;
+        }
         let statement = statement_of(self.cx.language, node);
         let call = self.text(node);
         let written = self.text(statement);
         let written = written.trim().trim_end_matches(';').trim();
         let unchecked = match result_of(written, &call) {
-            Kept::Dropped => true,
+            // Dropped, the count was the only sign of the end when the read
+            // filled a buffer it was handed (`read_line(&mut line)`,
+            // `in.read(buf)`); a Python read that returns its data and is
+            // dropped skips input (`stream.read(1)`, a drain), it waits
+            // for nothing.
+            Kept::Dropped => match self.cx.language {
+                Language::Python => matches!(last, "readinto" | "recv_into"),
+                _ => node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| a.named_child_count() > 0),
+            },
             Kept::Named(names) if self.cx.language == Language::Go => {
                 // `n, _ := r.Read(buf)`: the error that says EOF is dropped.
                 names.last().is_some_and(|e| e == "_")
             }
             Kept::Named(names) => {
+                // The loop's own condition on the value (`while
+                // tok.isspace():`) is false for the empty read that ends it.
+                let header = lp
+                    .child_by_field_name("condition")
+                    .map(|c| self.text(c))
+                    .unwrap_or_default();
                 let others = self.text(lp).replacen(written, "", 1);
-                !names
-                    .iter()
-                    .any(|name| others.lines().any(|line| tests_for_the_end(line, name)))
+                !names.iter().any(|name| {
+                    mentions(&header, name)
+                        || others.lines().any(|line| tests_for_the_end(line, name))
+                })
             }
             Kept::Used => false,
         };
         if unchecked {
             self.add(node, Timeout, BASE, TRIGGER);
         }
+    }
+
+    /// Whether `node` runs inside a `try` (within `lp`) whose handler
+    /// leaves the loop: the stream signals its end by raising (a closed
+    /// WebSocket, `EOFError`), and the handler is where the loop stops.
+    fn ends_on_an_exception(&self, node: Node, lp: Node) -> bool {
+        let mut child = node;
+        while let Some(parent) = child.parent() {
+            if parent.id() == lp.id() {
+                return false;
+            }
+            let in_body = parent
+                .child_by_field_name("body")
+                .is_some_and(|b| b.id() == child.id());
+            if in_body && parent.kind().starts_with("try_") {
+                let mut cursor = parent.walk();
+                let leaves = parent.named_children(&mut cursor).any(|clause| {
+                    matches!(clause.kind(), "except_clause" | "catch_clause")
+                        && ["break", "return", "raise", "throw"].iter().any(|w| {
+                            let text = self.text(clause);
+                            text.split(|c: char| !c.is_alphanumeric()).any(|t| t == *w)
+                        })
+                });
+                if leaves {
+                    return true;
+                }
+            }
+            child = parent;
+        }
+        false
     }
 
     /// The innermost loop around `node` in the function, when it has no
@@ -200,6 +250,11 @@ fn result_of(statement: &str, call: &str) -> Kept {
     }
     let left = left.trim_end_matches(':').trim();
     if bare(right) != call.trim() {
+        return Kept::Used;
+    }
+    // A slot or a field (`buf[i:] = read(n)`, `self.x = read()`) is not a
+    // name the loop could test; what is written there is used.
+    if left.contains(['[', '.', '(']) {
         return Kept::Used;
     }
     let names: Vec<String> = left

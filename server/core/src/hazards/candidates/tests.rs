@@ -3624,6 +3624,18 @@ fn a_read_in_a_loop_that_never_looks_for_the_end_of_input() {
         "class Fill {\n  int fill(java.io.InputStream in, byte[] buf) throws java.io.IOException {\n    int total = 0;\n    while (total < buf.length) {\n      int n = in.read(buf, total, buf.length - total);\n      if (n < 0) {\n        throw new java.io.EOFException();\n      }\n      total += n;\n    }\n    return total;\n  }\n}\n",
         (Timeout, 5),
     );
+    // Reads the end of input cannot make spin: a loop whose own condition
+    // tests the value (false for the empty read), a read whose closed
+    // stream raises into a handler that leaves the loop, a Python read
+    // dropped to skip input.
+    for quiet in [
+        "def skip_space(stream):\n    tok = stream.read(1)\n    while tok.isspace():\n        tok = stream.read(1)\n    return tok\n",
+        "def pump(self):\n    while self.state == 'connected':\n        try:\n            p = self.ws.recv()\n        except ClosedError:\n            break\n        self.handle(p)\n",
+        "def drain(resp):\n    while resp.more:\n        resp.raw.read(1)\n        resp.more = False\n",
+    ] {
+        let found = spins(Language::Python, "quiet.py", quiet);
+        assert!(found.is_empty(), "{found:?} in\n{quiet}");
+    }
 }
 
 #[test]
