@@ -110,6 +110,13 @@ const BYTE_BUFFER_GETTERS: &[&str] = &[
 
 impl Scan<'_, '_, '_> {
     pub(super) fn buffer_read(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        // A `write` that hands its `(b, off, len)` to the stream it wraps,
+        // an `advance` that advances the inner buffer: the contract, and
+        // its check, are the caller's.
+        let own = self.cx.function.name.rsplit(['.', ':']).next();
+        if own == Some(last) {
+            return;
+        }
         let receiver = callee.rsplit_once(['.', ':']).map_or("", |(r, _)| r);
         let receiver = receiver.trim_end_matches(':').trim();
         let inner = arguments(args);
@@ -134,8 +141,11 @@ impl Scan<'_, '_, '_> {
             }
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
                 let copy = last == "copy" && count >= 3;
-                (!receiver.is_empty() && (node_buffer_width(last) || data_view_width(last) || copy))
-                    .then_some(receiver)
+                // `buf.readUInt32BE(offset)`: a `Buffer` is read at a
+                // position; a reader object's own `packet.readInt8()`
+                // keeps its offset and checks it itself.
+                let at_position = count >= 1 && (node_buffer_width(last) || data_view_width(last));
+                (!receiver.is_empty() && (at_position || copy)).then_some(receiver)
             }
             Language::Python => match callee {
                 "struct.unpack" | "struct.unpack_from" | "struct.iter_unpack" => Some(nth(1)),
@@ -157,11 +167,21 @@ impl Scan<'_, '_, '_> {
                 "String" if node.kind() == "object_creation_expression" && count >= 3 => {
                     Some(nth(0))
                 }
-                "read" | "write" | "readFully" if count == 3 && !receiver.is_empty() => {
+                // On a stream (`in.read(buf, off, len)`), not a utility
+                // class's `IOUtils.write(data, out, charset)`.
+                "read" | "write" | "readFully"
+                    if count == 3 && receiver.starts_with(|c: char| c.is_lowercase()) =>
+                {
                     let whole = nth(1) == "0" && nth(2) == format!("{}.length", nth(0));
                     (!whole).then(|| nth(0))
                 }
-                _ if BYTE_BUFFER_GETTERS.contains(&last) && count <= 1 && !receiver.is_empty() => {
+                // A `ByteBuffer` by its name or declaration, not a JSON
+                // array's or a map's `getInt(key)`.
+                _ if BYTE_BUFFER_GETTERS.contains(&last)
+                    && count <= 1
+                    && (receiver.to_lowercase().contains("buf")
+                        || self.body.contains(&format!("ByteBuffer {receiver}"))) =>
+                {
                     Some(receiver)
                 }
                 _ => None,

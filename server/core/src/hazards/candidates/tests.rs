@@ -3577,6 +3577,39 @@ fn fixed_width_reads_of_a_buffer_the_function_was_handed() {
         "package p\n\nimport (\n\t\"encoding/binary\"\n\t\"io\"\n)\n\nfunc size(r io.Reader) (uint32, error) {\n\tvar b [4]byte\n\tif _, err := io.ReadFull(r, b[:]); err != nil {\n\t\treturn 0, err\n\t}\n\treturn binary.BigEndian.Uint32(b[:]), nil\n}\n",
     );
     assert!(!made_here.contains(&(IndexOutOfRange, 13)), "{made_here:?}");
+    // Not buffers read at a position: a stream's `write` handing its own
+    // arguments on, a reader object's `readInt8()`, a JSON array's
+    // `getInt(1)`, a utility's `write(data, out, charset)`.
+    for (language, path, quiet) in [
+        (
+            Language::Java,
+            "Tee.java",
+            "class Tee extends java.io.FilterOutputStream {\n  public void write(byte[] b, int off, int len) throws java.io.IOException {\n    out.write(b, off, len);\n  }\n}\n",
+        ),
+        (
+            Language::JavaScript,
+            "row.js",
+            "function parse(packet) {\n  return packet.readInt32();\n}\n",
+        ),
+        (
+            Language::Java,
+            "Plugin.java",
+            "class Plugin {\n  int timeout(org.json.JSONArray args) throws Exception {\n    return args.getInt(1);\n  }\n}\n",
+        ),
+        (
+            Language::Java,
+            "Save.java",
+            "class Save {\n  void save(String data, java.io.OutputStream out) throws Exception {\n    IOUtils.write(data, out, \"UTF-8\");\n  }\n}\n",
+        ),
+    ] {
+        let found = broad_of(language, path, quiet);
+        assert!(
+            !found
+                .iter()
+                .any(|(_, _, _, t)| t.starts_with("the buffer is shorter")),
+            "{found:?} in\n{quiet}"
+        );
+    }
 }
 
 #[test]
