@@ -464,7 +464,9 @@ impl Scan<'_, '_, '_> {
             || self.absent_before(object_text.trim(), node)
         {
             let words = [object_text.trim()];
-            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words) {
+            if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
+                && !self.defaulted_before(node, object_text.trim())
+            {
                 self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             }
             return;

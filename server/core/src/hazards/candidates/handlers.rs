@@ -14,6 +14,76 @@ impl Scan<'_, '_, '_> {
             self.cx.rope,
             &[subject],
         ) && !self.caught_here(node, FailureClass::NullOrNone)
+            && !self.defaulted_before(node, subject)
+    }
+
+    /// Whether the function gives `name` a value when it has none, before
+    /// `node`: `if executor is None: executor = default()`, `if (opts ==
+    /// null) { opts = {}; }`, `if x == nil { x = … }`, `name = name or
+    /// {}`, `name ??= {}`, `name ||= []`. After it the name holds
+    /// something, whoever passed nothing.
+    pub(super) fn defaulted_before(&self, node: Node, name: &str) -> bool {
+        let name = name.trim();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+        {
+            return false;
+        }
+        let start = self.cx.node.start_byte();
+        let before = node.start_byte().saturating_sub(start);
+        let Some(text) = self.body.get(..before) else {
+            return false;
+        };
+        let tests_nothing = |line: &str| {
+            [
+                format!("{name} is None"),
+                format!("{name} == None"),
+                format!("not {name}"),
+                format!("{name} == null"),
+                format!("{name} === null"),
+                format!("{name} == undefined"),
+                format!("{name} === undefined"),
+                format!("!{name}"),
+                format!("{name} == nil"),
+                format!("null == {name}"),
+                format!("{name}.is_none()"),
+            ]
+            .iter()
+            .any(|t| {
+                line.match_indices(t.as_str()).any(|(at, _)| {
+                    !line[at + t.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '('))
+                })
+            })
+        };
+        let assigned = |line: &str| {
+            let line = line.trim_start().trim_start_matches(['{', ' ']);
+            line.strip_prefix(name)
+                .map(str::trim_start)
+                .is_some_and(|rest| {
+                    (rest.starts_with('=') && !rest.starts_with("=="))
+                        || rest.starts_with("??=")
+                        || rest.starts_with("||=")
+                })
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        lines.iter().enumerate().any(|(i, line)| {
+            let code = line.trim();
+            // `name = name or default`, `name = name ?? default`.
+            let or_default =
+                assigned(code) && [" or ", " ?? ", " || "].iter().any(|op| code.contains(op));
+            // `if name is None:` with the assignment on its line or one of
+            // the next two (a brace may stand between).
+            let conditional = (code.starts_with("if ") || code.starts_with("if("))
+                && tests_nothing(code)
+                && (code
+                    .split_once([':', '{', ')'])
+                    .is_some_and(|(_, rest)| assigned(rest))
+                    || lines[i + 1..].iter().take(2).any(|next| assigned(next)));
+            or_default || conditional || code.starts_with(&format!("{name} ??="))
+        })
     }
 
     /// Whether an enclosing `try` catches the error `class` raises.

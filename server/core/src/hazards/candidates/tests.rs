@@ -3739,3 +3739,28 @@ fn a_comparison_with_the_empty_string_reaches_the_first_character() {
     );
     assert!(second.contains(&(IndexOutOfRange, 4)), "{second:?}");
 }
+
+#[test]
+fn a_value_given_a_default_when_it_has_none_is_not_null_after() {
+    flags_bug_not_fix(
+        Language::Python,
+        "pool.py",
+        "def run(func, executor=None):\n    if executor is None:\n        log('no executor')\n    return executor.submit(func)\n",
+        "def run(func, executor=None):\n    if executor is None:\n        executor = default_executor()\n    return executor.submit(func)\n",
+        (NullOrNone, 4),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "client.js",
+        "function connect(opts) {\n  if (opts == null) {\n    log('no options');\n  }\n  return opts.timeout;\n}\nconnect(null);\n",
+        "function connect(opts) {\n  opts = opts || {};\n  return opts.timeout;\n}\nconnect(null);\n",
+        (NullOrNone, 5),
+    );
+    flags_bug_not_fix(
+        Language::Go,
+        "dial.go",
+        "package p\n\nfunc dial(cfg *Config) int {\n\treturn cfg.Timeout\n}\n\nfunc main() {\n\tdial(nil)\n}\n",
+        "package p\n\nfunc dial(cfg *Config) int {\n\tif cfg == nil {\n\t\tcfg = &Config{}\n\t}\n\treturn cfg.Timeout\n}\n\nfunc main() {\n\tdial(nil)\n}\n",
+        (NullOrNone, 4),
+    );
+}
