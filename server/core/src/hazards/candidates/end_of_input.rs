@@ -175,15 +175,7 @@ impl Scan<'_, '_, '_> {
             ) {
                 return None;
             }
-            let header = || {
-                let end = current
-                    .child_by_field_name("body")
-                    .map_or(current.end_byte(), |b| b.start_byte());
-                self.cx
-                    .rope
-                    .byte_slice(current.start_byte()..end.max(current.start_byte()))
-                    .to_string()
-            };
+            let header = || self.header_text(current);
             let open = match (self.cx.language, kind) {
                 (Language::Python, "while_statement") => Some(true),
                 (Language::Python, "for_statement") => Some(false),

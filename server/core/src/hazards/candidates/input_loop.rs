@@ -53,15 +53,7 @@ impl Scan<'_, '_, '_> {
         ) {
             return;
         }
-        // The header only: up to the body.
-        let end = node
-            .child_by_field_name("body")
-            .map_or(node.end_byte(), |b| b.start_byte());
-        let text = {
-            let end = end.min(self.cx.rope.len_bytes());
-            let start = node.start_byte().min(end);
-            self.cx.rope.byte_slice(start..end).to_string()
-        };
+        let text = self.header_text(node);
         let header = text.split(['{', ':']).next().unwrap_or_default().trim();
         let endless = match (self.cx.language, node.kind()) {
             (Language::Go, "for_statement") => header == "for",

@@ -990,6 +990,17 @@ impl Scan<'_, '_, '_> {
         })
     }
 
+    /// The text of a statement up to its body: a loop's or an `if`'s
+    /// header (`for i := 0; i < n; i++ `, `while True:`).
+    fn header_text(&self, node: Node) -> String {
+        let end = node
+            .child_by_field_name("body")
+            .map_or(node.end_byte(), |b| b.start_byte())
+            .min(self.cx.rope.len_bytes());
+        let start = node.start_byte().min(end);
+        self.cx.rope.byte_slice(start..end).to_string()
+    }
+
     fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
         // A `do … while (cond)` tests its exit at the bottom: the line that
         // never lets it go is the condition's.
