@@ -146,9 +146,13 @@ impl Scan<'_, '_, '_> {
 /// Locals assigned from one call, with its callee (`const x = f(a)`,
 /// `Type x = o.m()`, `x = await g()`), read once from the function's text.
 pub(super) fn assigned_from_calls(body: &str) -> Vec<(String, String)> {
-    body.lines()
+    statements(body)
+        .into_iter()
         .filter_map(|line| {
             let (left, right) = super::absent::assignment(line.trim())?;
+            // A call whose arguments run over several lines reads as one.
+            let right = right.split_whitespace().collect::<Vec<_>>().join(" ");
+            let right = right.as_str();
             let name = super::absent::assigned_name(left);
             let right = right.trim().trim_end_matches(';').trim();
             let right = right.strip_prefix("await ").unwrap_or(right);
@@ -164,4 +168,30 @@ pub(super) fn assigned_from_calls(body: &str) -> Vec<(String, String)> {
             .then(|| (name.to_owned(), callee.to_owned()))
         })
         .collect()
+}
+
+/// The body's lines, with a line whose parentheses are still open joined
+/// to the lines that close them: `Notification n = Notification.get(\n
+/// context, id);` is one assignment from one call.
+fn statements(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut open = 0i32;
+    let mut current = String::new();
+    for line in body.lines() {
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(line.trim());
+        open += line.matches('(').count() as i32 - line.matches(')').count() as i32;
+        // A stray parenthesis in a string or comment must not swallow the
+        // rest of the body: a statement spans a few lines at most.
+        if open <= 0 || current.len() > 400 {
+            out.push(std::mem::take(&mut current));
+            open = 0;
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }

@@ -718,10 +718,12 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
             continue;
         }
         scan.visit(node);
+        // Children go on the stack last first, so that the walk meets the
+        // body in source order: a rule that names "the first" read or
+        // dereference of a value names the first one written.
         let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
-            stack.push(child);
-        }
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
     }
     scan.result_before_error();
     scan.lock_left_held();
@@ -892,6 +894,11 @@ impl Scan<'_, '_, '_> {
             {
                 self.getter_chain(node, object);
             }
+        }
+        // Java dereferences mostly by calling a method: `mimeType.equals(…)`
+        // throws as `mimeType.length` would.
+        if kind == "method_invocation" {
+            self.call_result_dereferenced(node);
         }
         if self.cx.language == Language::Go {
             self.channel(node);

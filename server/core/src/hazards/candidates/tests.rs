@@ -2265,6 +2265,35 @@ fn a_call_result_dereferenced_unchecked() {
 }
 
 #[test]
+fn a_java_call_result_dereferenced_by_a_method_call() {
+    // cordova-plugin-local-notification: an alarm for a notification no
+    // longer in the preferences; the lookup, its arguments over two
+    // lines, returns null and `show` is called on it. Java dereferences by
+    // calling a method as often as by reading a field.
+    flags_bug_not_fix(
+        Language::Java,
+        "TriggerReceiver.java",
+        "class TriggerReceiver {\n  void onReceive(Context context, int id) {\n    Notification notification = Notification.getFromSharedPreferences(\n        context, id);\n    notification.show(false);\n  }\n}\n",
+        "class TriggerReceiver {\n  void onReceive(Context context, int id) {\n    Notification notification = Notification.getFromSharedPreferences(\n        context, id);\n    if (notification == null) {\n      return;\n    }\n    notification.show(false);\n  }\n}\n",
+        (NullOrNone, 5),
+    );
+}
+
+#[test]
+fn the_first_dereference_of_a_call_result_is_named() {
+    // cordova-plugin-camera: `mimeType` is dereferenced in a condition,
+    // and only a later branch checks it. The check after does not guard
+    // the call before it.
+    let found = candidates_of(
+        Language::Java,
+        "CameraLauncher.java",
+        "class CameraLauncher {\n  void gallery(String uri) {\n    String mimeType = FileHelper.getMimeType(uri, this.cordova);\n    if (this.targetHeight == -1 && mimeType.equalsIgnoreCase(format())) {\n      return;\n    }\n    if (!\"image/jpeg\".equalsIgnoreCase(mimeType)) {\n      return;\n    }\n    mimeType.length();\n  }\n}\n",
+    );
+    assert!(found.contains(&(NullOrNone, 4)), "{found:?}");
+    assert!(!found.contains(&(NullOrNone, 10)), "{found:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
