@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// A fixed table indexed by a computed value.
+const TABLE: f32 = 0.2;
+
 impl Scan<'_, '_, '_> {
     pub(super) fn subscript(&mut self, node: Node) {
         let object = node
@@ -92,7 +95,12 @@ impl Scan<'_, '_, '_> {
         // panics on a missing key.
         let rust_map_key = self.cx.language == Language::Rust
             && (index_word.starts_with('&') || self.declared_map(&object_text));
-        let (class, mut likelihood): (FailureClass, f32) = if is_string_key || rust_map_key {
+        // A fixed table indexed by a computed value: a position, and the
+        // data decides it ([`tables`]).
+        let table = !literal_index && !ranged && !is_string_key && self.is_table(&object_text);
+        let (class, mut likelihood): (FailureClass, f32) = if table {
+            (IndexOutOfRange, TABLE)
+        } else if is_string_key || rust_map_key {
             (KeyMissing, 0.09)
         } else if ranged && self.cx.language == Language::Rust {
             (IndexOutOfRange, 0.09)

@@ -81,6 +81,7 @@ mod sized_allocation;
 mod spawns;
 mod split_count;
 mod string_methods;
+mod tables;
 #[cfg(test)]
 mod tests;
 mod text_conversion;
@@ -182,6 +183,8 @@ struct Scan<'a, 'c, 't> {
     concurrent: &'c [String],
     /// Queues the file makes with a bound ([`bounded_queue::bounded_queues`]).
     bounded_queues: &'c [String],
+    /// Fixed tables the file writes out ([`tables::table_names`]).
+    tables: &'c [String],
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -247,6 +250,8 @@ pub struct FileFacts {
     /// Python and Java: queues made with a bound
     /// ([`bounded_queue::bounded_queues`]).
     pub bounded_queues: Vec<String>,
+    /// Sequences the file writes out as literals ([`tables::table_names`]).
+    pub tables: Vec<String>,
     /// Literal nothing or empty values the file's calls pass its own
     /// functions ([`caller_arguments::passed`]).
     pub arguments: Vec<caller_arguments::Argument>,
@@ -279,6 +284,7 @@ impl FileFacts {
                 Vec::new()
             },
             bounded_queues: bounded_queue::bounded_queues(language, &text),
+            tables: tables::table_names(language, &text),
             arguments: caller_arguments::passed(language, &text, index),
         }
     }
@@ -339,6 +345,10 @@ impl FileFacts {
         for name in &self.bounded_queues {
             hasher.update(name.as_bytes());
             hasher.update(&[4]);
+        }
+        for name in &self.tables {
+            hasher.update(name.as_bytes());
+            hasher.update(&[8]);
         }
         for argument in &self.arguments {
             hasher.update(format!("{argument:?}").as_bytes());
@@ -617,6 +627,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         module_state: &file.module_state,
         concurrent: &file.concurrent,
         bounded_queues: &file.bounded_queues,
+        tables: &file.tables,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

@@ -2294,6 +2294,42 @@ fn the_first_dereference_of_a_call_result_is_named() {
 }
 
 #[test]
+fn a_fixed_table_indexed_by_a_decoded_number() {
+    // tinytag: an ID3 genre written `(255)` indexes the 192-entry genre
+    // table past its end. The table is a list literal, so the subscript is
+    // a position (an IndexError), not a key; checking the number against
+    // the table's length is the fix.
+    flags_bug_not_fix(
+        Language::Python,
+        "id3.py",
+        "class ID3:\n    GENRES = [\"Blues\", \"Classic Rock\"]\n\n    def genre(self, value):\n        m = re.match(r\"^\\((\\d+)\\)$\", value)\n        if m:\n            return ID3.GENRES[int(m.group(1))]\n        return value\n",
+        "class ID3:\n    GENRES = [\"Blues\", \"Classic Rock\"]\n\n    def genre(self, value):\n        m = re.match(r\"^\\((\\d+)\\)$\", value)\n        if m:\n            genre_id = int(m.group(1))\n            if 0 <= genre_id < len(ID3.GENRES):\n                return ID3.GENRES[genre_id]\n        return value\n",
+        (IndexOutOfRange, 7),
+    );
+    // The same in Go and Java, whose tables are a slice literal and a
+    // static array.
+    let go = candidates_of(
+        Language::Go,
+        "op.go",
+        "package p\n\nvar names = []string{\n\t\"nop\",\n\t\"push\",\n}\n\nfunc name(code byte) string {\n\treturn names[code]\n}\n",
+    );
+    assert!(go.contains(&(IndexOutOfRange, 9)), "{go:?}");
+    let java = candidates_of(
+        Language::Java,
+        "Op.java",
+        "class Op {\n  static final String[] NAMES = {\"nop\", \"push\"};\n  String name(int code) {\n    return NAMES[code];\n  }\n}\n",
+    );
+    assert!(java.contains(&(IndexOutOfRange, 4)), "{java:?}");
+    // A dictionary is a table of keys: its lookup stays a key.
+    let dict = candidates_of(
+        Language::Python,
+        "codes.py",
+        "CODES = {\"a\": 1}\n\ndef code(name):\n    return CODES[name]\n",
+    );
+    assert!(!dict.iter().any(|(c, _)| *c == IndexOutOfRange), "{dict:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
