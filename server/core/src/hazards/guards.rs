@@ -145,6 +145,49 @@ fn is_block(language: Language, kind: &str) -> bool {
 
 /// The text of the part of a conditional or loop that decides whether
 /// `child` runs, if `parent` is one and `child` is not that part itself.
+/// Whether `condition` says a length is at least something: `1 <
+/// len(xs)`, `len(xs) > 0`, `xs.length >= 2`, `n.len() != 0`. Behind `||`
+/// the right side runs when it is false, with the collection short: `1 <
+/// len(list) || list[0].x` reads the first element of an empty list.
+fn length_at_least(condition: &str) -> bool {
+    const LENGTHS: &[&str] = &["len(", "Len(", ".length", ".len()", ".size()", ".count()"];
+    LENGTHS.iter().any(|word| {
+        condition.match_indices(word).any(|(at, _)| {
+            let before = condition[..at].trim_end();
+            // `len(xs)`: past its closing parenthesis.
+            let after = &condition[at + word.len()..];
+            let after = if word.ends_with('(') {
+                let mut depth = 1;
+                after
+                    .char_indices()
+                    .find_map(|(i, c)| {
+                        match c {
+                            '(' => depth += 1,
+                            ')' => depth -= 1,
+                            _ => {}
+                        }
+                        (depth == 0).then(|| &after[i + 1..])
+                    })
+                    .unwrap_or_default()
+            } else {
+                after
+            };
+            let after = after.trim_start();
+            // `xs.length`: what stands before the receiver.
+            let before = if word.starts_with('.') {
+                before
+                    .trim_end_matches(|c: char| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'))
+                    .trim_end()
+            } else {
+                before
+            };
+            after.starts_with('>')
+                || after.starts_with("!=")
+                || ((before.ends_with('<') || before.ends_with("<=")) && !before.ends_with("<<"))
+        })
+    })
+}
+
 fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> Option<String> {
     let field = |name: &str| parent.child_by_field_name(name);
     let kind = parent.kind();
@@ -186,7 +229,8 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
             "instanceof",
         ]
         .iter()
-        .any(|p| left.contains(p));
+        .any(|p| left.contains(p))
+            || length_at_least(&left);
         if matches!(op, "||" | "or") && asserts_presence {
             return None;
         }

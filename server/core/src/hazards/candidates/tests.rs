@@ -2330,6 +2330,25 @@ fn a_fixed_table_indexed_by_a_decoded_number() {
 }
 
 #[test]
+fn a_length_at_least_before_or_guards_nothing_after_it() {
+    // tdewolff/parse: `for (let;;)` leaves the declaration list empty, and
+    // the right of `||` runs exactly when the list is short.
+    flags_bug_not_fix(
+        Language::Go,
+        "parse.go",
+        "package p\n\nfunc bad(d *Decl) bool {\n\treturn 1 < len(d.List) || d.List[0].Default != nil\n}\n",
+        "package p\n\nfunc bad(d *Decl) bool {\n\treturn 1 < len(d.List) || len(d.List) == 1 && d.List[0].Default != nil\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    let js = candidates_of(
+        Language::JavaScript,
+        "list.js",
+        "function first(xs) {\n  return xs.length > 1 || xs[0].name === 'a';\n}\n",
+    );
+    assert!(js.contains(&(IndexOutOfRange, 2)), "{js:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
