@@ -87,7 +87,122 @@ pub(super) fn backtracks(pattern: &str) -> bool {
     nested || leading_run || runs >= 2
 }
 
+/// The pattern a string or regex literal spells, from the start of an
+/// argument list or a right-hand side: `r'(a+)+'`, `"\\s+$"`, `/x+y+/g`.
+fn pattern_literal(text: &str) -> Option<String> {
+    let text = text.trim().trim_start_matches('(').trim_start();
+    if let Some(rest) = text.strip_prefix('/') {
+        // A JavaScript literal: up to the closing slash not escaped.
+        let mut escaped = false;
+        let end = rest.char_indices().find_map(|(i, c)| {
+            let end = !escaped && c == '/';
+            escaped = !escaped && c == '\\';
+            end.then_some(i)
+        })?;
+        return Some(rest[..end].to_owned());
+    }
+    let inner = text.trim_start_matches(['r', 'b']);
+    let quote = inner.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let pattern = inner[1..].split(quote).next()?;
+    // Java spells a backslash twice inside a string.
+    Some(pattern.replace("\\\\", "\\"))
+}
+
+/// Names the file binds to a compiled pattern that backtracks, wherever
+/// the binding is (a module constant, a class attribute, a static final
+/// field, a local): `_func_re = re.compile(r'(.+?)\((.*)\)')`, `private
+/// static final Pattern P = Pattern.compile("…")`, `const RE = /…/`. The
+/// pattern is written once, away from the functions that run it on input,
+/// which is where it hangs.
+pub(super) fn backtracking_patterns(language: Language, text: &str) -> Vec<String> {
+    if !matches!(
+        language,
+        Language::Python
+            | Language::Java
+            | Language::JavaScript
+            | Language::TypeScript
+            | Language::Tsx
+    ) {
+        return Vec::new();
+    }
+    let mut names = Vec::new();
+    for line in text.lines() {
+        let Some((left, right)) = line.split_once('=') else {
+            continue;
+        };
+        let right = right.trim_start();
+        if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
+            continue;
+        }
+        let literal = if let Some(at) = right.find("compile(").or_else(|| right.find("RegExp(")) {
+            let open = right[at..].find('(').map_or(at, |o| at + o);
+            pattern_literal(&right[open..])
+        } else if right.starts_with('/') && !right.starts_with("//") {
+            pattern_literal(right)
+        } else {
+            None
+        };
+        let Some(pattern) = literal else {
+            continue;
+        };
+        let name = left
+            .trim()
+            .trim_end_matches(':')
+            .rsplit([' ', '.'])
+            .next()
+            .unwrap_or_default();
+        if name.len() > 1
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
+            && backtracks(&pattern)
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Methods that run a compiled pattern over their argument.
+const MATCHING: &[&str] = &[
+    "match",
+    "search",
+    "fullmatch",
+    "findall",
+    "finditer",
+    "sub",
+    "subn",
+    "split",
+    "matcher",
+    "test",
+    "exec",
+    "replace",
+    "replaceAll",
+];
+
 impl Scan<'_, '_, '_> {
+    /// A pattern of the file that backtracks ([`backtracking_patterns`]),
+    /// run here: `self._func_re.match(check)`, `P.matcher(s)`, `RE.test(s)`,
+    /// `s.replace(RE, "")`, `s.split(RE)`.
+    pub(super) fn precompiled_pattern(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        if self.patterns.is_empty() || !MATCHING.contains(&last) {
+            return;
+        }
+        let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
+        let receiver_name = receiver.rsplit('.').next().unwrap_or_default();
+        let argument = first_argument(args);
+        let runs = self.patterns.iter().any(|p| p == receiver_name)
+            || (matches!(
+                last,
+                "match" | "replace" | "replaceAll" | "split" | "search"
+            ) && self.patterns.iter().any(|p| p == argument));
+        if runs {
+            self.add(node, Timeout, 0.08, BACKTRACKING);
+        }
+    }
+
     /// A JavaScript regular expression literal that backtracks.
     pub(super) fn regex_literal(&mut self, node: Node) {
         if node.kind() != "regex" {

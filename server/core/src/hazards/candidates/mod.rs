@@ -185,6 +185,9 @@ struct Scan<'a, 'c, 't> {
     bounded_queues: &'c [String],
     /// Fixed tables the file writes out ([`tables::table_names`]).
     tables: &'c [String],
+    /// Compiled patterns of the file that backtrack
+    /// ([`backtracking::backtracking_patterns`]).
+    patterns: &'c [String],
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -252,6 +255,9 @@ pub struct FileFacts {
     pub bounded_queues: Vec<String>,
     /// Sequences the file writes out as literals ([`tables::table_names`]).
     pub tables: Vec<String>,
+    /// Compiled patterns that backtrack
+    /// ([`backtracking::backtracking_patterns`]).
+    pub patterns: Vec<String>,
     /// Literal nothing or empty values the file's calls pass its own
     /// functions ([`caller_arguments::passed`]).
     pub arguments: Vec<caller_arguments::Argument>,
@@ -285,6 +291,7 @@ impl FileFacts {
             },
             bounded_queues: bounded_queue::bounded_queues(language, &text),
             tables: tables::table_names(language, &text),
+            patterns: backtracking::backtracking_patterns(language, &text),
             arguments: caller_arguments::passed(language, &text, index),
         }
     }
@@ -345,6 +352,10 @@ impl FileFacts {
         for name in &self.bounded_queues {
             hasher.update(name.as_bytes());
             hasher.update(&[4]);
+        }
+        for name in &self.patterns {
+            hasher.update(name.as_bytes());
+            hasher.update(&[9]);
         }
         for name in &self.tables {
             hasher.update(name.as_bytes());
@@ -628,6 +639,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         concurrent: &file.concurrent,
         bounded_queues: &file.bounded_queues,
         tables: &file.tables,
+        patterns: &file.patterns,
         raced: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,

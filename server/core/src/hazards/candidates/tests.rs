@@ -2349,6 +2349,30 @@ fn a_length_at_least_before_or_guards_nothing_after_it() {
 }
 
 #[test]
+fn a_pattern_compiled_elsewhere_backtracks_where_it_runs() {
+    // configobj's validator: a class attribute compiled once, run on every
+    // check string; `(.+?)\((.*)\)` on a long run of `(` tries every
+    // split. The fix keeps parentheses out of the name.
+    flags_bug_not_fix(
+        Language::Python,
+        "validate.py",
+        "import re\n\nclass Validator:\n    _func_re = re.compile(r'(.+?)\\((.*)\\)', re.DOTALL)\n\n    def _parse_check(self, check):\n        fun_match = self._func_re.match(check)\n        return fun_match\n",
+        "import re\n\nclass Validator:\n    _func_re = re.compile(r'([^\\(\\)]+?)\\((.*)\\)', re.DOTALL)\n\n    def _parse_check(self, check):\n        fun_match = self._func_re.match(check)\n        return fun_match\n",
+        (Timeout, 7),
+    );
+    // A JavaScript module constant, run by `test` and by `replace`.
+    let js = candidates_of(
+        Language::JavaScript,
+        "trim.js",
+        "const TRAILING = /(\\s*,\\s*)+$/;\nfunction clean(s) {\n  return s.replace(TRAILING, '');\n}\nfunction dirty(s) {\n  return TRAILING.test(s);\n}\n",
+    );
+    assert!(
+        js.contains(&(Timeout, 3)) && js.contains(&(Timeout, 6)),
+        "{js:?}"
+    );
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
