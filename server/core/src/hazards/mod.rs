@@ -333,14 +333,27 @@ pub(crate) fn function_node<'t>(tree: &'t Tree, function: &Function) -> Option<N
     let mut node = tree
         .root_node()
         .descendant_for_byte_range(function.range.start, function.range.end)?;
+    // The outermost of the nodes spanning the bytes that defines something
+    // (has a body or parameters): a Python class whose body is one method
+    // has a block spanning exactly that method, and the block is no
+    // function.
+    let defines = |n: Node| {
+        n.child_by_field_name("body").is_some()
+            || n.child_by_field_name("parameters").is_some()
+            || n.child_by_field_name("parameter").is_some()
+    };
+    let mut definition = defines(node).then_some(node);
     while let Some(parent) = node.parent() {
         if parent.byte_range() == function.range {
             node = parent;
+            if defines(node) {
+                definition = Some(node);
+            }
         } else {
             break;
         }
     }
-    Some(node)
+    Some(definition.unwrap_or(node))
 }
 
 /// Whether a `failcast: ignore` or `failcast: ignore[class, …]` comment on

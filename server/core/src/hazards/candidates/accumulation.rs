@@ -38,7 +38,71 @@ const BASE: f32 = 0.04;
 const TRIGGER: &str =
     "the peer sends more than memory holds, or never stops, and every piece is kept";
 
+/// `buf = buf + piece`: an append spelled as an assignment of the
+/// target plus something.
+fn grows_itself(line: &str) -> bool {
+    let Some((left, right)) = line.split_once('=') else {
+        return false;
+    };
+    let target = left.trim();
+    !target.is_empty()
+        && !right.starts_with('=')
+        && right
+            .trim()
+            .strip_prefix(target)
+            .is_some_and(|rest| rest.trim_start().starts_with('+'))
+}
+
+/// Methods a framework calls with each piece a peer sends: asyncio's and
+/// Twisted's protocols, Netty's handlers, Node's stream implementations.
+const RECEIVERS: &[&str] = &[
+    "data_received",
+    "dataReceived",
+    "rawDataReceived",
+    "channelRead",
+    "_transform",
+    "_write",
+    "onData",
+    "on_data",
+];
+
 impl Scan<'_, '_, '_> {
+    /// A method the framework calls with each piece received
+    /// ([`RECEIVERS`]) that appends the piece to what it keeps between
+    /// calls, with no limit in the method: the protocol's buffer grows as
+    /// long as the peer sends (Twisted's SSH transport kept a version line
+    /// that never ended).
+    pub(super) fn received_piece_kept(&mut self) {
+        let name = self
+            .cx
+            .function
+            .name
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default();
+        if !RECEIVERS.contains(&name) || limited(&self.body) {
+            return;
+        }
+        let pieces: Vec<String> = self
+            .parameters
+            .iter()
+            .filter(|p| !matches!(p.as_str(), "self" | "ctx" | "encoding" | "callback" | "cb"))
+            .cloned()
+            .collect();
+        let body = self
+            .cx
+            .node
+            .child_by_field_name("body")
+            .unwrap_or(self.cx.node);
+        if let Some(grows) = self.first_append_of(body, &pieces) {
+            // Kept between calls: on the object, not in a local.
+            let kept = self.text(grows);
+            if ["self.", "this."].iter().any(|o| kept.contains(o)) {
+                self.add(grows, ResourceExhaustion, BASE, TRIGGER);
+            }
+        }
+    }
+
     /// An endless loop that reads (see [`input_loop`](super::input_loop)):
     /// the first statement of its body that appends what it read.
     pub(super) fn accumulated_in_loop(&mut self, node: Node, pieces: &[String]) {
@@ -116,7 +180,7 @@ impl Scan<'_, '_, '_> {
                 }
                 let text = self.text(*n);
                 let first_line = text.lines().next().unwrap_or_default();
-                APPENDS.iter().any(|a| first_line.contains(a))
+                (APPENDS.iter().any(|a| first_line.contains(a)) || grows_itself(first_line))
                     && pieces.iter().any(|piece| mentions(first_line, piece))
             })
     }

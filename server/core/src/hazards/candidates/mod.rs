@@ -749,6 +749,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         stack.extend(children.into_iter().rev());
     }
     scan.result_before_error();
+    scan.received_piece_kept();
     scan.lock_left_held();
     scan.nesting_unbounded();
     let mut found = scan.found;

@@ -2373,6 +2373,42 @@ fn a_pattern_compiled_elsewhere_backtracks_where_it_runs() {
 }
 
 #[test]
+fn a_received_piece_kept_between_calls() {
+    // Twisted's SSH transport: every piece a peer sends before its version
+    // line is kept, and a version line that never ends fills the memory.
+    // The fix disconnects past 4 KB.
+    flags_bug_not_fix(
+        Language::Python,
+        "transport.py",
+        "class SSHTransportBase(protocol.Protocol):\n    def dataReceived(self, data):\n        self.buf = self.buf + data\n        if not self.gotVersion:\n            if self.buf.find(b\"\\n\") == -1:\n                return\n",
+        "class SSHTransportBase(protocol.Protocol):\n    def dataReceived(self, data):\n        self.buf = self.buf + data\n        if not self.gotVersion:\n            if len(self.buf) > 4096:\n                self.loseConnection()\n                return\n            if self.buf.find(b\"\\n\") == -1:\n                return\n",
+        (ResourceExhaustion, 3),
+    );
+    // What a receiver builds in a local is gone when it returns.
+    let local = candidates_of(
+        Language::Python,
+        "proto.py",
+        "class P(asyncio.Protocol):\n    def data_received(self, data):\n        parts = []\n        parts.append(data)\n        self.handle(parts)\n",
+    );
+    assert!(
+        !local.iter().any(|(c, _)| *c == ResourceExhaustion),
+        "{local:?}"
+    );
+}
+
+#[test]
+fn a_class_of_one_method_still_has_its_parameters() {
+    // The class's body spans exactly its one method: the analysis must
+    // still read the method, parameters included, not the block.
+    let found = candidates_of(
+        Language::Python,
+        "fields.py",
+        "class Splitter:\n    def fields(self, sep, line):\n        return re.split(sep, line)\n",
+    );
+    assert!(found.contains(&(ParseError, 3)), "{found:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
