@@ -74,6 +74,9 @@ const LIMITS: &[&str] = &[
     "BoundedReader",
 ];
 
+/// How a call asks for IPv6 by name.
+const IPV6: &[&str] = &["AF_INET6", "\"udp6\"", "\"tcp6\"", "\"ip6", "Inet6Address"];
+
 impl Scan<'_, '_, '_> {
     /// Whether the function wraps `reader` in a limit before it is read to
     /// the end: `let body = Limited::new(body, MAX)`, `r = io.LimitReader(r,
@@ -804,6 +807,12 @@ impl Scan<'_, '_, '_> {
                 }
                 ParseError | NullOrNone | Encoding | IndexOutOfRange if self.outside(&args) => {
                     likelihood += 0.02;
+                }
+                // A socket of IPv6's family, asked for by name: hosts and
+                // containers with IPv6 turned off refuse to make one
+                // (EAFNOSUPPORT), where the IPv4 default would work.
+                NetworkError if IPV6.iter().any(|w| args.contains(w)) => {
+                    likelihood += 0.05;
                 }
                 _ => {}
             }

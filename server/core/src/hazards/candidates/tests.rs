@@ -2409,6 +2409,26 @@ fn a_class_of_one_method_still_has_its_parameters() {
 }
 
 #[test]
+fn a_socket_of_the_ipv6_family_where_ipv6_is_off() {
+    // mitmproxy: on a host with IPv6 disabled, making the socket raises
+    // OSError (EAFNOSUPPORT) outside the handler meant for connecting.
+    flags_bug_not_fix(
+        Language::Python,
+        "local_ip.py",
+        "def get_local_ip6(reachable):\n    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n    try:\n        s.connect((reachable, 80))\n        return s.getsockname()\n    except OSError:\n        return None\n",
+        "def get_local_ip6(reachable):\n    s = None\n    try:\n        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n        s.connect((reachable, 80))\n        return s.getsockname()\n    except OSError:\n        return None\n",
+        (NetworkError, 2),
+    );
+    // nebula's listener makes its socket through the system call.
+    let go = candidates_of(
+        Language::Go,
+        "udp.go",
+        "package p\n\nfunc listen() (int, error) {\n\treturn unix.Socket(unix.AF_INET6, unix.SOCK_DGRAM, unix.IPPROTO_UDP)\n}\n",
+    );
+    assert!(go.contains(&(NetworkError, 4)), "{go:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
