@@ -259,19 +259,7 @@ impl Scan<'_, '_, '_> {
         // `self.inner.read()`, `super.close()`) delegates; it is not the
         // function calling itself.
         let own_name = self.cx.function.name.rsplit(['.', ':']).next();
-        let on_itself = match callee.rsplit_once(['.', ':']) {
-            None => true,
-            Some((receiver, _)) => {
-                let receiver = receiver.trim_end_matches(':').trim();
-                self.is_own(receiver)
-                    || ["Self", "self.__class__", "type(self)"].contains(&receiver)
-                    // `Foo.bar(...)` / `Foo::bar(...)` inside Foo's own method.
-                    || [".", "::"].iter().any(|sep| {
-                        let qualified = &self.cx.function.qualified_name;
-                        qualified.ends_with(&format!("{receiver}{sep}{last}"))
-                    })
-            }
-        };
+        let on_itself = self.on_own_object(callee, last, false);
         if !last.is_empty()
             && own_name == Some(last)
             && on_itself

@@ -780,6 +780,28 @@ impl Scan<'_, '_, '_> {
         matches!(receiver, "self" | "this" | "cls") || self.receiver.as_deref() == Some(receiver)
     }
 
+    /// Whether a call of `callee` (last name `last`) is made on the
+    /// function's own object: bare, on `self`, `this`, `cls`, the Go
+    /// receiver, `Self`, the object's class (`self.__class__`,
+    /// `type(self)`, `Foo.bar` inside `Foo`), and, when `parent_too`, on
+    /// `super`. The method of the same name on another object (`c.Conn.
+    /// LastError()`, `self.inner.read()`) is a delegation, not a call of
+    /// this one; so is `super.close()` for a recursion, while a cycle
+    /// through the class's methods runs through its parent's too.
+    fn on_own_object(&self, callee: &str, last: &str, parent_too: bool) -> bool {
+        let Some((receiver, _)) = callee.rsplit_once(['.', ':']) else {
+            return true;
+        };
+        let receiver = receiver.trim_end_matches(':').trim();
+        self.is_own(receiver)
+            || ["Self", "self.__class__", "type(self)"].contains(&receiver)
+            || (parent_too && matches!(receiver, "super" | "super()"))
+            || [".", "::"].iter().any(|sep| {
+                let qualified = &self.cx.function.qualified_name;
+                qualified.ends_with(&format!("{receiver}{sep}{last}"))
+            })
+    }
+
     /// Whether `node` runs once per turn of a loop of the function.
     fn in_loop(&self, node: Node) -> bool {
         let mut ancestor = node.parent();

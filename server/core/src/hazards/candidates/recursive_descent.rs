@@ -60,13 +60,7 @@ impl Scan<'_, '_, '_> {
         if in_file && last != own_name {
             // On the function's own object, as the graph counts calls:
             // another object's method of the same name is not this one.
-            let own_object = match callee.rsplit_once(['.', ':']) {
-                None => true,
-                Some((receiver, _)) => {
-                    let receiver = receiver.trim_end_matches(':').trim();
-                    self.is_own(receiver) || matches!(receiver, "Self" | "super" | "super()")
-                }
-            };
+            let own_object = self.on_own_object(callee, last, true);
             let cycle = own_object
                 && self
                     .cycles
