@@ -793,6 +793,15 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A constant parses, converts or names the same way every
+                // time: `new BigDecimal("0.5")`, `ZoneInfo("UTC")`. (A
+                // constant key is no such thing: the data lacks it or not.)
+                ParseError | TypeError | TimezoneDst
+                    if !args.trim().trim_matches(['(', ')']).trim().is_empty()
+                        && constant_arguments(&args) =>
+                {
+                    continue;
+                }
                 ParseError | NullOrNone | Encoding | IndexOutOfRange if self.outside(&args) => {
                     likelihood += 0.02;
                 }
@@ -1001,6 +1010,18 @@ impl Scan<'_, '_, '_> {
 
 /// Whether every argument of a call is a number as written, by position
 /// or by keyword (`(days=1, hours=2.5)`), in decimal or hex (`0x1f`).
+/// Whether every argument is a number or a string written out.
+fn constant_arguments(args: &str) -> bool {
+    arguments(args).split(',').all(|a| {
+        let value = a.rsplit('=').next().unwrap_or(a).trim();
+        let quoted = value.len() >= 2
+            && ['"', '\'']
+                .iter()
+                .any(|q| value.starts_with(*q) && value.ends_with(*q));
+        quoted || literal_arguments(value)
+    })
+}
+
 fn literal_arguments(args: &str) -> bool {
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();

@@ -132,6 +132,14 @@ pub(super) const PYTHON: Facts = Facts {
         ("communicate", Timeout, 0.07),
         ("check_output", Timeout, 0.05),
         ("gethostbyname", NetworkError, 0.09),
+        // Names the system may not know: a zone missing from the tz
+        // database (ZoneInfoNotFoundError, UnknownTimeZoneError), a codec
+        // (LookupError).
+        ("ZoneInfo", TimezoneDst, 0.06),
+        ("pytz.timezone", TimezoneDst, 0.06),
+        ("codecs.lookup", Encoding, 0.06),
+        ("parsedate_to_datetime", ParseError, 0.07),
+        ("pickle.loads", ParseError, 0.05),
         // Making a socket fails only for a family or type the host lacks.
         ("socket.socket", NetworkError, 0.03),
         ("wrap_socket", NetworkError, 0.08),
@@ -256,6 +264,11 @@ pub(super) const ECMA: Facts = Facts {
     sync_words: &["mutex", "Mutex", "lock", "queue"],
     calls: &[
         ("JSON.parse", ParseError, 0.12),
+        // A number, undefined or a plain object where a string or a buffer
+        // is wanted: "The first argument must be of type string or an
+        // instance of Buffer".
+        ("Buffer.from", TypeError, 0.04),
+        ("Buffer.byteLength", TypeError, 0.04),
         // `await res.json()`: a proxy's HTML error page is no JSON.
         ("json", ParseError, 0.10),
         ("parseInt", ParseError, 0.07),
@@ -564,6 +577,16 @@ pub(super) const JAVA: Facts = Facts {
         ("URI", ParseError, 0.08),
         ("URL", ParseError, 0.07),
         ("fromString", ParseError, 0.08),
+        ("URI.create", ParseError, 0.08),
+        ("BigDecimal", ParseError, 0.07),
+        ("BigInteger", ParseError, 0.07),
+        // No currency for a locale whose country has none, or is no ISO
+        // country (IllegalArgumentException).
+        ("Currency.getInstance", KeyMissing, 0.07),
+        // org.json throws for a key the object lacks (`optJSONObject`
+        // returns null instead).
+        ("getJSONObject", KeyMissing, 0.07),
+        ("getJSONArray", KeyMissing, 0.07),
         ("getObject", TypeError, 0.05),
         ("substring", IndexOutOfRange, 0.09),
         ("charAt", IndexOutOfRange, 0.08),

@@ -2429,6 +2429,66 @@ fn a_socket_of_the_ipv6_family_where_ipv6_is_off() {
 }
 
 #[test]
+fn library_calls_documented_to_throw_on_what_they_are_given() {
+    // Each call throws for some values of its argument, by its library's
+    // contract; a constant argument is the value the code was tried with.
+    let cases: &[(Language, &str, &str, FailureClass)] = &[
+        (
+            Language::Python,
+            "zone.py",
+            "def zone(name):\n    return ZoneInfo(name)\n",
+            TimezoneDst,
+        ),
+        (
+            Language::Python,
+            "codec.py",
+            "def codec(name):\n    return codecs.lookup(name)\n",
+            Encoding,
+        ),
+        (
+            Language::Java,
+            "Money.java",
+            "class Money {\n  Currency of(Locale locale) {\n    return Currency.getInstance(locale);\n  }\n}\n",
+            KeyMissing,
+        ),
+        (
+            Language::Java,
+            "Tag.java",
+            "class Tag {\n  JSONObject of(JSONObject json) throws JSONException {\n    return json.getJSONObject(\"ndef\");\n  }\n}\n",
+            KeyMissing,
+        ),
+        (
+            Language::Java,
+            "Price.java",
+            "class Price {\n  BigDecimal of(String text) {\n    return new BigDecimal(text);\n  }\n}\n",
+            ParseError,
+        ),
+        (
+            Language::JavaScript,
+            "etag.js",
+            "function length(chunk, encoding) {\n  return Buffer.byteLength(chunk, encoding);\n}\n",
+            TypeError,
+        ),
+    ];
+    for (language, path, source, class) in cases {
+        let found = candidates_of(*language, path, source);
+        assert!(
+            found.iter().any(|(c, _)| c == class),
+            "{class:?} not among {found:?} in\n{source}"
+        );
+    }
+    let constant = candidates_of(
+        Language::Python,
+        "zone.py",
+        "def zone():\n    return ZoneInfo(\"UTC\")\n",
+    );
+    assert!(
+        !constant.iter().any(|(c, _)| *c == TimezoneDst),
+        "{constant:?}"
+    );
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
