@@ -111,7 +111,16 @@ impl Scan<'_, '_, '_> {
             (Language::Python, NullOrNone | TypeError) => &["TypeError", "AttributeError"],
             (Language::Python, Overflow) => &["OverflowError", "ArithmeticError"],
             (Language::Java, NullOrNone) => &["NullPointerException"],
-            (Language::Java, ParseError) => &["NumberFormatException", "ParseException"],
+            // NumberFormatException is an IllegalArgumentException, and
+            // URI.create and UUID.fromString throw the latter; org.json
+            // throws JSONException for text that is no JSON.
+            (Language::Java, ParseError) => &[
+                "NumberFormatException",
+                "ParseException",
+                "IllegalArgumentException",
+                "JSONException",
+                "DateTimeParseException",
+            ],
             (Language::Java, IndexOutOfRange) => &[
                 "IndexOutOfBoundsException",
                 "ArrayIndexOutOfBoundsException",
@@ -120,7 +129,15 @@ impl Scan<'_, '_, '_> {
             (Language::Java, Assertion) => &["IllegalArgumentException", "IllegalStateException"],
             (Language::Java, TypeError) => &["ClassCastException"],
             (Language::Java, DivisionByZero) => &["ArithmeticException"],
-            (Language::Java, KeyMissing) => &["NoSuchElementException", "NullPointerException"],
+            // org.json's getters throw JSONException for a missing key;
+            // Currency.getInstance and Enum.valueOf an
+            // IllegalArgumentException for a name they lack.
+            (Language::Java, KeyMissing) => &[
+                "NoSuchElementException",
+                "NullPointerException",
+                "JSONException",
+                "IllegalArgumentException",
+            ],
             (Language::Java, NetworkError | Timeout) => &["IOException"],
             // Too deep a recursion: RecursionError, StackOverflowError, and
             // in JavaScript `RangeError: Maximum call stack size exceeded`.
