@@ -69,6 +69,7 @@ mod modified_while_iterated;
 mod narrow_handler;
 mod nesting_depth;
 mod nil_map;
+mod not_found;
 mod panic_on_error;
 mod positional_calls;
 mod promise_executor;

@@ -2489,6 +2489,37 @@ fn library_calls_documented_to_throw_on_what_they_are_given() {
 }
 
 #[test]
+fn a_not_found_position_used_as_a_position() {
+    // cordova-plugin-contacts: a phone row without a label column, whose
+    // index is then -1; the fix asks for the column or an exception.
+    flags_bug_not_fix(
+        Language::Java,
+        "ContactAccessorSdk5.java",
+        "class ContactAccessorSdk5 {\n  String label(Cursor cursor) {\n    return cursor.getString(cursor.getColumnIndex(Phone.LABEL));\n  }\n}\n",
+        "class ContactAccessorSdk5 {\n  String label(Cursor cursor) {\n    return cursor.getString(cursor.getColumnIndexOrThrow(Phone.LABEL));\n  }\n}\n",
+        (IndexOutOfRange, 3),
+    );
+    // `indexOf` through a local, and the same with its -1 checked.
+    let not_found = |found: &[(FailureClass, usize, f32, String)], line: usize| {
+        found
+            .iter()
+            .any(|(c, l, _, trigger)| *c == IndexOutOfRange && *l == line && trigger.contains("-1"))
+    };
+    let bug = broad_of(
+        Language::Java,
+        "Header.java",
+        "class Header {\n  String name(String line) {\n    int colon = line.indexOf(':');\n    return line.substring(0, colon);\n  }\n}\n",
+    );
+    let fix = broad_of(
+        Language::Java,
+        "Header.java",
+        "class Header {\n  String name(String line) {\n    int colon = line.indexOf(':');\n    if (colon < 0) {\n      return line;\n    }\n    return line.substring(0, colon);\n  }\n}\n",
+    );
+    assert!(not_found(&bug, 4), "{bug:?}");
+    assert!(!not_found(&fix, 7), "{fix:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
