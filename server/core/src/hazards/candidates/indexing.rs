@@ -155,6 +155,19 @@ impl Scan<'_, '_, '_> {
         if self.caught_here(node, class) {
             return;
         }
+        // A Go map gives a missing key's zero value, and a nil slice is
+        // what `h["Retry-After"][0]` then indexes: the failure is the
+        // outer index, which has its own candidate.
+        if class == KeyMissing
+            && self.cx.language == Language::Go
+            && node.parent().is_some_and(|p| {
+                self.facts.subscript.contains(&p.kind())
+                    && p.child_by_field_name("operand")
+                        .is_some_and(|o| o.id() == node.id())
+            })
+        {
+            return;
+        }
         self.add(node, class, likelihood, trigger(class));
         self.cut_inside_a_character(node, &object_text, index_word);
     }

@@ -2520,6 +2520,26 @@ fn a_not_found_position_used_as_a_position() {
 }
 
 #[test]
+fn a_go_header_missing_is_an_empty_slice_indexed() {
+    // git-lfs: a 429 with no Retry-After header. The map gives a nil
+    // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
+    flags_bug_not_fix(
+        Language::Go,
+        "basic.go",
+        "package p\n\nfunc retry(res *http.Response) string {\n\treturn res.Header[\"Retry-After\"][0]\n}\n",
+        "package p\n\nfunc retry(res *http.Response) string {\n\treturn res.Header.Get(\"Retry-After\")\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    // The lookup itself is no failure of its own at that spot.
+    let found = broad_of(
+        Language::Go,
+        "basic.go",
+        "package p\n\nfunc retry(res *http.Response) string {\n\treturn res.Header[\"Retry-After\"][0]\n}\n",
+    );
+    assert!(!found.iter().any(|(c, ..)| *c == KeyMissing), "{found:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
