@@ -40,6 +40,7 @@ mod call_result;
 mod callees;
 pub mod caller_arguments;
 mod calls;
+mod chain_walk;
 mod check_then_act;
 mod chunked_text;
 mod client_timeouts;
@@ -920,6 +921,7 @@ impl Scan<'_, '_, '_> {
         {
             self.add_head(node, Timeout, 0.11, "the chain it follows loops back on itself (a cause, parent or next link that points back)");
         }
+        self.chain_walked_past_its_end(node);
         if facts.loops.contains(&kind) {
             self.add_head(
                 node,

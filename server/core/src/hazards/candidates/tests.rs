@@ -2540,6 +2540,34 @@ fn a_go_header_missing_is_an_empty_slice_indexed() {
 }
 
 #[test]
+fn a_chain_walked_past_its_end() {
+    // react-native-view-shot: the parents of a view not under `root` end
+    // in null before they reach it, and the next turn calls getParent on
+    // it. The fix stops at null too.
+    flags_bug_not_fix(
+        Language::Java,
+        "ViewShot.java",
+        "class ViewShot {\n  void parents(View root, View child) {\n    View iterator = child;\n    do {\n      ms.add(iterator);\n      iterator = (View) iterator.getParent();\n    } while (iterator != root);\n  }\n}\n",
+        "class ViewShot {\n  void parents(View root, View child) {\n    View iterator = child;\n    do {\n      ms.add(iterator);\n      iterator = (View) iterator.getParent();\n    } while (iterator != null && iterator != root);\n  }\n}\n",
+        (NullOrNone, 6),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "closest.js",
+        "function below(node, stop) {\n  while (node !== stop) {\n    node = node.parentNode;\n  }\n  return node;\n}\n",
+        "function below(node, stop) {\n  while (node && node !== stop) {\n    node = node.parentNode;\n  }\n  return node;\n}\n",
+        (NullOrNone, 3),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "tree.py",
+        "def below(node, target):\n    while node is not target:\n        node = node.parent\n    return node\n",
+        "def below(node, target):\n    while node is not None and node is not target:\n        node = node.parent\n    return node\n",
+        (NullOrNone, 3),
+    );
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
