@@ -42,13 +42,8 @@ pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argu
     let bytes = text.as_bytes();
     let mut found = HashSet::new();
     for (open, _) in text.match_indices('(') {
-        let start = text[..open]
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '$')
-            .last()
-            .map_or(open, |(i, _)| i);
-        let name = &text[start..open];
+        let name = super::trailing_identifier(&text[..open]);
+        let start = open - name.len();
         if name.is_empty() || !names.contains(name) || definitions.contains(&start) {
             continue;
         }

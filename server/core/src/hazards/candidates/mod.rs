@@ -115,13 +115,14 @@ const OUTSIDE: &[&str] = &[
     "values", "config", "options", "opts", "environ", "env", "result", "results",
 ];
 
-/// The identifier `text` ends with (`send` of `self._conn.send`; empty
-/// after `f(x) + `): a call's name, read back from its `(`.
+/// The identifier `text` ends with (`send` of `self._conn.send`, `$http`
+/// of `this.$http`; empty after `f(x) + `): a call's name, read back from
+/// its `(`.
 fn trailing_identifier(text: &str) -> &str {
     let start = text
         .char_indices()
         .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_')
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '$')
         .last()
         .map_or(text.len(), |(i, _)| i);
     &text[start..]
