@@ -102,11 +102,37 @@ impl Scan<'_, '_, '_> {
             (Language::Python, ParseError) => &["ValueError", "JSONDecodeError"],
             (Language::Python, Encoding) => &["UnicodeError", "UnicodeDecodeError", "ValueError"],
             (Language::Python, DivisionByZero) => &["ZeroDivisionError", "ArithmeticError"],
-            (Language::Python, NetworkError | Timeout) => &[
+            // The standard library's and the common clients' own network
+            // errors (urllib3, requests, aiohttp, httpx, websocket-client,
+            // http.client) handle a failed exchange; only a timeout's own
+            // types (or their bases) handle a wait that ran out: `except
+            // IncompleteRead` lets `socket.timeout` through.
+            (Language::Python, NetworkError) => &[
                 "OSError",
                 "socket.error",
                 "ConnectionError",
                 "RequestException",
+                "ProtocolError",
+                "SSLError",
+                "HTTPError",
+                "URLError",
+                "HTTPException",
+                "IncompleteRead",
+                "ClientError",
+                "TransportError",
+                "WebSocketException",
+                "MaxRetryError",
+                "NewConnectionError",
+            ],
+            (Language::Python, Timeout) => &[
+                "OSError",
+                "socket.error",
+                "socket.timeout",
+                "TimeoutError",
+                "ConnectionError",
+                "RequestException",
+                "ReadTimeout",
+                "ConnectTimeout",
             ],
             (Language::Python, NullOrNone | TypeError) => &["TypeError", "AttributeError"],
             (Language::Python, Overflow) => &["OverflowError", "ArithmeticError"],

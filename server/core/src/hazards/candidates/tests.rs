@@ -2568,6 +2568,24 @@ fn a_chain_walked_past_its_end() {
 }
 
 #[test]
+fn a_timeout_is_handled_only_by_a_timeout_handler() {
+    // A read that waits forever, around a handler of the socket's own
+    // timeout, and the same read around a handler of a short body only:
+    // `socket.timeout` passes `except IncompleteRead` by.
+    let source = |handler: &str| {
+        format!(
+            "def get_message(sock):\n    try:\n        return sock.recv(4096)\n    except {handler}:\n        return None\n"
+        )
+    };
+    let timeouts =
+        |found: &[(FailureClass, usize)]| found.iter().any(|(c, l)| *c == Timeout && *l == 3);
+    let narrow = candidates_of(Language::Python, "pubsub.py", &source("IncompleteRead"));
+    let right = candidates_of(Language::Python, "pubsub.py", &source("socket.timeout"));
+    assert!(timeouts(&narrow), "{narrow:?}");
+    assert!(!timeouts(&right), "{right:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
