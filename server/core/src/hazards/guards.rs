@@ -57,7 +57,6 @@ pub fn cut_at_found_offsets(body: &str, range: &str) -> bool {
         ".rposition(",
         "memchr",
         ".find_byte(",
-        ".len()",
         "char_indices",
         ".match_indices(",
     ];
@@ -72,12 +71,17 @@ pub fn cut_at_found_offsets(body: &str, range: &str) -> bool {
                 // `char_indices().nth(n)`'s `Some((i, _))`
                 || ((body.contains(&format!("Some({name})"))
                     || body.contains(&format!("Some(({name},")))
-                    && SEARCHES.iter().any(|w| body.contains(w)))
+                    && (SEARCHES.iter().any(|w| body.contains(w)) || body.contains(".len()")))
                 || body.lines().any(|line| {
                     let Some((left, right)) = line.split_once('=') else {
                         return false;
                     };
-                    mentions(left, name) && SEARCHES.iter().any(|w| right.contains(w))
+                    // `let end = s.len()`: the end of the text; not a
+                    // number computed with a length in it.
+                    let whole_length = right.trim().trim_end_matches(';').ends_with(".len()")
+                        && !right.contains(['+', '-', '*', '/']);
+                    mentions(left, name)
+                        && (whole_length || SEARCHES.iter().any(|w| right.contains(w)))
                 })
         })
 }

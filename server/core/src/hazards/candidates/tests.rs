@@ -2586,6 +2586,27 @@ fn a_timeout_is_handled_only_by_a_timeout_handler() {
 }
 
 #[test]
+fn a_rust_cut_through_the_character_it_found() {
+    // rust-sourcemap: `char_indices` gives where the last valid character
+    // starts, and `..=` keeps only its first byte; a CJK name panics.
+    flags_bug_not_fix(
+        Language::Rust,
+        "js_identifiers.rs",
+        "fn strip(s: &str) -> Option<&str> {\n    let mut end_idx = 0;\n    for (i, c) in s.char_indices() {\n        if c.is_alphanumeric() {\n            end_idx = i;\n        } else {\n            break;\n        }\n    }\n    Some(&s[..=end_idx])\n}\n",
+        "fn strip(s: &str) -> Option<&str> {\n    let mut end_idx = 0;\n    for (i, c) in s.char_indices() {\n        if c.is_alphanumeric() {\n            end_idx = i + c.len_utf8();\n        } else {\n            break;\n        }\n    }\n    Some(&s[..end_idx])\n}\n",
+        (Encoding, 10),
+    );
+    // A number read from the text is no offset a search returned, though
+    // a length is part of how it was read.
+    let found = candidates_of(
+        Language::Rust,
+        "legacy.rs",
+        "fn element(inner: &str, rest: &str) -> &str {\n    let i: usize = inner[..(inner.len() - rest.len())].parse().unwrap();\n    &rest[i..]\n}\n",
+    );
+    assert!(found.contains(&(Encoding, 3)), "{found:?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.

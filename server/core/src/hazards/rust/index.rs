@@ -41,7 +41,8 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }) {
         return None;
     }
-    let is_range = index.kind() == "range_expression";
+    // `..=i` parses as no range expression in every grammar version.
+    let is_range = index.kind() == "range_expression" || index_text.trim_start().starts_with("..");
     let key = string_contents(&index_text);
     // Guards: a condition, loop header or assertion that bounds the
     // object's length or finds the key in it (`if i < v.len()`, `for i in
@@ -102,6 +103,7 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     if is_range {
         // Slicing a string at a byte index that is not a char boundary.
+        let body = cx.text(cx.node);
         let stringy = [
             "str", "name", "text", "line", "s", "label", "title", "input", "message", "msg",
         ]
@@ -110,13 +112,15 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             object_text == *w
                 || object_text.ends_with(&format!(".{w}"))
                 || object_text.ends_with(&format!("_{w}"))
-        });
+        }) || read_as_text(&body, &object_text);
         // A function that finds its cut in characters (`char_indices`,
-        // `is_char_boundary`) cuts on a boundary.
-        let body = cx.text(cx.node);
+        // `is_char_boundary`) cuts on a boundary, unless it includes the
+        // character it found the start of (`..=i`): only that
+        // character's first byte.
         let aware = crate::hazards::guards::RUST_CHAR_BOUNDARIES
             .iter()
-            .any(|w| body.contains(w));
+            .any(|w| body.contains(w))
+            && !index_text.contains("..=");
         if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(&body, &index_text) {
             return Some(Finding::new(
                 FailureClass::Encoding,
@@ -269,4 +273,27 @@ fn window_size(cx: &FnCx, object: Node, name: &str) -> usize {
         node = n.parent();
     }
     0
+}
+
+/// Whether the function reads `name` as text: calls a method only strings
+/// have on it (`rest.chars()`, `s.char_indices()`, `t.trim()`).
+fn read_as_text(body: &str, name: &str) -> bool {
+    const TEXT_METHODS: &[&str] = &[
+        "chars()",
+        "char_indices()",
+        "trim()",
+        "trim_start()",
+        "trim_end()",
+        "to_lowercase()",
+        "to_uppercase()",
+        "lines()",
+        "split_whitespace()",
+    ];
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
+        && TEXT_METHODS
+            .iter()
+            .any(|m| body.contains(&format!("{name}.{m}")))
 }
