@@ -693,7 +693,8 @@ pub fn caught(
             (Language::Python, "try_statement") if in_body => {
                 let mut cursor = parent.walk();
                 for clause in parent.named_children(&mut cursor) {
-                    if clause.kind() != "except_clause" && clause.kind() != "except_group_clause" {
+                    // `except*` is an `except_clause` too.
+                    if clause.kind() != "except_clause" {
                         continue;
                     }
                     // The caught types sit between `except` and the body.

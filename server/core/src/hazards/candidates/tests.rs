@@ -2607,6 +2607,50 @@ fn a_rust_cut_through_the_character_it_found() {
 }
 
 #[test]
+fn every_language_s_facts_name_kinds_of_its_own_grammar() {
+    // A kind the language's grammar lacks matches nothing there: Java's
+    // dereferences are method invocations as much as field accesses, and
+    // a loop kind of another language leaves this one's loops unread.
+    // JavaScript and TypeScript share one table: a kind of either counts.
+    let languages = [
+        Language::Rust,
+        Language::Python,
+        Language::TypeScript,
+        Language::Tsx,
+        Language::JavaScript,
+        Language::Go,
+        Language::Java,
+    ];
+    let mut unknown = Vec::new();
+    for language in languages {
+        let facts = super::facts::facts(language);
+        let sharing: Vec<_> = languages
+            .iter()
+            .filter(|l| std::ptr::eq(super::facts::facts(**l), facts))
+            .map(|l| l.grammar())
+            .collect();
+        for kind in [
+            facts.call,
+            facts.subscript,
+            facts.slice,
+            facts.binary,
+            facts.member,
+            facts.assignment,
+            facts.assertion,
+            facts.cast,
+            facts.loops,
+        ]
+        .concat()
+        {
+            if sharing.iter().all(|g| g.id_for_node_kind(kind, true) == 0) {
+                unknown.push(format!("{language:?}: {kind}"));
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "{unknown:#?}");
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.

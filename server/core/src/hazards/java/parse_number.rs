@@ -33,7 +33,8 @@ pub(super) fn external_text(cx: &FnCx, node: Node, at: usize) -> bool {
 /// Whether an expression is a `String`, as far as the file shows.
 pub(super) fn is_string(cx: &FnCx, node: Node, at: usize) -> bool {
     match node.kind() {
-        "string_literal" | "text_block" => true,
+        // A text block is a `string_literal` too.
+        "string_literal" => true,
         "identifier" | "field_access" => {
             declared_expr(cx, node, at).is_some_and(|d| erased(&cx.text(d.ty)) == "String")
         }
