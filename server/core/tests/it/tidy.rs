@@ -391,18 +391,8 @@ const NODE_KIND_ENDINGS: &[&str] = &[
 #[test]
 fn every_node_kind_the_rules_name_exists_in_a_grammar() {
     use failcast_core::language::Language;
-    let grammars: Vec<tree_sitter::Language> = [
-        Language::Rust,
-        Language::Python,
-        Language::TypeScript,
-        Language::Tsx,
-        Language::JavaScript,
-        Language::Go,
-        Language::Java,
-    ]
-    .into_iter()
-    .map(Language::grammar)
-    .collect();
+    let grammars: Vec<tree_sitter::Language> =
+        Language::ALL.into_iter().map(Language::grammar).collect();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut unknown = BTreeSet::new();
     for path in rust_files(&src) {

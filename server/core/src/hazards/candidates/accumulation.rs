@@ -73,13 +73,7 @@ impl Scan<'_, '_, '_> {
     /// long as the peer sends (Twisted's SSH transport kept a version line
     /// that never ended).
     pub(super) fn received_piece_kept(&mut self) {
-        let name = self
-            .cx
-            .function
-            .name
-            .rsplit(['.', ':'])
-            .next()
-            .unwrap_or_default();
+        let name = self.own_name();
         if !RECEIVERS.contains(&name) || limited(&self.body) {
             return;
         }

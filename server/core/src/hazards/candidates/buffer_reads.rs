@@ -113,8 +113,7 @@ impl Scan<'_, '_, '_> {
         // A `write` that hands its `(b, off, len)` to the stream it wraps,
         // an `advance` that advances the inner buffer: the contract, and
         // its check, are the caller's.
-        let own = self.cx.function.name.rsplit(['.', ':']).next();
-        if own == Some(last) {
+        if self.own_name() == last {
             return;
         }
         let receiver = callee.rsplit_once(['.', ':']).map_or("", |(r, _)| r);

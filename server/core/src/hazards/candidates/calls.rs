@@ -258,10 +258,9 @@ impl Scan<'_, '_, '_> {
         // call of the same name on another object (`c.Conn.LastError()`,
         // `self.inner.read()`, `super.close()`) delegates; it is not the
         // function calling itself.
-        let own_name = self.cx.function.name.rsplit(['.', ':']).next();
         let on_itself = self.on_own_object(callee, last, false);
         if !last.is_empty()
-            && own_name == Some(last)
+            && self.own_name() == last
             && on_itself
             && !self.depth_limited(node)
             && !self.caught_here(node, ResourceExhaustion)
@@ -923,7 +922,7 @@ impl Scan<'_, '_, '_> {
             .unwrap_or_default();
         let counted_by_a_call = before.match_indices('(').any(|(at, _)| {
             let name = trailing_identifier(&before[..at]);
-            let own = self.cx.function.name.rsplit(['.', ':']).next() == Some(name);
+            let own = self.own_name() == name;
             let lower = name.to_lowercase();
             !own && (lower.contains("recurs") || lower.contains("depth"))
         });

@@ -783,6 +783,17 @@ impl Scan<'_, '_, '_> {
         matches!(receiver, "self" | "this" | "cls") || self.receiver.as_deref() == Some(receiver)
     }
 
+    /// The function's own name, without its type or module (`send` of
+    /// `Conn.send`, `fmt` of `Demangle::fmt`).
+    fn own_name(&self) -> &str {
+        self.cx
+            .function
+            .name
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or_default()
+    }
+
     /// Whether a call of `callee` (last name `last`) is made on the
     /// function's own object: bare, on `self`, `this`, `cls`, the Go
     /// receiver, `Self`, the object's class (`self.__class__`,

@@ -276,13 +276,7 @@ impl Scan<'_, '_, '_> {
     }
 
     pub(super) fn in_constructor(&self) -> bool {
-        let name = self
-            .cx
-            .function
-            .name
-            .rsplit(['.', ':'])
-            .next()
-            .unwrap_or_default();
+        let name = self.own_name();
         matches!(name, "__init__" | "__new__" | "constructor" | "new")
             || name.starts_with("New")
             || self.cx.node.kind() == "constructor_declaration"

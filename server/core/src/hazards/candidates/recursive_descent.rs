@@ -42,13 +42,7 @@ const DESCENT: &[&str] = &[
 
 impl Scan<'_, '_, '_> {
     pub(super) fn mutual_recursion(&mut self, node: Node, callee: &str, last: &str) {
-        let own_name = self
-            .cx
-            .function
-            .name
-            .rsplit(['.', ':'])
-            .next()
-            .unwrap_or_default();
+        let own_name = self.own_name();
         // A function of the file: the call graph says whether it calls
         // back, whatever the names.
         let in_file = self
