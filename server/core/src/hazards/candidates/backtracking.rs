@@ -114,7 +114,7 @@ fn pattern_literal(text: &str) -> Option<String> {
 /// static final Pattern P = Pattern.compile("…")`, `const RE = /…/`. The
 /// pattern is written once, away from the functions that run it on input,
 /// which is where it hangs.
-pub(super) fn backtracking_patterns(language: Language, text: &str) -> Vec<String> {
+pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> Vec<String> {
     if !matches!(
         language,
         Language::Python
@@ -125,6 +125,18 @@ pub(super) fn backtracking_patterns(language: Language, text: &str) -> Vec<Strin
     ) {
         return Vec::new();
     }
+    // Per segment, kept by its text's hash, as the other file-wide scans.
+    static MEMO: super::memo::Memo<Vec<String>> = super::memo::Memo::new();
+    let mut names: Vec<String> = segments
+        .iter()
+        .flat_map(|segment| MEMO.get(segment, patterns_in))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn patterns_in(text: &str) -> Vec<String> {
     let mut names = Vec::new();
     for line in text.lines() {
         let Some((left, right)) = line.split_once('=') else {

@@ -293,8 +293,8 @@ impl FileFacts {
                 Vec::new()
             },
             bounded_queues: bounded_queue::bounded_queues(language, &text),
-            tables: tables::table_names(language, &text),
-            patterns: backtracking::backtracking_patterns(language, &text),
+            tables: tables::table_names(language, &segments),
+            patterns: backtracking::backtracking_patterns(language, &segments),
             arguments: caller_arguments::passed(language, &text, index),
         }
     }

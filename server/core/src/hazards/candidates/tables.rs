@@ -12,8 +12,21 @@ use super::*;
 /// Names the file binds to a sequence literal at its top level or in a
 /// class body: `GENRES = [`, `const TABLE = [`, `var names = []string{`,
 /// `static FTAB: [&str; 368] = [`, `static final String[] NAMES = {`.
-/// Read once per file, from its text.
-pub(super) fn table_names(language: Language, text: &str) -> Vec<String> {
+/// Read per segment of the file, each kept by its text's hash: an edit
+/// reads again only the segment it changed.
+pub(super) fn table_names(language: Language, segments: &[&str]) -> Vec<String> {
+    static MEMOS: [super::memo::Memo<Vec<String>>; 7] = [const { super::memo::Memo::new() }; 7];
+    let memo = &MEMOS[language as usize];
+    let mut names: Vec<String> = segments
+        .iter()
+        .flat_map(|segment| memo.get(segment, |text| tables_in(language, text)))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn tables_in(language: Language, text: &str) -> Vec<String> {
     let mut names = Vec::new();
     for line in text.lines() {
         let indent = line.len() - line.trim_start().len();
