@@ -873,9 +873,20 @@ impl Scan<'_, '_, '_> {
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect::<String>()
                 .to_lowercase();
+            // `settimeout(None)`, `setSoTimeout(0)`, `SetDeadline(time.Time{})`
+            // take the bound away: the wait is forever again.
+            let argument = before[at + prefix.len()..]
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(')'))
+                .map_or("", |(argument, _)| argument.trim());
+            let unbounded = matches!(
+                argument,
+                "None" | "0" | "null" | "time.Time{}" | "time.Time{"
+            );
             whole
                 && method.starts_with("set")
                 && (method.contains("timeout") || method.contains("deadline"))
+                && !unbounded
         })
     }
 

@@ -2643,6 +2643,19 @@ fn every_language_s_facts_name_kinds_of_its_own_grammar() {
 }
 
 #[test]
+fn a_timeout_set_to_none_bounds_nothing() {
+    // `settimeout(None)` makes the socket blocking again; a real bound
+    // is the guard.
+    flags_bug_not_fix(
+        Language::Python,
+        "client.py",
+        "def read(sock):\n    sock.settimeout(None)\n    return sock.recv(4096)\n",
+        "def read(sock):\n    sock.settimeout(5)\n    return sock.recv(4096)\n",
+        (Timeout, 3),
+    );
+}
+
+#[test]
 fn a_stored_value_read_changed_and_written_back() {
     // Two workers binding queues to one exchange file: both read the
     // table, and the later write drops the other's binding.
