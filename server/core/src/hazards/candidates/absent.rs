@@ -11,14 +11,9 @@ use super::*;
 /// dereference of one that nothing checks is a likely null failure.
 pub fn nullable_names(language: Language, segments: &[&str]) -> Vec<String> {
     static MEMOS: [Memo<Vec<String>>; 7] = [const { Memo::new() }; 7];
-    let memo = &MEMOS[language as usize];
-    let mut names: Vec<String> = segments
-        .iter()
-        .flat_map(|segment| memo.get(segment, |text| nullable_in(language, text)))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+    super::memo::names_in_segments(&MEMOS[language as usize], segments, |text| {
+        nullable_in(language, text)
+    })
 }
 
 fn nullable_in(language: Language, text: &str) -> Vec<String> {

@@ -101,7 +101,14 @@ fn pattern_literal(text: &str) -> Option<String> {
         })?;
         return Some(rest[..end].to_owned());
     }
-    let inner = text.trim_start_matches(['r', 'b']);
+    quoted_pattern(text)
+}
+
+/// The pattern a string literal spells at the start of `text` (`r'(a+)+'`,
+/// `"\\s+$"`), or of an argument list (`("…", s)`).
+fn quoted_pattern(text: &str) -> Option<String> {
+    let inner = text.trim().trim_start_matches('(').trim_start();
+    let inner = inner.trim_start_matches(['r', 'b']);
     let quote = inner.chars().next().filter(|c| matches!(c, '"' | '\''))?;
     let pattern = inner[1..].split(quote).next()?;
     // Java spells a backslash twice inside a string.
@@ -127,13 +134,7 @@ pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> Ve
     }
     // Per segment, kept by its text's hash, as the other file-wide scans.
     static MEMO: super::memo::Memo<Vec<String>> = super::memo::Memo::new();
-    let mut names: Vec<String> = segments
-        .iter()
-        .flat_map(|segment| MEMO.get(segment, patterns_in))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+    super::memo::names_in_segments(&MEMO, segments, patterns_in)
 }
 
 fn patterns_in(text: &str) -> Vec<String> {
@@ -172,8 +173,6 @@ fn patterns_in(text: &str) -> Vec<String> {
             names.push(name.to_owned());
         }
     }
-    names.sort();
-    names.dedup();
     names
 }
 
@@ -242,17 +241,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let inner = args.trim().trim_start_matches('(').trim_start();
-        let inner = inner.trim_start_matches(['r', 'b']);
-        let Some(quote) = inner.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
-            return;
-        };
-        let Some(pattern) = inner[1..].split(quote).next() else {
-            return;
-        };
-        // Java spells a backslash twice inside a string.
-        let pattern = pattern.replace("\\\\", "\\");
-        if backtracks(&pattern) {
+        if quoted_pattern(args).is_some_and(|pattern| backtracks(&pattern)) {
             self.add(node, Timeout, 0.08, BACKTRACKING);
         }
     }

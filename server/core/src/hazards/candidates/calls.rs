@@ -797,8 +797,7 @@ impl Scan<'_, '_, '_> {
                 // time: `new BigDecimal("0.5")`, `ZoneInfo("UTC")`. (A
                 // constant key is no such thing: the data lacks it or not.)
                 ParseError | TypeError | TimezoneDst
-                    if !args.trim().trim_matches(['(', ')']).trim().is_empty()
-                        && constant_arguments(&args) =>
+                    if !arguments(&args).trim().is_empty() && constant_arguments(&args) =>
                 {
                     continue;
                 }
@@ -879,10 +878,7 @@ impl Scan<'_, '_, '_> {
                 .split_once('(')
                 .and_then(|(_, rest)| rest.split_once(')'))
                 .map_or("", |(argument, _)| argument.trim());
-            let unbounded = matches!(
-                argument,
-                "None" | "0" | "null" | "time.Time{}" | "time.Time{"
-            );
+            let unbounded = matches!(argument, "None" | "0" | "null" | "time.Time{}");
             whole
                 && method.starts_with("set")
                 && (method.contains("timeout") || method.contains("deadline"))
@@ -1019,8 +1015,6 @@ impl Scan<'_, '_, '_> {
     }
 }
 
-/// Whether every argument of a call is a number as written, by position
-/// or by keyword (`(days=1, hours=2.5)`), in decimal or hex (`0x1f`).
 /// Whether every argument is a number or a string written out.
 fn constant_arguments(args: &str) -> bool {
     arguments(args).split(',').all(|a| {
@@ -1033,6 +1027,8 @@ fn constant_arguments(args: &str) -> bool {
     })
 }
 
+/// Whether every argument of a call is a number as written, by position
+/// or by keyword (`(days=1, hours=2.5)`), in decimal or hex (`0x1f`).
 fn literal_arguments(args: &str) -> bool {
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();

@@ -21,19 +21,11 @@ pub fn guarded_fields(language: Language, segments: &[&str]) -> Vec<String> {
         Language::Python => (&PYTHON, python_guarded),
         _ => return Vec::new(),
     };
-    let mut fields: Vec<String> = segments
-        .iter()
-        .flat_map(|segment| {
-            memo.get(segment, |text| {
-                let mut found = Vec::new();
-                scan(text, &mut found);
-                found
-            })
-        })
-        .collect();
-    fields.sort();
-    fields.dedup();
-    fields
+    super::memo::names_in_segments(memo, segments, |text| {
+        let mut found = Vec::new();
+        scan(text, &mut found);
+        found
+    })
 }
 
 fn go_guarded(text: &str, fields: &mut Vec<String>) {

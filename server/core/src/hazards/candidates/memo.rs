@@ -27,6 +27,24 @@ impl<T: Clone> Memo<T> {
     }
 }
 
+/// Every name `scan` finds in the file's segments, each segment's answer
+/// kept in `memo` by the segment's hash, sorted and without repeats: what
+/// the file-wide name scans (nullable names, guarded fields, tables,
+/// compiled patterns) return.
+pub(super) fn names_in_segments(
+    memo: &Memo<Vec<String>>,
+    segments: &[&str],
+    scan: impl Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    let mut names: Vec<String> = segments
+        .iter()
+        .flat_map(|segment| memo.get(segment, &scan))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// A file's text cut where its top-level functions start and end: each
 /// function, and each stretch between two (imports, fields, globals).
 pub(super) fn segments<'t>(text: &'t str, index: &crate::functions::FunctionIndex) -> Vec<&'t str> {

@@ -16,14 +16,9 @@ use super::*;
 /// reads again only the segment it changed.
 pub(super) fn table_names(language: Language, segments: &[&str]) -> Vec<String> {
     static MEMOS: [super::memo::Memo<Vec<String>>; 7] = [const { super::memo::Memo::new() }; 7];
-    let memo = &MEMOS[language as usize];
-    let mut names: Vec<String> = segments
-        .iter()
-        .flat_map(|segment| memo.get(segment, |text| tables_in(language, text)))
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+    super::memo::names_in_segments(&MEMOS[language as usize], segments, |text| {
+        tables_in(language, text)
+    })
 }
 
 fn tables_in(language: Language, text: &str) -> Vec<String> {
@@ -49,8 +44,6 @@ fn tables_in(language: Language, text: &str) -> Vec<String> {
             names.push(name.to_owned());
         }
     }
-    names.sort();
-    names.dedup();
     names
 }
 
