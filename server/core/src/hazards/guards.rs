@@ -528,6 +528,113 @@ fn length_bounds(text: &str, object: &str) -> Vec<u64> {
     bounds
 }
 
+/// Whether `text` compares the index `key` with the length of `object` so
+/// that `key == length` passes: `i <= len(xs)`, `xs.length >= i`, or the
+/// exit `if i > len(xs)`, the fencepost of every language. Read without the
+/// branch's direction, like [`length_bounds`]: each of these spellings is
+/// off by one on the branch that reads on and absurd on the other (`if i <=
+/// len(xs): return` leaves no index that fits). A Rust or Python loop up to
+/// and including the length (`0..=v.len()`, `range(len(xs) + 1)`) is the
+/// same bound written as a range.
+pub fn fencepost(text: &str, key: &str, object: &str) -> bool {
+    let key = key.trim();
+    let object = object.trim();
+    if key.is_empty() || object.is_empty() {
+        return false;
+    }
+    let lengths = [
+        format!("len({object})"),
+        format!("{object}.len()"),
+        format!("{object}.length"),
+        format!("{object}.size()"),
+        format!("{object}.Len()"),
+        format!("{object}.count()"),
+    ];
+    let is_length = |side: &str| {
+        let side = strip_parens(side);
+        lengths.iter().any(|l| side == l)
+    };
+    let ranges = [
+        format!("..=len({object})"),
+        format!("..={object}.len()"),
+        format!("range(len({object}) + 1)"),
+        format!("range(len({object})+1)"),
+        format!(", len({object}) + 1)"),
+    ];
+    if ranges.iter().any(|r| text.contains(r.as_str())) && mentions(text, key) {
+        return true;
+    }
+    clauses(text).any(|clause| {
+        let Some((left, operator, right)) = comparison(clause) else {
+            return false;
+        };
+        let (left, right) = (strip_parens(left), strip_parens(right));
+        match operator {
+            "<=" | ">" => left == key && is_length(right),
+            ">=" | "<" => is_length(left) && right == key,
+            _ => false,
+        }
+    })
+}
+
+/// The conditions a condition or loop header joins: split at `&&`, `||`,
+/// `and`, `or` and a C-style header's `;`.
+fn clauses(text: &str) -> impl Iterator<Item = &str> {
+    text.split("&&")
+        .flat_map(|t| t.split("||"))
+        .flat_map(|t| t.split(" and "))
+        .flat_map(|t| t.split(" or "))
+        .flat_map(|t| t.split(';'))
+}
+
+/// `left OP right` for the one ordering operator of `clause` (`<=`, `>=`,
+/// `<`, `>`), none when it has none or shifts, arrows or generics make it
+/// ambiguous.
+fn comparison(clause: &str) -> Option<(&str, &'static str, &str)> {
+    if ["<<", ">>", "=>", "->", "<-"]
+        .iter()
+        .any(|w| clause.contains(w))
+    {
+        return None;
+    }
+    let at = clause.find(['<', '>'])?;
+    let operator = match (&clause[at..at + 1], clause[at + 1..].starts_with('=')) {
+        ("<", true) => "<=",
+        (">", true) => ">=",
+        ("<", false) => "<",
+        _ => ">",
+    };
+    let right = &clause[at + operator.len()..];
+    if right.contains(['<', '>']) {
+        return None;
+    }
+    Some((&clause[..at], operator, right))
+}
+
+/// `side` without the spaces, negation and unmatched parentheses a split
+/// condition leaves around it (`(i `, ` len(xs))`), keeping a call's own
+/// (`len(xs)`).
+fn strip_parens(side: &str) -> &str {
+    let mut side = side.trim();
+    loop {
+        let before = side;
+        side = side
+            .trim_start_matches("not ")
+            .trim_start_matches('!')
+            .trim_end_matches([':', '{'])
+            .trim();
+        let (opens, closes) = (side.matches('(').count(), side.matches(')').count());
+        if opens > closes && side.starts_with('(') {
+            side = side[1..].trim();
+        } else if closes > opens && side.ends_with(')') {
+            side = side[..side.len() - 1].trim();
+        }
+        if side == before {
+            return side;
+        }
+    }
+}
+
 /// The length a comparison `len OP n` (or `n OP len` when `reversed`, read
 /// backwards from the end of `side`) implies on either of its branches.
 fn compared(side: &str, reversed: bool) -> Option<u64> {
@@ -595,7 +702,8 @@ pub fn guarded_by(
 
 /// Whether a lookup `container[key]` at `node` is guarded: as [`guarded`]
 /// for `key`, except that a loop over the elements of a collection guards
-/// it only when its header names `container` too. Iterating one collection
+/// it only when its header names `container` too, and a [`fencepost`]
+/// guards nothing. Iterating one collection
 /// bounds no lookup into another: `for f in names: fmt[f]` raises a
 /// KeyError for a name `fmt` lacks, `for k in d: d[k]` cannot.
 pub fn guarded_lookup(
@@ -609,7 +717,9 @@ pub fn guarded_lookup(
     let field = container.rsplit(['.', ':']).next().unwrap_or(container);
     !key.is_empty()
         && guarded_where(language, node, boundary, rope, &|text, each| {
-            mentions(text, key) && (!each || mentions(text, container) || mentions(text, field))
+            mentions(text, key)
+                && !fencepost(text, key, container)
+                && (!each || mentions(text, container) || mentions(text, field))
         })
 }
 
@@ -897,6 +1007,31 @@ mod tests {
         assert!(!mentions("if \"ids\" in data", "id"));
         assert!(mentions("i < v.len()", "v.len()"));
         assert!(mentions("x.len() > 0 && 😀", "x"));
+    }
+
+    #[test]
+    fn a_fencepost_lets_the_length_itself_through() {
+        let fence = |text: &str| fencepost(text, "i", "xs");
+        // The path that reads on admits `i == len`.
+        assert!(fence("i <= len(xs)"));
+        assert!(fence("(i <= xs.length)"));
+        assert!(fence("xs.size() >= i"));
+        assert!(fence("len(xs) == 0 || i > len(xs)"));
+        assert!(fence("i := 0; i <= len(xs); i++"));
+        assert!(fence("0..=xs.len() i"));
+        assert!(fence("range(len(xs) + 1) i"));
+        assert!(fence("xs.Len() < i"));
+        // The right bounds, other operands and other collections.
+        assert!(!fence("i < len(xs)"));
+        assert!(!fence("i >= xs.length"));
+        assert!(!fence("len(xs) > i"));
+        assert!(!fence("i <= len(xs) - 1"));
+        assert!(!fence("i + 1 <= len(xs)"));
+        assert!(!fence("i <= len(ys)"));
+        assert!(!fence("j <= len(xs)"));
+        assert!(!fence("i <= n"));
+        assert!(!fence("0..xs.len() i"));
+        assert!(!fence("i << len(xs)"));
     }
 
     #[test]

@@ -5,6 +5,10 @@ use super::*;
 /// A fixed table indexed by a computed value.
 const TABLE: f32 = 0.2;
 
+/// An index whose own check is off by one: the code states the bound and
+/// gets it wrong, the likeliest index failure there is.
+pub(super) const FENCEPOST: f32 = 0.3;
+
 impl Scan<'_, '_, '_> {
     pub(super) fn subscript(&mut self, node: Node) {
         let object = node
@@ -75,6 +79,28 @@ impl Scan<'_, '_, '_> {
                 &object_text,
             )
         };
+        // `if i <= len(xs): xs[i]`: the check itself lets the one index
+        // through that is out of range.
+        let element = !literal_index && !index_word.contains([':', '.']);
+        if element
+            && !clamped
+            && !held
+            && guarded_by(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &|text| crate::hazards::guards::fencepost(text, index_word, &object_text),
+            )
+        {
+            self.add(
+                node,
+                IndexOutOfRange,
+                FENCEPOST,
+                &fencepost_trigger(index_word, &object_text),
+            );
+            return;
+        }
         if clamped || held {
             // A bounds check keeps a Rust range in the string, not off a
             // character's middle.
@@ -256,4 +282,13 @@ impl Scan<'_, '_, '_> {
             self.add(node, Encoding, 0.07, trigger(Encoding));
         }
     }
+}
+
+/// What lets an index through its own check: it equals the length.
+pub(super) fn fencepost_trigger(index: &str, object: &str) -> String {
+    format!(
+        "`{}` equals the length of `{}`, which its check lets through",
+        index.trim(),
+        object.trim()
+    )
 }

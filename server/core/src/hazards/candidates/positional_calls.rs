@@ -50,6 +50,25 @@ fn positional(language: Language) -> &'static [&'static str] {
     }
 }
 
+/// Methods that take the position of an element, which must be below the
+/// length (`substring(i)`, `insert(i, x)`, `split_at(i)` take the length
+/// itself).
+const ELEMENT: &[&str] = &[
+    "get",
+    "remove",
+    "set",
+    "charAt",
+    "codePointAt",
+    "elementAt",
+    "deleteCharAt",
+    "setCharAt",
+    "at",
+    "item",
+    "pop",
+    "swap",
+    "swap_remove",
+];
+
 /// Names that hold a position.
 const POSITIONS: &[&str] = &[
     "i", "j", "k", "n", "idx", "index", "pos", "position", "offset", "start", "end", "at", "last",
@@ -87,21 +106,34 @@ impl Scan<'_, '_, '_> {
         let word = if numeric { receiver } else { first };
         // A computed position tested only for equality with a sentinel
         // (`i == INDEX_UNSET ? null : list.get(i)`) is still unbounded.
+        let fencepost = |condition: &str| {
+            !numeric
+                && ELEMENT.contains(&last)
+                && crate::hazards::guards::fencepost(condition, first, receiver)
+        };
         let bounds = |condition: &str| {
             crate::hazards::guards::mentions_all(condition, &[word])
                 && (numeric || !only_equality(condition))
+                && !fencepost(condition)
         };
         if guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &bounds)
             || (!numeric
-                && guarded(
-                    self.cx.language,
-                    node,
-                    self.cx.node,
-                    self.cx.rope,
-                    &[receiver],
-                ))
+                && guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &|c| {
+                    crate::hazards::guards::mentions(c, receiver) && !fencepost(c)
+                }))
             || self.caught_here(node, IndexOutOfRange)
         {
+            return;
+        }
+        if guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &fencepost,
+        ) {
+            let trigger = super::indexing::fencepost_trigger(first, receiver);
+            self.add(node, IndexOutOfRange, super::indexing::FENCEPOST, &trigger);
             return;
         }
         self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));

@@ -2520,6 +2520,78 @@ fn a_not_found_position_used_as_a_position() {
 }
 
 #[test]
+fn an_index_its_own_check_lets_through() {
+    // gosnmp's unmarshalVBL: `cursor > len(packet)` returns, and
+    // `packet[cursor]` then panics when the cursor sits at the end.
+    flags_bug_not_fix(
+        Language::Go,
+        "marshal.go",
+        "package p\n\nfunc vbl(packet []byte, cursor int) byte {\n\tif len(packet) == 0 || cursor > len(packet) {\n\t\treturn 0\n\t}\n\treturn packet[cursor]\n}\n",
+        "package p\n\nfunc vbl(packet []byte, cursor int) byte {\n\tif len(packet) == 0 || cursor >= len(packet) {\n\t\treturn 0\n\t}\n\treturn packet[cursor]\n}\n",
+        (IndexOutOfRange, 7),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "pick.py",
+        "def pick(xs, i):\n    if i <= len(xs):\n        return xs[i]\n    return None\n",
+        "def pick(xs, i):\n    if i < len(xs):\n        return xs[i]\n    return None\n",
+        (IndexOutOfRange, 3),
+    );
+    flags_bug_not_fix(
+        Language::Rust,
+        "sum.rs",
+        "fn sum(v: &[u8]) -> u32 {\n    let mut s = 0;\n    for i in 0..=v.len() {\n        s += v[i] as u32;\n    }\n    s\n}\n",
+        "fn sum(v: &[u8]) -> u32 {\n    let mut s = 0;\n    for i in 0..v.len() {\n        s += v[i] as u32;\n    }\n    s\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Sum.java",
+        "class Sum {\n  int sum(java.util.List<Integer> xs) {\n    int s = 0;\n    for (int i = 0; i <= xs.size(); i++) {\n      s += xs.get(i);\n    }\n    return s;\n  }\n}\n",
+        "class Sum {\n  int sum(java.util.List<Integer> xs) {\n    int s = 0;\n    for (int i = 0; i < xs.size(); i++) {\n      s += xs.get(i);\n    }\n    return s;\n  }\n}\n",
+        (IndexOutOfRange, 5),
+    );
+    // The check is the likeliest failure of the function and says why.
+    let found = broad_of(
+        Language::JavaScript,
+        "rows.js",
+        "function names(rows) {\n  const out = [];\n  for (let i = 0; i <= rows.length; i++) {\n    out.push(rows[i].name.trim());\n  }\n  return out;\n}\n",
+    );
+    let top = found
+        .iter()
+        .max_by(|a, b| a.2.total_cmp(&b.2))
+        .expect("candidates");
+    assert_eq!((top.0, top.1), (IndexOutOfRange, 4), "{found:?}");
+    assert!(top.3.contains("`i` equals the length of `rows`"), "{top:?}");
+    // A cut may end at the length: `xs[:i]`, `&v[..i]`, `b[:i]`.
+    for (language, path, source) in [
+        (
+            Language::Python,
+            "cut.py",
+            "def cut(xs, i):\n    if i <= len(xs):\n        return xs[:i]\n    return xs\n",
+        ),
+        (
+            Language::Rust,
+            "cut.rs",
+            "fn cut(v: &[u8], i: usize) -> &[u8] {\n    if i <= v.len() {\n        return &v[..i];\n    }\n    v\n}\n",
+        ),
+        (
+            Language::Go,
+            "cut.go",
+            "package p\n\nfunc cut(b []byte, i int) []byte {\n\tif i <= len(b) {\n\t\treturn b[:i]\n\t}\n\treturn b\n}\n",
+        ),
+    ] {
+        let found = broad_of(language, path, source);
+        assert!(
+            !found
+                .iter()
+                .any(|(.., trigger)| trigger.contains("lets through")),
+            "{language:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
