@@ -326,8 +326,9 @@ pub fn analyze(
         let found = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
-                let precise = hazards::function_hazards(language, tree, rope, function, &functions);
-                let broad = hazards::candidates::function_candidates(
+                let mut precise =
+                    hazards::function_hazards(language, tree, rope, function, &functions);
+                let mut broad = hazards::candidates::function_candidates(
                     language,
                     tree,
                     rope,
@@ -336,6 +337,7 @@ pub fn analyze(
                     &precise,
                     &file_facts,
                 );
+                precise.extend(hazards::candidates::promoted(&mut broad));
                 Arc::new((precise, broad))
             }
         };
@@ -520,6 +522,26 @@ mod tests {
             &Context::new(&config, &calls),
         )
         .expect("parses")
+    }
+
+    /// A finding the candidate scan makes as surely as a precise rule (an
+    /// index its own check lets through) is a scenario, so a diagnostic,
+    /// not one of the hover's candidates.
+    #[test]
+    fn a_precise_finding_of_the_candidate_scan_is_a_scenario() {
+        let analysis = analysed("def pick(xs, i):\n    if i <= len(xs):\n        return xs[i]\n");
+        let scenarios: Vec<&str> = analysis
+            .all_scenarios()
+            .map(|(_, s)| s.rule.as_str())
+            .collect();
+        assert_eq!(scenarios, ["index.fencepost"]);
+        assert!(
+            analysis.candidates[0]
+                .iter()
+                .all(|c| c.rule != "index.fencepost"),
+            "{:?}",
+            analysis.candidates
+        );
     }
 
     /// What an edit reuses from the previous analysis (hazards, rendered

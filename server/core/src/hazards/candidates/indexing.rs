@@ -7,7 +7,7 @@ const TABLE: f32 = 0.2;
 
 /// An index whose own check is off by one: the code states the bound and
 /// gets it wrong, the likeliest index failure there is.
-pub(super) const FENCEPOST: f32 = 0.3;
+pub(super) const FENCEPOST: f32 = 0.45;
 
 impl Scan<'_, '_, '_> {
     pub(super) fn subscript(&mut self, node: Node) {
@@ -93,10 +93,11 @@ impl Scan<'_, '_, '_> {
                 &|text| crate::hazards::guards::fencepost(text, index_word, &object_text),
             )
         {
-            self.add(
+            self.add_precise(
                 node,
                 IndexOutOfRange,
                 FENCEPOST,
+                fencepost_rule(index_word, &object_text),
                 &fencepost_trigger(index_word, &object_text),
             );
             return;
@@ -282,6 +283,18 @@ impl Scan<'_, '_, '_> {
             self.add(node, Encoding, 0.07, trigger(Encoding));
         }
     }
+}
+
+/// The rule and summary of an index its own check lets through.
+pub(super) fn fencepost_rule(index: &str, object: &str) -> (&'static str, String) {
+    (
+        "index.fencepost",
+        format!(
+            "Index out of range: the check of `{}` lets it equal the length of `{}`",
+            index.trim(),
+            one_line(object.trim(), 40)
+        ),
+    )
 }
 
 /// What lets an index through its own check: it equals the length.

@@ -532,10 +532,26 @@ pub fn function_candidates(
     found
         .into_iter()
         .map(|(score, mut c)| {
-            c.likelihood = score.min(MAX_LIKELIHOOD);
+            if c.rule == CANDIDATE {
+                c.likelihood = score.min(MAX_LIKELIHOOD);
+            }
             c
         })
         .collect()
+}
+
+/// The rule name of a broad candidate; any other name is a finding the
+/// candidate scan makes as surely as a precise rule ([`promoted`]).
+pub const CANDIDATE: &str = "candidate";
+
+/// The findings among `found` (a function's candidates) that are precise,
+/// taken out of it: the analysis lists them with the precise hazards.
+pub fn promoted(found: &mut Vec<Hazard>) -> Vec<Hazard> {
+    let (precise, broad): (Vec<Hazard>, Vec<Hazard>) = std::mem::take(found)
+        .into_iter()
+        .partition(|h| h.rule != CANDIDATE);
+    *found = broad;
+    precise
 }
 
 /// Last words of a name that holds prose or markup: text a person wrote,
@@ -1094,6 +1110,26 @@ impl Scan<'_, '_, '_> {
         self.push(node.byte_range(), class, likelihood, trigger);
     }
 
+    /// A finding as certain as a precise rule's, under its own `rule` and
+    /// `summary`: the analysis reports it with the precise hazards, so it
+    /// can become a diagnostic.
+    fn add_precise(
+        &mut self,
+        node: Node,
+        class: FailureClass,
+        likelihood: f32,
+        (rule, summary): (&'static str, String),
+        trigger: &str,
+    ) {
+        let before = self.found.len();
+        self.push(node.byte_range(), class, likelihood, trigger);
+        if let Some(found) = self.found.get_mut(before) {
+            found.rule = rule;
+            found.summary = summary;
+            found.likelihood = likelihood;
+        }
+    }
+
     fn push(
         &mut self,
         range: std::ops::Range<usize>,
@@ -1119,7 +1155,7 @@ impl Scan<'_, '_, '_> {
         self.found.push(Hazard {
             class,
             kind: Kind::Latent,
-            rule: "candidate",
+            rule: CANDIDATE,
             start: range.start - function.range.start,
             end: range.end - function.range.start,
             summary: format!(

@@ -132,8 +132,13 @@ impl Scan<'_, '_, '_> {
             self.cx.rope,
             &fencepost,
         ) {
-            let trigger = super::indexing::fencepost_trigger(first, receiver);
-            self.add(node, IndexOutOfRange, super::indexing::FENCEPOST, &trigger);
+            self.add_precise(
+                node,
+                IndexOutOfRange,
+                super::indexing::FENCEPOST,
+                super::indexing::fencepost_rule(first, receiver),
+                &super::indexing::fencepost_trigger(first, receiver),
+            );
             return;
         }
         self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));
