@@ -61,7 +61,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let text = self.text(node).to_lowercase();
-        if text.contains("utc") || self.safe_step(node, last) {
+        if text.contains("utc") || self.safe_step(node, last) || self.zoned_receiver(callee) {
             return;
         }
         // Whole words of the call's identifiers: `update` holds no date.

@@ -388,6 +388,7 @@ impl Scan<'_, '_, '_> {
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, callee, last);
         self.positional_call(node, callee, last, &args);
+        self.naive_utc_read_as_local(node, callee, last, &args);
         self.buffer_read(node, callee, last, &args);
         self.end_of_input_unseen(node, callee, last);
         self.leaked(node, callee, last);
@@ -723,7 +724,8 @@ impl Scan<'_, '_, '_> {
                 // saving: converting to it is the fix.
                 TimezoneDst
                     if args.to_lowercase().contains("utc")
-                        || callee.to_lowercase().contains("utc") =>
+                        || callee.to_lowercase().contains("utc")
+                        || self.zoned_receiver(callee) =>
                 {
                     continue;
                 }

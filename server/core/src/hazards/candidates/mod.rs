@@ -67,6 +67,7 @@ mod loop_capture;
 mod memo;
 mod messages;
 mod modified_while_iterated;
+mod naive_utc;
 mod narrow_handler;
 mod nesting_depth;
 mod nil_map;

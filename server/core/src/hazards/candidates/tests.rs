@@ -2592,6 +2592,34 @@ fn an_index_its_own_check_lets_through() {
 }
 
 #[test]
+fn a_naive_utc_datetime_read_as_local_time() {
+    // `utcnow()` is naive; `.timestamp()` reads it as local time, off by
+    // the host's offset. The fix asks for an aware time.
+    flags_bug_not_fix(
+        Language::Python,
+        "token.py",
+        "from datetime import datetime, timezone\n\ndef expiry(ttl):\n    return datetime.utcnow().timestamp() + ttl\n",
+        "from datetime import datetime, timezone\n\ndef expiry(ttl):\n    return datetime.now(timezone.utc).timestamp() + ttl\n",
+        (TimezoneDst, 4),
+    );
+    // Through a local, and the same local given its zone.
+    flags_bug_not_fix(
+        Language::Python,
+        "token.py",
+        "from datetime import datetime, timezone\n\ndef expiry(ttl):\n    start = datetime.utcnow()\n    return start.timestamp() + ttl\n",
+        "from datetime import datetime, timezone\n\ndef expiry(ttl):\n    start = datetime.utcnow().replace(tzinfo=timezone.utc)\n    return start.timestamp() + ttl\n",
+        (TimezoneDst, 5),
+    );
+    // A UTC time tuple handed to the local-time `mktime`.
+    let found = candidates_of(
+        Language::Python,
+        "epoch.py",
+        "import time\n\ndef epoch(d):\n    return time.mktime(d.utctimetuple())\n",
+    );
+    assert!(found.contains(&(TimezoneDst, 4)), "{found:?}");
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.

@@ -48,6 +48,17 @@ pub(super) fn naive_datetime(m: &Match, cx: &FnCx) -> Option<Finding> {
     if args.named_child_count() > 0 {
         return None;
     }
+    // `datetime.utcnow().replace(tzinfo=timezone.utc)` is aware from the
+    // start: the fix this rule asks for, written in one expression.
+    let zoned_at_once = m
+        .hazard
+        .parent()
+        .filter(|p| p.kind() == "attribute")
+        .and_then(|p| p.parent())
+        .is_some_and(|call| call.kind() == "call" && cx.text(call).contains("tzinfo"));
+    if zoned_at_once {
+        return None;
+    }
     let body = cx.text(cx.node);
     let aware = [
         "timezone.utc",
