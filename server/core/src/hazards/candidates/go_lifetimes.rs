@@ -36,27 +36,55 @@ impl Scan<'_, '_, '_> {
                     "a deferred call runs when the function returns, not at the end of the iteration, so every iteration's resource stays held until then",
                 );
             }
-            "go_statement" => {
-                let text = self.text(node);
-                // `wg.Add(1)`, `s.wg.Add(1)`, `group.Add(1)` inside the goroutine.
-                let adds = text.match_indices(".Add(").any(|(at, _)| {
-                    let receiver = text[..at]
-                        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .next()
-                        .unwrap_or_default()
-                        .to_lowercase();
-                    receiver == "wg" || receiver.ends_with("group") || receiver.ends_with("wg")
-                });
-                if adds {
-                    self.add(
-                        node,
-                        RaceCondition,
-                        0.07,
-                        "Wait runs before the goroutine has added itself to the group, so it returns early",
-                    );
-                }
+            "go_statement" if self.adds_itself_late(node) => {
+                // Certain, not likely: nothing orders the goroutine's Add
+                // before the Wait that follows the `go` statement.
+                self.add_precise(
+                    node,
+                    RaceCondition,
+                    0.4,
+                    (
+                        "go.wait-group-add-inside",
+                        "Race: the goroutine adds itself to the WaitGroup only once it runs, after Wait may have returned".to_owned(),
+                    ),
+                    "Wait runs before the goroutine has added itself to the group, so it returns early",
+                );
             }
             _ => {}
         }
+    }
+
+    /// Whether the goroutine started at `node` counts itself into a
+    /// WaitGroup (`wg.Add(1)` with its own `wg.Done()`) that is waited on
+    /// outside it: the Add races the Wait. A goroutine that adds for
+    /// another it starts, or waits on the group itself, is right.
+    fn adds_itself_late(&self, node: Node) -> bool {
+        let text = self.text(node);
+        let mut cursor = node.walk();
+        let mut stack: Vec<Node> = node.named_children(&mut cursor).collect();
+        while let Some(n) = stack.pop() {
+            if n.kind() == "go_statement" {
+                return false;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+        let outside = self.body.replacen(text.as_str(), "", 1);
+        text.match_indices(".Add(").any(|(at, _)| {
+            let receiver = text[..at]
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .next()
+                .unwrap_or_default();
+            let last = receiver
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_lowercase();
+            let group = last == "wg" || last.ends_with("group") || last.ends_with("wg");
+            group
+                && text.contains(&format!("{receiver}.Done()"))
+                && !text.contains(&format!("{receiver}.Wait()"))
+                && (outside.contains(&format!("{receiver}.Wait()")) || receiver.contains('.'))
+        })
     }
 }

@@ -61,6 +61,7 @@ mod input_loop;
 mod java_null_habits;
 mod keyword_built;
 mod leaks;
+mod local_lock;
 mod lock_discipline;
 mod lock_leak;
 mod loop_capture;
@@ -993,6 +994,7 @@ impl Scan<'_, '_, '_> {
         self.accumulating_listener(node);
         self.characters_as_bytes(node);
         self.go_lifetimes(node);
+        self.lock_excludes_nothing(node);
         self.unpacked_split(node);
         self.chunked_text(node);
         self.unbounded_spawn(node);

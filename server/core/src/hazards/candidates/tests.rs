@@ -2620,6 +2620,63 @@ fn a_naive_utc_datetime_read_as_local_time() {
 }
 
 #[test]
+fn a_lock_that_excludes_nothing() {
+    // A lock made on every call: each thread holds its own. The fix makes
+    // one for the module.
+    flags_bug_not_fix(
+        Language::Python,
+        "counter.py",
+        "import threading\n\ncount = 0\n\ndef bump():\n    global count\n    lock = threading.Lock()\n    with lock:\n        count += 1\n",
+        "import threading\n\ncount = 0\nlock = threading.Lock()\n\ndef bump():\n    global count\n    with lock:\n        count += 1\n",
+        (RaceCondition, 8),
+    );
+    // A local lock handed to the threads it starts is shared by them.
+    let shared = broad_of(
+        Language::Python,
+        "pool.py",
+        "import threading\n\ndef run(items):\n    lock = threading.Lock()\n    ts = [threading.Thread(target=work, args=(lock, i)) for i in items]\n    with lock:\n        pass\n",
+    );
+    assert!(
+        !shared
+            .iter()
+            .any(|(c, l, ..)| *c == RaceCondition && *l == 6),
+        "{shared:?}"
+    );
+    let java = candidates_of(
+        Language::Java,
+        "Counter.java",
+        "class Counter {\n  private int n;\n  void bump() {\n    synchronized (new Object()) {\n      n++;\n    }\n  }\n}\n",
+    );
+    assert!(java.contains(&(RaceCondition, 4)), "{java:?}");
+}
+
+#[test]
+fn java_double_checked_locking_without_volatile() {
+    flags_bug_not_fix(
+        Language::Java,
+        "Registry.java",
+        "class Registry {\n  private static Registry instance;\n  static Registry get() {\n    if (instance == null) {\n      synchronized (Registry.class) {\n        if (instance == null) {\n          instance = new Registry();\n        }\n      }\n    }\n    return instance;\n  }\n}\n",
+        "class Registry {\n  private static volatile Registry instance;\n  static Registry get() {\n    if (instance == null) {\n      synchronized (Registry.class) {\n        if (instance == null) {\n          instance = new Registry();\n        }\n      }\n    }\n    return instance;\n  }\n}\n",
+        (RaceCondition, 4),
+    );
+}
+
+#[test]
+fn a_goroutine_that_adds_for_another_it_starts() {
+    // nats-server: the goroutine adds to the group for the goroutine it
+    // starts, and waits on its own group itself: both are right.
+    let found = broad_of(
+        Language::Go,
+        "stream.go",
+        "package p\n\nfunc (m *M) setup() {\n\tgo func() {\n\t\tready := sync.WaitGroup{}\n\t\tm.wg.Add(1)\n\t\tready.Add(1)\n\t\tgo m.process(&ready)\n\t\tready.Wait()\n\t}()\n}\n",
+    );
+    assert!(
+        !found.iter().any(|(.., t)| t.contains("added itself")),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
