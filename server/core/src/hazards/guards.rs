@@ -664,9 +664,12 @@ fn compared(side: &str, reversed: bool) -> Option<u64> {
     };
     let n: u64 = number.parse().ok()?;
     // The branch that reads on: `> n` holds n + 1 elements, and so does the
-    // other branch of `<= n`; `>= n` and `< n` give n.
+    // other branch of `<= n`; `>= n` and `< n` give n. A test for empty
+    // (`len(x) == 0 || x[0]`, `len(x) != 0 && x[0]`) leaves at least one
+    // element on the path that reads.
     Some(match operator {
         ">" | "<=" => n + 1,
+        "==" | "!=" if n == 0 => 1,
         _ => n,
     })
 }
@@ -1043,6 +1046,9 @@ mod tests {
         assert!(reaches("if len(parts) < 2:", 1));
         assert!(reaches("if len(parts) != 3:", 2));
         assert!(!reaches("if len(parts) >= 2:", 2));
+        assert!(reaches("len(parts) == 0", 0));
+        assert!(reaches("len(parts) != 0", 0));
+        assert!(!reaches("len(parts) == 0", 1));
         assert!(reaches("if 2 < len(parts):", 2));
         assert!(reaches("if parts.length >= 3", 2));
         assert!(reaches("if parts:", 0));
