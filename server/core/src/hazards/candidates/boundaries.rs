@@ -26,7 +26,14 @@ const UTF16_CUTS: &[&str] = &["slice", "substring", "substr"];
 /// the boundary itself (besides Rust's
 /// [`RUST_CHAR_BOUNDARIES`](crate::hazards::guards::RUST_CHAR_BOUNDARIES)).
 const BOUNDARY_AWARE: &[&str] = &[
-    "chars()",
+    // Characters walked for their positions or widths; `chars().next()`
+    // only peeks at the first one and cuts nothing.
+    "chars().count()",
+    "chars().rev()",
+    "chars().take(",
+    "chars().skip(",
+    "chars().collect",
+    "len_utf8",
     "[]rune(",
     "0xD800",
     "0xd800",

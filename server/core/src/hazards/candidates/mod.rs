@@ -1053,8 +1053,18 @@ impl Scan<'_, '_, '_> {
         let name = text.trim().trim_start_matches(['&', '*']);
         let typed = match self.cx.language {
             Language::TypeScript | Language::Tsx => self.declares(name, &[": string"]),
+            // Or by a method only text has, called on it in the function.
             Language::Rust => {
                 self.declares(name, &[": &str", ": String", ": &String", ": &mut String"])
+                    || [
+                        ".chars()",
+                        ".char_indices()",
+                        ".parse::<",
+                        ".parse()",
+                        ".trim()",
+                    ]
+                    .iter()
+                    .any(|m| mentions(&self.body, &format!("{name}{m}")))
             }
             Language::Go => self.declares(name, &[" string"]),
             _ => false,

@@ -751,6 +751,12 @@ fn rust_slices_at_what_a_search_found_are_on_boundaries() {
     );
     let cut = "fn head(text: &str, n: usize) -> &str {\n    &text[..n]\n}\n";
     assert!(candidates_of(Language::Rust, "head.rs", cut).contains(&(Encoding, 2)));
+    // Peeking at the first character makes no cut safe, and a value the
+    // function calls a text-only method on is text, whatever its name.
+    let peeked = "fn skip(rest: &str, n: usize) -> &str {\n    if rest.chars().next() == Some('_') {\n        return &rest[n..];\n    }\n    rest\n}\n";
+    assert!(candidates_of(Language::Rust, "skip.rs", peeked).contains(&(Encoding, 3)));
+    let untyped = "fn skip(&self, n: usize) -> usize {\n    let rest = self.inner;\n    let digits = rest.trim();\n    rest[n..].len() + digits.len()\n}\n";
+    assert!(candidates_of(Language::Rust, "skip.rs", untyped).contains(&(Encoding, 4)));
 }
 
 #[test]
