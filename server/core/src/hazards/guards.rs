@@ -48,8 +48,11 @@ pub const RUST_CHAR_BOUNDARIES: &[&str] = &[
 /// starts, always a char boundary, and the byte after an ASCII delimiter
 /// starts the next character (`let slash = s.find('/')?`, `Some(at) =>
 /// &s[..at]` on `bytes().position(|b| b == b'/')`), the idiom every parser
-/// cuts text with. `len` is the end of the text, a boundary too.
-pub fn cut_at_found_offsets(body: &str, range: &str) -> bool {
+/// cuts text with. `len` is the end of the text, a boundary too. `before`
+/// is the function's text up to the cut: a name is what its last binding
+/// there made it (`let i: usize = digits.parse()` at the cut, whatever a
+/// later `Some((i, _))` of another scope holds).
+pub fn cut_at_found_offsets(before: &str, range: &str) -> bool {
     const SEARCHES: &[&str] = &[
         ".find(",
         ".rfind(",
@@ -64,25 +67,38 @@ pub fn cut_at_found_offsets(body: &str, range: &str) -> bool {
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
+    let matched = |name: &str, line: &str| {
+        line.contains(&format!("Some({name})")) || line.contains(&format!("Some(({name},"))
+    };
+    let assigned = |name: &str, line: &str| {
+        line.split_once('=').is_some_and(|(left, right)| {
+            !right.starts_with(['=', '>'])
+                && !left.ends_with(['!', '<', '>', '='])
+                && mentions(left, name)
+        })
+    };
     !names.is_empty()
         && names.iter().all(|name| {
-            *name == "len"
+            if *name == "len" {
+                return true;
+            }
+            let Some(binding) = before
+                .lines()
+                .rfind(|line| matched(name, line) || assigned(name, line))
+            else {
+                return false;
+            };
+            if matched(name, binding) {
                 // `match s.find('=') { Some(i) => … }`, and
-                // `char_indices().nth(n)`'s `Some((i, _))`
-                || ((body.contains(&format!("Some({name})"))
-                    || body.contains(&format!("Some(({name},")))
-                    && (SEARCHES.iter().any(|w| body.contains(w)) || body.contains(".len()")))
-                || body.lines().any(|line| {
-                    let Some((left, right)) = line.split_once('=') else {
-                        return false;
-                    };
-                    // `let end = s.len()`: the end of the text; not a
-                    // number computed with a length in it.
-                    let whole_length = right.trim().trim_end_matches(';').ends_with(".len()")
-                        && !right.contains(['+', '-', '*', '/']);
-                    mentions(left, name)
-                        && (whole_length || SEARCHES.iter().any(|w| right.contains(w)))
-                })
+                // `char_indices().nth(n)`'s `Some((i, _))`.
+                return SEARCHES.iter().any(|w| before.contains(w)) || before.contains(".len()");
+            }
+            let right = binding.split_once('=').map_or("", |(_, r)| r);
+            // `let end = s.len()`: the end of the text; not a number
+            // computed with a length in it.
+            let whole_length = right.trim().trim_end_matches(';').ends_with(".len()")
+                && !right.contains(['+', '-', '*', '/']);
+            whole_length || SEARCHES.iter().any(|w| right.contains(w))
         })
 }
 

@@ -53,10 +53,7 @@ impl Scan<'_, '_, '_> {
     /// Whether the function works in characters or checks for the halves
     /// of a surrogate pair itself.
     pub(super) fn boundary_aware(&self) -> bool {
-        BOUNDARY_AWARE
-            .iter()
-            .chain(crate::hazards::guards::RUST_CHAR_BOUNDARIES)
-            .any(|w| self.body.contains(w))
+        boundary_aware(&self.body)
     }
 
     pub(super) fn cut_at_a_position(&mut self, node: Node, callee: &str, last: &str, args: &str) {
@@ -164,4 +161,13 @@ impl Scan<'_, '_, '_> {
         };
         self.add(node, Encoding, likelihood, trigger);
     }
+}
+
+/// Whether `text` works in characters or checks for the halves of a
+/// surrogate pair itself.
+pub(super) fn boundary_aware(text: &str) -> bool {
+    BOUNDARY_AWARE
+        .iter()
+        .chain(crate::hazards::guards::RUST_CHAR_BOUNDARIES)
+        .any(|w| text.contains(w))
 }

@@ -205,8 +205,7 @@ impl Scan<'_, '_, '_> {
         if range.contains("..")
             && self.cx.language == Language::Rust
             && self.stringy(object)
-            && !self.on_boundaries(range)
-            && !self.boundary_aware()
+            && !self.on_boundaries(node, range)
         {
             self.add(node, Encoding, 0.10, trigger(Encoding));
         }
@@ -234,8 +233,15 @@ impl Scan<'_, '_, '_> {
     /// Whether every name in a Rust range's bounds holds a position a
     /// string search returned (`let i = s.find('=')?`, `if let Some(i) =
     /// s.rfind(':')`) or a length: those fall on character boundaries.
-    fn on_boundaries(&self, range: &str) -> bool {
-        crate::hazards::guards::cut_at_found_offsets(&self.body, range)
+    /// Whether the function works in characters before the cut (a
+    /// `char_indices` walk, a surrogate check) or found its bounds by a
+    /// search: what comes after the cut cannot have chosen them.
+    fn on_boundaries(&self, node: Node, range: &str) -> bool {
+        let cut = node.start_byte().saturating_sub(self.cx.node.start_byte());
+        let before = self.body.get(..cut).unwrap_or(&self.body);
+        crate::hazards::guards::cut_at_found_offsets(before, range)
+            || super::boundaries::boundary_aware(before) && !range.contains("..=")
+            || constant_cut_after_ascii(before, range)
     }
 
     pub(super) fn slice(&mut self, node: Node) {
@@ -304,4 +310,25 @@ pub(super) fn fencepost_trigger(index: &str, object: &str) -> String {
         index.trim(),
         object.trim()
     )
+}
+
+/// Whether a cut at constant bounds (`&rest[1..]`, `&s[..2]`) comes after
+/// the text's first characters were tested as ASCII (`starts_with('$')`,
+/// `is_digit(10)`, `strip_prefix("_$")`): they are one byte each, so the
+/// cut falls between characters.
+fn constant_cut_after_ascii(before: &str, range: &str) -> bool {
+    let constant = range
+        .split("..")
+        .map(|b| b.trim_start_matches('=').trim())
+        .all(|b| b.is_empty() || b.parse::<u32>().is_ok());
+    constant
+        && [
+            "starts_with(",
+            "is_digit(",
+            "is_ascii",
+            "strip_prefix(",
+            "== b'",
+        ]
+        .iter()
+        .any(|w| before.contains(w))
 }

@@ -755,6 +755,14 @@ fn rust_slices_at_what_a_search_found_are_on_boundaries() {
     // function calls a text-only method on is text, whatever its name.
     let peeked = "fn skip(rest: &str, n: usize) -> &str {\n    if rest.chars().next() == Some('_') {\n        return &rest[n..];\n    }\n    rest\n}\n";
     assert!(candidates_of(Language::Rust, "skip.rs", peeked).contains(&(Encoding, 3)));
+    // rustc-demangle: the length is parsed from the text, and a later
+    // `Some((i, _))` of a char_indices walk in another scope chose nothing
+    // at the cut; the first character, peeked as ASCII, is one byte.
+    let demangle = "fn fmt(&self) -> usize {\n    let mut rest = self.inner;\n    while rest.chars().next().unwrap().is_digit(10) {\n        rest = &rest[1..];\n    }\n    let i: usize = self.inner[..2].parse().unwrap();\n    let part = &rest[i..];\n    let idx = match part.char_indices().find(|&(_, c)| c == '$') {\n        None => part.len(),\n        Some((i, _)) => i,\n    };\n    part[..idx].len()\n}\n";
+    let found = candidates_of(Language::Rust, "lib.rs", demangle);
+    assert!(found.contains(&(Encoding, 7)), "{found:?}");
+    assert!(!found.contains(&(Encoding, 4)), "{found:?}");
+    assert!(!found.contains(&(Encoding, 12)), "{found:?}");
     let untyped = "fn skip(&self, n: usize) -> usize {\n    let rest = self.inner;\n    let digits = rest.trim();\n    rest[n..].len() + digits.len()\n}\n";
     assert!(candidates_of(Language::Rust, "skip.rs", untyped).contains(&(Encoding, 4)));
 }

@@ -104,6 +104,8 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     if is_range {
         // Slicing a string at a byte index that is not a char boundary.
         let body = cx.text(cx.node);
+        let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
+        let before = body.get(..cut).unwrap_or(&body);
         let stringy = [
             "str", "name", "text", "line", "s", "label", "title", "input", "message", "msg",
         ]
@@ -119,9 +121,9 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         // character's first byte.
         let aware = crate::hazards::guards::RUST_CHAR_BOUNDARIES
             .iter()
-            .any(|w| body.contains(w))
+            .any(|w| before.contains(w))
             && !index_text.contains("..=");
-        if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(&body, &index_text) {
+        if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(before, &index_text) {
             return Some(Finding::new(
                 FailureClass::Encoding,
                 0.35,
