@@ -240,7 +240,9 @@ impl Scan<'_, '_, '_> {
         let cut = node.start_byte().saturating_sub(self.cx.node.start_byte());
         let before = self.body.get(..cut).unwrap_or(&self.body);
         crate::hazards::guards::cut_at_found_offsets(before, range)
-            || super::boundaries::boundary_aware(before) && !range.contains("..=")
+            || (super::boundaries::boundary_aware(before)
+                || super::boundaries::boundary_aware(range))
+                && !range.contains("..=")
             || constant_cut_after_ascii(before, range)
     }
 

@@ -77,6 +77,10 @@ const POSITIONS: &[&str] = &[
 
 impl Scan<'_, '_, '_> {
     pub(super) fn positional_call(&mut self, node: Node, callee: &str, last: &str, args: &str) {
+        if self.cx.language == Language::Rust && last == "nth" {
+            self.nth_past_a_fencepost(node, callee, args);
+            return;
+        }
         if !positional(self.cx.language).contains(&last) || !callee.contains('.') {
             return;
         }
@@ -144,6 +148,52 @@ impl Scan<'_, '_, '_> {
         self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));
     }
 }
+
+impl Scan<'_, '_, '_> {
+    /// Rust's `s.chars().nth(n).unwrap()` behind a check that lets `n`
+    /// equal the length of `s` ([`fencepost`](crate::hazards::guards::fencepost)):
+    /// the element one past the end is None, and the unwrap panics. An
+    /// `nth` whose None is handled is a lookup, not a failure.
+    fn nth_past_a_fencepost(&mut self, node: Node, callee: &str, args: &str) {
+        let position = first_argument(args);
+        let after = {
+            let end = node.end_byte().min(self.cx.rope.len_bytes());
+            let stop = (end + 12).min(self.cx.rope.len_bytes());
+            self.cx.rope.byte_slice(end..stop).to_string()
+        };
+        if position.is_empty() || !(after.starts_with(".unwrap()") || after.starts_with(".expect("))
+        {
+            return;
+        }
+        // The sequence the iterator walks: `s` of `s.char_indices().nth(n)`.
+        let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r).trim();
+        let sequence = ITERATORS
+            .iter()
+            .find_map(|i| receiver.strip_suffix(i))
+            .unwrap_or(receiver);
+        let fenced =
+            |condition: &str| crate::hazards::guards::fencepost(condition, position, sequence);
+        if guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &fenced) {
+            self.add_precise(
+                node,
+                IndexOutOfRange,
+                super::indexing::FENCEPOST,
+                super::indexing::fencepost_rule(position, sequence),
+                &super::indexing::fencepost_trigger(position, sequence),
+            );
+        }
+    }
+}
+
+/// Rust's iterators over a sequence's elements, as written after it.
+const ITERATORS: &[&str] = &[
+    ".chars()",
+    ".char_indices()",
+    ".bytes()",
+    ".iter()",
+    ".into_iter()",
+    ".iter_mut()",
+];
 
 /// Whether a condition compares only for (in)equality: no order (`<`,
 /// `>=`), no length or size, no emptiness or membership test, so it pins

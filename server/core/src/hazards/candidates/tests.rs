@@ -2565,6 +2565,26 @@ fn an_index_its_own_check_lets_through() {
         "class Sum {\n  int sum(java.util.List<Integer> xs) {\n    int s = 0;\n    for (int i = 0; i < xs.size(); i++) {\n      s += xs.get(i);\n    }\n    return s;\n  }\n}\n",
         (IndexOutOfRange, 5),
     );
+    // tera's truncate: `length > s.len()` returns, and the character one
+    // past the end is None. The cut itself, at a char_indices offset, is
+    // on a boundary.
+    let truncate = |check: &str| {
+        broad_of(
+            Language::Rust,
+            "filters.rs",
+            &format!("fn truncate(s: &str, length: usize) -> String {{\n    if {check} {{\n        return s.to_string();\n    }}\n    s[..s.char_indices().nth(length).unwrap().0].to_string()\n}}\n"),
+        )
+        .into_iter()
+        .any(|(c, l, _, t)| c == IndexOutOfRange && l == 5 && t.contains("lets through"))
+    };
+    assert!(truncate("length > s.len()"));
+    assert!(!truncate("length >= s.len()"));
+    let cut = candidates_of(
+        Language::Rust,
+        "filters.rs",
+        "fn head(s: &str, length: usize) -> &str {\n    &s[..s.char_indices().nth(length).map_or(s.len(), |(i, _)| i)]\n}\n",
+    );
+    assert!(!cut.contains(&(Encoding, 2)), "{cut:?}");
     // The check is the likeliest failure of the function and says why.
     let found = broad_of(
         Language::JavaScript,

@@ -121,7 +121,7 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         // character's first byte.
         let aware = crate::hazards::guards::RUST_CHAR_BOUNDARIES
             .iter()
-            .any(|w| before.contains(w))
+            .any(|w| before.contains(w) || index_text.contains(w))
             && !index_text.contains("..=");
         if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(before, &index_text) {
             return Some(Finding::new(
