@@ -289,6 +289,12 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         return None;
     }
     let mut text = node_text(decider, rope);
+    // The `else` of a condition runs when it is false: `if (typeof x[1] ===
+    // 'string') { … } else { x[0].toLowerCase() }` tests nothing the else
+    // branch may rely on, `if x is None: … else: x.y` does.
+    if is_else(kind, parent, child) && tests_presence(&text) {
+        return None;
+    }
     // A loop's variable is part of its header: `for i in range(len(xs))`.
     if let Some(left) = field("left")
         .or_else(|| field("pattern"))
@@ -298,6 +304,65 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         text.push_str(&node_text(left, rope));
     }
     Some(text)
+}
+
+/// Whether `child` is the branch of the conditional `parent` that runs
+/// when its condition is false.
+fn is_else(kind: &str, parent: Node, child: Node) -> bool {
+    match kind {
+        "if_statement" | "if_expression" => {
+            parent
+            .child_by_field_name("alternative")
+            .is_some_and(|a| a.id() == child.id())
+            // Python lists its `elif` and `else` clauses under the one field.
+            || matches!(child.kind(), "else_clause" | "elif_clause")
+        }
+        "ternary_expression" => parent
+            .child_by_field_name("alternative")
+            .is_some_and(|a| a.id() == child.id()),
+        _ => false,
+    }
+}
+
+/// Whether a condition only says a value is present (`x`, `x != null`,
+/// `typeof x[1] === 'string'`, `x is not None`, `"k" in d`), so that its
+/// false branch has it absent. Absence tests (`!x`, `x is None`,
+/// `xs.is_empty()`) leave it present there, and an ordering (`i < n`,
+/// `len(xs) > 1`) bounds the other branch too, from the other side: those
+/// keep guarding.
+fn tests_presence(condition: &str) -> bool {
+    let mut c = condition.trim();
+    while c.starts_with('(') && c.ends_with(')') {
+        c = c[1..c.len() - 1].trim();
+    }
+    let ordered = c.replace("=>", "").replace("->", "").contains(['<', '>']);
+    let absence = c.starts_with('!') && !c.starts_with("!=")
+        || c.starts_with("not ")
+        || [
+            "== null",
+            "=== null",
+            "== undefined",
+            "=== undefined",
+            "== nil",
+            "is None",
+            "is_none()",
+            "isEmpty()",
+            "is_empty()",
+            "== 0",
+            "== \"\"",
+            "== ''",
+            "=== ''",
+            "=== \"\"",
+            "!ok",
+            "err != nil",
+            "||",
+            " or ",
+            "== -1",
+            "=== -1",
+        ]
+        .iter()
+        .any(|w| c.contains(w));
+    !ordered && !absence
 }
 
 /// Statements that leave the enclosing block.

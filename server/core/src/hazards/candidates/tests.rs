@@ -2711,6 +2711,40 @@ fn a_goroutine_that_adds_for_another_it_starts() {
 }
 
 #[test]
+fn the_else_of_a_presence_test_has_the_value_absent() {
+    // node-imap: the else branch of `typeof cur[1] === 'string'` reads
+    // `cur[0]` with nothing known of it.
+    let source = |test: &str| {
+        format!(
+            "function part(cur) {{\n  if ({test}) {{\n    return null;\n  }} else {{\n    return cur[0].toLowerCase();\n  }}\n}}\n"
+        )
+    };
+    let flagged = |test: &str| {
+        candidates_of(Language::JavaScript, "Parser.js", &source(test))
+            .iter()
+            .any(|(c, l)| *c == IndexOutOfRange && *l == 5)
+    };
+    assert!(flagged("typeof cur[0] === 'string'"));
+    // An absence test, or an ordering, guards its else branch.
+    assert!(!flagged("!cur[0]"));
+    assert!(!flagged("cur[0] == null"));
+    assert!(!flagged("cur.length < 1"));
+    // Python's else and Rust's else of an emptiness test.
+    let python = candidates_of(
+        Language::Python,
+        "p.py",
+        "def first(xs):\n    if xs:\n        return None\n    else:\n        return xs[0]\n",
+    );
+    assert!(python.contains(&(IndexOutOfRange, 5)), "{python:?}");
+    let rust = candidates_of(
+        Language::Rust,
+        "p.rs",
+        "fn first(tail: &[u8]) -> Option<u8> {\n    if tail.is_empty() {\n        None\n    } else {\n        Some(tail[0])\n    }\n}\n",
+    );
+    assert!(!rust.contains(&(IndexOutOfRange, 5)), "{rust:?}");
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
