@@ -33,8 +33,9 @@ fn reads_to_the_end(language: Language, name: &str) -> bool {
             "Read" | "ReadString" | "ReadBytes" | "ReadLine" | "ReadRune" | "ReadByte"
         ),
         Language::Java => matches!(name, "read" | "readLine"),
-        // Node's streams end with an event, not a value a loop reads.
-        Language::JavaScript | Language::TypeScript | Language::Tsx => false,
+        // Node's streams end with an event, not a value a loop reads; its
+        // synchronous file read returns the count, 0 at the end.
+        Language::JavaScript | Language::TypeScript | Language::Tsx => name == "readSync",
     }
 }
 
@@ -120,6 +121,8 @@ impl Scan<'_, '_, '_> {
                         || others.lines().any(|line| tests_for_the_end(line, name))
                 })
             }
+            // Unless the loop asks the stream itself (`at_eof()`, `EOF`).
+            Kept::Accumulated => !self.text(lp).to_lowercase().contains("eof"),
             Kept::Used => false,
         };
         if unchecked {
@@ -190,6 +193,17 @@ impl Scan<'_, '_, '_> {
                     Some(header().replace(' ', "").starts_with("for(;;"))
                 }
                 (Language::Java, "enhanced_for_statement") => Some(false),
+                (
+                    Language::JavaScript | Language::TypeScript | Language::Tsx,
+                    "while_statement" | "do_statement",
+                ) => Some(true),
+                (Language::JavaScript | Language::TypeScript | Language::Tsx, "for_statement") => {
+                    Some(header().replace(' ', "").starts_with("for(;;"))
+                }
+                (
+                    Language::JavaScript | Language::TypeScript | Language::Tsx,
+                    "for_in_statement",
+                ) => Some(false),
                 _ => None,
             };
             match open {
@@ -207,7 +221,11 @@ enum Kept {
     Dropped,
     /// The call's whole value is assigned to these names.
     Named(Vec<String>),
-    /// Anything else: tested in place, passed on, accumulated.
+    /// Added to what the loop holds (`buf += sock.recv(n)`, `pos +=
+    /// fs.readSync(…)`): the end adds nothing, and only the total is there
+    /// to test.
+    Accumulated,
+    /// Anything else: tested in place, passed on.
     Used,
 }
 
@@ -235,6 +253,9 @@ fn result_of(statement: &str, call: &str) -> Kept {
         return Kept::Used;
     };
     let (left, right) = (&statement[..at], &statement[at + 1..]);
+    if left.ends_with('+') && bare(right) == call.trim() {
+        return Kept::Accumulated;
+    }
     if right.starts_with('=')
         || left.ends_with(['+', '-', '*', '/', '%', '|', '&', '^', '!', '<', '>'])
     {

@@ -2745,6 +2745,43 @@ fn the_else_of_a_presence_test_has_the_value_absent() {
 }
 
 #[test]
+fn a_read_added_to_a_total_never_sees_the_end() {
+    let spins = |language, path, source: &str, line| {
+        broad_of(language, path, source).iter().any(|(c, l, _, t)| {
+            *c == Timeout && *l == line && t.contains("every read returns nothing")
+        })
+    };
+    // avsc's extractFileHeader: a file shorter than four bytes, and
+    // `fs.readSync` adds 0 for ever. The fix stops on a read of nothing.
+    assert!(spins(
+        Language::JavaScript,
+        "index.js",
+        "function header(fd, buf) {\n  var pos = 0;\n  while (pos < 4) {\n    pos += fs.readSync(fd, buf, pos, 4 - pos);\n  }\n  return buf;\n}\n",
+        4
+    ));
+    assert!(!spins(
+        Language::JavaScript,
+        "index.js",
+        "function header(fd, buf) {\n  var pos = 0;\n  while (pos < 4) {\n    var n = fs.readSync(fd, buf, pos, 4 - pos);\n    if (n === 0) {\n      throw new Error('short file');\n    }\n    pos += n;\n  }\n  return buf;\n}\n",
+        4
+    ));
+    // The same in Python, on a file; a loop that asks the stream for its
+    // end is the guard.
+    assert!(spins(
+        Language::Python,
+        "client.py",
+        "def read_exact(f, n):\n    buf = b''\n    while len(buf) < n:\n        buf += f.read(n - len(buf))\n    return buf\n",
+        4
+    ));
+    assert!(!spins(
+        Language::Python,
+        "client.py",
+        "def read_exact(stream, n):\n    buf = b''\n    while len(buf) < n:\n        buf += stream.read(n - len(buf))\n        if stream.at_eof():\n            raise EOFError\n    return buf\n",
+        4
+    ));
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
