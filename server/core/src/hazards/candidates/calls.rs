@@ -668,6 +668,11 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A character of a string is one character; only what a
+                // read returned can be empty.
+                TypeError if name == "ord" && !self.read_result(first_argument(&args)) => {
+                    continue;
+                }
                 // An allocation capped by a limit (`n.min(MAX)`, `min(n, MAX)`).
                 ResourceExhaustion if args.contains("min(") => continue,
                 // An allocation whose size the function checks first (`if n

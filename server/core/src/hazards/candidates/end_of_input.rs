@@ -130,6 +130,22 @@ impl Scan<'_, '_, '_> {
         }
     }
 
+    /// Whether `name` holds what a read returned (`byte =
+    /// self._rfile.read(1)`, `c = sock.recv(1)`): empty at the end of input.
+    pub(super) fn read_result(&self, name: &str) -> bool {
+        let name = name.trim();
+        !name.is_empty()
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+            && self.body.lines().any(|line| {
+                super::absent::assignment(line.trim()).is_some_and(|(left, right)| {
+                    super::absent::assigned_name(left) == name
+                        && [".read(", ".recv(", ".readline(", ".read1("]
+                            .iter()
+                            .any(|r| right.contains(r))
+                })
+            })
+    }
+
     /// Whether `node` runs inside a `try` (within `lp`) whose handler
     /// leaves the loop: the stream signals its end by raising (a closed
     /// WebSocket, `EOFError`), and the handler is where the loop stops.

@@ -119,6 +119,9 @@ pub(super) const PYTHON: Facts = Facts {
         // `chr` raises ValueError, past a C long OverflowError, which a
         // handler of ValueError lets through.
         ("chr", Overflow, 0.05),
+        // `ord(b"")`: a read at the end of its input returns nothing, and
+        // `ord` takes exactly one character ([`Scan::read_result`]).
+        ("ord", TypeError, 0.06),
         ("getattr", NullOrNone, 0.04),
         // HTTP clients with no timeout wait forever on a stalled server.
         ("requests.get", Timeout, 0.10),

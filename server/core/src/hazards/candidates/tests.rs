@@ -2782,6 +2782,25 @@ fn a_read_added_to_a_total_never_sees_the_end() {
 }
 
 #[test]
+fn ord_of_what_a_read_returned() {
+    // At the end of its input `read(1)` returns b"", and `ord(b"")` raises
+    // TypeError; a character taken from a string is always one.
+    flags_bug_not_fix(
+        Language::Python,
+        "port.py",
+        "def receive(f):\n    byte = f.read(1)\n    return ord(byte)\n",
+        "def receive(f):\n    byte = f.read(1)\n    if not byte:\n        return None\n    return ord(byte)\n",
+        (TypeError, 3),
+    );
+    let chars = candidates_of(
+        Language::Python,
+        "codes.py",
+        "def codes(s):\n    return [ord(c) for c in s]\n",
+    );
+    assert!(!chars.iter().any(|(c, _)| *c == TypeError), "{chars:?}");
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
