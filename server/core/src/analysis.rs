@@ -326,19 +326,33 @@ pub fn analyze(
         let found = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
-                let mut precise =
-                    hazards::function_hazards(language, tree, rope, function, &functions);
-                let mut broad = hazards::candidates::function_candidates(
-                    language,
-                    tree,
-                    rope,
-                    function,
-                    &functions,
-                    &precise,
-                    &file_facts,
-                );
-                precise.extend(hazards::candidates::promoted(&mut broad));
-                Arc::new((precise, broad))
+                // A rule that panics on one function costs that function's
+                // predictions, not the file's.
+                let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut precise =
+                        hazards::function_hazards(language, tree, rope, function, &functions);
+                    let mut broad = hazards::candidates::function_candidates(
+                        language,
+                        tree,
+                        rope,
+                        function,
+                        &functions,
+                        &precise,
+                        &file_facts,
+                    );
+                    precise.extend(hazards::candidates::promoted(&mut broad));
+                    (precise, broad)
+                }));
+                match found {
+                    Ok(found) => Arc::new(found),
+                    Err(_) => {
+                        tracing::error!(
+                            "analysis of {} in {path} panicked; it has no predictions",
+                            function.id
+                        );
+                        Arc::new((Vec::new(), Vec::new()))
+                    }
+                }
             }
         };
         // A function rendered before (here, or elsewhere before an edit

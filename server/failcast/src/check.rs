@@ -204,8 +204,20 @@ fn analyse_file(file: SourceFile, ctx: &Context) -> Result<CheckedFile, (PathBuf
     let Some(source) = read_source(&file.path) else {
         return Err((file.path, "unreadable or binary".to_owned()));
     };
-    let Some(analysis) = analyze_text(&file.relative, file.language, &source.text, ctx) else {
-        return Err((file.path, "the parser gave up".to_owned()));
+    // A panic is one file's failure, reported with the files skipped; the
+    // others are still checked.
+    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyze_text(&file.relative, file.language, &source.text, ctx)
+    }));
+    let analysis = match analysed {
+        Ok(Some(analysis)) => analysis,
+        Ok(None) => return Err((file.path, "the parser gave up".to_owned())),
+        Err(_) => {
+            return Err((
+                file.path,
+                "the analysis failed (a bug in failcast)".to_owned(),
+            ));
+        }
     };
     Ok(CheckedFile {
         file,

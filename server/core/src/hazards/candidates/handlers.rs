@@ -186,11 +186,7 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Rust
             && matches!(class, ParseError | Encoding | Overflow | NullOrNone)
         {
-            let after = {
-                let end = node.end_byte().min(self.cx.rope.len_bytes());
-                let stop = (end + 40).min(self.cx.rope.len_bytes());
-                self.cx.rope.byte_slice(end..stop).to_string()
-            };
+            let after = self.text_after(node, 40);
             let callee = self.callee(node).unwrap_or_default();
             let panics_itself = callee.ends_with("unwrap")
                 || callee.ends_with("expect")

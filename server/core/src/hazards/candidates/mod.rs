@@ -1119,6 +1119,17 @@ impl Scan<'_, '_, '_> {
         );
     }
 
+    /// Up to `bytes` bytes of the text right after `node` (`.unwrap()`
+    /// after a call), ending on a character's start: a byte count can
+    /// land inside a multi-byte character, where a rope may not be cut.
+    fn text_after(&self, node: Node, bytes: usize) -> String {
+        let rope = self.cx.rope;
+        let end = node.end_byte().min(rope.len_bytes());
+        let stop = (end + bytes).min(rope.len_bytes());
+        let stop = rope.char_to_byte(rope.byte_to_char(stop)).max(end);
+        rope.byte_slice(end..stop).to_string()
+    }
+
     fn add(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
         self.push(node.byte_range(), class, likelihood, trigger);
     }

@@ -156,11 +156,7 @@ impl Scan<'_, '_, '_> {
     /// `nth` whose None is handled is a lookup, not a failure.
     fn nth_past_a_fencepost(&mut self, node: Node, callee: &str, args: &str) {
         let position = first_argument(args);
-        let after = {
-            let end = node.end_byte().min(self.cx.rope.len_bytes());
-            let stop = (end + 12).min(self.cx.rope.len_bytes());
-            self.cx.rope.byte_slice(end..stop).to_string()
-        };
+        let after = self.text_after(node, 12);
         if position.is_empty() || !(after.starts_with(".unwrap()") || after.starts_with(".expect("))
         {
             return;

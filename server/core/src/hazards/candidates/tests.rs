@@ -2801,6 +2801,19 @@ fn ord_of_what_a_read_returned() {
 }
 
 #[test]
+fn text_after_a_call_is_cut_between_characters() {
+    // The rules that look a few bytes past a call (`.unwrap()` after it)
+    // once cut the text inside a multi-byte character and panicked, and
+    // `failcast check` with it. Every offset of the first `é` is tried.
+    for pad in ["", "x", "xx", "xxx"] {
+        let source = format!(
+            "fn f(s: &str, n: usize, p: &Path) -> Option<char> {{\n    if p.exists() {{\n        fs::read(p) // {pad}éééééééééééééééééééééééé\n    }}\n    s.parse::<u8>() // {pad}éééééééééééééééééééééééééééééé\n    s.chars().nth(n) // {pad}éééééééééééé\n}}\n"
+        );
+        candidates_of(Language::Rust, "f.rs", &source);
+    }
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.

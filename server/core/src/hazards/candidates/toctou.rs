@@ -133,11 +133,7 @@ impl Scan<'_, '_, '_> {
         }
         // Rust only fails where the `Result` is unwrapped.
         if self.cx.language == Language::Rust {
-            let after = {
-                let end = node.end_byte().min(self.cx.rope.len_bytes());
-                let stop = (end + 20).min(self.cx.rope.len_bytes());
-                self.cx.rope.byte_slice(end..stop).to_string()
-            };
+            let after = self.text_after(node, 20);
             let after = after.trim_start();
             if !(after.starts_with(".unwrap()") || after.starts_with(".expect(")) {
                 return;
