@@ -35,11 +35,10 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
     for marker in absent {
         for at in memchr::memmem::find_iter(text.as_bytes(), marker) {
             // Markers start with a space, so `at` is a character boundary.
-            let before = &text[..at];
-            let start = before
-                .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '$')))
-                .map_or(0, |i| i + 1);
-            let name = before[start..].trim_start_matches('.');
+            let name = super::trailing(&text[..at], |c| {
+                c.is_alphanumeric() || matches!(c, '_' | '.' | '$')
+            })
+            .trim_start_matches('.');
             if name.len() > 1 && !matches!(name, "err" | "self" | "this" | "e" | "ok") {
                 names.push(name.to_owned());
             }

@@ -121,10 +121,16 @@ const OUTSIDE: &[&str] = &[
 /// of `this.$http`; empty after `f(x) + `): a call's name, read back from
 /// its `(`.
 fn trailing_identifier(text: &str) -> &str {
+    trailing(text, |c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// The run of characters `keep` holds at the end of `text`, cut between
+/// characters whatever precedes it (a combining accent is not a letter).
+fn trailing(text: &str, keep: impl Fn(char) -> bool) -> &str {
     let start = text
         .char_indices()
         .rev()
-        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '$')
+        .take_while(|&(_, c)| keep(c))
         .last()
         .map_or(text.len(), |(i, _)| i);
     &text[start..]

@@ -92,10 +92,6 @@ impl Scan<'_, '_, '_> {
 /// (`decodeMsgPack` in `err := decodeMsgPack(buf, &out)`).
 fn first_callee(statement: &str) -> Option<&str> {
     let open = statement.find('(')?;
-    let head = &statement[..open];
-    let start = head
-        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
-    let name = &head[start..];
+    let name = super::trailing(&statement[..open], |c| c.is_alphanumeric() || c == '_');
     (!name.is_empty()).then_some(name)
 }

@@ -4449,3 +4449,93 @@ fn a_value_given_a_default_when_it_has_none_is_not_null_after() {
         (NullOrNone, 4),
     );
 }
+
+/// Hazard-dense code of each language, for the property below.
+const SEEDS: &[(Language, &str, &str)] = &[
+    (
+        Language::Rust,
+        "f.rs",
+        "fn f(s: &str, v: &[u8], n: usize, p: &Path) -> Option<char> {\n    if n > s.len() {\n        return None;\n    }\n    let i: usize = s[..2].parse().unwrap();\n    let t = &s[i..];\n    for k in 0..=v.len() {\n        let _ = v[k] as u32;\n    }\n    if p.exists() {\n        fs::read(p).unwrap();\n    }\n    t.chars().nth(n).unwrap();\n    s.char_indices().find(|&(_, c)| c == '$').map(|(j, _)| &s[..j])\n}\n",
+    ),
+    (
+        Language::Python,
+        "f.py",
+        "import threading\nfrom datetime import datetime\n\ndef f(xs, i, sock, f):\n    lock = threading.Lock()\n    with lock:\n        if i <= len(xs):\n            return xs[i]\n    buf = b''\n    while len(buf) < 4:\n        buf += f.read(4 - len(buf))\n    byte = sock.recv(1)\n    if byte:\n        pass\n    else:\n        return ord(byte), datetime.utcnow().timestamp(), xs[0]\n",
+    ),
+    (
+        Language::Go,
+        "f.go",
+        "package p\n\nfunc f(packet []byte, cursor int, wg *sync.WaitGroup) byte {\n\tgo func() {\n\t\twg.Add(1)\n\t\tdefer wg.Done()\n\t}()\n\twg.Wait()\n\tif len(packet) == 0 || cursor > len(packet) {\n\t\treturn 0\n\t}\n\treturn packet[cursor]\n}\n",
+    ),
+    (
+        Language::JavaScript,
+        "f.js",
+        "function f(cur, fd, buf, rows) {\n  var pos = 0;\n  while (pos < 4) {\n    pos += fs.readSync(fd, buf, pos, 4 - pos);\n  }\n  for (let i = 0; i <= rows.length; i++) {\n    rows[i].name.trim();\n  }\n  if (typeof cur[1] === 'string') {\n    return null;\n  } else {\n    return cur[0].toLowerCase();\n  }\n}\n",
+    ),
+    (
+        Language::Java,
+        "F.java",
+        "class F {\n  private static F instance;\n  static F get(java.util.List<Integer> xs) {\n    if (instance == null) {\n      synchronized (F.class) {\n        if (instance == null) {\n          instance = new F();\n        }\n      }\n    }\n    for (int i = 0; i <= xs.size(); i++) {\n      xs.get(i);\n    }\n    synchronized (new Object()) {\n      return instance;\n    }\n  }\n}\n",
+    ),
+];
+
+/// Text inserted into the seeds: characters of one to four bytes, and the
+/// pieces the rules look for around an operation.
+const PIECES: &[&str] = &[
+    "é",
+    "漢",
+    "😀",
+    "\u{301}",
+    " ",
+    "\n",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ".",
+    "..",
+    "..=",
+    "<=",
+    ">",
+    "=",
+    ";",
+    ",",
+    ":",
+    "'",
+    "\"",
+    ".unwrap()",
+    ".expect(",
+    "len(",
+    ".length",
+    "// é",
+    "# é",
+    "not ",
+    "!",
+    "0",
+    "1",
+];
+
+proptest::proptest! {
+    // 48 cases in every run; PROPTEST_CASES=5000 to hunt.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
+    ))]
+    /// Whatever is typed into code, and wherever, the rules neither panic
+    /// nor read outside the text: the analysis of the broken file completes.
+    #[test]
+    fn the_rules_survive_any_insertion(
+        seed in 0..SEEDS.len(),
+        edits in proptest::collection::vec((0usize..10_000, 0..PIECES.len()), 1..6),
+    ) {
+        let (language, path, source) = SEEDS[seed];
+        let mut text = source.to_owned();
+        for (at, piece) in edits {
+            let chars = text.chars().count();
+            let byte = text.char_indices().nth(at % (chars + 1)).map_or(text.len(), |(b, _)| b);
+            text.insert_str(byte, PIECES[piece]);
+        }
+        candidates_of(language, path, &text);
+    }
+}
