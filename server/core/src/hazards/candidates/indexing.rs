@@ -7,7 +7,7 @@ const TABLE: f32 = 0.2;
 
 /// An index whose own check is off by one: the code states the bound and
 /// gets it wrong, the likeliest index failure there is.
-pub(super) const FENCEPOST: f32 = 0.45;
+const FENCEPOST: f32 = 0.45;
 
 impl Scan<'_, '_, '_> {
     pub(super) fn subscript(&mut self, node: Node) {
@@ -93,13 +93,7 @@ impl Scan<'_, '_, '_> {
                 &|text| crate::hazards::guards::fencepost(text, index_word, &object_text),
             )
         {
-            self.add_precise(
-                node,
-                IndexOutOfRange,
-                FENCEPOST,
-                fencepost_rule(index_word, &object_text),
-                &fencepost_trigger(index_word, &object_text),
-            );
+            self.add_fencepost(node, index_word, &object_text);
             return;
         }
         if clamped || held {
@@ -293,25 +287,25 @@ impl Scan<'_, '_, '_> {
     }
 }
 
-/// The rule and summary of an index its own check lets through.
-pub(super) fn fencepost_rule(index: &str, object: &str) -> (&'static str, String) {
-    (
-        "index.fencepost",
-        format!(
-            "Index out of range: the check of `{}` lets it equal the length of `{}`",
-            index.trim(),
-            one_line(object.trim(), 40)
-        ),
-    )
-}
-
-/// What lets an index through its own check: it equals the length.
-pub(super) fn fencepost_trigger(index: &str, object: &str) -> String {
-    format!(
-        "`{}` equals the length of `{}`, which its check lets through",
-        index.trim(),
-        object.trim()
-    )
+impl Scan<'_, '_, '_> {
+    /// The read of `object` at `index` whose own check lets the index
+    /// equal the length: a diagnostic that says so.
+    pub(super) fn add_fencepost(&mut self, node: Node, index: &str, object: &str) {
+        let (index, object) = (index.trim(), object.trim());
+        self.add_precise(
+            node,
+            IndexOutOfRange,
+            FENCEPOST,
+            (
+                "index.fencepost",
+                format!(
+                    "Index out of range: the check of `{index}` lets it equal the length of `{}`",
+                    one_line(object, 40)
+                ),
+            ),
+            &format!("`{index}` equals the length of `{object}`, which its check lets through"),
+        );
+    }
 }
 
 /// Whether a cut at constant bounds (`&rest[1..]`, `&s[..2]`) comes after

@@ -136,13 +136,7 @@ impl Scan<'_, '_, '_> {
             self.cx.rope,
             &fencepost,
         ) {
-            self.add_precise(
-                node,
-                IndexOutOfRange,
-                super::indexing::FENCEPOST,
-                super::indexing::fencepost_rule(first, receiver),
-                &super::indexing::fencepost_trigger(first, receiver),
-            );
+            self.add_fencepost(node, first, receiver);
             return;
         }
         self.add(node, IndexOutOfRange, 0.04, trigger(IndexOutOfRange));
@@ -170,13 +164,7 @@ impl Scan<'_, '_, '_> {
         let fenced =
             |condition: &str| crate::hazards::guards::fencepost(condition, position, sequence);
         if guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &fenced) {
-            self.add_precise(
-                node,
-                IndexOutOfRange,
-                super::indexing::FENCEPOST,
-                super::indexing::fencepost_rule(position, sequence),
-                &super::indexing::fencepost_trigger(position, sequence),
-            );
+            self.add_fencepost(node, position, sequence);
         }
     }
 }
