@@ -807,6 +807,38 @@ pub fn guarded_lookup(
         })
 }
 
+/// The plain names in an operation's text (`data`, `pointer` of
+/// `data[pointer]`), at most four: the values a guard before it tested.
+fn operand_names(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| w.len() > 1 && w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.truncate(4);
+    names
+}
+
+/// Whether `text` gives `name` a new value: `name += 1`, `name = …`,
+/// `name := …`, `name++`, not `name == …`.
+fn reassigns(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        starts_word(text, at)
+            && text[at + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            && {
+                let after = text[at + name.len()..].trim_start();
+                ["+=", "-=", "*=", "++", "--", ":="]
+                    .iter()
+                    .any(|op| after.starts_with(op))
+                    || (after.starts_with('=') && !after.starts_with("=="))
+            }
+    })
+}
+
 /// Whether `parent` is a loop over the elements of a collection (not a
 /// counting loop with a condition).
 fn for_each(language: Language, parent: Node) -> bool {
@@ -835,6 +867,19 @@ fn guarded_where(
     says: &dyn Fn(&str, bool) -> bool,
 ) -> bool {
     let says_plain = |text: &str| says(text, false);
+    // The names the operation reads (`pointer` of `data[pointer]`): an
+    // early exit that tested one of them before it was moved on (`pointer
+    // += 1`) tested another value.
+    let operation = node_text(node, rope);
+    // A range may start at the length (`&s[i + 1..]` after `i == len`):
+    // moving its bound on by one after a check keeps it in.
+    let ranged = operation.contains("..") || operation.contains(':');
+    let operands = if ranged {
+        Vec::new()
+    } else {
+        operand_names(&operation)
+    };
+    let mut moved: Vec<&str> = Vec::new();
     let mut child = node;
     while let Some(parent) = child.parent() {
         if let Some(decider) = deciding_text(language, parent, child, rope)
@@ -845,8 +890,30 @@ fn guarded_where(
         if is_block(language, parent.kind()) {
             let mut sibling = child.prev_named_sibling();
             while let Some(statement) = sibling {
-                if guarding_statement(language, statement, rope, &says_plain) {
+                let text = (!operands.is_empty()).then(|| node_text(statement, rope));
+                if guarding_statement(language, statement, rope, &says_plain)
+                    && !text
+                        .as_deref()
+                        .is_some_and(|t| moved.iter().any(|name| mentions(t, name)))
+                {
                     return true;
+                }
+                if let Some(text) = &text {
+                    // A clamp bounds a value, it does not move it on: `if
+                    // (pos + n > len) { n = len - pos }`, `n = min(n, max)`.
+                    let condition = statement
+                        .child_by_field_name("condition")
+                        .map(|c| node_text(c, rope))
+                        .unwrap_or_default();
+                    for name in &operands {
+                        if !moved.contains(name)
+                            && reassigns(text, name)
+                            && !mentions(&condition, name)
+                            && !["min(", "max(", "clamp("].iter().any(|m| text.contains(m))
+                        {
+                            moved.push(name);
+                        }
+                    }
                 }
                 sibling = statement.prev_named_sibling();
             }

@@ -297,7 +297,7 @@ impl Scan<'_, '_, '_> {
     /// rather than taking a remainder.
     pub(super) fn formats(&self, node: Node) -> bool {
         self.cx.language == Language::Python
-            && node.child_by_field_name("left").is_some_and(|l| {
+            && (node.child_by_field_name("left").is_some_and(|l| {
                 matches!(l.kind(), "string" | "concatenated_string")
                     || (l.kind() == "identifier" && {
                         let name = self.text(l);
@@ -306,6 +306,11 @@ impl Scan<'_, '_, '_> {
                             .any(|q| self.body.contains(&format!("{name} = {q}")))
                     })
             })
+                // No number is divided by a tuple: `MESSAGE % (2, n)` is a
+                // format, whatever the constant's name.
+                || node
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.kind() == "tuple"))
     }
 
     /// Whether a check before a division keeps its divisor off zero: one

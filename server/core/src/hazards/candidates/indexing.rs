@@ -135,8 +135,10 @@ impl Scan<'_, '_, '_> {
                     Language::Python | Language::JavaScript | Language::TypeScript | Language::Tsx
                 )
                 && !index_text.contains(['+', '-'])
-                && !["i", "j", "k", "n", "idx", "index", "pos", "offset"]
-                    .contains(&index_text.trim());
+                && ![
+                    "i", "j", "k", "n", "idx", "index", "pos", "offset", "pointer", "ptr",
+                ]
+                .contains(&index_text.trim());
             if looks_like_key {
                 (KeyMissing, 0.06)
             } else {

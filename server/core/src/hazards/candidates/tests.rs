@@ -2814,6 +2814,30 @@ fn text_after_a_call_is_cut_between_characters() {
 }
 
 #[test]
+fn a_check_made_before_the_index_moved_on() {
+    // asn1crypto's _parse: `data_len < pointer + 2` is checked once, then
+    // the pointer moves on through a tag of any length and the next byte
+    // is read past the end. The fix checks again before the read.
+    flags_bug_not_fix(
+        Language::Python,
+        "parser.py",
+        "def _parse(encoded_data, data_len, pointer=0):\n    if data_len < pointer + 2:\n        raise ValueError('short')\n    pointer += 1\n    while encoded_data[pointer] & 128:\n        pointer += 1\n    return encoded_data[pointer]\n",
+        "def _parse(encoded_data, data_len, pointer=0):\n    if data_len < pointer + 2:\n        raise ValueError('short')\n    pointer += 1\n    while pointer < data_len and encoded_data[pointer] & 128:\n        pointer += 1\n    if pointer >= data_len:\n        raise ValueError('short')\n    return encoded_data[pointer]\n",
+        (IndexOutOfRange, 7),
+    );
+    // No number is divided by a tuple: `MESSAGE % (2, n)` formats.
+    let formatted = candidates_of(
+        Language::Python,
+        "parser.py",
+        "def fail(n):\n    raise ValueError(_INSUFFICIENT % (2, n))\n",
+    );
+    assert!(
+        !formatted.iter().any(|(c, _)| *c == DivisionByZero),
+        "{formatted:?}"
+    );
+}
+
+#[test]
 fn a_go_header_missing_is_an_empty_slice_indexed() {
     // git-lfs: a 429 with no Retry-After header. The map gives a nil
     // slice, and `[0]` of it panics; `Header.Get` gives "" instead.
