@@ -589,15 +589,8 @@ pub fn truthy_collections(language: Language) -> bool {
 /// x.length` → 3), whichever way the branch goes: a guard is either the
 /// condition of the path or an early exit from it.
 fn length_bounds(text: &str, object: &str) -> Vec<u64> {
-    let spellings = [
-        format!("len({object})"),
-        format!("{object}.len()"),
-        format!("{object}.length"),
-        format!("{object}.size()"),
-        format!("{object}.Len()"),
-    ];
     let mut bounds = Vec::new();
-    for spelling in &spellings {
+    for spelling in &length_of(object) {
         for (at, _) in text.match_indices(spelling.as_str()) {
             let after = text[at + spelling.len()..].trim_start();
             let before = text[..at].trim_end();
@@ -623,17 +616,11 @@ pub fn fencepost(text: &str, key: &str, object: &str) -> bool {
     if key.is_empty() || object.is_empty() {
         return false;
     }
-    let lengths = [
-        format!("len({object})"),
-        format!("{object}.len()"),
-        format!("{object}.length"),
-        format!("{object}.size()"),
-        format!("{object}.Len()"),
-        format!("{object}.count()"),
-    ];
+    let lengths = length_of(object);
+    let count = format!("{object}.count()");
     let is_length = |side: &str| {
         let side = strip_parens(side);
-        lengths.iter().any(|l| side == l)
+        side == count || lengths.iter().any(|l| side == l)
     };
     let ranges = [
         format!("..=len({object})"),
@@ -714,6 +701,17 @@ fn strip_parens(side: &str) -> &str {
             return side;
         }
     }
+}
+
+/// How each language spells the length of `object`.
+fn length_of(object: &str) -> [String; 5] {
+    [
+        format!("len({object})"),
+        format!("{object}.len()"),
+        format!("{object}.length"),
+        format!("{object}.size()"),
+        format!("{object}.Len()"),
+    ]
 }
 
 /// The length a comparison `len OP n` (or `n OP len` when `reversed`, read
@@ -839,6 +837,36 @@ fn reassigns(text: &str, name: &str) -> bool {
     })
 }
 
+/// Whether an early exit tested a name the operation at `node` reads
+/// (`pointer` of `data[pointer]`) that a statement `passed` on the way
+/// from the exit to the operation then gave a new value (`pointer += 1`):
+/// the exit tested another value. A clamp bounds a value, it does not move
+/// it on (`if (pos + n > len) { n = len - pos }`, `n = min(n, max)`), and
+/// a range may start at the length (`&s[i + 1..]` after `i == len`).
+fn moved_since(node: Node, exit: Node, passed: &[Node], rope: &Rope) -> bool {
+    let operation = node_text(node, rope);
+    if passed.is_empty() || operation.contains("..") || operation.contains(':') {
+        return false;
+    }
+    let exit = node_text(exit, rope);
+    let tested: Vec<&str> = operand_names(&operation)
+        .into_iter()
+        .filter(|name| mentions(&exit, name))
+        .collect();
+    !tested.is_empty()
+        && passed.iter().any(|statement| {
+            let text = node_text(*statement, rope);
+            let condition = statement
+                .child_by_field_name("condition")
+                .map(|c| node_text(c, rope))
+                .unwrap_or_default();
+            !["min(", "max(", "clamp("].iter().any(|m| text.contains(m))
+                && tested
+                    .iter()
+                    .any(|name| reassigns(&text, name) && !mentions(&condition, name))
+        })
+}
+
 /// Whether `parent` is a loop over the elements of a collection (not a
 /// counting loop with a condition).
 fn for_each(language: Language, parent: Node) -> bool {
@@ -867,19 +895,9 @@ fn guarded_where(
     says: &dyn Fn(&str, bool) -> bool,
 ) -> bool {
     let says_plain = |text: &str| says(text, false);
-    // The names the operation reads (`pointer` of `data[pointer]`): an
-    // early exit that tested one of them before it was moved on (`pointer
-    // += 1`) tested another value.
-    let operation = node_text(node, rope);
-    // A range may start at the length (`&s[i + 1..]` after `i == len`):
-    // moving its bound on by one after a check keeps it in.
-    let ranged = operation.contains("..") || operation.contains(':');
-    let operands = if ranged {
-        Vec::new()
-    } else {
-        operand_names(&operation)
-    };
-    let mut moved: Vec<&str> = Vec::new();
+    // The statements walked past between an early exit and the operation:
+    // read only when an exit is found (`moved_since`).
+    let mut passed: Vec<Node> = Vec::new();
     let mut child = node;
     while let Some(parent) = child.parent() {
         if let Some(decider) = deciding_text(language, parent, child, rope)
@@ -890,31 +908,12 @@ fn guarded_where(
         if is_block(language, parent.kind()) {
             let mut sibling = child.prev_named_sibling();
             while let Some(statement) = sibling {
-                let text = (!operands.is_empty()).then(|| node_text(statement, rope));
                 if guarding_statement(language, statement, rope, &says_plain)
-                    && !text
-                        .as_deref()
-                        .is_some_and(|t| moved.iter().any(|name| mentions(t, name)))
+                    && !moved_since(node, statement, &passed, rope)
                 {
                     return true;
                 }
-                if let Some(text) = &text {
-                    // A clamp bounds a value, it does not move it on: `if
-                    // (pos + n > len) { n = len - pos }`, `n = min(n, max)`.
-                    let condition = statement
-                        .child_by_field_name("condition")
-                        .map(|c| node_text(c, rope))
-                        .unwrap_or_default();
-                    for name in &operands {
-                        if !moved.contains(name)
-                            && reassigns(text, name)
-                            && !mentions(&condition, name)
-                            && !["min(", "max(", "clamp("].iter().any(|m| text.contains(m))
-                        {
-                            moved.push(name);
-                        }
-                    }
-                }
+                passed.push(statement);
                 sibling = statement.prev_named_sibling();
             }
         }

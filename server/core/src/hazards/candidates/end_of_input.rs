@@ -136,13 +136,10 @@ impl Scan<'_, '_, '_> {
         let name = name.trim();
         !name.is_empty()
             && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-            && self.body.lines().any(|line| {
-                super::absent::assignment(line.trim()).is_some_and(|(left, right)| {
-                    super::absent::assigned_name(left) == name
-                        && [".read(", ".recv(", ".readline(", ".read1("]
-                            .iter()
-                            .any(|r| right.contains(r))
-                })
+            && self.assigned_from(name, |right| {
+                [".read(", ".recv(", ".readline(", ".read1("]
+                    .iter()
+                    .any(|r| right.contains(r))
             })
     }
 

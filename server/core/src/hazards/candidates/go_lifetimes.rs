@@ -60,14 +60,12 @@ impl Scan<'_, '_, '_> {
     /// another it starts, or waits on the group itself, is right.
     fn adds_itself_late(&self, node: Node) -> bool {
         let text = self.text(node);
-        let mut cursor = node.walk();
-        let mut stack: Vec<Node> = node.named_children(&mut cursor).collect();
-        while let Some(n) = stack.pop() {
-            if n.kind() == "go_statement" {
-                return false;
-            }
-            let mut cursor = n.walk();
-            stack.extend(n.named_children(&mut cursor));
+        let nested_go = crate::hazards::tree::descendants(node)
+            .into_iter()
+            .skip(1)
+            .any(|n| n.kind() == "go_statement");
+        if nested_go {
+            return false;
         }
         let outside = self.body.replacen(text.as_str(), "", 1);
         text.match_indices(".Add(").any(|(at, _)| {

@@ -186,7 +186,6 @@ impl Scan<'_, '_, '_> {
         if self.cx.language == Language::Rust
             && matches!(class, ParseError | Encoding | Overflow | NullOrNone)
         {
-            let after = self.text_after(node, 40);
             let callee = self.callee(node).unwrap_or_default();
             let panics_itself = callee.ends_with("unwrap")
                 || callee.ends_with("expect")
@@ -195,9 +194,7 @@ impl Scan<'_, '_, '_> {
                 || callee.ends_with("milliseconds")
                 || callee.ends_with("from_secs_f64")
                 || callee.ends_with("from_secs_f32");
-            let unwrapped = after.trim_start().starts_with(".unwrap()")
-                || after.trim_start().starts_with(".expect(");
-            return !(panics_itself || unwrapped);
+            return !(panics_itself || self.unwrapped_after(node, 40));
         }
         if matches!(
             class,

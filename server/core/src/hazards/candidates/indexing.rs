@@ -32,12 +32,7 @@ impl Scan<'_, '_, '_> {
         let index_text = self.text(index);
         let index_word = index_text.trim();
         // A constant position, or a range of constant bounds (`..4`, `1..3`).
-        let literal_index = index_word.parse::<i64>().is_ok()
-            || (index_word.contains("..")
-                && index_word
-                    .split("..")
-                    .map(|b| b.trim_start_matches('=').trim())
-                    .all(|b| b.is_empty() || b.parse::<i64>().is_ok()));
+        let literal_index = index_word.parse::<i64>().is_ok() || constant_range(index_word);
         let clamped = ["min(", "max(", "clamp(", "%"]
             .iter()
             .any(|w| index_word.contains(w) && !index_word.contains(" + "));
@@ -315,11 +310,7 @@ impl Scan<'_, '_, '_> {
 /// `is_digit(10)`, `strip_prefix("_$")`): they are one byte each, so the
 /// cut falls between characters.
 fn constant_cut_after_ascii(before: &str, range: &str) -> bool {
-    let constant = range
-        .split("..")
-        .map(|b| b.trim_start_matches('=').trim())
-        .all(|b| b.is_empty() || b.parse::<u32>().is_ok());
-    constant
+    constant_range(range)
         && [
             "starts_with(",
             "is_digit(",
@@ -329,4 +320,13 @@ fn constant_cut_after_ascii(before: &str, range: &str) -> bool {
         ]
         .iter()
         .any(|w| before.contains(w))
+}
+
+/// Whether `range` is a range of constant bounds (`..4`, `1..3`, `2..=5`).
+fn constant_range(range: &str) -> bool {
+    range.contains("..")
+        && range
+            .split("..")
+            .map(|b| b.trim_start_matches('=').trim())
+            .all(|b| b.is_empty() || b.parse::<i64>().is_ok())
 }

@@ -1125,6 +1125,16 @@ impl Scan<'_, '_, '_> {
         );
     }
 
+    /// Whether the function assigns the local (or field) `name` from an
+    /// expression `from` holds (`start = datetime.utcnow()`): any of its
+    /// assignments, in any language's form.
+    fn assigned_from(&self, name: &str, from: impl Fn(&str) -> bool) -> bool {
+        self.body.lines().any(|line| {
+            absent::assignment(line.trim())
+                .is_some_and(|(left, right)| absent::assigned_name(left) == name && from(right))
+        })
+    }
+
     /// Up to `bytes` bytes of the text right after `node` (`.unwrap()`
     /// after a call), ending on a character's start: a byte count can
     /// land inside a multi-byte character, where a rope may not be cut.
@@ -1134,6 +1144,15 @@ impl Scan<'_, '_, '_> {
         let stop = (end + bytes).min(rope.len_bytes());
         let stop = rope.char_to_byte(rope.byte_to_char(stop)).max(end);
         rope.byte_slice(end..stop).to_string()
+    }
+
+    /// Whether Rust unwraps the call at `node` where it stands (`.unwrap()`
+    /// or `.expect(` within `bytes` after it, spaces aside): only then does
+    /// its `Err` or `None` panic.
+    fn unwrapped_after(&self, node: Node, bytes: usize) -> bool {
+        let after = self.text_after(node, bytes);
+        let after = after.trim_start();
+        after.starts_with(".unwrap()") || after.starts_with(".expect(")
     }
 
     fn add(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {

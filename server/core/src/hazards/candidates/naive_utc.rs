@@ -59,11 +59,7 @@ impl Scan<'_, '_, '_> {
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return false;
         }
-        let assigned = self.body.lines().any(|line| {
-            super::absent::assignment(line.trim()).is_some_and(|(left, right)| {
-                super::absent::assigned_name(left) == name && makes_naive_utc(right)
-            })
-        });
+        let assigned = self.assigned_from(name, makes_naive_utc);
         let zoned = [format!("{name}.replace(tzinfo"), format!("localize({name}")]
             .iter()
             .any(|z| self.body.contains(z.as_str()));
@@ -80,12 +76,7 @@ impl Scan<'_, '_, '_> {
             return false;
         };
         let receiver = receiver.trim();
-        !receiver.is_empty()
-            && self.body.lines().any(|line| {
-                super::absent::assignment(line.trim()).is_some_and(|(left, right)| {
-                    super::absent::assigned_name(left) == receiver && zoned(right)
-                })
-            })
+        !receiver.is_empty() && self.assigned_from(receiver, zoned)
     }
 }
 

@@ -150,9 +150,7 @@ impl Scan<'_, '_, '_> {
     /// `nth` whose None is handled is a lookup, not a failure.
     fn nth_past_a_fencepost(&mut self, node: Node, callee: &str, args: &str) {
         let position = first_argument(args);
-        let after = self.text_after(node, 12);
-        if position.is_empty() || !(after.starts_with(".unwrap()") || after.starts_with(".expect("))
-        {
+        if position.is_empty() || !self.unwrapped_after(node, 12) {
             return;
         }
         // The sequence the iterator walks: `s` of `s.char_indices().nth(n)`.

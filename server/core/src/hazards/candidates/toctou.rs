@@ -132,12 +132,8 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // Rust only fails where the `Result` is unwrapped.
-        if self.cx.language == Language::Rust {
-            let after = self.text_after(node, 20);
-            let after = after.trim_start();
-            if !(after.starts_with(".unwrap()") || after.starts_with(".expect(")) {
-                return;
-            }
+        if self.cx.language == Language::Rust && !self.unwrapped_after(node, 20) {
+            return;
         }
         let errors = missing_file_errors(self.cx.language);
         if !errors.is_empty() && caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)
