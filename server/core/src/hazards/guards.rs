@@ -289,6 +289,18 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         return None;
     }
     let mut text = node_text(decider, rope);
+    // A Rust arm that matches values (`16..=u64::MAX =>`, `0 =>`) tests
+    // the value matched: `match largesize { 1..=15 => return …, 16..=
+    // u64::MAX => largesize - 8 }` checks `largesize`.
+    if kind == "match_arm"
+        && text.contains(|c: char| c.is_ascii_digit())
+        && let Some(scrutinee) = parent
+            .parent()
+            .and_then(|block| block.parent())
+            .and_then(|m| m.child_by_field_name("value"))
+    {
+        text = format!("{} {text}", node_text(scrutinee, rope));
+    }
     // The `else` of a condition runs when it is false: `if (typeof x[1] ===
     // 'string') { … } else { x[0].toLowerCase() }` tests nothing the else
     // branch may rely on, `if x is None: … else: x.y` does.

@@ -18,7 +18,7 @@ mod java;
 mod origin;
 pub mod payload;
 mod python;
-mod rust;
+pub(crate) mod rust;
 #[cfg(test)]
 mod tests;
 mod tree;

@@ -199,6 +199,18 @@ impl Scan<'_, '_, '_> {
                 self.add(node, DivisionByZero, 0.10, trigger(DivisionByZero));
             }
             "*" | "+" | "<<" | "*=" | "+=" | "<<=" | "-" | "-=" => {
+                // A literal is no bound on a decoded value: `n * 4` of a
+                // `u8` read from the header overflows as surely.
+                if matches!(
+                    self.cx.language,
+                    Language::Rust | Language::Go | Language::Java
+                ) {
+                    let left_text = node
+                        .child_by_field_name("left")
+                        .map(|l| self.text(l))
+                        .unwrap_or_default();
+                    self.decoded_arithmetic(node, op.trim(), &left_text, &right_text);
+                }
                 if matches!(
                     self.cx.language,
                     Language::Rust | Language::Go | Language::Java

@@ -553,6 +553,19 @@ impl Scan<'_, '_, '_> {
             let mut likelihood = base;
             // A bounded or guarded call is not the failure.
             match class {
+                // A slice of literal length into the array of that length
+                // (`buf[0..4].try_into().unwrap()`), the idiom for
+                // `u32::from_be_bytes`.
+                Overflow | NullOrNone
+                    if matches!(name, "try_into" | "unwrap")
+                        && callee
+                            .trim_end_matches(".unwrap")
+                            .strip_suffix(".try_into()")
+                            .or_else(|| callee.strip_suffix(".try_into"))
+                            .is_some_and(crate::hazards::rust::constant_slice) =>
+                {
+                    continue;
+                }
                 // A timeout bounds the wait; the peer can still refuse.
                 Timeout if args.contains("timeout") || args.contains("Timeout") => {
                     continue;

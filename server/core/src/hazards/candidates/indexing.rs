@@ -31,6 +31,11 @@ impl Scan<'_, '_, '_> {
         let object_text = self.text(object);
         let index_text = self.text(index);
         let index_word = index_text.trim();
+        if self.cx.language == Language::Rust
+            && crate::hazards::rust::inside_fixed_array(self.before(node), &object_text, index_word)
+        {
+            return;
+        }
         // A constant position, or a range of constant bounds (`..4`, `1..3`).
         let literal_index = index_word.parse::<i64>().is_ok() || constant_range(index_word);
         let clamped = ["min(", "max(", "clamp(", "%"]

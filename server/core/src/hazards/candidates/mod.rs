@@ -45,6 +45,7 @@ mod check_then_act;
 mod chunked_text;
 mod client_timeouts;
 mod connections;
+mod decoded_integers;
 mod domain;
 mod empty_collections;
 mod end_of_input;
@@ -199,6 +200,9 @@ struct Scan<'a, 'c, 't> {
     /// Compiled patterns of the file that backtrack
     /// ([`backtracking::backtracking_patterns`]).
     patterns: &'c [String],
+    /// Locals holding an integer the input decided
+    /// ([`decoded_integers::decoded_locals`]).
+    decoded: Vec<(String, Vec<String>)>,
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -668,6 +672,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         tables: &file.tables,
         patterns: &file.patterns,
         raced: Vec::new(),
+        decoded: Vec::new(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,
         captured_after_lock: None,
@@ -716,6 +721,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         }
     }
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.decoded = decoded_integers::decoded_locals(cx.language, &scan.body);
     scan.bound = field_chain::bound_names(&scan.body);
     scan.call_assigned = call_result::assigned_from_calls(&scan.body);
     scan.connection_locals = connections::connection_locals(&scan.body);
@@ -938,6 +944,7 @@ impl Scan<'_, '_, '_> {
             let found = match (self.cx.language, kind) {
                 (_, "non_null_expression") => Some((NullOrNone, 0.06)),
                 (Language::Rust, _) if lossless_rust_cast(&self.text(node)) => None,
+                (Language::Rust, _) if self.lossless_from_declared(node) => None,
                 // `v, ok := x.(T)` never panics.
                 (Language::Go, "type_assertion_expression") if go_comma_ok(node) => None,
                 (Language::Rust, _) => Some((Overflow, 0.08)),
@@ -1125,6 +1132,63 @@ impl Scan<'_, '_, '_> {
         );
     }
 
+    /// Whether a Rust cast of a bare local (`size as u64`) widens the
+    /// integer type the function declares it with: `let size: u32`, `let
+    /// size = u32::from_be_bytes(b)`, `.parse::<u16>()`, a parameter
+    /// `size: u8`.
+    fn lossless_from_declared(&self, cast: Node) -> bool {
+        let text = self.text(cast);
+        let Some((source, target)) = text.rsplit_once(" as ") else {
+            return false;
+        };
+        let source = source.trim();
+        if source.is_empty() || !source.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        let integer = |ty: &str| {
+            matches!(
+                ty,
+                "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize"
+            )
+        };
+        // The last declaration before the cast wins.
+        let cut = cast.start_byte().saturating_sub(self.cx.node.start_byte());
+        let before = self.body.get(..cut).unwrap_or(&self.body);
+        let declared = before.lines().rev().find_map(|line| {
+            let line = line.trim();
+            let rest = line
+                .strip_prefix("let ")
+                .map(|r| r.trim_start_matches("mut "))
+                .filter(|r| r.starts_with(source))
+                .map(|r| &r[source.len()..])
+                .or_else(|| {
+                    // A parameter: `size: u8,` in the signature.
+                    let at = line.find(&format!("{source}:"))?;
+                    (at == 0 || !line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+                        .then(|| &line[at + source.len()..])
+                })?;
+            if !rest.starts_with([':', ' ', '=']) {
+                return None;
+            }
+            if let Some(ty) = rest.trim_start().strip_prefix(':') {
+                let ty = ty
+                    .trim_start()
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or_default();
+                return integer(ty).then(|| ty.to_owned());
+            }
+            let right = rest.trim_start().strip_prefix('=')?.trim();
+            let ty = right.split("::").next().unwrap_or_default();
+            if integer(ty) {
+                return Some(ty.to_owned());
+            }
+            let parsed = right.split_once(".parse::<")?.1.split('>').next()?;
+            integer(parsed).then(|| parsed.to_owned())
+        });
+        declared.is_some_and(|ty| lossless_rust_cast(&format!("{source} as {ty} as {target}")))
+    }
+
     /// Whether the function assigns the local (or field) `name` from an
     /// expression `from` holds (`start = datetime.utcnow()`): any of its
     /// assignments, in any language's form.
@@ -1133,6 +1197,12 @@ impl Scan<'_, '_, '_> {
             absent::assignment(line.trim())
                 .is_some_and(|(left, right)| absent::assigned_name(left) == name && from(right))
         })
+    }
+
+    /// The function's text before `node`: what the code has said by then.
+    fn before(&self, node: Node) -> &str {
+        let cut = node.start_byte().saturating_sub(self.cx.node.start_byte());
+        self.body.get(..cut).unwrap_or(&self.body)
     }
 
     /// Up to `bytes` bytes of the text right after `node` (`.unwrap()`

@@ -4563,3 +4563,99 @@ proptest::proptest! {
         candidates_of(language, path, &text);
     }
 }
+
+/// The lines where the decoded-integer rule fires, told from the other
+/// overflow candidates by its trigger.
+fn decoded_lines(language: Language, source: &str) -> Vec<usize> {
+    broad_of(language, "d", source)
+        .into_iter()
+        .filter(|(class, _, _, trigger)| {
+            *class == Overflow && trigger.contains("near its type's limit")
+        })
+        .map(|(_, line, _, _)| line)
+        .collect()
+}
+
+#[test]
+fn arithmetic_on_an_integer_the_input_decides() {
+    let pairs = [
+        // ring's AES counter: the low 32 bits come from the peer's bytes.
+        (
+            Language::Rust,
+            "fn increment(c: &mut [u8; 4], by: u32) -> u32 {\n    let old: u32 = u32::from_be_bytes(*c);\n    let new = old + by;\n    new\n}\n",
+            "fn increment(c: &mut [u8; 4], by: u32) -> u32 {\n    let old: u32 = u32::from_be_bytes(*c);\n    let new = old.checked_add(by).unwrap_or(0);\n    new\n}\n",
+            3,
+        ),
+        // An MP4 box's 64-bit size, less its header: the fix matches the
+        // value first, and an arm of literals checks it.
+        (
+            Language::Rust,
+            "fn size(buf: [u8; 8]) -> u64 {\n    let largesize = u64::from_be_bytes(buf);\n    largesize - 8\n}\n",
+            "fn size(buf: [u8; 8]) -> Option<u64> {\n    let largesize = u64::from_be_bytes(buf);\n    match largesize {\n        0..=15 => None,\n        16..=u64::MAX => Some(largesize - 8),\n    }\n}\n",
+            3,
+        ),
+        // A timezone parsed as i32, then scaled through a local: a check
+        // of the parsed value bounds what is computed from it.
+        (
+            Language::Rust,
+            "fn offset(tok: &str) -> Option<i32> {\n    let tz = tok.parse::<i32>().ok()?;\n    let hours = tz / 100;\n    Some(hours * 3600)\n}\n",
+            "fn offset(tok: &str) -> Option<i32> {\n    let tz = tok.parse::<i32>().ok()?;\n    if tz > 2400 {\n        return None;\n    }\n    let hours = tz / 100;\n    Some(hours * 3600)\n}\n",
+            4,
+        ),
+        (
+            Language::Go,
+            "package p\n\nimport \"encoding/binary\"\n\nfunc size(b []byte) uint32 {\n\tn := binary.BigEndian.Uint32(b)\n\treturn n + 4\n}\n",
+            "package p\n\nimport \"encoding/binary\"\n\nfunc size(b []byte) uint32 {\n\tn := binary.BigEndian.Uint32(b)\n\tif n > 1<<20 {\n\t\treturn 0\n\t}\n\treturn n + 4\n}\n",
+            7,
+        ),
+        (
+            Language::Java,
+            "class F {\n  int size(java.io.DataInputStream in) throws java.io.IOException {\n    int len = in.readInt();\n    return len + 4;\n  }\n}\n",
+            "class F {\n  int size(java.io.DataInputStream in) throws java.io.IOException {\n    int len = in.readInt();\n    if (len < 0 || len > MAX) throw new java.io.IOException(\"bad length\");\n    return len + 4;\n  }\n}\n",
+            4,
+        ),
+    ];
+    for (language, bug, fix, line) in pairs {
+        assert_eq!(decoded_lines(language, bug), vec![line], "{bug}");
+        assert_eq!(decoded_lines(language, fix), Vec::<usize>::new(), "{fix}");
+    }
+    // Widened before the arithmetic, a decoded value has room.
+    for quiet in [
+        "fn secs(tok: &str) -> i64 {\n    let hour = tok.parse::<u8>().unwrap_or(0);\n    3600 * i64::from(hour)\n}\n",
+        "fn total(b: [u8; 4]) -> u64 {\n    let n = u32::from_be_bytes(b);\n    n as u64 + 1\n}\n",
+        // A length is no longer the decoded value.
+        "fn total(b: &[u8]) -> usize {\n    let n = b.len();\n    n + 1\n}\n",
+    ] {
+        assert_eq!(
+            decoded_lines(Language::Rust, quiet),
+            Vec::<usize>::new(),
+            "{quiet}"
+        );
+    }
+}
+
+#[test]
+fn rust_literal_bounds_inside_an_array_of_declared_size() {
+    let header = "fn read(r: &mut impl std::io::Read) -> std::io::Result<u32> {\n    let mut buf = [0u8; 8];\n    r.read_exact(&mut buf)?;\n    let s = buf[0..4].try_into().unwrap();\n    let t = buf[4..12].to_vec();\n    Ok(u32::from_be_bytes(s) + t.len() as u32)\n}\n";
+    let found = candidates_of(Language::Rust, "box.rs", header);
+    // `buf[0..4]` of eight bytes, and its conversion into `[u8; 4]`,
+    // cannot fail; `buf[4..12]` overruns it.
+    assert!(
+        !found
+            .iter()
+            .any(|(class, line)| *line == 4
+                && matches!(class, IndexOutOfRange | NullOrNone | Overflow)),
+        "{found:?}"
+    );
+    assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+}
+
+#[test]
+fn rust_cast_of_a_local_declared_narrower_is_lossless() {
+    let widen =
+        "fn size(s: [u8; 4]) -> u64 {\n    let size = u32::from_be_bytes(s);\n    size as u64\n}\n";
+    let narrow =
+        "fn size(s: [u8; 8]) -> u32 {\n    let size = u64::from_be_bytes(s);\n    size as u32\n}\n";
+    assert!(!candidates_of(Language::Rust, "c.rs", widen).contains(&(Overflow, 3)));
+    assert!(candidates_of(Language::Rust, "c.rs", narrow).contains(&(Overflow, 3)));
+}

@@ -41,6 +41,12 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }) {
         return None;
     }
+    // Literal bounds inside an array the function declares with its size.
+    let body = cx.text(cx.node);
+    let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
+    if super::inside_fixed_array(body.get(..cut).unwrap_or(&body), &object_text, &index_text) {
+        return None;
+    }
     // `..=i` parses as no range expression in every grammar version.
     let is_range = index.kind() == "range_expression" || index_text.trim_start().starts_with("..");
     let key = string_contents(&index_text);

@@ -83,3 +83,83 @@ fn is_length(text: &str) -> bool {
         .iter()
         .any(|m| text.ends_with(m))
 }
+
+/// The length of a fixed-size array the function declares `name` as, in
+/// the text before its use: `let mut buf = [0u8; 8]`, `let b: [u8; 4]`,
+/// a parameter `buf: &[u8; 16]`.
+pub(crate) fn fixed_array_length(before: &str, name: &str) -> Option<usize> {
+    let name = name.trim().trim_start_matches(['&', '*']);
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    before.lines().rev().find_map(|line| {
+        let line = line.trim();
+        let at = line.find(name)?;
+        if at > 0 && line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let head = line[..at].trim_end();
+        let declared = head.ends_with("let")
+            || head.ends_with("mut")
+            || head.ends_with('(')
+            || head.ends_with(',')
+            || head.is_empty();
+        let rest = line[at + name.len()..].trim_start();
+        if !declared || !rest.starts_with([':', '=']) {
+            return None;
+        }
+        // `[x; N]` in the type or the value, whichever comes first.
+        let open = rest.find('[')?;
+        let inner = &rest[open + 1..];
+        let (_, count) = inner.split_once(';')?;
+        let count = count.split(']').next()?.trim();
+        count.replace('_', "").parse().ok()
+    })
+}
+
+/// The constant bounds of a slice or index written with literals: `0..4`
+/// → `(0, Some(4))`, `4..` → `(4, None)`, `..=3` → `(0, Some(4))`, `7` →
+/// `(7, Some(8))`.
+pub(crate) fn constant_bounds(index: &str) -> Option<(usize, Option<usize>)> {
+    let index = index.trim();
+    let number = |t: &str| t.trim().replace('_', "").parse::<usize>().ok();
+    let Some((start, end)) = index.split_once("..") else {
+        let i = number(index)?;
+        return Some((i, Some(i + 1)));
+    };
+    let start = if start.trim().is_empty() {
+        0
+    } else {
+        number(start)?
+    };
+    let end = match end.strip_prefix('=') {
+        Some(end) => Some(number(end)? + 1),
+        None if end.trim().is_empty() => None,
+        None => Some(number(end)?),
+    };
+    Some((start, end))
+}
+
+/// Whether `object[index]` stays inside a fixed-size array the function
+/// declares `object` as (`buf[0..4]` of `[0u8; 8]`).
+pub(crate) fn inside_fixed_array(before: &str, object: &str, index: &str) -> bool {
+    let (Some(length), Some((start, end))) =
+        (fixed_array_length(before, object), constant_bounds(index))
+    else {
+        return false;
+    };
+    start <= length && end.is_none_or(|end| start <= end && end <= length)
+}
+
+/// Whether `text` (a call's receiver) is a slice with literal bounds:
+/// `buf[0..4]`, whose `try_into()` into a `[u8; 4]` cannot fail.
+pub(crate) fn constant_slice(text: &str) -> bool {
+    let text = text.trim();
+    text.strip_suffix(']')
+        .and_then(|t| t.rsplit_once('['))
+        .is_some_and(|(object, range)| {
+            !object.is_empty()
+                && range.contains("..")
+                && constant_bounds(range).is_some_and(|(_, end)| end.is_some())
+        })
+}

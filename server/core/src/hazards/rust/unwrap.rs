@@ -82,6 +82,13 @@ pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
     if receiver.kind() == "call_expression" && constant_call(cx, receiver) {
         return None;
     }
+    // `buf[0..4].try_into().unwrap()`: a slice of literal length into the
+    // array of that length, the idiom for `u32::from_be_bytes`.
+    if let Some(sliced) = receiver_text.strip_suffix(".try_into()")
+        && super::constant_slice(sliced)
+    {
+        return None;
+    }
     let call = call_name(cx, receiver).unwrap_or_default();
     let callee = call.rsplit("::").next().unwrap_or(&call).to_owned();
     let expect_message = (method == "expect").then(|| {
