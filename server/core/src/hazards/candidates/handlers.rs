@@ -3,6 +3,17 @@
 
 use super::*;
 
+/// Decoders that throw on text they cannot decode, where their language's
+/// others replace it.
+const THROWING_DECODERS: &[&str] = &[
+    "decodeURIComponent",
+    "decodeURI",
+    "atob(",
+    "URLDecoder.decode",
+    ".newDecoder()",
+    "fatal: true",
+];
+
 impl Scan<'_, '_, '_> {
     /// Whether `subject` may be null at `node`: no check of it guards the
     /// use, and no handler around it catches the null dereference.
@@ -91,8 +102,17 @@ impl Scan<'_, '_, '_> {
         // A wrong hour or a lost update raises nothing a handler could
         // catch; nor do corrupted text and a wrapped number outside Python
         // (Java, Go and JavaScript replace bad bytes and wrap integers).
+        // The decoders that throw on bad text instead are the exception:
+        // `decodeURIComponent` (URIError), `atob`, Java's `URLDecoder` and
+        // a charset's own decoder (CharacterCodingException).
+        let throws = class == Encoding && {
+            let text = self.text(node);
+            THROWING_DECODERS.iter().any(|d| text.contains(d))
+        };
         let silent = matches!(class, TimezoneDst | RaceCondition)
-            || (matches!(class, Encoding | Overflow) && self.cx.language != Language::Python);
+            || (matches!(class, Encoding | Overflow)
+                && self.cx.language != Language::Python
+                && !throws);
         if silent {
             return false;
         }
@@ -165,6 +185,12 @@ impl Scan<'_, '_, '_> {
                 "IllegalArgumentException",
             ],
             (Language::Java, NetworkError | Timeout) => &["IOException"],
+            (Language::Java, Encoding) => &[
+                "CharacterCodingException",
+                "IllegalArgumentException",
+                "UnsupportedEncodingException",
+                "IOException",
+            ],
             // Too deep a recursion: RecursionError, StackOverflowError, and
             // in JavaScript `RangeError: Maximum call stack size exceeded`.
             (Language::Python, ResourceExhaustion) => &["RecursionError", "MemoryError"],

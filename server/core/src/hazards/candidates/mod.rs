@@ -950,6 +950,7 @@ impl Scan<'_, '_, '_> {
                 (Language::Rust, _) => Some((Overflow, 0.08)),
                 (Language::Java, _) if widening_java_cast(&self.text(node)) => None,
                 (Language::Java, _) if numeric_cast(&self.text(node)) => Some((Overflow, 0.08)),
+                _ if self.cast_checked(node) => None,
                 _ => Some((TypeError, 0.06)),
             };
             if let Some((class, likelihood)) = found {
@@ -1130,6 +1131,45 @@ impl Scan<'_, '_, '_> {
             likelihood,
             trigger,
         );
+    }
+
+    /// Whether a condition before a cast asks what the value is: `if (x
+    /// instanceof Foo)`, `if (!arr.isNull(i)) (JSONObject) arr.get(i)`.
+    fn cast_checked(&self, cast: Node) -> bool {
+        let operand = cast
+            .child_by_field_name("value")
+            .or_else(|| cast.child_by_field_name("operand"))
+            .or_else(|| cast.named_child(cast.named_child_count().saturating_sub(1) as u32))
+            .map(|o| self.text(o))
+            .unwrap_or_default();
+        let root = operand
+            .trim_start_matches('(')
+            .split(['.', '(', '[', ')'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        // A type test must name the type cast to: `value instanceof
+        // JSONObject` leaves `(JSObject) value`, a subclass, unchecked.
+        let target = cast
+            .child_by_field_name("type")
+            .map(|t| self.text(t))
+            .unwrap_or_default();
+        !root.is_empty()
+            && guarded_by(
+                self.cx.language,
+                cast,
+                self.cx.node,
+                self.cx.rope,
+                &|text| {
+                    mentions(text, &root)
+                        && if text.contains("instanceof") {
+                            !target.is_empty() && mentions(text, target.trim())
+                        } else {
+                            ["isNull", "typeof"].iter().any(|w| text.contains(w))
+                        }
+                },
+            )
     }
 
     /// Whether a Rust cast of a bare local (`size as u64`) widens the

@@ -4659,3 +4659,33 @@ fn rust_cast_of_a_local_declared_narrower_is_lossless() {
     assert!(!candidates_of(Language::Rust, "c.rs", widen).contains(&(Overflow, 3)));
     assert!(candidates_of(Language::Rust, "c.rs", narrow).contains(&(Overflow, 3)));
 }
+
+#[test]
+fn a_decoder_that_throws_is_handled_by_its_try() {
+    // set-cookie-parser: `decodeURIComponent` throws URIError on a stray
+    // `%`, where JavaScript's other decoders replace bad bytes.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "cookie.js",
+        "function parse(value, options) {\n  return options.decode ? decodeURIComponent(value) : value;\n}\n",
+        "function parse(value, options) {\n  try {\n    return options.decode ? decodeURIComponent(value) : value;\n  } catch (e) {\n    console.error(e);\n    return value;\n  }\n}\n",
+        (Encoding, 2),
+    );
+}
+
+#[test]
+fn java_cast_after_a_test_of_that_type() {
+    // cordova-plugin-contacts: a deleted entry is JSON null, not an object.
+    flags_bug_not_fix(
+        Language::Java,
+        "Contacts.java",
+        "class C {\n  void save(JSONArray phones, int i) {\n    JSONObject phone = (JSONObject) phones.get(i);\n    insert(phone);\n  }\n}\n",
+        "class C {\n  void save(JSONArray phones, int i) {\n    if (!phones.isNull(i)) {\n      JSONObject phone = (JSONObject) phones.get(i);\n      insert(phone);\n    }\n  }\n}\n",
+        (TypeError, 3),
+    );
+    // A test of another type leaves the cast to a subclass unchecked.
+    let other = "class C {\n  JSObject get(Object value) {\n    if (value instanceof JSONObject) {\n      return (JSObject) value;\n    }\n    return null;\n  }\n}\n";
+    assert!(candidates_of(Language::Java, "C.java", other).contains(&(TypeError, 4)));
+    let same = "class C {\n  JSObject get(Object value) {\n    if (value instanceof JSObject) {\n      return (JSObject) value;\n    }\n    return null;\n  }\n}\n";
+    assert!(!candidates_of(Language::Java, "C.java", same).contains(&(TypeError, 4)));
+}
