@@ -331,6 +331,36 @@ impl Scan<'_, '_, '_> {
     /// for it (`if !sg.HasSamples() { return }`).
     pub(super) fn divisor_checked(&self, node: Node, divisor: &str) -> bool {
         let (language, boundary, rope) = (self.cx.language, self.cx.node, self.cx.rope);
+        // A product is zero only where a factor is: `x * 4`, `self *
+        // C256` are checked when every factor that is no constant is.
+        let inner = divisor.trim();
+        let inner = inner
+            .strip_prefix('(')
+            .and_then(|i| i.strip_suffix(')'))
+            .unwrap_or(inner);
+        let factors: Vec<&str> = inner.split(" * ").map(str::trim).collect();
+        if factors.len() > 1 && !inner.contains(['(', '+', '-', '/']) {
+            let constant = |f: &str| {
+                f.parse::<f64>().is_ok()
+                    || (f.chars().any(|c| c.is_ascii_uppercase())
+                        && f.chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+            };
+            // Every condition of a method mentions its own object; only
+            // one that speaks of zero checks it (`!self.is_zero()`).
+            let own_checked = |f: &str| {
+                guarded_by(language, node, boundary, rope, &|text| {
+                    mentions(text, f) && (text.contains("zero") || text.contains('0'))
+                })
+            };
+            return factors.iter().filter(|f| !constant(f)).all(|f| {
+                if self.is_own(f.trim_start_matches('*')) {
+                    own_checked(f.trim_start_matches('*'))
+                } else {
+                    self.divisor_checked(node, f)
+                }
+            });
+        }
         let counted = counted_operand(divisor);
         if [divisor.trim(), counted].iter().any(|w| {
             guarded_by(language, node, boundary, rope, &|text| {

@@ -49,10 +49,16 @@ impl Scan<'_, '_, '_> {
             .any(|w| index_word.contains(w));
         // A constant index is guarded by a check of the collection (`if
         // not buf: return`); a computed one by a check of the index.
+        // A Rust index converted where it is used (`names[offset as
+        // usize]`) is checked as the value it converts.
+        let converted = match index_word.rsplit_once(" as ") {
+            Some((value, _)) if self.cx.language == Language::Rust => value.trim(),
+            _ => index_word,
+        };
         let guard_word = if literal_index {
             object_text.as_str()
         } else {
-            index_word
+            converted
         };
         let held = if literal_index {
             // Whether a guard reaches this position: a truthiness or null

@@ -4689,3 +4689,40 @@ fn java_cast_after_a_test_of_that_type() {
     let same = "class C {\n  JSObject get(Object value) {\n    if (value instanceof JSObject) {\n      return (JSObject) value;\n    }\n    return null;\n  }\n}\n";
     assert!(!candidates_of(Language::Java, "C.java", same).contains(&(TypeError, 4)));
 }
+
+#[test]
+fn a_product_divisor_is_checked_through_its_factors() {
+    // rust_decimal's `ln`: `C4 / (self * C256)` is zero where `self` is.
+    flags_bug_not_fix(
+        Language::Rust,
+        "maths.rs",
+        "impl D {\n    fn ln(&self) -> D {\n        if self.is_sign_positive() {\n            let rhs = C4 / (self * C256);\n            return rhs;\n        }\n        D::ZERO\n    }\n}\n",
+        "impl D {\n    fn ln(&self) -> D {\n        if self.is_sign_positive() && !self.is_zero() {\n            let rhs = C4 / (self * C256);\n            return rhs;\n        }\n        D::ZERO\n    }\n}\n",
+        (DivisionByZero, 4),
+    );
+    // The candidate scan's own test (Go's precise rule reads its
+    // divisors its own way).
+    let division = |source: &str| {
+        broad_of(Language::Go, "rate.go", source)
+            .into_iter()
+            .any(|(class, line, _, _)| class == DivisionByZero && line == 4)
+    };
+    assert!(division(
+        "package p\n\nfunc per(total, n int) int {\n\treturn total / (n * 4)\n}\n"
+    ));
+    assert!(!division(
+        "package p\n\nfunc per(total, n int) int {\n\tif n != 0 { return total / (n * 4) }\n\treturn 0\n}\n"
+    ));
+}
+
+#[test]
+fn rust_index_converted_where_it_is_used() {
+    // wasmtime's flags: the loop bounds `offset`, the index converts it.
+    flags_bug_not_fix(
+        Language::Rust,
+        "values.rs",
+        "fn push_flags(names: &[String], flags: &mut Vec<String>, mut offset: u32, mut bits: u32) {\n    while bits > 0 {\n        flags.push(names[offset as usize].clone());\n        bits >>= 1;\n        offset += 1;\n    }\n}\n",
+        "fn push_flags(names: &[String], flags: &mut Vec<String>, mut offset: u32, mut bits: u32) {\n    while bits > 0 && (offset as usize) < names.len() {\n        flags.push(names[offset as usize].clone());\n        bits >>= 1;\n        offset += 1;\n    }\n}\n",
+        (IndexOutOfRange, 3),
+    );
+}
