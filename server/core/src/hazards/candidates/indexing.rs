@@ -32,6 +32,20 @@ impl Scan<'_, '_, '_> {
         let index_text = self.text(index);
         let index_word = index_text.trim();
         if self.cx.language == Language::Rust
+            && (index_word.parse::<usize>().is_ok()
+                && self.constant_arrays.iter().any(|a| a == object_text.trim())
+                || index_word.contains("..")
+                    && crate::hazards::guards::cut_at_found_offsets(self.before(node), index_word))
+        {
+            return;
+        }
+        // A Go map read gives a missing key's zero value; only slices,
+        // arrays and strings panic. A map is what the file declares one,
+        // or what the function reads with `v, ok := m[k]`.
+        if self.cx.language == Language::Go && self.go_map(node, &object_text) {
+            return;
+        }
+        if self.cx.language == Language::Rust
             && crate::hazards::rust::inside_fixed_array(self.before(node), &object_text, index_word)
         {
             return;
@@ -216,6 +230,21 @@ impl Scan<'_, '_, '_> {
     /// Whether the function declares `object` a map (`prices:
     /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
     /// HashMap::new()`): indexing it looks a key up.
+    fn go_map(&self, node: Node, object: &str) -> bool {
+        let field = object.rsplit('.').next().unwrap_or(object).trim();
+        self.maps.iter().any(|m| m == field)
+            || node
+                .parent()
+                // `v, ok := m[k]`, not `a, b := s[0], s[1]`.
+                .filter(|p| p.kind() == "expression_list" && p.named_child_count() == 1)
+                .and_then(|p| p.parent())
+                .is_some_and(|d| {
+                    matches!(d.kind(), "short_var_declaration" | "assignment_statement")
+                        && d.child_by_field_name("left")
+                            .is_some_and(|l| l.named_child_count() == 2)
+                })
+    }
+
     fn declared_map(&self, object: &str) -> bool {
         self.declares(
             object.trim().trim_start_matches(['&', '*']),

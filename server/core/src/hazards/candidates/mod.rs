@@ -45,6 +45,7 @@ mod check_then_act;
 mod chunked_text;
 mod client_timeouts;
 mod connections;
+mod declarations;
 mod decoded_integers;
 mod domain;
 mod empty_collections;
@@ -200,6 +201,9 @@ struct Scan<'a, 'c, 't> {
     /// Compiled patterns of the file that backtrack
     /// ([`backtracking::backtracking_patterns`]).
     patterns: &'c [String],
+    /// Go maps and Rust constant arrays of the file ([`declarations`]).
+    maps: &'c [String],
+    constant_arrays: &'c [String],
     /// Locals holding an integer the input decided
     /// ([`decoded_integers::decoded_locals`]).
     decoded: Vec<(String, Vec<String>)>,
@@ -276,6 +280,10 @@ pub struct FileFacts {
     /// Literal nothing or empty values the file's calls pass its own
     /// functions ([`caller_arguments::passed`]).
     pub arguments: Vec<caller_arguments::Argument>,
+    /// Go: names declared as maps ([`declarations::go_maps`]).
+    pub maps: Vec<String>,
+    /// Rust: constant arrays ([`declarations::rust_constant_arrays`]).
+    pub constant_arrays: Vec<String>,
 }
 
 impl FileFacts {
@@ -308,6 +316,16 @@ impl FileFacts {
             tables: tables::table_names(language, &segments),
             patterns: backtracking::backtracking_patterns(language, &segments),
             arguments: caller_arguments::passed(language, &text, index),
+            maps: if language == Language::Go {
+                declarations::go_maps(&text)
+            } else {
+                Vec::new()
+            },
+            constant_arrays: if language == Language::Rust {
+                declarations::rust_constant_arrays(&text)
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -375,6 +393,10 @@ impl FileFacts {
         for name in &self.tables {
             hasher.update(name.as_bytes());
             hasher.update(&[8]);
+        }
+        for name in self.maps.iter().chain(&self.constant_arrays) {
+            hasher.update(name.as_bytes());
+            hasher.update(&[10]);
         }
         for argument in &self.arguments {
             hasher.update(format!("{argument:?}").as_bytes());
@@ -671,6 +693,8 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         bounded_queues: &file.bounded_queues,
         tables: &file.tables,
         patterns: &file.patterns,
+        maps: &file.maps,
+        constant_arrays: &file.constant_arrays,
         raced: Vec::new(),
         decoded: Vec::new(),
         body: node_text(cx.node, cx.rope),
@@ -886,11 +910,17 @@ impl Scan<'_, '_, '_> {
     /// Whether `node` is the target of an assignment (what is written, not
     /// read).
     fn assigned_to(&self, node: Node) -> bool {
-        node.parent().is_some_and(|parent| {
+        let is_left = |parent: Node, child: Node| {
             self.facts.assignment.contains(&parent.kind())
                 && parent
                     .child_by_field_name("left")
-                    .is_some_and(|l| l.id() == node.id())
+                    .is_some_and(|l| l.id() == child.id())
+        };
+        node.parent().is_some_and(|parent| {
+            is_left(parent, node)
+                // Go writes through a list: `m[k], n = v, 1`.
+                || (parent.kind() == "expression_list"
+                    && parent.parent().is_some_and(|a| is_left(a, parent)))
         })
     }
 

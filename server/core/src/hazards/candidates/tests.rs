@@ -4726,3 +4726,22 @@ fn rust_index_converted_where_it_is_used() {
         (IndexOutOfRange, 3),
     );
 }
+
+#[test]
+fn indexes_that_cannot_fail() {
+    // A Go map read gives the zero value: by the file's declaration, or by
+    // the comma-ok form; a slice of the same shape still panics.
+    let go = "package p\n\ntype Q struct {\n\tacks map[string]struct{}\n\tids []string\n}\n\nfunc (q *Q) seen(from string) bool {\n\t_, ok := q.acks[from]\n\treturn ok\n}\n\nfunc (q *Q) first(i int) string {\n\treturn q.ids[i]\n}\n\nfunc count(m map[string]int, k string) int {\n\tn, ok := m[k]\n\tif !ok {\n\t\treturn 0\n\t}\n\treturn n\n}\n";
+    let found = candidates_of(Language::Go, "q.go", go);
+    assert!(!found.contains(&(IndexOutOfRange, 9)), "{found:?}");
+    assert!(!found.contains(&(IndexOutOfRange, 18)), "{found:?}");
+    assert!(found.contains(&(IndexOutOfRange, 14)), "{found:?}");
+    // Rust: a cut where a search of the text found its delimiter, and a
+    // literal position in a constant array the compiler checks.
+    let rust = "const GROUP_LENS: [usize; 5] = [8, 4, 4, 4, 12];\n\nfn kv(s: &str) -> (&str, &str) {\n    match s.find('=') {\n        Some(i) => (&s[..i], &s[(i + 1)..]),\n        None => (s, \"\"),\n    }\n}\n\nfn last(d: usize, v: &[usize]) -> bool {\n    GROUP_LENS[4] != d\n        && v[4] != d\n}\n";
+    let found = candidates_of(Language::Rust, "kv.rs", rust);
+    assert!(!found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+    assert!(!found.contains(&(IndexOutOfRange, 11)), "{found:?}");
+    // `v[4]` of a slice still may not reach.
+    assert!(found.contains(&(IndexOutOfRange, 12)), "{found:?}");
+}

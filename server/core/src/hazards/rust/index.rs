@@ -41,6 +41,11 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }) {
         return None;
     }
+    // A literal position in a constant array the file declares: rustc
+    // rejects one past its end at compile time.
+    if position.is_some() && file_constant_array(cx, &object_text) {
+        return None;
+    }
     // Literal bounds inside an array the function declares with its size.
     let body = cx.text(cx.node);
     let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
@@ -145,6 +150,11 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
                     one_line(&index_text, 20)
                 ),
             ));
+        }
+        // A cut where a search of the text found something (`Some(i) =
+        // s.find('=')`, then `s[..i]`, `s[i + 1..]`) is inside the text.
+        if crate::hazards::guards::cut_at_found_offsets(before, &index_text) {
+            return None;
         }
         return Some(Finding::new(
             FailureClass::IndexOutOfRange,
@@ -304,4 +314,23 @@ fn read_as_text(body: &str, name: &str) -> bool {
         && TEXT_METHODS
             .iter()
             .any(|m| body.contains(&format!("{name}.{m}")))
+}
+
+/// Whether `name` is a `const` or `static` array of the file (`const
+/// GROUP_LENS: [usize; 5] = …`), whose literal positions the compiler
+/// checks.
+fn file_constant_array(cx: &FnCx, name: &str) -> bool {
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
+        return false;
+    }
+    let declared = [format!("const {name}: ["), format!("static {name}: [")];
+    cx.rope.lines().any(|line| {
+        let line = line.to_string();
+        declared.iter().any(|d| line.contains(d.as_str()))
+    })
 }
