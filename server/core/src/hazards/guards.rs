@@ -94,11 +94,13 @@ pub fn cut_at_found_offsets(before: &str, range: &str) -> bool {
                 return SEARCHES.iter().any(|w| before.contains(w)) || before.contains(".len()");
             }
             let right = binding.split_once('=').map_or("", |(_, r)| r);
+            let right_value = right.trim().trim_end_matches(';').trim();
             // `let end = s.len()`: the end of the text; not a number
             // computed with a length in it.
-            let whole_length = right.trim().trim_end_matches(';').ends_with(".len()")
-                && !right.contains(['+', '-', '*', '/']);
-            whole_length || SEARCHES.iter().any(|w| right.contains(w))
+            let whole_length =
+                right_value.ends_with(".len()") && !right.contains(['+', '-', '*', '/']);
+            // `let mut start = 0`: the start of the text.
+            whole_length || right_value == "0" || SEARCHES.iter().any(|w| right.contains(w))
         })
 }
 

@@ -4744,4 +4744,13 @@ fn indexes_that_cannot_fail() {
     assert!(!found.contains(&(IndexOutOfRange, 11)), "{found:?}");
     // `v[4]` of a slice still may not reach.
     assert!(found.contains(&(IndexOutOfRange, 12)), "{found:?}");
+    // From the start of the text to where a walk of its characters is.
+    let words = "fn words(line: &str) -> Vec<&str> {\n    let mut out = Vec::new();\n    let mut start = 0;\n    let mut it = line.char_indices();\n    while let Some((idx, ch)) = it.next() {\n        if ch == ' ' {\n            out.push(&line[start..idx]);\n            start = idx;\n        }\n    }\n    out\n}\n";
+    let found = candidates_of(Language::Rust, "words.rs", words);
+    assert!(
+        !found
+            .iter()
+            .any(|(class, line)| *line == 7 && matches!(class, IndexOutOfRange | Encoding)),
+        "{found:?}"
+    );
 }
