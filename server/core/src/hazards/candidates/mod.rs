@@ -75,6 +75,7 @@ mod narrow_handler;
 mod nesting_depth;
 mod nil_map;
 mod not_found;
+mod not_iterable;
 mod panic_on_error;
 mod positional_calls;
 mod promise_executor;
@@ -1045,6 +1046,7 @@ impl Scan<'_, '_, '_> {
         self.loop_variable_captured(node);
         self.narrow_handler(node);
         self.regex_literal(node);
+        self.iterated_absent(node);
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).

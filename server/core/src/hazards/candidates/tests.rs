@@ -4754,3 +4754,15 @@ fn indexes_that_cannot_fail() {
         "{found:?}"
     );
 }
+
+#[test]
+fn javascript_for_of_over_a_value_read_down_a_chain() {
+    // ytdl-core: one video's response lacks `results`; the fix defaults it.
+    let bug = "function related(info) {\n  const results = info.response.contents.secondary.results;\n  const out = [];\n  for (const r of results) {\n    out.push(r);\n  }\n  return out;\n}\n";
+    let fix = bug.replace("results;", "results || [];");
+    assert!(candidates_of(Language::JavaScript, "info.js", bug).contains(&(NullOrNone, 4)));
+    assert!(!candidates_of(Language::JavaScript, "info.js", &fix).contains(&(NullOrNone, 4)));
+    // A local array the function built is iterable.
+    let built = "function f(xs) {\n  const ys = xs.map(x => x + 1);\n  for (const y of ys) {\n    console.log(y);\n  }\n}\n";
+    assert!(!candidates_of(Language::JavaScript, "f.js", built).contains(&(NullOrNone, 3)));
+}
