@@ -127,6 +127,12 @@ impl Scan<'_, '_, '_> {
             return;
         }
         let is_string_key = crate::hazards::guards::string_contents(&index_text).is_some();
+        if let Some(key) = crate::hazards::guards::string_contents(&index_text)
+            && self.cx.language == Language::Python
+            && self.returned_without_key(node, &object_text, key)
+        {
+            return;
+        }
         let ranged = index_text.contains(':') && self.cx.language == Language::Python
             || index_text.contains("..");
         if ranged && self.cx.language == Language::Python {

@@ -83,6 +83,7 @@ mod quadratic_concat;
 mod races;
 mod read_modify_write;
 mod recursive_descent;
+mod returned_shapes;
 mod shared_reads;
 mod sized_allocation;
 mod spawns;
@@ -205,6 +206,9 @@ struct Scan<'a, 'c, 't> {
     /// Go maps and Rust constant arrays of the file ([`declarations`]).
     maps: &'c [String],
     constant_arrays: &'c [String],
+    /// Functions of the file returning dicts of several shapes
+    /// ([`returned_shapes`]).
+    returned_shapes: &'c [(String, Vec<String>)],
     /// Locals holding an integer the input decided
     /// ([`decoded_integers::decoded_locals`]).
     decoded: Vec<(String, Vec<String>)>,
@@ -285,6 +289,9 @@ pub struct FileFacts {
     pub maps: Vec<String>,
     /// Rust: constant arrays ([`declarations::rust_constant_arrays`]).
     pub constant_arrays: Vec<String>,
+    /// Python: functions returning dicts of more than one shape, with the
+    /// keys some lack ([`returned_shapes::partial_keys`]).
+    pub returned_shapes: Vec<(String, Vec<String>)>,
 }
 
 impl FileFacts {
@@ -327,6 +334,7 @@ impl FileFacts {
             } else {
                 Vec::new()
             },
+            returned_shapes: returned_shapes::partial_keys(language, &text, index),
         }
     }
 
@@ -398,6 +406,13 @@ impl FileFacts {
         for name in self.maps.iter().chain(&self.constant_arrays) {
             hasher.update(name.as_bytes());
             hasher.update(&[10]);
+        }
+        for (function, keys) in &self.returned_shapes {
+            hasher.update(function.as_bytes());
+            for key in keys {
+                hasher.update(&[11]);
+                hasher.update(key.as_bytes());
+            }
         }
         for argument in &self.arguments {
             hasher.update(format!("{argument:?}").as_bytes());
@@ -696,6 +711,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         patterns: &file.patterns,
         maps: &file.maps,
         constant_arrays: &file.constant_arrays,
+        returned_shapes: &file.returned_shapes,
         raced: Vec::new(),
         decoded: Vec::new(),
         body: node_text(cx.node, cx.rope),

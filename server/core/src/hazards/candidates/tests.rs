@@ -4766,3 +4766,32 @@ fn javascript_for_of_over_a_value_read_down_a_chain() {
     let built = "function f(xs) {\n  const ys = xs.map(x => x + 1);\n  for (const y of ys) {\n    console.log(y);\n  }\n}\n";
     assert!(!candidates_of(Language::JavaScript, "f.js", built).contains(&(NullOrNone, 3)));
 }
+
+#[test]
+fn python_key_one_of_a_helpers_returned_dicts_lacks() {
+    // python-email-validator: on a DNS timeout the helper returns a dict
+    // without "mx".
+    let helper = "def deliverability(domain):\n    try:\n        mtas = resolve(domain)\n    except Timeout:\n        return {\n            \"unknown-deliverability\": \"timeout\",  # not a failure\n        }\n    return {\"mx\": mtas, \"mx-fallback\": None}\n\n";
+    let bug = format!(
+        "{helper}def validate(ret, domain):\n    info = deliverability(domain)\n    ret.mx = info[\"mx\"]\n    return ret\n"
+    );
+    let fix = format!(
+        "{helper}def validate(ret, domain):\n    info = deliverability(domain)\n    if \"mx\" in info:\n        ret.mx = info[\"mx\"]\n    return ret\n"
+    );
+    let on_bug = broad_of(Language::Python, "v.py", &bug);
+    assert!(
+        on_bug
+            .iter()
+            .any(|(class, line, _, trigger)| *class == KeyMissing
+                && *line == 12
+                && trigger.contains("returns a dict without \"mx\"")),
+        "{on_bug:?}"
+    );
+    let on_fix = broad_of(Language::Python, "v.py", &fix);
+    assert!(
+        !on_fix
+            .iter()
+            .any(|(_, _, _, trigger)| trigger.contains("returns a dict without")),
+        "{on_fix:?}"
+    );
+}
