@@ -74,23 +74,32 @@ pub(super) fn partial_keys(
     if language != Language::Python {
         return Vec::new();
     }
-    let mut found = Vec::new();
-    for function in &index.functions {
-        let Some(body) = text.get(function.range.clone()) else {
+    // One pass over the file: each `return {` belongs to the innermost
+    // function holding it.
+    let mut shapes: Vec<(&str, Option<Vec<Vec<String>>>)> = Vec::new();
+    for (at, _) in text.match_indices("return {") {
+        let Some(function) = index.function_at(at) else {
             continue;
         };
-        let mut shapes: Vec<Vec<String>> = Vec::new();
-        for (at, _) in body.match_indices("return {") {
-            let Some(keys) = braced(body, at + "return ".len()).and_then(literal_keys) else {
-                // A literal no one can list keys of says nothing.
-                shapes.clear();
-                break;
-            };
-            shapes.push(keys);
+        let keys = braced(text, at + "return ".len()).and_then(literal_keys);
+        let entry = match shapes.iter_mut().find(|(id, _)| *id == function.id) {
+            Some(entry) => entry,
+            None => {
+                shapes.push((&function.id, Some(Vec::new())));
+                shapes.last_mut().expect("just pushed")
+            }
+        };
+        // A literal no one can list the keys of says nothing of the shapes.
+        match (&mut entry.1, keys) {
+            (Some(known), Some(keys)) => known.push(keys),
+            (known, _) => *known = None,
         }
-        if shapes.len() < 2 {
+    }
+    let mut found = Vec::new();
+    for (id, shapes) in shapes {
+        let Some(shapes) = shapes.filter(|s| s.len() >= 2) else {
             continue;
-        }
+        };
         let mut missing: Vec<String> = Vec::new();
         for shape in &shapes {
             for key in shape {
@@ -99,7 +108,9 @@ pub(super) fn partial_keys(
                 }
             }
         }
-        if !missing.is_empty() {
+        if !missing.is_empty()
+            && let Some(function) = index.by_id(id)
+        {
             found.push((function.name.clone(), missing));
         }
     }
