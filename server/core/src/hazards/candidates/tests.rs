@@ -4497,6 +4497,31 @@ const SEEDS: &[(Language, &str, &str)] = &[
         "function f(cur, fd, buf, rows) {\n  var pos = 0;\n  while (pos < 4) {\n    pos += fs.readSync(fd, buf, pos, 4 - pos);\n  }\n  for (let i = 0; i <= rows.length; i++) {\n    rows[i].name.trim();\n  }\n  if (typeof cur[1] === 'string') {\n    return null;\n  } else {\n    return cur[0].toLowerCase();\n  }\n}\n",
     ),
     (
+        Language::Rust,
+        "g.rs",
+        "const LENS: [usize; 3] = [1, 2, 3];\n\nfn g(r: &mut impl Read, kv: &str, d: u64) -> u64 {\n    let mut buf = [0u8; 8];\n    let s = buf[0..4].try_into().unwrap();\n    let size = u32::from_be_bytes(s);\n    let large = u64::from_be_bytes(buf);\n    let tz = kv.parse::<i32>().unwrap_or(0);\n    let hours = tz / 100;\n    match large {\n        0..=15 => 0,\n        16..=u64::MAX => large - 8 + (size as u64) * LENS[2] as u64 + (hours * 3600) as u64 / (d * 4),\n    }\n}\n",
+    ),
+    (
+        Language::Python,
+        "g.py",
+        "def helper(x):\n    if not x:\n        return {\"a\": 1,  # note\n        }\n    return {'a': 2, \"b\": {\"c\": [1, 2]}}\n\ndef g(x):\n    info = helper(x)\n    return info[\"b\"]\n",
+    ),
+    (
+        Language::JavaScript,
+        "g.js",
+        "function g(info, value) {\n  const results = info.response.contents.secondary.results;\n  for (const r of results) {\n    try {\n      return decodeURIComponent(value);\n    } catch (e) {\n      return r;\n    }\n  }\n}\n",
+    ),
+    (
+        Language::Go,
+        "g.go",
+        "package p\n\ntype Q struct {\n\tacks map[string]int\n}\n\nfunc (q *Q) g(b []byte, k string) uint32 {\n\tn := binary.BigEndian.Uint32(b)\n\tif _, ok := q.acks[k]; ok {\n\t\treturn n\n\t}\n\tq.acks[k] = 1\n\treturn n + 4\n}\n",
+    ),
+    (
+        Language::Java,
+        "G.java",
+        "class G {\n  int g(java.io.DataInputStream in, JSONArray a, int i) throws java.io.IOException {\n    int len = in.readInt();\n    if (!a.isNull(i)) {\n      JSONObject o = (JSONObject) a.get(i);\n    }\n    return len + 4;\n  }\n}\n",
+    ),
+    (
         Language::Java,
         "F.java",
         "class F {\n  private static F instance;\n  static F get(java.util.List<Integer> xs) {\n    if (instance == null) {\n      synchronized (F.class) {\n        if (instance == null) {\n          instance = new F();\n        }\n      }\n    }\n    for (int i = 0; i <= xs.size(); i++) {\n      xs.get(i);\n    }\n    synchronized (new Object()) {\n      return instance;\n    }\n  }\n}\n",
