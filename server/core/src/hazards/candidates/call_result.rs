@@ -98,6 +98,8 @@ impl Scan<'_, '_, '_> {
         let Some(object) = node
             .child_by_field_name("object")
             .or_else(|| node.child_by_field_name("operand"))
+            // A Python subscript: `info["a"]` of None is a TypeError.
+            .or_else(|| node.child_by_field_name("value"))
         else {
             return;
         };
@@ -138,8 +140,14 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let likelihood = if returns_null { NULL_RETURNED } else { BASE };
-        self.add(node, NullOrNone, likelihood, trigger(NullOrNone));
+        if returns_null {
+            let said = format!(
+                "`{last}` returns nothing on one of its paths, and its result is used as if it always returns a value"
+            );
+            self.add(node, NullOrNone, NULL_RETURNED, &said);
+        } else {
+            self.add(node, NullOrNone, BASE, trigger(NullOrNone));
+        }
     }
 }
 

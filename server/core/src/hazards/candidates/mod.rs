@@ -1037,7 +1037,9 @@ impl Scan<'_, '_, '_> {
         }
         // Java dereferences mostly by calling a method: `mimeType.equals(…)`
         // throws as `mimeType.length` would.
-        if kind == "method_invocation" {
+        if kind == "method_invocation"
+            || (kind == "subscript" && self.cx.language == Language::Python)
+        {
             self.call_result_dereferenced(node);
         }
         if self.cx.language == Language::Go {

@@ -4820,3 +4820,21 @@ fn python_key_one_of_a_helpers_returned_dicts_lacks() {
         "{on_fix:?}"
     );
 }
+
+#[test]
+fn python_subscript_of_a_helper_that_returns_none() {
+    let helper = "def helper(x):\n    if not x:\n        return None\n    return {\"a\": 1}\n\n";
+    let said = |source: &str| {
+        broad_of(Language::Python, "n.py", source)
+            .into_iter()
+            .any(|(class, line, _, trigger)| {
+                class == NullOrNone && line == 8 && trigger.starts_with("`helper` returns nothing")
+            })
+    };
+    assert!(said(&format!(
+        "{helper}def use(x):\n    info = helper(x)\n    return info[\"a\"]\n"
+    )));
+    assert!(!said(&format!(
+        "{helper}def use(x):\n    info = helper(x)\n    return info[\"a\"] if info is not None else 0\n"
+    )));
+}
