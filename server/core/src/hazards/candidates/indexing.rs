@@ -35,7 +35,14 @@ impl Scan<'_, '_, '_> {
             && (index_word.parse::<usize>().is_ok()
                 && self.constant_arrays.iter().any(|a| a == object_text.trim())
                 || index_word.contains("..")
-                    && crate::hazards::guards::cut_at_found_offsets(self.before(node), index_word))
+                    && (crate::hazards::guards::cut_at_found_offsets(
+                        self.before(node),
+                        index_word,
+                    ) || crate::hazards::rust::range_clamped_to_length(
+                        self.before(node),
+                        &object_text,
+                        index_word,
+                    )))
         {
             return;
         }

@@ -4769,6 +4769,17 @@ fn indexes_that_cannot_fail() {
     assert!(!found.contains(&(IndexOutOfRange, 11)), "{found:?}");
     // `v[4]` of a slice still may not reach.
     assert!(found.contains(&(IndexOutOfRange, 12)), "{found:?}");
+    // The whole of a slice; a bound clamped to its length; a check of a
+    // name bound to its length.
+    let clamped = "fn f(buf: &[u8], left: usize, data: &str) -> usize {\n    let n = std::cmp::min(left, buf.len());\n    let a = &buf[..n];\n    let size = data.len();\n    let mut i = 0;\n    while i < size {\n        let _ = &data[i..];\n        i += 1;\n    }\n    let whole = &data[..];\n    a.len() + whole.len()\n        + buf[left..].len()\n}\n";
+    let found = candidates_of(Language::Rust, "c.rs", clamped);
+    for line in [3, 7, 10] {
+        assert!(
+            !found.contains(&(IndexOutOfRange, line)),
+            "{line}: {found:?}"
+        );
+    }
+    assert!(found.contains(&(IndexOutOfRange, 12)), "{found:?}");
     // From the start of the text to where a walk of its characters is.
     let words = "fn words(line: &str) -> Vec<&str> {\n    let mut out = Vec::new();\n    let mut start = 0;\n    let mut it = line.char_indices();\n    while let Some((idx, ch)) = it.next() {\n        if ch == ' ' {\n            out.push(&line[start..idx]);\n            start = idx;\n        }\n    }\n    out\n}\n";
     let found = candidates_of(Language::Rust, "words.rs", words);

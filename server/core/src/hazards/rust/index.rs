@@ -46,10 +46,35 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     if position.is_some() && file_constant_array(cx, &object_text) {
         return None;
     }
+    // `&x[..]` is the whole of `x`.
+    if index_text.trim() == ".." {
+        return None;
+    }
     // Literal bounds inside an array the function declares with its size.
     let body = cx.text(cx.node);
     let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
-    if super::inside_fixed_array(body.get(..cut).unwrap_or(&body), &object_text, &index_text) {
+    let before = body.get(..cut).unwrap_or(&body);
+    if super::inside_fixed_array(before, &object_text, &index_text) {
+        return None;
+    }
+    // Names the function binds to the object's length (`let size =
+    // data.len()`): a check of them bounds it (`while i < size`).
+    let length = format!("{}.len()", object_text.trim());
+    let aliases: Vec<&str> = before
+        .lines()
+        .filter_map(|line| {
+            let (left, right) = line.trim().split_once('=')?;
+            let right = right.trim().trim_end_matches(';').trim();
+            let name = left
+                .trim()
+                .trim_start_matches("let ")
+                .trim_start_matches("mut ");
+            let name = name.split(':').next()?.trim();
+            (right == length && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then_some(name)
+        })
+        .collect();
+    if super::range_clamped_to_length(before, &object_text, &index_text) {
         return None;
     }
     // `..=i` parses as no range expression in every grammar version.
@@ -71,6 +96,9 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         None => {
             crate::hazards::guards::mentions(text, &object_text)
                 && LENGTH_WORDS.iter().any(|w| text.contains(w))
+                || aliases
+                    .iter()
+                    .any(|a| crate::hazards::guards::mentions(text, a))
         }
     };
     if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &bounds) {

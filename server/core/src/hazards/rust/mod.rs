@@ -163,3 +163,27 @@ pub(crate) fn constant_slice(text: &str) -> bool {
                 && constant_bounds(range).is_some_and(|(_, end)| end.is_some())
         })
 }
+
+/// Whether every bound of a range is clamped to the object's length where
+/// it is made: `let n = cmp::min(left, buf.len())`, then `&buf[..n]`.
+pub(crate) fn range_clamped_to_length(before: &str, object: &str, index: &str) -> bool {
+    if !index.contains("..") {
+        return false;
+    }
+    let length = format!("{}.len()", object.trim());
+    let clamped = |name: &str| {
+        before
+            .lines()
+            .rev()
+            .find_map(|line| {
+                let (left, right) = line.trim().split_once('=')?;
+                mentions(left, name).then_some(right)
+            })
+            .is_some_and(|right| right.contains("min(") && right.contains(&length))
+    };
+    let names: Vec<&str> = index
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    !names.is_empty() && names.iter().all(|n| clamped(n))
+}
