@@ -805,11 +805,14 @@ impl Scan<'_, '_, '_> {
                 }
                 // `new String(chars)` copies characters; only bytes decode.
                 Encoding if name == "String" && self.declared_chars(&args) => continue,
+                // A streaming decoder keeps a character cut at a chunk's end
+                // for the next chunk (`decoder.decode(chunk, { stream: true })`).
                 Encoding
                     if matches!(name, "decode" | "encode")
                         && (args.contains("errors")
                             || args.contains("ignore")
-                            || args.contains("replace")) =>
+                            || args.contains("replace")
+                            || args.contains("stream: true")) =>
                 {
                     continue;
                 }

@@ -4849,3 +4849,11 @@ fn python_subscript_of_a_helper_that_returns_none() {
         "{helper}def use(x):\n    info = helper(x)\n    return info[\"a\"] if info is not None else 0\n"
     )));
 }
+
+#[test]
+fn javascript_streaming_decoder_keeps_a_cut_character() {
+    let bug = "function decodeAll(chunks, decoder) {\n  const out = [];\n  for (const c of chunks) {\n    out.push(decoder.decode(c));\n  }\n  return out;\n}\n";
+    let fix = bug.replace("decoder.decode(c)", "decoder.decode(c, { stream: true })");
+    assert!(candidates_of(Language::JavaScript, "d.js", bug).contains(&(Encoding, 4)));
+    assert!(!candidates_of(Language::JavaScript, "d.js", &fix).contains(&(Encoding, 4)));
+}
