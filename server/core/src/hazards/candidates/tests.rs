@@ -4673,6 +4673,11 @@ fn rust_literal_bounds_inside_an_array_of_declared_size() {
         "{found:?}"
     );
     assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+    // A name bound again to a slice of any length is no array any more.
+    let shadowed = "fn f(data: &[u8], n: usize) -> usize {\n    let buf = [0u8; 8];\n    let a = buf[0..4].len();\n    let buf = &data[..n];\n    a + buf[0..4].len()\n}\n";
+    let found = candidates_of(Language::Rust, "s.rs", shadowed);
+    assert!(!found.contains(&(IndexOutOfRange, 3)), "{found:?}");
+    assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
 }
 
 #[test]

@@ -92,7 +92,9 @@ pub(crate) fn fixed_array_length(before: &str, name: &str) -> Option<usize> {
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
-    before.lines().rev().find_map(|line| {
+    // The last line that binds the name decides, array or not: `let buf =
+    // &data[..n]` after `let buf = [0u8; 8]` is a slice of any length.
+    let length = before.lines().rev().find_map(|line| {
         let line = line.trim();
         let at = line.find(name)?;
         if at > 0 && line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
@@ -105,16 +107,22 @@ pub(crate) fn fixed_array_length(before: &str, name: &str) -> Option<usize> {
             || head.ends_with(',')
             || head.is_empty();
         let rest = line[at + name.len()..].trim_start();
-        if !declared || !rest.starts_with([':', '=']) {
+        let binds = rest.starts_with(':') || (rest.starts_with('=') && !rest.starts_with("=="));
+        if !declared || !binds {
             return None;
         }
-        // `[x; N]` in the type or the value, whichever comes first.
-        let open = rest.find('[')?;
-        let inner = &rest[open + 1..];
-        let (_, count) = inner.split_once(';')?;
-        let count = count.split(']').next()?.trim();
-        count.replace('_', "").parse().ok()
-    })
+        // `[x; N]` as the type or the value: `: [u8; 4]`, `= [0u8; 8]`,
+        // `: &mut [u8; 16]`.
+        let count = rest
+            .trim_start_matches([':', '=', ' ', '&'])
+            .trim_start_matches("mut ")
+            .strip_prefix('[')
+            .and_then(|inner| inner.split_once(';'))
+            .and_then(|(_, count)| count.split(']').next())
+            .and_then(|count| count.trim().replace('_', "").parse::<usize>().ok());
+        Some(count)
+    });
+    length.flatten()
 }
 
 /// The constant bounds of a slice or index written with literals: `0..4`
