@@ -204,3 +204,121 @@ impl Scan<'_, '_, '_> {
         );
     }
 }
+
+/// What a number read digit by digit keeps of its likelihood: a long
+/// enough input overflows it, as surely as a fencepost overruns.
+const ACCUMULATED: f32 = 0.4;
+
+impl Scan<'_, '_, '_> {
+    /// A number built digit by digit from the input in a loop (`n = n *
+    /// 10 + d`, or `n *= RADIX` and then the digit added) with nothing
+    /// that bounds it: no check of `n` or of the digits' count in the
+    /// loop, no checked or wrapping method, no loop over a constant range.
+    /// A long enough run of digits overflows it: a panic in a Rust debug
+    /// build, a wrapped size everywhere else.
+    pub(super) fn accumulated_digits(&mut self, node: Node) {
+        if !matches!(
+            self.cx.language,
+            Language::Rust | Language::Go | Language::Java
+        ) {
+            return;
+        }
+        let Some((target, right)) = sides(node) else {
+            return;
+        };
+        let target = self.text(target);
+        let target = target.trim();
+        if target.is_empty() || !target.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return;
+        }
+        let op = node
+            .child_by_field_name("operator")
+            .map(|o| self.text(o))
+            .unwrap_or_else(|| "=".to_owned());
+        let right = self.text(right);
+        // `n = n * 64 + d`, or `n *= 16` (a later `n += d` adds the digit).
+        let scales = |text: &str, by: &str| {
+            text.split(by).nth(1).is_some_and(|k| {
+                let k = k
+                    .trim()
+                    .split([' ', '+', ')', ';'])
+                    .next()
+                    .unwrap_or_default();
+                k.parse::<u64>().is_ok_and(|k| k >= 2)
+                    || (k.len() > 1 && k.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            })
+        };
+        let accumulates = match op.trim() {
+            "=" => {
+                right.trim_start().starts_with(&format!("{target} *"))
+                    && scales(&right, "*")
+                    && right.contains('+')
+            }
+            "*=" => scales(&format!("{target} * {right}"), "*"),
+            _ => false,
+        };
+        if !accumulates {
+            return;
+        }
+        // Inside a loop over the input, not over a constant count.
+        let mut looped = false;
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                break;
+            }
+            if matches!(
+                parent.kind(),
+                "for_expression"
+                    | "while_expression"
+                    | "loop_expression"
+                    | "for_statement"
+                    | "enhanced_for_statement"
+                    | "while_statement"
+                    | "do_statement"
+            ) {
+                let header = self.header_text(parent);
+                if crate::hazards::rust::constant_bounds(
+                    header
+                        .split(" in ")
+                        .nth(1)
+                        .unwrap_or_default()
+                        .trim()
+                        .trim_end_matches('{')
+                        .trim(),
+                )
+                .is_some()
+                {
+                    return;
+                }
+                looped = true;
+                break;
+            }
+            ancestor = parent.parent();
+        }
+        if !looped
+            || guarded(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &[target],
+            )
+            || self.body.contains(&format!("{target}.checked_"))
+            || self.body.contains(&format!("{target}.wrapping_"))
+            || self.body.contains(&format!("{target}.overflowing_"))
+        {
+            return;
+        }
+        let summary = format!(
+            "Predicted overflow: `{target}` is built digit by digit from the input with no bound, so a long enough run of digits overflows it"
+        );
+        self.add_precise(
+            node,
+            Overflow,
+            ACCUMULATED,
+            ("number.accumulated-digits", summary),
+            "the input holds more digits than the type can hold (a crafted or corrupt length, offset or size)",
+        );
+    }
+}

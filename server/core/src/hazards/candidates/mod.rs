@@ -1065,6 +1065,9 @@ impl Scan<'_, '_, '_> {
         self.narrow_handler(node);
         self.regex_literal(node);
         self.iterated_absent(node);
+        if facts.assignment.contains(&kind) {
+            self.accumulated_digits(node);
+        }
     }
 
     /// The callee's text (`json.loads`, `strconv.Atoi`, `x.unwrap`).

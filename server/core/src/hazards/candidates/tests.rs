@@ -4862,3 +4862,36 @@ fn javascript_streaming_decoder_keeps_a_cut_character() {
     assert!(candidates_of(Language::JavaScript, "d.js", bug).contains(&(Encoding, 4)));
     assert!(!candidates_of(Language::JavaScript, "d.js", &fix).contains(&(Encoding, 4)));
 }
+
+#[test]
+fn a_number_built_digit_by_digit_with_no_bound() {
+    let accumulated = |language: Language, source: &str| -> Vec<usize> {
+        broad_of(language, "n", source)
+            .into_iter()
+            .filter(|(class, _, _, trigger)| *class == Overflow && trigger.contains("more digits"))
+            .map(|(_, line, _, _)| line)
+            .collect()
+    };
+    // object's COFF section name: a base-64 offset of any length.
+    let bug = "fn parse(bytes: &[u8]) -> u32 {\n    let mut offset = 0;\n    for byte in bytes[2..].iter() {\n        let digit = byte - b'A';\n        offset = offset * 64 + digit as u32;\n    }\n    offset\n}\n";
+    let fix = bug.replace(
+        "offset = offset * 64 + digit as u32;",
+        "offset = offset.checked_mul(64)?.checked_add(digit as u32)?;",
+    );
+    assert_eq!(accumulated(Language::Rust, bug), [5]);
+    assert_eq!(accumulated(Language::Rust, &fix), Vec::<usize>::new());
+    // Go's `n *= 10` in a loop over a header's digits.
+    let go = "package p\n\nfunc parseLen(p []byte) int {\n\tn := 0\n\tfor _, b := range p {\n\t\tn *= 10\n\t\tn += int(b - '0')\n\t}\n\treturn n\n}\n";
+    assert_eq!(accumulated(Language::Go, go), [6]);
+    // A constant count of digits, or a check of the number, bounds it.
+    for quiet in [
+        "fn p(b: &[u8]) -> u32 {\n    let mut n = 0u32;\n    for i in 0..4 {\n        n = n * 10 + b[i] as u32;\n    }\n    n\n}\n",
+        "fn p(b: &[u8]) -> u32 {\n    let mut n = 0u32;\n    for c in b {\n        if n > 100_000 {\n            break;\n        }\n        n = n * 10 + *c as u32;\n    }\n    n\n}\n",
+    ] {
+        assert_eq!(
+            accumulated(Language::Rust, quiet),
+            Vec::<usize>::new(),
+            "{quiet}"
+        );
+    }
+}
