@@ -42,25 +42,10 @@ pub(super) fn go_maps(text: &str) -> Vec<String> {
 /// Names of the Rust file's `const` and `static` arrays (`const
 /// GROUP_LENS: [usize; 5]`).
 pub(super) fn rust_constant_arrays(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for line in text.lines() {
-        let line = line
-            .trim_start()
-            .trim_start_matches("pub ")
-            .trim_start_matches("pub(crate) ");
-        let Some(rest) = line
-            .strip_prefix("const ")
-            .or_else(|| line.strip_prefix("static "))
-        else {
-            continue;
-        };
-        if let Some((name, ty)) = rest.split_once(':')
-            && ty.trim_start().starts_with('[')
-        {
-            names.push(name.trim().to_owned());
-        }
-    }
-    names
+    text.lines()
+        .filter_map(crate::hazards::rust::constant_array_name)
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]

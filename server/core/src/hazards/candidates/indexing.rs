@@ -31,18 +31,7 @@ impl Scan<'_, '_, '_> {
         let object_text = self.text(object);
         let index_text = self.text(index);
         let index_word = index_text.trim();
-        if self.cx.language == Language::Rust
-            && (index_word.parse::<usize>().is_ok()
-                && self.constant_arrays.iter().any(|a| a == object_text.trim())
-                || index_word.contains("..")
-                    && (crate::hazards::guards::cut_at_found_offsets(
-                        self.before(node),
-                        index_word,
-                    ) || crate::hazards::rust::range_clamped_to_length(
-                        self.before(node),
-                        &object_text,
-                        index_word,
-                    )))
+        if self.cx.language == Language::Rust && self.rust_in_bounds(node, &object_text, index_word)
         {
             return;
         }
@@ -50,11 +39,6 @@ impl Scan<'_, '_, '_> {
         // arrays and strings panic. A map is what the file declares one,
         // or what the function reads with `v, ok := m[k]`.
         if self.cx.language == Language::Go && self.go_map(node, &object_text) {
-            return;
-        }
-        if self.cx.language == Language::Rust
-            && crate::hazards::rust::inside_fixed_array(self.before(node), &object_text, index_word)
-        {
             return;
         }
         // A constant position, or a range of constant bounds (`..4`, `1..3`).
@@ -243,6 +227,19 @@ impl Scan<'_, '_, '_> {
     /// Whether the function declares `object` a map (`prices:
     /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
     /// HashMap::new()`): indexing it looks a key up.
+    /// Whether a Rust index cannot leave its object: a literal position
+    /// in a constant array of the file, a range whose bounds a search of
+    /// the text returned or the length clamps, literal bounds inside an
+    /// array the function declares with its size.
+    fn rust_in_bounds(&self, node: Node, object: &str, index: &str) -> bool {
+        let before = self.before(node);
+        (index.parse::<usize>().is_ok() && self.constant_arrays.iter().any(|a| a == object.trim()))
+            || (index.contains("..")
+                && (crate::hazards::guards::cut_at_found_offsets(before, index)
+                    || crate::hazards::rust::range_clamped_to_length(before, object, index)))
+            || crate::hazards::rust::inside_fixed_array(before, object, index)
+    }
+
     fn go_map(&self, node: Node, object: &str) -> bool {
         let field = object.rsplit('.').next().unwrap_or(object).trim();
         self.maps.iter().any(|m| m == field)

@@ -1245,9 +1245,7 @@ impl Scan<'_, '_, '_> {
             )
         };
         // The last declaration before the cast wins.
-        let cut = cast.start_byte().saturating_sub(self.cx.node.start_byte());
-        let before = self.body.get(..cut).unwrap_or(&self.body);
-        let declared = before.lines().rev().find_map(|line| {
+        let declared = self.before(cast).lines().rev().find_map(|line| {
             let line = line.trim();
             let rest = line
                 .strip_prefix("let ")

@@ -142,9 +142,6 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     if is_range {
         // Slicing a string at a byte index that is not a char boundary.
-        let body = cx.text(cx.node);
-        let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
-        let before = body.get(..cut).unwrap_or(&body);
         let stringy = [
             "str", "name", "text", "line", "s", "label", "title", "input", "message", "msg",
         ]
@@ -356,9 +353,7 @@ fn file_constant_array(cx: &FnCx, name: &str) -> bool {
     {
         return false;
     }
-    let declared = [format!("const {name}: ["), format!("static {name}: [")];
-    cx.rope.lines().any(|line| {
-        let line = line.to_string();
-        declared.iter().any(|d| line.contains(d.as_str()))
-    })
+    cx.rope
+        .lines()
+        .any(|line| super::constant_array_name(&line.to_string()) == Some(name))
 }

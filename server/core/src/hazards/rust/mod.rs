@@ -195,3 +195,21 @@ pub(crate) fn range_clamped_to_length(before: &str, object: &str, index: &str) -
         .collect();
     !names.is_empty() && names.iter().all(|n| clamped(n))
 }
+
+/// The name a line declares as a `const` or `static` array (`const
+/// GROUP_LENS: [usize; 5] = …`, with any visibility before it), whose
+/// literal positions rustc checks at compile time.
+pub(crate) fn constant_array_name(line: &str) -> Option<&str> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    ["const ", "static "].iter().find_map(|keyword| {
+        line.match_indices(keyword).find_map(|(at, _)| {
+            if line[..at].ends_with(ident) {
+                return None;
+            }
+            let (name, ty) = line[at + keyword.len()..].split_once(':')?;
+            let name = name.trim();
+            (!name.is_empty() && name.chars().all(ident) && ty.trim_start().starts_with('['))
+                .then_some(name)
+        })
+    })
+}
