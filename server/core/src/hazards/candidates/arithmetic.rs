@@ -72,6 +72,38 @@ fn java_cast_target(text: &str) -> &str {
 
 /// Whether a Java cast's target is a numeric type that can truncate or
 /// wrap (`(int) x`).
+/// The name the local `name` was last made from by a cast alone (`len`
+/// of `let mut left = len as usize;`, of `u64::from(len)`, of
+/// `len.into()`): the same value, which a check of `len` bounds too.
+pub(super) fn cast_of<'b>(before: &'b str, name: &str) -> Option<&'b str> {
+    let ident = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if !ident(name) {
+        return None;
+    }
+    let right = before.lines().rev().find_map(|line| {
+        let (left, right) = absent::assignment(line.trim())?;
+        let bound = left
+            .trim()
+            .trim_start_matches("let ")
+            .trim_start_matches("mut ")
+            .split(':')
+            .next()?
+            .trim();
+        (bound == name).then_some(right)
+    })?;
+    let right = right.trim().trim_end_matches(';').trim();
+    let origin = right
+        .split_once(" as ")
+        .map(|(value, _)| value.trim())
+        .or_else(|| right.strip_suffix(".into()"))
+        .or_else(|| {
+            right
+                .split_once("::from(")
+                .and_then(|(_, value)| value.strip_suffix(')'))
+        })?;
+    ident(origin).then_some(origin)
+}
+
 pub(super) fn numeric_cast(text: &str) -> bool {
     matches!(java_cast_target(text), "int" | "short" | "byte" | "char")
 }
@@ -186,10 +218,10 @@ impl Scan<'_, '_, '_> {
         }
         let right = node.child_by_field_name("right");
         let right_text = right.map(|r| self.text(r)).unwrap_or_default();
-        let literal = |t: &str| t.trim().parse::<f64>().is_ok();
+        let right_literal = right_text.trim().parse::<f64>().is_ok();
         match op.trim() {
             "%" | "%=" if self.formats(node) => {}
-            "/" | "//" | "%" | "/=" | "//=" | "%=" if !literal(&right_text) => {
+            "/" | "//" | "%" | "/=" | "//=" | "%=" if !right_literal => {
                 if self.divisor_checked(node, &right_text)
                     || self.caught_here(node, DivisionByZero)
                     || self.quotient_checked(node)
@@ -214,7 +246,7 @@ impl Scan<'_, '_, '_> {
                 if matches!(
                     self.cx.language,
                     Language::Rust | Language::Go | Language::Java
-                ) && !literal(&right_text)
+                ) && !right_literal
                 {
                     let text = self.text(node);
                     let sizey = [
@@ -234,7 +266,8 @@ impl Scan<'_, '_, '_> {
                         self.cx.node,
                         self.cx.rope,
                         &[left_operand.trim(), right_text.trim()],
-                    );
+                    ) || self.fixed_length(node, &right_text)
+                        && self.checked_or_cast_from_checked(node, left_operand.trim());
                     if sizey && !checked {
                         // `n - s.len()` on usize: below zero when `s` is the longer.
                         let base = if op.trim().starts_with('-') {
@@ -303,6 +336,28 @@ impl Scan<'_, '_, '_> {
             }
             _ => {}
         }
+    }
+
+    /// Whether `operand` is a length fixed where it is written, as good
+    /// as a literal: `flags.len()` of `let mut flags = [0u8];`,
+    /// `size_of::<u32>()`.
+    pub(super) fn fixed_length(&self, node: Node, operand: &str) -> bool {
+        let operand = operand.trim();
+        self.cx.language == Language::Rust
+            && (operand.starts_with("size_of::<") && operand.ends_with(">()")
+                || operand.strip_suffix(".len()").is_some_and(|array| {
+                    crate::hazards::rust::fixed_array_length(self.before(node), array).is_some()
+                }))
+    }
+
+    /// Whether a check bounds `name` before `node`, or bounds the value
+    /// `name` was cast from (`if len == 0 { return … }`, then `let mut
+    /// left = len as usize; left -= flags.len()`).
+    pub(super) fn checked_or_cast_from_checked(&self, node: Node, name: &str) -> bool {
+        let origin = cast_of(self.before(node), name);
+        std::iter::once(name)
+            .chain(origin)
+            .any(|name| guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[name]))
     }
 
     /// Whether `left % right` formats a string (Python's `"%s" % x`)
@@ -531,7 +586,17 @@ impl Scan<'_, '_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::lossless_rust_cast;
+    use super::{cast_of, lossless_rust_cast};
+
+    #[test]
+    fn a_local_made_by_a_cast_is_the_value_it_was_cast_from() {
+        let body = "let mut left = len as usize;\nlet wide = u64::from(n);\nlet x = y.into();\nlet z = f(len) as usize;\n";
+        assert_eq!(cast_of(body, "left"), Some("len"));
+        assert_eq!(cast_of(body, "wide"), Some("n"));
+        assert_eq!(cast_of(body, "x"), Some("y"));
+        assert_eq!(cast_of(body, "z"), None);
+        assert_eq!(cast_of(body, "other"), None);
+    }
 
     #[test]
     fn widening_rust_casts_are_lossless_and_the_rest_are_not() {

@@ -234,8 +234,20 @@ impl Scan<'_, '_, '_> {
     /// object that other calls filled.
     fn handed_in(&self, root: &str) -> bool {
         match root.split_once('.') {
-            None => self.parameters.iter().any(|p| p == root),
+            None => self.parameters.iter().any(|p| p == root) || self.read_short(root),
             Some((object, _)) => self.is_own(object),
         }
+    }
+
+    /// Whether the function fills the local `name` from a file or a
+    /// socket (`head = f.read(4)`, `data = sock.recv(n)`): at the end of
+    /// the stream Python returns fewer bytes than asked, without an error.
+    fn read_short(&self, name: &str) -> bool {
+        self.cx.language == Language::Python
+            && self.body.lines().any(|line| {
+                absent::assignment(line.trim()).is_some_and(|(left, right)| {
+                    left.trim() == name && [".read(", ".recv("].iter().any(|r| right.contains(r))
+                })
+            })
     }
 }

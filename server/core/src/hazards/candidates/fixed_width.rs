@@ -77,7 +77,9 @@ impl Scan<'_, '_, '_> {
             self.cx.node,
             self.cx.rope,
             &[left.trim(), right.trim()],
-        ) {
+        ) || self.fixed_length(node, &right)
+            && self.checked_or_cast_from_checked(node, left.trim())
+        {
             return;
         }
         self.add(node, Overflow, BASE, trigger(Overflow));

@@ -93,7 +93,17 @@ impl Scan<'_, '_, '_> {
                     .split_once([':', '{', ')'])
                     .is_some_and(|(_, rest)| assigned(rest))
                     || lines[i + 1..].iter().take(2).any(|next| assigned(next)));
-            or_default || conditional || code.starts_with(&format!("{name} ??="))
+            // `x = x == null ? "" : x`, `x = d if x is None else x`: a
+            // conditional whose only nothing is the one it tests for.
+            let nothings = ["null", "None", "nil", "undefined"]
+                .iter()
+                .map(|n| code.matches(n).count())
+                .sum::<usize>();
+            let ternary = assigned(code)
+                && (code.contains(" ? ") || code.contains(" if ") && code.contains(" else "))
+                && tests_nothing(code)
+                && nothings == 1;
+            or_default || conditional || ternary || code.starts_with(&format!("{name} ??="))
         })
     }
 

@@ -43,6 +43,17 @@ impl Scan<'_, '_, '_> {
         }
         // A constant position, or a range of constant bounds (`..4`, `1..3`).
         let literal_index = index_word.parse::<i64>().is_ok() || constant_range(index_word);
+        // `struct.unpack(">H", b)[0]`: the tuple holds a value for each
+        // field of the format; a short buffer fails in the unpack.
+        if self.cx.language == Language::Python
+            && index_word == "0"
+            && object_text.trim_end().ends_with(')')
+            && ["unpack(", "unpack_from("]
+                .iter()
+                .any(|u| object_text.contains(u))
+        {
+            return;
+        }
         let clamped = ["min(", "max(", "clamp(", "%"]
             .iter()
             .any(|w| index_word.contains(w) && !index_word.contains(" + "));
@@ -71,13 +82,19 @@ impl Scan<'_, '_, '_> {
             // first (and a last) element, not a second.
             // A constant range (no position) is checked like a length.
             let position = index_word.parse::<i64>().ok();
+            // A view has its owner's length (`it.as_slice()` of `it`).
+            let owner = (self.cx.language == Language::Rust)
+                .then(|| crate::hazards::rust::viewed(guard_word))
+                .flatten();
             let reaches = |text: &str| {
-                crate::hazards::guards::covers_constant_index(
-                    self.cx.language,
-                    text,
-                    guard_word,
-                    position,
-                )
+                std::iter::once(guard_word).chain(owner).any(|word| {
+                    crate::hazards::guards::covers_constant_index(
+                        self.cx.language,
+                        text,
+                        word,
+                        position,
+                    )
+                })
             };
             guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches)
         } else {
@@ -224,9 +241,6 @@ impl Scan<'_, '_, '_> {
         }
     }
 
-    /// Whether the function declares `object` a map (`prices:
-    /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
-    /// HashMap::new()`): indexing it looks a key up.
     /// Whether a Rust index cannot leave its object: a literal position
     /// in a constant array of the file, a range whose bounds a search of
     /// the text returned or the length clamps, literal bounds inside an
@@ -255,6 +269,9 @@ impl Scan<'_, '_, '_> {
                 })
     }
 
+    /// Whether the function declares `object` a map (`prices:
+    /// &HashMap<…>`, `let mut seen: BTreeMap<…>`, `seen =
+    /// HashMap::new()`): indexing it looks a key up.
     fn declared_map(&self, object: &str) -> bool {
         self.declares(
             object.trim().trim_start_matches(['&', '*']),

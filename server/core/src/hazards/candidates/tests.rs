@@ -96,6 +96,25 @@ fn go_slice_after_a_length_check() {
 }
 
 #[test]
+fn a_conditional_that_replaces_nothing_with_a_value() {
+    // react-native-dialogs: the file checks `text` for null in one
+    // callback and not in the next; the fix gives it a value first.
+    let bug = "class D {\n    void a(C cb, CharSequence text) {\n        cb.invoke(text == null ? null : text.toString());\n    }\n    void b(C cb, CharSequence text) {\n        cb.invoke(text.toString());\n    }\n}\n";
+    let fix = bug.replace(
+        "    void b(C cb, CharSequence text) {\n",
+        "    void b(C cb, CharSequence text) {\n        text = text == null ? \"\" : text;\n",
+    );
+    assert!(candidates_of(Language::Java, "D.java", bug).contains(&(NullOrNone, 6)));
+    assert!(!candidates_of(Language::Java, "D.java", &fix).contains(&(NullOrNone, 7)));
+    // A conditional that may still leave nothing is no default.
+    let still = bug.replace(
+        "    void b(C cb, CharSequence text) {\n",
+        "    void b(C cb, CharSequence text) {\n        text = text == null ? null : text;\n",
+    );
+    assert!(candidates_of(Language::Java, "D.java", &still).contains(&(NullOrNone, 7)));
+}
+
+#[test]
 fn division_behind_a_predicate_named_for_what_it_counts() {
     flags_bug_not_fix(
         Language::Go,
@@ -4678,6 +4697,69 @@ fn rust_literal_bounds_inside_an_array_of_declared_size() {
     let found = candidates_of(Language::Rust, "s.rs", shadowed);
     assert!(!found.contains(&(IndexOutOfRange, 3)), "{found:?}");
     assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+}
+
+#[test]
+fn python_unpack_of_what_a_read_returned() {
+    // piexif: `f.read(4)` returns fewer bytes at the end of the file, and
+    // `struct.unpack` raises `struct.error`; the `[0]` of its tuple
+    // cannot fail.
+    let bug = "import struct\n\ndef segments(f):\n    head = f.read(4)\n    while 1:\n        length = struct.unpack('>H', head[2:4])[0]\n        head = f.read(length)\n";
+    let fix = bug.replace("while 1:", "while len(head) == 4:");
+    flags_bug_not_fix(
+        Language::Python,
+        "piexif.py",
+        bug,
+        &fix,
+        (IndexOutOfRange, 6),
+    );
+    let parameter = "import struct\n\ndef size(head):\n    return struct.unpack('>H', head)[0]\n";
+    assert!(candidates_of(Language::Python, "p.py", parameter).contains(&(IndexOutOfRange, 4)));
+    let local =
+        "import struct\n\ndef size():\n    head = b'ab'\n    return struct.unpack('>H', head)[0]\n";
+    assert!(!candidates_of(Language::Python, "p.py", local).contains(&(IndexOutOfRange, 5)));
+}
+
+#[test]
+fn rust_view_bounded_by_its_owners_length() {
+    // serde_qs: `as_slice()` of an iterator has the iterator's length.
+    flags_bug_not_fix(
+        Language::Rust,
+        "de.rs",
+        "fn next(it: &mut std::slice::Iter<u8>) -> bool {\n    match it.next() {\n        Some(v) if *v == b'%' => &it.as_slice()[..2] == b\"5B\",\n        _ => false,\n    }\n}\n",
+        "fn next(it: &mut std::slice::Iter<u8>) -> bool {\n    match it.next() {\n        Some(v) if *v == b'%' && it.len() >= 2 => &it.as_slice()[..2] == b\"5B\",\n        _ => false,\n    }\n}\n",
+        (IndexOutOfRange, 3),
+    );
+}
+
+#[test]
+fn rust_literal_positions_inside_an_array_literal() {
+    // zip's extended timestamp: `flags` is one byte, read whole.
+    let literal = "fn f(r: &mut impl std::io::Read) -> u8 {\n    let mut flags = [0u8];\n    r.read_exact(&mut flags).unwrap();\n    let flags = flags[0];\n    flags + [0u8][1]\n}\n";
+    let found = candidates_of(Language::Rust, "z.rs", literal);
+    assert!(!found.contains(&(IndexOutOfRange, 4)), "{found:?}");
+    assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+    // An array used where it is written is some other length.
+    let used = "fn f(a: &[u8], b: &[u8]) -> u8 {\n    let v = [a, b].concat();\n    v[1]\n}\n";
+    assert!(candidates_of(Language::Rust, "c.rs", used).contains(&(IndexOutOfRange, 3)));
+}
+
+#[test]
+fn rust_subtraction_of_a_fixed_length() {
+    // zip's extended timestamp: `len - 1` below zero on an empty field,
+    // until the fix returns early on `len == 0`. The check is of the
+    // value the local was cast from.
+    let bug = "fn f(r: &mut impl std::io::Read, len: u16) -> usize {\n    let mut flags = [0u8];\n    let mut bytes_to_read = len as usize;\n    r.read_exact(&mut flags).unwrap();\n    bytes_to_read -= flags.len();\n    bytes_to_read\n}\n";
+    let fix = bug.replace(
+        "    let mut flags",
+        "    if len == 0 {\n        return 0;\n    }\n    let mut flags",
+    );
+    assert!(candidates_of(Language::Rust, "z.rs", bug).contains(&(Overflow, 5)));
+    let on_fix = candidates_of(Language::Rust, "z.rs", &fix);
+    assert!(
+        !on_fix.iter().any(|(class, _)| *class == Overflow),
+        "{on_fix:?}"
+    );
 }
 
 #[test]

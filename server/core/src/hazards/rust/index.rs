@@ -86,15 +86,21 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     // that only mentions it bounds nothing: `windows(2).all(..)` holds of an
     // empty vector, whose `[0]` then panics.
     let bounds = |text: &str| match position {
-        Some(position) => crate::hazards::guards::reaches_position(
-            text,
-            &object_text,
-            position,
-            LENGTH_WORDS,
-            false,
-        ),
+        Some(position) => std::iter::once(object_text.as_str())
+            .chain(super::viewed(&object_text))
+            .any(|object| {
+                crate::hazards::guards::reaches_position(
+                    text,
+                    object,
+                    position,
+                    LENGTH_WORDS,
+                    false,
+                )
+            }),
         None => {
-            crate::hazards::guards::mentions(text, &object_text)
+            (crate::hazards::guards::mentions(text, &object_text)
+                || super::viewed(&object_text)
+                    .is_some_and(|owner| crate::hazards::guards::mentions(text, owner)))
                 && LENGTH_WORDS.iter().any(|w| text.contains(w))
                 || aliases
                     .iter()

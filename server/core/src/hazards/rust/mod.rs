@@ -108,21 +108,68 @@ pub(crate) fn fixed_array_length(before: &str, name: &str) -> Option<usize> {
             || head.is_empty();
         let rest = line[at + name.len()..].trim_start();
         let binds = rest.starts_with(':') || (rest.starts_with('=') && !rest.starts_with("=="));
-        if !declared || !binds {
+        // `let flags = flags[0]` rebinds the name by the very use being
+        // asked about: the binding before it decides.
+        if !declared || !binds || rest.trim_start_matches([':', '=']).trim().is_empty() {
             return None;
         }
-        // `[x; N]` as the type or the value: `: [u8; 4]`, `= [0u8; 8]`,
-        // `: &mut [u8; 16]`.
+        // `[x; N]` as the type or the value (`: [u8; 4]`, `= [0u8; 8]`,
+        // `: &mut [u8; 16]`), or a literal's elements (`= [b, 0, 0, 0]`).
+        // As a type only `[T; N]` has a length; `[T]` is a slice.
+        let typed = rest.starts_with(':');
         let count = rest
             .trim_start_matches([':', '=', ' ', '&'])
             .trim_start_matches("mut ")
             .strip_prefix('[')
-            .and_then(|inner| inner.split_once(';'))
-            .and_then(|(_, count)| count.split(']').next())
-            .and_then(|count| count.trim().replace('_', "").parse::<usize>().ok());
+            .and_then(|inner| array_length(inner, typed));
         Some(count)
     });
     length.flatten()
+}
+
+/// The length of the array whose text after `[` is `inner`: `N` of `x;
+/// N]`, or, unless it is a type, the count of a literal's elements (`b,
+/// 0, 0]` holds three).
+/// Nothing when the array does not close on this line, or is used there
+/// (`[a, b].concat()` is another length).
+fn array_length(inner: &str, typed: bool) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut parts = vec![String::new()];
+    let mut repeat = false;
+    for (at, c) in inner.char_indices() {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' if depth == 0 => {
+                let after = inner[at + 1..].trim_start();
+                if !(after.is_empty() || after.starts_with([';', ',', ')', '='])) {
+                    return None;
+                }
+                let last = parts.last().is_some_and(|p| p.trim().is_empty());
+                if repeat {
+                    return parts.last()?.trim().replace('_', "").parse().ok();
+                }
+                if typed {
+                    return None;
+                }
+                // `[a, b,]` holds two; `[]` none.
+                return Some(parts.len() - usize::from(last));
+            }
+            ']' | ')' | '}' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                repeat = true;
+                parts = vec![String::new()];
+                continue;
+            }
+            ',' if depth == 0 && !repeat => {
+                parts.push(String::new());
+                continue;
+            }
+            '"' | '\'' => return None,
+            _ => {}
+        }
+        parts.last_mut()?.push(c);
+    }
+    None
 }
 
 /// The constant bounds of a slice or index written with literals: `0..4`
@@ -194,6 +241,25 @@ pub(crate) fn range_clamped_to_length(before: &str, object: &str, index: &str) -
         .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
         .collect();
     !names.is_empty() && names.iter().all(|n| clamped(n))
+}
+
+/// What `object` is a view of, when it is one: `it` of `it.as_slice()`,
+/// `s` of `s.as_bytes()`. A view has its owner's length, so a check of
+/// `it.len()` bounds `it.as_slice()[..2]`.
+pub(crate) fn viewed(object: &str) -> Option<&str> {
+    const VIEWS: &[&str] = &[
+        ".as_slice()",
+        ".as_mut_slice()",
+        ".as_bytes()",
+        ".as_str()",
+        ".as_ref()",
+        ".as_mut()",
+    ];
+    let object = object.trim();
+    VIEWS
+        .iter()
+        .find_map(|view| object.strip_suffix(view))
+        .filter(|owner| !owner.is_empty())
 }
 
 /// The name a line declares as a `const` or `static` array (`const
