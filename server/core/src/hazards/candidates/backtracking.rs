@@ -84,7 +84,232 @@ pub(super) fn backtracks(pattern: &str) -> bool {
             (rest.starts_with('*') || rest.starts_with('+')) && rest.len() > 1
         });
     let runs = pattern.matches(".*").count() + pattern.matches(".+").count();
-    nested || leading_run || runs >= 2
+    nested || leading_run || runs >= 2 || overlapping_runs(pattern)
+}
+
+/// One atom of a pattern: the characters it accepts, and how often.
+#[derive(Clone, Debug, PartialEq)]
+enum Atom {
+    /// An atom with its set and whether it repeats without bound (`*`,
+    /// `+`, `{n,}`, not possessive).
+    Set { set: CharSet, run: bool },
+    /// `|`, `$` or a lookaround: no run reaches past it.
+    Break,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct CharSet {
+    negated: bool,
+    chars: Vec<char>,
+    ranges: Vec<(char, char)>,
+    /// `\s`, `\w`, `\d` and their negations, by letter.
+    classes: Vec<char>,
+}
+
+impl CharSet {
+    fn one(c: char) -> Self {
+        CharSet {
+            negated: false,
+            chars: vec![c],
+            ranges: Vec::new(),
+            classes: Vec::new(),
+        }
+    }
+
+    fn any() -> Self {
+        CharSet {
+            negated: true,
+            chars: vec!['\n'],
+            ranges: Vec::new(),
+            classes: Vec::new(),
+        }
+    }
+
+    fn class(letter: char) -> Self {
+        CharSet {
+            negated: false,
+            chars: Vec::new(),
+            ranges: Vec::new(),
+            classes: vec![letter],
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let listed = self.chars.contains(&c)
+            || self.ranges.iter().any(|&(a, b)| a <= c && c <= b)
+            || self.classes.iter().any(|&k| match k {
+                's' => c.is_whitespace(),
+                'S' => !c.is_whitespace(),
+                'w' => c.is_alphanumeric() || c == '_',
+                'W' => !(c.is_alphanumeric() || c == '_'),
+                'd' => c.is_ascii_digit(),
+                'D' => !c.is_ascii_digit(),
+                _ => false,
+            });
+        listed != self.negated
+    }
+
+    /// Whether some character is in both: tried on the characters either
+    /// names and a sample of every kind of character.
+    fn overlaps(&self, other: &CharSet) -> bool {
+        const SAMPLE: &str = "aZ09 \t-_.,;:=<>/\\\"'()[]{}|&%+*?é";
+        SAMPLE
+            .chars()
+            .chain(self.chars.iter().copied())
+            .chain(other.chars.iter().copied())
+            .chain(self.ranges.iter().map(|r| r.0))
+            .chain(other.ranges.iter().map(|r| r.0))
+            .any(|c| self.contains(c) && other.contains(c))
+    }
+}
+
+/// The atoms of `pattern` in order, groups flattened: enough to see which
+/// quantified runs follow one another.
+fn atoms(pattern: &str) -> Vec<Atom> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut atoms = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let set = match chars[i] {
+            '|' | '$' => {
+                atoms.push(Atom::Break);
+                i += 1;
+                continue;
+            }
+            '^' | ')' => {
+                i += 1;
+                continue;
+            }
+            '(' => {
+                // `(?:`, `(?P<name>`, `(?i)`; a lookaround breaks the run.
+                if chars.get(i + 1) == Some(&'?') {
+                    match chars.get(i + 2) {
+                        Some('=' | '!') => atoms.push(Atom::Break),
+                        Some('<') if matches!(chars.get(i + 3), Some('=' | '!')) => {
+                            atoms.push(Atom::Break)
+                        }
+                        _ => {}
+                    }
+                    let close = if matches!(chars.get(i + 2), Some('P' | '<'))
+                        && !matches!(chars.get(i + 3), Some('=' | '!'))
+                    {
+                        chars[i..].iter().position(|&c| c == '>').map(|p| i + p + 1)
+                    } else {
+                        // `(?:`, or a flag (`(?i)`) whose `)` is skipped.
+                        Some(i + 3)
+                    };
+                    i = close.unwrap_or(chars.len());
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            '.' => {
+                i += 1;
+                CharSet::any()
+            }
+            '\\' => {
+                let Some(&next) = chars.get(i + 1) else {
+                    break;
+                };
+                i += 2;
+                if "sSwWdD".contains(next) {
+                    CharSet::class(next)
+                } else {
+                    CharSet::one(match next {
+                        't' => '\t',
+                        'n' => '\n',
+                        c => c,
+                    })
+                }
+            }
+            '[' => {
+                let mut set = CharSet {
+                    negated: chars.get(i + 1) == Some(&'^'),
+                    chars: Vec::new(),
+                    ranges: Vec::new(),
+                    classes: Vec::new(),
+                };
+                let mut j = i + 1 + usize::from(set.negated);
+                let mut first = true;
+                while j < chars.len() && (chars[j] != ']' || first) {
+                    first = false;
+                    let c = if chars[j] == '\\' && j + 1 < chars.len() {
+                        j += 1;
+                        if "sSwWdD".contains(chars[j]) {
+                            set.classes.push(chars[j]);
+                            j += 1;
+                            continue;
+                        }
+                        chars[j]
+                    } else {
+                        chars[j]
+                    };
+                    if chars.get(j + 1) == Some(&'-') && chars.get(j + 2).is_some_and(|&e| e != ']')
+                    {
+                        set.ranges.push((c, chars[j + 2]));
+                        j += 3;
+                    } else {
+                        set.chars.push(c);
+                        j += 1;
+                    }
+                }
+                i = j + 1;
+                set
+            }
+            c => {
+                i += 1;
+                CharSet::one(c)
+            }
+        };
+        // The quantifier, if any: a run repeats without bound and gives
+        // characters back (not a possessive `*+`).
+        let (run, skip) = match chars.get(i) {
+            Some('*' | '+') => (chars.get(i + 1) != Some(&'+'), 1),
+            Some('{') => {
+                let end = chars[i..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .map_or(0, |p| p + 1);
+                let body: String = chars[i..i + end].iter().collect();
+                (body.ends_with(",}"), end)
+            }
+            _ => (false, 0),
+        };
+        i += skip;
+        // `?` after a quantifier makes it lazy; alone it makes the atom
+        // optional, which a run neither needs nor is held up by.
+        if chars.get(i) == Some(&'?') {
+            i += 1;
+        }
+        atoms.push(Atom::Set { set, run });
+    }
+    atoms
+}
+
+/// Whether two unbounded runs that accept a common character follow one
+/// another with nothing between them that the first cannot take
+/// (`[^'">]+[^>]*`, `[^>]*\\srel\\s*`, `\\d+\\d*`): each split of a long
+/// input between them is tried before the match fails, at each start.
+fn overlapping_runs(pattern: &str) -> bool {
+    let atoms = atoms(pattern);
+    atoms.iter().enumerate().any(|(i, atom)| {
+        let Atom::Set {
+            set: first,
+            run: true,
+        } = atom
+        else {
+            return false;
+        };
+        for next in &atoms[i + 1..] {
+            match next {
+                Atom::Set { set, run: true } => return first.overlaps(set),
+                Atom::Set { set, run: false } if first.overlaps(set) => continue,
+                _ => return false,
+            }
+        }
+        false
+    })
 }
 
 /// The pattern a string or regex literal spells, from the start of an
@@ -110,7 +335,13 @@ fn quoted_pattern(text: &str) -> Option<String> {
     let inner = text.trim().trim_start_matches('(').trim_start();
     let inner = inner.trim_start_matches(['r', 'b']);
     let quote = inner.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-    let pattern = inner[1..].split(quote).next()?;
+    // A triple-quoted pattern (Python's verbose ones), to its end or the
+    // end of the line.
+    let triple: String = std::iter::repeat_n(quote, 3).collect();
+    let pattern = match inner.strip_prefix(triple.as_str()) {
+        Some(rest) => rest.split(triple.as_str()).next()?,
+        None => inner[1..].split(quote).next()?,
+    };
     // Java spells a backslash twice inside a string.
     Some(pattern.replace("\\\\", "\\"))
 }
@@ -139,7 +370,8 @@ pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> Ve
 
 fn patterns_in(text: &str) -> Vec<String> {
     let mut names = Vec::new();
-    for line in text.lines() {
+    let lines: Vec<&str> = text.lines().collect();
+    for (at, line) in lines.iter().enumerate() {
         let Some((left, right)) = line.split_once('=') else {
             continue;
         };
@@ -147,9 +379,13 @@ fn patterns_in(text: &str) -> Vec<String> {
         if right.starts_with('=') || left.ends_with(['!', '<', '>', '=']) {
             continue;
         }
-        let literal = if let Some(at) = right.find("compile(").or_else(|| right.find("RegExp(")) {
-            let open = right[at..].find('(').map_or(at, |o| at + o);
-            pattern_literal(&right[open..])
+        let literal = if let Some(call) = right.find("compile(").or_else(|| right.find("RegExp(")) {
+            let open = right[call..].find('(').map_or(call, |o| call + o);
+            // `re.compile(` with the pattern on the next line.
+            match right[open + 1..].trim() {
+                "" => lines.get(at + 1).and_then(|next| pattern_literal(next)),
+                _ => pattern_literal(&right[open..]),
+            }
         } else if right.starts_with('/') && !right.starts_with("//") {
             pattern_literal(right)
         } else {
@@ -331,8 +567,37 @@ mod tests {
             "[^,]*,",
             "\\s\\s*$",
             "\\s+$",
+            // setuptools' REL: runs of `[^>]` around `\s` and `rel`.
+            "<([^>]*\\srel\\s*=\\s*['\"]?([^'\">]+)[^>]*)>",
+            "<a[^>]*\\shref[^>]*>",
         ] {
             assert!(backtracks(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn broken_patterns_are_read_without_a_panic() {
+        for pattern in [
+            "[",
+            "[^",
+            "[]",
+            "[]]",
+            "[a-",
+            "[a-]",
+            "(?",
+            "(?P<",
+            "(?<=",
+            "(?P<n",
+            "\\",
+            "a{",
+            "a{2,",
+            "a{,}",
+            "*",
+            "+?",
+            "é+é*",
+            "[é-ü]+[^>]*",
+        ] {
+            backtracks(pattern);
         }
     }
 
@@ -347,6 +612,11 @@ mod tests {
             "^(\\w+)=(.*)$",
             "^\\s\\s*",
             "\\s$",
+            "<(\\w+)\\s*=\\s*\"([^\"]*)\">",
+            "(\\d+)\\.(\\d+)",
+            "<[a-z]+\\s+[^>\\s]*>",
+            "^(?P<name>[^=]+)=(?P<value>.*)$",
+            "[a-z]++[a-z]*x",
         ] {
             assert!(!backtracks(pattern), "{pattern}");
         }
