@@ -72,6 +72,57 @@ fn java_cast_target(text: &str) -> &str {
 
 /// Whether a Java cast's target is a numeric type that can truncate or
 /// wrap (`(int) x`).
+/// Whether a divisor is a constant: a number (`1_000_000_000`, `8u64`,
+/// `2.0`) or a name written as constants are (`NANOS_PER_SEC`,
+/// `time::NANOS_PER_SEC`, `Self::BLOCK`), which no input sets to zero.
+pub(super) fn constant_divisor(text: &str) -> bool {
+    let text = text
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let name = text.rsplit([':', '.']).next().unwrap_or(text);
+    literal_with_suffix(&text.replace('_', ""))
+        || name.len() > 1
+            && name.chars().any(|c| c.is_ascii_uppercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `8u64`, `1000i32`, `2.5f32`, `10L`: a number with its type's suffix.
+fn literal_with_suffix(text: &str) -> bool {
+    let at = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(at);
+    !number.is_empty()
+        && number.parse::<f64>().is_ok()
+        && matches!(
+            suffix,
+            "" | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "i8"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "f32"
+                | "f64"
+                | "L"
+                | "l"
+                | "f"
+                | "d"
+                | "F"
+                | "D"
+        )
+}
+
 /// The name the local `name` was last made from by a cast alone (`len`
 /// of `let mut left = len as usize;`, of `u64::from(len)`, of
 /// `len.into()`): the same value, which a check of `len` bounds too.
@@ -221,7 +272,7 @@ impl Scan<'_, '_, '_> {
         let right_literal = right_text.trim().parse::<f64>().is_ok();
         match op.trim() {
             "%" | "%=" if self.formats(node) => {}
-            "/" | "//" | "%" | "/=" | "//=" | "%=" if !right_literal => {
+            "/" | "//" | "%" | "/=" | "//=" | "%=" if !constant_divisor(&right_text) => {
                 if self.divisor_checked(node, &right_text)
                     || self.caught_here(node, DivisionByZero)
                     || self.quotient_checked(node)
@@ -586,7 +637,34 @@ impl Scan<'_, '_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cast_of, lossless_rust_cast};
+    use super::{cast_of, constant_divisor, lossless_rust_cast};
+
+    #[test]
+    fn constant_divisors() {
+        for constant in [
+            "1_000_000_000",
+            "8u64",
+            "2.0",
+            "10L",
+            "NANOS_PER_SEC",
+            "time::NANOS_PER_SEC",
+            "Self::BLOCK",
+            "(4)",
+        ] {
+            assert!(constant_divisor(constant), "{constant}");
+        }
+        for variable in [
+            "n",
+            "self.count",
+            "len(xs)",
+            "N_items",
+            "x - 1",
+            "A",
+            "0x10",
+        ] {
+            assert!(!constant_divisor(variable), "{variable}");
+        }
+    }
 
     #[test]
     fn a_local_made_by_a_cast_is_the_value_it_was_cast_from() {

@@ -614,6 +614,9 @@ impl Scan<'_, '_, '_> {
                 }
                 // A step the code spells out (`timedelta(days=1)`).
                 Overflow if name == "timedelta" && literal_arguments(&args) => continue,
+                // Arguments a check tested together first (`if
+                // secs.checked_add(nanos / N).is_none() { return … }`).
+                Overflow if self.arguments_checked(node, &args) => continue,
                 // `int(x)` of a float overflows only when it is infinite; a
                 // test for infinity first (`x == float('inf')`,
                 // `math.isfinite(x)`) is the fix.
@@ -840,6 +843,36 @@ impl Scan<'_, '_, '_> {
             }
             self.add(node, class, likelihood, trigger(class));
         }
+    }
+
+    /// Whether one check before `node` bounds every name passed to it
+    /// (`secs` and `nanos` of `Duration::new(secs, nanos)`) by testing for
+    /// the overflow itself, not that it is there (`is not None`).
+    fn arguments_checked(&self, node: Node, args: &str) -> bool {
+        let names: Vec<&str> = arguments(args)
+            .split(',')
+            .map(|a| a.trim().trim_start_matches(['&', '*']))
+            .filter(|a| {
+                !a.is_empty()
+                    && a.starts_with(|c: char| c.is_alphabetic() || c == '_')
+                    && a.chars().all(|c| c.is_alphanumeric() || c == '_')
+            })
+            .collect();
+        // A comparison is no bound here: the guard machinery reads an
+        // `else` under its `if`, and the else of `0x80 <= n <= 0x9F` is
+        // every other number.
+        const BOUNDS: &[&str] = &["checked_", "overflow", "MAX", "MIN", "finite", "isinf"];
+        !names.is_empty()
+            && guarded_by(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &|text| {
+                    names.iter().all(|n| mentions(text, n))
+                        && BOUNDS.iter().any(|b| text.contains(b))
+                },
+            )
     }
 
     /// Whether the size of the allocation at `node` (`make([]T, n)`'s last

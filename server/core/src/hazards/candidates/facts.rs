@@ -771,6 +771,8 @@ pub(super) const RUST: Facts = Facts {
         // A negative, NaN or huge count of seconds panics.
         ("Duration::from_secs_f64", Overflow, 0.06),
         ("Duration::from_secs_f32", Overflow, 0.06),
+        // The nanoseconds' carry into the seconds overflows `u64`.
+        ("Duration::new", Overflow, 0.05),
         ("insert", IndexOutOfRange, 0.03),
         ("with_capacity", ResourceExhaustion, 0.08),
         ("reserve", Overflow, 0.06),

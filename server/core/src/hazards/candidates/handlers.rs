@@ -229,7 +229,8 @@ impl Scan<'_, '_, '_> {
                 || callee.ends_with("seconds")
                 || callee.ends_with("milliseconds")
                 || callee.ends_with("from_secs_f64")
-                || callee.ends_with("from_secs_f32");
+                || callee.ends_with("from_secs_f32")
+                || callee.ends_with("Duration::new");
             return !(panics_itself || self.unwrapped_after(node, 40));
         }
         if matches!(

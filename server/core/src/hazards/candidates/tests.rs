@@ -4721,6 +4721,19 @@ fn python_unpack_of_what_a_read_returned() {
 }
 
 #[test]
+fn rust_duration_from_decoded_parts() {
+    // bincode: `Duration::new` panics when the nanoseconds' carry
+    // overflows the seconds; the fix checks the sum first.
+    flags_bug_not_fix(
+        Language::Rust,
+        "impls.rs",
+        "fn decode(d: &mut D) -> Result<Duration, E> {\n    let secs: u64 = Decode::decode(d)?;\n    let nanos: u32 = Decode::decode(d)?;\n    Ok(Duration::new(secs, nanos))\n}\n",
+        "fn decode(d: &mut D) -> Result<Duration, E> {\n    let secs: u64 = Decode::decode(d)?;\n    let nanos: u32 = Decode::decode(d)?;\n    if secs.checked_add(u64::from(nanos) / 1_000_000_000).is_none() {\n        return Err(E::Overflow);\n    }\n    Ok(Duration::new(secs, nanos))\n}\n",
+        (Overflow, 4),
+    );
+}
+
+#[test]
 fn rust_view_bounded_by_its_owners_length() {
     // serde_qs: `as_slice()` of an iterator has the iterator's length.
     flags_bug_not_fix(
