@@ -49,6 +49,8 @@ const RAISES: &[(&str, FailureClass)] = &[
     ("new URL(", ParseError),
     ("new RegExp(", ParseError),
     ("fetch(", NetworkError),
+    // ProseMirror: a position past the end of the document.
+    ("doc.resolve(", IndexOutOfRange),
     // Rust: a panic inside the helper unwinds through the caller.
     ("parse().unwrap()", ParseError),
     ("parse().expect(", ParseError),
@@ -398,8 +400,18 @@ impl Scan<'_, '_, '_> {
             .filter(|(name, _)| name == last)
             .map(|(_, class)| *class)
             .collect();
+        // A size checked before the call (`if (pos > doc.content.size)
+        // … else this.updateOverlay()`) bounds the positions it takes.
+        let sized = |text: &str| {
+            ["size", "length", "len(", ".len()", "Len("]
+                .iter()
+                .any(|w| text.contains(w))
+        };
         for class in classes {
-            if self.caught_here(node, class) {
+            if self.caught_here(node, class)
+                || class == IndexOutOfRange
+                    && guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &sized)
+            {
                 continue;
             }
             self.add(

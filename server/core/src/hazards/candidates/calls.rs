@@ -376,6 +376,7 @@ impl Scan<'_, '_, '_> {
         self.cut_at_a_position(node, callee, last, &args);
         self.regex_argument(node, last, &args);
         self.precompiled_pattern(node, callee, last, &args);
+        self.document_position(node, callee, last, &args);
         self.not_found_position(node, last, &args);
         self.pattern_from_input(node, callee, last, &args);
         self.raised_inside(node, last);

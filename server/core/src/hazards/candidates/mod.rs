@@ -47,6 +47,7 @@ mod client_timeouts;
 mod connections;
 mod declarations;
 mod decoded_integers;
+mod document_positions;
 mod domain;
 mod empty_collections;
 mod end_of_input;

@@ -4734,6 +4734,50 @@ fn rust_duration_from_decoded_parts() {
 }
 
 #[test]
+fn prosemirror_positions_past_the_document() {
+    // BlockNote: `$pos.before(depth)` one level out of a top-level block.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "merge.ts",
+        "export const parent = (doc: Node, at: number) => {\n  const $pos = doc.resolve(at);\n  const depth = $pos.depth - 1;\n  return $pos.before(depth);\n};\n",
+        "export const parent = (doc: Node, at: number) => {\n  const $pos = doc.resolve(at);\n  const depth = $pos.depth - 1;\n  if (depth < 1) {\n    return undefined;\n  }\n  return $pos.before(depth);\n};\n",
+        (IndexOutOfRange, 4),
+    );
+    // tiptap: a position counted past the node it ends.
+    let counted = "export function range(doc: Node, result: Found) {\n  return doc.resolve(result.pos + result.node.nodeSize);\n}\n";
+    assert!(
+        candidates_of(Language::TypeScript, "drag.ts", counted).contains(&(IndexOutOfRange, 2))
+    );
+    let clamped = counted.replace(
+        "result.pos + result.node.nodeSize",
+        "Math.min(result.pos + result.node.nodeSize, doc.content.size)",
+    );
+    assert!(
+        !candidates_of(Language::TypeScript, "drag.ts", &clamped).contains(&(IndexOutOfRange, 2))
+    );
+    // A position just read, and a promise's `resolve`, are not positions.
+    let read = "export function at(doc: Node, pos: number) {\n  Promise.resolve(pos + 1);\n  return doc.resolve(pos);\n}\n";
+    assert!(
+        !candidates_of(Language::TypeScript, "at.ts", read)
+            .iter()
+            .any(|(c, _)| *c == IndexOutOfRange)
+    );
+    // prosemirror-dropcursor: a kept position resolved by a helper after
+    // the document shrank; the fix compares it with the size first.
+    let bug = "class View {\n  update(view, prev) {\n    if (prev.doc != view.state.doc)\n      this.overlay()\n  }\n  overlay() {\n    return this.view.state.doc.resolve(this.cursorPos)\n  }\n}\n";
+    let fix = bug.replace(
+        "    if (prev.doc != view.state.doc)\n",
+        "    if (this.cursorPos > view.state.doc.content.size) this.cursorPos = null\n    else\n",
+    );
+    assert!(
+        candidates_of(Language::JavaScript, "dropcursor.js", bug).contains(&(IndexOutOfRange, 4))
+    );
+    let on_fix = candidates_of(Language::JavaScript, "dropcursor.js", &fix);
+    assert!(!on_fix.contains(&(IndexOutOfRange, 5)), "{on_fix:?}");
+    assert!(on_fix.contains(&(IndexOutOfRange, 8)), "{on_fix:?}");
+}
+
+#[test]
 fn rust_view_bounded_by_its_owners_length() {
     // serde_qs: `as_slice()` of an iterator has the iterator's length.
     flags_bug_not_fix(
