@@ -228,7 +228,13 @@ impl Scan<'_, '_, '_> {
         };
         let target = self.text(target);
         let target = target.trim();
-        if target.is_empty() || !target.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        // A local, or a field of the object (`self.param`): a parser fed
+        // one byte per call keeps its number there between calls.
+        let field = target
+            .strip_prefix("self.")
+            .or_else(|| target.strip_prefix("this."));
+        let name = field.unwrap_or(target);
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return;
         }
         let op = node
@@ -296,7 +302,13 @@ impl Scan<'_, '_, '_> {
             }
             ancestor = parent.parent();
         }
-        if !looped
+        // Without a loop here, a field built from a digit (`byte -
+        // b'0'`) grows by one digit per call, for as many as come.
+        let fed = field.is_some()
+            && ["b'0'", "'0'", "to_digit(", "digit"]
+                .iter()
+                .any(|d| self.body.contains(d));
+        if !(looped || fed)
             || guarded(
                 self.cx.language,
                 node,
@@ -307,6 +319,7 @@ impl Scan<'_, '_, '_> {
             || self.body.contains(&format!("{target}.checked_"))
             || self.body.contains(&format!("{target}.wrapping_"))
             || self.body.contains(&format!("{target}.overflowing_"))
+            || self.body.contains(&format!("{target}.saturating_"))
         {
             return;
         }

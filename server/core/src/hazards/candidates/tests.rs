@@ -5022,6 +5022,25 @@ fn a_number_built_digit_by_digit_with_no_bound() {
     // Go's `n *= 10` in a loop over a header's digits.
     let go = "package p\n\nfunc parseLen(p []byte) int {\n\tn := 0\n\tfor _, b := range p {\n\t\tn *= 10\n\t\tn += int(b - '0')\n\t}\n\treturn n\n}\n";
     assert_eq!(accumulated(Language::Go, go), [6]);
+    // vte: a parser fed a byte per call keeps the number in a field.
+    let fed = "impl P {\n    fn param(&mut self, byte: u8) {\n        self.param *= 10;\n        self.param += (byte - b'0') as i64;\n    }\n}\n";
+    assert_eq!(accumulated(Language::Rust, fed), [3]);
+    let saturating = fed
+        .replace(
+            "self.param *= 10;",
+            "self.param = self.param.saturating_mul(10);",
+        )
+        .replace(
+            "self.param += (byte - b'0') as i64;",
+            "self.param = self.param.saturating_add((byte - b'0') as i64);",
+        );
+    assert_eq!(
+        accumulated(Language::Rust, &saturating),
+        Vec::<usize>::new()
+    );
+    // A field scaled without a digit is no number being read.
+    let scaled = "impl P {\n    fn grow(&mut self) {\n        self.size *= 2;\n    }\n}\n";
+    assert_eq!(accumulated(Language::Rust, scaled), Vec::<usize>::new());
     // A constant count of digits, or a check of the number, bounds it.
     for quiet in [
         "fn p(b: &[u8]) -> u32 {\n    let mut n = 0u32;\n    for i in 0..4 {\n        n = n * 10 + b[i] as u32;\n    }\n    n\n}\n",
