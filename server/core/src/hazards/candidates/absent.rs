@@ -240,7 +240,8 @@ pub(super) fn truthiness_test(text: &str, name: &str) -> bool {
 /// of the function, deeper than its top level (`if total and n > total:
 /// total = None`), with the byte offset of that assignment: the code itself
 /// says that on some path the value is gone. A top-level `x = None` is
-/// usually an initialisation the function fills in before use.
+/// usually an initialisation the function fills in before use; it counts
+/// from where a branch alone filled it in and the top level goes on.
 pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
     let Some(body) = cx.node.child_by_field_name("body") else {
         return Vec::new();
@@ -258,8 +259,56 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
     };
     let mut found = Vec::new();
     let mut offset = body.start_byte();
+    // Top-level `x = None` that only a branch fills in: absent after the
+    // branch wherever it did not run (`let parsedBase = null; if (base)
+    // { parsedBase = … }`, then `parsedBase.url`). Per name: whether a
+    // branch filled it, and whether an `else` did too (then every path
+    // may have).
+    let mut initialised: Vec<(String, bool, bool)> = Vec::new();
+    let mut conditional = false;
+    let mut in_else = false;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim().trim_end_matches(';');
+        let deeper = indent(line) > top;
+        if !deeper && !trimmed.is_empty() {
+            let head = trimmed.trim_start_matches(['}', ' ']);
+            let clause = [
+                "else", "elif", "except", "catch", "finally", "case ", "default",
+            ]
+            .iter()
+            .any(|c| head.starts_with(c));
+            if clause || !trimmed.starts_with(['}', ')', ']']) {
+                in_else = head.starts_with("else") || head.starts_with("default");
+                conditional = clause
+                    || [
+                        "if ", "if(", "for ", "for(", "while ", "while(", "switch", "match ",
+                    ]
+                    .iter()
+                    .any(|c| head.starts_with(c));
+            }
+            if !clause && !trimmed.starts_with(['}', ')', ']']) {
+                for (name, filled, _) in &initialised {
+                    if *filled && !found.iter().any(|(n, _): &(String, usize)| n == name) {
+                        found.push((name.clone(), offset));
+                    }
+                }
+            }
+        }
+        if let Some((left, right)) = assignment(trimmed) {
+            let name = assigned_name(left).trim_end_matches(':');
+            let nothing = matches!(right.trim(), "None" | "null" | "nil" | "undefined");
+            if let Some(at) = initialised.iter().position(|(n, _, _)| n == name) {
+                let entry = &mut initialised[at];
+                if nothing || !deeper || !conditional || entry.1 && in_else {
+                    entry.1 = false;
+                    entry.2 = !nothing;
+                } else if !entry.2 {
+                    entry.1 = true;
+                }
+            } else if nothing && !deeper && !name.is_empty() {
+                initialised.push((name.to_owned(), false, false));
+            }
+        }
         if let Some((left, right)) = trimmed.split_once('=')
             && matches!(right.trim(), "None" | "null" | "nil" | "undefined")
             && indent(line) > top

@@ -4778,6 +4778,25 @@ fn prosemirror_positions_past_the_document() {
 }
 
 #[test]
+fn a_name_only_a_branch_fills_in() {
+    // whatwg-url: `parsedBase` stays null when no base is given.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "url.js",
+        "function init(url, base) {\n  let parsedBase = null;\n  if (base) {\n    parsedBase = parse(base);\n  }\n  return make(url, parsedBase.url);\n}\n",
+        "function init(url, base) {\n  let parsedBase = null;\n  if (base) {\n    parsedBase = parse(base);\n  }\n  return make(url, parsedBase && parsedBase.url);\n}\n",
+        (NullOrNone, 6),
+    );
+    let python = "def a(base):\n    parsed = None\n    if base:\n        parsed = parse(base)\n    else:\n        parsed = default()\n    return parsed.url\n\ndef b(path):\n    data = None\n    with open(path, encoding='utf-8') as fh:\n        data = fh.read()\n    return data.split()\n\ndef c(items):\n    found = None\n    for item in items:\n        if item.ok:\n            found = item\n    return found.name\n";
+    let found = candidates_of(Language::Python, "w.py", python);
+    // Both branches fill it, or a block that always runs does.
+    assert!(!found.contains(&(NullOrNone, 7)), "{found:?}");
+    assert!(!found.contains(&(NullOrNone, 13)), "{found:?}");
+    // A loop that may find nothing.
+    assert!(found.contains(&(NullOrNone, 20)), "{found:?}");
+}
+
+#[test]
 fn rust_view_bounded_by_its_owners_length() {
     // serde_qs: `as_slice()` of an iterator has the iterator's length.
     flags_bug_not_fix(
