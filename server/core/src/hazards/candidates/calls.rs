@@ -371,6 +371,7 @@ impl Scan<'_, '_, '_> {
         }
         if self.cx.language == Language::Python {
             self.python_absent_argument(node, last, &args);
+            self.mapped_conversion(node, callee, &args);
         }
         self.checked_then_used(node, callee, last, &args);
         self.cut_at_a_position(node, callee, last, &args);
@@ -844,6 +845,28 @@ impl Scan<'_, '_, '_> {
             }
             self.add(node, class, likelihood, trigger(class));
         }
+    }
+
+    /// `map(int, version.split("."))`: each element converted, and the
+    /// first that is no number (an empty field, `"1rc1"`) raises.
+    fn mapped_conversion(&mut self, node: Node, callee: &str, args: &str) {
+        let converter = first_argument(args).trim();
+        if callee != "map" || !matches!(converter, "int" | "float" | "Decimal" | "complex") {
+            return;
+        }
+        if self.caught_here(node, ParseError) {
+            return;
+        }
+        let mut likelihood = 0.08;
+        if self.outside(args) {
+            likelihood += 0.02;
+        }
+        self.add(
+            node,
+            ParseError,
+            likelihood,
+            "an element is not a number: an empty field, a word, a suffix like \"1rc1\"",
+        );
     }
 
     /// Whether one check before `node` bounds every name passed to it

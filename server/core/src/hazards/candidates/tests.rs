@@ -4778,6 +4778,24 @@ fn prosemirror_positions_past_the_document() {
 }
 
 #[test]
+fn python_numbers_mapped_over_text() {
+    // pip show: an empty Metadata-Version, split and mapped to int.
+    flags_bug_not_fix(
+        Language::Python,
+        "show.py",
+        "def version(dist):\n    return tuple(map(int, dist.metadata_version.split('.')))\n",
+        "def version(dist):\n    try:\n        return tuple(map(int, dist.metadata_version.split('.')))\n    except ValueError:\n        return None\n",
+        (ParseError, 2),
+    );
+    let names = "def names(xs):\n    return list(map(str, xs))\n";
+    assert!(
+        !candidates_of(Language::Python, "n.py", names)
+            .iter()
+            .any(|(c, _)| *c == ParseError)
+    );
+}
+
+#[test]
 fn a_name_only_a_branch_fills_in() {
     // whatwg-url: `parsedBase` stays null when no base is given.
     flags_bug_not_fix(
