@@ -158,6 +158,14 @@ pub(super) const PYTHON: Facts = Facts {
         ("UUID", ParseError, 0.07),
         ("ip_address", ParseError, 0.07),
         ("ip_network", ParseError, 0.07),
+        // The packaging library's parsers (InvalidVersion,
+        // InvalidRequirement, InvalidSpecifier, InvalidMarker), which pip,
+        // setuptools and every tool reading metadata run on what a
+        // package or a user wrote.
+        ("Version", ParseError, 0.07),
+        ("Requirement", ParseError, 0.07),
+        ("SpecifierSet", ParseError, 0.07),
+        ("Marker", ParseError, 0.07),
         // Values JSON cannot hold: a datetime, a set, bytes, a Decimal.
         ("json.dumps", TypeError, 0.05),
         ("json.dump", TypeError, 0.05),
