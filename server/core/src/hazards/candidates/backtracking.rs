@@ -84,7 +84,23 @@ pub(super) fn backtracks(pattern: &str) -> bool {
             (rest.starts_with('*') || rest.starts_with('+')) && rest.len() > 1
         });
     let runs = pattern.matches(".*").count() + pattern.matches(".+").count();
-    nested || leading_run || runs >= 2 || overlapping_runs(pattern)
+    nested || leading_run || runs >= 2 || overlapping_runs(pattern) || trailing_run(pattern)
+}
+
+/// Whether an alternative of `pattern` is a single repeated atom at the
+/// end of the text and nothing else (`[\\r\\n]+$`, `\\s+$`, ` *$`): tried at
+/// every start of a long run that something else ends, each try scans
+/// to the run's end.
+fn trailing_run(pattern: &str) -> bool {
+    let atoms = atoms(pattern);
+    atoms
+        .split(|a| *a == Atom::Break)
+        .zip(pattern.split('|'))
+        .any(|(alternative, text)| {
+            !text.starts_with('^')
+                && text.ends_with('$')
+                && matches!(alternative, [Atom::Set { run: true, .. }])
+        })
 }
 
 /// One atom of a pattern: the characters it accepts, and how often.
@@ -570,6 +586,9 @@ mod tests {
             // setuptools' REL: runs of `[^>]` around `\s` and `rel`.
             "<([^>]*\\srel\\s*=\\s*['\"]?([^'\">]+)[^>]*)>",
             "<a[^>]*\\shref[^>]*>",
+            // trim-newlines' end: a run of newlines that a letter ends.
+            "[\\r\\n]+$",
+            "^[\\r\\n]+|[\\r\\n]+$",
         ] {
             assert!(backtracks(pattern), "{pattern}");
         }
@@ -617,6 +636,8 @@ mod tests {
             "<[a-z]+\\s+[^>\\s]*>",
             "^(?P<name>[^=]+)=(?P<value>.*)$",
             "[a-z]++[a-z]*x",
+            "^[\\r\\n]+",
+            "^[\\r\\n]+$",
         ] {
             assert!(!backtracks(pattern), "{pattern}");
         }
