@@ -4778,6 +4778,24 @@ fn prosemirror_positions_past_the_document() {
 }
 
 #[test]
+fn python_star_unpacking_of_a_sequence_that_may_be_empty() {
+    // natsort: `PurePath('.').parts` is empty.
+    flags_bug_not_fix(
+        Language::Python,
+        "natsort.py",
+        "def path_splitter(s):\n    *path_parts, base = s.parts\n    return path_parts, base\n",
+        "def path_splitter(s):\n    if not s.parts:\n        return [], ''\n    *path_parts, base = s.parts\n    return path_parts, base\n",
+        (IndexOutOfRange, 2),
+    );
+    let known = "def f(s):\n    first, *rest = [1, 2]\n    a, b = s.parts\n    *init, last = g(s)\n    return first\n";
+    assert!(
+        !candidates_of(Language::Python, "k.py", known)
+            .iter()
+            .any(|(c, _)| *c == IndexOutOfRange)
+    );
+}
+
+#[test]
 fn python_numbers_mapped_over_text() {
     // pip show: an empty Metadata-Version, split and mapped to int.
     flags_bug_not_fix(

@@ -29,6 +29,7 @@ impl Scan<'_, '_, '_> {
             .iter()
             .any(|w| right_text.contains(w));
         if !splits || right_text.contains("partition(") {
+            self.star_unpacked(node, left, right);
             return;
         }
         // What is split: `line` in `line.split("=")`, `s.strip()` too.
@@ -53,6 +54,49 @@ impl Scan<'_, '_, '_> {
             IndexOutOfRange,
             0.09,
             "the text has fewer (or more) separators than names on the left, so unpacking raises ValueError",
+        );
+    }
+
+    /// `*path_parts, base = s.parts`: a star says the length varies, and
+    /// the names beside it still need an element each. An empty sequence
+    /// (the parts of `PurePath('.')`) raises "not enough values to
+    /// unpack (expected at least 1, got 0)".
+    fn star_unpacked(&mut self, node: Node, left: Node, right: Node) {
+        let mut cursor = left.walk();
+        let names: Vec<Node> = left.named_children(&mut cursor).collect();
+        let starred = names
+            .iter()
+            .any(|n| matches!(n.kind(), "list_splat_pattern" | "list_splat"));
+        if !starred || names.len() < 2 {
+            return;
+        }
+        // A literal or a call the code made knows its length.
+        if matches!(
+            right.kind(),
+            "list" | "tuple" | "string" | "call" | "list_comprehension"
+        ) {
+            return;
+        }
+        let subject = self.text(right);
+        let root = subject
+            .trim()
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if root.is_empty()
+            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[&root])
+            || self.caught_here(node, IndexOutOfRange)
+            || self.caught_here(node, ParseError)
+        {
+            return;
+        }
+        self.add(
+            node,
+            IndexOutOfRange,
+            0.07,
+            "the sequence is empty (or shorter than the names beside the star), so unpacking raises ValueError",
         );
     }
 }
