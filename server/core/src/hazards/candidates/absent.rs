@@ -265,13 +265,30 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
     // branch filled it, and whether an `else` did too (then every path
     // may have).
     let mut initialised: Vec<(String, bool, bool)> = Vec::new();
-    let mut conditional = false;
     let mut in_else = false;
+    // The lines that open blocks, by indentation, and whether each is a
+    // branch (`if`, `else`, `case`, `except`): a loop's body, `with` and
+    // `try` run whenever the code reaches them (an empty loop is another
+    // failure).
+    let mut openers: Vec<(usize, bool)> = Vec::new();
+    let branch = |head: &str| {
+        [
+            "if ", "if(", "elif", "else", "case ", "default", "except", "catch", "switch", "match ",
+        ]
+        .iter()
+        .any(|c| head.starts_with(c))
+    };
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim().trim_end_matches(';');
         let deeper = indent(line) > top;
+        let head = trimmed.trim_start_matches(['}', ' ']);
+        let mut in_branch = false;
+        if !trimmed.is_empty() {
+            openers.retain(|(at, _)| *at < indent(line));
+            in_branch = openers.last().is_some_and(|(_, b)| *b);
+            openers.push((indent(line), branch(head)));
+        }
         if !deeper && !trimmed.is_empty() {
-            let head = trimmed.trim_start_matches(['}', ' ']);
             let clause = [
                 "else", "elif", "except", "catch", "finally", "case ", "default",
             ]
@@ -279,12 +296,6 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
             .any(|c| head.starts_with(c));
             if clause || !trimmed.starts_with(['}', ')', ']']) {
                 in_else = head.starts_with("else") || head.starts_with("default");
-                conditional = clause
-                    || [
-                        "if ", "if(", "for ", "for(", "while ", "while(", "switch", "match ",
-                    ]
-                    .iter()
-                    .any(|c| head.starts_with(c));
             }
             if !clause && !trimmed.starts_with(['}', ')', ']']) {
                 for (name, filled, _) in &initialised {
@@ -299,7 +310,7 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
             let nothing = matches!(right.trim(), "None" | "null" | "nil" | "undefined");
             if let Some(at) = initialised.iter().position(|(n, _, _)| n == name) {
                 let entry = &mut initialised[at];
-                if nothing || !deeper || !conditional || entry.1 && in_else {
+                if nothing || !deeper || !in_branch || entry.1 && in_else {
                     entry.1 = false;
                     entry.2 = !nothing;
                 } else if !entry.2 {

@@ -886,17 +886,7 @@ impl Scan<'_, '_, '_> {
         // `else` under its `if`, and the else of `0x80 <= n <= 0x9F` is
         // every other number.
         const BOUNDS: &[&str] = &["checked_", "overflow", "MAX", "MIN", "finite", "isinf"];
-        !names.is_empty()
-            && guarded_by(
-                self.cx.language,
-                node,
-                self.cx.node,
-                self.cx.rope,
-                &|text| {
-                    names.iter().all(|n| mentions(text, n))
-                        && BOUNDS.iter().any(|b| text.contains(b))
-                },
-            )
+        self.tested_for(node, &names, true, BOUNDS)
     }
 
     /// Whether the size of the allocation at `node` (`make([]T, n)`'s last
@@ -1081,15 +1071,25 @@ impl Scan<'_, '_, '_> {
             .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '.')))
             .filter(|w| w.len() > 1 && w.starts_with(|c: char| c.is_alphabetic() || c == '_'))
             .collect();
-        !values.is_empty()
+        self.tested_for(node, &values, false, INFINITY_TESTS)
+    }
+
+    /// Whether a condition or early exit before `node` names `names` (all
+    /// of them, or any) and says one of `tests`.
+    fn tested_for(&self, node: Node, names: &[&str], all: bool, tests: &[&str]) -> bool {
+        !names.is_empty()
             && guarded_by(
                 self.cx.language,
                 node,
                 self.cx.node,
                 self.cx.rope,
                 &|text| {
-                    INFINITY_TESTS.iter().any(|t| text.contains(t))
-                        && values.iter().any(|v| mentions(text, v))
+                    tests.iter().any(|t| text.contains(t))
+                        && if all {
+                            names.iter().all(|n| mentions(text, n))
+                        } else {
+                            names.iter().any(|n| mentions(text, n))
+                        }
                 },
             )
     }

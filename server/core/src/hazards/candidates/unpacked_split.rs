@@ -42,11 +42,7 @@ impl Scan<'_, '_, '_> {
             .map(|(s, _)| s.trim().to_owned())
             .unwrap_or_default();
         let root = subject.split(['.', '[']).next().unwrap_or_default().trim();
-        if (!root.is_empty()
-            && guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root]))
-            || self.caught_here(node, IndexOutOfRange)
-            || self.caught_here(node, ParseError)
-        {
+        if self.unpack_checked(node, root) {
             return;
         }
         self.add(
@@ -55,6 +51,14 @@ impl Scan<'_, '_, '_> {
             0.09,
             "the text has fewer (or more) separators than names on the left, so unpacking raises ValueError",
         );
+    }
+
+    /// Whether a check of what is unpacked (`root`) comes first, or a
+    /// handler of the `ValueError` surrounds it.
+    fn unpack_checked(&self, node: Node, root: &str) -> bool {
+        (!root.is_empty() && guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[root]))
+            || self.caught_here(node, IndexOutOfRange)
+            || self.caught_here(node, ParseError)
     }
 
     /// `*path_parts, base = s.parts`: a star says the length varies, and
@@ -85,11 +89,7 @@ impl Scan<'_, '_, '_> {
             .unwrap_or_default()
             .trim()
             .to_owned();
-        if root.is_empty()
-            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[&root])
-            || self.caught_here(node, IndexOutOfRange)
-            || self.caught_here(node, ParseError)
-        {
+        if root.is_empty() || self.unpack_checked(node, &root) {
             return;
         }
         self.add(
