@@ -67,8 +67,17 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // `x + 1` on a counter is the commonest operation there is; only
-        // a multiplication or shift by a constant scales.
+        // a multiplication or shift by a constant scales, or a counter of
+        // a narrow type stepped once per element of the input.
         if literal(&right) && matches!(op, "+" | "+=" | "-" | "-=") {
+            if matches!(op, "+=" | "-=") && self.narrow_counter(node, left.trim()) {
+                self.add(
+                    node,
+                    Overflow,
+                    0.08,
+                    "the input repeats more often than the counter's narrow type can count (32,767 for an i16, 255 for a u8)",
+                );
+            }
             return;
         }
         if guarded(
@@ -83,6 +92,71 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, Overflow, BASE, trigger(Overflow));
+    }
+
+    /// Whether `name` is a local the function declares with a narrow
+    /// integer type (`let mut e = 0i16`, `let n: u8 = 0`) and steps here,
+    /// in a compound assignment, inside a loop that is not over a
+    /// constant range, with no check of it.
+    fn narrow_counter(&self, node: Node, name: &str) -> bool {
+        const NARROW: &[&str] = &["i8", "u8", "i16", "u16"];
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        // The last line that declares the name decides.
+        let declared = self.before(node).lines().rev().find_map(|line| {
+            let at = line.match_indices(name).map(|(at, _)| at).find(|&at| {
+                !line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    && !line[at + name.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            })?;
+            let head = line[..at].trim_end();
+            let rest = line[at + name.len()..].trim_start();
+            let declares =
+                ["let", "mut"].iter().any(|k| head.ends_with(k)) && rest.starts_with([':', '=']);
+            declares.then(|| {
+                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| {
+                        NARROW.contains(&w)
+                            || NARROW.iter().any(|t| {
+                                w.strip_suffix(t).is_some_and(|n| {
+                                    !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+                                })
+                            })
+                    })
+            })
+        });
+        if declared != Some(true) {
+            return false;
+        }
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                return false;
+            }
+            if matches!(
+                parent.kind(),
+                "while_expression"
+                    | "loop_expression"
+                    | "for_expression"
+                    | "for_statement"
+                    | "while_statement"
+                    | "do_statement"
+                    | "enhanced_for_statement"
+            ) {
+                // `for i in 0..8` steps a known number of times.
+                let header = self.header_text(parent);
+                let range = header.split(" in ").nth(1).unwrap_or_default();
+                if crate::hazards::rust::constant_bounds(range.trim().trim_end_matches('{').trim())
+                    .is_some()
+                {
+                    return false;
+                }
+                break;
+            }
+            ancestor = parent.parent();
+        }
+        !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[name])
     }
 
     /// JavaScript's integer idiom `x | 0` keeps the low 32 bits of a

@@ -4778,6 +4778,31 @@ fn prosemirror_positions_past_the_document() {
 }
 
 #[test]
+fn a_narrow_counter_stepped_per_element_of_the_input() {
+    // json-rust: every digit past u64's precision steps an i16 exponent.
+    flags_bug_not_fix(
+        Language::Rust,
+        "parser.rs",
+        "fn big(p: &mut P) -> i16 {\n    let mut e = 0i16;\n    loop {\n        if p.is_eof() {\n            return e;\n        }\n        e += 1;\n    }\n}\n",
+        "fn big(p: &mut P) -> i16 {\n    let mut e = 0i16;\n    loop {\n        if p.is_eof() {\n            return e;\n        }\n        e = e.checked_add(1).unwrap_or(i16::MAX);\n    }\n}\n",
+        (Overflow, 7),
+    );
+    for quiet in [
+        "fn f(p: &mut P) -> usize {\n    let mut n = 0usize;\n    loop {\n        if p.done() {\n            return n;\n        }\n        n += 1;\n    }\n}\n",
+        "fn f() -> u8 {\n    let mut n: u8 = 0;\n    for _ in 0..8 {\n        n += 1;\n    }\n    n\n}\n",
+    ] {
+        assert!(
+            !candidates_of(Language::Rust, "q.rs", quiet).contains(&(Overflow, 7)),
+            "{quiet}"
+        );
+        assert!(
+            !candidates_of(Language::Rust, "q.rs", quiet).contains(&(Overflow, 4)),
+            "{quiet}"
+        );
+    }
+}
+
+#[test]
 fn python_star_unpacking_of_a_sequence_that_may_be_empty() {
     // natsort: `PurePath('.').parts` is empty.
     flags_bug_not_fix(
