@@ -24,6 +24,8 @@ pub struct ScanOptions {
     pub languages: Vec<Language>,
     /// Gitignore-style globs of paths to skip.
     pub ignore: Vec<String>,
+    /// How many directories deep to walk; `None`: all the way.
+    pub max_depth: Option<usize>,
 }
 
 impl Default for ScanOptions {
@@ -32,6 +34,7 @@ impl Default for ScanOptions {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             languages: Language::ALL.to_vec(),
             ignore: Vec::new(),
+            max_depth: None,
         }
     }
 }
@@ -62,6 +65,7 @@ pub fn source_files(root: &Path, options: &ScanOptions) -> Vec<SourceFile> {
     walker
         .standard_filters(true)
         .require_git(false)
+        .max_depth(options.max_depth)
         .max_filesize(Some(options.max_file_bytes));
     if !options.ignore.is_empty() {
         let mut overrides = OverrideBuilder::new(base);
@@ -101,6 +105,13 @@ pub fn source_files(root: &Path, options: &ScanOptions) -> Vec<SourceFile> {
     files
 }
 
+/// Whether `root` is a project: a git checkout or a directory with a
+/// `failcast.toml`, rather than the directory a loose file happens to sit
+/// in (`/tmp`, a downloads folder), whose whole tree is no workspace.
+pub fn is_project(root: &Path) -> bool {
+    root.join(".git").exists() || root.join(crate::config::CONFIG_FILE).exists()
+}
+
 /// The workspace a path belongs to: the nearest enclosing git checkout or
 /// directory with a `failcast.toml`, else the path itself (its directory,
 /// for a file). Callers and config are looked up there, and output paths
@@ -108,7 +119,7 @@ pub fn source_files(root: &Path, options: &ScanOptions) -> Vec<SourceFile> {
 pub fn workspace_root(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     for dir in absolute.ancestors() {
-        if dir.join(".git").exists() || dir.join(crate::config::CONFIG_FILE).exists() {
+        if is_project(dir) {
             return dir.to_path_buf();
         }
     }

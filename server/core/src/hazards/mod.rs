@@ -147,6 +147,9 @@ pub struct FnCx<'a, 't> {
     pub function: &'a Function,
     pub node: Node<'t>,
     pub index: &'a FunctionIndex,
+    /// Whether the file runs this function on other threads, read from
+    /// the whole file once, by the Python shared-mutation rule.
+    pub(crate) thread_target: std::cell::OnceCell<bool>,
 }
 
 impl<'a, 't> FnCx<'a, 't> {
@@ -167,6 +170,7 @@ impl<'a, 't> FnCx<'a, 't> {
             function,
             node,
             index,
+            thread_target: std::cell::OnceCell::new(),
         })
     }
 }

@@ -587,11 +587,16 @@ impl Scan<'_, '_, '_> {
     /// on the wall clock: `end - now` across a daylight-saving change is an
     /// hour off, and `start + timedelta(days=1)` keeps the old offset.
     fn wall_clock_arithmetic(&mut self, node: Node) {
-        let dated = self.domain.factor(TimezoneDst) > 1.0
-            || ["datetime", "timedelta", "tzinfo", "now()"]
-                .iter()
-                .any(|w| self.body.contains(w));
-        if self.cx.language != Language::Python || !dated {
+        if self.cx.language != Language::Python {
+            return;
+        }
+        let dated = *self.dated.get_or_init(|| {
+            self.domain.factor(TimezoneDst) > 1.0
+                || ["datetime", "timedelta", "tzinfo", "now()"]
+                    .iter()
+                    .any(|w| self.body.contains(w))
+        });
+        if !dated {
             return;
         }
         const MOMENTS: &[&str] = &[

@@ -95,38 +95,11 @@ impl Scan<'_, '_, '_> {
     }
 
     /// Whether `name` is a local the function declares with a narrow
-    /// integer type (`let mut e = 0i16`, `let n: u8 = 0`) and steps here,
-    /// in a compound assignment, inside a loop that is not over a
-    /// constant range, with no check of it.
+    /// integer type ([`narrow_locals`]) and steps here, in a compound
+    /// assignment, inside a loop that is not over a constant range, with
+    /// no check of it.
     fn narrow_counter(&self, node: Node, name: &str) -> bool {
-        const NARROW: &[&str] = &["i8", "u8", "i16", "u16"];
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
-            return false;
-        }
-        // The last line that declares the name decides.
-        let declared = self.before(node).lines().rev().find_map(|line| {
-            let at = line.match_indices(name).map(|(at, _)| at).find(|&at| {
-                !line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_')
-                    && !line[at + name.len()..]
-                        .starts_with(|c: char| c.is_alphanumeric() || c == '_')
-            })?;
-            let head = line[..at].trim_end();
-            let rest = line[at + name.len()..].trim_start();
-            let declares =
-                ["let", "mut"].iter().any(|k| head.ends_with(k)) && rest.starts_with([':', '=']);
-            declares.then(|| {
-                line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .any(|w| {
-                        NARROW.contains(&w)
-                            || NARROW.iter().any(|t| {
-                                w.strip_suffix(t).is_some_and(|n| {
-                                    !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
-                                })
-                            })
-                    })
-            })
-        });
-        if declared != Some(true) {
+        if !self.narrow.iter().any(|n| n == name) {
             return false;
         }
         let mut ancestor = node.parent();
@@ -187,4 +160,41 @@ impl Scan<'_, '_, '_> {
             "the number is 2^31 or more (a byte count, a time in milliseconds), and `| 0` keeps its low 32 bits",
         );
     }
+}
+
+/// The locals a Rust function body declares with a narrow integer type
+/// (`let mut e = 0i16`, `let n: u8 = 0`) and never with another: read
+/// once per function, as a counter of 255 or 32,767 steps.
+pub(super) fn narrow_locals(body: &str) -> Vec<String> {
+    const NARROW: &[&str] = &["i8", "u8", "i16", "u16"];
+    let mut narrow: Vec<String> = Vec::new();
+    let mut wide: Vec<String> = Vec::new();
+    for line in body.lines() {
+        let Some(rest) = line.trim().strip_prefix("let ") else {
+            continue;
+        };
+        let rest = rest.trim_start().trim_start_matches("mut ").trim_start();
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, tail) = rest.split_at(end);
+        if name.is_empty() || !tail.trim_start().starts_with([':', '=']) {
+            continue;
+        }
+        let is_narrow = tail
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| {
+                NARROW.contains(&w)
+                    || NARROW.iter().any(|t| {
+                        w.strip_suffix(t)
+                            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                    })
+            });
+        let list = if is_narrow { &mut narrow } else { &mut wide };
+        if !list.iter().any(|n| n == name) {
+            list.push(name.to_owned());
+        }
+    }
+    narrow.retain(|n| !wide.contains(n));
+    narrow
 }

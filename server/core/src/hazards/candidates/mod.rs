@@ -213,6 +213,15 @@ struct Scan<'a, 'c, 't> {
     /// Locals holding an integer the input decided
     /// ([`decoded_integers::decoded_locals`]).
     decoded: Vec<(String, Vec<String>)>,
+    /// Rust locals declared with a narrow integer type
+    /// ([`fixed_width::narrow_locals`]).
+    narrow: Vec<String>,
+    /// [`Scan::stringy`] by text: it reads the whole body, and a long
+    /// function asks it of the same few names at every operator.
+    stringy_seen: std::cell::RefCell<std::collections::HashMap<String, bool>>,
+    /// Whether the function handles dates, read once
+    /// ([`Scan::wall_clock_arithmetic`]).
+    dated: std::cell::OnceCell<bool>,
     /// Guarded fields already reported in this function: the first
     /// unlocked read says it; the rest repeat it.
     raced: Vec<String>,
@@ -715,6 +724,9 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         returned_shapes: &file.returned_shapes,
         raced: Vec::new(),
         decoded: Vec::new(),
+        narrow: Vec::new(),
+        stringy_seen: Default::default(),
+        dated: Default::default(),
         body: node_text(cx.node, cx.rope),
         takes_lock: false,
         captured_after_lock: None,
@@ -764,6 +776,9 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     }
     scan.maybe_absent = maybe_absent_locals(&scan.body);
     scan.decoded = decoded_integers::decoded_locals(cx.language, &scan.body);
+    if cx.language == Language::Rust {
+        scan.narrow = fixed_width::narrow_locals(&scan.body);
+    }
     scan.bound = field_chain::bound_names(&scan.body);
     scan.call_assigned = call_result::assigned_from_calls(&scan.body);
     scan.connection_locals = connections::connection_locals(&scan.body);
@@ -1107,6 +1122,17 @@ impl Scan<'_, '_, '_> {
     /// or, in Rust and Go, by the type the function declares it with
     /// (`s: &str`, `s string`).
     fn stringy(&self, text: &str) -> bool {
+        if let Some(&known) = self.stringy_seen.borrow().get(text) {
+            return known;
+        }
+        let stringy = self.stringy_uncached(text);
+        self.stringy_seen
+            .borrow_mut()
+            .insert(text.to_owned(), stringy);
+        stringy
+    }
+
+    fn stringy_uncached(&self, text: &str) -> bool {
         let lower = text.to_lowercase();
         let named = [
             "str", "name", "text", "host", "line", "s[", "value", "hash", "input",

@@ -5,6 +5,10 @@ use super::*;
 
 /// The names a function passes to threads as targets, found in the whole file.
 pub(super) fn thread_targets(cx: &FnCx) -> bool {
+    *cx.thread_target.get_or_init(|| runs_on_threads(cx))
+}
+
+fn runs_on_threads(cx: &FnCx) -> bool {
     let name = &cx.function.name;
     let file = cx.rope.to_string();
     let patterns = [
@@ -21,6 +25,11 @@ pub(super) fn thread_targets(cx: &FnCx) -> bool {
 }
 
 pub(super) fn shared_mutation(m: &Match, cx: &FnCx) -> Option<Finding> {
+    // The whole file is read once for this, the cheapest test first: a
+    // long function's every `+=` asks it.
+    if !thread_targets(cx) {
+        return None;
+    }
     let target = m.get("target")?;
     let target_text = cx.text(target);
     let root = target_text
@@ -43,9 +52,6 @@ pub(super) fn shared_mutation(m: &Match, cx: &FnCx) -> Option<Finding> {
                 l.starts_with(&format!("{root} =")) || l.starts_with(&format!("{root}: "))
             });
     if !(declared_global || is_self || is_module_level) {
-        return None;
-    }
-    if !thread_targets(cx) {
         return None;
     }
     // Inside `with lock:` (any context manager whose name says lock).
