@@ -79,6 +79,10 @@ pub struct CheckOptions {
     pub config: Config,
     /// Paths relative to this directory in ids and output.
     pub base: PathBuf,
+    /// Files named outside any project (no `.git`, no `failcast.toml`):
+    /// `base` is only the directory they sit in, and callers are read
+    /// from the files beside them, not every tree below it.
+    pub loose_files: bool,
     /// With `--diff`: the old text of changed files; other files are not
     /// checked, and in changed files only changed functions are reported.
     pub baseline: Option<Baseline>,
@@ -149,17 +153,23 @@ pub fn call_index(base: &Path, config: &Config) -> CallIndex {
     build_call_index(base, &scan_options(config), &|_, _| {}, &cancel)
 }
 
-/// The call index `check` reads callers from. Outside a project (a loose
-/// file in `/tmp` or a downloads folder) only the files beside the
-/// checked one count: indexing every tree below its directory took two
-/// minutes for a four-line file in `/tmp`.
-fn workspace_call_index(base: &Path, config: &Config) -> CallIndex {
+/// The call index `check` reads callers from. For loose files (one in
+/// `/tmp` or a downloads folder) only the files beside them count:
+/// indexing every tree below their directory took two minutes for a
+/// four-line file in `/tmp`. A directory named to check is indexed whole.
+fn workspace_call_index(options: &CheckOptions) -> CallIndex {
     let cancel = AtomicBool::new(false);
-    let mut options = scan_options(config);
-    if !failcast_core::workspace::is_project(base) {
-        options.max_depth = Some(1);
+    build_call_index(&options.base, &workspace_scan(options), &|_, _| {}, &cancel)
+}
+
+/// The files of the workspace `check` reads callers from (and keys its
+/// cache on): for loose files, those beside them.
+fn workspace_scan(options: &CheckOptions) -> ScanOptions {
+    let mut scan = scan_options(&options.config);
+    if options.loose_files {
+        scan.max_depth = Some(1);
     }
-    build_call_index(base, &options, &|_, _| {}, &cancel)
+    scan
 }
 
 /// Analyses `files` in parallel. With `old_texts` (from `--diff`: the
@@ -363,7 +373,7 @@ pub fn check(
     let mut misses: Vec<(SourceFile, Option<u64>)> = Vec::new();
     match cache {
         Some(cache) => {
-            let workspace_files = source_files(&options.base, &scan_options(config));
+            let workspace_files = source_files(&options.base, &workspace_scan(options));
             let workspace = crate::check_cache::workspace_fingerprint(&workspace_files);
             let looked_up: Vec<(SourceFile, Option<u64>, Option<CheckedFile>)> = files
                 .into_par_iter()
@@ -415,7 +425,7 @@ pub fn check(
     };
     if !misses.is_empty() {
         progress(0, 1, "callers");
-        let calls = workspace_call_index(&options.base, config);
+        let calls = workspace_call_index(options);
         let (misses, keys): (Vec<SourceFile>, Vec<Option<u64>>) = misses.into_iter().unzip();
         let keys: std::collections::HashMap<String, u64> = misses
             .iter()

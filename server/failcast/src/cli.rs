@@ -509,6 +509,8 @@ fn run_check(args: RunArgs, ready: &mut dyn FnMut(&check::CheckedFile)) -> Resul
     let options = CheckOptions {
         config: config.clone(),
         base: base.clone(),
+        loose_files: !failcast_core::workspace::is_project(&base)
+            && paths.iter().all(|p| p.is_file()),
         baseline,
         history,
         model_budget: (args.model_budget > 0)

@@ -110,6 +110,7 @@ mod tests {
             &CheckOptions {
                 config,
                 base: dir.path().to_owned(),
+                loose_files: false,
                 baseline: None,
                 history,
                 model_budget: None,

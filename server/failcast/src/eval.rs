@@ -318,6 +318,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
         let options = CheckOptions {
             config: config.clone(),
             base: dir.clone(),
+            loose_files: false,
             baseline: None,
             history: Default::default(),
             model_budget: None,
@@ -765,6 +766,7 @@ pub fn noise(dir: &Path) -> Result<Vec<NoiseRow>, String> {
         let options = CheckOptions {
             config: config.clone(),
             base: corpus.clone(),
+            loose_files: false,
             baseline: None,
             history: Default::default(),
             model_budget: None,

@@ -395,3 +395,57 @@ fn the_cache_answers_like_a_cold_run_and_notices_edits() {
     assert!(!trace(&json(&warm)).contains("report.py"));
     assert!(trace(&edited).contains("report.py"), "{}", trace(&edited));
 }
+
+/// The files a SARIF result's first code flow steps through.
+fn flow_uris(sarif: &Value, rule: &str) -> Vec<String> {
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == rule)
+        .unwrap_or_else(|| panic!("no {rule} in {sarif:#}"));
+    result["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            s["location"]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn outside_a_project_a_directory_is_indexed_whole_and_a_file_only_beside_it() {
+    // No `.git`, no `failcast.toml`: a folder of scripts.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "lib/shop.py", SHOP);
+    write(
+        root,
+        "app/jobs.py",
+        &CALLER.replace("from shop", "from lib.shop"),
+    );
+    let whole = json(&failcast(root, &["check", "--format", "sarif", "."]));
+    assert_eq!(
+        flow_uris(&whole, "division_by_zero"),
+        ["app/jobs.py", "lib/shop.py"]
+    );
+    // A file named alone reads callers beside it, not every tree below
+    // its folder (a file in /tmp had all of /tmp indexed).
+    write(root, "lib/deep/jobs.py", CALLER);
+    let loose = |root: &Path| {
+        json(&failcast(
+            &root.join("lib"),
+            &["check", "--format", "sarif", "shop.py"],
+        ))
+    };
+    assert_eq!(flow_uris(&loose(root), "division_by_zero"), ["shop.py"]);
+    write(root, "lib/report.py", &CALLER.replace("progress", "report"));
+    assert_eq!(
+        flow_uris(&loose(root), "division_by_zero"),
+        ["report.py", "shop.py"]
+    );
+}
