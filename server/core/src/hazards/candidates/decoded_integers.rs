@@ -267,41 +267,11 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // Inside a loop over the input, not over a constant count.
-        let mut looped = false;
-        let mut ancestor = node.parent();
-        while let Some(parent) = ancestor {
-            if parent.id() == self.cx.node.id() {
-                break;
-            }
-            if matches!(
-                parent.kind(),
-                "for_expression"
-                    | "while_expression"
-                    | "loop_expression"
-                    | "for_statement"
-                    | "enhanced_for_statement"
-                    | "while_statement"
-                    | "do_statement"
-            ) {
-                let header = self.header_text(parent);
-                if crate::hazards::rust::constant_bounds(
-                    header
-                        .split(" in ")
-                        .nth(1)
-                        .unwrap_or_default()
-                        .trim()
-                        .trim_end_matches('{')
-                        .trim(),
-                )
-                .is_some()
-                {
-                    return;
-                }
-                looped = true;
-                break;
-            }
-            ancestor = parent.parent();
-        }
+        let looped = match self.enclosing_loop(node) {
+            Some(false) => return,
+            Some(true) => true,
+            None => false,
+        };
         // Without a loop here, a field built from a digit (`byte -
         // b'0'`) grows by one digit per call, for as many as come.
         let fed = field.is_some()

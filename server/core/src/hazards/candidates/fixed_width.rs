@@ -102,34 +102,8 @@ impl Scan<'_, '_, '_> {
         if !self.narrow.iter().any(|n| n == name) {
             return false;
         }
-        let mut ancestor = node.parent();
-        while let Some(parent) = ancestor {
-            if parent.id() == self.cx.node.id() {
-                return false;
-            }
-            if matches!(
-                parent.kind(),
-                "while_expression"
-                    | "loop_expression"
-                    | "for_expression"
-                    | "for_statement"
-                    | "while_statement"
-                    | "do_statement"
-                    | "enhanced_for_statement"
-            ) {
-                // `for i in 0..8` steps a known number of times.
-                let header = self.header_text(parent);
-                let range = header.split(" in ").nth(1).unwrap_or_default();
-                if crate::hazards::rust::constant_bounds(range.trim().trim_end_matches('{').trim())
-                    .is_some()
-                {
-                    return false;
-                }
-                break;
-            }
-            ancestor = parent.parent();
-        }
-        !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[name])
+        self.enclosing_loop(node) == Some(true)
+            && !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[name])
     }
 
     /// JavaScript's integer idiom `x | 0` keeps the low 32 bits of a

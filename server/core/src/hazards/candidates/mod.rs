@@ -1192,6 +1192,38 @@ impl Scan<'_, '_, '_> {
         self.cx.rope.byte_slice(start..end).to_string()
     }
 
+    /// The innermost loop around `node` in the function: `None` when
+    /// there is none, `Some(false)` when it steps a known number of times
+    /// (`for i in 0..8`), `Some(true)` when the input decides how often.
+    fn enclosing_loop(&self, node: Node) -> Option<bool> {
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                return None;
+            }
+            if matches!(
+                parent.kind(),
+                "for_expression"
+                    | "while_expression"
+                    | "loop_expression"
+                    | "for_statement"
+                    | "enhanced_for_statement"
+                    | "while_statement"
+                    | "do_statement"
+            ) {
+                let header = self.header_text(parent);
+                let range = header.split(" in ").nth(1).unwrap_or_default();
+                let counted = crate::hazards::rust::constant_bounds(
+                    range.trim().trim_end_matches('{').trim(),
+                )
+                .is_some();
+                return Some(!counted);
+            }
+            ancestor = parent.parent();
+        }
+        None
+    }
+
     fn add_head(&mut self, node: Node, class: FailureClass, likelihood: f32, trigger: &str) {
         // A `do … while (cond)` tests its exit at the bottom: the line that
         // never lets it go is the condition's.

@@ -80,27 +80,23 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     // `..=i` parses as no range expression in every grammar version.
     let is_range = index.kind() == "range_expression" || index_text.trim_start().starts_with("..");
     let key = string_contents(&index_text);
+    // The object, and what it is a view of (`it` of `it.as_slice()`).
+    let objects: Vec<&str> = std::iter::once(object_text.as_str())
+        .chain(super::viewed(&object_text))
+        .collect();
     // Guards: a condition, loop header or assertion that bounds the
     // object's length or finds the key in it (`if i < v.len()`, `for i in
     // 0..v.len()`, `assert!(!v.is_empty())`, `if m.contains_key(k)`). One
     // that only mentions it bounds nothing: `windows(2).all(..)` holds of an
     // empty vector, whose `[0]` then panics.
     let bounds = |text: &str| match position {
-        Some(position) => std::iter::once(object_text.as_str())
-            .chain(super::viewed(&object_text))
-            .any(|object| {
-                crate::hazards::guards::reaches_position(
-                    text,
-                    object,
-                    position,
-                    LENGTH_WORDS,
-                    false,
-                )
-            }),
+        Some(position) => objects.iter().any(|object| {
+            crate::hazards::guards::reaches_position(text, object, position, LENGTH_WORDS, false)
+        }),
         None => {
-            (crate::hazards::guards::mentions(text, &object_text)
-                || super::viewed(&object_text)
-                    .is_some_and(|owner| crate::hazards::guards::mentions(text, owner)))
+            objects
+                .iter()
+                .any(|object| crate::hazards::guards::mentions(text, object))
                 && LENGTH_WORDS.iter().any(|w| text.contains(w))
                 || aliases
                     .iter()
