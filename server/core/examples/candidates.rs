@@ -27,14 +27,14 @@ fn main() {
     let rope = Rope::from_str(&text);
     let tree = failcast_core::syntax::parse_rope(language, &rope, None).expect("a parser");
     let index = index_functions(language, &tree, &rope, &path.to_string_lossy());
-    let facts = candidates::FileFacts::of(language, &rope, &index);
+    let facts = candidates::FileFacts::of(language, &tree, &rope, &index);
     // A closed pipe (`| head`) ends the listing quietly.
     let mut out = std::io::stdout().lock();
     for function in &index.functions {
         if only.as_deref().is_some_and(|name| name != function.name) {
             continue;
         }
-        let precise = hazards::function_hazards(language, &tree, &rope, function, &index);
+        let precise = hazards::function_hazards(language, &tree, &rope, function, &index, &facts);
         let broad = candidates::function_candidates(
             language, &tree, &rope, function, &index, &precise, &facts,
         );

@@ -260,7 +260,7 @@ pub fn analyze(
     // elsewhere makes an unchanged `user.name` a candidate; a new `import
     // pytz` lifts its date arithmetic; a helper that starts parsing makes
     // its callers fail).
-    let file_facts = hazards::candidates::FileFacts::of(language, rope, &functions)
+    let file_facts = hazards::candidates::FileFacts::of(language, tree, rope, &functions)
         .with_callers(ctx.calls, language, path, &functions);
     let context_hash = {
         let mut hasher = Xxh3::new();
@@ -329,8 +329,14 @@ pub fn analyze(
                 // A rule that panics on one function costs that function's
                 // predictions, not the file's.
                 let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let mut precise =
-                        hazards::function_hazards(language, tree, rope, function, &functions);
+                    let mut precise = hazards::function_hazards(
+                        language,
+                        tree,
+                        rope,
+                        function,
+                        &functions,
+                        &file_facts,
+                    );
                     let mut broad = hazards::candidates::function_candidates(
                         language,
                         tree,

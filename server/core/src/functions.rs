@@ -109,6 +109,18 @@ impl FunctionIndex {
         }
     }
 
+    /// Whether some function spans exactly `range` (a callback the index
+    /// holds as a function of its own).
+    pub fn spans(&self, range: &std::ops::Range<usize>) -> bool {
+        let first = self
+            .functions
+            .partition_point(|f| f.range.start < range.start);
+        self.functions[first..]
+            .iter()
+            .take_while(|f| f.range.start == range.start)
+            .any(|f| f.range == *range)
+    }
+
     pub fn by_id(&self, id: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.id == id)
     }

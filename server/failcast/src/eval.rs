@@ -161,12 +161,19 @@ fn all_candidates(
     let Some(tree) = failcast_core::syntax::parse_rope(analysis.language, rope, None) else {
         return out;
     };
+    let file = failcast_core::hazards::candidates::FileFacts::of(
+        analysis.language,
+        &tree,
+        rope,
+        &analysis.functions,
+    );
     let precise = failcast_core::hazards::function_hazards(
         analysis.language,
         &tree,
         rope,
         function,
         &analysis.functions,
+        &file,
     );
     let line = |offset: usize| Hazard::line_of(offset, function, rope);
     out.extend(
@@ -177,11 +184,7 @@ fn all_candidates(
             function,
             &analysis.functions,
             &precise,
-            &failcast_core::hazards::candidates::FileFacts::of(
-                analysis.language,
-                rope,
-                &analysis.functions,
-            ),
+            &file,
         )
         .iter()
         .map(|h| (h.class, line(h.start), line(h.end), h.rule.to_owned())),

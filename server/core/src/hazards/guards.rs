@@ -913,30 +913,70 @@ fn guarded_where(
     // read only when an exit is found (`moved_since`).
     let mut passed: Vec<Node> = Vec::new();
     let mut child = node;
-    while let Some(parent) = child.parent() {
+    for parent in ancestors(node, boundary) {
         if let Some(decider) = deciding_text(language, parent, child, rope)
             && says(&decider, for_each(language, parent))
         {
             return true;
         }
         if is_block(language, parent.kind()) {
-            let mut sibling = child.prev_named_sibling();
-            while let Some(statement) = sibling {
+            // The statements before `child`, nearest first, read off the
+            // block: `prev_named_sibling` would find the parent again.
+            let mut cursor = parent.walk();
+            let before: Vec<Node> = parent
+                .named_children(&mut cursor)
+                .take_while(|s| s.id() != child.id())
+                .collect();
+            for &statement in before.iter().rev() {
                 if guarding_statement(language, statement, rope, &says_plain)
                     && !moved_since(node, statement, &passed, rope)
                 {
                     return true;
                 }
                 passed.push(statement);
-                sibling = statement.prev_named_sibling();
             }
-        }
-        if parent.id() == boundary.id() {
-            break;
         }
         child = parent;
     }
     false
+}
+
+/// The ancestors of `node` up to and including `boundary`, nearest first
+/// (up to the root when `boundary` is not one of them).
+///
+/// tree-sitter finds a parent by descending from the root and scanning the
+/// children on the way, so each `parent()` costs the length of the file's
+/// top level, and walking up from every operation of every function made a
+/// file of many functions quadratic. Descending once from `boundary`
+/// (usually the function) costs only its own nodes.
+pub(crate) fn ancestors<'t>(node: Node<'t>, boundary: Node<'t>) -> Vec<Node<'t>> {
+    let mut chain = Vec::new();
+    let inside = boundary.id() != node.id()
+        && boundary.start_byte() <= node.start_byte()
+        && node.end_byte() <= boundary.end_byte();
+    if inside {
+        let mut at = boundary;
+        chain.push(at);
+        while let Some(next) = at.child_with_descendant(node) {
+            if next.id() == node.id() {
+                chain.reverse();
+                return chain;
+            }
+            chain.push(next);
+            at = next;
+        }
+        // Not a descendant after all (a sibling spanning the same bytes).
+        chain.clear();
+    }
+    let mut at = node;
+    while let Some(parent) = at.parent() {
+        chain.push(parent);
+        if parent.id() == boundary.id() {
+            break;
+        }
+        at = parent;
+    }
+    chain
 }
 
 /// Whether an enclosing `try` (inside `boundary`) catches one of `errors`,
@@ -956,7 +996,7 @@ pub fn caught(
         "Error",
     ];
     let mut child = node;
-    while let Some(parent) = child.parent() {
+    for parent in ancestors(node, boundary) {
         if parent.id() == boundary.id() {
             break;
         }

@@ -11,7 +11,7 @@
 
 pub mod candidates;
 mod division;
-mod ecma;
+pub(crate) mod ecma;
 mod golang;
 pub mod guards;
 mod java;
@@ -37,6 +37,7 @@ use crate::functions::{Function, FunctionIndex, RopeText, node_text};
 use crate::language::{Language, QueryKind};
 use crate::scenario::{FailureClass, Kind};
 use crate::text::one_line;
+use candidates::FileFacts;
 
 /// A way the code can fail, found without running it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -147,6 +148,8 @@ pub struct FnCx<'a, 't> {
     pub function: &'a Function,
     pub node: Node<'t>,
     pub index: &'a FunctionIndex,
+    /// What the file says that every function's rules read.
+    pub(crate) file: &'a FileFacts,
     /// Whether the file runs this function on other threads, read from
     /// the whole file once, by the Python shared-mutation rule.
     pub(crate) thread_target: std::cell::OnceCell<bool>,
@@ -161,6 +164,7 @@ impl<'a, 't> FnCx<'a, 't> {
         rope: &'a Rope,
         function: &'a Function,
         index: &'a FunctionIndex,
+        file: &'a FileFacts,
     ) -> Option<FnCx<'a, 't>> {
         let node = function_node(tree, function)?;
         Some(FnCx {
@@ -170,6 +174,7 @@ impl<'a, 't> FnCx<'a, 't> {
             function,
             node,
             index,
+            file,
             thread_target: std::cell::OnceCell::new(),
         })
     }
@@ -213,15 +218,17 @@ fn checks(language: Language) -> &'static [(&'static str, Check)] {
 }
 
 /// Finds the hazards of one function (not of functions nested in it, which
-/// are analysed on their own).
+/// are analysed on their own). `file` is read once per file
+/// ([`FileFacts::of`]).
 pub fn function_hazards(
     language: Language,
     tree: &Tree,
     rope: &Rope,
     function: &Function,
     index: &FunctionIndex,
+    file: &FileFacts,
 ) -> Vec<Hazard> {
-    let Some(cx) = FnCx::new(language, tree, rope, function, index) else {
+    let Some(cx) = FnCx::new(language, tree, rope, function, index, file) else {
         return Vec::new();
     };
     let node = cx.node;

@@ -302,10 +302,13 @@ pub struct FileFacts {
     /// Python: functions returning dicts of more than one shape, with the
     /// keys some lack ([`returned_shapes::partial_keys`]).
     pub returned_shapes: Vec<(String, Vec<String>)>,
+    /// JavaScript and TypeScript: the file's optional fields and async
+    /// functions, which the property and promise rules read.
+    pub(crate) ecma: std::sync::Arc<crate::hazards::ecma::Declarations>,
 }
 
 impl FileFacts {
-    pub fn of(language: Language, rope: &Rope, index: &FunctionIndex) -> FileFacts {
+    pub fn of(language: Language, tree: &Tree, rope: &Rope, index: &FunctionIndex) -> FileFacts {
         // One copy of the text for the scans that read all of it.
         let mut text = String::with_capacity(rope.len_bytes());
         for chunk in rope.chunks() {
@@ -345,6 +348,7 @@ impl FileFacts {
                 Vec::new()
             },
             returned_shapes: returned_shapes::partial_keys(language, &text, index),
+            ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
 
@@ -428,6 +432,7 @@ impl FileFacts {
             hasher.update(format!("{argument:?}").as_bytes());
             hasher.update(&[7]);
         }
+        self.ecma.hash_into(hasher);
     }
 }
 
@@ -510,7 +515,7 @@ pub fn function_candidates(
     precise: &[Hazard],
     file: &FileFacts,
 ) -> Vec<Hazard> {
-    let Some(cx) = FnCx::new(language, tree, rope, function, index) else {
+    let Some(cx) = FnCx::new(language, tree, rope, function, index, file) else {
         return Vec::new();
     };
     let line = |offset: usize| Hazard::line_of(offset, function, rope);

@@ -15,10 +15,11 @@ fn candidates_of(language: Language, path: &str, source: &str) -> Vec<(FailureCl
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("parses");
     let index = crate::functions::index_functions(language, &tree, &rope, path);
-    let file = super::FileFacts::of(language, &rope, &index);
+    let file = super::FileFacts::of(language, &tree, &rope, &index);
     let mut found = Vec::new();
     for function in &index.functions {
-        let precise = super::super::function_hazards(language, &tree, &rope, function, &index);
+        let precise =
+            super::super::function_hazards(language, &tree, &rope, function, &index, &file);
         let broad =
             super::function_candidates(language, &tree, &rope, function, &index, &precise, &file);
         for hazard in precise.iter().chain(&broad) {
@@ -40,7 +41,7 @@ fn broad_of(
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("parses");
     let index = crate::functions::index_functions(language, &tree, &rope, path);
-    let file = super::FileFacts::of(language, &rope, &index);
+    let file = super::FileFacts::of(language, &tree, &rope, &index);
     index
         .functions
         .iter()

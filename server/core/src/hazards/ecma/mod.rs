@@ -23,6 +23,7 @@ use super::{Check, Finding, FnCx, Match};
 use crate::scenario::FailureClass;
 use crate::text::one_line;
 
+pub(crate) use values::Declarations;
 use values::{
     Facts, Missing, Origin, Value, code, eval, facts, guard_key, indexed_function, is_optional,
     looks_numeric, read_property, words_of,

@@ -11,7 +11,7 @@ pub(super) fn floating_promise(m: &Match, cx: &FnCx) -> Option<Finding> {
     let (callee, why) = match function.kind() {
         "identifier" => {
             let name = cx.text(function);
-            if !facts.async_functions.get(&name).copied()? {
+            if !facts.async_function(&name)? {
                 return None;
             }
             (format!("{name}()"), format!("`{name}` is async"))
@@ -34,9 +34,7 @@ pub(super) fn floating_promise(m: &Match, cx: &FnCx) -> Option<Finding> {
                         "it has no .catch()".to_owned(),
                     )
                 }
-                _ if object.kind() == "this"
-                    && facts.async_functions.get(&method).copied() == Some(true) =>
-                {
+                _ if object.kind() == "this" && facts.async_function(&method) == Some(true) => {
                     (format!("this.{method}()"), format!("`{method}` is async"))
                 }
                 _ => return None,

@@ -8,10 +8,11 @@ fn hazards_of(language: Language, source: &str) -> Vec<super::super::Hazard> {
     let rope = Rope::from_str(source);
     let tree = crate::syntax::parse_str(language, source).expect("parses");
     let index = crate::functions::index_functions(language, &tree, &rope, "app/x.js");
+    let file = super::super::candidates::FileFacts::of(language, &tree, &rope, &index);
     index
         .functions
         .iter()
-        .flat_map(|f| super::super::function_hazards(language, &tree, &rope, f, &index))
+        .flat_map(|f| super::super::function_hazards(language, &tree, &rope, f, &index, &file))
         .collect()
 }
 

@@ -6,10 +6,12 @@
 //! missing value guarded" and the interpreter can grow without them.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
-use tree_sitter::Node;
+use ropey::Rope;
+use tree_sitter::{Node, Tree};
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::hazards::FnCx;
@@ -119,13 +121,13 @@ pub(super) struct Facts {
     pub(super) bindings: HashMap<String, Vec<(usize, Value)>>,
     /// Names declared with a TypeScript type: `order: Order`.
     pub(super) typed: HashMap<String, String>,
-    /// Optional fields of the types declared in the file.
-    pub(super) optional_fields: HashMap<String, HashSet<String>>,
+    /// What the file declares at its top, read once per file.
+    declarations: Arc<Declarations>,
     /// The class the function belongs to, for `this.field`.
     pub(super) class: Option<String>,
-    /// Async functions and methods declared in the file (and in this
-    /// function), with whether they can reject at all.
-    pub(super) async_functions: HashMap<String, bool>,
+    /// Async functions declared in this function, with whether they can
+    /// reject at all; they shadow the file's.
+    local_async: HashMap<String, bool>,
     /// The function's parameters.
     pub(super) parameters: Vec<String>,
     /// Names bound to a search result that is -1 when nothing matches
@@ -142,6 +144,23 @@ pub(super) struct Facts {
 }
 
 impl Facts {
+    /// Whether `name` is an async function (of this function or the file)
+    /// and, if so, whether it can reject.
+    pub(super) fn async_function(&self, name: &str) -> Option<bool> {
+        self.local_async
+            .get(name)
+            .or_else(|| self.declarations.async_functions.get(name))
+            .copied()
+    }
+
+    /// Whether the type or class `owner` declares `field` optional.
+    fn optional_field(&self, owner: &str, field: &str) -> bool {
+        self.declarations
+            .optional_fields
+            .get(owner)
+            .is_some_and(|fields| fields.contains(field))
+    }
+
     pub(super) fn lookup(&self, name: &str, at: usize) -> Value {
         self.bindings
             .get(name)
@@ -193,16 +212,15 @@ fn build_facts(cx: &FnCx) -> Facts {
     let mut facts = Facts {
         bindings: HashMap::new(),
         typed: HashMap::new(),
-        optional_fields: HashMap::new(),
-        class: None,
-        async_functions: HashMap::new(),
+        declarations: cx.file.ecma.clone(),
+        class: cx.file.ecma.class_at(cx.node.start_byte()),
+        local_async: HashMap::new(),
         parameters: cx.parameters(),
         search_results: HashSet::new(),
         serialized: HashSet::new(),
         numeric: HashSet::new(),
         first_failures: RefCell::new(None),
     };
-    file_declarations(cx, &mut facts);
     let start = cx.node.start_byte();
     bind_parameters(cx, cx.node, start, &mut facts);
     let Some(body) = cx.node.child_by_field_name("body") else {
@@ -212,93 +230,140 @@ fn build_facts(cx: &FnCx) -> Facts {
     facts
 }
 
-/// Optional fields of types and classes, and async functions, declared at
-/// the top of the file (or exported, or in a class body).
-fn file_declarations(cx: &FnCx, facts: &mut Facts) {
-    let root = cx.tree.root_node();
-    let mut stack: Vec<Node> = {
-        let mut cursor = root.walk();
-        root.named_children(&mut cursor).collect()
-    };
-    while let Some(node) = stack.pop() {
-        match node.kind() {
-            "export_statement" | "ambient_declaration" => {
-                let mut cursor = node.walk();
-                stack.extend(node.named_children(&mut cursor));
-            }
-            "lexical_declaration" | "variable_declaration" => {
-                let mut cursor = node.walk();
-                for declarator in node.named_children(&mut cursor) {
-                    if let (Some(name), Some(value)) = (
-                        declarator.child_by_field_name("name"),
-                        declarator.child_by_field_name("value"),
-                    ) && matches!(value.kind(), "arrow_function" | "function_expression")
-                        && name.kind() == "identifier"
-                        && starts_async(value)
-                    {
-                        facts
-                            .async_functions
-                            .insert(cx.text(name), may_reject(cx, value));
+/// What a file declares at its top (or exports, or puts in a class body)
+/// that every function's reads depend on: the optional fields of its types
+/// and classes, and its async functions with whether they can reject.
+/// Sorted maps, so the file's cache key can hash them in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Declarations {
+    optional_fields: BTreeMap<String, BTreeSet<String>>,
+    async_functions: BTreeMap<String, bool>,
+    /// The named top-level classes and their bytes, in source order, for
+    /// `this`. Not hashed: the text between functions, which the cache key
+    /// holds, already says which class a function is in.
+    classes: Vec<(std::ops::Range<usize>, String)>,
+}
+
+impl Declarations {
+    /// Read once per file: one walk of the top level, where every function
+    /// reading it once made a file of many small functions quadratic.
+    pub(crate) fn of(language: Language, tree: &Tree, rope: &Rope) -> Declarations {
+        let mut found = Declarations::default();
+        if !matches!(
+            language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) {
+            return found;
+        }
+        let text = |node: Node| crate::functions::node_text(node, rope);
+        let root = tree.root_node();
+        let mut stack: Vec<Node> = {
+            let mut cursor = root.walk();
+            root.named_children(&mut cursor).collect()
+        };
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "export_statement" | "ambient_declaration" => {
+                    let mut cursor = node.walk();
+                    stack.extend(node.named_children(&mut cursor));
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut cursor = node.walk();
+                    for declarator in node.named_children(&mut cursor) {
+                        if let (Some(name), Some(value)) = (
+                            declarator.child_by_field_name("name"),
+                            declarator.child_by_field_name("value"),
+                        ) && matches!(value.kind(), "arrow_function" | "function_expression")
+                            && name.kind() == "identifier"
+                            && starts_async(value)
+                        {
+                            found
+                                .async_functions
+                                .insert(text(name), may_reject(rope, value));
+                        }
                     }
                 }
-            }
-            "function_declaration" | "generator_function_declaration" => {
-                if let Some(name) = node.child_by_field_name("name")
-                    && starts_async(node)
-                {
-                    facts
-                        .async_functions
-                        .insert(cx.text(name), may_reject(cx, node));
-                }
-            }
-            "interface_declaration" | "type_alias_declaration" => {
-                let (Some(name), Some(body)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("body")
-                        .or_else(|| node.child_by_field_name("value")),
-                ) else {
-                    continue;
-                };
-                let fields = optional_members(cx, body);
-                if !fields.is_empty() {
-                    facts.optional_fields.insert(cx.text(name), fields);
-                }
-            }
-            "class_declaration" | "abstract_class_declaration" | "class" => {
-                let (Some(name), Some(body)) = (
-                    node.child_by_field_name("name"),
-                    node.child_by_field_name("body"),
-                ) else {
-                    continue;
-                };
-                let name = cx.text(name);
-                let fields = optional_members(cx, body);
-                if !fields.is_empty() {
-                    facts.optional_fields.insert(name.clone(), fields);
-                }
-                if node.byte_range().contains(&cx.node.start_byte()) {
-                    facts.class = Some(name);
-                }
-                let mut cursor = body.walk();
-                for member in body.named_children(&mut cursor) {
-                    if member.kind() == "method_definition"
-                        && let Some(method) = member.child_by_field_name("name")
-                        && starts_async(member)
+                "function_declaration" | "generator_function_declaration" => {
+                    if let Some(name) = node.child_by_field_name("name")
+                        && starts_async(node)
                     {
-                        facts
+                        found
                             .async_functions
-                            .insert(cx.text(method), may_reject(cx, member));
+                            .insert(text(name), may_reject(rope, node));
                     }
                 }
+                "interface_declaration" | "type_alias_declaration" => {
+                    let (Some(name), Some(body)) = (
+                        node.child_by_field_name("name"),
+                        node.child_by_field_name("body")
+                            .or_else(|| node.child_by_field_name("value")),
+                    ) else {
+                        continue;
+                    };
+                    let fields = optional_members(rope, body);
+                    if !fields.is_empty() {
+                        found.optional_fields.insert(text(name), fields);
+                    }
+                }
+                "class_declaration" | "abstract_class_declaration" | "class" => {
+                    let (Some(name), Some(body)) = (
+                        node.child_by_field_name("name"),
+                        node.child_by_field_name("body"),
+                    ) else {
+                        continue;
+                    };
+                    let fields = optional_members(rope, body);
+                    if !fields.is_empty() {
+                        found.optional_fields.insert(text(name), fields);
+                    }
+                    found.classes.push((node.byte_range(), text(name)));
+                    let mut cursor = body.walk();
+                    for member in body.named_children(&mut cursor) {
+                        if member.kind() == "method_definition"
+                            && let Some(method) = member.child_by_field_name("name")
+                            && starts_async(member)
+                        {
+                            found
+                                .async_functions
+                                .insert(text(method), may_reject(rope, member));
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
+        }
+        found.classes.sort_by_key(|(range, _)| range.start);
+        found
+    }
+
+    /// The top-level class whose bytes hold `offset`.
+    fn class_at(&self, offset: usize) -> Option<String> {
+        let after = self
+            .classes
+            .partition_point(|(range, _)| range.start <= offset);
+        let (range, name) = self.classes.get(after.checked_sub(1)?)?;
+        range.contains(&offset).then(|| name.clone())
+    }
+
+    pub(crate) fn hash_into(&self, hasher: &mut Xxh3) {
+        for (owner, fields) in &self.optional_fields {
+            hasher.update(owner.as_bytes());
+            for field in fields {
+                hasher.update(&[0]);
+                hasher.update(field.as_bytes());
+            }
+            hasher.update(&[1]);
+        }
+        for (name, rejects) in &self.async_functions {
+            hasher.update(name.as_bytes());
+            hasher.update(&[2 + u8::from(*rejects)]);
         }
     }
 }
 
 /// Names of the members of an object type or class body marked `?`.
-fn optional_members(cx: &FnCx, body: Node) -> HashSet<String> {
-    let mut fields = HashSet::new();
+fn optional_members(rope: &Rope, body: Node) -> BTreeSet<String> {
+    let mut fields = BTreeSet::new();
     let mut cursor = body.walk();
     for member in body.named_children(&mut cursor) {
         if !matches!(
@@ -314,7 +379,7 @@ fn optional_members(cx: &FnCx, body: Node) -> HashSet<String> {
                 .child_by_field_name("name")
                 .or_else(|| member.child_by_field_name("property"))
         {
-            fields.insert(cx.text(name));
+            fields.insert(crate::functions::node_text(name, rope));
         }
     }
     fields
@@ -329,7 +394,7 @@ fn starts_async(function: Node) -> bool {
 
 /// Whether an async function can reject: not when its whole body is one
 /// `try` whose `catch` never throws.
-fn may_reject(cx: &FnCx, function: Node) -> bool {
+fn may_reject(rope: &Rope, function: Node) -> bool {
     let Some(body) = function.child_by_field_name("body") else {
         return true;
     };
@@ -343,7 +408,7 @@ fn may_reject(cx: &FnCx, function: Node) -> bool {
         return true;
     }
     match only.child_by_field_name("handler") {
-        Some(handler) => cx.text(handler).contains("throw"),
+        Some(handler) => crate::functions::node_text(handler, rope).contains("throw"),
         None => true,
     }
 }
@@ -444,12 +509,7 @@ fn contextually_typed(function: Node) -> bool {
 
 /// Whether `node` is a function the index knows (analysed on its own).
 pub(super) fn indexed_function(cx: &FnCx, node: Node) -> bool {
-    node.id() != cx.node.id()
-        && cx
-            .index
-            .functions
-            .iter()
-            .any(|f| f.range == node.byte_range())
+    node.id() != cx.node.id() && cx.index.spans(&node.byte_range())
 }
 
 /// Records bindings in source order: declarations, assignments, `for … of`
@@ -472,8 +532,8 @@ fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
                     && starts_async(node)
                 {
                     facts
-                        .async_functions
-                        .insert(cx.text(name), may_reject(cx, node));
+                        .local_async
+                        .insert(cx.text(name), may_reject(cx.rope, node));
                 }
             }
             "variable_declarator" => {
@@ -494,8 +554,8 @@ fn walk_bindings(cx: &FnCx, root: Node, facts: &mut Facts) {
                         && starts_async(value)
                     {
                         facts
-                            .async_functions
-                            .insert(cx.text(name), may_reject(cx, value));
+                            .local_async
+                            .insert(cx.text(name), may_reject(cx.rope, value));
                     }
                     let value_text = cx.text(value);
                     if name.kind() == "identifier"
@@ -906,7 +966,7 @@ fn optional_field(cx: &FnCx, facts: &Facts, object: Node, key: &str) -> Option<V
         "identifier" => facts.typed.get(&cx.text(object))?.clone(),
         _ => return None,
     };
-    if !facts.optional_fields.get(&owner)?.contains(key) {
+    if !facts.optional_field(&owner, key) {
         return None;
     }
     let path = format!("{}.{key}", cx.text(object));
