@@ -84,6 +84,7 @@ mod quadratic_concat;
 mod races;
 mod read_modify_write;
 mod recursive_descent;
+pub mod relock;
 mod returned_shapes;
 mod shared_reads;
 mod sized_allocation;
@@ -305,6 +306,8 @@ pub struct FileFacts {
     /// JavaScript and TypeScript: the file's optional fields and async
     /// functions, which the property and promise rules read.
     pub(crate) ecma: std::sync::Arc<crate::hazards::ecma::Declarations>,
+    /// Methods that take a lock of their receiver ([`relock::lockers`]).
+    pub lockers: Vec<relock::Locker>,
 }
 
 impl FileFacts {
@@ -348,6 +351,7 @@ impl FileFacts {
                 Vec::new()
             },
             returned_shapes: returned_shapes::partial_keys(language, &text, index),
+            lockers: relock::lockers(language, &text, &segments),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -433,6 +437,12 @@ impl FileFacts {
             hasher.update(&[7]);
         }
         self.ecma.hash_into(hasher);
+        for locker in &self.lockers {
+            for part in [&locker.owner, &locker.method, &locker.lock] {
+                hasher.update(part.as_bytes());
+                hasher.update(&[12]);
+            }
+        }
     }
 }
 
@@ -846,6 +856,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     scan.result_before_error();
     scan.received_piece_kept();
     scan.lock_left_held();
+    scan.lock_taken_again();
     scan.nesting_unbounded();
     let mut found = scan.found;
     caller_arguments::raise_what_callers_pass(

@@ -5134,3 +5134,59 @@ fn a_number_built_digit_by_digit_with_no_bound() {
         );
     }
 }
+
+#[test]
+fn a_lock_taken_again_by_the_goroutine_that_holds_it() {
+    // testify's Suite.Require: T() takes the RWMutex Require already holds.
+    // The fix reads the field under the lock it holds.
+    let go_bug = "package suite\n\nimport \"sync\"\n\ntype Suite struct {\n\tmu sync.RWMutex\n\tt  *T\n\tr  *R\n}\n\nfunc (s *Suite) T() *T {\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\treturn s.t\n}\n\nfunc (s *Suite) Require() *R {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\tif s.r == nil {\n\t\ts.r = newR(s.T())\n\t}\n\treturn s.r\n}\n";
+    let go_fix = go_bug.replace("newR(s.T())", "newR(s.t)");
+    assert_eq!(relocks(Language::Go, "suite.go", go_bug), [21]);
+    assert_eq!(relocks(Language::Go, "suite.go", &go_fix), [0; 0]);
+    // Released before the call, or called from another goroutine: the
+    // second take waits for the first, it does not deadlock.
+    for quiet in [
+        go_bug.replace(
+            "\tdefer s.mu.Unlock()\n\tif s.r == nil {\n\t\ts.r = newR(s.T())\n\t}\n",
+            "\tr := s.r\n\ts.mu.Unlock()\n\tif r == nil {\n\t\tr = newR(s.T())\n\t}\n",
+        ),
+        go_bug.replace(
+            "\t\ts.r = newR(s.T())\n",
+            "\t\tgo func() {\n\t\t\tuse(s.T())\n\t\t}()\n",
+        ),
+        // Another type's method of the same name takes its own lock.
+        go_bug.replace("func (s *Suite) T() *T", "func (s *Other) T() *T"),
+    ] {
+        assert_eq!(relocks(Language::Go, "suite.go", &quiet), [0; 0], "{quiet}");
+    }
+    // Python's threading.Lock is not reentrant; an RLock is.
+    let py_bug = "import threading\n\nclass Batcher:\n    def __init__(self):\n        self._lock = threading.Lock()\n        self._items = []\n\n    def flush(self):\n        with self._lock:\n            self._items.clear()\n\n    def add(self, item):\n        with self._lock:\n            self._items.append(item)\n            if len(self._items) > 100:\n                self.flush()\n";
+    let py_fix = py_bug.replace(
+        "            if len(self._items) > 100:\n                self.flush()\n",
+        "            full = len(self._items) > 100\n        if full:\n            self.flush()\n",
+    );
+    assert_eq!(relocks(Language::Python, "batcher.py", py_bug), [16]);
+    assert_eq!(relocks(Language::Python, "batcher.py", &py_fix), [0; 0]);
+    let reentrant = py_bug.replace("threading.Lock()", "threading.RLock()");
+    assert_eq!(relocks(Language::Python, "batcher.py", &reentrant), [0; 0]);
+    // Rust: a guard bound to a name lives to the end of its block; a
+    // temporary one is dropped with its statement.
+    let rs_bug = "use std::sync::Mutex;\n\nstruct Cache {\n    map: Mutex<Vec<u8>>,\n}\n\nimpl Cache {\n    fn len(&self) -> usize {\n        self.map.lock().unwrap().len()\n    }\n\n    fn push(&self, b: u8) {\n        let mut map = self.map.lock().unwrap();\n        map.push(b);\n        if self.len() > 10 {\n            map.clear();\n        }\n    }\n}\n";
+    let rs_fix = rs_bug.replace("if self.len() > 10", "if map.len() > 10");
+    assert_eq!(relocks(Language::Rust, "cache.rs", rs_bug), [15]);
+    assert_eq!(relocks(Language::Rust, "cache.rs", &rs_fix), [0; 0]);
+    let dropped = rs_bug.replace(
+        "        map.push(b);\n",
+        "        map.push(b);\n        drop(map);\n",
+    );
+    assert_eq!(relocks(Language::Rust, "cache.rs", &dropped), [0; 0]);
+}
+
+/// The lines where a lock is taken again by its holder.
+fn relocks(language: Language, path: &str, source: &str) -> Vec<usize> {
+    broad_of(language, path, source)
+        .into_iter()
+        .filter(|(class, _, _, trigger)| *class == Timeout && trigger.contains("again while"))
+        .map(|(_, line, _, _)| line)
+        .collect()
+}
