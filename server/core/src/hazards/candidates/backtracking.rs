@@ -456,14 +456,44 @@ impl Scan<'_, '_, '_> {
         let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
         let receiver_name = receiver.rsplit('.').next().unwrap_or_default();
         let argument = first_argument(args);
-        let runs = self.patterns.iter().any(|p| p == receiver_name)
-            || (matches!(
+        let (runs, subject) = if self.patterns.iter().any(|p| p == receiver_name) {
+            (true, argument)
+        } else {
+            let on_text = matches!(
                 last,
                 "match" | "replace" | "replaceAll" | "split" | "search"
-            ) && self.patterns.iter().any(|p| p == argument));
-        if runs {
+            ) && self.patterns.iter().any(|p| p == argument);
+            (on_text, receiver)
+        };
+        if runs && !self.length_bounded(node, subject) {
             self.add(node, Timeout, 0.08, BACKTRACKING);
         }
+    }
+
+    /// Whether the text a pattern runs on was checked against an upper
+    /// bound first (`if (str.length > 100) return;`): backtracking costs a
+    /// power of the length, so a bounded input is the standard fix.
+    pub(super) fn length_bounded(&self, node: Node, subject: &str) -> bool {
+        let plain = !subject.is_empty()
+            && subject
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$'));
+        if !plain {
+            return false;
+        }
+        let spellings = [
+            format!("{subject}.length()"),
+            format!("{subject}.length"),
+            format!("{subject}.len()"),
+            format!("len({subject})"),
+        ];
+        crate::hazards::guards::guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &|text| spellings.iter().any(|s| compared_to_bound(text, s)),
+        )
     }
 
     /// A JavaScript regular expression literal that backtracks.
@@ -474,9 +504,29 @@ impl Scan<'_, '_, '_> {
         let Some(pattern) = node.child_by_field_name("pattern") else {
             return;
         };
-        if backtracks(&self.text(pattern)) {
-            self.add(node, Timeout, 0.08, BACKTRACKING);
+        if !backtracks(&self.text(pattern)) {
+            return;
         }
+        // The text it runs on: `/re/.exec(s)`, or `s.replace(/re/, "")`.
+        let parent = node.parent();
+        let call = parent
+            .and_then(|p| p.parent())
+            .filter(|c| c.kind() == "call_expression");
+        let subject = match (parent.map(|p| p.kind()), call) {
+            (Some("member_expression"), Some(call)) => call
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .map(|a| self.text(a)),
+            (Some("arguments"), Some(call)) => call
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("object"))
+                .map(|o| self.text(o)),
+            _ => None,
+        };
+        if subject.is_some_and(|s| self.length_bounded(node, &s)) {
+            return;
+        }
+        self.add(node, Timeout, 0.08, BACKTRACKING);
     }
 
     /// A pattern handed to a regular-expression call as a string.
@@ -564,6 +614,44 @@ impl Scan<'_, '_, '_> {
             "the text holds a character the pattern syntax reserves (`(`, `[`, `+`, `\\`), so compiling it fails",
         );
     }
+}
+
+/// Whether `text` compares `length` (`str.length`, `len(s)`) with a
+/// bound that keeps a polynomial backtrack short: a number from 8 to
+/// 1,000 (a million steps for a quadratic pattern; ms bounded its input to
+/// 10,000 and was still slow enough to need a second fix, at 100), or a
+/// named limit (`MAX_LEN`, `maxLength`).
+fn compared_to_bound(text: &str, length: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    let mut from = 0;
+    while let Some(at) = text[from..].find(length) {
+        let start = from + at;
+        from = start + length.len();
+        if text[..start].chars().next_back().is_some_and(is_ident) {
+            continue;
+        }
+        let rest = text[from..].trim_start();
+        let Some(rest) = rest.strip_prefix(['>', '<']) else {
+            continue;
+        };
+        let operand: String = rest
+            .trim_start_matches('=')
+            .trim_start()
+            .chars()
+            .take_while(|c| is_ident(*c) || *c == '.')
+            .collect();
+        let named = operand.chars().any(|c| c.is_ascii_uppercase())
+            || operand.to_ascii_lowercase().contains("max")
+            || operand.to_ascii_lowercase().contains("limit");
+        if operand
+            .parse::<u64>()
+            .is_ok_and(|n| (8..=1_000).contains(&n))
+            || named
+        {
+            return true;
+        }
+    }
+    false
 }
 
 const BACKTRACKING: &str = "the input is long and almost matches (a run of spaces, repeated characters), and the pattern tries every way to split it between its quantifiers";

@@ -584,6 +584,13 @@ impl Scan<'_, '_, '_> {
                 Timeout if self.timeout_set_on(node, callee) => continue,
                 // An `Optional`'s `get()` waits for nothing.
                 Timeout if self.optional_receiver(callee) => continue,
+                // A pattern run on text whose length was bounded first.
+                Timeout
+                    if matches!(last, "exec" | "test")
+                        && self.length_bounded(node, first_argument(&args)) =>
+                {
+                    continue;
+                }
                 Timeout
                     if (last == "get"
                         || last == "join"

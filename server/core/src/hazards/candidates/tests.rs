@@ -5190,3 +5190,32 @@ fn relocks(language: Language, path: &str, source: &str) -> Vec<usize> {
         .map(|(_, line, _, _)| line)
         .collect()
 }
+
+#[test]
+fn a_backtracking_pattern_run_on_text_whose_length_was_bounded() {
+    // ms: the fix returns early on strings over 100 characters.
+    let bug = "function parse(str) {\n  str = String(str);\n  var match = /^((?:\\d+)?\\.?\\d+) *(ms|s)?$/i.exec(str);\n  return match;\n}\n";
+    let fix = bug.replace(
+        "  str = String(str);\n",
+        "  str = String(str);\n  if (str.length > 100) {\n    return;\n  }\n",
+    );
+    flags_bug_not_fix(Language::JavaScript, "index.js", bug, &fix, (Timeout, 3));
+    // A check for emptiness bounds nothing.
+    let empty = bug.replace(
+        "  str = String(str);\n",
+        "  str = String(str);\n  if (str.length < 1) {\n    return;\n  }\n",
+    );
+    let found = candidates_of(Language::JavaScript, "index.js", &empty);
+    assert!(found.contains(&(Timeout, 6)), "{found:?}");
+    // Nor does one of 10,000: ms had it, and needed a second fix.
+    let loose = fix.replace("100)", "10000)");
+    let found = candidates_of(Language::JavaScript, "index.js", &loose);
+    assert!(found.contains(&(Timeout, 6)), "{found:?}");
+    // A compiled Python pattern, and a named limit.
+    let py_bug = "import re\n\nBLAME = re.compile(r'\\s*(\\d+)\\s*(\\S+) (.*)')\n\ndef blame(line):\n    m = BLAME.match(line)\n    return m\n";
+    let py_fix = py_bug.replace(
+        "def blame(line):\n",
+        "def blame(line):\n    if len(line) > MAX_LINE:\n        return None\n",
+    );
+    flags_bug_not_fix(Language::Python, "wc.py", py_bug, &py_fix, (Timeout, 6));
+}
