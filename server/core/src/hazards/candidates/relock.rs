@@ -35,18 +35,22 @@ pub fn lockers(language: Language, text: &str, segments: &[&str]) -> Vec<Locker>
         Language::Rust => rust_lockers,
         _ => return Vec::new(),
     };
-    // A reentrant lock anywhere in the file: which field holds it is not
-    // worth the risk of telling apart.
-    if language == Language::Rust && text.contains("Reentrant") {
-        return Vec::new();
-    }
-    let plain = (language == Language::Python).then(|| python_plain_locks(text));
     let mut found: Vec<Locker> = segments
         .iter()
         .filter(|s| s.len() < 200_000)
         .flat_map(|segment| MEMO.get(segment, scan))
-        .filter(|l| plain.as_ref().is_none_or(|plain| plain.contains(&l.lock)))
         .collect();
+    // Most files take no lock; only those that do read the whole text for
+    // how their locks are made.
+    if language == Language::Python && !found.is_empty() {
+        let plain = python_plain_locks(text);
+        found.retain(|l| plain.contains(&l.lock));
+    }
+    // A reentrant lock anywhere in the file: which field holds it is not
+    // worth the risk of telling apart.
+    if language == Language::Rust && !found.is_empty() && text.contains("Reentrant") {
+        found.clear();
+    }
     found.sort();
     found.dedup();
     found
