@@ -32,39 +32,6 @@ const BROAD_ATOMS: &[&str] = &[" ", "\\s", ".", "\\w", "\\S", "\\d", "[^"];
 /// long run of spaces, and the trim idiom `\s\s*$`), or two `.*`/`.+` runs
 /// in a row.
 pub(super) fn backtracks(pattern: &str) -> bool {
-    let nested = {
-        let mut depth_has_quantifier: Vec<bool> = Vec::new();
-        let mut nested = false;
-        let mut chars = pattern.chars().peekable();
-        let mut escaped = false;
-        while let Some(c) = chars.next() {
-            if escaped {
-                escaped = false;
-                continue;
-            }
-            match c {
-                '\\' => escaped = true,
-                '(' => depth_has_quantifier.push(false),
-                ')' => {
-                    let inner = depth_has_quantifier.pop().unwrap_or(false);
-                    let outer = matches!(chars.peek(), Some('*' | '+' | '{'));
-                    if inner && outer {
-                        nested = true;
-                    }
-                    if inner && let Some(parent) = depth_has_quantifier.last_mut() {
-                        *parent = true;
-                    }
-                }
-                '*' | '+' => {
-                    if let Some(top) = depth_has_quantifier.last_mut() {
-                        *top = true;
-                    }
-                }
-                _ => {}
-            }
-        }
-        nested
-    };
     let leading_run = !pattern.starts_with('^')
         && BROAD_ATOMS.iter().any(|atom| {
             let Some(rest) = pattern.strip_prefix(atom) else {
@@ -83,8 +50,79 @@ pub(super) fn backtracks(pattern: &str) -> bool {
             };
             (rest.starts_with('*') || rest.starts_with('+')) && rest.len() > 1
         });
+    leading_run || trailing_run(pattern) || backtracks_anchored(pattern)
+}
+
+/// Whether a pattern backtracks even when tried only at the text's start
+/// (Python's `match` and `fullmatch`): all of [`backtracks`] but the
+/// leading and trailing runs, which cost only because a search tries them
+/// at every offset.
+fn backtracks_anchored(pattern: &str) -> bool {
     let runs = pattern.matches(".*").count() + pattern.matches(".+").count();
-    nested || leading_run || runs >= 2 || overlapping_runs(pattern) || trailing_run(pattern)
+    backtracks_nested(pattern) || runs >= 2 || overlapping_runs(pattern)
+}
+
+/// Whether a search with `pattern` is linear in the text: it does not
+/// backtrack, and it is anchored or has no unbounded run followed by
+/// something the run also takes. `\\{.*\\}` tried from every `{` of a
+/// text with no `}` scans to the end each time (micromatch's braces).
+fn linear(pattern: &str) -> bool {
+    if backtracks(pattern) {
+        return false;
+    }
+    if pattern.starts_with('^') {
+        return true;
+    }
+    let atoms = atoms(pattern);
+    !atoms.iter().enumerate().any(|(i, atom)| {
+        let Atom::Set {
+            set: first,
+            run: true,
+            ..
+        } = atom
+        else {
+            return false;
+        };
+        atoms[i + 1..].iter().any(|next| match next {
+            Atom::Set { set, .. } => first.overlaps(set),
+            Atom::Break => false,
+        })
+    })
+}
+
+/// A quantified group that holds a quantifier (`(a+)+`, `(\s*x)*`).
+fn backtracks_nested(pattern: &str) -> bool {
+    let mut depth_has_quantifier: Vec<bool> = Vec::new();
+    let mut nested = false;
+    let mut chars = pattern.chars().peekable();
+    let mut escaped = false;
+    while let Some(c) = chars.next() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '(' => depth_has_quantifier.push(false),
+            ')' => {
+                let inner = depth_has_quantifier.pop().unwrap_or(false);
+                let outer = matches!(chars.peek(), Some('*' | '+' | '{'));
+                if inner && outer {
+                    nested = true;
+                }
+                if inner && let Some(parent) = depth_has_quantifier.last_mut() {
+                    *parent = true;
+                }
+            }
+            '*' | '+' => {
+                if let Some(top) = depth_has_quantifier.last_mut() {
+                    *top = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    nested
 }
 
 /// Whether an alternative of `pattern` is a single repeated atom at the
@@ -106,9 +144,14 @@ fn trailing_run(pattern: &str) -> bool {
 /// One atom of a pattern: the characters it accepts, and how often.
 #[derive(Clone, Debug, PartialEq)]
 enum Atom {
-    /// An atom with its set and whether it repeats without bound (`*`,
-    /// `+`, `{n,}`, not possessive).
-    Set { set: CharSet, run: bool },
+    /// An atom with its set, whether it repeats without bound (`*`, `+`,
+    /// `{n,}`, not possessive), and whether it may be absent (`?`, `*`,
+    /// `{0,n}`), when it keeps no two runs apart.
+    Set {
+        set: CharSet,
+        run: bool,
+        optional: bool,
+    },
     /// `|`, `$` or a lookaround: no run reaches past it.
     Break,
 }
@@ -192,8 +235,27 @@ fn atoms(pattern: &str) -> Vec<Atom> {
                 i += 1;
                 continue;
             }
-            '^' | ')' => {
+            '^' => {
                 i += 1;
+                continue;
+            }
+            ')' => {
+                // A group's own quantifier is no atom (`(?:\\d+)?`); what
+                // it repeats, the nesting rule reads.
+                i += 1;
+                match chars.get(i) {
+                    Some('?' | '*' | '+') => i += 1,
+                    Some('{') => {
+                        i += chars[i..]
+                            .iter()
+                            .position(|&c| c == '}')
+                            .map_or(1, |p| p + 1);
+                    }
+                    _ => {}
+                }
+                if chars.get(i) == Some(&'?') {
+                    i += 1;
+                }
                 continue;
             }
             '(' => {
@@ -280,25 +342,27 @@ fn atoms(pattern: &str) -> Vec<Atom> {
         };
         // The quantifier, if any: a run repeats without bound and gives
         // characters back (not a possessive `*+`).
-        let (run, skip) = match chars.get(i) {
-            Some('*' | '+') => (chars.get(i + 1) != Some(&'+'), 1),
+        let (run, mut optional, skip) = match chars.get(i) {
+            Some('*') => (chars.get(i + 1) != Some(&'+'), true, 1),
+            Some('+') => (chars.get(i + 1) != Some(&'+'), false, 1),
             Some('{') => {
                 let end = chars[i..]
                     .iter()
                     .position(|&c| c == '}')
                     .map_or(0, |p| p + 1);
                 let body: String = chars[i..i + end].iter().collect();
-                (body.ends_with(",}"), end)
+                (body.ends_with(",}"), body.starts_with("{0"), end)
             }
-            _ => (false, 0),
+            _ => (false, false, 0),
         };
         i += skip;
         // `?` after a quantifier makes it lazy; alone it makes the atom
         // optional, which a run neither needs nor is held up by.
         if chars.get(i) == Some(&'?') {
+            optional |= skip == 0;
             i += 1;
         }
-        atoms.push(Atom::Set { set, run });
+        atoms.push(Atom::Set { set, run, optional });
     }
     atoms
 }
@@ -313,14 +377,34 @@ fn overlapping_runs(pattern: &str) -> bool {
         let Atom::Set {
             set: first,
             run: true,
+            ..
         } = atom
         else {
             return false;
         };
         for next in &atoms[i + 1..] {
             match next {
-                Atom::Set { set, run: true } => return first.overlaps(set),
-                Atom::Set { set, run: false } if first.overlaps(set) => continue,
+                Atom::Set {
+                    set,
+                    run: true,
+                    optional,
+                } => {
+                    // A run that may match nothing (`\\d+\\s*\\S+`) leaves
+                    // the first next to what follows it.
+                    if first.overlaps(set) {
+                        return true;
+                    }
+                    if !*optional {
+                        return false;
+                    }
+                }
+                // An atom the first run can take, or one that may be
+                // absent (`\\d+\\.?\\d+`), keeps nothing apart.
+                Atom::Set {
+                    set,
+                    run: false,
+                    optional,
+                } if *optional || first.overlaps(set) => continue,
                 _ => return false,
             }
         }
@@ -368,7 +452,7 @@ fn quoted_pattern(text: &str) -> Option<String> {
 /// static final Pattern P = Pattern.compile("…")`, `const RE = /…/`. The
 /// pattern is written once, away from the functions that run it on input,
 /// which is where it hangs.
-pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> Vec<String> {
+pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> PatternNames {
     if !matches!(
         language,
         Language::Python
@@ -377,15 +461,42 @@ pub(super) fn backtracking_patterns(language: Language, segments: &[&str]) -> Ve
             | Language::TypeScript
             | Language::Tsx
     ) {
-        return Vec::new();
+        return PatternNames::default();
     }
     // Per segment, kept by its text's hash, as the other file-wide scans.
-    static MEMO: super::memo::Memo<Vec<String>> = super::memo::Memo::new();
-    super::memo::names_in_segments(&MEMO, segments, patterns_in)
+    static MEMO: super::memo::Memo<PatternNames> = super::memo::Memo::new();
+    let mut all = PatternNames::default();
+    for segment in segments {
+        let found = MEMO.get(segment, patterns_in);
+        all.backtracking.extend(found.backtracking);
+        all.searched_only.extend(found.searched_only);
+        all.plain.extend(found.plain);
+    }
+    for names in [
+        &mut all.backtracking,
+        &mut all.searched_only,
+        &mut all.plain,
+    ] {
+        names.sort();
+        names.dedup();
+    }
+    all
 }
 
-fn patterns_in(text: &str) -> Vec<String> {
-    let mut names = Vec::new();
+/// The file's compiled patterns by name, by how they run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PatternNames {
+    /// Backtrack wherever they are tried.
+    pub backtracking: Vec<String>,
+    /// Backtrack only when a search tries them at every offset (a leading
+    /// or trailing run): not under Python's `match` and `fullmatch`.
+    pub searched_only: Vec<String>,
+    /// Read, and found linear when searched ([`linear`]).
+    pub plain: Vec<String>,
+}
+
+fn patterns_in(text: &str) -> PatternNames {
+    let mut names = PatternNames::default();
     let lines: Vec<&str> = text.lines().collect();
     for (at, line) in lines.iter().enumerate() {
         let Some((left, right)) = line.split_once('=') else {
@@ -416,14 +527,23 @@ fn patterns_in(text: &str) -> Vec<String> {
             .rsplit([' ', '.'])
             .next()
             .unwrap_or_default();
-        if name.len() > 1
-            && name
+        if name.len() < 2
+            || !name
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
-            && backtracks(&pattern)
         {
-            names.push(name.to_owned());
+            continue;
         }
+        let list = if backtracks_anchored(&pattern) {
+            &mut names.backtracking
+        } else if backtracks(&pattern) {
+            &mut names.searched_only
+        } else if linear(&pattern) {
+            &mut names.plain
+        } else {
+            continue;
+        };
+        list.push(name.to_owned());
     }
     names
 }
@@ -450,24 +570,47 @@ impl Scan<'_, '_, '_> {
     /// run here: `self._func_re.match(check)`, `P.matcher(s)`, `RE.test(s)`,
     /// `s.replace(RE, "")`, `s.split(RE)`.
     pub(super) fn precompiled_pattern(&mut self, node: Node, callee: &str, last: &str, args: &str) {
-        if self.patterns.is_empty() || !MATCHING.contains(&last) {
+        let names = self.patterns;
+        if names.backtracking.is_empty() && names.searched_only.is_empty()
+            || !MATCHING.contains(&last)
+        {
             return;
         }
+        // Python's `match` and `fullmatch` try the pattern at the start only.
+        let anchored =
+            self.cx.language == Language::Python && matches!(last, "match" | "fullmatch");
+        let backtracks = |name: &str| {
+            names.backtracking.iter().any(|p| p == name)
+                || !anchored && names.searched_only.iter().any(|p| p == name)
+        };
         let receiver = callee.rsplit_once('.').map_or("", |(r, _)| r);
         let receiver_name = receiver.rsplit('.').next().unwrap_or_default();
         let argument = first_argument(args);
-        let (runs, subject) = if self.patterns.iter().any(|p| p == receiver_name) {
+        let (runs, subject) = if backtracks(receiver_name) {
             (true, argument)
         } else {
             let on_text = matches!(
                 last,
                 "match" | "replace" | "replaceAll" | "split" | "search"
-            ) && self.patterns.iter().any(|p| p == argument);
+            ) && backtracks(argument);
             (on_text, receiver)
         };
         if runs && !self.length_bounded(node, subject) {
             self.add(node, Timeout, 0.08, BACKTRACKING);
         }
+    }
+
+    /// Whether the pattern `callee` runs (`RE.test`, `/x/.exec`) is one
+    /// the file spells out and that does not backtrack.
+    pub(super) fn plain_pattern(&self, callee: &str) -> bool {
+        let Some((receiver, _)) = callee.rsplit_once('.') else {
+            return false;
+        };
+        if receiver.starts_with('/') {
+            return pattern_literal(receiver).is_some_and(|p| linear(&p));
+        }
+        let name = receiver.rsplit('.').next().unwrap_or_default();
+        self.patterns.plain.iter().any(|p| p == name)
     }
 
     /// Whether the text a pattern runs on was checked against an upper
@@ -679,6 +822,34 @@ mod tests {
             "^[\\r\\n]+|[\\r\\n]+$",
         ] {
             assert!(backtracks(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn runs_kept_apart_only_by_what_may_be_absent() {
+        // ms: `\d+` twice, with an optional `.` between and the first in
+        // an optional group; py's blame: `\d+` and `\S+` across `\s*`.
+        for pattern in [
+            "^((?:\\d+)?\\.?\\d+) *(ms|s)?$",
+            "\\s*(\\d+)\\s*(\\S+) (.*)",
+        ] {
+            assert!(super::backtracks_anchored(pattern), "{pattern}");
+        }
+        // The fixes: a required separator the first run cannot take. The
+        // blame pattern still opens with a run, which costs only a search.
+        assert!(!super::backtracks("^\\d+\\.\\d+ *(ms|s)?$"));
+        let blame = "\\s*(\\d+)\\s+(\\S+) (.*)";
+        assert!(super::backtracks(blame) && !super::backtracks_anchored(blame));
+    }
+
+    #[test]
+    fn linear_searches() {
+        for pattern in ["^\\d+$", "abc", "[a-z]+@", "^\\{.*\\}$"] {
+            assert!(super::linear(pattern), "{pattern}");
+        }
+        // Tried from every `{`, the run scans to the end each time.
+        for pattern in ["\\{.*\\}", "[\\{\\[].*[\\}\\]]$"] {
+            assert!(!super::linear(pattern), "{pattern}");
         }
     }
 

@@ -202,9 +202,9 @@ struct Scan<'a, 'c, 't> {
     bounded_queues: &'c [String],
     /// Fixed tables the file writes out ([`tables::table_names`]).
     tables: &'c [String],
-    /// Compiled patterns of the file that backtrack
+    /// Compiled patterns of the file by how they run
     /// ([`backtracking::backtracking_patterns`]).
-    patterns: &'c [String],
+    patterns: &'c backtracking::PatternNames,
     /// Go maps and Rust constant arrays of the file ([`declarations`]).
     maps: &'c [String],
     constant_arrays: &'c [String],
@@ -290,9 +290,10 @@ pub struct FileFacts {
     pub bounded_queues: Vec<String>,
     /// Sequences the file writes out as literals ([`tables::table_names`]).
     pub tables: Vec<String>,
-    /// Compiled patterns that backtrack
+    /// Compiled patterns by name: which backtrack, which only when
+    /// searched, which were read and do not
     /// ([`backtracking::backtracking_patterns`]).
-    pub patterns: Vec<String>,
+    pub patterns: backtracking::PatternNames,
     /// Literal nothing or empty values the file's calls pass its own
     /// functions ([`caller_arguments::passed`]).
     pub arguments: Vec<caller_arguments::Argument>,
@@ -413,9 +414,15 @@ impl FileFacts {
             hasher.update(name.as_bytes());
             hasher.update(&[4]);
         }
-        for name in &self.patterns {
-            hasher.update(name.as_bytes());
-            hasher.update(&[9]);
+        for (tag, names) in [
+            (9, &self.patterns.backtracking),
+            (13, &self.patterns.searched_only),
+            (14, &self.patterns.plain),
+        ] {
+            for name in names {
+                hasher.update(name.as_bytes());
+                hasher.update(&[tag]);
+            }
         }
         for name in &self.tables {
             hasher.update(name.as_bytes());

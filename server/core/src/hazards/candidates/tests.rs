@@ -5219,3 +5219,18 @@ fn a_backtracking_pattern_run_on_text_whose_length_was_bounded() {
     );
     flags_bug_not_fix(Language::Python, "wc.py", py_bug, &py_fix, (Timeout, 6));
 }
+
+#[test]
+fn a_pattern_that_backtracks_only_when_searched_under_python_match() {
+    // py's svnwc blame, fixed: it opens with `\s*`, which costs only when a
+    // search tries it at every offset; `match` tries the start alone.
+    let source = "import re\n\nBLAME = re.compile(r'\\s*(\\d+)\\s+(\\S+) (.*)')\n\ndef blame(line):\n    return BLAME.match(line)\n\ndef find(line):\n    return BLAME.search(line)\n";
+    let found = broad_of(Language::Python, "wc.py", source);
+    let backtracking = |line: usize| {
+        found
+            .iter()
+            .any(|(c, l, _, t)| *c == Timeout && *l == line && t.contains("split it between"))
+    };
+    assert!(!backtracking(6), "{found:?}");
+    assert!(backtracking(9), "{found:?}");
+}
