@@ -152,18 +152,20 @@ fn handled(cx: &FnCx, node: Node) -> bool {
 /// so it is present by now.
 fn assigned_before(cx: &FnCx, node: Node, target: &str) -> bool {
     let mut child = node;
-    while let Some(parent) = child.parent() {
+    for parent in super::guards::ancestors(node, cx.node) {
         if matches!(parent.kind(), "statement_block" | "program" | "switch_case") {
-            let mut sibling = child.prev_named_sibling();
-            while let Some(statement) = sibling {
-                if assigns(&cx.text(statement), target) {
-                    return true;
-                }
-                sibling = statement.prev_named_sibling();
+            let mut cursor = parent.walk();
+            let before: Vec<Node> = parent
+                .named_children(&mut cursor)
+                .take_while(|s| s.id() != child.id())
+                .collect();
+            if before
+                .iter()
+                .rev()
+                .any(|statement| assigns(&cx.text(*statement), target))
+            {
+                return true;
             }
-        }
-        if parent.id() == cx.node.id() {
-            break;
         }
         child = parent;
     }
