@@ -74,16 +74,8 @@ fn linear(pattern: &str) -> bool {
         return true;
     }
     let atoms = atoms(pattern);
-    !atoms.iter().enumerate().any(|(i, atom)| {
-        let Atom::Set {
-            set: first,
-            run: true,
-            ..
-        } = atom
-        else {
-            return false;
-        };
-        atoms[i + 1..].iter().any(|next| match next {
+    !runs(&atoms).any(|(first, rest)| {
+        rest.iter().any(|next| match next {
             Atom::Set { set, .. } => first.overlaps(set),
             Atom::Break => false,
         })
@@ -367,22 +359,22 @@ fn atoms(pattern: &str) -> Vec<Atom> {
     atoms
 }
 
+/// Each unbounded run of `atoms` with the atoms after it.
+fn runs(atoms: &[Atom]) -> impl Iterator<Item = (&CharSet, &[Atom])> {
+    atoms.iter().enumerate().filter_map(|(i, atom)| match atom {
+        Atom::Set { set, run: true, .. } => Some((set, &atoms[i + 1..])),
+        _ => None,
+    })
+}
+
 /// Whether two unbounded runs that accept a common character follow one
 /// another with nothing between them that the first cannot take
 /// (`[^'">]+[^>]*`, `[^>]*\\srel\\s*`, `\\d+\\d*`): each split of a long
 /// input between them is tried before the match fails, at each start.
 fn overlapping_runs(pattern: &str) -> bool {
     let atoms = atoms(pattern);
-    atoms.iter().enumerate().any(|(i, atom)| {
-        let Atom::Set {
-            set: first,
-            run: true,
-            ..
-        } = atom
-        else {
-            return false;
-        };
-        for next in &atoms[i + 1..] {
+    runs(&atoms).any(|(first, rest)| {
+        for next in rest {
             match next {
                 Atom::Set {
                     set,
