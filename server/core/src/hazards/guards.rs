@@ -920,14 +920,7 @@ fn guarded_where(
             return true;
         }
         if is_block(language, parent.kind()) {
-            // The statements before `child`, nearest first, read off the
-            // block: `prev_named_sibling` would find the parent again.
-            let mut cursor = parent.walk();
-            let before: Vec<Node> = parent
-                .named_children(&mut cursor)
-                .take_while(|s| s.id() != child.id())
-                .collect();
-            for &statement in before.iter().rev() {
+            for statement in statements_before(parent, child) {
                 if guarding_statement(language, statement, rope, &says_plain)
                     && !moved_since(node, statement, &passed, rope)
                 {
@@ -939,6 +932,19 @@ fn guarded_where(
         child = parent;
     }
     false
+}
+
+/// The statements of `block` before `child`, nearest first, read off the
+/// block: `prev_named_sibling` would look the parent up from the root
+/// again at every step (see [`ancestors`]).
+pub(crate) fn statements_before<'t>(block: Node<'t>, child: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = block.walk();
+    let mut before: Vec<Node> = block
+        .named_children(&mut cursor)
+        .take_while(|s| s.id() != child.id())
+        .collect();
+    before.reverse();
+    before
 }
 
 /// The ancestors of `node` up to and including `boundary`, nearest first

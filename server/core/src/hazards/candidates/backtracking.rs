@@ -593,7 +593,7 @@ impl Scan<'_, '_, '_> {
     }
 
     /// Whether the pattern `callee` runs (`RE.test`, `/x/.exec`) is one
-    /// the file spells out and that does not backtrack.
+    /// the file spells out and that is linear when searched ([`linear`]).
     pub(super) fn plain_pattern(&self, callee: &str) -> bool {
         let Some((receiver, _)) = callee.rsplit_once('.') else {
             return false;

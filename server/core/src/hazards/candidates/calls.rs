@@ -584,14 +584,12 @@ impl Scan<'_, '_, '_> {
                 Timeout if self.timeout_set_on(node, callee) => continue,
                 // An `Optional`'s `get()` waits for nothing.
                 Timeout if self.optional_receiver(callee) => continue,
-                // A pattern the file spells out and that does not backtrack.
-                Timeout if matches!(last, "exec" | "test") && self.plain_pattern(callee) => {
-                    continue;
-                }
-                // A pattern run on text whose length was bounded first.
+                // A pattern the file spells out linear, or one run on text
+                // whose length was bounded first.
                 Timeout
                     if matches!(last, "exec" | "test")
-                        && self.length_bounded(node, first_argument(&args)) =>
+                        && (self.plain_pattern(callee)
+                            || self.length_bounded(node, first_argument(&args))) =>
                 {
                     continue;
                 }

@@ -1219,8 +1219,7 @@ impl Scan<'_, '_, '_> {
     /// there is none, `Some(false)` when it steps a known number of times
     /// (`for i in 0..8`), `Some(true)` when the input decides how often.
     fn enclosing_loop(&self, node: Node) -> Option<bool> {
-        let mut ancestor = node.parent();
-        while let Some(parent) = ancestor {
+        for parent in crate::hazards::guards::ancestors(node, self.cx.node) {
             if parent.id() == self.cx.node.id() {
                 return None;
             }
@@ -1242,7 +1241,6 @@ impl Scan<'_, '_, '_> {
                 .is_some();
                 return Some(!counted);
             }
-            ancestor = parent.parent();
         }
         None
     }

@@ -31,8 +31,8 @@ pub fn lockers(language: Language, text: &str, segments: &[&str]) -> Vec<Locker>
     static MEMO: Memo<Vec<Locker>> = Memo::new();
     let scan: fn(&str) -> Vec<Locker> = match language {
         Language::Go => go_lockers,
-        Language::Python => python_lockers,
-        Language::Rust => rust_lockers,
+        Language::Python => |s| self_lockers(Language::Python, s, python_method, python_take),
+        Language::Rust => |s| self_lockers(Language::Rust, s, rust_method, rust_take),
         _ => return Vec::new(),
     };
     let mut found: Vec<Locker> = segments
@@ -148,21 +148,6 @@ fn python_method(segment: &str) -> Option<&str> {
         .then_some(name.trim())
 }
 
-fn python_lockers(segment: &str) -> Vec<Locker> {
-    let Some(method) = python_method(segment) else {
-        return Vec::new();
-    };
-    own_lines(Language::Python, segment)
-        .into_iter()
-        .filter_map(|(_, l)| python_take(l.trim()))
-        .map(|lock| Locker {
-            owner: String::new(),
-            method: method.to_owned(),
-            lock: lock.to_owned(),
-        })
-        .collect()
-}
-
 /// The `self` lock a Python line takes: `with self._lock:` or
 /// `self._lock.acquire()`.
 fn python_take(code: &str) -> Option<&str> {
@@ -222,13 +207,20 @@ fn rust_take(code: &str) -> Option<&str> {
         .then_some(path)
 }
 
-fn rust_lockers(segment: &str) -> Vec<Locker> {
-    let Some(method) = rust_method(segment) else {
+/// The locks of `self` a Python or Rust method takes, by `take`, in its
+/// own lines (the method named by `method`).
+fn self_lockers(
+    language: Language,
+    segment: &str,
+    method: fn(&str) -> Option<&str>,
+    take: fn(&str) -> Option<&str>,
+) -> Vec<Locker> {
+    let Some(method) = method(segment) else {
         return Vec::new();
     };
-    own_lines(Language::Rust, segment)
+    own_lines(language, segment)
         .into_iter()
-        .filter_map(|(_, l)| rust_take(l.trim()))
+        .filter_map(|(_, l)| take(l.trim()))
         .map(|lock| Locker {
             owner: String::new(),
             method: method.to_owned(),

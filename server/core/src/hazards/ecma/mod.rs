@@ -153,19 +153,12 @@ fn handled(cx: &FnCx, node: Node) -> bool {
 fn assigned_before(cx: &FnCx, node: Node, target: &str) -> bool {
     let mut child = node;
     for parent in super::guards::ancestors(node, cx.node) {
-        if matches!(parent.kind(), "statement_block" | "program" | "switch_case") {
-            let mut cursor = parent.walk();
-            let before: Vec<Node> = parent
-                .named_children(&mut cursor)
-                .take_while(|s| s.id() != child.id())
-                .collect();
-            if before
-                .iter()
-                .rev()
-                .any(|statement| assigns(&cx.text(*statement), target))
-            {
-                return true;
-            }
+        if matches!(parent.kind(), "statement_block" | "program" | "switch_case")
+            && super::guards::statements_before(parent, child)
+                .into_iter()
+                .any(|statement| assigns(&cx.text(statement), target))
+        {
+            return true;
         }
         child = parent;
     }
