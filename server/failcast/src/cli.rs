@@ -100,6 +100,11 @@ enum Command {
         /// top three (as recall counts them), not only its scenarios.
         #[arg(long, requires = "repro")]
         with_candidates: bool,
+        /// With --json: every scenario and candidate of each case's function,
+        /// before and after, with its rule and likelihood (what
+        /// `scripts/rank_study.py` re-ranks offline).
+        #[arg(long, requires = "json")]
+        pool: bool,
     },
     /// Fetch, list or locate models.
     Model {
@@ -312,6 +317,7 @@ pub fn main() -> Exit {
             noise,
             repro,
             with_candidates,
+            pool,
         } => {
             failcast_core::logging::init(None, "warn");
             if repro {
@@ -345,6 +351,7 @@ pub fn main() -> Exit {
                 model,
                 rank_weight,
                 threads,
+                pool,
             };
             eval_command(&options, cases, json)
         }

@@ -86,6 +86,27 @@ pub struct CaseResult {
     /// The same on `after`: what a fixed version is still flagged for.
     #[serde(default)]
     pub after_top: Vec<String>,
+    /// With `--pool`: every scenario and candidate of the function on
+    /// `before`, then on `after`, each marked whether it matches the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool: Vec<Pooled>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pool_after: Vec<Pooled>,
+}
+
+/// One scenario or candidate of a case's function, as the ranking saw it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pooled {
+    pub rule: String,
+    pub class: FailureClass,
+    /// 1-based lines.
+    pub start: usize,
+    pub end: usize,
+    pub likelihood: f32,
+    /// A precise hazard (a scenario) rather than a broad candidate.
+    pub scenario: bool,
+    /// Of the case's class (or an equivalent) within a line of its spot.
+    pub hit: bool,
 }
 
 impl CaseResult {
@@ -140,21 +161,21 @@ fn innermost(checked: &CheckedFile, line: usize) -> Option<(usize, &Function)> {
 /// Every scenario and broad candidate of a function as (class, first line,
 /// last line), predictions first: the hazard pass run again on the
 /// function, since an analysis keeps only the candidates it shows.
-fn all_candidates(
-    checked: &CheckedFile,
-    index: usize,
-    function: &Function,
-) -> Vec<(FailureClass, usize, usize, String)> {
+/// Every scenario and broad candidate of the function at `index`:
+/// scenarios first, as rendered, then the candidates as the rules made
+/// them. `hit` is left false.
+fn all_candidates(checked: &CheckedFile, index: usize, function: &Function) -> Vec<Pooled> {
     let analysis = &checked.analysis;
-    let mut out: Vec<(FailureClass, usize, usize, String)> = analysis.scenarios[index]
+    let mut out: Vec<Pooled> = analysis.scenarios[index]
         .iter()
-        .map(|s| {
-            (
-                s.class,
-                s.origin.start_line,
-                s.origin.end_line,
-                s.rule.clone(),
-            )
+        .map(|s| Pooled {
+            rule: s.rule.clone(),
+            class: s.class,
+            start: s.origin.start_line + 1,
+            end: s.origin.end_line + 1,
+            likelihood: s.likelihood,
+            scenario: true,
+            hit: false,
         })
         .collect();
     let rope = &analysis.rope;
@@ -175,7 +196,7 @@ fn all_candidates(
         &analysis.functions,
         &file,
     );
-    let line = |offset: usize| Hazard::line_of(offset, function, rope);
+    let line = |offset: usize| Hazard::line_of(offset, function, rope) + 1;
     out.extend(
         failcast_core::hazards::candidates::function_candidates(
             analysis.language,
@@ -187,9 +208,25 @@ fn all_candidates(
             &file,
         )
         .iter()
-        .map(|h| (h.class, line(h.start), line(h.end), h.rule.to_owned())),
+        .map(|h| Pooled {
+            rule: h.rule.to_owned(),
+            class: h.class,
+            start: line(h.start),
+            end: line(h.end),
+            likelihood: h.likelihood,
+            scenario: false,
+            hit: false,
+        }),
     );
     out
+}
+
+/// Marks the pooled candidates of `class` within a line of 0-based `line`.
+fn mark(pool: &mut [Pooled], class: FailureClass, line: usize) {
+    for c in pool {
+        let (start, end) = (c.start - 1, c.end - 1);
+        c.hit = line + 1 >= start && line <= end + 1 && equivalent(class, c.class);
+    }
 }
 
 /// The options of one benchmark run.
@@ -204,6 +241,8 @@ pub struct EvalOptions {
     pub rank_weight: Option<f32>,
     /// `model.threads` instead of the default.
     pub threads: Option<u32>,
+    /// Keep every case's candidate pool ([`CaseResult::pool`]).
+    pub pool: bool,
 }
 
 /// A finished run: every case, and what it cost.
@@ -347,7 +386,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
         .iter()
         .map(|f| f.analysis.functions.functions.len())
         .sum();
-    let (baseline, ..) = score(&report, &cases);
+    let (baseline, ..) = score(&report, &cases, options.pool);
     let mut model_seconds = 0.0;
     let mut model_name = "off".to_owned();
     let (mut ranked, mut asked, mut from_cache) = (0, 0, 0);
@@ -397,7 +436,7 @@ pub fn run(options: &EvalOptions) -> Result<EvalRun, String> {
         model_seconds = started.elapsed().as_secs_f64();
     }
     let (cases, model_in_top, model_right) = if options.model.is_some() {
-        score(&report, &cases)
+        score(&report, &cases, options.pool)
     } else {
         (baseline.clone(), 0, 0)
     };
@@ -450,7 +489,11 @@ fn case_functions(
 
 /// Every case's outcome on the report as it stands, and the model-written
 /// scenarios in a top three (and how many were right).
-fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult>, usize, usize) {
+fn score(
+    report: &CheckReport,
+    cases: &[(PathBuf, CaseMeta)],
+    pool: bool,
+) -> (Vec<CaseResult>, usize, usize) {
     let by_path: BTreeMap<&str, &CheckedFile> = report
         .files
         .iter()
@@ -474,22 +517,17 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             .iter()
             .position(|s| matches(s, meta.class, line))
             .map(|r| r + 1);
-        let all = held
+        let mut all = held
             .map(|(i, function)| all_candidates(before, i, function))
             .unwrap_or_default();
-        let coverage_rank = all
-            .iter()
-            .position(|(class, start, end, _)| {
-                let probe = (line >= start.saturating_sub(1)) && line <= end + 1;
-                probe && equivalent(meta.class, *class)
-            })
-            .map(|r| r + 1);
+        mark(&mut all, meta.class, line);
+        let coverage_rank = all.iter().position(|c| c.hit).map(|r| r + 1);
         // What outranks a right candidate below the top: what to read when
         // tuning the ranking.
         let ahead = match coverage_rank {
             Some(r) if r > TOP_K => all[..r]
                 .iter()
-                .map(|(class, start, _, rule)| format!("{}@{}({rule})", class.as_str(), start + 1))
+                .map(|c| format!("{}@{}({})", c.class.as_str(), c.start, c.rule))
                 .collect(),
             _ => Vec::new(),
         };
@@ -529,6 +567,15 @@ fn score(report: &CheckReport, cases: &[(PathBuf, CaseMeta)]) -> (Vec<CaseResult
             after_top: after_held
                 .map(|(i, _)| after.analysis.predictions(i).map(short).collect())
                 .unwrap_or_default(),
+            pool: if pool { all } else { Vec::new() },
+            pool_after: match after_held {
+                Some((i, function)) if pool => {
+                    let mut all = all_candidates(after, i, function);
+                    mark(&mut all, meta.class, after_line);
+                    all
+                }
+                _ => Vec::new(),
+            },
         });
     }
     (results, model_in_top, model_right)
