@@ -153,6 +153,9 @@ pub struct FnCx<'a, 't> {
     /// Whether the file runs this function on other threads, read from
     /// the whole file once, by the Python shared-mutation rule.
     pub(crate) thread_target: std::cell::OnceCell<bool>,
+    /// The Python names bound to outside data, read once per function:
+    /// every subscript and conversion rule asks.
+    pub(crate) external_names: std::cell::OnceCell<HashMap<String, origin::Origin>>,
 }
 
 impl<'a, 't> FnCx<'a, 't> {
@@ -176,6 +179,7 @@ impl<'a, 't> FnCx<'a, 't> {
             index,
             file,
             thread_target: std::cell::OnceCell::new(),
+            external_names: std::cell::OnceCell::new(),
         })
     }
 }

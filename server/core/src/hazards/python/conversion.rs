@@ -38,7 +38,7 @@ pub(super) fn conversion(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let names = external_names(cx);
-    let external = expression_origin(cx, arg, &names);
+    let external = expression_origin(cx, arg, names);
     let likelihood = if external.is_some() { 0.5 } else { 0.3 };
     // `int(d.get("code", 1000))`: a lookup that may give None (the key is
     // absent, or present with a null value, where the default does not

@@ -159,7 +159,11 @@ fn source_origin(cx: &FnCx, node: Node) -> Option<Origin> {
 /// Names bound to outside data in the function, in order of binding:
 /// parameters by convention, and locals assigned from a source or from
 /// another external name (`user = data["user"]`, `for item in data["items"]`).
-fn external_names(cx: &FnCx) -> HashMap<String, Origin> {
+fn external_names<'c>(cx: &'c FnCx) -> &'c HashMap<String, Origin> {
+    cx.external_names.get_or_init(|| bound_to_outside_data(cx))
+}
+
+fn bound_to_outside_data(cx: &FnCx) -> HashMap<String, Origin> {
     let mut names: HashMap<String, Origin> = HashMap::new();
     for parameter in cx.parameters() {
         if EXTERNAL_PARAMETERS.contains(&parameter.as_str()) {

@@ -44,14 +44,14 @@ pub(super) fn subscript(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     let names = external_names(cx);
-    let origin = expression_origin(cx, object, &names)?;
+    let origin = expression_origin(cx, object, names)?;
     let key_text = cx.text(key);
     let object_text = cx.text(object);
     let literal = string_contents(&key_text);
     let is_index = literal.is_none() && (key.kind() == "integer" || key.kind() == "unary_operator");
     let is_list_source = matches!(origin, Origin::Argv);
     // Report the innermost unguarded lookup of a chain: it fails first.
-    if object.kind() == "subscript" && subscript_flagged(object, cx, &names) {
+    if object.kind() == "subscript" && subscript_flagged(object, cx, names) {
         return None;
     }
     let errors: &[&str] = if is_index || is_list_source {
