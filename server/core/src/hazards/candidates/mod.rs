@@ -29,6 +29,7 @@ use tree_sitter::Tree;
 
 mod absent;
 mod accumulation;
+mod android_platform;
 mod arithmetic;
 mod backtracking;
 mod boundaries;
@@ -309,6 +310,9 @@ pub struct FileFacts {
     pub(crate) ecma: std::sync::Arc<crate::hazards::ecma::Declarations>,
     /// Methods that take a lock of their receiver ([`relock::lockers`]).
     pub lockers: Vec<relock::Locker>,
+    /// Java: the Android APIs the file names whose calls throw unchecked
+    /// exceptions ([`android_platform::apis_named`]).
+    pub android: Vec<&'static str>,
 }
 
 impl FileFacts {
@@ -353,6 +357,7 @@ impl FileFacts {
             },
             returned_shapes: returned_shapes::partial_keys(language, &text, index),
             lockers: relock::lockers(language, &text, &segments),
+            android: android_platform::apis_named(language, &text),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -449,6 +454,10 @@ impl FileFacts {
                 hasher.update(part.as_bytes());
                 hasher.update(&[12]);
             }
+        }
+        for api in &self.android {
+            hasher.update(api.as_bytes());
+            hasher.update(&[15]);
         }
     }
 }

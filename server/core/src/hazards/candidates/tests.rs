@@ -5234,3 +5234,40 @@ fn a_pattern_that_backtracks_only_when_searched_under_python_match() {
     assert!(!backtracking(6), "{found:?}");
     assert!(backtracking(9), "{found:?}");
 }
+
+#[test]
+fn android_calls_that_throw_on_the_device_not_in_the_code() {
+    // react-native-bluetooth-classic: discovery cancelled without the
+    // BLUETOOTH_SCAN permission Android 12 added; the fix checks it and
+    // catches SecurityException.
+    let bug = "import android.bluetooth.BluetoothAdapter;\n\nclass Module {\n  public void onHostDestroy() {\n    mAdapter.cancelDiscovery();\n  }\n}\n";
+    let caught = bug.replace(
+        "    mAdapter.cancelDiscovery();\n",
+        "    try {\n      mAdapter.cancelDiscovery();\n    } catch (SecurityException e) {\n      Log.e(TAG, \"no permission\");\n    }\n",
+    );
+    flags_bug_not_fix(Language::Java, "Module.java", bug, &caught, (Other, 5));
+    let checked = bug.replace(
+        "    mAdapter.cancelDiscovery();\n",
+        "    if (hasBluetoothScanPermission()) {\n      mAdapter.cancelDiscovery();\n    }\n",
+    );
+    flags_bug_not_fix(Language::Java, "Module.java", bug, &checked, (Other, 5));
+    // react-native-nfc-manager: a stale tag; the fix adds a catch of
+    // SecurityException beside the NullPointerException one.
+    let nfc = "import android.nfc.tech.Ndef;\n\nclass Util {\n  static JSONObject toJson(Ndef ndef) {\n    JSONObject json = new JSONObject();\n    try {\n      json.put(\"ro\", ndef.canMakeReadOnly());\n    } catch (NullPointerException e) {\n      json.put(\"ro\", JSONObject.NULL);\n    }\n    return json;\n  }\n}\n";
+    let nfc_fix = nfc.replace(
+        "    }\n    return json;",
+        "    } catch (SecurityException e) {\n      json.put(\"ro\", JSONObject.NULL);\n    }\n    return json;",
+    );
+    flags_bug_not_fix(Language::Java, "Util.java", nfc, &nfc_fix, (Other, 7));
+    // A catch of a base catches it too.
+    let media = "import android.media.MediaMetadataRetriever;\n\nclass Sizes {\n  void put(FileDescriptor fd) {\n    MediaMetadataRetriever retriever = new MediaMetadataRetriever();\n    retriever.setDataSource(fd);\n  }\n}\n";
+    let media_fix = media.replace(
+        "    retriever.setDataSource(fd);\n",
+        "    try {\n      retriever.setDataSource(fd);\n    } catch (RuntimeException e) {\n    }\n",
+    );
+    flags_bug_not_fix(Language::Java, "Sizes.java", media, &media_fix, (Other, 6));
+    // The same names outside the API's files are other methods.
+    let elsewhere = "class Search {\n  void stop() {\n    engine.cancelDiscovery();\n    player.setDataSource(url);\n  }\n}\n";
+    let found = candidates_of(Language::Java, "Search.java", elsewhere);
+    assert!(!found.iter().any(|(class, _)| *class == Other), "{found:?}");
+}

@@ -1,0 +1,255 @@
+//! Android platform calls that throw unchecked exceptions their
+//! signatures do not declare, on conditions of the device rather than of
+//! the code: Bluetooth discovery and connection without the runtime
+//! permission Android 12 added (`SecurityException: Need
+//! android.permission.BLUETOOTH_SCAN`), an NFC tag technology used after
+//! the tag left the field or the intent that carried it went stale
+//! (`SecurityException` from `Tag.getTagService`), a media file the
+//! retriever cannot open (`RuntimeException: setDataSource failed`), a
+//! receiver unregistered twice or never registered (`IllegalArgumentException:
+//! Receiver not registered`). The compiler asks for none of these to be
+//! caught, so they reach users as crashes. Only in files that use the
+//! API's package; a `catch` of the exception or a base is the guard.
+
+use super::*;
+
+/// One platform contract: the method, a word the file must mention for
+/// the call to be this API's, the exception and the message Android
+/// prints, and the condition.
+struct Contract {
+    method: &'static str,
+    api: &'static str,
+    exception: &'static str,
+    message: &'static str,
+    trigger: &'static str,
+    /// A word of the checks that avoid the failure, if any can: a permission check
+    /// (`hasBluetoothScanPermission()`, `checkSelfPermission`), a flag
+    /// kept for the registration (`if (receiverRegistered)`).
+    checked_by: Option<&'static str>,
+}
+
+const SCAN: &str = "Need android.permission.BLUETOOTH_SCAN permission";
+const CONNECT: &str = "Need android.permission.BLUETOOTH_CONNECT permission";
+const SCAN_TRIGGER: &str = "on Android 12 or later the BLUETOOTH_SCAN permission was never granted or was revoked (the app is restarted, its activity destroyed, or the user declined)";
+const CONNECT_TRIGGER: &str =
+    "on Android 12 or later the BLUETOOTH_CONNECT permission was never granted or was revoked";
+const TAG_TRIGGER: &str =
+    "the tag left the field, or the intent that delivered it is out of date (a relaunch)";
+
+const CONTRACTS: &[Contract] = &[
+    Contract {
+        method: "startDiscovery",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: SCAN,
+        trigger: SCAN_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "cancelDiscovery",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: SCAN,
+        trigger: SCAN_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "isDiscovering",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: SCAN,
+        trigger: SCAN_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "startLeScan",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: SCAN,
+        trigger: SCAN_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "stopLeScan",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: SCAN,
+        trigger: SCAN_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "getBondedDevices",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "connectGatt",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "createBond",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "createRfcommSocketToServiceRecord",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "createInsecureRfcommSocketToServiceRecord",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "listenUsingRfcommWithServiceRecord",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "listenUsingInsecureRfcommWithServiceRecord",
+        api: "android.bluetooth",
+        exception: "SecurityException",
+        message: CONNECT,
+        trigger: CONNECT_TRIGGER,
+        checked_by: Some("ermission"),
+    },
+    Contract {
+        method: "canMakeReadOnly",
+        api: "android.nfc",
+        exception: "SecurityException",
+        message: "Permission Denial: Tag ( ID: … ) is out of date",
+        trigger: TAG_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "makeReadOnly",
+        api: "android.nfc",
+        exception: "SecurityException",
+        message: "Permission Denial: Tag ( ID: … ) is out of date",
+        trigger: TAG_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "getNdefMessage",
+        api: "android.nfc",
+        exception: "SecurityException",
+        message: "Permission Denial: Tag ( ID: … ) is out of date",
+        trigger: TAG_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "writeNdefMessage",
+        api: "android.nfc",
+        exception: "SecurityException",
+        message: "Permission Denial: Tag ( ID: … ) is out of date",
+        trigger: TAG_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "transceive",
+        api: "android.nfc",
+        exception: "SecurityException",
+        message: "Permission Denial: Tag ( ID: … ) is out of date",
+        trigger: TAG_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "setDataSource",
+        api: "MediaMetadataRetriever",
+        exception: "RuntimeException",
+        message: "setDataSource failed: status = 0xFFFFFFEA",
+        trigger: "the file is truncated, in a format the device cannot decode, or was deleted while it was listed",
+        checked_by: None,
+    },
+    Contract {
+        method: "unregisterReceiver",
+        api: "android.content",
+        exception: "IllegalArgumentException",
+        message: "Receiver not registered",
+        trigger: "the receiver was never registered on this path, or was already unregistered (a second onPause, onDestroy after a failed start)",
+        checked_by: Some("egistered"),
+    },
+];
+
+impl Scan<'_, '_, '_> {
+    pub(super) fn android_platform_call(&mut self, node: Node, callee: &str, last: &str) {
+        if self.cx.language != Language::Java || !callee.contains('.') {
+            return;
+        }
+        let Some(contract) = CONTRACTS.iter().find(|c| c.method == last) else {
+            return;
+        };
+        if !self.cx.file.android.contains(&contract.api) {
+            return;
+        }
+        let checked = |text: &str| contract.checked_by.is_some_and(|w| text.contains(w));
+        if contract.checked_by.is_some()
+            && crate::hazards::guards::guarded_by(
+                self.cx.language,
+                node,
+                self.cx.node,
+                self.cx.rope,
+                &checked,
+            )
+        {
+            return;
+        }
+        // `caught` counts a catch of `RuntimeException`, `Exception` or
+        // `Throwable` too.
+        if crate::hazards::guards::caught(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &[contract.exception],
+        ) {
+            return;
+        }
+        let before = self.found.len();
+        self.add(node, Other, 0.12, contract.trigger);
+        if let Some(found) = self.found.get_mut(before) {
+            found.error_type = format!("java.lang.{}", contract.exception);
+            found.error = format!("java.lang.{}: {}", contract.exception, contract.message);
+            found.summary = format!(
+                "Possible {} at `{}`",
+                contract.exception,
+                one_line(&found.subject, 50)
+            );
+        }
+    }
+}
+
+/// The APIs of [`CONTRACTS`] a Java file names (`import android.nfc.*`).
+pub(super) fn apis_named(language: Language, text: &str) -> Vec<&'static str> {
+    if language != Language::Java {
+        return Vec::new();
+    }
+    let mut apis: Vec<&'static str> = CONTRACTS
+        .iter()
+        .map(|c| c.api)
+        .filter(|api| text.contains(api))
+        .collect();
+    apis.sort_unstable();
+    apis.dedup();
+    apis
+}
