@@ -91,6 +91,7 @@ mod shared_reads;
 mod sized_allocation;
 mod spawns;
 mod split_count;
+mod spread_arguments;
 mod string_methods;
 mod tables;
 #[cfg(test)]

@@ -5271,3 +5271,35 @@ fn android_calls_that_throw_on_the_device_not_in_the_code() {
     let found = candidates_of(Language::Java, "Search.java", elsewhere);
     assert!(!found.iter().any(|(class, _)| *class == Other), "{found:?}");
 }
+
+#[test]
+fn an_array_of_data_spread_into_the_arguments_of_one_call() {
+    // pako: the buffer's bytes as the arguments of String.fromCharCode,
+    // behind a bound above what JavaScriptCore accepts; the fix lowers it.
+    let bug = "function buf2binstring(buf, len) {\n  if (len < 65537) {\n    return String.fromCharCode.apply(null, shrinkBuf(buf, len));\n  }\n  var result = '';\n  for (var i = 0; i < len; i++) {\n    result += String.fromCharCode(buf[i]);\n  }\n  return result;\n}\n";
+    let fix = bug.replace("65537", "65534");
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "strings.js",
+        bug,
+        &fix,
+        (ResourceExhaustion, 3),
+    );
+    // Spread as well as applied; chunks cut with subarray pass.
+    let spread = "function max(values) {\n  return Math.max(...values);\n}\n";
+    let found = candidates_of(Language::JavaScript, "stats.js", spread);
+    assert!(found.contains(&(ResourceExhaustion, 2)), "{found:?}");
+    let chunked = "function decode(bytes) {\n  let out = '';\n  for (let i = 0; i < bytes.length; i += CHUNK) {\n    out += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));\n  }\n  return out;\n}\n";
+    let found = candidates_of(Language::JavaScript, "decode.js", chunked);
+    assert!(!found.contains(&(ResourceExhaustion, 4)), "{found:?}");
+    // A rest parameter passes on what a call site wrote; `push` appends a
+    // few results.
+    let rest = "function largest(...values) {\n  return Math.max(...values);\n}\nfunction add(list, more) {\n  list.push(...more);\n}\n";
+    let found = broad_of(Language::JavaScript, "rest.js", rest);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, trigger)| trigger.contains("as arguments of one call")),
+        "{found:?}"
+    );
+}
