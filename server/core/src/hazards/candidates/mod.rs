@@ -71,6 +71,7 @@ mod lock_leak;
 mod loop_capture;
 mod memo;
 mod messages;
+mod missing_console;
 mod modified_while_iterated;
 mod naive_utc;
 mod narrow_handler;
@@ -258,6 +259,9 @@ struct Scan<'a, 'c, 't> {
     connection_locals: Vec<String>,
     /// A Go method's receiver name.
     receiver: Option<String>,
+    /// Python: names bound to a standard stream chosen at run time
+    /// ([`missing_console::stream_locals`]).
+    streams: Vec<String>,
     /// The function's text, for the words that mark synchronisation.
     body: String,
     found: Vec<Hazard>,
@@ -769,6 +773,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         call_assigned: Vec::new(),
         connection_locals: Vec::new(),
         receiver: field_chain::receiver_name(cx),
+        streams: Vec::new(),
         found: Vec::new(),
     };
     // A `with` takes a lock only when it names one: `with open(path)`
@@ -807,6 +812,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         }
     }
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.streams = missing_console::stream_locals(cx.language, &scan.body);
     scan.decoded = decoded_integers::decoded_locals(cx.language, &scan.body);
     if cx.language == Language::Rust {
         scan.narrow = fixed_width::narrow_locals(&scan.body);

@@ -5303,3 +5303,28 @@ fn an_array_of_data_spread_into_the_arguments_of_one_call() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_standard_stream_chosen_at_run_time_is_none_without_a_console() {
+    // tqdm.write under pythonw: the fix returns when the stream is None.
+    let bug = "import sys\n\ndef write(s, file=None):\n    fp = file if file is not None else sys.stdout\n    fp.write(s)\n";
+    let fix = bug.replace(
+        "    fp.write(s)\n",
+        "    if fp is None:\n        return\n    fp.write(s)\n",
+    );
+    flags_bug_not_fix(Language::Python, "std.py", bug, &fix, (NullOrNone, 5));
+    // A default of the stream itself, and the terminal probe.
+    let default = "import sys\n\ndef show(text, out=sys.stderr):\n    out.write(text)\n\ndef colour():\n    return sys.stdout.isatty()\n";
+    let found = candidates_of(Language::Python, "show.py", default);
+    assert!(found.contains(&(NullOrNone, 4)), "{found:?}");
+    assert!(found.contains(&(NullOrNone, 7)), "{found:?}");
+    // A script's own write, and what is read off the stream, are not.
+    let script = "import sys\n\ndef main():\n    sys.stdout.write('done')\n    out = sys.stdout.buffer\n    out.write(b'x')\n";
+    let found = broad_of(Language::Python, "main.py", script);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, trigger)| trigger.contains("no console")),
+        "{found:?}"
+    );
+}
