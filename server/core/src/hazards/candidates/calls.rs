@@ -833,6 +833,18 @@ impl Scan<'_, '_, '_> {
                 {
                     continue;
                 }
+                // A replacer is how code gives JSON a form for what it has
+                // none for (`typeof v === 'bigint' ? v.toString() : v`, a
+                // `WeakSet` of objects already seen).
+                TypeError
+                    if name == "JSON.stringify"
+                        && arguments(&args)
+                            .split(',')
+                            .nth(1)
+                            .is_some_and(|r| !matches!(r.trim(), "" | "null" | "undefined")) =>
+                {
+                    continue;
+                }
                 // A constant parses, converts or names the same way every
                 // time: `new BigDecimal("0.5")`, `ZoneInfo("UTC")`. (A
                 // constant key is no such thing: the data lacks it or not.)

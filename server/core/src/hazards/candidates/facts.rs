@@ -275,6 +275,11 @@ pub(super) const ECMA: Facts = Facts {
     sync_words: &["mutex", "Mutex", "lock", "queue"],
     calls: &[
         ("JSON.parse", ParseError, 0.12),
+        // A value JSON has no form for: a BigInt ("Do not know how to
+        // serialize a BigInt"), or an object that refers back to itself
+        // ("Converting circular structure to JSON"). Python's `json.dumps`
+        // has its twin.
+        ("JSON.stringify", TypeError, 0.05),
         // A number, undefined or a plain object where a string or a buffer
         // is wanted: "The first argument must be of type string or an
         // instance of Buffer".

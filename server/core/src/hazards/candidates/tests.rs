@@ -5328,3 +5328,14 @@ fn a_standard_stream_chosen_at_run_time_is_none_without_a_console() {
         "{found:?}"
     );
 }
+
+#[test]
+fn json_stringify_of_values_json_has_no_form_for() {
+    // A BigInt or a cycle throws; a replacer that converts is the fix.
+    let bug = "function send(socket, message) {\n  socket.write(JSON.stringify(message));\n}\n";
+    let fix = bug.replace(
+        "JSON.stringify(message)",
+        "JSON.stringify(message, (k, v) => (typeof v === 'bigint' ? v.toString() : v))",
+    );
+    flags_bug_not_fix(Language::JavaScript, "send.js", bug, &fix, (TypeError, 2));
+}
