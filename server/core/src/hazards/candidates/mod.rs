@@ -93,6 +93,7 @@ mod sized_allocation;
 mod spawns;
 mod split_count;
 mod spread_arguments;
+mod stack_arrays;
 mod string_methods;
 mod tables;
 #[cfg(test)]
@@ -1107,6 +1108,7 @@ impl Scan<'_, '_, '_> {
         self.nil_map_write(node);
         self.client_without_timeout(node);
         self.sized_allocation(node);
+        self.stack_array(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

@@ -5339,3 +5339,29 @@ fn json_stringify_of_values_json_has_no_form_for() {
     );
     flags_bug_not_fix(Language::JavaScript, "send.js", bug, &fix, (TypeError, 2));
 }
+
+#[test]
+fn an_array_of_the_callers_type_built_on_the_stack() {
+    // crossbeam: a block of BLOCK_CAP slots of the message type is built
+    // on the stack; the fix allocates it zeroed on the heap.
+    let bug = "struct Slot<T> {\n    msg: UnsafeCell<MaybeUninit<T>>,\n}\n\nimpl<T> Block<T> {\n    fn new() -> Block<T> {\n        Self {\n            slots: [Slot::UNINIT; BLOCK_CAP],\n        }\n    }\n}\n";
+    let fix = bug.replace(
+        "    fn new() -> Block<T> {\n        Self {\n            slots: [Slot::UNINIT; BLOCK_CAP],\n        }\n    }\n",
+        "    fn new() -> Box<Self> {\n        let ptr = unsafe { alloc_zeroed(Self::LAYOUT) };\n        unsafe { Box::from_raw(ptr.cast()) }\n    }\n",
+    );
+    flags_bug_not_fix(
+        Language::Rust,
+        "list.rs",
+        bug,
+        &fix,
+        (ResourceExhaustion, 8),
+    );
+    // A megabyte of anything, even outside a generic type.
+    let long = "fn scratch() -> Box<[u8; 1 << 20]> {\n    Box::new([0u8; 1 << 20])\n}\n";
+    let found = candidates_of(Language::Rust, "scratch.rs", long);
+    assert!(found.contains(&(ResourceExhaustion, 2)), "{found:?}");
+    // A small table of a fixed type in a generic method is no hazard.
+    let small = "impl<R: Read> Decoder<R> {\n    fn reset(&mut self) {\n        self.dc = [0i16; MAX_COMPONENTS];\n    }\n}\n";
+    let found = candidates_of(Language::Rust, "decoder.rs", small);
+    assert!(!found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+}
