@@ -59,7 +59,7 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
     names
 }
 
-/// Fields assigned from a [`LOOKUPS`] call anywhere in `text`; an
+/// Fields assigned from a [`LOOKUPS`] call, or emptied, anywhere in `text`; an
 /// assignment wrapped after its `=` is read up to its `;` (at most three
 /// more lines). Only lines assigning a field-like name are searched for a
 /// lookup: this runs over the whole file on every edit.
@@ -89,7 +89,16 @@ pub(super) fn absent_fields(text: &str) -> Vec<String> {
                 }
             }
         }
-        if may_find_nothing(&statement) {
+        // A field the file empties (`this._ws = null` in the constructor,
+        // `self.conn = None` in `close`) is absent between then and the
+        // call that fills it: a method called before `connect`, or after
+        // `close`, finds nothing there.
+        let emptied = name.contains('.')
+            && matches!(
+                statement.trim().trim_end_matches(';').trim(),
+                "null" | "None" | "nil" | "undefined"
+            );
+        if may_find_nothing(&statement) || emptied {
             names.push(name.to_owned());
         }
     }

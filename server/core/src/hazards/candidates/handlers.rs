@@ -26,6 +26,31 @@ impl Scan<'_, '_, '_> {
             &[subject],
         ) && !self.caught_here(node, FailureClass::NullOrNone)
             && !self.defaulted_before(node, subject)
+            && !self.filled_before(node, subject)
+    }
+
+    /// Whether the function gave `name` a value of its own before `node`
+    /// (`this._ws = new WebSocket(url)`, `self.conn = connect()`): what
+    /// the rest of the file does with it, it holds something here.
+    fn filled_before(&self, node: Node, name: &str) -> bool {
+        let start = self.cx.node.start_byte();
+        let Some(before) = self.body.get(..node.start_byte().saturating_sub(start)) else {
+            return false;
+        };
+        before.lines().any(|line| {
+            let Some((left, right)) = absent::assignment(line) else {
+                return false;
+            };
+            let right = right.trim().trim_end_matches(';').trim();
+            absent::assigned_name(left) == name
+                && !right.is_empty()
+                // `x = x == null ? null : x` may leave nothing still.
+                && !["null", "None", "nil", "undefined"]
+                    .iter()
+                    .any(|nothing| crate::hazards::guards::mentions(right, nothing))
+                && !absent::may_find_nothing(right)
+                && !LOOKUPS.iter().any(|l| right.contains(l))
+        })
     }
 
     /// Whether the function gives `name` a value when it has none, before

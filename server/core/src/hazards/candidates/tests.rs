@@ -5365,3 +5365,29 @@ fn an_array_of_the_callers_type_built_on_the_stack() {
     let found = candidates_of(Language::Rust, "decoder.rs", small);
     assert!(!found.contains(&(ResourceExhaustion, 3)), "{found:?}");
 }
+
+#[test]
+fn a_field_the_file_empties_is_absent_before_it_is_filled() {
+    // discord.js: `_ws` is null until the first connection; destroy()
+    // before login dereferenced it. The fix reads it optionally.
+    let bug = "class WebSocketManager {\n  constructor(client) {\n    this.client = client;\n    this._ws = null;\n  }\n  destroy() {\n    this.destroyed = true;\n    this._ws.destroy({ code: 1000 });\n  }\n}\n";
+    let fix = bug.replace("this._ws.destroy(", "this._ws?.destroy(");
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "manager.js",
+        bug,
+        &fix,
+        (NullOrNone, 8),
+    );
+    // A method that fills the field first holds a value there.
+    let filled = bug.replace(
+        "    this.destroyed = true;\n",
+        "    this._ws = new WebSocketShard(this.client);\n",
+    );
+    let found = candidates_of(Language::JavaScript, "manager.js", &filled);
+    assert!(!found.contains(&(NullOrNone, 8)), "{found:?}");
+    // Python: `self.sock = None` in `close`, `self.sock.send` elsewhere.
+    let python = "class Client:\n    def close(self):\n        self.sock.close()\n        self.sock = None\n\n    def send(self, data):\n        self.sock.sendall(data)\n";
+    let found = candidates_of(Language::Python, "client.py", python);
+    assert!(found.contains(&(NullOrNone, 7)), "{found:?}");
+}
