@@ -7,7 +7,8 @@
 //! (`SecurityException` from `Tag.getTagService`), a media file the
 //! retriever cannot open (`RuntimeException: setDataSource failed`), a
 //! receiver unregistered twice or never registered (`IllegalArgumentException:
-//! Receiver not registered`). The compiler asks for none of these to be
+//! Receiver not registered`), a foreground service asked for while the app
+//! is in the background on Android 12 (`ForegroundServiceStartNotAllowedException`). The compiler asks for none of these to be
 //! caught, so they reach users as crashes. Only in files that use the
 //! API's package; a `catch` of the exception or a base is the guard.
 
@@ -19,6 +20,7 @@ use super::*;
 struct Contract {
     method: &'static str,
     api: &'static str,
+    /// The exception's full name.
     exception: &'static str,
     message: &'static str,
     trigger: &'static str,
@@ -33,6 +35,7 @@ const CONNECT: &str = "Need android.permission.BLUETOOTH_CONNECT permission";
 const SCAN_TRIGGER: &str = "on Android 12 or later the BLUETOOTH_SCAN permission was never granted or was revoked (the app is restarted, its activity destroyed, or the user declined)";
 const CONNECT_TRIGGER: &str =
     "on Android 12 or later the BLUETOOTH_CONNECT permission was never granted or was revoked";
+const FOREGROUND_TRIGGER: &str = "on Android 12 or later the app is in the background (its activity stopped, the screen locked) when it asks for a foreground service";
 const TAG_TRIGGER: &str =
     "the tag left the field, or the intent that delivered it is out of date (a relaunch)";
 
@@ -40,7 +43,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "startDiscovery",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -48,7 +51,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "cancelDiscovery",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -56,7 +59,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "isDiscovering",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -64,7 +67,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "startLeScan",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -72,7 +75,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "stopLeScan",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -80,7 +83,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "getBondedDevices",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -88,7 +91,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "connectGatt",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -96,7 +99,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "createBond",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -104,7 +107,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "createRfcommSocketToServiceRecord",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -112,7 +115,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "createInsecureRfcommSocketToServiceRecord",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -120,7 +123,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "listenUsingRfcommWithServiceRecord",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -128,7 +131,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "listenUsingInsecureRfcommWithServiceRecord",
         api: "android.bluetooth",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -136,7 +139,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "canMakeReadOnly",
         api: "android.nfc",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -144,7 +147,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "makeReadOnly",
         api: "android.nfc",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -152,7 +155,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "getNdefMessage",
         api: "android.nfc",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -160,7 +163,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "writeNdefMessage",
         api: "android.nfc",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -168,7 +171,7 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "transceive",
         api: "android.nfc",
-        exception: "SecurityException",
+        exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -176,15 +179,31 @@ const CONTRACTS: &[Contract] = &[
     Contract {
         method: "setDataSource",
         api: "MediaMetadataRetriever",
-        exception: "RuntimeException",
+        exception: "java.lang.RuntimeException",
         message: "setDataSource failed: status = 0xFFFFFFEA",
         trigger: "the file is truncated, in a format the device cannot decode, or was deleted while it was listed",
         checked_by: None,
     },
     Contract {
+        method: "startForeground",
+        api: "android.app",
+        exception: "android.app.ForegroundServiceStartNotAllowedException",
+        message: "Service.startForeground() not allowed due to mAllowStartForeground false",
+        trigger: FOREGROUND_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
+        method: "startForegroundService",
+        api: "android.content",
+        exception: "android.app.ForegroundServiceStartNotAllowedException",
+        message: "startForegroundService() not allowed due to mAllowStartForeground false",
+        trigger: FOREGROUND_TRIGGER,
+        checked_by: None,
+    },
+    Contract {
         method: "unregisterReceiver",
         api: "android.content",
-        exception: "IllegalArgumentException",
+        exception: "java.lang.IllegalArgumentException",
         message: "Receiver not registered",
         trigger: "the receiver was never registered on this path, or was already unregistered (a second onPause, onDestroy after a failed start)",
         checked_by: Some("egistered"),
@@ -192,8 +211,8 @@ const CONTRACTS: &[Contract] = &[
 ];
 
 impl Scan<'_, '_, '_> {
-    pub(super) fn android_platform_call(&mut self, node: Node, callee: &str, last: &str) {
-        if self.cx.language != Language::Java || !callee.contains('.') {
+    pub(super) fn android_platform_call(&mut self, node: Node, last: &str) {
+        if self.cx.language != Language::Java {
             return;
         }
         let Some(contract) = CONTRACTS.iter().find(|c| c.method == last) else {
@@ -215,26 +234,34 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // `caught` counts a catch of `RuntimeException`, `Exception` or
-        // `Throwable` too.
+        // `Throwable` too; Android's refusals to start a service are
+        // `IllegalStateException`s.
+        let simple = contract.exception.rsplit('.').next().unwrap_or_default();
+        let refusal = simple.ends_with("NotAllowedException");
+        let caught: &[&str] = if refusal {
+            &[
+                simple,
+                "ServiceStartNotAllowedException",
+                "IllegalStateException",
+            ]
+        } else {
+            &[simple]
+        };
         if crate::hazards::guards::caught(
             self.cx.language,
             node,
             self.cx.node,
             self.cx.rope,
-            &[contract.exception],
+            caught,
         ) {
             return;
         }
         let before = self.found.len();
         self.add(node, Other, 0.12, contract.trigger);
         if let Some(found) = self.found.get_mut(before) {
-            found.error_type = format!("java.lang.{}", contract.exception);
-            found.error = format!("java.lang.{}: {}", contract.exception, contract.message);
-            found.summary = format!(
-                "Possible {} at `{}`",
-                contract.exception,
-                one_line(&found.subject, 50)
-            );
+            found.error_type = contract.exception.to_owned();
+            found.error = format!("{}: {}", contract.exception, contract.message);
+            found.summary = format!("Possible {simple} at `{}`", one_line(&found.subject, 50));
         }
     }
 }

@@ -400,7 +400,7 @@ impl Scan<'_, '_, '_> {
         self.missing_console(node, callee, last);
         self.read_modify_write(node, last);
         self.java_null_habits(node, callee, last, &args);
-        self.android_platform_call(node, callee, last);
+        self.android_platform_call(node, last);
         self.string_method_on_unknown(node, callee, last);
         self.unsupported_mutation(node, callee, last);
         self.object_of_nothing(node, callee, &args);

@@ -5266,6 +5266,20 @@ fn android_calls_that_throw_on_the_device_not_in_the_code() {
         "    try {\n      retriever.setDataSource(fd);\n    } catch (RuntimeException e) {\n    }\n",
     );
     flags_bug_not_fix(Language::Java, "Sizes.java", media, &media_fix, (Other, 6));
+    // A foreground service promoted from the background (Android 12);
+    // a catch of IllegalStateException, its base, is the fix.
+    let service = "import android.app.Service;\n\nclass Tracker extends Service {\n  void onActivityStopped() {\n    startForeground(ID, notification);\n  }\n}\n";
+    let service_fix = service.replace(
+        "    startForeground(ID, notification);\n",
+        "    try {\n      startForeground(ID, notification);\n    } catch (IllegalStateException e) {\n    }\n",
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Tracker.java",
+        service,
+        &service_fix,
+        (Other, 5),
+    );
     // The same names outside the API's files are other methods.
     let elsewhere = "class Search {\n  void stop() {\n    engine.cancelDiscovery();\n    player.setDataSource(url);\n  }\n}\n";
     let found = candidates_of(Language::Java, "Search.java", elsewhere);
