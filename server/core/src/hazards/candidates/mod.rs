@@ -82,6 +82,7 @@ mod not_iterable;
 mod panic_on_error;
 mod positional_calls;
 mod promise_executor;
+mod prototype_keys;
 mod quadratic_concat;
 mod races;
 mod read_modify_write;

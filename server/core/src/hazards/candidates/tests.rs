@@ -5405,3 +5405,27 @@ fn a_field_the_file_empties_is_absent_before_it_is_filled() {
     let found = candidates_of(Language::Python, "client.py", python);
     assert!(found.contains(&(NullOrNone, 7)), "{found:?}");
 }
+
+#[test]
+fn a_plain_object_looked_up_with_a_key_from_the_data_and_called() {
+    // atproto: `did:toString:x` finds Object.prototype.toString, which the
+    // truthiness check lets through; the fix keeps the methods in a Map.
+    let bug = "class DidResolver {\n  constructor() {\n    this.methods = { plc: new PlcResolver(), web: new WebResolver() }\n  }\n  resolve(did) {\n    const split = did.split(':')\n    const method = this.methods[split[1]]\n    if (!method) throw new Error(did)\n    return method.resolveNoCheck(did)\n  }\n}\n";
+    let fix = bug
+        .replace(
+            "this.methods = { plc: new PlcResolver(), web: new WebResolver() }",
+            "this.methods = new Map([['plc', new PlcResolver()], ['web', new WebResolver()]])",
+        )
+        .replace("this.methods[split[1]]", "this.methods.get(split[1])");
+    let found = candidates_of(Language::JavaScript, "resolver.js", bug);
+    assert!(found.contains(&(TypeError, 9)), "{found:?}");
+    let found = candidates_of(Language::JavaScript, "resolver.js", &fix);
+    assert!(!found.contains(&(TypeError, 9)), "{found:?}");
+    // An own-property check is the other fix.
+    let checked = bug.replace(
+        "    if (!method) throw",
+        "    if (!Object.hasOwn(this.methods, split[1])) throw",
+    );
+    let found = candidates_of(Language::JavaScript, "resolver.js", &checked);
+    assert!(!found.contains(&(TypeError, 9)), "{found:?}");
+}
