@@ -59,7 +59,89 @@ pub(super) fn backtracks(pattern: &str) -> bool {
 /// at every offset.
 fn backtracks_anchored(pattern: &str) -> bool {
     let runs = pattern.matches(".*").count() + pattern.matches(".+").count();
-    backtracks_nested(pattern) || runs >= 2 || overlapping_runs(pattern)
+    backtracks_nested(pattern)
+        || runs >= 2
+        || overlapping_runs(pattern)
+        || overlapping_alternatives(pattern)
+}
+
+/// A repeated group of alternatives two of which accept the same character
+/// (`(?:.|;)*`, `(\w|\d)+`, `(a|ab)*` is not one: its alternatives are not
+/// single atoms): a run of that character can be split between them in
+/// two ways per character, and a failing match tries every way,
+/// exponentially many (colorama's OSC pattern on a run of `;`).
+fn overlapping_alternatives(pattern: &str) -> bool {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut opens: Vec<usize> = Vec::new();
+    let (mut i, mut in_class) = (0, false);
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => opens.push(i),
+            ')' if !in_class => {
+                if let Some(open) = opens.pop()
+                    && matches!(chars.get(i + 1), Some('*' | '+' | '{'))
+                    && alternatives_overlap(&chars[open + 1..i])
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether two of a group's top-level alternatives are each one atom and
+/// accept a common character.
+fn alternatives_overlap(group: &[char]) -> bool {
+    let body: String = group.iter().collect();
+    // `?:`, `?P<name>`, `?<name>`: what the group matches starts after.
+    let body = match body.strip_prefix('?') {
+        Some(rest) if rest.starts_with(':') => rest[1..].to_owned(),
+        Some(rest) if rest.starts_with("P<") || rest.starts_with('<') => rest
+            .split_once('>')
+            .map_or(String::new(), |(_, r)| r.to_owned()),
+        Some(_) => return false,
+        None => body,
+    };
+    let mut alternatives: Vec<String> = vec![String::new()];
+    let (mut depth, mut in_class, mut escaped) = (0usize, false, false);
+    for c in body.chars() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if in_class {
+            in_class = c != ']';
+        } else if c == '[' {
+            in_class = true;
+        } else if c == '(' {
+            depth += 1;
+        } else if c == ')' {
+            depth = depth.saturating_sub(1);
+        } else if c == '|' && depth == 0 {
+            alternatives.push(String::new());
+            continue;
+        }
+        if let Some(last) = alternatives.last_mut() {
+            last.push(c);
+        }
+    }
+    let single: Vec<CharSet> = alternatives
+        .iter()
+        .filter_map(|alternative| match atoms(alternative).as_slice() {
+            [Atom::Set { set, .. }] => Some(set.clone()),
+            _ => None,
+        })
+        .collect();
+    single
+        .iter()
+        .enumerate()
+        .any(|(i, a)| single[i + 1..].iter().any(|b| a.overlaps(b)))
 }
 
 /// Whether a search with `pattern` is linear in the text: it does not

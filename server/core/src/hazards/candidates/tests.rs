@@ -5429,3 +5429,16 @@ fn a_plain_object_looked_up_with_a_key_from_the_data_and_called() {
     let found = candidates_of(Language::JavaScript, "resolver.js", &checked);
     assert!(!found.contains(&(TypeError, 9)), "{found:?}");
 }
+
+#[test]
+fn a_repeated_group_of_alternatives_that_accept_the_same_character() {
+    // colorama: `(?:.|;)*?` splits each `;` two ways; the fix takes
+    // anything but the terminator once.
+    let bug = "import re\n\nclass AnsiToWin32:\n    ANSI_OSC_RE = re.compile('\\001?\\033\\\\]((?:.|;)*?)(\\x07)\\002?')\n\n    def convert_osc(self, text):\n        for match in self.ANSI_OSC_RE.finditer(text):\n            text = text[:match.start()]\n        return text\n";
+    let fix = bug.replace("((?:.|;)*?)", "([^\\\\a]*)");
+    flags_bug_not_fix(Language::Python, "ansitowin32.py", bug, &fix, (Timeout, 7));
+    // Alternatives that share no character are one way through.
+    let distinct = bug.replace("((?:.|;)*?)", "((?:\\\\d|;)*)");
+    let found = candidates_of(Language::Python, "ansitowin32.py", &distinct);
+    assert!(!found.contains(&(Timeout, 7)), "{found:?}");
+}
