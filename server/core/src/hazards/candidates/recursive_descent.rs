@@ -7,8 +7,9 @@
 //! the process. Own-name recursion is the call rule's; this one covers the
 //! mutual kind: through a function of the file that calls back (the file's
 //! call graph, `callees::cycles`), or, for a function defined elsewhere,
-//! by the verb the two names share. A depth or nesting check in front of
-//! the call is the guard the fixes add.
+//! by the verb the two names share, or through serde's visitor (a
+//! deserializer's `deserialize_seq` calling `visitor.visit_seq`). A depth
+//! or nesting check in front of the call is the guard the fixes add.
 
 use super::*;
 
@@ -43,6 +44,26 @@ const DESCENT: &[&str] = &[
 impl Scan<'_, '_, '_> {
     pub(super) fn mutual_recursion(&mut self, node: Node, callee: &str, last: &str) {
         let own_name = self.own_name();
+        // serde's visitor protocol: a deserializer's `deserialize_seq`
+        // hands itself to `visitor.visit_seq`, which reads each element
+        // through `deserialize_any`, which calls `deserialize_seq` again
+        // for a nested array: one frame set per level of the input, as
+        // serde_json's `remaining_depth` and ron's `guard_recursion!` count.
+        if self.cx.language == Language::Rust
+            && own_name.starts_with("deserialize")
+            && matches!(last, "visit_seq" | "visit_map" | "visit_enum")
+            && callee.contains('.')
+        {
+            if !self.depth_limited(node) && !self.caught_here(node, ResourceExhaustion) {
+                self.add(
+                    node,
+                    ResourceExhaustion,
+                    0.06,
+                    "the input nests deeper than the stack allows, and each level calls the visitor, which calls back into the deserializer",
+                );
+            }
+            return;
+        }
         // A function of the file: the call graph says whether it calls
         // back, whatever the names.
         let in_file = self

@@ -5442,3 +5442,15 @@ fn a_repeated_group_of_alternatives_that_accept_the_same_character() {
     let found = candidates_of(Language::Python, "ansitowin32.py", &distinct);
     assert!(!found.contains(&(Timeout, 7)), "{found:?}");
 }
+
+#[test]
+fn a_deserializer_recursing_through_serdes_visitor() {
+    // ron: each `{` hands the deserializer to visit_map, which calls back
+    // into it for the values; the fix counts the depth.
+    let bug = "impl<'de, 'a> de::Deserializer<'de> for &'a mut Deserializer<'de> {\n    fn deserialize_map<V>(self, visitor: V) -> Result<V::Value>\n    where\n        V: Visitor<'de>,\n    {\n        if self.bytes.consume(\"{\") {\n            let value = visitor.visit_map(CommaSeparated::new(b'}', self))?;\n            Ok(value)\n        } else {\n            Err(Error::ExpectedMap)\n        }\n    }\n}\n";
+    let fix = bug.replace(
+        "            let value = visitor.visit_map(CommaSeparated::new(b'}', self))?;\n",
+        "            let value = guard_recursion! { self =>\n                visitor.visit_map(CommaSeparated::new(b'}', self))?\n            };\n",
+    );
+    flags_bug_not_fix(Language::Rust, "de.rs", bug, &fix, (ResourceExhaustion, 7));
+}
