@@ -96,7 +96,13 @@ impl Scan<'_, '_, '_> {
                     )
                 })
             };
-            guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches)
+            // In the condition of a loop whose body shrinks the collection
+            // (`while s[-1] == "\n": s = s[:-1]`), a check before the loop
+            // held for its first test only: the condition must check it.
+            match self.shrinking_loop_condition(node, guard_word) {
+                Some(before) => reaches(&before),
+                None => guarded_by(self.cx.language, node, self.cx.node, self.cx.rope, &reaches),
+            }
         } else {
             guarded_lookup(
                 self.cx.language,
@@ -396,4 +402,57 @@ fn constant_range(range: &str) -> bool {
             .split("..")
             .map(|b| b.trim_start_matches('=').trim())
             .all(|b| b.is_empty() || b.parse::<i64>().is_ok())
+}
+
+impl Scan<'_, '_, '_> {
+    /// When `node` is in the condition of a `while` loop whose body makes
+    /// `collection` shorter (`s = s[:-1]`, `stack.pop()`, `s = s.slice(0,
+    /// -1)`), the condition's text before `node`: the only check that holds
+    /// on every test of it.
+    fn shrinking_loop_condition(&self, node: Node, collection: &str) -> Option<String> {
+        let collection = collection.trim();
+        if collection.is_empty() {
+            return None;
+        }
+        let ancestors = crate::hazards::guards::ancestors(node, self.cx.node);
+        let (position, looped) = ancestors
+            .iter()
+            .enumerate()
+            .find(|(_, a)| matches!(a.kind(), "while_statement" | "while_expression"))?;
+        let condition = looped.child_by_field_name("condition")?;
+        // `node` must sit in the condition, not the body.
+        let inside = ancestors[..position]
+            .iter()
+            .chain(std::iter::once(&node))
+            .any(|a| a.id() == condition.id())
+            || (condition.start_byte() <= node.start_byte()
+                && node.end_byte() <= condition.end_byte());
+        if !inside {
+            return None;
+        }
+        let body = self.text(looped.child_by_field_name("body")?);
+        let shrinks = [
+            format!("{collection} = {collection}["),
+            format!("{collection} = {collection}.slice("),
+            format!("{collection} = {collection}.substring("),
+            format!("{collection} = &{collection}["),
+            format!("{collection}.pop("),
+            format!("{collection}.shift("),
+            format!("{collection}.splice("),
+            format!("{collection}.truncate("),
+            format!("del {collection}["),
+        ]
+        .iter()
+        .any(|shrink| body.contains(shrink.as_str()));
+        if !shrinks {
+            return None;
+        }
+        let start = condition.start_byte();
+        let text = self.text(condition);
+        Some(
+            text.get(..node.start_byte().saturating_sub(start))
+                .unwrap_or_default()
+                .to_owned(),
+        )
+    }
 }

@@ -5454,3 +5454,16 @@ fn a_deserializer_recursing_through_serdes_visitor() {
     );
     flags_bug_not_fix(Language::Rust, "de.rs", bug, &fix, (ResourceExhaustion, 7));
 }
+
+#[test]
+fn a_check_before_a_loop_that_shrinks_the_collection_holds_once() {
+    // isort: `if current:` holds for the loop's first test only; the fix
+    // checks it in the condition.
+    let bug = "def process(lines):\n    current = ''.join(lines)\n    if current:\n        while current[-1] == '\\n':\n            current = current[:-1]\n    return current\n";
+    let fix = bug.replace("while current[-1]", "while current and current[-1]");
+    flags_bug_not_fix(Language::Python, "core.py", bug, &fix, (IndexOutOfRange, 4));
+    // A loop that does not shrink it keeps the check's word.
+    let steady = bug.replace("current = current[:-1]", "print(current)");
+    let found = candidates_of(Language::Python, "core.py", &steady);
+    assert!(!found.contains(&(IndexOutOfRange, 4)), "{found:?}");
+}
