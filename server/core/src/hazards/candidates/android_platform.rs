@@ -14,11 +14,11 @@
 
 use super::*;
 
-/// One platform contract: the method, a word the file must mention for
+/// One platform contract: the methods, a word the file must mention for
 /// the call to be this API's, the exception and the message Android
 /// prints, and the condition.
 struct Contract {
-    method: &'static str,
+    methods: &'static [&'static str],
     api: &'static str,
     /// The exception's full name.
     exception: &'static str,
@@ -41,7 +41,13 @@ const TAG_TRIGGER: &str =
 
 const CONTRACTS: &[Contract] = &[
     Contract {
-        method: "startDiscovery",
+        methods: &[
+            "startDiscovery",
+            "cancelDiscovery",
+            "isDiscovering",
+            "startLeScan",
+            "stopLeScan",
+        ],
         api: "android.bluetooth",
         exception: "java.lang.SecurityException",
         message: SCAN,
@@ -49,39 +55,15 @@ const CONTRACTS: &[Contract] = &[
         checked_by: Some("ermission"),
     },
     Contract {
-        method: "cancelDiscovery",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: SCAN,
-        trigger: SCAN_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "isDiscovering",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: SCAN,
-        trigger: SCAN_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "startLeScan",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: SCAN,
-        trigger: SCAN_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "stopLeScan",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: SCAN,
-        trigger: SCAN_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "getBondedDevices",
+        methods: &[
+            "getBondedDevices",
+            "connectGatt",
+            "createBond",
+            "createRfcommSocketToServiceRecord",
+            "createInsecureRfcommSocketToServiceRecord",
+            "listenUsingRfcommWithServiceRecord",
+            "listenUsingInsecureRfcommWithServiceRecord",
+        ],
         api: "android.bluetooth",
         exception: "java.lang.SecurityException",
         message: CONNECT,
@@ -89,55 +71,13 @@ const CONTRACTS: &[Contract] = &[
         checked_by: Some("ermission"),
     },
     Contract {
-        method: "connectGatt",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "createBond",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "createRfcommSocketToServiceRecord",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "createInsecureRfcommSocketToServiceRecord",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "listenUsingRfcommWithServiceRecord",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "listenUsingInsecureRfcommWithServiceRecord",
-        api: "android.bluetooth",
-        exception: "java.lang.SecurityException",
-        message: CONNECT,
-        trigger: CONNECT_TRIGGER,
-        checked_by: Some("ermission"),
-    },
-    Contract {
-        method: "canMakeReadOnly",
+        methods: &[
+            "canMakeReadOnly",
+            "makeReadOnly",
+            "getNdefMessage",
+            "writeNdefMessage",
+            "transceive",
+        ],
         api: "android.nfc",
         exception: "java.lang.SecurityException",
         message: "Permission Denial: Tag ( ID: … ) is out of date",
@@ -145,47 +85,7 @@ const CONTRACTS: &[Contract] = &[
         checked_by: None,
     },
     Contract {
-        method: "makeReadOnly",
-        api: "android.nfc",
-        exception: "java.lang.SecurityException",
-        message: "Permission Denial: Tag ( ID: … ) is out of date",
-        trigger: TAG_TRIGGER,
-        checked_by: None,
-    },
-    Contract {
-        method: "getNdefMessage",
-        api: "android.nfc",
-        exception: "java.lang.SecurityException",
-        message: "Permission Denial: Tag ( ID: … ) is out of date",
-        trigger: TAG_TRIGGER,
-        checked_by: None,
-    },
-    Contract {
-        method: "writeNdefMessage",
-        api: "android.nfc",
-        exception: "java.lang.SecurityException",
-        message: "Permission Denial: Tag ( ID: … ) is out of date",
-        trigger: TAG_TRIGGER,
-        checked_by: None,
-    },
-    Contract {
-        method: "transceive",
-        api: "android.nfc",
-        exception: "java.lang.SecurityException",
-        message: "Permission Denial: Tag ( ID: … ) is out of date",
-        trigger: TAG_TRIGGER,
-        checked_by: None,
-    },
-    Contract {
-        method: "setDataSource",
-        api: "MediaMetadataRetriever",
-        exception: "java.lang.RuntimeException",
-        message: "setDataSource failed: status = 0xFFFFFFEA",
-        trigger: "the file is truncated, in a format the device cannot decode, or was deleted while it was listed",
-        checked_by: None,
-    },
-    Contract {
-        method: "startForeground",
+        methods: &["startForeground"],
         api: "android.app",
         exception: "android.app.ForegroundServiceStartNotAllowedException",
         message: "Service.startForeground() not allowed due to mAllowStartForeground false",
@@ -193,7 +93,7 @@ const CONTRACTS: &[Contract] = &[
         checked_by: None,
     },
     Contract {
-        method: "startForegroundService",
+        methods: &["startForegroundService"],
         api: "android.content",
         exception: "android.app.ForegroundServiceStartNotAllowedException",
         message: "startForegroundService() not allowed due to mAllowStartForeground false",
@@ -201,7 +101,15 @@ const CONTRACTS: &[Contract] = &[
         checked_by: None,
     },
     Contract {
-        method: "unregisterReceiver",
+        methods: &["setDataSource"],
+        api: "MediaMetadataRetriever",
+        exception: "java.lang.RuntimeException",
+        message: "setDataSource failed: status = 0xFFFFFFEA",
+        trigger: "the file is truncated, in a format the device cannot decode, or was deleted while it was listed",
+        checked_by: None,
+    },
+    Contract {
+        methods: &["unregisterReceiver"],
         api: "android.content",
         exception: "java.lang.IllegalArgumentException",
         message: "Receiver not registered",
@@ -215,7 +123,7 @@ impl Scan<'_, '_, '_> {
         if self.cx.language != Language::Java {
             return;
         }
-        let Some(contract) = CONTRACTS.iter().find(|c| c.method == last) else {
+        let Some(contract) = CONTRACTS.iter().find(|c| c.methods.contains(&last)) else {
             return;
         };
         if !self.cx.file.android.contains(&contract.api) {
