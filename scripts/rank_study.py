@@ -19,8 +19,6 @@ import argparse
 import json
 import random
 
-EQUIVALENT = {("key_missing", "null_or_none"), ("null_or_none", "key_missing"),
-              ("timeout", "network_error"), ("network_error", "timeout")}
 GRID = [0.3, 0.5, 0.7, 0.85, 1.0, 1.2, 1.5, 2.0, 3.0]
 KEYS = {
     "class": lambda case, c: c["class"],

@@ -137,13 +137,19 @@ pub fn equivalent(expected: FailureClass, predicted: FailureClass) -> bool {
 
 /// Whether `scenario` predicts a failure of `class` at 0-based `line`.
 fn matches(scenario: &Scenario, class: FailureClass, line: usize) -> bool {
-    let (start, end) = (scenario.origin.start_line, scenario.origin.end_line);
+    equivalent(class, scenario.class)
+        && within_a_line(scenario.origin.start_line, scenario.origin.end_line, line)
+}
+
+/// Whether 0-based `line` lies within one line of the 0-based span
+/// `start..=end`.
+fn within_a_line(start: usize, end: usize, line: usize) -> bool {
     let distance = if line < start {
         start - line
     } else {
         line.saturating_sub(end)
     };
-    equivalent(class, scenario.class) && distance <= 1
+    distance <= 1
 }
 
 /// The innermost function holding 0-based `line`, with its index.
@@ -158,12 +164,10 @@ fn innermost(checked: &CheckedFile, line: usize) -> Option<(usize, &Function)> {
         .min_by_key(|(_, f)| f.end_line - f.start_line)
 }
 
-/// Every scenario and broad candidate of a function as (class, first line,
-/// last line), predictions first: the hazard pass run again on the
-/// function, since an analysis keeps only the candidates it shows.
 /// Every scenario and broad candidate of the function at `index`:
 /// scenarios first, as rendered, then the candidates as the rules made
-/// them. `hit` is left false.
+/// them (the hazard pass run again on the function, since an analysis
+/// keeps only the candidates it shows). `hit` is left false.
 fn all_candidates(checked: &CheckedFile, index: usize, function: &Function) -> Vec<Pooled> {
     let analysis = &checked.analysis;
     let mut out: Vec<Pooled> = analysis.scenarios[index]
@@ -224,8 +228,7 @@ fn all_candidates(checked: &CheckedFile, index: usize, function: &Function) -> V
 /// Marks the pooled candidates of `class` within a line of 0-based `line`.
 fn mark(pool: &mut [Pooled], class: FailureClass, line: usize) {
     for c in pool {
-        let (start, end) = (c.start - 1, c.end - 1);
-        c.hit = line + 1 >= start && line <= end + 1 && equivalent(class, c.class);
+        c.hit = equivalent(class, c.class) && within_a_line(c.start - 1, c.end - 1, line);
     }
 }
 

@@ -156,6 +156,9 @@ pub struct FnCx<'a, 't> {
     /// The Python names bound to outside data, read once per function:
     /// every subscript and conversion rule asks.
     pub(crate) external_names: std::cell::OnceCell<HashMap<String, origin::Origin>>,
+    /// The file's text in one piece, copied from the rope once per
+    /// function for the rules that search the whole file.
+    file_text: std::cell::OnceCell<String>,
 }
 
 impl<'a, 't> FnCx<'a, 't> {
@@ -180,6 +183,7 @@ impl<'a, 't> FnCx<'a, 't> {
             file,
             thread_target: std::cell::OnceCell::new(),
             external_names: std::cell::OnceCell::new(),
+            file_text: std::cell::OnceCell::new(),
         })
     }
 }
@@ -194,18 +198,27 @@ impl<'t> FnCx<'_, 't> {
         guards::parameters(self.language, self.node, self.rope)
     }
 
-    /// Whether the function is `async`.
-    pub fn is_async(&self) -> bool {
+    /// The function's text before its body: name, parameters, modifiers.
+    pub fn header(&self) -> String {
         let header_end = self
             .node
             .child_by_field_name("body")
             .map_or(self.node.end_byte(), |b| b.start_byte());
         let end = header_end.min(self.rope.len_bytes());
         let start = self.node.start_byte().min(end);
-        let header = self.rope.byte_slice(start..end).to_string();
-        header
+        self.rope.byte_slice(start..end).to_string()
+    }
+
+    /// Whether the function is `async`.
+    pub fn is_async(&self) -> bool {
+        self.header()
             .split(|c: char| !c.is_alphanumeric() && c != '_')
             .any(|w| w == "async")
+    }
+
+    /// The whole file's text.
+    pub fn file_text(&self) -> &str {
+        self.file_text.get_or_init(|| self.rope.to_string())
     }
 }
 

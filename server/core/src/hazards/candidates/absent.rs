@@ -6,6 +6,14 @@
 use super::memo::Memo;
 use super::*;
 
+/// How each language spells nothing.
+pub(super) const NOTHING: &[&str] = &["null", "None", "nil", "undefined"];
+
+/// Whether `text` is nothing itself (`None`, ` null `).
+pub(super) fn is_nothing(text: &str) -> bool {
+    NOTHING.contains(&text.trim())
+}
+
 /// Expressions the file compares with `nil`, `null`, `None` or
 /// `undefined` somewhere: the code itself says they can be absent, so a
 /// dereference of one that nothing checks is a likely null failure.
@@ -93,11 +101,7 @@ pub(super) fn absent_fields(text: &str) -> Vec<String> {
         // `self.conn = None` in `close`) is absent between then and the
         // call that fills it: a method called before `connect`, or after
         // `close`, finds nothing there.
-        let emptied = name.contains('.')
-            && matches!(
-                statement.trim().trim_end_matches(';').trim(),
-                "null" | "None" | "nil" | "undefined"
-            );
+        let emptied = name.contains('.') && is_nothing(statement.trim().trim_end_matches(';'));
         if may_find_nothing(&statement) || emptied {
             names.push(name.to_owned());
         }
@@ -316,7 +320,7 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
         }
         if let Some((left, right)) = assignment(trimmed) {
             let name = assigned_name(left).trim_end_matches(':');
-            let nothing = matches!(right.trim(), "None" | "null" | "nil" | "undefined");
+            let nothing = is_nothing(right);
             if let Some(at) = initialised.iter().position(|(n, _, _)| n == name) {
                 let entry = &mut initialised[at];
                 if nothing || !deeper || !in_branch || entry.1 && in_else {
@@ -330,7 +334,7 @@ pub(super) fn set_absent_in_branches(cx: &FnCx) -> Vec<(String, usize)> {
             }
         }
         if let Some((left, right)) = trimmed.split_once('=')
-            && matches!(right.trim(), "None" | "null" | "nil" | "undefined")
+            && is_nothing(right)
             && indent(line) > top
         {
             let name = left.trim().trim_end_matches(':');

@@ -8,8 +8,9 @@
 //! retriever cannot open (`RuntimeException: setDataSource failed`), a
 //! receiver unregistered twice or never registered (`IllegalArgumentException:
 //! Receiver not registered`), a foreground service asked for while the app
-//! is in the background on Android 12 (`ForegroundServiceStartNotAllowedException`). The compiler asks for none of these to be
-//! caught, so they reach users as crashes. Only in files that use the
+//! is in the background on Android 12
+//! (`ForegroundServiceStartNotAllowedException`). The compiler asks for
+//! none of these to be caught, so they reach users as crashes. Only in files that use the
 //! API's package; a `catch` of the exception or a base is the guard.
 
 use super::*;
@@ -22,11 +23,15 @@ struct Contract {
     api: &'static str,
     /// The exception's full name.
     exception: &'static str,
+    /// Its base classes a handler may name, below the catch-alls
+    /// (`RuntimeException`, `Exception`, `Throwable`) that catch every one.
+    bases: &'static [&'static str],
     message: &'static str,
     trigger: &'static str,
-    /// A word of the checks that avoid the failure, if any can: a permission check
-    /// (`hasBluetoothScanPermission()`, `checkSelfPermission`), a flag
-    /// kept for the registration (`if (receiverRegistered)`).
+    /// A word of the checks that avoid the failure, if any can: a
+    /// permission check (`hasBluetoothScanPermission()`,
+    /// `checkSelfPermission`), a flag kept for the registration (`if
+    /// (receiverRegistered)`).
     checked_by: Option<&'static str>,
 }
 
@@ -50,6 +55,7 @@ const CONTRACTS: &[Contract] = &[
         ],
         api: "android.bluetooth",
         exception: "java.lang.SecurityException",
+        bases: &[],
         message: SCAN,
         trigger: SCAN_TRIGGER,
         checked_by: Some("ermission"),
@@ -66,6 +72,7 @@ const CONTRACTS: &[Contract] = &[
         ],
         api: "android.bluetooth",
         exception: "java.lang.SecurityException",
+        bases: &[],
         message: CONNECT,
         trigger: CONNECT_TRIGGER,
         checked_by: Some("ermission"),
@@ -80,6 +87,7 @@ const CONTRACTS: &[Contract] = &[
         ],
         api: "android.nfc",
         exception: "java.lang.SecurityException",
+        bases: &[],
         message: "Permission Denial: Tag ( ID: … ) is out of date",
         trigger: TAG_TRIGGER,
         checked_by: None,
@@ -88,6 +96,7 @@ const CONTRACTS: &[Contract] = &[
         methods: &["startForeground"],
         api: "android.app",
         exception: "android.app.ForegroundServiceStartNotAllowedException",
+        bases: &["ServiceStartNotAllowedException", "IllegalStateException"],
         message: "Service.startForeground() not allowed due to mAllowStartForeground false",
         trigger: FOREGROUND_TRIGGER,
         checked_by: None,
@@ -96,6 +105,7 @@ const CONTRACTS: &[Contract] = &[
         methods: &["startForegroundService"],
         api: "android.content",
         exception: "android.app.ForegroundServiceStartNotAllowedException",
+        bases: &["ServiceStartNotAllowedException", "IllegalStateException"],
         message: "startForegroundService() not allowed due to mAllowStartForeground false",
         trigger: FOREGROUND_TRIGGER,
         checked_by: None,
@@ -104,6 +114,7 @@ const CONTRACTS: &[Contract] = &[
         methods: &["setDataSource"],
         api: "MediaMetadataRetriever",
         exception: "java.lang.RuntimeException",
+        bases: &[],
         message: "setDataSource failed: status = 0xFFFFFFEA",
         trigger: "the file is truncated, in a format the device cannot decode, or was deleted while it was listed",
         checked_by: None,
@@ -112,6 +123,7 @@ const CONTRACTS: &[Contract] = &[
         methods: &["unregisterReceiver"],
         api: "android.content",
         exception: "java.lang.IllegalArgumentException",
+        bases: &[],
         message: "Receiver not registered",
         trigger: "the receiver was never registered on this path, or was already unregistered (a second onPause, onDestroy after a failed start)",
         checked_by: Some("egistered"),
@@ -142,31 +154,21 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // `caught` counts a catch of `RuntimeException`, `Exception` or
-        // `Throwable` too; Android's refusals to start a service are
-        // `IllegalStateException`s.
+        // `Throwable` too.
         let simple = contract.exception.rsplit('.').next().unwrap_or_default();
-        let refusal = simple.ends_with("NotAllowedException");
-        let caught: &[&str] = if refusal {
-            &[
-                simple,
-                "ServiceStartNotAllowedException",
-                "IllegalStateException",
-            ]
-        } else {
-            &[simple]
-        };
+        let caught: Vec<&str> = std::iter::once(simple)
+            .chain(contract.bases.iter().copied())
+            .collect();
         if crate::hazards::guards::caught(
             self.cx.language,
             node,
             self.cx.node,
             self.cx.rope,
-            caught,
+            &caught,
         ) {
             return;
         }
-        let before = self.found.len();
-        self.add(node, Other, 0.12, contract.trigger);
-        if let Some(found) = self.found.get_mut(before) {
+        if let Some(found) = self.added(node, Other, 0.12, contract.trigger) {
             found.error_type = contract.exception.to_owned();
             found.error = format!("{}: {}", contract.exception, contract.message);
             found.summary = format!("Possible {simple} at `{}`", one_line(&found.subject, 50));

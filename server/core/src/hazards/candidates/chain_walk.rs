@@ -99,7 +99,6 @@ impl Scan<'_, '_, '_> {
 /// or (Python, JavaScript) tests its truth (`while node:`, `node &&`,
 /// `if (!node)`).
 fn tests_for_null(text: &str, name: &str) -> bool {
-    const NULLS: &[&str] = &["null", "None", "nil", "undefined"];
     text.match_indices(name).any(|(at, _)| {
         if !starts_word(text, at) {
             return false;
@@ -110,7 +109,7 @@ fn tests_for_null(text: &str, name: &str) -> bool {
             .iter()
             .find_map(|op| after.strip_prefix(op))
             .map(str::trim_start);
-        let compared = NULLS
+        let compared = absent::NOTHING
             .iter()
             .any(|n| operand.is_some_and(|o| o.starts_with(n)) || before.ends_with(n));
         let truthy = before.ends_with('!')

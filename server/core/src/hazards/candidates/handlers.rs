@@ -33,11 +33,7 @@ impl Scan<'_, '_, '_> {
     /// (`this._ws = new WebSocket(url)`, `self.conn = connect()`): what
     /// the rest of the file does with it, it holds something here.
     fn filled_before(&self, node: Node, name: &str) -> bool {
-        let start = self.cx.node.start_byte();
-        let Some(before) = self.body.get(..node.start_byte().saturating_sub(start)) else {
-            return false;
-        };
-        before.lines().any(|line| {
+        self.before(node).lines().any(|line| {
             let Some((left, right)) = absent::assignment(line) else {
                 return false;
             };
@@ -45,10 +41,9 @@ impl Scan<'_, '_, '_> {
             absent::assigned_name(left) == name
                 && !right.is_empty()
                 // `x = x == null ? null : x` may leave nothing still.
-                && !["null", "None", "nil", "undefined"]
+                && !absent::NOTHING
                     .iter()
                     .any(|nothing| crate::hazards::guards::mentions(right, nothing))
-                && !absent::may_find_nothing(right)
                 && !LOOKUPS.iter().any(|l| right.contains(l))
         })
     }
@@ -120,7 +115,7 @@ impl Scan<'_, '_, '_> {
                     || lines[i + 1..].iter().take(2).any(|next| assigned(next)));
             // `x = x == null ? "" : x`, `x = d if x is None else x`: a
             // conditional whose only nothing is the one it tests for.
-            let nothings = ["null", "None", "nil", "undefined"]
+            let nothings = absent::NOTHING
                 .iter()
                 .map(|n| code.matches(n).count())
                 .sum::<usize>();

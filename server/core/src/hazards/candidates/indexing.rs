@@ -414,19 +414,13 @@ impl Scan<'_, '_, '_> {
         if collection.is_empty() {
             return None;
         }
-        let ancestors = crate::hazards::guards::ancestors(node, self.cx.node);
-        let (position, looped) = ancestors
-            .iter()
-            .enumerate()
-            .find(|(_, a)| matches!(a.kind(), "while_statement" | "while_expression"))?;
+        let looped = crate::hazards::guards::ancestors(node, self.cx.node)
+            .into_iter()
+            .find(|a| matches!(a.kind(), "while_statement" | "while_expression"))?;
         let condition = looped.child_by_field_name("condition")?;
         // `node` must sit in the condition, not the body.
-        let inside = ancestors[..position]
-            .iter()
-            .chain(std::iter::once(&node))
-            .any(|a| a.id() == condition.id())
-            || (condition.start_byte() <= node.start_byte()
-                && node.end_byte() <= condition.end_byte());
+        let inside =
+            condition.start_byte() <= node.start_byte() && node.end_byte() <= condition.end_byte();
         if !inside {
             return None;
         }

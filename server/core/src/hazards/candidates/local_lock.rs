@@ -140,7 +140,7 @@ impl Scan<'_, '_, '_> {
     /// Whether the file declares `field` volatile, or not as a field of its
     /// own at all (a local, or one we cannot see).
     fn volatile_field(&self, field: &str) -> bool {
-        let file = self.cx.rope.to_string();
+        let file = self.cx.file_text();
         let declaration = file.lines().find(|line| {
             let line = line.trim();
             (line.ends_with(&format!(" {field};")) || line.contains(&format!(" {field} =")))

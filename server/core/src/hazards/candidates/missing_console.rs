@@ -41,9 +41,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let before = self.found.len();
-        self.add(node, NullOrNone, 0.06, TRIGGER);
-        if let Some(found) = self.found.get_mut(before) {
+        if let Some(found) = self.added(node, NullOrNone, 0.06, TRIGGER) {
             found.error_type = "AttributeError".to_owned();
             found.error = format!("AttributeError: 'NoneType' object has no attribute '{last}'");
         }

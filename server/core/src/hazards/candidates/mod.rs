@@ -737,6 +737,16 @@ fn first_argument(args: &str) -> &str {
     arguments(args).split(',').next().unwrap_or_default().trim()
 }
 
+/// The value of an integer literal without a type suffix, decimal or hex,
+/// with or without `_` separators (`65_534`, `0x8000`).
+fn integer_literal(word: &str) -> Option<u64> {
+    let word = word.replace('_', "");
+    match word.strip_prefix("0x") {
+        Some(hex) => u64::from_str_radix(hex, 16).ok(),
+        None => word.parse().ok(),
+    }
+}
+
 /// The broad candidates of one function (not of functions nested in it).
 fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
@@ -1419,6 +1429,20 @@ impl Scan<'_, '_, '_> {
         self.push(node.byte_range(), class, likelihood, trigger);
     }
 
+    /// [`Self::add`], handing back the hazard it added (none when the
+    /// operation is suppressed) for a rule that names its own error.
+    fn added(
+        &mut self,
+        node: Node,
+        class: FailureClass,
+        likelihood: f32,
+        trigger: &str,
+    ) -> Option<&mut Hazard> {
+        let before = self.found.len();
+        self.push(node.byte_range(), class, likelihood, trigger);
+        self.found.get_mut(before)
+    }
+
     /// A finding as certain as a precise rule's, under its own `rule` and
     /// `summary`: the analysis reports it with the precise hazards, so it
     /// can become a diagnostic.
@@ -1430,9 +1454,7 @@ impl Scan<'_, '_, '_> {
         (rule, summary): (&'static str, String),
         trigger: &str,
     ) {
-        let before = self.found.len();
-        self.push(node.byte_range(), class, likelihood, trigger);
-        if let Some(found) = self.found.get_mut(before) {
+        if let Some(found) = self.added(node, class, likelihood, trigger) {
             found.rule = rule;
             found.summary = summary;
             found.likelihood = likelihood;

@@ -29,11 +29,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let start = self.cx.node.start_byte();
-        let Some(before) = self.body.get(..node.start_byte().saturating_sub(start)) else {
-            return;
-        };
-        let Some((object, key)) = looked_up(before, receiver) else {
+        let Some((object, key)) = looked_up(self.before(node), receiver) else {
             return;
         };
         if self.body.contains("hasOwn") || self.body.contains("Object.create(null)") {
@@ -60,7 +56,7 @@ impl Scan<'_, '_, '_> {
     /// `const byName: Record<string, F> = {}`) and never a prototype-less
     /// one or a `Map`.
     fn plain_object(&self, field: &str) -> bool {
-        let text = self.cx.rope.to_string();
+        let text = self.cx.file_text();
         let literal = text.match_indices(field).any(|(at, _)| {
             let rest = text[at + field.len()..].trim_start();
             let rest = match rest.strip_prefix(':') {

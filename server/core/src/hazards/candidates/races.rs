@@ -71,7 +71,7 @@ pub(super) fn closure_under_a_lock(cx: &FnCx, scan: &Scan) -> Option<Vec<String>
     }
     let mut own = scan.parameters.clone();
     // Packages and modules the file imports are no captured values.
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     for line in file.lines() {
         let line = line.trim();
         let quoted = line.trim_start_matches("import").trim();

@@ -86,17 +86,7 @@ impl Scan<'_, '_, '_> {
 
     /// Whether `name` is the function's `...rest` parameter.
     fn rest_parameter(&self, name: &str) -> bool {
-        let header_end = self
-            .cx
-            .node
-            .child_by_field_name("body")
-            .map_or(self.cx.node.start_byte(), |b| b.start_byte());
-        let start = self.cx.node.start_byte();
-        let header = self
-            .body
-            .get(..header_end.saturating_sub(start))
-            .unwrap_or_default();
-        header.contains(&format!("...{name}"))
+        self.cx.header().contains(&format!("...{name}"))
     }
 }
 
@@ -124,12 +114,6 @@ fn bounded_below_limit(text: &str) -> bool {
         return false;
     }
     text.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter_map(|word| {
-            let word = word.replace('_', "");
-            match word.strip_prefix("0x") {
-                Some(hex) => u64::from_str_radix(hex, 16).ok(),
-                None => word.parse::<u64>().ok(),
-            }
-        })
+        .filter_map(integer_literal)
         .any(|n| (2..=ENGINE_LIMIT).contains(&n))
 }

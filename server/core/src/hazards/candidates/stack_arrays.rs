@@ -27,13 +27,13 @@ impl Scan<'_, '_, '_> {
         let Some(length) = node.child_by_field_name("length") else {
             return;
         };
-        let length = self.text(length);
-        let long = literal_length(&length).is_some_and(|n| n >= LONG);
+        let literal = literal_length(&self.text(length));
+        let long = literal.is_some_and(|n| n >= LONG);
         // A named length (`BLOCK_CAP`) of an element the caller's type
         // decides: in a generic type's method, an element of one of its
         // parameters (`T::default()`) or of a generic type of the file
         // (`Slot::UNINIT` where `struct Slot<T>`).
-        let generic = literal_length(&length).is_none()
+        let generic = literal.is_none()
             && node
                 .named_child(0)
                 .is_some_and(|element| self.of_callers_type(&self.text(element)));
@@ -64,7 +64,7 @@ impl Scan<'_, '_, '_> {
         if head.is_empty() || !head.starts_with(|c: char| c.is_ascii_uppercase()) {
             return false;
         }
-        let text = self.cx.rope.to_string();
+        let text = self.cx.file_text();
         ["struct", "enum", "union"]
             .iter()
             .any(|kind| text.contains(&format!("{kind} {head}<")))
@@ -107,8 +107,8 @@ fn literal_length(text: &str) -> Option<u64> {
     if let Some((left, right)) = text.split_once('*') {
         return literal_length(left)?.checked_mul(literal_length(right)?);
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        return u64::from_str_radix(&hex.replace('_', ""), 16).ok();
+    if text.starts_with("0x") {
+        return integer_literal(text);
     }
     // `4096usize`, `1_024`: the digits, then at most a type's suffix.
     let end = text
@@ -121,5 +121,5 @@ fn literal_length(text: &str) -> Option<u64> {
     if end == 0 || !typed {
         return None;
     }
-    text[..end].replace('_', "").parse().ok()
+    integer_literal(&text[..end])
 }

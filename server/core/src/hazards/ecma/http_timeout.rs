@@ -100,7 +100,7 @@ pub(super) fn axios_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
     }
     // A default set anywhere in the file covers every call.
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     if file.contains("defaults.timeout") {
         return None;
     }

@@ -7,7 +7,7 @@ use super::*;
 /// Whether the file bounds its requests another way: a context deadline or
 /// a timeout set on the client after it is made.
 pub(super) fn bounded_elsewhere(cx: &FnCx) -> bool {
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     ["WithTimeout(", "WithDeadline(", ".Timeout =", ".Timeout="]
         .iter()
         .any(|marker| file.contains(marker))
@@ -18,7 +18,7 @@ pub(super) const HANG_TRIGGER: &str = "accepts the connection but never answers 
 pub(super) fn http_default_client(m: &Match, cx: &FnCx) -> Option<Finding> {
     let method = cx.text(m.get("method")?);
     let args = children(m.get("args")?);
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     if file.contains("DefaultClient.Timeout") {
         return None;
     }

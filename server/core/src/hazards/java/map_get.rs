@@ -94,7 +94,7 @@ pub(super) fn qualified(cx: &FnCx, ty: &str) -> String {
     if java_lang.contains(&name) {
         return format!("java.lang.{name}");
     }
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     for line in file.lines().take(400) {
         let line = line.trim();
         if let Some(import) = line

@@ -10,7 +10,7 @@ pub(super) fn thread_targets(cx: &FnCx) -> bool {
 
 fn runs_on_threads(cx: &FnCx) -> bool {
     let name = &cx.function.name;
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     let patterns = [
         format!("target={name}"),
         format!("target=self.{name}"),
@@ -42,15 +42,15 @@ pub(super) fn shared_mutation(m: &Match, cx: &FnCx) -> Option<Finding> {
         .lines()
         .any(|l| l.trim().starts_with("global ") && mentions(l, &root));
     let is_self = root == "self";
-    let is_module_level =
-        !cx.parameters().contains(&root)
-            && !body.lines().any(|l| {
-                let l = l.trim();
-                l.starts_with(&format!("{root} =")) || l.starts_with(&format!("for {root} "))
-            })
-            && cx.rope.to_string().lines().any(|l| {
-                l.starts_with(&format!("{root} =")) || l.starts_with(&format!("{root}: "))
-            });
+    let is_module_level = !cx.parameters().contains(&root)
+        && !body.lines().any(|l| {
+            let l = l.trim();
+            l.starts_with(&format!("{root} =")) || l.starts_with(&format!("for {root} "))
+        })
+        && cx
+            .file_text()
+            .lines()
+            .any(|l| l.starts_with(&format!("{root} =")) || l.starts_with(&format!("{root}: ")));
     if !(declared_global || is_self || is_module_level) {
         return None;
     }

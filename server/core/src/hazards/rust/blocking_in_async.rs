@@ -39,7 +39,7 @@ pub(super) fn blocking_in_async(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
         parent = p.parent();
     }
-    let body = cx.rope.to_string();
+    let body = cx.file_text();
     // `use tokio::fs;` makes `fs::read` the async one.
     if callee.starts_with("fs::")
         && (body.contains("use tokio::fs") || body.contains("use async_std::fs"))

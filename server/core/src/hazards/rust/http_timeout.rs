@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn http_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
     let callee = cx.text(m.get("callee")?);
-    let file = cx.rope.to_string();
+    let file = cx.file_text();
     if callee.ends_with(".build") {
         // `reqwest::Client::builder()….build()` without `.timeout(`.
         let chain = cx.text(m.hazard);
@@ -21,7 +21,7 @@ pub(super) fn http_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
     if statement_text.contains(".timeout(") || statement_text.contains("timeout_") {
         return None;
     }
-    if mentions(&file, "timeout") && callee.starts_with("ureq") && file.contains("AgentBuilder") {
+    if mentions(file, "timeout") && callee.starts_with("ureq") && file.contains("AgentBuilder") {
         return None;
     }
     Some(Finding::new(
