@@ -80,6 +80,7 @@ mod nil_map;
 mod not_found;
 mod not_iterable;
 mod panic_on_error;
+mod pending_ignored;
 mod positional_calls;
 mod promise_executor;
 mod prototype_keys;
@@ -1028,7 +1029,7 @@ impl Scan<'_, '_, '_> {
             self.shared_write(node);
             self.timer_overwritten(node);
         }
-        if kind == "augmented_assignment" {
+        if matches!(kind, "augmented_assignment" | "assignment") {
             self.quadratic_concat(node);
         }
         if kind == "delete_statement" {
@@ -1120,6 +1121,7 @@ impl Scan<'_, '_, '_> {
         self.client_without_timeout(node);
         self.sized_allocation(node);
         self.stack_array(node);
+        self.pending_ignored(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

@@ -6,7 +6,10 @@
 //! characters. Input of a few hundred thousand pieces (a markdown
 //! document of escapes, a stream of small frames) then takes minutes of
 //! CPU. Collecting the pieces in a list and joining them once is the fix,
-//! and then there is no `+=` left to flag.
+//! and then there is no `+=` left to flag. The same growth spelled as a
+//! plain assignment (`self.buf = self.buf + chunk`, or asgiref's `value =
+//! environ[name] + "," + value` stored back with `environ[name] = value`
+//! later in the loop) copies the same way.
 
 use super::*;
 
@@ -69,18 +72,22 @@ impl Scan<'_, '_, '_> {
     /// A Python augmented assignment: `+=` of text onto an attribute or an
     /// element, inside a loop of the function.
     pub(super) fn quadratic_concat(&mut self, node: Node) {
-        if self.cx.language != Language::Python
-            || node.kind() != "augmented_assignment"
-            || node
-                .child_by_field_name("operator")
-                .is_none_or(|o| self.text(o) != "+=")
-        {
+        if self.cx.language != Language::Python {
             return;
         }
         let Some((left, right)) = sides(node) else {
             return;
         };
-        if !matches!(left.kind(), "attribute" | "subscript") {
+        let grown = match node.kind() {
+            "augmented_assignment" => {
+                node.child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "+=")
+                    && matches!(left.kind(), "attribute" | "subscript")
+            }
+            "assignment" => self.grown_by_assignment(node, left, right),
+            _ => false,
+        };
+        if !grown {
             return;
         }
         // A number on either side adds, it does not concatenate.
@@ -92,5 +99,59 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, ResourceExhaustion, BASE, TRIGGER);
+    }
+
+    /// `E = E + …` for an attribute or element `E`, or `v = E + …` with
+    /// `E = v` written further on in the same loop: the text of `E` is
+    /// copied into a longer one on every turn.
+    fn grown_by_assignment(&self, node: Node, left: Node, right: Node) -> bool {
+        if right.kind() != "binary_operator"
+            || right
+                .child_by_field_name("operator")
+                .is_none_or(|o| self.text(o) != "+")
+        {
+            return false;
+        }
+        // The leftmost operand of `E + "," + value`.
+        let mut first = right;
+        while first.kind() == "binary_operator" {
+            let Some(left) = first.child_by_field_name("left") else {
+                return false;
+            };
+            first = left;
+        }
+        if !matches!(first.kind(), "attribute" | "subscript") {
+            return false;
+        }
+        let grown = self.text(first);
+        let target = self.text(left);
+        if target == grown {
+            return true;
+        }
+        if left.kind() != "identifier" {
+            return false;
+        }
+        let Some(body) = self.loop_body_of(node) else {
+            return false;
+        };
+        let after = &self.cx.file_text()[node.end_byte()..body.end_byte()];
+        after.lines().any(|line| {
+            line.trim().replace(' ', "") == format!("{grown}={target}").replace(' ', "")
+        })
+    }
+
+    /// The body of the innermost loop of the function around `node`.
+    fn loop_body_of<'a>(&self, node: Node<'a>) -> Option<Node<'a>> {
+        let mut ancestor = node.parent();
+        while let Some(parent) = ancestor {
+            if parent.id() == self.cx.node.id() {
+                return None;
+            }
+            if matches!(parent.kind(), "for_statement" | "while_statement") {
+                return parent.child_by_field_name("body");
+            }
+            ancestor = parent.parent();
+        }
+        None
     }
 }

@@ -5467,3 +5467,64 @@ fn a_check_before_a_loop_that_shrinks_the_collection_holds_once() {
     let found = candidates_of(Language::Python, "core.py", &steady);
     assert!(!found.contains(&(IndexOutOfRange, 4)), "{found:?}");
 }
+
+#[test]
+fn a_pending_poll_the_loop_ignores() {
+    // tower's CallAll: the stream is not ready, the arm does nothing and
+    // the loop polls it again at once; the fix hands Pending up.
+    let bug = "impl<S> Stream for CallAll<S> {\n    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {\n        loop {\n            if *this.eof {\n                return Poll::Pending;\n            }\n            match this.stream.as_mut().poll_next(cx) {\n                Poll::Ready(r) => this.queue.push(r),\n                Poll::Pending => {\n                    // the slot stays reserved\n                }\n            }\n        }\n    }\n}\n";
+    let found = candidates_of(Language::Rust, "common.rs", bug);
+    assert!(found.contains(&(Timeout, 7)), "{found:?}");
+    let fix = bug.replace(
+        "match this.stream.as_mut().poll_next(cx) {\n                Poll::Ready(r) => this.queue.push(r),\n                Poll::Pending => {\n                    // the slot stays reserved\n                }\n            }",
+        "match ready!(this.stream.as_mut().poll_next(cx)) {\n                r => this.queue.push(r),\n            }",
+    );
+    let found = candidates_of(Language::Rust, "common.rs", &fix);
+    assert!(!found.contains(&(Timeout, 7)), "{found:?}");
+    // A flag the loop tests afterwards leaves it (tokio-rustls), and a
+    // match with work after it in the loop is not the loop's last word.
+    let flagged = bug.replace(
+        "Poll::Pending => {\n                    // the slot stays reserved\n                }",
+        "Poll::Pending => {\n                    would_block = true;\n                }",
+    );
+    let found = candidates_of(Language::Rust, "common.rs", &flagged);
+    assert!(!found.contains(&(Timeout, 7)), "{found:?}");
+    let followed = bug.replace(
+        "            }\n        }\n    }\n}\n",
+        "            }\n            if this.queue.is_empty() {\n                return Poll::Pending;\n            }\n        }\n    }\n}\n",
+    );
+    let found = candidates_of(Language::Rust, "common.rs", &followed);
+    assert!(!found.contains(&(Timeout, 7)), "{found:?}");
+}
+
+#[test]
+fn text_grown_through_an_element_by_plain_assignment() {
+    // asgiref: every repeat of a header copies the joined value so far;
+    // the fix collects the values in a list and joins them once.
+    let bug = "def build_environ(self, environ):\n    for name, value in self.scope.get(\"headers\", []):\n        corrected_name = \"HTTP_%s\" % name.upper()\n        if corrected_name in environ:\n            value = environ[corrected_name] + \",\" + value\n        environ[corrected_name] = value\n    return environ\n";
+    let fix = "def build_environ(self, environ):\n    headers = defaultdict(list)\n    for name, value in self.scope.get(\"headers\", []):\n        corrected_name = \"HTTP_%s\" % name.upper()\n        headers[corrected_name].append(value)\n    for name, values in headers.items():\n        environ[name] = \",\".join(values)\n    return environ\n";
+    flags_bug_not_fix(
+        Language::Python,
+        "wsgi.py",
+        bug,
+        fix,
+        (ResourceExhaustion, 5),
+    );
+    let direct = "def feed(self, chunks):\n    for chunk in chunks:\n        self.buffer = self.buffer + chunk\n";
+    let found = candidates_of(Language::Python, "feed.py", direct);
+    assert!(found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+    // A number grown the same way adds, and a local copy never stored
+    // back grows nothing.
+    let counted = direct.replace(
+        "self.buffer = self.buffer + chunk",
+        "self.total = self.total + 1",
+    );
+    let found = candidates_of(Language::Python, "feed.py", &counted);
+    assert!(!found.contains(&(ResourceExhaustion, 3)), "{found:?}");
+    let local = bug.replace(
+        "        environ[corrected_name] = value\n",
+        "        print(value)\n",
+    );
+    let found = candidates_of(Language::Python, "wsgi.py", &local);
+    assert!(!found.contains(&(ResourceExhaustion, 5)), "{found:?}");
+}
