@@ -56,3 +56,17 @@
       (arrow_function
         body: [(call_expression) (await_expression) (new_expression)
                (parenthesized_expression) (ternary_expression)]) @function .)))
+
+; A callback with a body handed to a call made at the top of a module:
+; an Express route (`app.get('/users/:id', async (req, res) => { … })`),
+; a method defined through a helper (`AST_Node.DEFMETHOD("size",
+; function () { … })`), a test (`it('parses', () => { … })`). No other
+; function holds these lines. Named by the call's first argument when
+; that is a string, else by the callee (see `functions.rs`).
+(program
+  (expression_statement
+    (call_expression
+      function: (_) @function.name
+      arguments: (arguments
+        [(arrow_function body: (statement_block))
+         (function_expression)] @function))))

@@ -259,7 +259,7 @@ fn query_items(
             closure: function && is_closure(node.kind()),
             container_kind: container_kind(node.kind()),
             name: if function {
-                node_text(name, rope)
+                function_name(name, node, rope)
             } else {
                 container_name(language, name, rope)
             },
@@ -431,6 +431,28 @@ fn assemble(language: Language, path: &str, mut items: Vec<Item>) -> FunctionInd
         }
     }
     index
+}
+
+/// A function's name as its `name` capture spells it, except for a
+/// callback handed to a call (`it("parses", …)`, `DEFMETHOD("size", …)`,
+/// `app.get("/users/:id", …)`): the capture is the callee, and the call's
+/// first argument names the callback better when it is a string.
+fn function_name(name: Node, function: Node, rope: &Rope) -> String {
+    let callee = name.parent().is_some_and(|p| p.kind() == "call_expression");
+    if callee
+        && let Some(first) = function
+            .parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.named_child(0))
+        && first.kind() == "string"
+    {
+        let text = node_text(first, rope);
+        let unquoted = text.trim_matches(['"', '\'']).trim();
+        if !unquoted.is_empty() {
+            return unquoted.to_owned();
+        }
+    }
+    node_text(name, rope)
 }
 
 fn container_name(language: Language, name: Node, rope: &Rope) -> String {
@@ -721,6 +743,36 @@ public class Orders {
         Method src/file::Orders.Repo.touch L6-6
         Method src/file::Orders.State.next L7-7
         ");
+    }
+
+    #[test]
+    fn callbacks_handed_to_calls_at_the_top_of_a_module() {
+        let source = r#"
+app.get('/users/:id', async (req, res) => {
+  res.send(users[req.params.id].name);
+});
+AST_Node.DEFMETHOD("size", function () { return this.phase.length; });
+process.nextTick(function () { start(); });
+describe('parser', () => {
+  it('parses', () => { parse(''); });
+});
+app.use((err) => log(err));
+"#;
+        insta::assert_snapshot!(check(Language::JavaScript, source), @r"
+        Closure src/file::/users/:id L2-4
+        Closure src/file::size L5-5
+        Closure src/file::process.nextTick L6-6
+        Closure src/file::parser L7-9
+        ");
+        // In a file past the chunk size the module's top is the spine,
+        // and the callbacks are still found once.
+        let big = format!("{}{source}", "const pad = 1;\n".repeat(1200));
+        let names: Vec<_> = index(Language::JavaScript, &big)
+            .functions
+            .into_iter()
+            .map(|f| f.qualified_name)
+            .collect();
+        assert_eq!(names, ["/users/:id", "size", "process.nextTick", "parser"]);
     }
 
     /// The chunk cache must never change the result: after edits, an index
