@@ -81,6 +81,7 @@ mod not_found;
 mod not_iterable;
 mod panic_on_error;
 mod pending_ignored;
+mod pointer_fields;
 mod positional_calls;
 mod promise_executor;
 mod prototype_keys;
@@ -1122,6 +1123,7 @@ impl Scan<'_, '_, '_> {
         self.sized_allocation(node);
         self.stack_array(node);
         self.pending_ignored(node);
+        self.pointer_field_dereferenced(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

@@ -5528,3 +5528,25 @@ fn text_grown_through_an_element_by_plain_assignment() {
     let found = candidates_of(Language::Python, "wsgi.py", &local);
     assert!(!found.contains(&(ResourceExhaustion, 5)), "{found:?}");
 }
+
+#[test]
+fn go_pointer_field_dereferenced_unchecked() {
+    // prometheus/exporter-toolkit: a FlagConfig built by hand leaves the
+    // *bool nil; the fix checks it first.
+    let bug = "package web\n\nfunc ListenAndServe(server *http.Server, flags *FlagConfig) error {\n\tif *flags.WebSystemdSocket {\n\t\treturn serveSystemd(server)\n\t}\n\treturn nil\n}\n";
+    let fix = bug.replace(
+        "if *flags.WebSystemdSocket {",
+        "if flags.WebSystemdSocket != nil && *flags.WebSystemdSocket {",
+    );
+    flags_bug_not_fix(Language::Go, "tls_config.go", bug, &fix, (NullOrNone, 4));
+    // Set in the function first, or a package's variable: no doubt.
+    let set = bug.replace(
+        "\tif *flags.WebSystemdSocket {",
+        "\tflags.WebSystemdSocket = &off\n\tif *flags.WebSystemdSocket {",
+    );
+    let found = candidates_of(Language::Go, "tls_config.go", &set);
+    assert!(!found.contains(&(NullOrNone, 5)), "{found:?}");
+    let package = "package main\n\nimport \"flag\"\n\nfunc run() int {\n\treturn *flag.Port\n}\n";
+    let found = candidates_of(Language::Go, "main.go", package);
+    assert!(!found.contains(&(NullOrNone, 6)), "{found:?}");
+}
