@@ -81,6 +81,7 @@ mod not_found;
 mod not_iterable;
 mod panic_on_error;
 mod pending_ignored;
+mod pipe_deadlock;
 mod pointer_fields;
 mod positional_calls;
 mod promise_executor;
@@ -1124,6 +1125,7 @@ impl Scan<'_, '_, '_> {
         self.stack_array(node);
         self.pending_ignored(node);
         self.pointer_field_dereferenced(node);
+        self.wait_before_reading(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

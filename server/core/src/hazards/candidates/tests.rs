@@ -5550,3 +5550,45 @@ fn go_pointer_field_dereferenced_unchecked() {
     let found = candidates_of(Language::Go, "main.go", package);
     assert!(!found.contains(&(NullOrNone, 6)), "{found:?}");
 }
+
+#[test]
+fn waiting_for_a_child_before_reading_its_pipe() {
+    // The rule's own trigger tells it from "a wait without a timeout".
+    let pipe_waits = |language, path, source: &str| -> Vec<usize> {
+        broad_of(language, path, source)
+            .into_iter()
+            .filter(|(class, _, _, trigger)| *class == Timeout && trigger.contains("pipe holds"))
+            .map(|(_, line, _, _)| line)
+            .collect()
+    };
+    // python-lsp-server: pylint's JSON fills the pipe while lint() waits;
+    // the fix reads everything with communicate().
+    let bug = "def lint(cmd):\n    with Popen(cmd, stdout=PIPE, stderr=PIPE,\n               universal_newlines=True) as process:\n        process.wait()\n        json_out = process.stdout.read()\n    return json_out\n";
+    assert_eq!(pipe_waits(Language::Python, "pylint_lint.py", bug), [4]);
+    let fix = "def lint(cmd):\n    with Popen(cmd, stdout=PIPE, stderr=PIPE,\n               universal_newlines=True) as process:\n        json_out, err = process.communicate()\n        process.wait()\n    return json_out\n";
+    assert_eq!(
+        pipe_waits(Language::Python, "pylint_lint.py", fix),
+        [0usize; 0]
+    );
+    // Output that goes nowhere near a pipe cannot fill one.
+    let quiet = bug.replace("stdout=PIPE, stderr=PIPE", "stdout=DEVNULL");
+    assert_eq!(
+        pipe_waits(Language::Python, "pylint_lint.py", &quiet),
+        [0usize; 0]
+    );
+    // Java reads the stream only after waitFor; Go reads the pipe after Wait.
+    let java = "class Run {\n    String run(ProcessBuilder pb) throws Exception {\n        Process p = pb.start();\n        p.waitFor();\n        return new String(p.getInputStream().readAllBytes());\n    }\n}\n";
+    assert_eq!(pipe_waits(Language::Java, "Run.java", java), [4]);
+    let java_fix = java.replace("        p.waitFor();\n        return new String(p.getInputStream().readAllBytes());\n", "        String out = new String(p.getInputStream().readAllBytes());\n        p.waitFor();\n        return out;\n");
+    assert_eq!(
+        pipe_waits(Language::Java, "Run.java", &java_fix),
+        [0usize; 0]
+    );
+    let go = "package run\n\nfunc run(cmd *exec.Cmd) ([]byte, error) {\n\tout, err := cmd.StdoutPipe()\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tcmd.Start()\n\tcmd.Wait()\n\treturn io.ReadAll(out)\n}\n";
+    assert_eq!(pipe_waits(Language::Go, "run.go", go), [9]);
+    let go_fix = go.replace(
+        "\tcmd.Wait()\n\treturn io.ReadAll(out)\n",
+        "\tdata, err := io.ReadAll(out)\n\tcmd.Wait()\n\treturn data, err\n",
+    );
+    assert_eq!(pipe_waits(Language::Go, "run.go", &go_fix), [0usize; 0]);
+}
