@@ -109,7 +109,58 @@ fn fields_of(code: &str, receiver: &str, fields: &mut Vec<String>) {
     }
 }
 
+/// A Go struct's declared field names and its embedded types' names
+/// (`SpanModel` of `model.SpanModel`), from `type Name struct { … }` in
+/// the file's text.
+fn go_struct_fields(text: &str, name: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let start = text.find(&format!("type {name} struct {{"))?;
+    let body = text[start..].split_once('{')?.1.split('}').next()?;
+    let (mut declared, mut embedded) = (Vec::new(), Vec::new());
+    for line in body.lines() {
+        let code = line.split("//").next().unwrap_or_default().trim();
+        let words: Vec<&str> = code.split_whitespace().collect();
+        match words.as_slice() {
+            [] => {}
+            [only] => {
+                let ty = only.trim_start_matches('*');
+                embedded.push(ty.rsplit('.').next().unwrap_or(ty).to_owned());
+            }
+            [names @ .., _] => declared.extend(
+                names
+                    .iter()
+                    .map(|n| n.trim_end_matches(',').to_owned())
+                    .filter(|n| !n.is_empty()),
+            ),
+        }
+    }
+    Some((declared, embedded))
+}
+
 impl Scan<'_, '_, '_> {
+    /// Whether `field` is a struct the receiver's type embeds, and fields
+    /// written under the lock are promoted from an embedded struct
+    /// (zipkin's `spanImpl` embeds `model.SpanModel`, and `Tag` writes
+    /// `s.Tags` under `s.mtx`): reading the embedded struct whole reads
+    /// those fields too.
+    fn embeds_guarded(&self, field: &str) -> bool {
+        if self.cx.language != Language::Go {
+            return false;
+        }
+        let Some(receiver) = self.cx.function.receiver.as_deref() else {
+            return false;
+        };
+        let Some((declared, embedded)) =
+            go_struct_fields(self.cx.file_text(), receiver.trim_start_matches('*'))
+        else {
+            return false;
+        };
+        embedded.iter().any(|e| e == field)
+            && self
+                .guarded
+                .iter()
+                .any(|g| !declared.contains(g) && !embedded.contains(g))
+    }
+
     /// A read of a lock-guarded field in a method that takes no lock.
     pub(super) fn unguarded_read(&mut self, node: Node) {
         if self.guarded.is_empty() || self.takes_lock || self.in_constructor() {
@@ -155,7 +206,11 @@ impl Scan<'_, '_, '_> {
         } else {
             &segments[..]
         };
-        let Some(field) = fields.iter().find(|f| self.guarded.iter().any(|g| g == *f)) else {
+        let Some(field) = fields
+            .iter()
+            .find(|f| self.guarded.iter().any(|g| g == *f))
+            .or_else(|| fields.first().filter(|f| self.embeds_guarded(f)))
+        else {
             return;
         };
         if self.raced.iter().any(|r| r == field) {

@@ -5592,3 +5592,30 @@ fn waiting_for_a_child_before_reading_its_pipe() {
     );
     assert_eq!(pipe_waits(Language::Go, "run.go", &go_fix), [0usize; 0]);
 }
+
+#[test]
+fn go_embedded_struct_read_whole_without_the_lock() {
+    // zipkin-go: Tag writes the embedded SpanModel's Tags under s.mtx;
+    // Finish hands the whole SpanModel to the reporter unlocked.
+    let bug = "package zipkin\n\ntype spanImpl struct {\n\tmtx sync.RWMutex\n\tmodel.SpanModel\n\ttracer *Tracer\n}\n\nfunc (s *spanImpl) Tag(key, value string) {\n\ts.mtx.Lock()\n\ts.Tags[key] = value\n\ts.mtx.Unlock()\n}\n\nfunc (s *spanImpl) Finish() {\n\ts.tracer.reporter.Send(s.SpanModel)\n}\n";
+    let fix = bug.replace(
+        "\ts.tracer.reporter.Send(s.SpanModel)\n",
+        "\ts.mtx.RLock()\n\ts.tracer.reporter.Send(s.SpanModel)\n\ts.mtx.RUnlock()\n",
+    );
+    flags_bug_not_fix(Language::Go, "span.go", bug, &fix, (RaceCondition, 16));
+    // The embedded struct's fields are not the ones the lock guards when
+    // the guarded field is declared on the type itself.
+    let own = bug
+        .replace(
+            "\ttracer *Tracer\n",
+            "\ttracer *Tracer\n\ttags map[string]string\n",
+        )
+        .replace("s.Tags[key] = value", "s.tags[key] = value");
+    let found = broad_of(Language::Go, "span.go", &own);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, line, _, trigger)| *line == 17 && trigger.contains("under the lock")),
+        "{found:?}"
+    );
+}
