@@ -144,6 +144,15 @@ pub(super) const LOOKUPS: &[&str] = &[
     ".first(",
     ".last(",
     "environ.get(",
+    // Lookups by key that answer nil for "no such row" rather than an
+    // error: hcloud-go's `GetByID` ("If the action does not exist, nil is
+    // returned"), Spring Data's `findByEmail`, Sequelize's `findByPk`,
+    // Mongoose's and TypeORM's `findOne`.
+    ".GetBy",
+    ".FindBy",
+    ".findBy",
+    ".findOne(",
+    ".FindOne(",
 ];
 
 /// `(left, right)` of a line that assigns (`x = …`, `x := …`, `Type x =

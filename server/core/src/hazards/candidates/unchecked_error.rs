@@ -1,6 +1,7 @@
 //! A Go result used before its error is looked at: `resp, err :=
 //! http.Get(u); defer resp.Body.Close(); if err != nil { … }`, or with
-//! the error thrown away (`f, _ := os.Open(p)`). When the call fails the
+//! the error thrown away (`f, _ := os.Open(p)`), or dereferenced outright
+//! (circl's `return AttributeKey{*sk}, err`). When the call fails the
 //! result is nil (or a zero value), and the dereference panics with a nil
 //! pointer before the error is ever read. The check of `err` in front of
 //! the use is the fix, and the guard.
@@ -44,9 +45,8 @@ impl Scan<'_, '_, '_> {
                 {
                     break;
                 }
-                if let Some(column) = later.find(&format!("{value}.")) {
-                    let before = later[..column].chars().last();
-                    if before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.')) {
+                if let Some(column) = use_of(later, value) {
+                    {
                         let start = at + column;
                         found.push((
                             start,
@@ -66,5 +66,32 @@ impl Scan<'_, '_, '_> {
         for (start, end, trigger) in found {
             self.push(base + start..base + end, NullOrNone, 0.08, trigger);
         }
+    }
+}
+
+/// Where `line` dereferences `value`: a field or method through it
+/// (`resp.Body`) or an explicit `*value` (gofmt spaces a multiplication,
+/// `n * value`, so `*value` is the dereference).
+fn use_of(line: &str, value: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let field = line
+        .match_indices(&format!("{value}."))
+        .find(|(column, _)| {
+            line[..*column]
+                .chars()
+                .last()
+                .is_none_or(|c| !(is_word(c) || c == '.'))
+        });
+    let star = line
+        .match_indices(&format!("*{value}"))
+        .find(|(column, _)| {
+            let after = line[column + 1 + value.len()..].chars().next();
+            after.is_none_or(|c| !is_word(c))
+        });
+    match (field, star) {
+        (Some((f, _)), Some((s, _))) => Some(f.min(s + 1)),
+        (Some((f, _)), None) => Some(f),
+        (None, Some((s, _))) => Some(s + 1),
+        (None, None) => None,
     }
 }
