@@ -72,6 +72,7 @@ mod loop_capture;
 mod memo;
 mod messages;
 mod missing_console;
+mod missing_file;
 mod modified_while_iterated;
 mod naive_utc;
 mod narrow_handler;
@@ -1126,6 +1127,7 @@ impl Scan<'_, '_, '_> {
         self.pending_ignored(node);
         self.pointer_field_dereferenced(node);
         self.wait_before_reading(node);
+        self.missing_file(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

@@ -5619,3 +5619,36 @@ fn go_embedded_struct_read_whole_without_the_lock() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_file_system_call_on_a_path_that_may_be_gone() {
+    // cachecontrol: deleting a cache entry that was never written; the fix
+    // ignores FileNotFoundError.
+    let bug = "import os\n\nclass FileCache:\n    def delete(self, key):\n        name = self._fn(key)\n        if not self.forever:\n            os.remove(name)\n";
+    let fix = bug.replace(
+        "            os.remove(name)\n",
+        "            try:\n                os.remove(name)\n            except FileNotFoundError:\n                pass\n",
+    );
+    flags_bug_not_fix(Language::Python, "file_cache.py", bug, &fix, (Other, 7));
+    let quiet = "import shutil\n\ndef clean(path):\n    shutil.rmtree(path, ignore_errors=True)\n";
+    assert!(!candidates_of(Language::Python, "clean.py", quiet).contains(&(Other, 4)));
+    // chokidar: a dangling symlink's realpath rejects, unhandled; the fix
+    // catches it. Node's callback form reports the error to its callback.
+    let js = "const fsrealpath = promisify(fs.realpath);\n\nasync function handleSymlink(path) {\n  const linkPath = await fsrealpath(path);\n  return linkPath;\n}\n";
+    let js_fix = js.replace(
+        "  const linkPath = await fsrealpath(path);\n",
+        "  let linkPath;\n  try {\n    linkPath = await fsrealpath(path);\n  } catch (e) {\n    return true;\n  }\n",
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "nodefs-handler.js",
+        js,
+        &js_fix,
+        (Other, 4),
+    );
+    let callback =
+        "function check(path, done) {\n  fs.stat(path, (err, stats) => done(err, stats));\n}\n";
+    assert!(!candidates_of(Language::JavaScript, "check.js", callback).contains(&(Other, 2)));
+    let sync = "function size(path) {\n  return fs.statSync(path).size;\n}\n";
+    assert!(candidates_of(Language::JavaScript, "size.js", sync).contains(&(Other, 2)));
+}
