@@ -154,7 +154,7 @@ fn trailing(text: &str, keep: impl Fn(char) -> bool) -> &str {
 /// The lower-case words of an identifier, split at `_` and at each
 /// lower-to-upper change (`serverSocket` → `server`, `socket`); a Java
 /// field's `m` prefix (`mSocket`) is dropped.
-fn identifier_words(name: &str) -> Vec<String> {
+pub(crate) fn identifier_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut previous_lower = false;

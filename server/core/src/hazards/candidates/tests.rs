@@ -5652,3 +5652,20 @@ fn a_file_system_call_on_a_path_that_may_be_gone() {
     let sync = "function size(path) {\n  return fs.statSync(path).size;\n}\n";
     assert!(candidates_of(Language::JavaScript, "size.js", sync).contains(&(Other, 2)));
 }
+
+#[test]
+fn rust_channel_send_unwrapped_after_the_receiver_quit() {
+    // fd: the receiver stops after the first result (`fd -1`) and drops
+    // its end; a walker thread's send(..).unwrap() then panics. The fix
+    // quits the walk when the send fails.
+    let bug = "use std::sync::mpsc::channel;\n\nfn spawn_senders(tx: Sender<WorkerResult>) {\n    walker.run(|| {\n        let tx_thread = tx.clone();\n        Box::new(move |entry| {\n            tx_thread.send(WorkerResult::Entry(entry)).unwrap();\n            WalkState::Continue\n        })\n    });\n}\n";
+    let fix = bug.replace(
+        "            tx_thread.send(WorkerResult::Entry(entry)).unwrap();\n            WalkState::Continue\n",
+        "            match tx_thread.send(WorkerResult::Entry(entry)) {\n                Ok(_) => WalkState::Continue,\n                Err(_) => WalkState::Quit,\n            }\n",
+    );
+    flags_bug_not_fix(Language::Rust, "walk.rs", bug, &fix, (RaceCondition, 7));
+    // A socket's send is a network call, not a channel's.
+    let socket = "fn ping(socket: &UdpSocket) {\n    socket.send(b\"ping\").unwrap();\n}\n";
+    let found = candidates_of(Language::Rust, "ping.rs", socket);
+    assert!(found.contains(&(NetworkError, 2)), "{found:?}");
+}

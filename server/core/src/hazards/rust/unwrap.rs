@@ -66,6 +66,38 @@ pub(super) fn call_name(cx: &FnCx, node: Node) -> Option<String> {
     })
 }
 
+/// Whether `call` (`tx_thread.send(x)`, `self.events_rx.recv()`) is on
+/// one end of a channel: named for it (`tx`, `rx`, `sender`, `receiver`,
+/// `chan`) in a file that makes channels.
+fn channel_end(call: &str, cx: &FnCx) -> bool {
+    let object = call
+        .rsplit_once(".send(")
+        .or_else(|| call.rsplit_once(".recv("))
+        .map(|(object, _)| object)
+        .unwrap_or_default();
+    let last = object.rsplit(['.', ':']).next().unwrap_or_default();
+    let named = crate::hazards::candidates::identifier_words(last)
+        .iter()
+        .any(|w| {
+            matches!(
+                w.as_str(),
+                "tx" | "rx" | "sender" | "receiver" | "chan" | "channel"
+            )
+        });
+    let text = cx.file_text();
+    named
+        && [
+            "mpsc",
+            "channel(",
+            "crossbeam",
+            "flume",
+            "Sender<",
+            "unbounded(",
+        ]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
 pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
     let receiver = m.get("receiver")?;
     let method = cx.text(m.get("method")?);
@@ -249,6 +281,30 @@ pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
                 format!("Predicted panic: {method}() on None from {callee}()"),
             )
         }
+        // A channel's send fails only when every receiver is gone, its
+        // recv only when every sender is: the other thread returned early
+        // or panicked first (fd's walker threads after `fd -1` found its
+        // one result and the receiver quit).
+        "send" | "recv" if channel_end(&receiver_text, cx) => Finding::new(
+            FailureClass::RaceCondition,
+            0.35,
+            "panic",
+            panic_text(
+                if callee == "send" {
+                    "SendError { .. }"
+                } else {
+                    "RecvError"
+                },
+                false,
+            ),
+            if callee == "send" {
+                "the receiving thread quit first (it returned early, stopped after enough results, or panicked) and dropped its end".to_owned()
+            } else {
+                "every sending thread finished or panicked and dropped its end before sending"
+                    .to_owned()
+            },
+            format!("Predicted panic: {method}() on a closed channel from {callee}()"),
+        ),
         "open" | "create" | "read_to_string" | "read" | "connect" | "bind" | "send" | "recv" => {
             Finding::new(
                 if matches!(callee.as_str(), "connect" | "bind" | "send" | "recv") {
