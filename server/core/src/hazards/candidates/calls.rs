@@ -1120,15 +1120,26 @@ impl Scan<'_, '_, '_> {
     }
 }
 
-/// Whether every argument is a number or a string written out.
+/// Whether every argument is a number or a string written out. A lone
+/// string argument is taken whole, since a pattern's commas and `=`
+/// (`a{1,3}`, `(?P<k>=)`) are no argument separators; Go's raw strings
+/// and JavaScript's template literals without `${` are strings too.
 fn constant_arguments(args: &str) -> bool {
+    let quoted = |value: &str| {
+        value.len() >= 2
+            && ['"', '\'', '`'].iter().any(|q| {
+                value.starts_with(*q)
+                    && value.ends_with(*q)
+                    && !value[1..value.len() - 1].contains(*q)
+                    && !(*q == '`' && value.contains("${"))
+            })
+    };
+    if quoted(arguments(args).trim()) {
+        return true;
+    }
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();
-        let quoted = value.len() >= 2
-            && ['"', '\'']
-                .iter()
-                .any(|q| value.starts_with(*q) && value.ends_with(*q));
-        quoted || literal_arguments(value)
+        quoted(value) || literal_arguments(value)
     })
 }
 

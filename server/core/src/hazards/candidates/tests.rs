@@ -5669,3 +5669,22 @@ fn rust_channel_send_unwrapped_after_the_receiver_quit() {
     let found = candidates_of(Language::Rust, "ping.rs", socket);
     assert!(found.contains(&(NetworkError, 2)), "{found:?}");
 }
+
+#[test]
+fn go_pattern_from_configuration_compiled_with_must_compile() {
+    // hugo: a whitelist pattern from the site's config panics MustCompile;
+    // the fix compiles with Compile and returns the error.
+    let bug = "package security\n\nfunc NewWhitelist(patterns ...string) Whitelist {\n\tvar res []*regexp.Regexp\n\tfor _, p := range patterns {\n\t\tres = append(res, regexp.MustCompile(p))\n\t}\n\treturn Whitelist{res}\n}\n";
+    let fix = bug
+        .replace("\t\tres = append(res, regexp.MustCompile(p))\n", "\t\tre, err := regexp.Compile(p)\n\t\tif err != nil {\n\t\t\treturn Whitelist{}, err\n\t\t}\n\t\tres = append(res, re)\n");
+    flags_bug_not_fix(Language::Go, "whitelist.go", bug, &fix, (ParseError, 6));
+    // A pattern written out is compiled the same way every run, commas,
+    // `=` and backquotes included.
+    for constant in ["`bytes (\\d+)\\-.*`", "\"a{1,3}=b\"", "`^(\\w+),(\\w+)$`"] {
+        let source = format!(
+            "package p\n\nfunc f(s string) bool {{\n\tre := regexp.MustCompile({constant})\n\treturn re.MatchString(s)\n}}\n"
+        );
+        let found = candidates_of(Language::Go, "p.go", &source);
+        assert!(!found.contains(&(ParseError, 4)), "{constant}: {found:?}");
+    }
+}
