@@ -152,16 +152,44 @@ fn within_a_line(start: usize, end: usize, line: usize) -> bool {
     distance <= 1
 }
 
-/// The innermost function holding 0-based `line`, with its index.
+/// The innermost function holding 0-based `line`, with its index: the
+/// one that holds the line's first character of code. A callback opened
+/// at the end of the line (`const req = http.request(options, res => {`)
+/// holds the lines after it, not the statement that opens it. A function
+/// that is all on the line (`const f = (x) => x.replace(…)`) starts after
+/// that character and holds the line.
 fn innermost(checked: &CheckedFile, line: usize) -> Option<(usize, &Function)> {
-    checked
-        .analysis
-        .functions
-        .functions
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| f.start_line <= line && line <= f.end_line)
-        .min_by_key(|(_, f)| f.end_line - f.start_line)
+    innermost_in(
+        &checked.analysis.functions.functions,
+        &checked.analysis.rope,
+        line,
+    )
+}
+
+fn innermost_in<'f>(
+    functions: &'f [Function],
+    rope: &ropey::Rope,
+    line: usize,
+) -> Option<(usize, &'f Function)> {
+    let spanning = || {
+        functions
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.start_line <= line && line <= f.end_line)
+    };
+    if line >= rope.len_lines() {
+        return spanning().min_by_key(|(_, f)| f.end_line - f.start_line);
+    }
+    let indent = rope
+        .line(line)
+        .chars()
+        .take_while(|c| c.is_whitespace() && *c != '\n')
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let code = rope.line_to_byte(line) + indent;
+    spanning()
+        .filter(|(_, f)| f.range.start <= code || f.end_line == line)
+        .min_by_key(|(_, f)| f.range.len())
 }
 
 /// Every scenario and broad candidate of the function at `index`:
@@ -889,4 +917,41 @@ pub fn render_noise(rows: &[NoiseRow]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use failcast_core::functions::index_functions;
+    use failcast_core::language::Language;
+    use failcast_core::syntax::parse_str;
+    use ropey::Rope;
+
+    use super::innermost_in;
+
+    /// The function each 0-based line of `source` is scored against.
+    fn holders(source: &str) -> Vec<String> {
+        let rope = Rope::from_str(source);
+        let tree = parse_str(Language::JavaScript, source).expect("parses");
+        let index = index_functions(Language::JavaScript, &tree, &rope, "f.js");
+        (0..rope.len_lines() - 1)
+            .map(|line| {
+                innermost_in(&index.functions, &rope, line)
+                    .map_or("-".to_owned(), |(_, f)| f.name.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_line_belongs_to_the_function_its_code_starts_in() {
+        // The callback opened at the end of line 1 holds lines 2 and 3,
+        // not the statement that opens it; a one-line function holds its
+        // line.
+        let source = "function request(options) {\n  const req = http.request(options, res => {\n    res.on('data', d => (data += d));\n  });\n  req.end();\n}\nconst trim = (s) => s.replace(/x+$/, '');\n";
+        assert_eq!(
+            holders(source),
+            [
+                "request", "request", "req", "req", "request", "request", "trim"
+            ]
+        );
+    }
 }
