@@ -164,6 +164,15 @@ impl Scan<'_, '_, '_> {
             .any(|w| self.body.contains(w))
     }
 
+    /// Whether the file loads Node's own `http` or `https` module, not a
+    /// client that only shares the name (Angular's `this.http.get`).
+    fn imports_node_http(&self) -> bool {
+        let text = self.cx.file_text();
+        ["http", "https", "node:http", "node:https"]
+            .iter()
+            .any(|m| text.contains(&format!("'{m}'")) || text.contains(&format!("\"{m}\"")))
+    }
+
     /// Whether the function ends a request itself (`req.destroy(err)`,
     /// `req.abort()`).
     fn ends_requests(&self) -> bool {
@@ -445,6 +454,34 @@ impl Scan<'_, '_, '_> {
                 NetworkError,
                 0.11,
                 "the connection fails (refused, reset, a DNS error) and nothing listens for 'error', so Node throws it and the process exits",
+            );
+        }
+        // Node's request functions check the URL and the headers before
+        // anything is sent and throw on the spot, before an 'error'
+        // listener can exist: `ERR_UNESCAPED_CHARACTERS` for a path with
+        // raw non-ASCII characters, `ERR_INVALID_CHAR` for a header value
+        // holding a newline. request's `self.httpModule.request(…)` threw
+        // on a URL typed in Hebrew. A `try` around the call is the guard.
+        if matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) && matches!(last, "request" | "get")
+            && callee.rsplit_once('.').is_some_and(|(receiver, _)| {
+                let module = receiver.rsplit('.').next().unwrap_or(receiver);
+                identifier_words(module)
+                    .first()
+                    .is_some_and(|w| matches!(w.as_str(), "http" | "https"))
+            })
+            && !arguments(&args).trim().is_empty()
+            && !constant_arguments(&args)
+            && self.imports_node_http()
+            && !caught(self.cx.language, node, self.cx.node, self.cx.rope, &[])
+        {
+            self.add(
+                node,
+                NetworkError,
+                0.07,
+                "the URL or a header holds characters HTTP does not allow (an unescaped non-ASCII path, a newline in a header value), and the call throws before any 'error' listener exists",
             );
         }
         // Helpers named for decoding (`to_unicode`, `_decode_value`)

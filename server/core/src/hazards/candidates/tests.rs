@@ -5688,3 +5688,30 @@ fn go_pattern_from_configuration_compiled_with_must_compile() {
         assert!(!found.contains(&(ParseError, 4)), "{constant}: {found:?}");
     }
 }
+
+#[test]
+fn node_request_that_throws_on_the_spot() {
+    // request: http.request throws ERR_UNESCAPED_CHARACTERS for a path in
+    // Hebrew before any 'error' listener exists; the fix wraps it.
+    let bug = "var http = require('http')\n\nRequest.prototype.start = function () {\n  var self = this\n  var reqOptions = copy(self)\n  self.req = self.httpModule.request(reqOptions)\n  self.req.on('error', self.onRequestError.bind(self))\n}\n";
+    let fix = bug.replace(
+        "  self.req = self.httpModule.request(reqOptions)\n",
+        "  try {\n    self.req = self.httpModule.request(reqOptions)\n  } catch (err) {\n    self.emit('error', err)\n    return\n  }\n",
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "request.js",
+        bug,
+        &fix,
+        (NetworkError, 6),
+    );
+    // Angular's HttpClient shares the name and throws nothing.
+    let angular = "export class Users {\n  load(id: string) {\n    return this.http.get(`/users/${id}`)\n  }\n}\n";
+    let found = broad_of(Language::TypeScript, "users.ts", angular);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, t)| t.contains("HTTP does not allow")),
+        "{found:?}"
+    );
+}
