@@ -32,6 +32,7 @@ mod accumulation;
 mod android_platform;
 mod arithmetic;
 mod backtracking;
+mod block_var;
 mod boundaries;
 mod bounded_queue;
 mod buffer_reads;
@@ -1128,6 +1129,7 @@ impl Scan<'_, '_, '_> {
         self.pointer_field_dereferenced(node);
         self.wait_before_reading(node);
         self.missing_file(node);
+        self.var_read_outside_its_block(node);
         self.keyed_write(node);
         self.input_loop(node);
         self.accumulating_listener(node);

@@ -5715,3 +5715,44 @@ fn node_request_that_throws_on_the_spot() {
         "{found:?}"
     );
 }
+
+#[test]
+fn javascript_var_read_after_the_block_that_set_it() {
+    // superagent: queryArr is declared inside `if (~index)` and joined
+    // after it; the fix moves the join into the block.
+    let bug = "Request.prototype._appendQueryString = function (req) {\n  var index = req.path.indexOf('?');\n  if (~index) {\n    var queryArr = req.path.substring(index + 1).split('&');\n    queryArr.sort();\n  }\n  req.path = req.path.substring(0, index) + '?' + queryArr.join('&');\n};\n";
+    let fix = bug.replace(
+        "    queryArr.sort();\n  }\n  req.path = req.path.substring(0, index) + '?' + queryArr.join('&');\n",
+        "    queryArr.sort();\n    req.path = req.path.substring(0, index) + '?' + queryArr.join('&');\n  }\n",
+    );
+    let undefined_reads = |source: &str| -> Vec<usize> {
+        broad_of(Language::JavaScript, "index.js", source)
+            .into_iter()
+            .filter(|(_, _, _, t)| t.contains("left the name undefined"))
+            .map(|(_, line, _, _)| line)
+            .collect()
+    };
+    assert!(candidates_of(Language::JavaScript, "index.js", bug).contains(&(NullOrNone, 7)));
+    assert_eq!(undefined_reads(&fix), [0usize; 0]);
+    // Set on every path past the block: by both branches, or in a `try`
+    // whose handler returns.
+    let both = bug.replace(
+        "  }\n  req.path",
+        "  } else {\n    queryArr = [];\n  }\n  req.path",
+    );
+    let found = broad_of(Language::JavaScript, "index.js", &both);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, t)| t.contains("left the name undefined")),
+        "{found:?}"
+    );
+    let tried = "function make(re) {\n  try {\n    var regExp = new RegExp(re);\n  } catch (er) {\n    return null;\n  }\n  regExp._src = re;\n  return regExp;\n}\n";
+    let found = broad_of(Language::JavaScript, "make.js", tried);
+    assert!(
+        !found
+            .iter()
+            .any(|(_, _, _, t)| t.contains("left the name undefined")),
+        "{found:?}"
+    );
+}
