@@ -153,6 +153,8 @@ pub(super) const LOOKUPS: &[&str] = &[
     ".findBy",
     ".findOne(",
     ".FindOne(",
+    // Java's `File.listFiles()`: null for a directory it cannot read.
+    ".listFiles(",
 ];
 
 /// `(left, right)` of a line that assigns (`x = …`, `x := …`, `Type x =

@@ -1143,6 +1143,7 @@ impl Scan<'_, '_, '_> {
         self.narrow_handler(node);
         self.regex_literal(node);
         self.iterated_absent(node);
+        self.java_listing_iterated(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);
         }

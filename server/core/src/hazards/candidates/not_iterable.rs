@@ -5,6 +5,12 @@
 //! parameter is undefined as soon as one server leaves a field out, and
 //! reading the chain does not throw: the loop does. A check of the value,
 //! a default (`|| []`, `?? []`) or a handler around the loop is the guard.
+//!
+//! Java's for-each does the same with a null array or collection, and the
+//! JDK has a documented source of one: `File.listFiles()` and `list()`
+//! return null, not an empty array, for a directory that cannot be read
+//! (permissions, a file deleted meanwhile, an I/O error): capacitor's
+//! live-update crashed deleting an old bundle this way.
 
 use super::*;
 
@@ -21,7 +27,49 @@ fn deep_read(expression: &str) -> bool {
         && !matches!(expression.split('.').next(), Some("this" | "self"))
 }
 
+/// JDK calls that answer null for a directory they cannot read.
+const JAVA_LISTINGS: &[&str] = &[".listFiles(", ".list()"];
+
 impl Scan<'_, '_, '_> {
+    /// `for (File child : dir.listFiles())`, or over a local assigned from
+    /// one, with no null check.
+    pub(super) fn java_listing_iterated(&mut self, node: Node) {
+        if self.cx.language != Language::Java || node.kind() != "enhanced_for_statement" {
+            return;
+        }
+        let Some(value) = node.child_by_field_name("value") else {
+            return;
+        };
+        let iterated = self.text(value);
+        let iterated = iterated.trim();
+        let listing = |text: &str| JAVA_LISTINGS.iter().any(|l| text.contains(l));
+        let absent = listing(iterated)
+            || (iterated.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && self.before(node).lines().any(|line| {
+                    absent::assignment(line).is_some_and(|(left, right)| {
+                        absent::assigned_name(left) == iterated && listing(right)
+                    })
+                }));
+        if !absent
+            || guarded(
+                self.cx.language,
+                value,
+                self.cx.node,
+                self.cx.rope,
+                &[iterated],
+            )
+            || self.caught_here(value, NullOrNone)
+        {
+            return;
+        }
+        self.add(
+            value,
+            NullOrNone,
+            0.12,
+            "the directory cannot be read (permissions, deleted meanwhile, an I/O error) and the listing is null, not empty",
+        );
+    }
+
     pub(super) fn iterated_absent(&mut self, node: Node) {
         if !matches!(
             self.cx.language,

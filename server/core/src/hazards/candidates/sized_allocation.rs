@@ -54,6 +54,7 @@ impl Scan<'_, '_, '_> {
         let Some(size) = size else {
             return;
         };
+        self.size_product(node, &size);
         let word = size.trim();
         if word.is_empty()
             || word.parse::<i64>().is_ok()
@@ -68,5 +69,36 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, ResourceExhaustion, 0.04, trigger(ResourceExhaustion));
+    }
+
+    /// A size that multiplies two values neither of them a constant
+    /// (bstr's `vec![0; bs.len() * n]`, `new byte[width * height]`): the
+    /// product wraps past the integer's range, a panic in a Rust debug
+    /// build and in release (or in Java) a buffer far smaller than the
+    /// data about to be written into it.
+    fn size_product(&mut self, node: Node, size: &str) {
+        if !matches!(self.cx.language, Language::Rust | Language::Java) {
+            return;
+        }
+        let Some((left, right)) = size.split_once(" * ") else {
+            return;
+        };
+        let constant = |side: &str| {
+            let side = side.trim().trim_start_matches('(').trim_end_matches(')');
+            side.parse::<i64>().is_ok()
+                || side.ends_with("size_of::<u8>()")
+                || side
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        };
+        if constant(left) || constant(right) {
+            return;
+        }
+        self.add(
+            node,
+            Overflow,
+            0.08,
+            "the product of the two sizes passes the integer's range: a panic in a debug build, a buffer far smaller than the data in release",
+        );
     }
 }

@@ -5756,3 +5756,40 @@ fn javascript_var_read_after_the_block_that_set_it() {
         "{found:?}"
     );
 }
+
+#[test]
+fn java_directory_listing_that_is_null() {
+    // capacitor live-update: listFiles() is null for an unreadable
+    // directory; the fix checks it before the loop.
+    let bug = "class LiveUpdate {\n    private void deleteFileRecursively(File file) {\n        if (file.isDirectory()) {\n            for (File child : file.listFiles()) {\n                deleteFileRecursively(child);\n            }\n        }\n        file.delete();\n    }\n}\n";
+    let fix = bug.replace(
+        "            for (File child : file.listFiles()) {\n                deleteFileRecursively(child);\n            }\n",
+        "            File[] children = file.listFiles();\n            if (children != null) {\n                for (File child : children) {\n                    deleteFileRecursively(child);\n                }\n            }\n",
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "LiveUpdate.java",
+        bug,
+        &fix,
+        (NullOrNone, 4),
+    );
+    let local = bug.replace(
+        "            for (File child : file.listFiles()) {\n",
+        "            File[] children = file.listFiles();\n            for (File child : children) {\n",
+    );
+    assert!(candidates_of(Language::Java, "LiveUpdate.java", &local).contains(&(NullOrNone, 5)));
+}
+
+#[test]
+fn an_allocation_sized_by_a_product() {
+    // bstr: `bs.len() * n` overflows before vec! sees it; the fix leaves
+    // the sizing to `repeat`, which checks it.
+    let bug = "fn repeatn(&self, n: usize) -> Vec<u8> {\n    let bs = self.as_bytes();\n    let mut dst = vec![0; bs.len() * n];\n    dst\n}\n";
+    let fix = "fn repeatn(&self, n: usize) -> Vec<u8> {\n    self.as_bytes().repeat(n)\n}\n";
+    flags_bug_not_fix(Language::Rust, "ext_slice.rs", bug, fix, (Overflow, 3));
+    // A constant factor cannot make the product wrap on its own.
+    let scaled = "fn pixels(n: usize) -> Vec<u8> {\n    vec![0; n * 4]\n}\n";
+    assert!(!candidates_of(Language::Rust, "image.rs", scaled).contains(&(Overflow, 2)));
+    let java = "class Image {\n    byte[] buffer(int width, int height) {\n        return new byte[width * height];\n    }\n}\n";
+    assert!(candidates_of(Language::Java, "Image.java", java).contains(&(Overflow, 3)));
+}
