@@ -477,12 +477,14 @@ impl Scan<'_, '_, '_> {
             && self.imports_node_http()
             && !caught(self.cx.language, node, self.cx.node, self.cx.rope, &[])
         {
-            self.add(
-                node,
-                NetworkError,
-                0.07,
-                "the URL or a header holds characters HTTP does not allow (an unescaped non-ASCII path, a newline in a header value), and the call throws before any 'error' listener exists",
-            );
+            // An HTTP/2 session's `request` also throws once the session
+            // is closing: the server sent GOAWAY (fastify-reply-from).
+            let trigger = if callee.to_lowercase().contains("http2") || callee.contains("session") {
+                "the HTTP/2 session is closing or closed (the server sent GOAWAY), or a header holds characters HTTP does not allow, and the call throws before any 'error' listener exists"
+            } else {
+                "the URL or a header holds characters HTTP does not allow (an unescaped non-ASCII path, a newline in a header value), and the call throws before any 'error' listener exists"
+            };
+            self.add(node, NetworkError, 0.07, trigger);
         }
         // Helpers named for decoding (`to_unicode`, `_decode_value`)
         // decode too.
