@@ -109,6 +109,7 @@ mod timer_overwritten;
 mod toctou;
 mod unbounded_cache;
 mod unchecked_error;
+mod unimported_submodule;
 mod unpacked_split;
 mod unsupported_mutation;
 
@@ -1144,6 +1145,7 @@ impl Scan<'_, '_, '_> {
         self.regex_literal(node);
         self.iterated_absent(node);
         self.java_listing_iterated(node);
+        self.unimported_submodule(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);
         }

@@ -5793,3 +5793,29 @@ fn an_allocation_sized_by_a_product() {
     let java = "class Image {\n    byte[] buffer(int width, int height) {\n        return new byte[width * height];\n    }\n}\n";
     assert!(candidates_of(Language::Java, "Image.java", java).contains(&(Overflow, 3)));
 }
+
+#[test]
+fn python_submodule_used_through_its_package_unimported() {
+    // typer: `import rich` does not load rich.markup; the fix imports the
+    // helper module that does.
+    let bug = "try:\n    import rich\nexcept ImportError:\n    rich = None\n\ndef get_help_record(extra_str):\n    if rich is not None:\n        extra_str = rich.markup.escape(extra_str).strip()\n    return extra_str\n";
+    let fix = bug.replace(
+        "    import rich\n",
+        "    import rich\n    import rich.markup\n",
+    );
+    flags_bug_not_fix(Language::Python, "core.py", bug, &fix, (Other, 8));
+    let logging = "import logging\n\ndef setup(path):\n    return logging.handlers.RotatingFileHandler(path)\n";
+    assert!(candidates_of(Language::Python, "log.py", logging).contains(&(Other, 4)));
+    let imported = logging.replace(
+        "import logging\n",
+        "import logging\nfrom logging import handlers\n",
+    );
+    assert!(!candidates_of(Language::Python, "log.py", &imported).contains(&(Other, 4)));
+    // `os.path` is loaded by `os` itself.
+    let os = "import os\n\ndef base(p):\n    return os.path.basename(p)\n";
+    assert!(
+        !candidates_of(Language::Python, "base.py", os)
+            .iter()
+            .any(|(c, _)| *c == Other)
+    );
+}
