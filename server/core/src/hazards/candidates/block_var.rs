@@ -33,10 +33,7 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let Some(object) = node
-            .child_by_field_name("object")
-            .filter(|o| o.kind() == "identifier")
-        else {
+        let Some(object) = bare_object(node) else {
             return;
         };
         let name = self.text(object);

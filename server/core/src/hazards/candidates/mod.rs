@@ -709,6 +709,13 @@ fn dereferenced_value(subject: &str) -> Option<&str> {
     (plain && !matches!(value, "self" | "this" | "cls" | "")).then_some(value)
 }
 
+/// The object of a member access when it is a bare name (`rich` of
+/// `rich.markup`, `queryArr` of `queryArr.join`), not a chain or a call.
+fn bare_object(node: Node) -> Option<Node> {
+    node.child_by_field_name("object")
+        .filter(|o| o.kind() == "identifier")
+}
+
 /// An assignment's or a binary expression's two sides.
 fn sides(node: Node) -> Option<(Node, Node)> {
     Some((

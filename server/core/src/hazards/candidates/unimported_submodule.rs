@@ -63,10 +63,7 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // `package.submodule` itself, not the longer chain it starts.
-        let Some(object) = node
-            .child_by_field_name("object")
-            .filter(|o| o.kind() == "identifier")
-        else {
+        let Some(object) = bare_object(node) else {
             return;
         };
         let Some(attribute) = node.child_by_field_name("attribute") else {
