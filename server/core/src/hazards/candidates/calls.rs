@@ -398,6 +398,8 @@ impl Scan<'_, '_, '_> {
         self.text_conversion(node, callee, last, &args);
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, callee, last);
+        self.wait_before_reading(node, callee);
+        self.missing_file(node, callee, &args);
         self.positional_call(node, callee, last, &args);
         self.naive_utc_read_as_local(node, callee, last, &args);
         self.buffer_read(node, callee, last, &args);

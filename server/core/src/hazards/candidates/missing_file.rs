@@ -51,28 +51,18 @@ const PYTHON_ERRORS: &[&str] = &[
 ];
 
 impl Scan<'_, '_, '_> {
-    pub(super) fn missing_file(&mut self, node: Node) {
-        if !self.facts.call.contains(&node.kind()) {
-            return;
-        }
-        let Some(callee) = self.callee(node) else {
-            return;
-        };
-        let args = node
-            .child_by_field_name("arguments")
-            .map(|a| self.text(a))
-            .unwrap_or_default();
+    pub(super) fn missing_file(&mut self, node: Node, callee: &str, args: &str) {
         let errors = match self.cx.language {
             Language::Python => {
                 let removes_quietly =
                     args.contains("missing_ok=True") || args.contains("ignore_errors=True");
-                if !PYTHON.contains(&callee.as_str()) || removes_quietly {
+                if !PYTHON.contains(&callee) || removes_quietly {
                     return;
                 }
                 PYTHON_ERRORS
             }
             Language::JavaScript | Language::TypeScript | Language::Tsx => {
-                if !self.node_fs_call(&callee) || args.contains("force: true") {
+                if !self.node_fs_call(callee) || args.contains("force: true") {
                     return;
                 }
                 // A rejection handled on the spot is handled.

@@ -969,18 +969,24 @@ impl Scan<'_, '_, '_> {
 
     /// Whether `node` runs once per turn of a loop of the function.
     fn in_loop(&self, node: Node) -> bool {
+        self.loop_around(node).is_some()
+    }
+
+    /// The innermost loop of the function around `node`, of any kind
+    /// (see [`Self::enclosing_loop`] for whether it is counted).
+    fn loop_around<'t>(&self, node: Node<'t>) -> Option<Node<'t>> {
         let mut ancestor = node.parent();
         while let Some(parent) = ancestor {
             if parent.id() == self.cx.node.id() {
-                return false;
+                return None;
             }
             let kind = parent.kind();
             if kind.contains("for") || kind.contains("while") || kind == "loop_expression" {
-                return true;
+                return Some(parent);
             }
             ancestor = parent.parent();
         }
-        false
+        None
     }
 
     /// Whether `node` is an argument, or part of one, of a call to `name`
@@ -1135,8 +1141,6 @@ impl Scan<'_, '_, '_> {
         self.stack_array(node);
         self.pending_ignored(node);
         self.pointer_field_dereferenced(node);
-        self.wait_before_reading(node);
-        self.missing_file(node);
         self.var_read_outside_its_block(node);
         self.keyed_write(node);
         self.input_loop(node);

@@ -19,13 +19,7 @@ const TRIGGER: &str = "the child writes more than the pipe holds (about 64 KiB) 
 impl Scan<'_, '_, '_> {
     /// `process.wait()`, `p.waitFor()` or `cmd.Wait()` on a child whose
     /// output goes to a pipe that is read only afterwards.
-    pub(super) fn wait_before_reading(&mut self, node: Node) {
-        if !self.facts.call.contains(&node.kind()) {
-            return;
-        }
-        let Some(callee) = self.callee(node) else {
-            return;
-        };
+    pub(super) fn wait_before_reading(&mut self, node: Node, callee: &str) {
         let Some((receiver, method)) = callee.rsplit_once('.') else {
             return;
         };
@@ -54,7 +48,7 @@ impl Scan<'_, '_, '_> {
             };
             let summary = format!(
                 "Possible deadlock: `{}` waits for a child whose output pipe is read only afterwards",
-                one_line(&callee, 50)
+                one_line(callee, 50)
             );
             // Documented by each language's own library, as certain as
             // the other contract rules.
@@ -94,9 +88,10 @@ fn python_piped(before: &str, receiver: &str) -> bool {
 /// output neither redirected nor read before `p.waitFor()`, and read after.
 fn java_piped(before: &str, after: &str, receiver: &str) -> bool {
     let started = before.lines().any(|line| {
-        let line = line.trim();
-        line.contains(&format!("{receiver} ="))
-            && (line.contains(".start()") || line.contains(".exec("))
+        absent::assignment(line).is_some_and(|(left, right)| {
+            absent::assigned_name(left) == receiver
+                && (right.contains(".start()") || right.contains(".exec("))
+        })
     });
     let redirected = [
         "inheritIO()",
@@ -119,8 +114,7 @@ fn java_piped(before: &str, after: &str, receiver: &str) -> bool {
 /// `out, _ := cmd.StdoutPipe()` before `cmd.Wait()`, and `out` read after.
 fn go_piped(before: &str, after: &str, receiver: &str) -> bool {
     before.lines().any(|line| {
-        let line = line.trim();
-        let Some((left, right)) = line.split_once(":=").or_else(|| line.split_once('=')) else {
+        let Some((left, right)) = absent::assignment(line) else {
             return false;
         };
         let pipe = left.split(',').next().unwrap_or_default().trim();

@@ -61,11 +61,9 @@ impl Scan<'_, '_, '_> {
     /// Whether the function assigns `field` before `node` (`cfg.Timeout =
     /// &d`), so that it is not nil here.
     fn set_earlier(&self, node: Node, field: &str) -> bool {
-        self.before(node).lines().any(|line| {
-            line.trim_start().strip_prefix(field).is_some_and(|rest| {
-                rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
-            })
-        })
+        self.before(node)
+            .lines()
+            .any(|line| absent::assignment(line).is_some_and(|(left, _)| left.trim() == field))
     }
 
     /// Whether `name` is a package the file imports (`time`, `http`).

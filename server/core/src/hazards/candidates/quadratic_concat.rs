@@ -131,27 +131,15 @@ impl Scan<'_, '_, '_> {
         if left.kind() != "identifier" {
             return false;
         }
-        let Some(body) = self.loop_body_of(node) else {
+        let Some(body) = self
+            .loop_around(node)
+            .and_then(|l| l.child_by_field_name("body"))
+        else {
             return false;
         };
         let after = &self.cx.file_text()[node.end_byte()..body.end_byte()];
         after.lines().any(|line| {
             line.trim().replace(' ', "") == format!("{grown}={target}").replace(' ', "")
         })
-    }
-
-    /// The body of the innermost loop of the function around `node`.
-    fn loop_body_of<'a>(&self, node: Node<'a>) -> Option<Node<'a>> {
-        let mut ancestor = node.parent();
-        while let Some(parent) = ancestor {
-            if parent.id() == self.cx.node.id() {
-                return None;
-            }
-            if matches!(parent.kind(), "for_statement" | "while_statement") {
-                return parent.child_by_field_name("body");
-            }
-            ancestor = parent.parent();
-        }
-        None
     }
 }

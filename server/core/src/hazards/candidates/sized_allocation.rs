@@ -8,6 +8,15 @@
 
 use super::*;
 
+/// A size written as a number or named by a constant (`4096`,
+/// `MAX_FRAME`): the same on every run.
+fn constant_size(word: &str) -> bool {
+    word.parse::<i64>().is_ok()
+        || word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+}
+
 impl Scan<'_, '_, '_> {
     pub(super) fn sized_allocation(&mut self, node: Node) {
         let size = match (self.cx.language, node.kind()) {
@@ -57,10 +66,7 @@ impl Scan<'_, '_, '_> {
         self.size_product(node, &size);
         let word = size.trim();
         if word.is_empty()
-            || word.parse::<i64>().is_ok()
-            || word
-                .chars()
-                .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            || constant_size(word)
             || word.contains("min(")
             || word.contains(".min(")
             || word.contains("Math.min")
@@ -85,11 +91,7 @@ impl Scan<'_, '_, '_> {
         };
         let constant = |side: &str| {
             let side = side.trim().trim_start_matches('(').trim_end_matches(')');
-            side.parse::<i64>().is_ok()
-                || side.ends_with("size_of::<u8>()")
-                || side
-                    .chars()
-                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            constant_size(side) || side.ends_with("size_of::<u8>()")
         };
         if constant(left) || constant(right) {
             return;

@@ -46,19 +46,17 @@ impl Scan<'_, '_, '_> {
                     break;
                 }
                 if let Some(column) = use_of(later, value) {
-                    {
-                        let start = at + column;
-                        found.push((
-                            start,
-                            start + value.len() + 1,
-                            if ignored {
-                                "the call failed and its error was thrown away, so the result is nil when it is dereferenced"
-                            } else {
-                                "the call failed, and its result is dereferenced before the error is checked"
-                            },
-                        ));
-                        break;
-                    }
+                    let start = at + column;
+                    found.push((
+                        start,
+                        start + value.len() + 1,
+                        if ignored {
+                            "the call failed and its error was thrown away, so the result is nil when it is dereferenced"
+                        } else {
+                            "the call failed, and its result is dereferenced before the error is checked"
+                        },
+                    ));
+                    break;
                 }
             }
         }
@@ -88,10 +86,9 @@ fn use_of(line: &str, value: &str) -> Option<usize> {
             let after = line[column + 1 + value.len()..].chars().next();
             after.is_none_or(|c| !is_word(c))
         });
-    match (field, star) {
-        (Some((f, _)), Some((s, _))) => Some(f.min(s + 1)),
-        (Some((f, _)), None) => Some(f),
-        (None, Some((s, _))) => Some(s + 1),
-        (None, None) => None,
-    }
+    // The earlier of the two; a dereference starts at the name, past `*`.
+    [field.map(|(f, _)| f), star.map(|(s, _)| s + 1)]
+        .into_iter()
+        .flatten()
+        .min()
 }
