@@ -37,6 +37,7 @@ mod boundaries;
 mod bounded_queue;
 mod buffer_reads;
 mod byte_lengths;
+mod bytes_str_mix;
 mod calendar_steps;
 mod call_result;
 mod callees;
@@ -1042,6 +1043,7 @@ impl Scan<'_, '_, '_> {
         if facts.binary.contains(&kind) {
             self.binary(node);
             self.fixed_width(node);
+            self.bytes_str_mix(node);
         }
         if facts.assignment.contains(&kind) {
             self.shared_write(node);

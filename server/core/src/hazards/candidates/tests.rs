@@ -5819,3 +5819,30 @@ fn python_submodule_used_through_its_package_unimported() {
             .any(|(c, _)| *c == Other)
     );
 }
+
+#[test]
+fn python_text_and_bytes_added() {
+    // httplib2's SOCKS5 authentication packet, ported from Python 2: the
+    // fix builds it in a bytearray.
+    let bug = "def negotiate(self, user, password):\n    self.sendall(\n        chr(0x01).encode()\n        + chr(len(user))\n        + user\n        + chr(len(password))\n        + password\n    )\n";
+    let fix = "def negotiate(self, user, password):\n    packet = bytearray()\n    packet.append(0x01)\n    packet.append(len(user))\n    packet.extend(user)\n    self.sendall(packet)\n";
+    flags_bug_not_fix(Language::Python, "socks.py", bug, fix, (TypeError, 3));
+    let mixed = |source: &str| {
+        broad_of(Language::Python, "a.py", source)
+            .iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("never adds text and bytes"))
+            .map(|(class, line, _, _)| (*class, *line))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(mixed(fix), []);
+    let text_first = "def line(name):\n    return \"name: \" + name.encode(\"utf-8\")\n";
+    assert_eq!(mixed(text_first), [(TypeError, 2)]);
+    // All bytes, all text, or an operand whose type the text does not say.
+    for quiet in [
+        "def f(name):\n    return b\"\\r\\n\" + name.encode() + bytes([0])\n",
+        "def f(name):\n    return \"<\" + chr(60) + data.decode() + \">\"\n",
+        "def f(name):\n    return b\"x\" + name\n",
+    ] {
+        assert_eq!(mixed(quiet), [], "{quiet}");
+    }
+}
