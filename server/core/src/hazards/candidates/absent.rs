@@ -519,6 +519,9 @@ impl Scan<'_, '_, '_> {
             self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             return;
         }
+        if self.late_field_dereferenced(node, receiver) {
+            return;
+        }
         // A local that a lookup may have left empty, used unchecked.
         if self.maybe_absent.iter().any(|n| n == receiver) && self.null_unguarded(node, receiver) {
             self.add(node, NullOrNone, 0.12, trigger(NullOrNone));

@@ -66,6 +66,7 @@ mod indexing;
 mod input_loop;
 mod java_null_habits;
 mod keyword_built;
+mod late_fields;
 mod leaks;
 mod local_lock;
 mod lock_discipline;
@@ -196,6 +197,8 @@ struct Scan<'a, 'c, 't> {
     set_absent: Vec<(String, usize)>,
     /// What the file compares with null somewhere ([`nullable_names`]).
     nullable: &'c [String],
+    /// Java fields only methods set ([`late_fields::late_fields`]).
+    late: &'c [late_fields::LateField],
     /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
     guarded: &'c [String],
     /// What the file is about ([`Domain`]).
@@ -327,6 +330,8 @@ pub struct FileFacts {
     /// Java: the Android APIs the file names whose calls throw unchecked
     /// exceptions ([`android_platform::apis_named`]).
     pub android: Vec<&'static str>,
+    /// Java: fields only methods set ([`late_fields::late_fields`]).
+    pub late: Vec<late_fields::LateField>,
 }
 
 impl FileFacts {
@@ -372,6 +377,7 @@ impl FileFacts {
             returned_shapes: returned_shapes::partial_keys(language, &text, index),
             lockers: relock::lockers(language, &text, &segments),
             android: android_platform::apis_named(language, &text),
+            late: late_fields::late_fields(language, tree, &text, index),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -407,6 +413,13 @@ impl FileFacts {
             hasher.update(field.as_bytes());
             hasher.update(&[1]);
         }
+        for field in &self.late {
+            hasher.update(field.name.as_bytes());
+            for setter in &field.setters {
+                hasher.update(&[0x2e]);
+                hasher.update(setter.as_bytes());
+            }
+        }
         for (name, class) in &self.raisers {
             hasher.update(name.as_bytes());
             hasher.update(class.as_str().as_bytes());
@@ -423,7 +436,7 @@ impl FileFacts {
         }
         for name in &self.module_state {
             hasher.update(name.as_bytes());
-            hasher.update(&[2]);
+            hasher.update(&[0x1f]);
         }
         for name in &self.concurrent {
             hasher.update(name.as_bytes());
@@ -771,6 +784,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         optional: optional_parameters(cx),
         set_absent: set_absent_in_branches(cx),
         nullable: &file.nullable,
+        late: &file.late,
         guarded: &file.guarded,
         domain: &file.domain,
         raisers: &file.raisers,

@@ -5846,3 +5846,43 @@ fn python_text_and_bytes_added() {
         assert_eq!(mixed(quiet), [], "{quiet}");
     }
 }
+
+#[test]
+fn java_field_only_a_method_sets_read_by_a_callback() {
+    // Cordova's geolocation plugin: `context` is set in `execute`, and the
+    // permission result may arrive first. The fix checks it.
+    let bug = "public class Geolocation extends CordovaPlugin {\n    CallbackContext context;\n\n    public boolean execute(String action, JSONArray args, CallbackContext callbackContext) {\n        context = callbackContext;\n        return true;\n    }\n\n    public void onRequestPermissionResult(int requestCode, String[] permissions, int[] grantResults) {\n        PluginResult result = new PluginResult(PluginResult.Status.OK);\n        context.sendPluginResult(result);\n    }\n}\n";
+    let fix = bug.replace(
+        "        context.sendPluginResult(result);\n",
+        "        if (context != null) {\n            context.sendPluginResult(result);\n        }\n",
+    );
+    flags_bug_not_fix(
+        Language::Java,
+        "Geolocation.java",
+        bug,
+        &fix,
+        (NullOrNone, 11),
+    );
+    let late = |source: &str| {
+        broad_of(Language::Java, "A.java", source)
+            .iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("ever set"))
+            .map(|(_, line, _, _)| *line)
+            .collect::<Vec<_>>()
+    };
+    // Set by the constructor, or final, or injected: always there.
+    let constructed = bug.replace(
+        "    CallbackContext context;\n",
+        "    CallbackContext context;\n    Geolocation() { context = new CallbackContext(); }\n",
+    );
+    assert_eq!(late(&constructed), Vec::<usize>::new());
+    let injected = bug.replace(
+        "    CallbackContext context;",
+        "    @Inject CallbackContext context;",
+    );
+    assert_eq!(late(&injected), Vec::<usize>::new());
+    // A private helper called only from the setter runs after it; one a
+    // callback calls does not (fingerprint-aio's `sendError`).
+    let helper = "class Parser {\n    private static String s = null;\n\n    public static void parse(String d) {\n        s = d;\n        skip();\n    }\n\n    private static void skip() {\n        s.charAt(0);\n    }\n\n    public void onActivityResult(int code) {\n        report();\n    }\n\n    private void report() {\n        this.s.length();\n    }\n}\n";
+    assert_eq!(late(helper), [18]);
+}
