@@ -56,7 +56,7 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
     // sometimes (`mWifi = (WifiManager) ctx.getSystemService(…)`): every
     // method dereferencing them inherits the doubt.
     if language != Language::Rust {
-        names.extend(absent_fields(text));
+        names.extend(absent_fields(language, text));
     }
     // Python strips docstrings under -OO: `__doc__` is then None.
     if language == Language::Python && text.contains("__doc__") {
@@ -71,7 +71,7 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
 /// assignment wrapped after its `=` is read up to its `;` (at most three
 /// more lines). Only lines assigning a field-like name are searched for a
 /// lookup: this runs over the whole file on every edit.
-pub(super) fn absent_fields(text: &str) -> Vec<String> {
+pub(super) fn absent_fields(language: Language, text: &str) -> Vec<String> {
     let mut names = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
@@ -88,7 +88,22 @@ pub(super) fn absent_fields(text: &str) -> Vec<String> {
             continue;
         }
         let mut statement = right.to_owned();
-        if right.trim().is_empty() || !right.trim_end().ends_with([';', ')']) {
+        // JavaScript may be written without semicolons (`this.client =
+        // null`, then `}`): there a line ends its statement unless nothing
+        // follows the `=` or an operator or an open bracket ends it.
+        let right_end = right.trim_end();
+        let wrapped = if matches!(
+            language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) {
+            right_end.trim_start().is_empty()
+                || right_end.ends_with([
+                    '(', '[', '{', ',', '+', '-', '*', '/', '|', '&', '?', ':', '=', '.',
+                ])
+        } else {
+            right.trim().is_empty() || !right_end.ends_with([';', ')'])
+        };
+        if wrapped {
             for next in lines.by_ref().take(3) {
                 statement.push(' ');
                 statement.push_str(next.trim());

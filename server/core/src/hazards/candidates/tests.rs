@@ -5400,6 +5400,11 @@ fn a_field_the_file_empties_is_absent_before_it_is_filled() {
     );
     let found = candidates_of(Language::JavaScript, "manager.js", &filled);
     assert!(!found.contains(&(NullOrNone, 8)), "{found:?}");
+    // Written without semicolons (standard style): the line ends the
+    // assignment; the `}` after it is not part of it.
+    let bare = "class Torrent {\n  destroy () {\n    this.client = null\n  }\n\n  port () {\n    return this.client.port\n  }\n}\n";
+    let found = candidates_of(Language::JavaScript, "torrent.js", bare);
+    assert!(found.contains(&(NullOrNone, 7)), "{found:?}");
     // Python: `self.sock = None` in `close`, `self.sock.send` elsewhere.
     let python = "class Client:\n    def close(self):\n        self.sock.close()\n        self.sock = None\n\n    def send(self, data):\n        self.sock.sendall(data)\n";
     let found = candidates_of(Language::Python, "client.py", python);
