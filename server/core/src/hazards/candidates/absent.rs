@@ -534,7 +534,9 @@ impl Scan<'_, '_, '_> {
             self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             return;
         }
-        if self.late_field_dereferenced(node, receiver) {
+        if self.late_field_dereferenced(node, receiver)
+            || self.result_before_error_checked(node, receiver)
+        {
             return;
         }
         // A local that a lookup may have left empty, used unchecked.

@@ -297,8 +297,8 @@ impl Scan<'_, '_, '_> {
                     && LOOKUPS.iter().any(|l| receiver.contains(l)));
             if absent && self.null_unguarded(node, receiver) {
                 self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
-            } else if !absent {
-                self.late_field_dereferenced(node, receiver);
+            } else if !absent && !self.late_field_dereferenced(node, receiver) {
+                self.result_before_error_checked(node, receiver);
             }
         }
         // A Go conversion to a narrower integer truncates.

@@ -55,6 +55,7 @@ mod domain;
 mod empty_collections;
 mod end_of_input;
 mod engine_specific;
+mod error_first;
 mod exception_subscript;
 mod facts;
 mod field_chain;

@@ -5891,3 +5891,31 @@ fn java_field_only_a_method_sets_read_by_a_callback() {
     let helper = "class Parser {\n    private static String s = null;\n\n    public static void parse(String d) {\n        s = d;\n        skip();\n    }\n\n    private static void skip() {\n        s.charAt(0);\n    }\n\n    public void onActivityResult(int code) {\n        report();\n    }\n\n    private void report() {\n        this.s.length();\n    }\n}\n";
     assert_eq!(late(helper), [18]);
 }
+
+#[test]
+fn error_first_callback_result_read_before_the_error() {
+    // webtorrent's file stream: the store calls back with an error and no
+    // buffer; the fix reads `buffer && buffer.length`.
+    let bug = "function notify(store, p) {\n  store.get(p, (err, buffer) => {\n    debug('read %s (length %s) (err %s)', p, buffer.length, err && err.message)\n    if (err) return destroy(err)\n    push(buffer)\n  })\n}\n";
+    let fix = bug.replace("p, buffer.length,", "p, buffer && buffer.length,");
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "file-stream.js",
+        bug,
+        &fix,
+        (NullOrNone, 3),
+    );
+    let first = |source: &str| {
+        broad_of(Language::JavaScript, "a.js", source)
+            .iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("gets the error and no result"))
+            .map(|(_, line, _, _)| *line)
+            .collect::<Vec<_>>()
+    };
+    // After the error is tested, the result is there.
+    let checked = "function f(cb) {\n  fs.readFile('x', function (err, data) {\n    if (err) return cb(err)\n    cb(null, data.length)\n  })\n}\n";
+    assert_eq!(first(checked), Vec::<usize>::new());
+    // A method whose first parameter is named `error` is no callback.
+    let method = "Cluster.prototype.handleError = function (error, ttl) {\n  return ttl.value\n}\n";
+    assert_eq!(first(method), Vec::<usize>::new());
+}
