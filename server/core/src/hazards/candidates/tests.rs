@@ -5919,3 +5919,24 @@ fn error_first_callback_result_read_before_the_error() {
     let method = "Cluster.prototype.handleError = function (error, ttl) {\n  return ttl.value\n}\n";
     assert_eq!(first(method), Vec::<usize>::new());
 }
+
+#[test]
+fn rust_answer_to_a_peer_unwrapped() {
+    // libp2p's rendezvous server: the peer disconnects while its request
+    // is handled, send_response hands the answer back as the error, and
+    // `.expect` panics the swarm. The fix logs it.
+    let bug = "fn answer(&mut self, channel: ResponseChannel, resp: Message) {\n    self.inner\n        .send_response(channel, resp)\n        .expect(\"Send response\");\n}\n";
+    let fix = "fn answer(&mut self, channel: ResponseChannel, resp: Message) {\n    if let Err(resp) = self.inner.send_response(channel, resp) {\n        tracing::debug!(\"Failed to send response {resp:?}\");\n    }\n}\n";
+    let on_bug = candidates_of(Language::Rust, "server.rs", bug);
+    assert!(
+        on_bug
+            .iter()
+            .any(|(c, l)| *c == NetworkError && (2..=4).contains(l)),
+        "{on_bug:?}"
+    );
+    let on_fix = candidates_of(Language::Rust, "server.rs", fix);
+    assert!(
+        !on_fix.iter().any(|(c, _)| *c == NetworkError),
+        "{on_fix:?}"
+    );
+}

@@ -305,6 +305,20 @@ pub(super) fn unwrap(m: &Match, cx: &FnCx) -> Option<Finding> {
             },
             format!("Predicted panic: {method}() on a closed channel from {callee}()"),
         ),
+        // An answer to a peer (`send_response`, `send_request`, `reply`):
+        // the peer disconnects while the request is handled, and the
+        // answer comes back as the error (libp2p's rendezvous server).
+        _ if callee.starts_with("send_") || matches!(callee.as_str(), "respond" | "reply") => {
+            Finding::new(
+                FailureClass::NetworkError,
+                0.35,
+                "panic",
+                panic_text("the peer's connection is closed", false),
+                "the peer disconnected while its request was handled, before the answer went out"
+                    .to_owned(),
+                format!("Predicted panic: {method}() when the peer is gone, from {callee}()"),
+            )
+        }
         "open" | "create" | "read_to_string" | "read" | "connect" | "bind" | "send" | "recv" => {
             Finding::new(
                 if matches!(callee.as_str(), "connect" | "bind" | "send" | "recv") {
