@@ -115,6 +115,10 @@ pub(super) const PYTHON: Facts = Facts {
         ("parser.parse", Overflow, 0.04),
         ("sleep", Overflow, 0.03),
         ("int", Overflow, 0.04),
+        // An integer past a double's range (a JSON number of three hundred
+        // digits): `float` raises OverflowError, not the ValueError a
+        // number parser's handler expects.
+        ("float", Overflow, 0.04),
         // A code point from the input (`&#82179209091;`): past 0x10FFFF
         // `chr` raises ValueError, past a C long OverflowError, which a
         // handler of ValueError lets through.

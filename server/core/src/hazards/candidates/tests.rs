@@ -5940,3 +5940,15 @@ fn rust_answer_to_a_peer_unwrapped() {
         "{on_fix:?}"
     );
 }
+
+#[test]
+fn python_float_of_a_huge_integer() {
+    // django-rest-framework's FloatField: a JSON integer of hundreds of
+    // digits makes float() raise OverflowError past the parser's handler.
+    let bug = "def to_internal_value(self, data):\n    try:\n        return float(data)\n    except (TypeError, ValueError):\n        self.fail('invalid')\n";
+    let fix = bug.replace(
+        "        self.fail('invalid')\n",
+        "        self.fail('invalid')\n    except OverflowError:\n        self.fail('max_value')\n",
+    );
+    flags_bug_not_fix(Language::Python, "fields.py", bug, &fix, (Overflow, 3));
+}
