@@ -18,13 +18,16 @@ impl Scan<'_, '_, '_> {
     /// Whether `subject` may be null at `node`: no check of it guards the
     /// use, and no handler around it catches the null dereference.
     pub(super) fn null_unguarded(&self, node: Node, subject: &str) -> bool {
-        !guarded(
-            self.cx.language,
-            node,
-            self.cx.node,
-            self.cx.rope,
-            &[subject],
-        ) && !self.caught_here(node, FailureClass::NullOrNone)
+        // A field of the object read in a callback is read when the
+        // callback runs: a check made before it was scheduled no longer
+        // holds (`destroy()` emptied it meanwhile).
+        let boundary = if subject.starts_with("this.") {
+            deferred_callback(node, self.cx.node).unwrap_or(self.cx.node)
+        } else {
+            self.cx.node
+        };
+        !guarded(self.cx.language, node, boundary, self.cx.rope, &[subject])
+            && !self.caught_here(node, FailureClass::NullOrNone)
             && !self.defaulted_before(node, subject)
             && !self.filled_before(node, subject)
     }
@@ -314,4 +317,25 @@ impl Scan<'_, '_, '_> {
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.')))
         .then(|| source.to_owned())
     }
+}
+
+/// The innermost function literal passed to a call that holds `node`,
+/// below `top` (`setTimeout(() => …)`, `conn.on('close', function () {
+/// … })`): code that runs later than the code around it.
+pub(super) fn deferred_callback<'t>(node: Node<'t>, top: Node<'t>) -> Option<Node<'t>> {
+    let mut at = node.parent();
+    while let Some(candidate) = at {
+        if candidate.id() == top.id() {
+            return None;
+        }
+        if matches!(
+            candidate.kind(),
+            "arrow_function" | "function_expression" | "function"
+        ) && candidate.parent().is_some_and(|p| p.kind() == "arguments")
+        {
+            return Some(candidate);
+        }
+        at = candidate.parent();
+    }
+    None
 }

@@ -605,12 +605,24 @@ pub fn function_candidates(
     // A value that is null fails at its first dereference: the later ones
     // of the same value never run with it null, so they repeat the first
     // prediction and rank after every other failure.
+    // Only within one stretch of time: a read in a callback (a timer, an
+    // event handler) runs later than the reads around it, and repeats none
+    // of them.
+    let scope = |c: &Hazard| {
+        let at = function.range.start + c.start;
+        cx.node
+            .descendant_for_byte_range(at, at)
+            .and_then(|node| handlers::deferred_callback(node, cx.node))
+            .map(|callback| callback.id())
+    };
     let repeats: Vec<bool> = found
         .iter()
         .map(|(_, c)| {
             null_value(c).is_some_and(|value| {
                 found.iter().any(|(_, earlier)| {
-                    null_value(earlier) == Some(value) && line(earlier.start) < line(c.start)
+                    null_value(earlier) == Some(value)
+                        && line(earlier.start) < line(c.start)
+                        && scope(earlier) == scope(c)
                 })
             })
         })

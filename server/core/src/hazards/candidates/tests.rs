@@ -5952,3 +5952,21 @@ fn python_float_of_a_huge_integer() {
     );
     flags_bug_not_fix(Language::Python, "fields.py", bug, &fix, (Overflow, 3));
 }
+
+#[test]
+fn a_field_read_in_a_callback_is_read_when_it_runs() {
+    // webtorrent: a reconnect timer reads `this.client.utp` after
+    // `destroy()` emptied it; the check and the read before the timer
+    // was set say nothing about the time it fires.
+    let source = "class Torrent {\n  destroy () {\n    this.client = null\n  }\n  _drain (peer, conn, ms) {\n    if (this.client.maxConns < 1) return\n    conn.on('close', () => {\n      setTimeout(() => {\n        this._addPeer(peer.addr, this.client.utp ? 'utp' : 'tcp')\n      }, ms)\n    })\n  }\n}\n";
+    let nulls: Vec<(usize, f32)> = broad_of(Language::JavaScript, "torrent.js", source)
+        .into_iter()
+        .filter(|(class, ..)| *class == NullOrNone)
+        .map(|(_, line, likelihood, _)| (line, likelihood))
+        .collect();
+    let first = nulls.iter().find(|(line, _)| *line == 6).expect("line 6");
+    let timer = nulls.iter().find(|(line, _)| *line == 9).expect("line 9");
+    // Ranked as a failure of its own, not as the repeat of line 6 (a
+    // repeat keeps under a third of the first read's score).
+    assert!(timer.1 > first.1 * 0.5, "{nulls:?}");
+}
