@@ -67,6 +67,7 @@ mod indexing;
 mod input_loop;
 mod java_null_habits;
 mod keyword_built;
+mod late_attributes;
 mod late_fields;
 mod leaks;
 mod local_lock;
@@ -200,6 +201,8 @@ struct Scan<'a, 'c, 't> {
     nullable: &'c [String],
     /// Java fields only methods set ([`late_fields::late_fields`]).
     late: &'c [late_fields::LateField],
+    /// Python attributes not every instance has ([`late_attributes::late_attributes`]).
+    late_attributes: &'c [late_attributes::LateAttribute],
     /// Fields the file touches under a lock ([`lock_discipline::guarded_fields`]).
     guarded: &'c [String],
     /// What the file is about ([`Domain`]).
@@ -333,6 +336,8 @@ pub struct FileFacts {
     pub android: Vec<&'static str>,
     /// Java: fields only methods set ([`late_fields::late_fields`]).
     pub late: Vec<late_fields::LateField>,
+    /// Python: attributes only some paths set ([`late_attributes::late_attributes`]).
+    pub late_attributes: Vec<late_attributes::LateAttribute>,
 }
 
 impl FileFacts {
@@ -379,6 +384,7 @@ impl FileFacts {
             lockers: relock::lockers(language, &text, &segments),
             android: android_platform::apis_named(language, &text),
             late: late_fields::late_fields(language, tree, &text, index),
+            late_attributes: late_attributes::late_attributes(language, tree, &text, index),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -413,6 +419,14 @@ impl FileFacts {
         for field in &self.guarded {
             hasher.update(field.as_bytes());
             hasher.update(&[1]);
+        }
+        for attribute in &self.late_attributes {
+            hasher.update(attribute.class_name.as_bytes());
+            hasher.update(attribute.name.as_bytes());
+            for setter in &attribute.setters {
+                hasher.update(&[0x2f]);
+                hasher.update(setter.as_bytes());
+            }
         }
         for field in &self.late {
             hasher.update(field.name.as_bytes());
@@ -798,6 +812,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         set_absent: set_absent_in_branches(cx),
         nullable: &file.nullable,
         late: &file.late,
+        late_attributes: &file.late_attributes,
         guarded: &file.guarded,
         domain: &file.domain,
         raisers: &file.raisers,
@@ -1078,6 +1093,9 @@ impl Scan<'_, '_, '_> {
         }
         if matches!(kind, "augmented_assignment" | "assignment") {
             self.quadratic_concat(node);
+        }
+        if kind == "attribute" {
+            self.late_attribute_read(node);
         }
         if kind == "delete_statement" {
             let target = self.text(node);

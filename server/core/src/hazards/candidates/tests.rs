@@ -5970,3 +5970,39 @@ fn a_field_read_in_a_callback_is_read_when_it_runs() {
     // repeat keeps under a third of the first read's score).
     assert!(timer.1 > first.1 * 0.5, "{nulls:?}");
 }
+
+#[test]
+fn python_attribute_only_one_branch_of_init_sets() {
+    // prometheus_client: `_lock` exists only for metrics with labels, and
+    // `clear()` on one without raised AttributeError.
+    let bug = "class MetricWrapperBase:\n    def __init__(self, labelnames):\n        self._labelnames = labelnames\n        if self._is_parent():\n            self._lock = Lock()\n            self._metrics = {}\n\n    def clear(self):\n        with self._lock:\n            self._metrics = {}\n";
+    let late = |source: &str| {
+        broad_of(Language::Python, "metrics.py", source)
+            .iter()
+            .filter(|(class, _, _, _)| *class == Other)
+            .map(|(_, line, _, _)| *line)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(late(bug), [9]);
+    // Both branches set it; or the class body does; or a parent's
+    // `__init__` may.
+    let both = bug.replace(
+        "            self._metrics = {}\n\n",
+        "            self._metrics = {}\n        else:\n            self._lock = None\n\n",
+    );
+    assert_eq!(late(&both), Vec::<usize>::new());
+    let class_level = bug.replace(
+        "class MetricWrapperBase:\n",
+        "class MetricWrapperBase:\n    _lock = None\n",
+    );
+    assert_eq!(late(&class_level), Vec::<usize>::new());
+    let parent = bug.replace(
+        "        self._labelnames = labelnames\n",
+        "        super().__init__()\n        self._labelnames = labelnames\n",
+    );
+    assert_eq!(late(&parent), Vec::<usize>::new());
+    // Set by `connect`, read by `send`; a private helper only `connect`
+    // calls runs after it.
+    let connect = "class Client:\n    def __init__(self, host):\n        self.host = host\n\n    def connect(self):\n        self.sock = socket.create_connection((self.host, 80))\n        self._greet()\n\n    def _greet(self):\n        self.sock.sendall(b'hi')\n\n    def send(self, data):\n        self.sock.sendall(data)\n";
+    assert_eq!(late(connect), [13]);
+}
