@@ -258,6 +258,25 @@ impl Scan<'_, '_, '_> {
         false
     }
 
+    /// Rust divides floats by zero without a panic (the quotient is
+    /// infinite or NaN): `l / r as f64`, `x as f32 / n`, `total / 2.0`.
+    fn float_division(&self, node: Node, right: &str) -> bool {
+        if self.cx.language != Language::Rust {
+            return false;
+        }
+        let left = node
+            .child_by_field_name("left")
+            .map(|l| self.text(l))
+            .unwrap_or_default();
+        let float = |side: &str| {
+            let side = side.trim();
+            side.ends_with("as f64")
+                || side.ends_with("as f32")
+                || (side.contains('.') && side.replace('_', "").parse::<f64>().is_ok())
+        };
+        float(&left) || float(right)
+    }
+
     pub(super) fn binary(&mut self, node: Node) {
         let Some(operator) = node.child_by_field_name("operator") else {
             return;
@@ -273,7 +292,8 @@ impl Scan<'_, '_, '_> {
         match op.trim() {
             "%" | "%=" if self.formats(node) => {}
             "/" | "//" | "%" | "/=" | "//=" | "%=" if !constant_divisor(&right_text) => {
-                if self.divisor_checked(node, &right_text)
+                if self.float_division(node, &right_text)
+                    || self.divisor_checked(node, &right_text)
                     || self.caught_here(node, DivisionByZero)
                     || self.quotient_checked(node)
                 {
@@ -470,7 +490,9 @@ impl Scan<'_, '_, '_> {
         let counted = counted_operand(divisor);
         if [divisor.trim(), counted].iter().any(|w| {
             guarded_by(language, node, boundary, rope, &|text| {
-                mentions(text, w) && !admits_zero(text, w)
+                mentions(text, w)
+                    && !admits_zero(text, w)
+                    && !(language == Language::Rust && only_binds(text, w))
             })
         }) {
             return true;
@@ -491,6 +513,30 @@ impl Scan<'_, '_, '_> {
                 .any(|word| word.len() > field.len() && word.to_lowercase().contains(&field))
         })
     }
+}
+
+/// Whether a Rust pattern only binds `name` (`(Value::Int(l), Value::Int(r))`,
+/// `Some(r)`): the arm matches whatever the value is, zero too.
+fn only_binds(text: &str, name: &str) -> bool {
+    let mut rest = text;
+    let mut bound = false;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].trim_end();
+        let after = rest[at + name.len()..].trim_start();
+        let word_start = !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+        let word_end =
+            !rest[at + name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+        if word_start && word_end {
+            let in_constructor = (before.ends_with('(') || before.ends_with(','))
+                && (after.starts_with(')') || after.starts_with(','));
+            if !in_constructor || text.contains(" if ") {
+                return false;
+            }
+            bound = true;
+        }
+        rest = &rest[at + name.len()..];
+    }
+    bound
 }
 
 /// Whether every test of `name` in a condition lets zero through: a check

@@ -6006,3 +6006,17 @@ fn python_attribute_only_one_branch_of_init_sets() {
     let connect = "class Client:\n    def __init__(self, host):\n        self.host = host\n\n    def connect(self):\n        self.sock = socket.create_connection((self.host, 80))\n        self._greet()\n\n    def _greet(self):\n        self.sock.sendall(b'hi')\n\n    def send(self, data):\n        self.sock.sendall(data)\n";
     assert_eq!(late(connect), [13]);
 }
+
+#[test]
+fn rust_division_by_a_value_a_pattern_only_binds() {
+    // cel-interpreter: `(Value::Int(l), Value::Int(r)) => l / r` matches
+    // every pair of ints, zero included; the float arms cannot panic.
+    let bug = "impl ops::Div<Value> for Value {\n    fn div(self, rhs: Value) -> Self::Output {\n        match (self, rhs) {\n            (Value::Int(l), Value::Int(r)) => Value::Int(l / r).into(),\n            (Value::Float(l), Value::Int(r)) => Value::Float(l / r as f64).into(),\n            _ => unreachable!(),\n        }\n    }\n}\n";
+    let fix = bug.replace(
+        "Value::Int(l / r).into(),",
+        "if r == 0 { Err(DivisionByZero) } else { Value::Int(l / r).into() },",
+    );
+    flags_bug_not_fix(Language::Rust, "objects.rs", bug, &fix, (DivisionByZero, 4));
+    let found = candidates_of(Language::Rust, "objects.rs", bug);
+    assert!(!found.contains(&(DivisionByZero, 5)), "{found:?}");
+}
