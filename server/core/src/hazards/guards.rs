@@ -631,10 +631,17 @@ pub fn fencepost(text: &str, key: &str, object: &str) -> bool {
         return false;
     }
     let lengths = length_of(object);
+    // A view of the same length: `s.as_bytes()[i]` is bounded by `s.len()`.
+    let viewed = [".as_bytes()", ".as_slice()"]
+        .iter()
+        .find_map(|view| object.strip_suffix(view))
+        .map(length_of);
     let count = format!("{object}.count()");
     let is_length = |side: &str| {
         let side = strip_parens(side);
-        side == count || lengths.iter().any(|l| side == l)
+        side == count
+            || lengths.iter().any(|l| side == l)
+            || viewed.iter().flatten().any(|l| side == l)
     };
     let ranges = [
         format!("..=len({object})"),

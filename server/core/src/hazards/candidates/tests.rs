@@ -6020,3 +6020,18 @@ fn rust_division_by_a_value_a_pattern_only_binds() {
     let found = candidates_of(Language::Rust, "objects.rs", bug);
     assert!(!found.contains(&(DivisionByZero, 5)), "{found:?}");
 }
+
+#[test]
+fn rust_fencepost_through_a_byte_view() {
+    // freedesktop-desktop-entry: a value ending in '\' passes the check
+    // `input.len() < i + 1`, and `as_bytes()[i + 1]` reads past the end.
+    let bug = "fn format_value(input: &str) -> Result<String, DecodeError> {\n    for i in memchr::memchr_iter(b'\\\\', input.as_bytes()) {\n        if input.len() < i + 1 {\n            return Err(DecodeError::InvalidValue);\n        }\n        match input.as_bytes()[i + 1] {\n            b's' => res.push(' '),\n            _ => return Err(DecodeError::InvalidValue),\n        }\n    }\n}\n";
+    let fix = bug.replace("input.len() < i + 1", "input.len() <= i + 1");
+    flags_bug_not_fix(
+        Language::Rust,
+        "decoder.rs",
+        bug,
+        &fix,
+        (IndexOutOfRange, 6),
+    );
+}
