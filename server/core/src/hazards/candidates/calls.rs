@@ -412,6 +412,7 @@ impl Scan<'_, '_, '_> {
         self.spread_arguments(node, callee, &args);
         self.missing_console(node, callee, last);
         self.prototype_key(node, callee);
+        self.prototype_builtin_called(node, callee);
         self.read_modify_write(node, last);
         self.java_null_habits(node, callee, last, &args);
         self.android_platform_call(node, last);

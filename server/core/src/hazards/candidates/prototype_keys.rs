@@ -102,3 +102,46 @@ fn looked_up<'b>(before: &'b str, receiver: &str) -> Option<(&'b str, &'b str)> 
         (simple && !literal && !key.is_empty()).then_some((object, key))
     })
 }
+
+/// Methods of `Object.prototype` a lint tells code not to call on the
+/// object itself (ESLint's `no-prototype-builtins`).
+const PROTOTYPE_BUILTINS: &[&str] = &["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable"];
+
+impl Scan<'_, '_, '_> {
+    /// `config.hasOwnProperty('extends')` on an object the function was
+    /// given: one made by `Object.create(null)` (a config loader's, a
+    /// query-string parser's) has no such method, and data with a key of
+    /// that name replaces it (yargs' `applyExtends`). The fix is
+    /// `Object.prototype.hasOwnProperty.call(config, …)` or `Object.hasOwn`.
+    pub(super) fn prototype_builtin_called(&mut self, node: Node, callee: &str) {
+        if !matches!(
+            self.cx.language,
+            Language::JavaScript | Language::TypeScript | Language::Tsx
+        ) {
+            return;
+        }
+        let Some((receiver, method)) = callee.rsplit_once('.') else {
+            return;
+        };
+        let receiver = receiver.trim();
+        if !PROTOTYPE_BUILTINS.contains(&method)
+            || receiver.is_empty()
+            || receiver.starts_with("this")
+            || receiver.starts_with("Object")
+            || receiver.ends_with("prototype")
+            || receiver.starts_with(['{', '[', '"', '\''])
+            || !self.outside(receiver)
+        {
+            return;
+        }
+        if let Some(found) = self.added(
+            node,
+            TypeError,
+            0.08,
+            "the object has no prototype (made by Object.create(null), as config loaders and query-string parsers make theirs) or its data has a key of that name",
+        ) {
+            found.error_type = "TypeError".to_owned();
+            found.error = format!("TypeError: {receiver}.{method} is not a function");
+        }
+    }
+}

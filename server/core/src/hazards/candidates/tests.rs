@@ -6035,3 +6035,24 @@ fn rust_fencepost_through_a_byte_view() {
         (IndexOutOfRange, 6),
     );
 }
+
+#[test]
+fn javascript_prototype_builtin_called_on_given_object() {
+    // yargs: a config object with a null prototype has no hasOwnProperty;
+    // the fix calls Object.prototype's.
+    let bug = "function applyExtends (config, cwd) {\n  let defaultConfig = {}\n  if (config.hasOwnProperty('extends')) {\n    return load(config.extends)\n  }\n  return defaultConfig\n}\n";
+    let fix = bug.replace(
+        "config.hasOwnProperty('extends')",
+        "Object.prototype.hasOwnProperty.call(config, 'extends')",
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "apply-extends.js",
+        bug,
+        &fix,
+        (TypeError, 3),
+    );
+    // The object's own: it has the prototype it was made with.
+    let own = "class Store {\n  has (key) {\n    return this.items.hasOwnProperty(key)\n  }\n}\n";
+    assert!(!candidates_of(Language::JavaScript, "store.js", own).contains(&(TypeError, 3)));
+}
