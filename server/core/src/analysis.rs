@@ -346,7 +346,7 @@ pub fn analyze(
                         &precise,
                         &file_facts,
                     );
-                    precise.extend(hazards::candidates::promoted(&mut broad));
+                    hazards::candidates::merge_promoted(&mut precise, &mut broad, function, rope);
                     (precise, broad)
                 }));
                 match found {

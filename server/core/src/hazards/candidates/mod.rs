@@ -53,6 +53,7 @@ mod decoded_integers;
 mod document_positions;
 mod domain;
 mod empty_collections;
+mod empty_vec_write;
 mod end_of_input;
 mod engine_specific;
 mod error_first;
@@ -594,8 +595,11 @@ pub fn function_candidates(
             // it looks up a key or counts a position (`m[key]` misses a
             // key, it does not overrun).
             let lookup = |class| matches!(class, IndexOutOfRange | KeyMissing);
+            // A finding made as surely by the scan, and likelier, takes the
+            // place of the precise rule's ([`merge_promoted`]).
+            let outranks = |p: &Hazard| c.rule != CANDIDATE && c.likelihood > p.likelihood;
             !precise.iter().any(|p| {
-                (p.class == c.class && line(p.start) == line(c.start))
+                (p.class == c.class && line(p.start) == line(c.start) && !outranks(p))
                     || (p.start == c.start && p.end == c.end && lookup(p.class) && lookup(c.class))
             })
         })
@@ -688,6 +692,26 @@ pub fn function_candidates(
 /// The rule name of a broad candidate; any other name is a finding the
 /// candidate scan makes as surely as a precise rule ([`promoted`]).
 pub const CANDIDATE: &str = "candidate";
+
+/// Moves the findings among `broad` that are precise into `precise`
+/// ([`promoted`]), each taking the place of a precise hazard of the same
+/// class on the same line that it outranks (`rs.empty-vec-write` is what
+/// `rs.index` guessed at, said for certain).
+pub fn merge_promoted(
+    precise: &mut Vec<Hazard>,
+    broad: &mut Vec<Hazard>,
+    function: &Function,
+    rope: &Rope,
+) {
+    let promoted = promoted(broad);
+    let line = |offset: usize| Hazard::line_of(offset, function, rope);
+    precise.retain(|p| {
+        !promoted.iter().any(|q| {
+            q.class == p.class && line(q.start) == line(p.start) && q.likelihood > p.likelihood
+        })
+    });
+    precise.extend(promoted);
+}
 
 /// The findings among `found` (a function's candidates) that are precise,
 /// taken out of it: the analysis lists them with the precise hazards.
@@ -1090,6 +1114,7 @@ impl Scan<'_, '_, '_> {
         if facts.assignment.contains(&kind) {
             self.shared_write(node);
             self.timer_overwritten(node);
+            self.empty_vec_written(node);
         }
         if matches!(kind, "augmented_assignment" | "assignment") {
             self.quadratic_concat(node);

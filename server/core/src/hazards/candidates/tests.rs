@@ -6056,3 +6056,30 @@ fn javascript_prototype_builtin_called_on_given_object() {
     let own = "class Store {\n  has (key) {\n    return this.items.hasOwnProperty(key)\n  }\n}\n";
     assert!(!candidates_of(Language::JavaScript, "store.js", own).contains(&(TypeError, 3)));
 }
+
+#[test]
+fn rust_vector_with_capacity_written_by_index() {
+    // mp3-metadata: `reserve` gives the buffer capacity, not length, so
+    // the first `v[new_pos] = 0xFF` panics; the fix writes through
+    // `get_mut` and fails with an error.
+    let bug = "fn unsync(buf: &[u8], tag_size: usize) -> Vec<u8> {\n    let mut v = Vec::new();\n    v.reserve(tag_size);\n    let mut new_pos = 0;\n    for i in 0..tag_size {\n        if buf[i] == 0xFF {\n            v[new_pos] = 0xFF;\n            new_pos += 1;\n        }\n    }\n    v\n}\n";
+    let fix = bug.replace(
+        "            v[new_pos] = 0xFF;\n",
+        "            v.push(0xFF);\n",
+    );
+    assert!(candidates_of(Language::Rust, "metadata.rs", bug).contains(&(IndexOutOfRange, 7)));
+    let written = |source: &str| {
+        broad_of(Language::Rust, "m.rs", source)
+            .iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("only given capacity"))
+            .count()
+    };
+    assert_eq!(written(bug), 1);
+    assert_eq!(written(&fix), 0);
+    // A length check first keeps the write from running.
+    let checked = bug.replace(
+        "            v[new_pos] = 0xFF;\n",
+        "            if new_pos >= v.len() {\n                return v;\n            }\n            v[new_pos] = 0xFF;\n",
+    );
+    assert_eq!(written(&checked), 0);
+}
