@@ -817,7 +817,11 @@ pub(super) const RUST: Facts = Facts {
         ("fetch_add", Overflow, 0.05),
         ("assert", Assertion, 0.10),
         ("assert_eq", Assertion, 0.09),
+        ("assert_ne", Assertion, 0.09),
         ("debug_assert", Assertion, 0.08),
+        // Checked in debug builds, the ones tests and most bug reports run.
+        ("debug_assert_eq", Assertion, 0.08),
+        ("debug_assert_ne", Assertion, 0.08),
         ("unreachable", Assertion, 0.09),
         ("panic", Assertion, 0.09),
         ("downcast", TypeError, 0.07),

@@ -6083,3 +6083,14 @@ fn rust_vector_with_capacity_written_by_index() {
     );
     assert_eq!(written(&checked), 0);
 }
+
+#[test]
+fn rust_every_assertion_macro_is_an_assertion() {
+    // async-compression: a debug_assert_eq! fired in a debug build when
+    // the writer under the buffer failed mid-flush.
+    let source = "fn flush_buf(&mut self) {\n    debug_assert_eq!(self.buffered, self.written);\n    assert_ne!(self.written, 0);\n    debug_assert_ne!(self.buffered, 0);\n}\n";
+    let found = candidates_of(Language::Rust, "buf_writer.rs", source);
+    for line in 2..=4 {
+        assert!(found.contains(&(Assertion, line)), "{line}: {found:?}");
+    }
+}
