@@ -8,6 +8,7 @@
 //! always calls) sets, a `hasattr`/`getattr` test, or a class that answers
 //! for missing attributes itself (`__getattr__`) is never read here.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use super::*;
@@ -35,16 +36,23 @@ pub(super) fn late_attributes(
     if language != Language::Python {
         return Vec::new();
     }
-    let mut found = Vec::new();
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.kind() == "class_definition" {
-            found.extend(of_class(node, text, index));
-        }
-        let mut cursor = node.walk();
-        stack.extend(node.named_children(&mut cursor));
-    }
-    found
+    // The index already knows the classes: walking every node of the
+    // tree to find them would cost more than the rest of an edit.
+    index
+        .containers
+        .iter()
+        .filter(|c| c.kind == crate::functions::ContainerKind::Class)
+        .filter_map(|c| {
+            let mut node = tree
+                .root_node()
+                .descendant_for_byte_range(c.range.start, c.range.end)?;
+            while node.kind() != "class_definition" {
+                node = node.parent()?;
+            }
+            Some(node)
+        })
+        .flat_map(|class| of_class(class, text, index))
+        .collect()
 }
 
 fn of_class(class: Node, text: &str, index: &FunctionIndex) -> Vec<LateAttribute> {
@@ -136,53 +144,57 @@ fn of_class(class: Node, text: &str, index: &FunctionIndex) -> Vec<LateAttribute
         for name in always_set(method_body, text) {
             sets.push((name, *method, true));
         }
-        let mut stack = vec![method_body];
-        while let Some(node) = stack.pop() {
-            if matches!(node.kind(), "function_definition" | "class_definition")
-                && node.id() != method.id()
-            {
+        // Any assignment, read from the text: a walk of every node of
+        // every method would run over the whole file on each edit.
+        let source = slice(method_body);
+        if !source.contains("self.") {
+            continue;
+        }
+        for line in source.lines() {
+            let Some((left, _)) = absent::assignment(line) else {
                 continue;
-            }
-            if node.kind() == "assignment"
-                && let Some(left) = node.child_by_field_name("left")
-            {
-                for target in targets(left) {
-                    if let Some(name) = own_attribute(target, text) {
-                        sets.push((name.to_owned(), *method, false));
-                    }
+            };
+            for target in left.split(',') {
+                if let Some(name) = target.trim().strip_prefix("self.")
+                    && !name.is_empty()
+                    && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                {
+                    sets.push((name.to_owned(), *method, false));
                 }
             }
-            let mut cursor = node.walk();
-            stack.extend(node.named_children(&mut cursor));
         }
     }
-    let mut names: Vec<&str> = sets.iter().map(|(n, _, _)| n.as_str()).collect();
-    names.sort();
-    names.dedup();
     let class_name = class
         .child_by_field_name("name")
         .map(|n| slice(n).to_owned())
         .unwrap_or_default();
-    names
+    // Grouped once: a class of a thousand assignments is read in one pass,
+    // not once per attribute (this runs on every edit).
+    let defined: HashSet<&str> = defined.iter().map(String::as_str).collect();
+    let initial: HashSet<&str> = initial.into_iter().collect();
+    let ids: HashMap<usize, &str> = index
+        .functions
+        .iter()
+        .map(|f| (f.range.start, f.id.as_str()))
+        .collect();
+    let mut settled: HashSet<&str> = HashSet::new();
+    let mut setters: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (name, method, always) in &sets {
+        let method_name = method_name(*method);
+        if *always && initial.contains(method_name) {
+            settled.insert(name.as_str());
+        }
+        let entry = setters.entry(name.as_str()).or_default();
+        if method_name != "__init__"
+            && let Some(id) = ids.get(&method.start_byte())
+        {
+            entry.push((*id).to_owned());
+        }
+    }
+    setters
         .into_iter()
-        .filter(|name| !defined.iter().any(|d| d == name))
-        .filter(|name| {
-            !sets.iter().any(|(n, method, always)| {
-                n == name && *always && initial.contains(&method_name(*method))
-            })
-        })
-        .map(|name| {
-            let mut setters: Vec<String> = sets
-                .iter()
-                .filter(|(n, method, _)| n == name && method_name(*method) != "__init__")
-                .filter_map(|(_, method, _)| {
-                    index
-                        .functions
-                        .iter()
-                        .find(|f| f.range.start == method.start_byte())
-                        .map(|f| f.id.clone())
-                })
-                .collect();
+        .filter(|(name, _)| !defined.contains(name) && !settled.contains(name))
+        .map(|(name, mut setters)| {
             setters.sort();
             setters.dedup();
             LateAttribute {
@@ -287,10 +299,20 @@ impl Scan<'_, '_, '_> {
         if self.cx.language != Language::Python || node.kind() != "attribute" {
             return;
         }
-        let text = self.cx.file_text();
-        let Some(name) = own_attribute(node, text) else {
+        if self.late_attributes.is_empty() {
+            return;
+        }
+        let (Some(object), Some(attribute)) = (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) else {
             return;
         };
+        if self.text(object) != "self" {
+            return;
+        }
+        let name = self.text(attribute);
+        let name = name.as_str();
         let at = node.start_byte();
         let Some(late) = self
             .late_attributes
