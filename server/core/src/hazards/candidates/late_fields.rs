@@ -53,24 +53,32 @@ pub(super) fn late_fields(
     }
     declared.sort();
     declared.dedup();
+    if declared.is_empty() {
+        return Vec::new();
+    }
+    // Each function's text read once for every name it assigns, not once
+    // per field (this runs on every edit).
+    let mut setters: std::collections::HashMap<&str, Vec<&Function>> = Default::default();
+    for function in &index.functions {
+        let body = text
+            .get(function.range.start..function.range.end)
+            .unwrap_or_default();
+        for name in assigned(body) {
+            setters.entry(name).or_default().push(function);
+        }
+    }
     declared
         .into_iter()
         .filter_map(|name| {
-            let mut setters = Vec::new();
-            for function in &index.functions {
-                let body = text
-                    .get(function.range.start..function.range.end)
-                    .unwrap_or_default();
-                if !assigns(body, &name) {
-                    continue;
-                }
-                if is_constructor(function) {
-                    return None;
-                }
-                setters.push(function.id.clone());
+            let functions = setters.get(name.as_str())?;
+            // Set by a constructor: always there. Set nowhere: injected,
+            // or reflection's business.
+            if functions.iter().any(|f| is_constructor(f)) {
+                return None;
             }
-            // Set nowhere: injected, or reflection's business.
-            (!setters.is_empty()).then_some(LateField { name, setters })
+            let mut setters: Vec<String> = functions.iter().map(|f| f.id.clone()).collect();
+            setters.dedup();
+            Some(LateField { name, setters })
         })
         .collect()
 }
@@ -108,15 +116,18 @@ fn unset_declared(node: Node, text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `body` assigns the field `name` (`name = …`, `this.name = …`).
-fn assigns(body: &str, name: &str) -> bool {
-    body.lines().any(|line| {
-        absent::assignment(line).is_some_and(|(left, right)| {
+/// The names `body` assigns a value (`name = …`, `this.name = …`), not
+/// nothing.
+fn assigned(body: &str) -> Vec<&str> {
+    body.lines()
+        .filter_map(|line| {
+            let (left, right) = absent::assignment(line)?;
             let left = absent::assigned_name(left);
             let left = left.strip_prefix("this.").unwrap_or(left);
-            left == name && !absent::is_nothing(right.trim().trim_end_matches(';'))
+            (!left.is_empty() && !absent::is_nothing(right.trim().trim_end_matches(';')))
+                .then_some(left)
         })
-    })
+        .collect()
 }
 
 /// Whether every caller of `function` in the file is a setter, or a
