@@ -49,15 +49,13 @@ impl Scan<'_, '_, '_> {
             Kind::Bytes => "TypeError: can't concat str to bytes",
             Kind::Text => "TypeError: can only concatenate str (not \"bytes\") to str",
         };
-        let before = self.found.len();
-        self.add_precise(
+        if let Some(found) = self.add_precise(
             node,
             TypeError,
             0.5,
             ("py.bytes-str-concat", summary),
             TRIGGER,
-        );
-        if let Some(found) = self.found.get_mut(before) {
+        ) {
             found.error_type = "TypeError".to_owned();
             found.error = error.to_owned();
         }

@@ -71,15 +71,13 @@ impl Scan<'_, '_, '_> {
             "Predicted panic: `{}` writes into a vector of length 0",
             one_line(&self.text(left), 40)
         );
-        let before = self.found.len();
-        self.add_precise(
+        if let Some(found) = self.add_precise(
             node,
             IndexOutOfRange,
             0.5,
             ("rs.empty-vec-write", summary),
             TRIGGER,
-        );
-        if let Some(found) = self.found.get_mut(before) {
+        ) {
             found.error_type = "panic".to_owned();
             found.error = "index out of bounds: the len is 0 but the index is 0".to_owned();
         }

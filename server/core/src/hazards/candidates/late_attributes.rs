@@ -345,7 +345,16 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // A private helper only the setters call runs after them.
-        if own.starts_with('_') && !own.starts_with("__") && self.only_called_by(own, &late.setters)
+        let private = |name: &str| name.starts_with('_') && !name.starts_with("__");
+        if private(own)
+            && super::late_fields::called_only_after(
+                self.cx.index,
+                self.cx.file_text(),
+                own,
+                ".",
+                &late.setters,
+                &|f| private(&f.name),
+            )
         {
             return;
         }
@@ -366,38 +375,5 @@ impl Scan<'_, '_, '_> {
             found.error =
                 format!("AttributeError: '{class_name}' object has no attribute '{name}'");
         }
-    }
-
-    /// Whether every function of the file that calls `name` is one of
-    /// `callers` (ids), or a private helper itself called only by them
-    /// (three calls deep at most).
-    fn only_called_by(&self, name: &str, callers: &[String]) -> bool {
-        fn only(
-            index: &FunctionIndex,
-            text: &str,
-            name: &str,
-            callers: &[String],
-            depth: usize,
-        ) -> bool {
-            let call = format!(".{name}(");
-            let calling: Vec<&Function> = index
-                .functions
-                .iter()
-                .filter(|f| f.name != name)
-                .filter(|f| {
-                    text.get(f.range.start..f.range.end)
-                        .is_some_and(|body| body.contains(&call))
-                })
-                .collect();
-            !calling.is_empty()
-                && calling.iter().all(|f| {
-                    callers.contains(&f.id)
-                        || (depth > 0
-                            && f.name.starts_with('_')
-                            && !f.name.starts_with("__")
-                            && only(index, text, &f.name, callers, depth - 1))
-                })
-        }
-        only(self.cx.index, self.cx.file_text(), name, callers, 3)
     }
 }

@@ -130,21 +130,31 @@ fn assigned(body: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Whether every caller of `function` in the file is a setter, or a
-/// private helper itself called only after one (three calls deep at most).
-fn only_after(index: &FunctionIndex, text: &str, function: &Function, setters: &[String]) -> bool {
+/// Whether every function of the file that calls `name` (a call written
+/// `{prefix}{name}(`) is one of `setters` (ids), or a private helper
+/// itself called only after one, three calls deep at most: a helper that
+/// runs only inside the methods that set a field finds it set.
+pub(super) fn called_only_after(
+    index: &FunctionIndex,
+    text: &str,
+    name: &str,
+    prefix: &str,
+    setters: &[String],
+    private: &dyn Fn(&Function) -> bool,
+) -> bool {
     fn after(
         index: &FunctionIndex,
         text: &str,
-        function: &Function,
+        (name, prefix): (&str, &str),
         setters: &[String],
+        private: &dyn Fn(&Function) -> bool,
         depth: usize,
     ) -> bool {
-        let call = format!("{}(", function.name);
+        let call = format!("{prefix}{name}(");
         let callers: Vec<&Function> = index
             .functions
             .iter()
-            .filter(|f| f.name != function.name)
+            .filter(|f| f.name != name)
             .filter(|f| {
                 text.get(f.range.start..f.range.end)
                     .is_some_and(|body| body.contains(&call))
@@ -154,11 +164,18 @@ fn only_after(index: &FunctionIndex, text: &str, function: &Function, setters: &
             && callers.iter().all(|caller| {
                 setters.contains(&caller.id)
                     || (depth > 0
-                        && is_private(caller, text)
-                        && after(index, text, caller, setters, depth - 1))
+                        && private(caller)
+                        && after(
+                            index,
+                            text,
+                            (&caller.name, prefix),
+                            setters,
+                            private,
+                            depth - 1,
+                        ))
             })
     }
-    after(index, text, function, setters, 3)
+    after(index, text, (name, prefix), setters, private, 3)
 }
 
 /// Whether a method's declaration says `private`.
@@ -197,7 +214,14 @@ impl Scan<'_, '_, '_> {
         let text = self.cx.file_text();
         if self.cx.function.parent.is_none()
             && is_private(self.cx.function, text)
-            && only_after(self.cx.index, text, self.cx.function, &field.setters)
+            && called_only_after(
+                self.cx.index,
+                text,
+                &self.cx.function.name,
+                "",
+                &field.setters,
+                &|f| is_private(f, text),
+            )
         {
             return None;
         }

@@ -1542,6 +1542,8 @@ impl Scan<'_, '_, '_> {
     /// A finding as certain as a precise rule's, under its own `rule` and
     /// `summary`: the analysis reports it with the precise hazards, so it
     /// can become a diagnostic.
+    /// Hands back the finding (none when suppressed), for a rule that
+    /// names its own error.
     fn add_precise(
         &mut self,
         node: Node,
@@ -1549,12 +1551,12 @@ impl Scan<'_, '_, '_> {
         likelihood: f32,
         (rule, summary): (&'static str, String),
         trigger: &str,
-    ) {
-        if let Some(found) = self.added(node, class, likelihood, trigger) {
-            found.rule = rule;
-            found.summary = summary;
-            found.likelihood = likelihood;
-        }
+    ) -> Option<&mut Hazard> {
+        let found = self.added(node, class, likelihood, trigger)?;
+        found.rule = rule;
+        found.summary = summary;
+        found.likelihood = likelihood;
+        Some(found)
     }
 
     fn push(
