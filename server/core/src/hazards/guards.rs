@@ -106,27 +106,33 @@ pub fn cut_at_found_offsets(before: &str, range: &str) -> bool {
 
 /// Whether `text` contains `word` delimited by non-identifier characters.
 pub fn mentions(text: &str, word: &str) -> bool {
-    if word.is_empty() {
-        return false;
-    }
+    mentioned_at(text, word).next().is_some()
+}
+
+/// Where `text` names `word` as a whole word (see [`mentions`]): the byte
+/// offsets its occurrences start at.
+pub fn mentioned_at<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
     let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
     let word_starts_ident = word.chars().next().is_some_and(is_ident);
     let word_ends_ident = word.chars().last().is_some_and(is_ident);
     let mut from = 0;
-    while let Some(at) = text[from..].find(word) {
-        let start = from + at;
-        let end = start + word.len();
-        let before_ok = !word_starts_ident || !text[..start].chars().last().is_some_and(is_ident);
-        let after_ok = !word_ends_ident || !text[end..].chars().next().is_some_and(is_ident);
-        if before_ok && after_ok {
-            return true;
+    std::iter::from_fn(move || {
+        if word.is_empty() {
+            return None;
         }
-        from = start + word.len().max(1);
-        while !text.is_char_boundary(from) {
-            from += 1;
+        while let Some(at) = text[from..].find(word) {
+            let start = from + at;
+            let end = start + word.len();
+            from = end;
+            let before_ok =
+                !word_starts_ident || !text[..start].chars().last().is_some_and(is_ident);
+            let after_ok = !word_ends_ident || !text[end..].chars().next().is_some_and(is_ident);
+            if before_ok && after_ok {
+                return Some(start);
+            }
         }
-    }
-    false
+        None
+    })
 }
 
 /// The contents of a string literal (`'id'`, `"id"`, `` `id` ``), if `text` is one.

@@ -518,23 +518,16 @@ impl Scan<'_, '_, '_> {
 /// Whether a Rust pattern only binds `name` (`(Value::Int(l), Value::Int(r))`,
 /// `Some(r)`): the arm matches whatever the value is, zero too.
 fn only_binds(text: &str, name: &str) -> bool {
-    let mut rest = text;
     let mut bound = false;
-    while let Some(at) = rest.find(name) {
-        let before = rest[..at].trim_end();
-        let after = rest[at + name.len()..].trim_start();
-        let word_start = !rest[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_');
-        let word_end =
-            !rest[at + name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
-        if word_start && word_end {
-            let in_constructor = (before.ends_with('(') || before.ends_with(','))
-                && (after.starts_with(')') || after.starts_with(','));
-            if !in_constructor || text.contains(" if ") {
-                return false;
-            }
-            bound = true;
+    for at in crate::hazards::guards::mentioned_at(text, name) {
+        let before = text[..at].trim_end();
+        let after = text[at + name.len()..].trim_start();
+        let in_constructor = (before.ends_with('(') || before.ends_with(','))
+            && (after.starts_with(')') || after.starts_with(','));
+        if !in_constructor || text.contains(" if ") {
+            return false;
         }
-        rest = &rest[at + name.len()..];
+        bound = true;
     }
     bound
 }

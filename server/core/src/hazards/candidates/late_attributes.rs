@@ -361,10 +361,7 @@ impl Scan<'_, '_, '_> {
         let trigger = if late.setters.is_empty() {
             format!("`__init__` took the branch that does not set `{name}`")
         } else {
-            let setter = late.setters[0]
-                .rsplit(['.', ':'])
-                .next()
-                .unwrap_or_default();
+            let setter = super::late_fields::setter_name(&late.setters[0]);
             format!(
                 "this method runs before `{setter}` set `{name}` (or `__init__` took a branch that does not)"
             )

@@ -184,6 +184,12 @@ fn is_private(function: &Function, text: &str) -> bool {
         .is_some_and(|head| head.split_whitespace().any(|w| w == "private"))
 }
 
+/// A setter's own name, from its function id (`execute` of
+/// `Geolocation.java::Geolocation.execute`), for a trigger to name.
+pub(super) fn setter_name(id: &str) -> &str {
+    id.rsplit(['.', ':']).next().unwrap_or_default()
+}
+
 /// A constructor's name repeats its class's (`Geolocation.Geolocation`).
 fn is_constructor(function: &Function) -> bool {
     let mut parts = function.qualified_name.rsplit('.');
@@ -233,11 +239,7 @@ impl Scan<'_, '_, '_> {
             }
             function = f.parent.and_then(|p| self.cx.index.functions.get(p));
         }
-        let setter = field.setters[0]
-            .rsplit(['.', ':'])
-            .next()
-            .unwrap_or_default();
-        Some((field.name.as_str(), setter))
+        Some((field.name.as_str(), setter_name(&field.setters[0])))
     }
 
     /// A dereference of a field only another method sets, with no check

@@ -452,7 +452,7 @@ impl FileFacts {
         }
         for name in &self.module_state {
             hasher.update(name.as_bytes());
-            hasher.update(&[0x1f]);
+            hasher.update(&[2]);
         }
         for name in &self.concurrent {
             hasher.update(name.as_bytes());
@@ -597,9 +597,8 @@ pub fn function_candidates(
             let lookup = |class| matches!(class, IndexOutOfRange | KeyMissing);
             // A finding made as surely by the scan, and likelier, takes the
             // place of the precise rule's ([`merge_promoted`]).
-            let outranks = |p: &Hazard| c.rule != CANDIDATE && c.likelihood > p.likelihood;
             !precise.iter().any(|p| {
-                (p.class == c.class && line(p.start) == line(c.start) && !outranks(p))
+                (p.class == c.class && line(p.start) == line(c.start) && !supersedes(c, p))
                     || (p.start == c.start && p.end == c.end && lookup(p.class) && lookup(c.class))
             })
         })
@@ -706,11 +705,18 @@ pub fn merge_promoted(
     let promoted = promoted(broad);
     let line = |offset: usize| Hazard::line_of(offset, function, rope);
     precise.retain(|p| {
-        !promoted.iter().any(|q| {
-            q.class == p.class && line(q.start) == line(p.start) && q.likelihood > p.likelihood
-        })
+        !promoted
+            .iter()
+            .any(|q| q.class == p.class && line(q.start) == line(p.start) && supersedes(q, p))
     });
     precise.extend(promoted);
+}
+
+/// Whether the scan's finding `q`, made as surely as a precise rule's
+/// (its rule is not [`CANDIDATE`]), is likelier than the precise `p` it
+/// shares a class and a line with, and so takes its place.
+fn supersedes(q: &Hazard, p: &Hazard) -> bool {
+    q.rule != CANDIDATE && q.likelihood > p.likelihood
 }
 
 /// The findings among `found` (a function's candidates) that are precise,
