@@ -386,7 +386,7 @@ fn tests_presence(condition: &str) -> bool {
 }
 
 /// Statements that leave the enclosing block.
-fn exits(language: Language, node: Node, rope: &Rope) -> bool {
+pub(crate) fn exits(language: Language, node: Node, rope: &Rope) -> bool {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         let kind = n.kind();

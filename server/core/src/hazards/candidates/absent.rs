@@ -565,7 +565,10 @@ impl Scan<'_, '_, '_> {
             if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
                 && !self.defaulted_before(node, object_text.trim())
             {
-                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                let (likelihood, why) = self
+                    .swallowed_before(object_text.trim(), node)
+                    .unwrap_or((0.12, trigger(NullOrNone)));
+                self.add(node, NullOrNone, likelihood, why);
             }
             return;
         }

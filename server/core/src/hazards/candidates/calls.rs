@@ -296,7 +296,10 @@ impl Scan<'_, '_, '_> {
                     && self.cx.language != Language::Rust
                     && LOOKUPS.iter().any(|l| receiver.contains(l)));
             if absent && self.null_unguarded(node, receiver) {
-                self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
+                let (likelihood, why) = self
+                    .swallowed_before(receiver, node)
+                    .unwrap_or((0.12, trigger(NullOrNone)));
+                self.add(node, NullOrNone, likelihood, why);
             } else if !absent && !self.late_field_dereferenced(node, receiver) {
                 self.result_before_error_checked(node, receiver);
             }

@@ -36,7 +36,17 @@ impl Scan<'_, '_, '_> {
     /// (`this._ws = new WebSocket(url)`, `self.conn = connect()`): what
     /// the rest of the file does with it, it holds something here.
     fn filled_before(&self, node: Node, name: &str) -> bool {
-        self.before(node).lines().any(|line| {
+        // Only fills after the last point where the value may have become
+        // absent again (a branch that emptied it, a swallowed failure).
+        let emptied = self
+            .set_absent
+            .iter()
+            .filter(|(n, at)| n == name && *at < node.start_byte())
+            .map(|(_, at)| at.saturating_sub(self.cx.node.start_byte()))
+            .max()
+            .unwrap_or(0);
+        let before = self.before(node);
+        before.get(emptied..).unwrap_or(before).lines().any(|line| {
             let Some((left, right)) = absent::assignment(line) else {
                 return false;
             };

@@ -106,6 +106,7 @@ mod split_count;
 mod spread_arguments;
 mod stack_arrays;
 mod string_methods;
+mod swallowed;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -198,6 +199,9 @@ struct Scan<'a, 'c, 't> {
     /// Names a branch of the function sets to `None`, `null` or `nil`, with
     /// where: used after that without a check, they may be absent.
     set_absent: Vec<(String, usize)>,
+    /// Of those, the locals a swallowed failure left empty, with where
+    /// ([`swallowed::swallowed_assignments`]).
+    swallowed: Vec<(String, usize)>,
     /// What the file compares with null somewhere ([`nullable_names`]).
     nullable: &'c [String],
     /// Java fields only methods set ([`late_fields::late_fields`]).
@@ -834,12 +838,17 @@ fn integer_literal(word: &str) -> Option<u64> {
 /// The broad candidates of one function (not of functions nested in it).
 fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
+    let swallowed = swallowed::swallowed_assignments(cx);
     let mut scan = Scan {
         cx,
         facts,
         parameters: cx.parameters(),
         optional: optional_parameters(cx),
-        set_absent: set_absent_in_branches(cx),
+        set_absent: set_absent_in_branches(cx)
+            .into_iter()
+            .chain(swallowed.iter().cloned())
+            .collect(),
+        swallowed,
         nullable: &file.nullable,
         late: &file.late,
         late_attributes: &file.late_attributes,

@@ -6094,3 +6094,50 @@ fn rust_every_assertion_macro_is_an_assertion() {
         assert!(found.contains(&(Assertion, line)), "{line}: {found:?}");
     }
 }
+
+#[test]
+fn a_value_a_swallowed_failure_left_empty() {
+    // React Native's camera roll: opening the asset throws, the handler
+    // logs, and `close()` after the null-checked block runs on null. The
+    // fix closes it inside the check.
+    let bug = "class M {\n  boolean put(ContentResolver resolver, Uri uri) {\n    boolean success = true;\n    @Nullable AssetFileDescriptor descriptor = null;\n    try {\n      descriptor = resolver.openAssetFileDescriptor(uri, \"r\");\n    } catch (FileNotFoundException e) {\n      success = false;\n    }\n    if (descriptor != null) {\n      use(descriptor.getFileDescriptor());\n    }\n    try {\n      descriptor.close();\n    } catch (IOException e) {\n    }\n    return success;\n  }\n}\n";
+    let fix = "class M {\n  boolean put(ContentResolver resolver, Uri uri) {\n    boolean success = true;\n    @Nullable AssetFileDescriptor descriptor = null;\n    try {\n      descriptor = resolver.openAssetFileDescriptor(uri, \"r\");\n    } catch (FileNotFoundException e) {\n      success = false;\n    }\n    if (descriptor != null) {\n      use(descriptor.getFileDescriptor());\n      try {\n        descriptor.close();\n      } catch (IOException e) {\n      }\n    }\n    return success;\n  }\n}\n";
+    flags_bug_not_fix(Language::Java, "M.java", bug, fix, (NullOrNone, 14));
+    let swallowed = |language: Language, path: &str, source: &str| {
+        broad_of(language, path, source)
+            .iter()
+            .filter(|(_, _, _, trigger)| trigger.contains("the handler went on"))
+            .map(|(_, line, _, _)| *line)
+            .collect::<Vec<_>>()
+    };
+    let python = "def load(path):\n    handle = None\n    try:\n        handle = open(path)\n    except OSError:\n        log.warning('cannot open %s', path)\n    return handle.read()\n";
+    assert_eq!(swallowed(Language::Python, "a.py", python), [7]);
+    // A handler that exits, or fills the value, leaves nothing empty.
+    let exits = python.replace("log.warning('cannot open %s', path)", "raise");
+    assert_eq!(
+        swallowed(Language::Python, "a.py", &exits),
+        Vec::<usize>::new()
+    );
+    let fills = python.replace(
+        "log.warning('cannot open %s', path)",
+        "handle = io.StringIO('')",
+    );
+    assert_eq!(
+        swallowed(Language::Python, "a.py", &fills),
+        Vec::<usize>::new()
+    );
+    // A value filled before the `try` as well is not empty after it.
+    let filled = python.replace("handle = None", "handle = io.StringIO('')");
+    assert_eq!(
+        swallowed(Language::Python, "a.py", &filled),
+        Vec::<usize>::new()
+    );
+    let js = "function load(path) {\n  let handle = null;\n  try {\n    handle = fs.openSync(path);\n  } catch (e) {\n    console.warn(e);\n  }\n  return handle.fd;\n}\n";
+    assert_eq!(swallowed(Language::JavaScript, "a.js", js), [8]);
+    // Inside the `try`, the value is what the call returned.
+    let inside = "function load(path) {\n  let handle = null;\n  try {\n    handle = fs.openSync(path);\n    return handle.fd;\n  } catch (e) {\n    console.warn(e);\n  }\n}\n";
+    assert_eq!(
+        swallowed(Language::JavaScript, "a.js", inside),
+        Vec::<usize>::new()
+    );
+}
