@@ -1007,6 +1007,21 @@ pub fn caught(
     rope: &Rope,
     errors: &[&str],
 ) -> bool {
+    caught_by(language, node, boundary, rope, &|head| {
+        errors.iter().any(|e| mentions(head, e))
+    })
+}
+
+/// [`caught`], with the handled types told by `names` from a handler's
+/// head (`except (InvalidMarker, X)`, `catch (ParseException e)`) or, for
+/// a JavaScript handler that passes other errors on, from its text.
+pub fn caught_by(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    names: &dyn Fn(&str) -> bool,
+) -> bool {
     let catch_all = [
         "Exception",
         "BaseException",
@@ -1014,6 +1029,7 @@ pub fn caught(
         "RuntimeException",
         "Error",
     ];
+    let handles = |head: &str| catch_all.iter().any(|e| mentions(head, e)) || names(head);
     let mut child = node;
     for parent in ancestors(node, boundary) {
         if parent.id() == boundary.id() {
@@ -1036,10 +1052,7 @@ pub fn caught(
                         text.split(':').next().unwrap_or_default().to_owned()
                     };
                     let head = head.trim_start_matches("except").trim();
-                    if (head.is_empty()
-                        || errors.iter().chain(&catch_all).any(|e| mentions(head, e)))
-                        && !rethrows(clause, rope)
-                    {
+                    if (head.is_empty() || handles(head)) && !rethrows(clause, rope) {
                         return true;
                     }
                 }
@@ -1047,7 +1060,7 @@ pub fn caught(
             (Language::Python, "with_statement") => {
                 let text = node_text(parent, rope);
                 let head = text.split(':').next().unwrap_or_default();
-                if head.contains("suppress(") && errors.iter().any(|e| mentions(head, e)) {
+                if head.contains("suppress(") && names(head) {
                     return true;
                 }
             }
@@ -1059,9 +1072,7 @@ pub fn caught(
                     }
                     let text = node_text(clause, rope);
                     let head = text.split('{').next().unwrap_or_default();
-                    if errors.iter().chain(&catch_all).any(|e| mentions(head, e))
-                        && !rethrows(clause, rope)
-                    {
+                    if handles(head) && !rethrows(clause, rope) {
                         return true;
                     }
                 }
@@ -1071,12 +1082,9 @@ pub fn caught(
             // passes the others on.
             (Language::JavaScript | Language::TypeScript | Language::Tsx, "try_statement")
                 if in_body
-                    && parent.child_by_field_name("handler").is_some_and(|h| {
-                        !rethrows(h, rope) || {
-                            let text = node_text(h, rope);
-                            errors.iter().any(|e| mentions(&text, e))
-                        }
-                    }) =>
+                    && parent
+                        .child_by_field_name("handler")
+                        .is_some_and(|h| !rethrows(h, rope) || names(&node_text(h, rope))) =>
             {
                 return true;
             }

@@ -14,6 +14,32 @@ const THROWING_DECODERS: &[&str] = &[
     "fatal: true",
 ];
 
+/// Stems of the types libraries raise for text they cannot read: toml's
+/// `TomlDecodeError`, Java's `URISyntaxException`, `MalformedURLException`
+/// and `InvalidProtocolBufferException`, PyYAML's `ParserError`.
+const PARSE_STEMS: &[&str] = &[
+    "Invalid",
+    "Parse",
+    "Parser",
+    "Decode",
+    "Syntax",
+    "Malformed",
+    "Format",
+];
+
+/// Whether a handler's head names a parse failure by the conventions
+/// libraries name theirs: a stem above in an `…Error` or `…Exception`, or
+/// a name that starts with `Invalid` (packaging's `InvalidMarker` and
+/// `InvalidVersion`, decimal's `InvalidOperation`).
+fn names_a_parse_failure(head: &str) -> bool {
+    head.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| {
+            word.starts_with("Invalid")
+                || (word.ends_with("Error") || word.ends_with("Exception"))
+                    && PARSE_STEMS.iter().any(|stem| word.contains(stem))
+        })
+}
+
 impl Scan<'_, '_, '_> {
     /// Whether `subject` may be null at `node`: no check of it guards the
     /// use, and no handler around it catches the null dereference.
@@ -243,7 +269,17 @@ impl Scan<'_, '_, '_> {
             }
             _ => &[],
         };
-        caught(self.cx.language, node, self.cx.node, self.cx.rope, errors)
+        let parse =
+            class == ParseError && matches!(self.cx.language, Language::Python | Language::Java);
+        crate::hazards::guards::caught_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &|head| {
+                errors.iter().any(|e| mentions(head, e)) || parse && names_a_parse_failure(head)
+            },
+        )
     }
 
     /// Whether the call's failure is handled where it happens: in Rust, a

@@ -6141,3 +6141,31 @@ fn a_value_a_swallowed_failure_left_empty() {
         Vec::<usize>::new()
     );
 }
+
+#[test]
+fn a_handler_of_a_library_parse_failure_handles_the_parse() {
+    // pip: a malformed environment marker raised packaging's InvalidMarker
+    // out of the command; the fix catches it by that name.
+    let bug = "def parse(line):\n    name, marker_text = line.split(';', 1)\n    markers = Marker(marker_text.strip())\n    return name, markers\n";
+    let fix = "def parse(line):\n    name, marker_text = line.split(';', 1)\n    try:\n        markers = Marker(marker_text.strip())\n    except InvalidMarker as exc:\n        raise InstallationError(f'Invalid requirement: {exc}')\n    return name, markers\n";
+    flags_bug_not_fix(
+        Language::Python,
+        "constructors.py",
+        bug,
+        fix,
+        (ParseError, 3),
+    );
+    // Java's libraries name theirs the same way.
+    let unhandled = "class C {\n  Url read(String text) {\n    return Url.parse(text);\n  }\n}\n";
+    let handled = "class C {\n  Url read(String text) {\n    try {\n      return Url.parse(text);\n    } catch (MalformedUrlException e) {\n      return null;\n    }\n  }\n}\n";
+    flags_bug_not_fix(
+        Language::Java,
+        "C.java",
+        unhandled,
+        handled,
+        (ParseError, 3),
+    );
+    // A handler of some other failure does not.
+    let other = fix.replace("InvalidMarker", "KeyboardInterrupt");
+    assert!(candidates_of(Language::Python, "constructors.py", &other).contains(&(ParseError, 4)),);
+}
