@@ -139,3 +139,15 @@
 ; assert on a parameter
 ((assert_statement) @hazard
   (#set! rule "py.assert-input"))
+
+; asyncio.sleep(…, loop=…): the argument Python 3.10 removed
+((call
+  function: (attribute
+    object: (identifier) @module
+    attribute: (identifier) @callee)
+  arguments: (argument_list
+    (keyword_argument
+      name: (identifier) @keyword))) @hazard
+  (#eq? @module "asyncio")
+  (#eq? @keyword "loop")
+  (#set! rule "py.asyncio-loop-argument"))

@@ -1,8 +1,8 @@
 //! Python checks: external data read without a guard, conversions and
 //! parsers that raise, division, network calls without a timeout, text
 //! files without an encoding, naive datetimes, `re.match(..).group`, `next()`
-//! without a default, unbounded reads, thread-shared mutation and asserts on
-//! input.
+//! without a default, unbounded reads, thread-shared mutation, asserts on
+//! input and asyncio's removed `loop` argument.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,7 @@ use crate::text::one_line;
 use super::origin::Origin;
 
 mod assert_input;
+mod asyncio_loop;
 mod conversion;
 mod datetime;
 mod decode;
@@ -30,6 +31,7 @@ mod unbounded_read;
 mod zero_divisor;
 
 use assert_input::*;
+use asyncio_loop::*;
 use conversion::*;
 use datetime::*;
 use decode::*;
@@ -57,6 +59,7 @@ pub(super) const CHECKS: &[(&str, Check)] = &[
     ("py.unbounded-read", unbounded_read),
     ("py.shared-mutation", shared_mutation),
     ("py.assert-input", assert_input),
+    ("py.asyncio-loop-argument", asyncio_loop_argument),
 ];
 
 /// Parameter names that, by near-universal convention, carry data from
