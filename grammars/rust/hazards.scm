@@ -23,6 +23,13 @@
   right: (_) @right) @hazard
   (#set! rule "rs.subtract"))
 
+; total -= 1 after a loop that may have added nothing
+((compound_assignment_expr
+  left: (identifier) @left
+  operator: "-="
+  right: (_) @right) @hazard
+  (#set! rule "rs.subtract"))
+
 ; x as u8 / as i32 … that can truncate
 ((type_cast_expression
   value: (_) @value
