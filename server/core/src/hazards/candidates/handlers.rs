@@ -189,7 +189,12 @@ impl Scan<'_, '_, '_> {
             (Language::Python, KeyMissing) => &["KeyError", "LookupError"],
             (Language::Python, IndexOutOfRange) => &["IndexError", "LookupError"],
             (Language::Python, ParseError) => &["ValueError", "JSONDecodeError"],
-            (Language::Python, Encoding) => &["UnicodeError", "UnicodeDecodeError", "ValueError"],
+            (Language::Python, Encoding) => &[
+                "UnicodeError",
+                "UnicodeDecodeError",
+                "UnicodeEncodeError",
+                "ValueError",
+            ],
             (Language::Python, DivisionByZero) => &["ZeroDivisionError", "ArithmeticError"],
             // The standard library's and the common clients' own network
             // errors (urllib3, requests, aiohttp, httpx, websocket-client,

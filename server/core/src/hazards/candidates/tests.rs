@@ -6169,3 +6169,15 @@ fn a_handler_of_a_library_parse_failure_handles_the_parse() {
     let other = fix.replace("InvalidMarker", "KeyboardInterrupt");
     assert!(candidates_of(Language::Python, "constructors.py", &other).contains(&(ParseError, 4)),);
 }
+
+#[test]
+fn a_handler_of_unicode_encode_errors_handles_encoding() {
+    // jsonpickle: a lone surrogate in a "py/b64" value raised
+    // UnicodeEncodeError past `except AttributeError`; the fix adds it.
+    let bug = "def restore(obj):\n    try:\n        return b64decode(obj['py/b64'].encode('utf-8'))\n    except AttributeError:\n        return b''\n";
+    let fix = bug.replace(
+        "except AttributeError:",
+        "except (AttributeError, UnicodeEncodeError):",
+    );
+    flags_bug_not_fix(Language::Python, "unpickler.py", bug, &fix, (Encoding, 3));
+}
