@@ -203,7 +203,17 @@ impl Scan<'_, '_, '_> {
             // IncompleteRead` lets `socket.timeout` through.
             (Language::Python, NetworkError) => &[
                 "OSError",
+                // Python 3's aliases of OSError.
+                "IOError",
+                "EnvironmentError",
                 "socket.error",
+                "socket.gaierror",
+                "RemoteDisconnected",
+                "ClientConnectionError",
+                "ClientOSError",
+                "ServerDisconnectedError",
+                "ConnectError",
+                "NetworkError",
                 "ConnectionError",
                 "RequestException",
                 "ProtocolError",
@@ -220,9 +230,14 @@ impl Scan<'_, '_, '_> {
             ],
             (Language::Python, Timeout) => &[
                 "OSError",
+                "IOError",
+                "EnvironmentError",
                 "socket.error",
                 "socket.timeout",
                 "TimeoutError",
+                // requests' and httpx's own bases of their timeouts.
+                "Timeout",
+                "TimeoutException",
                 "ConnectionError",
                 "RequestException",
                 "ReadTimeout",
@@ -258,7 +273,22 @@ impl Scan<'_, '_, '_> {
                 "JSONException",
                 "IllegalArgumentException",
             ],
-            (Language::Java, NetworkError | Timeout) => &["IOException"],
+            // IOException's subclasses name the failure they handle.
+            (Language::Java, NetworkError) => &[
+                "IOException",
+                "SocketException",
+                "ConnectException",
+                "UnknownHostException",
+                "SSLException",
+                "SocketTimeoutException",
+            ],
+            (Language::Java, Timeout) => &[
+                "IOException",
+                "SocketTimeoutException",
+                "InterruptedIOException",
+                "TimeoutException",
+                "HttpTimeoutException",
+            ],
             (Language::Java, Encoding) => &[
                 "CharacterCodingException",
                 "IllegalArgumentException",

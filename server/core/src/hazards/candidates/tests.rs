@@ -6181,3 +6181,19 @@ fn a_handler_of_unicode_encode_errors_handles_encoding() {
     );
     flags_bug_not_fix(Language::Python, "unpickler.py", bug, &fix, (Encoding, 3));
 }
+
+#[test]
+fn handlers_named_for_a_subclass_handle_their_failure() {
+    // `catch (SocketTimeoutException e)` handles a read that times out;
+    // the other failures of the exchange are still the network's.
+    let bare = "class C {\n  String read(Socket socket) throws IOException {\n    return new BufferedReader(new InputStreamReader(socket.getInputStream())).readLine();\n  }\n}\n";
+    let handled = "class C {\n  String read(Socket socket) {\n    try {\n      return new BufferedReader(new InputStreamReader(socket.getInputStream())).readLine();\n    } catch (SocketTimeoutException e) {\n      return null;\n    }\n  }\n}\n";
+    let classes = |source: &str| {
+        candidates_of(Language::Java, "C.java", source)
+            .into_iter()
+            .map(|(class, _)| class)
+            .collect::<Vec<_>>()
+    };
+    assert!(classes(bare).contains(&Timeout));
+    assert!(!classes(handled).contains(&Timeout));
+}
