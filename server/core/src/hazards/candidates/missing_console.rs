@@ -7,7 +7,10 @@
 //! host application. Only streams the code chose at run time, and the
 //! terminal probes, are candidates: a script's own `sys.stdout.write` runs
 //! where there is a console. A test of the stream for `None` (or for
-//! truth) before the call is the guard.
+//! truth) before the call is the guard. The probes fail a second way: a
+//! host that replaced the stream (pytest's capture, Jupyter, Sphinx's
+//! dummy file) hands over an object without `isatty`, or whose `fileno`
+//! raises io.UnsupportedOperation (IPython's kitty check at import).
 
 use super::*;
 
@@ -17,6 +20,8 @@ const STREAMS: &[&str] = &["sys.stdout", "sys.stderr", "sys.stdin"];
 const PROBES: &[&str] = &["isatty", "fileno"];
 
 const TRIGGER: &str = "the process has no console (pythonw, a Windows service, a windowed PyInstaller build), so the standard stream is None";
+
+const REPLACED: &str = "the host replaced the standard stream (a test runner's capture, a notebook, a documentation builder, a logging proxy) with an object that lacks this method";
 
 impl Scan<'_, '_, '_> {
     pub(super) fn missing_console(&mut self, node: Node, callee: &str, last: &str) {
@@ -44,6 +49,21 @@ impl Scan<'_, '_, '_> {
         if let Some(found) = self.added(node, NullOrNone, 0.06, TRIGGER) {
             found.error_type = "AttributeError".to_owned();
             found.error = format!("AttributeError: 'NoneType' object has no attribute '{last}'");
+        }
+        // A terminal probe of a replaced stream: test runners, notebooks
+        // and documentation builders swap in objects that lack it (or, for
+        // `fileno`, raise io.UnsupportedOperation).
+        if STREAMS.contains(&receiver)
+            && PROBES.contains(&last)
+            && !self.caught_here(node, TypeError)
+            && let Some(found) = self.added(node, TypeError, 0.05, REPLACED)
+        {
+            found.error_type = "AttributeError".to_owned();
+            found.error = if last == "fileno" {
+                "io.UnsupportedOperation: fileno".to_owned()
+            } else {
+                format!("AttributeError: '_DummyFile' object has no attribute '{last}'")
+            };
         }
     }
 }

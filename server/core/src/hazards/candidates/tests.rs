@@ -6197,3 +6197,12 @@ fn handlers_named_for_a_subclass_handle_their_failure() {
     assert!(classes(bare).contains(&Timeout));
     assert!(!classes(handled).contains(&Timeout));
 }
+
+#[test]
+fn a_terminal_probe_of_a_replaced_stream() {
+    // IPython's kitty check at import: Sphinx had replaced sys.stdout with
+    // a dummy file that has no isatty. The fix looks the method up first.
+    let bug = "def supports_kitty():\n    if not sys.stdout.isatty():\n        return False\n    return True\n";
+    let fix = "def supports_kitty():\n    isatty = getattr(sys.stdout, 'isatty', None)\n    if not callable(isatty) or not isatty():\n        return False\n    return True\n";
+    flags_bug_not_fix(Language::Python, "display.py", bug, fix, (TypeError, 2));
+}
