@@ -262,6 +262,14 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         if matches!(op, "||" | "or") && asserts_presence {
             return None;
         }
+        // Nor does a left side that tests nothing: `any(f(m.__file__)) or
+        // m.__file__.endswith(…)` reads the value on both sides.
+        let tests = [
+            "not ", "!", " is ", "==", "<", ">", "typeof", "isEmpty", "is_empty",
+        ];
+        if matches!(op, "||" | "or") && !tests.iter().any(|t| left.contains(t)) {
+            return None;
+        }
         return Some(left);
     }
     let decider = match (language, kind) {

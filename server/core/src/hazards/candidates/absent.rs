@@ -62,6 +62,19 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
     if language == Language::Python && text.contains("__doc__") {
         names.push("__doc__".to_owned());
     }
+    // Another module's `__file__` is None for a namespace package (a
+    // directory without `__init__.py`) and unset for a built-in one: dill
+    // called os.path.realpath on it.
+    if language == Language::Python {
+        for at in memchr::memmem::find_iter(text.as_bytes(), ".__file__") {
+            let module = super::trailing(&text[..at], |c| {
+                c.is_alphanumeric() || matches!(c, '_' | '.')
+            });
+            if !module.is_empty() && !module.starts_with('.') {
+                names.push(format!("{module}.__file__"));
+            }
+        }
+    }
     names.sort();
     names.dedup();
     names

@@ -281,6 +281,7 @@ impl Scan<'_, '_, '_> {
                 "the input nests deeper than the stack allows, or refers back to itself",
             );
         }
+        self.path_of_nothing(node, callee);
         // A method called on a receiver that may be absent: one the file
         // checks for null elsewhere, or a local a lookup may have left empty.
         if let Some((receiver, _)) = callee.rsplit_once('.') {

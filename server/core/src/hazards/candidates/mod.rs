@@ -87,6 +87,7 @@ mod nil_map;
 mod not_found;
 mod not_iterable;
 mod panic_on_error;
+mod path_of_nothing;
 mod pending_ignored;
 mod pipe_deadlock;
 mod pointer_fields;

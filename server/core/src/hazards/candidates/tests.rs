@@ -6206,3 +6206,18 @@ fn a_terminal_probe_of_a_replaced_stream() {
     let fix = "def supports_kitty():\n    isatty = getattr(sys.stdout, 'isatty', None)\n    if not callable(isatty) or not isatty():\n        return False\n    return True\n";
     flags_bug_not_fix(Language::Python, "display.py", bug, fix, (TypeError, 2));
 }
+
+#[test]
+fn a_path_that_may_be_none_given_to_path_functions() {
+    // dill: a namespace package's __file__ is None, and realpath raised
+    // TypeError; the fix returns first when it is.
+    let bug = "def is_builtin(module):\n    if not hasattr(module, '__file__'):\n        return True\n    return any(os.path.realpath(module.__file__).startswith(p) for p in prefixes)\n";
+    let fix = "def is_builtin(module):\n    if not hasattr(module, '__file__'):\n        return True\n    if module.__file__ is None:\n        return False\n    return any(os.path.realpath(module.__file__).startswith(p) for p in prefixes)\n";
+    flags_bug_not_fix(Language::Python, "_dill.py", bug, fix, (NullOrNone, 4));
+    // An optional parameter joined into a path.
+    let optional = "def config_path(root, name=None):\n    return os.path.join(root, name)\n";
+    assert!(candidates_of(Language::Python, "a.py", optional).contains(&(NullOrNone, 2)));
+    // A value nothing doubts is left alone.
+    let plain = "def config_path(root, name):\n    return os.path.join(root, name)\n";
+    assert!(!candidates_of(Language::Python, "a.py", plain).contains(&(NullOrNone, 2)));
+}
