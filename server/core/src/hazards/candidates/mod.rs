@@ -79,6 +79,7 @@ mod memo;
 mod messages;
 mod missing_console;
 mod missing_file;
+mod mixed_atomic;
 mod modified_while_iterated;
 mod naive_utc;
 mod narrow_handler;
@@ -344,6 +345,9 @@ pub struct FileFacts {
     pub late: Vec<late_fields::LateField>,
     /// Python: attributes only some paths set ([`late_attributes::late_attributes`]).
     pub late_attributes: Vec<late_attributes::LateAttribute>,
+    /// Go: values the file updates with `sync/atomic`
+    /// ([`mixed_atomic::atomic_values`]).
+    pub atomics: Vec<String>,
 }
 
 impl FileFacts {
@@ -391,6 +395,7 @@ impl FileFacts {
             android: android_platform::apis_named(language, &text),
             late: late_fields::late_fields(language, tree, &text, index),
             late_attributes: late_attributes::late_attributes(language, tree, &text, index),
+            atomics: mixed_atomic::atomic_values(language, &text),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -506,6 +511,10 @@ impl FileFacts {
         for api in &self.android {
             hasher.update(api.as_bytes());
             hasher.update(&[15]);
+        }
+        for name in &self.atomics {
+            hasher.update(name.as_bytes());
+            hasher.update(&[16]);
         }
     }
 }
@@ -1138,6 +1147,7 @@ impl Scan<'_, '_, '_> {
         if kind == "attribute" {
             self.late_attribute_read(node);
         }
+        self.mixed_atomic(node);
         if kind == "delete_statement" {
             let target = self.text(node);
             let target = target.trim_start_matches("del").trim();

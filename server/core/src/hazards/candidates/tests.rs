@@ -6221,3 +6221,18 @@ fn a_path_that_may_be_none_given_to_path_functions() {
     let plain = "def config_path(root, name):\n    return os.path.join(root, name)\n";
     assert!(!candidates_of(Language::Python, "a.py", plain).contains(&(NullOrNone, 2)));
 }
+
+#[test]
+fn a_go_value_updated_atomically_and_read_plainly() {
+    // go-maildir: the key counter was read plainly and then incremented
+    // with atomic.AddInt64; the fix takes the value atomic.AddInt64 returns.
+    let bug = "package maildir\n\nvar id int64 = 10000\n\nfunc newKey() string {\n\tkey := strconv.FormatInt(id, 10)\n\tatomic.AddInt64(&id, 1)\n\treturn key\n}\n";
+    let fix = "package maildir\n\nvar id int64 = 10000\n\nfunc newKey() string {\n\tkey := strconv.FormatInt(atomic.AddInt64(&id, 1), 10)\n\treturn key\n}\n";
+    flags_bug_not_fix(Language::Go, "maildir.go", bug, fix, (RaceCondition, 6));
+    // A field handed to atomic functions, read plainly under the lock of
+    // nothing, is the same race; read with atomic.Load it is not.
+    let field = "package p\n\nfunc (s *S) inc() { atomic.AddUint32(&s.count, 1) }\n\nfunc (s *S) get() uint32 { return s.count }\n\nfunc (s *S) load() uint32 { return atomic.LoadUint32(&s.count) }\n";
+    let found = candidates_of(Language::Go, "s.go", field);
+    assert!(found.contains(&(RaceCondition, 5)), "{found:?}");
+    assert!(!found.contains(&(RaceCondition, 7)), "{found:?}");
+}
