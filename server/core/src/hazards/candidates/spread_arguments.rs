@@ -41,6 +41,7 @@ impl Scan<'_, '_, '_> {
         // `f.apply(this, array)` or `f(...array)`: the array's text.
         let function = callee.strip_suffix(".apply").unwrap_or(callee);
         let Some(likelihood) = variadic(function) else {
+            self.grown_array_spread(node);
             return;
         };
         let spread = if function != callee {
@@ -82,6 +83,44 @@ impl Scan<'_, '_, '_> {
             return;
         }
         self.add(node, ResourceExhaustion, likelihood, TRIGGER);
+    }
+
+    /// `concatBytes(...this.buffers)` where the object pushes onto
+    /// `this.buffers` with every write: the array is as long as the input
+    /// is large, and any function spread over it takes that many
+    /// arguments (micro-packed's writer, on a value of 300,000 elements).
+    fn grown_array_spread(&mut self, node: Node) {
+        let Some(arguments) = node.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = arguments.walk();
+        let grown = arguments
+            .named_children(&mut cursor)
+            .filter(|a| a.kind() == "spread_element")
+            .map(|a| {
+                self.text(a)
+                    .trim()
+                    .trim_start_matches("...")
+                    .trim()
+                    .to_owned()
+            })
+            .any(|spread| {
+                let field: String = spread
+                    .strip_prefix("this.")
+                    .unwrap_or_default()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
+                    .collect();
+                !field.is_empty() && self.cx.file_text().contains(&format!("this.{field}.push("))
+            });
+        if grown {
+            self.add(
+                node,
+                ResourceExhaustion,
+                0.05,
+                "the array gains an element with every write, and spread into one call each becomes an argument, past what the engine allows for a large input",
+            );
+        }
     }
 
     /// Whether `name` is the function's `...rest` parameter.

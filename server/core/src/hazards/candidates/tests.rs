@@ -6236,3 +6236,16 @@ fn a_go_value_updated_atomically_and_read_plainly() {
     assert!(found.contains(&(RaceCondition, 5)), "{found:?}");
     assert!(!found.contains(&(RaceCondition, 7)), "{found:?}");
 }
+
+#[test]
+fn an_array_grown_by_every_write_spread_into_one_call() {
+    // micro-packed: the writer pushed a buffer per element and finish()
+    // spread them all into concatBytes, past V8's argument limit.
+    let grown = "class Writer {\n  write(b) {\n    this.buffers.push(b);\n  }\n  finish() {\n    return concatBytes(...this.buffers);\n  }\n}\n";
+    let found = candidates_of(Language::TypeScript, "index.ts", grown);
+    assert!(found.contains(&(ResourceExhaustion, 6)), "{found:?}");
+    // A field nothing pushes onto holds what the code put there.
+    let fixed = grown.replace("this.buffers.push(b);", "this.last = b;");
+    let found = candidates_of(Language::TypeScript, "index.ts", &fixed);
+    assert!(!found.contains(&(ResourceExhaustion, 6)), "{found:?}");
+}
