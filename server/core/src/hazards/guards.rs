@@ -616,7 +616,7 @@ pub fn truthy_collections(language: Language) -> bool {
 /// with a number in `text` (`len(x) > 1` → 2, `x.len() >= 3` → 3, `2 <
 /// x.length` → 3), whichever way the branch goes: a guard is either the
 /// condition of the path or an early exit from it.
-fn length_bounds(text: &str, object: &str) -> Vec<u64> {
+pub(crate) fn length_bounds(text: &str, object: &str) -> Vec<u64> {
     let mut bounds = Vec::new();
     for spelling in &length_of(object) {
         for (at, _) in text.match_indices(spelling.as_str()) {

@@ -94,13 +94,15 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             crate::hazards::guards::reaches_position(text, object, position, LENGTH_WORDS, false)
         }),
         None => {
-            objects
+            objects.iter().any(|object| {
+                crate::hazards::guards::mentions(text, object)
+                    && match constant_range_end(&index_text) {
+                        Some(needed) => reaches_range(text, object, needed),
+                        None => LENGTH_WORDS.iter().any(|w| text.contains(w)),
+                    }
+            }) || aliases
                 .iter()
-                .any(|object| crate::hazards::guards::mentions(text, object))
-                && LENGTH_WORDS.iter().any(|w| text.contains(w))
-                || aliases
-                    .iter()
-                    .any(|a| crate::hazards::guards::mentions(text, a))
+                .any(|a| crate::hazards::guards::mentions(text, a))
         }
     };
     if crate::hazards::guards::guarded_by(cx.language, m.hazard, cx.node, cx.rope, &bounds) {
@@ -161,6 +163,22 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
             .iter()
             .any(|w| before.contains(w) || index_text.contains(w))
             && !index_text.contains("..=");
+        // A cut at constant offsets fails first on text that is too short
+        // (`s[5..7]` of "#00000"): Rust reports that byte index as out of
+        // bounds of the string.
+        if stringy && let Some(needed) = constant_range_end(&index_text) {
+            return Some(Finding::new(
+                FailureClass::IndexOutOfRange,
+                0.35,
+                "panic",
+                format!("byte index {needed} is out of bounds of `{subject}`"),
+                format!("`{subject}` is shorter than {needed} bytes"),
+                format!(
+                    "Predicted panic slicing {subject}[{}] when it is shorter than {needed} bytes",
+                    one_line(&index_text, 20)
+                ),
+            ));
+        }
         if stringy && !aware && !crate::hazards::guards::cut_at_found_offsets(before, &index_text) {
             return Some(Finding::new(
                 FailureClass::Encoding,
@@ -358,4 +376,68 @@ fn file_constant_array(cx: &FnCx, name: &str) -> bool {
     cx.rope
         .lines()
         .any(|line| super::constant_array_name(&line.to_string()) == Some(name))
+}
+
+/// The length a constant range needs of what it slices: 7 for `5..7`, 8
+/// for `5..=7`, 5 for `5..`; none for a range with a variable bound.
+fn constant_range_end(index: &str) -> Option<u64> {
+    let index = index.trim();
+    let (start, end) = index.split_once("..")?;
+    let literal = |t: &str| t.trim().replace('_', "").parse::<u64>().ok();
+    let start = if start.trim().is_empty() {
+        Some(0)
+    } else {
+        literal(start)
+    }?;
+    match end.strip_prefix('=') {
+        Some(inclusive) => literal(inclusive).map(|e| e + 1),
+        None if end.trim().is_empty() => Some(start),
+        None => literal(end),
+    }
+}
+
+/// Whether a guard's `text` makes `object` at least `needed` long: a
+/// comparison of its length with a number that large, or a test of a
+/// prefix or suffix literal that long (`s.starts_with('#')` promises one
+/// byte, not the seven `s[5..7]` reads: starship's short hex colour). A
+/// prefix that is no literal, or any other test of the object, is taken
+/// as the guard it was before.
+fn reaches_range(text: &str, object: &str, needed: u64) -> bool {
+    let bounds = crate::hazards::guards::length_bounds(text, object);
+    if !bounds.is_empty() {
+        return bounds.iter().any(|&at_least| at_least >= needed);
+    }
+    let affixes: Vec<Option<u64>> = [".starts_with(", ".ends_with("]
+        .iter()
+        .flat_map(|method| {
+            let call = format!("{object}{method}");
+            text.match_indices(call.as_str())
+                .map(|(at, _)| literal_length(&text[at + call.len()..]))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let other = LENGTH_WORDS
+        .iter()
+        .filter(|w| !matches!(**w, "starts_with" | "ends_with"))
+        .any(|w| text.contains(w));
+    if affixes.is_empty() || other {
+        return other || !affixes.is_empty();
+    }
+    affixes
+        .iter()
+        .any(|length| length.is_none_or(|length| length >= needed))
+}
+
+/// The byte length of the literal an argument list opens with (`'#')`,
+/// `"0x")`), if it is one without escapes.
+fn literal_length(arguments: &str) -> Option<u64> {
+    let arguments = arguments.trim_start();
+    let quote = arguments
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '\'' | '"'))?;
+    let body = &arguments[1..];
+    let end = body.find(quote)?;
+    let literal = &body[..end];
+    (!literal.contains('\\')).then_some(literal.len() as u64)
 }
