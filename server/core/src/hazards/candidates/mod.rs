@@ -101,6 +101,7 @@ mod read_modify_write;
 mod recursive_descent;
 pub mod relock;
 mod returned_shapes;
+mod reused_counter;
 mod shared_reads;
 mod sized_allocation;
 mod spawns;
@@ -1197,6 +1198,7 @@ impl Scan<'_, '_, '_> {
             self.add_head(node, Timeout, 0.11, "the chain it follows loops back on itself (a cause, parent or next link that points back)");
         }
         self.chain_walked_past_its_end(node);
+        self.reused_counter(node);
         if facts.loops.contains(&kind) {
             self.add_head(
                 node,

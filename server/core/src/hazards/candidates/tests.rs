@@ -6249,3 +6249,25 @@ fn an_array_grown_by_every_write_spread_into_one_call() {
     let found = candidates_of(Language::TypeScript, "index.ts", &fixed);
     assert!(!found.contains(&(ResourceExhaustion, 6)), "{found:?}");
 }
+
+#[test]
+fn a_nested_loop_that_reuses_the_enclosing_counter() {
+    // koa-router: the inner `var i` reset the outer loop's counter while
+    // copying a nested router's layers; the fix renames it `j`.
+    let bug = "function use(middleware) {\n  for (var i = 0; i < middleware.length; i++) {\n    var m = middleware[i];\n    for (var i = 0; i < m.stack.length; i++) {\n      this.stack.push(m.stack[i]);\n    }\n  }\n}\n";
+    let fix = bug
+        .replace(
+            "for (var i = 0; i < m.stack.length; i++)",
+            "for (var j = 0; j < m.stack.length; j++)",
+        )
+        .replace("m.stack[i]", "m.stack[j]");
+    flags_bug_not_fix(Language::JavaScript, "router.js", bug, &fix, (Timeout, 4));
+    let let_scoped = bug.replace(
+        "for (var i = 0; i < m.stack.length",
+        "for (let i = 0; i < m.stack.length",
+    );
+    assert!(!candidates_of(Language::JavaScript, "router.js", &let_scoped).contains(&(Timeout, 4)));
+    // Java: an inner loop that assigns the outer `int i`.
+    let java = "class K {\n  void f(int[][] rows) {\n    int i;\n    for (i = 0; i < rows.length; i++) {\n      for (i = 0; i < rows[0].length; i++) {\n        use(i);\n      }\n    }\n  }\n}\n";
+    assert!(candidates_of(Language::Java, "K.java", java).contains(&(Timeout, 5)));
+}
