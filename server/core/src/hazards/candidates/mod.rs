@@ -1256,6 +1256,7 @@ impl Scan<'_, '_, '_> {
         self.regex_literal(node);
         self.iterated_absent(node);
         self.java_listing_iterated(node);
+        self.doubted_iterated(node);
         self.unimported_submodule(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);

@@ -11,6 +11,12 @@
 //! return null, not an empty array, for a directory that cannot be read
 //! (permissions, a file deleted meanwhile, an I/O error): capacitor's
 //! live-update crashed deleting an old bundle this way.
+//!
+//! In Java and Python any value the code itself doubts (compared with
+//! null elsewhere, a parameter defaulting to None, a lookup's result, set
+//! to nothing on another path) fails the same way when a loop iterates it
+//! unchecked: `TypeError: 'NoneType' object is not iterable`, or a
+//! NullPointerException from the for-each's hidden `iterator()` call.
 
 use super::*;
 
@@ -68,6 +74,42 @@ impl Scan<'_, '_, '_> {
             0.12,
             "the directory cannot be read (permissions, deleted meanwhile, an I/O error) and the listing is null, not empty",
         );
+    }
+
+    /// `for (T x : items)` or `for x in items` over a value the code
+    /// doubts, with no check.
+    pub(super) fn doubted_iterated(&mut self, node: Node) {
+        let field = match (self.cx.language, node.kind()) {
+            (Language::Java, "enhanced_for_statement") => "value",
+            (Language::Python, "for_statement") => "right",
+            _ => return,
+        };
+        let Some(value) = node.child_by_field_name(field) else {
+            return;
+        };
+        let name = self.text(value).trim().to_owned();
+        let doubted = self.nullable.contains(&name)
+            || self.maybe_absent.contains(&name)
+            || self.optional.contains(&name)
+            || self.absent_before(&name, node);
+        if !doubted || !self.null_unguarded(value, &name) {
+            return;
+        }
+        let error = if self.cx.language == Language::Python {
+            "TypeError: 'NoneType' object is not iterable".to_owned()
+        } else {
+            format!(
+                "java.lang.NullPointerException: Cannot invoke \"java.util.Collection.iterator()\" because \"{name}\" is null"
+            )
+        };
+        if let Some(found) = self.added(
+            value,
+            NullOrNone,
+            0.10,
+            "the value is absent here (a lookup found nothing, an option was left out, a callback delivered null), and the loop cannot iterate it",
+        ) {
+            found.error = error;
+        }
     }
 
     pub(super) fn iterated_absent(&mut self, node: Node) {

@@ -6271,3 +6271,15 @@ fn a_nested_loop_that_reuses_the_enclosing_counter() {
     let java = "class K {\n  void f(int[][] rows) {\n    int i;\n    for (i = 0; i < rows.length; i++) {\n      for (i = 0; i < rows[0].length; i++) {\n        use(i);\n      }\n    }\n  }\n}\n";
     assert!(candidates_of(Language::Java, "K.java", java).contains(&(Timeout, 5)));
 }
+
+#[test]
+fn a_loop_over_a_value_the_code_doubts() {
+    // Python: a parameter defaulting to None, iterated unchecked.
+    let python =
+        "def merge(headers, extra=None):\n    for field in extra:\n        headers.append(field)\n";
+    let fixed = "def merge(headers, extra=None):\n    if extra is None:\n        return\n    for field in extra:\n        headers.append(field)\n";
+    flags_bug_not_fix(Language::Python, "a.py", python, fixed, (NullOrNone, 2));
+    // Java: a list the file compares with null elsewhere.
+    let java = "class P {\n  List<Purchase> purchases;\n  void clear() {\n    if (purchases != null) {\n      purchases.clear();\n    }\n  }\n  void each() {\n    for (Purchase p : purchases) {\n      use(p);\n    }\n  }\n}\n";
+    assert!(candidates_of(Language::Java, "P.java", java).contains(&(NullOrNone, 9)));
+}
