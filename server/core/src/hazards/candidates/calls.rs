@@ -414,6 +414,7 @@ impl Scan<'_, '_, '_> {
         self.empty_collection(node, callee, last, &args);
         self.promise_never_settled(node, callee, &args);
         self.spread_arguments(node, callee, &args);
+        self.negative_repeat(node, callee, last, &args);
         self.missing_console(node, callee, last);
         self.prototype_key(node, callee);
         self.prototype_builtin_called(node, callee);

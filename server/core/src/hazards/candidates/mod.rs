@@ -83,6 +83,7 @@ mod mixed_atomic;
 mod modified_while_iterated;
 mod naive_utc;
 mod narrow_handler;
+mod negative_repeat;
 mod nesting_depth;
 mod nil_map;
 mod not_found;

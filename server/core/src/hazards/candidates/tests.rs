@@ -6283,3 +6283,23 @@ fn a_loop_over_a_value_the_code_doubts() {
     let java = "class P {\n  List<Purchase> purchases;\n  void clear() {\n    if (purchases != null) {\n      purchases.clear();\n    }\n  }\n  void each() {\n    for (Purchase p : purchases) {\n      use(p);\n    }\n  }\n}\n";
     assert!(candidates_of(Language::Java, "P.java", java).contains(&(NullOrNone, 9)));
 }
+
+#[test]
+fn a_repeat_count_that_a_subtraction_can_make_negative() {
+    // gomega: the padding before a long message came out negative and
+    // strings.Repeat panicked; the fix returns before repeating.
+    let bug = "package format\n\nfunc MessageWithDiff(actual, message, expected string) string {\n\tspaceFromMessageToActual := 4 + len(\"<string>: \") - len(message)\n\tpadding := strings.Repeat(\" \", spaceFromMessageToActual) + \"|\"\n\treturn message + padding\n}\n";
+    let fix = bug.replace(
+        "\tpadding := strings.Repeat",
+        "\tif spaceFromMessageToActual < 0 {\n\t\treturn message\n\t}\n\tpadding := strings.Repeat",
+    );
+    flags_bug_not_fix(Language::Go, "format.go", bug, &fix, (IndexOutOfRange, 5));
+    let js =
+        "function pad(label, width) {\n  return label + ' '.repeat(width - label.length);\n}\n";
+    assert!(candidates_of(Language::JavaScript, "a.js", js).contains(&(IndexOutOfRange, 2)));
+    let clamped = js.replace(
+        "(width - label.length)",
+        "(Math.max(0, width - label.length))",
+    );
+    assert!(!candidates_of(Language::JavaScript, "a.js", &clamped).contains(&(IndexOutOfRange, 2)));
+}
