@@ -464,6 +464,17 @@ impl Scan<'_, '_, '_> {
         )
     }
 
+    /// Whether the code itself doubts `name` holds something at `node`: it
+    /// is compared with nothing somewhere in the file, a lookup may have
+    /// left it empty, the signature lets it be absent, or a branch (or a
+    /// swallowed failure) before `node` set it to nothing.
+    pub(super) fn doubted(&self, name: &str, node: Node) -> bool {
+        self.nullable.iter().any(|n| n == name)
+            || self.maybe_absent.iter().any(|n| n == name)
+            || self.optional.iter().any(|n| n == name)
+            || self.absent_before(name, node)
+    }
+
     /// Whether a branch before `node` set `name` to nothing.
     pub(super) fn absent_before(&self, name: &str, node: Node) -> bool {
         self.set_absent

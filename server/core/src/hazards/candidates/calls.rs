@@ -289,10 +289,7 @@ impl Scan<'_, '_, '_> {
             // A call chained on a lookup's result fails the same way; not
             // in Rust, where the lookup's `Option` has only methods that
             // cannot fail but `unwrap` and `expect` (their own candidates).
-            let absent = self.nullable.iter().any(|n| n == receiver)
-                || self.maybe_absent.iter().any(|n| n == receiver)
-                || self.optional.iter().any(|n| n == receiver)
-                || self.absent_before(receiver, node)
+            let absent = self.doubted(receiver, node)
                 || (receiver.ends_with(')')
                     && self.cx.language != Language::Rust
                     && LOOKUPS.iter().any(|l| receiver.contains(l)));

@@ -88,11 +88,7 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let name = self.text(value).trim().to_owned();
-        let doubted = self.nullable.contains(&name)
-            || self.maybe_absent.contains(&name)
-            || self.optional.contains(&name)
-            || self.absent_before(&name, node);
-        if !doubted || !self.null_unguarded(value, &name) {
+        if !self.doubted(&name, node) || !self.null_unguarded(value, &name) {
             return;
         }
         let error = if self.cx.language == Language::Python {

@@ -42,12 +42,7 @@ impl Scan<'_, '_, '_> {
             .named_children(&mut cursor)
             .filter(|a| matches!(a.kind(), "identifier" | "attribute"))
             .map(|a| self.text(a).trim().to_owned())
-            .filter(|a| {
-                self.nullable.iter().any(|n| n == a)
-                    || self.maybe_absent.iter().any(|n| n == a)
-                    || self.optional.iter().any(|n| n == a)
-                    || self.absent_before(a, node)
-            })
+            .filter(|a| self.doubted(a, node))
             .collect();
         let Some(value) = doubted.iter().find(|v| self.null_unguarded(node, v)) else {
             return;
