@@ -47,6 +47,7 @@ mod chain_walk;
 mod check_then_act;
 mod chunked_text;
 mod client_timeouts;
+mod closed_channel;
 mod connections;
 mod declarations;
 mod decoded_integers;
@@ -350,6 +351,9 @@ pub struct FileFacts {
     /// Go: values the file updates with `sync/atomic`
     /// ([`mixed_atomic::atomic_values`]).
     pub atomics: Vec<String>,
+    /// Go: channels the file closes, by last name
+    /// ([`closed_channel::closed_channels`]).
+    pub closed_channels: Vec<String>,
 }
 
 impl FileFacts {
@@ -398,6 +402,7 @@ impl FileFacts {
             late: late_fields::late_fields(language, tree, &text, index),
             late_attributes: late_attributes::late_attributes(language, tree, &text, index),
             atomics: mixed_atomic::atomic_values(language, &text),
+            closed_channels: closed_channel::closed_channels(language, &text),
             ecma: std::sync::Arc::new(crate::hazards::ecma::Declarations::of(language, tree, rope)),
         }
     }
@@ -517,6 +522,10 @@ impl FileFacts {
         for name in &self.atomics {
             hasher.update(name.as_bytes());
             hasher.update(&[16]);
+        }
+        for name in &self.closed_channels {
+            hasher.update(name.as_bytes());
+            hasher.update(&[17]);
         }
     }
 }
@@ -1150,6 +1159,7 @@ impl Scan<'_, '_, '_> {
             self.late_attribute_read(node);
         }
         self.mixed_atomic(node);
+        self.send_on_closed(node);
         if kind == "delete_statement" {
             let target = self.text(node);
             let target = target.trim_start_matches("del").trim();

@@ -6303,3 +6303,18 @@ fn a_repeat_count_that_a_subtraction_can_make_negative() {
     );
     assert!(!candidates_of(Language::JavaScript, "a.js", &clamped).contains(&(IndexOutOfRange, 2)));
 }
+
+#[test]
+fn a_send_on_a_channel_another_function_closes() {
+    // wireguard-go: ForceMTU after Close sent on the closed events
+    // channel; the fix returns first when the device is closed.
+    let bug = "package tun\n\nfunc (tun *NativeTun) Close() error {\n\tclose(tun.events)\n\treturn nil\n}\n\nfunc (tun *NativeTun) ForceMTU(mtu int) {\n\tif tun.forcedMTU != mtu {\n\t\ttun.events <- EventMTUUpdate\n\t}\n}\n";
+    let fix = bug.replace(
+        "func (tun *NativeTun) ForceMTU(mtu int) {\n",
+        "func (tun *NativeTun) ForceMTU(mtu int) {\n\tif tun.close.Load() {\n\t\treturn\n\t}\n",
+    );
+    flags_bug_not_fix(Language::Go, "tun.go", bug, &fix, (Other, 10));
+    // A channel nothing closes is no candidate.
+    let open = bug.replace("\tclose(tun.events)\n", "");
+    assert!(!candidates_of(Language::Go, "tun.go", &open).contains(&(Other, 9)));
+}
