@@ -151,3 +151,17 @@
   (#eq? @module "asyncio")
   (#eq? @keyword "loop")
   (#set! rule "py.asyncio-loop-argument"))
+
+; struct.unpack("!H", data[2:10]): a format whose size is not the slice's
+((call
+  function: (attribute
+    object: (identifier) @module
+    attribute: (identifier) @callee)
+  arguments: (argument_list
+    .
+    (string) @format
+    .
+    (_) @buffer .)) @hazard
+  (#eq? @module "struct")
+  (#eq? @callee "unpack")
+  (#set! rule "py.struct-size"))

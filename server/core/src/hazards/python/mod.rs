@@ -2,7 +2,8 @@
 //! parsers that raise, division, network calls without a timeout, text
 //! files without an encoding, naive datetimes, `re.match(..).group`, `next()`
 //! without a default, unbounded reads, thread-shared mutation, asserts on
-//! input and asyncio's removed `loop` argument.
+//! input, asyncio's removed `loop` argument and `struct` formats unpacked
+//! from a slice of another size.
 
 use std::collections::HashMap;
 
@@ -26,6 +27,7 @@ mod match_group;
 mod next_default;
 mod open_encoding;
 mod shared_mutation;
+mod struct_size;
 mod subscript;
 mod unbounded_read;
 mod zero_divisor;
@@ -40,6 +42,7 @@ use match_group::*;
 use next_default::*;
 use open_encoding::*;
 use shared_mutation::*;
+use struct_size::*;
 use subscript::*;
 use unbounded_read::*;
 use zero_divisor::*;
@@ -60,6 +63,7 @@ pub(super) const CHECKS: &[(&str, Check)] = &[
     ("py.shared-mutation", shared_mutation),
     ("py.assert-input", assert_input),
     ("py.asyncio-loop-argument", asyncio_loop_argument),
+    ("py.struct-size", struct_size),
 ];
 
 /// Parameter names that, by near-universal convention, carry data from
