@@ -220,6 +220,14 @@ impl<'t> FnCx<'_, 't> {
     pub fn file_text(&self) -> &str {
         self.file_text.get_or_init(|| self.rope.to_string())
     }
+
+    /// Whether another function of the index starts at `node` (a closure,
+    /// a nested definition): it is analysed on its own.
+    pub(crate) fn starts_nested_function(&self, node: Node) -> bool {
+        self.index
+            .function_at(node.start_byte())
+            .is_some_and(|f| f.id != self.function.id && f.range.start == node.start_byte())
+    }
 }
 
 type Check = fn(&Match, &FnCx) -> Option<Finding>;

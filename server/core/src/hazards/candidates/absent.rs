@@ -195,6 +195,15 @@ pub(super) fn assignment(line: &str) -> Option<(&str, &str)> {
     Some((left.trim_end().trim_end_matches(':'), right))
 }
 
+/// The right side of the last assignment to `name` in `text`, without its
+/// `;` (`null` of `X name = null;`).
+pub(super) fn last_assigned<'t>(text: &'t str, name: &str) -> Option<&'t str> {
+    text.lines().rev().find_map(|line| {
+        let (left, right) = assignment(line.trim().trim_end_matches(';'))?;
+        (assigned_name(left) == name).then(|| right.trim_end_matches(';'))
+    })
+}
+
 /// The name an assignment's left side binds: its last word (`x` in `const
 /// x`, `String x`, `var x`).
 pub(super) fn assigned_name(left: &str) -> &str {
@@ -475,11 +484,26 @@ impl Scan<'_, '_, '_> {
             || self.absent_before(name, node)
     }
 
-    /// Whether a branch before `node` set `name` to nothing.
+    /// Whether a branch (or a swallowed failure) before `node` set `name`
+    /// to nothing.
     pub(super) fn absent_before(&self, name: &str, node: Node) -> bool {
+        self.emptied(name, node).next().is_some()
+    }
+
+    /// Where before `node` the function may have left `name` empty: the
+    /// byte offsets of branches that set it to nothing and of `try`s whose
+    /// swallowed failure left it so.
+    pub(super) fn emptied<'s>(
+        &'s self,
+        name: &'s str,
+        node: Node,
+    ) -> impl Iterator<Item = usize> + 's {
+        let before = node.start_byte();
         self.set_absent
             .iter()
-            .any(|(n, at)| n == name && *at < node.start_byte())
+            .chain(&self.swallowed)
+            .filter(move |(n, at)| n == name && *at < before)
+            .map(|(_, at)| *at)
     }
 
     /// A field access off a value that may be absent: a lookup's result or
@@ -589,9 +613,7 @@ impl Scan<'_, '_, '_> {
             if !guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
                 && !self.defaulted_before(node, object_text.trim())
             {
-                let (likelihood, why) = self
-                    .swallowed_before(object_text.trim(), node)
-                    .unwrap_or((0.12, trigger(NullOrNone)));
+                let (likelihood, why) = self.absent_dereference(object_text.trim(), node);
                 self.add(node, NullOrNone, likelihood, why);
             }
             return;

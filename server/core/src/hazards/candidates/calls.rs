@@ -294,9 +294,7 @@ impl Scan<'_, '_, '_> {
                     && self.cx.language != Language::Rust
                     && LOOKUPS.iter().any(|l| receiver.contains(l)));
             if absent && self.null_unguarded(node, receiver) {
-                let (likelihood, why) = self
-                    .swallowed_before(receiver, node)
-                    .unwrap_or((0.12, trigger(NullOrNone)));
+                let (likelihood, why) = self.absent_dereference(receiver, node);
                 self.add(node, NullOrNone, likelihood, why);
             } else if !absent && !self.late_field_dereferenced(node, receiver) {
                 self.result_before_error_checked(node, receiver);

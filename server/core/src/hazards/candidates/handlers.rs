@@ -65,12 +65,9 @@ impl Scan<'_, '_, '_> {
         // Only fills after the last point where the value may have become
         // absent again (a branch that emptied it, a swallowed failure).
         let emptied = self
-            .set_absent
-            .iter()
-            .filter(|(n, at)| n == name && *at < node.start_byte())
-            .map(|(_, at)| at.saturating_sub(self.cx.node.start_byte()))
+            .emptied(name, node)
             .max()
-            .unwrap_or(0);
+            .map_or(0, |at| at.saturating_sub(self.cx.node.start_byte()));
         let before = self.before(node);
         before.get(emptied..).unwrap_or(before).lines().any(|line| {
             let Some((left, right)) = absent::assignment(line) else {

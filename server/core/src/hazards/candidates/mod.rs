@@ -204,8 +204,9 @@ struct Scan<'a, 'c, 't> {
     /// Names a branch of the function sets to `None`, `null` or `nil`, with
     /// where: used after that without a check, they may be absent.
     set_absent: Vec<(String, usize)>,
-    /// Of those, the locals a swallowed failure left empty, with where
-    /// ([`swallowed::swallowed_assignments`]).
+    /// Locals a swallowed failure may have left empty, with where
+    /// ([`swallowed::swallowed_assignments`]); absent from there on as
+    /// those of `set_absent` are ([`Scan::emptied`]).
     swallowed: Vec<(String, usize)>,
     /// What the file compares with null somewhere ([`nullable_names`]).
     nullable: &'c [String],
@@ -859,17 +860,13 @@ fn integer_literal(word: &str) -> Option<u64> {
 /// The broad candidates of one function (not of functions nested in it).
 fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let facts = facts(cx.language);
-    let swallowed = swallowed::swallowed_assignments(cx);
     let mut scan = Scan {
         cx,
         facts,
         parameters: cx.parameters(),
         optional: optional_parameters(cx),
-        set_absent: set_absent_in_branches(cx)
-            .into_iter()
-            .chain(swallowed.iter().cloned())
-            .collect(),
-        swallowed,
+        set_absent: set_absent_in_branches(cx),
+        swallowed: Vec::new(),
         nullable: &file.nullable,
         late: &file.late,
         late_attributes: &file.late_attributes,
@@ -940,6 +937,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         }
     }
     scan.maybe_absent = maybe_absent_locals(&scan.body);
+    scan.swallowed = swallowed::swallowed_assignments(cx, &scan.body);
     scan.streams = missing_console::stream_locals(cx.language, &scan.body);
     scan.decoded = decoded_integers::decoded_locals(cx.language, &scan.body);
     if cx.language == Language::Rust {
@@ -988,12 +986,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
         // Nested functions are analysed on their own.
-        if node.id() != body.id()
-            && cx
-                .index
-                .function_at(node.start_byte())
-                .is_some_and(|f| f.id != cx.function.id && f.range.start == node.start_byte())
-        {
+        if node.id() != body.id() && cx.starts_nested_function(node) {
             continue;
         }
         scan.visit(node);

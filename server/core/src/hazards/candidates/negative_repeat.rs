@@ -37,13 +37,7 @@ impl Scan<'_, '_, '_> {
         let before = self.before(node);
         let subtracts = subtraction(count)
             || operands.iter().any(|operand| {
-                before
-                    .lines()
-                    .rev()
-                    .find_map(|line| {
-                        let (left, right) = absent::assignment(line.trim())?;
-                        (absent::assigned_name(left) == *operand).then_some(right)
-                    })
+                absent::last_assigned(before, operand)
                     .is_some_and(|right| subtraction(right) && !clamped(right))
             });
         if !subtracts || clamped(count) {

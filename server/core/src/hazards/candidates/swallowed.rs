@@ -26,44 +26,28 @@ fn try_kinds(language: Language) -> &'static [&'static str] {
     }
 }
 
-/// Node kinds that begin a function of their own inside another: a `try`
-/// in a callback leaves the enclosing function's values alone.
-const NESTED_FUNCTIONS: &[&str] = &[
-    "lambda",
-    "lambda_expression",
-    "arrow_function",
-    "function_expression",
-    "function_declaration",
-    "function_definition",
-    "method_declaration",
-    "class_body",
-    "class_declaration",
-];
-
 /// Each local a `try` fills whose handler swallows the failure, with the
 /// byte offset of the `try`'s end: from there on the local may be absent.
-pub(super) fn swallowed_assignments(cx: &FnCx) -> Vec<(String, usize)> {
+/// `text` is the function's own text; a `try` in a nested function (a
+/// callback) leaves the enclosing function's values alone.
+pub(super) fn swallowed_assignments(cx: &FnCx, text: &str) -> Vec<(String, usize)> {
     let kinds = try_kinds(cx.language);
-    if kinds.is_empty() {
+    if kinds.is_empty() || !text.contains("try") {
         return Vec::new();
     }
     let Some(body) = cx.node.child_by_field_name("body") else {
         return Vec::new();
     };
-    let text = node_text(body, cx.rope);
-    if !text.contains("try") {
-        return Vec::new();
-    }
     let mut found = Vec::new();
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
         if kinds.contains(&node.kind()) {
-            found.extend(swallowed_in(cx, node));
+            found.extend(swallowed_in(cx, text, node));
         }
         let mut cursor = node.walk();
         stack.extend(
             node.named_children(&mut cursor)
-                .filter(|c| !NESTED_FUNCTIONS.contains(&c.kind())),
+                .filter(|c| !cx.starts_nested_function(*c)),
         );
     }
     found
@@ -71,7 +55,7 @@ pub(super) fn swallowed_assignments(cx: &FnCx) -> Vec<(String, usize)> {
 
 /// The locals `try_node`'s body fills that were nothing before it, when
 /// no handler exits or fills them.
-fn swallowed_in(cx: &FnCx, try_node: Node) -> Vec<(String, usize)> {
+fn swallowed_in(cx: &FnCx, text: &str, try_node: Node) -> Vec<(String, usize)> {
     let Some(body) = try_node.child_by_field_name("body") else {
         return Vec::new();
     };
@@ -89,12 +73,8 @@ fn swallowed_in(cx: &FnCx, try_node: Node) -> Vec<(String, usize)> {
         return Vec::new();
     }
     let handled: Vec<String> = handlers.iter().map(|h| node_text(*h, cx.rope)).collect();
-    let before = {
-        let start = cx.node.start_byte();
-        let cut = try_node.start_byte().saturating_sub(start);
-        let all = node_text(cx.node, cx.rope);
-        all.get(..cut).unwrap_or_default().to_owned()
-    };
+    let cut = try_node.start_byte().saturating_sub(cx.node.start_byte());
+    let before = text.get(..cut).unwrap_or_default();
     let mut names: Vec<String> = Vec::new();
     for line in node_text(body, cx.rope).lines() {
         let trimmed = line.trim().trim_end_matches(';');
@@ -109,7 +89,7 @@ fn swallowed_in(cx: &FnCx, try_node: Node) -> Vec<(String, usize)> {
         if !plain
             || absent::is_nothing(right.trim_end_matches(';'))
             || names.iter().any(|n| n == name)
-            || !nothing_before(&before, name)
+            || !absent::last_assigned(before, name).is_some_and(absent::is_nothing)
             || handled.iter().any(|h| fills(h, name))
         {
             continue;
@@ -120,17 +100,6 @@ fn swallowed_in(cx: &FnCx, try_node: Node) -> Vec<(String, usize)> {
         .into_iter()
         .map(|n| (n, try_node.end_byte()))
         .collect()
-}
-
-/// Whether the last assignment to `name` in `before` gives it nothing
-/// (`X name = null`, `name = None`, `let name = null`).
-fn nothing_before(before: &str, name: &str) -> bool {
-    before
-        .lines()
-        .rev()
-        .filter_map(|line| absent::assignment(line.trim().trim_end_matches(';')))
-        .find(|(left, _)| absent::assigned_name(left) == name)
-        .is_some_and(|(_, right)| absent::is_nothing(right.trim_end_matches(';')))
 }
 
 /// Whether a handler's text gives `name` a value.
@@ -147,15 +116,21 @@ fn fills(handler: &str, name: &str) -> bool {
 const LIKELIHOOD: f32 = 0.14;
 
 impl Scan<'_, '_, '_> {
-    /// The likelihood and trigger of a null dereference of `name` at
-    /// `node`, when a swallowed failure before it may have left it empty.
-    pub(super) fn swallowed_before(&self, name: &str, node: Node) -> Option<(f32, &'static str)> {
-        self.swallowed
+    /// The likelihood and trigger of a null dereference of a value that
+    /// may be absent, `name` at `node`: higher, with its own trigger, when
+    /// a swallowed failure before it may have left it empty.
+    pub(super) fn absent_dereference(&self, name: &str, node: Node) -> (f32, &'static str) {
+        if self
+            .swallowed
             .iter()
             .any(|(n, at)| n == name && *at <= node.start_byte())
-            .then_some((
+        {
+            (
                 LIKELIHOOD,
                 "the call in the `try` above failed, the handler went on, and the value is still null",
-            ))
+            )
+        } else {
+            (0.12, trigger(NullOrNone))
+        }
     }
 }

@@ -420,12 +420,10 @@ fn reaches_range(text: &str, object: &str, needed: u64) -> bool {
         .iter()
         .filter(|w| !matches!(**w, "starts_with" | "ends_with"))
         .any(|w| text.contains(w));
-    if affixes.is_empty() || other {
-        return other || !affixes.is_empty();
-    }
-    affixes
-        .iter()
-        .any(|length| length.is_none_or(|length| length >= needed))
+    other
+        || affixes
+            .iter()
+            .any(|length| length.is_none_or(|length| length >= needed))
 }
 
 /// The byte length of the literal an argument list opens with (`'#')`,

@@ -48,17 +48,21 @@ const COUNTER: f32 = 0.25;
 /// `left - right` or `left -= right` where `left` is a local counter
 /// [`zero_unless_counted`] before the subtraction and nothing checks it.
 fn counter_subtract(m: &Match, cx: &FnCx, left: &str, right: &str) -> Option<Finding> {
-    let start = cx.node.start_byte();
-    let body = cx.text(cx.node);
-    let before = body.get(..m.hazard.start_byte().checked_sub(start)?)?;
     // A constant taken off (`- 1`, `-= 1`): the fencepost of a count. A
-    // value taken off a zero (`result -= offset`) is usually signed.
+    // value taken off a zero (`result -= offset`) is usually signed. Asked
+    // first: every subtraction not from a length comes here, and only
+    // these need the function's text.
     let constant = right
         .trim()
         .replace('_', "")
         .parse::<u64>()
         .is_ok_and(|k| k > 0);
-    if !constant || !zero_unless_counted(before, left) || cx.guarded(m.hazard, &[left]) {
+    if !constant {
+        return None;
+    }
+    let body = cx.text(cx.node);
+    let before = body.get(..m.hazard.start_byte().checked_sub(cx.node.start_byte())?)?;
+    if !zero_unless_counted(before, left) || cx.guarded(m.hazard, &[left]) {
         return None;
     }
     Some(Finding::new(
