@@ -23,6 +23,7 @@ use crate::functions::{
 };
 use crate::hazards::{self, Hazard};
 use crate::language::Language;
+use crate::module_code;
 use crate::scenario::{Scenario, Span, likelier_first};
 use crate::scenario_lists::{Part, Rendered, ScenarioLists};
 use crate::telemetry::{self, Retrace};
@@ -321,8 +322,15 @@ pub fn analyze(
             continue;
         }
         examined.push(true);
-        let key = exact_key(rope, function, context_hash);
-        let render = render_key(key, rope, function, settings);
+        // The module's stretches move whenever a function above them grows:
+        // its hazards are cached by the stretches' text, offsets packed.
+        let stretches = function
+            .is_module()
+            .then(|| module_code::stretches(&functions, rope));
+        let key = match &stretches {
+            Some(stretches) => module_code::key(rope, stretches, context_hash),
+            None => exact_key(rope, function, context_hash),
+        };
         let found = match cache.get(&key).or_else(|| old_cache.get(&key)) {
             Some(found) => found.clone(),
             None => {
@@ -350,7 +358,13 @@ pub fn analyze(
                     (precise, broad)
                 }));
                 match found {
-                    Ok(found) => Arc::new(found),
+                    Ok((precise, broad)) => match &stretches {
+                        Some(stretches) => Arc::new((
+                            module_code::packed(&precise, stretches),
+                            module_code::packed(&broad, stretches),
+                        )),
+                        None => Arc::new((precise, broad)),
+                    },
                     Err(_) => {
                         tracing::error!(
                             "analysis of {} in {path} panicked; it has no predictions",
@@ -361,12 +375,27 @@ pub fn analyze(
                 }
             }
         };
+        let placed = match &stretches {
+            Some(stretches) => Arc::new((
+                module_code::unpacked(&found.0, stretches),
+                module_code::unpacked(&found.1, stretches),
+            )),
+            None => found.clone(),
+        };
+        let render = render_key(key, rope, function, settings);
+        let render = match &stretches {
+            Some(_) => {
+                let hazards: Vec<&Hazard> = placed.0.iter().chain(&placed.1).collect();
+                module_code::render_key(render, &hazards, rope)
+            }
+            None => render,
+        };
         // A function rendered before (here, or elsewhere before an edit
         // moved it) keeps its rendering; the lists note how far it moved.
         let rendered = match old_renders.get(&render) {
             Some(rendered) if rendered.callers_current(ctx.calls) => rendered.clone(),
             _ => Arc::new(render_function(
-                &found, function, path, language, rope, tree, ctx,
+                &placed, function, path, language, rope, tree, ctx,
             )),
         };
         let (start, line) = (function.range.start, function.start_line);
@@ -688,6 +717,29 @@ mod tests {
         assert!(!kept_rendering(&before, &after, 1));
         assert!(kept_rendering(&before, &after, 2));
         assert_eq!(after.recomputed(), 1);
+    }
+
+    /// The module's code is cached apart from the functions around it: an
+    /// edit inside a function above moves its predictions without making
+    /// it a change, and what it shows equals a fresh analysis.
+    #[test]
+    fn the_modules_predictions_follow_an_edit_in_a_function_above() {
+        let source =
+            "import os\n\ndef first(d):\n    return d[\"a\"]\n\nPORT = int(os.environ[\"PORT\"])\n";
+        let edited = source.replace("    return d", "    d = d or {}\n    return d");
+        let (before, after) = before_and_after(source, &edited);
+        assert_eq!(after.recomputed(), 1, "{:?}", after.changes);
+        let lines = |analysis: &FileAnalysis| -> Vec<usize> {
+            analysis.scenarios[0]
+                .iter()
+                .map(|s| s.origin.start_line)
+                .collect()
+        };
+        assert_eq!(lines(&before), [5, 5]);
+        assert_eq!(lines(&after), [6, 6]);
+        let fresh = analysed(&edited);
+        assert_eq!(after.scenarios, fresh.scenarios);
+        assert_eq!(after.candidates, fresh.candidates);
     }
 
     /// Puts the calls of a Python `source` at `path` into `calls`.

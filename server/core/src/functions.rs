@@ -26,6 +26,12 @@ pub enum FunctionKind {
     Function,
     Method,
     Closure,
+    /// The file's own code outside every function: what runs when a Python
+    /// or JavaScript module is imported, a Go package's variables are
+    /// initialised or a Java class is loaded. At most one per file, first in
+    /// the index, spanning the whole file; its content is only what no other
+    /// function holds (see `module_function`).
+    Module,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -78,6 +84,13 @@ pub struct FunctionIndex {
     pub containers: Vec<Container>,
 }
 
+impl Function {
+    /// Whether this is the module's own code ([`FunctionKind::Module`]).
+    pub fn is_module(&self) -> bool {
+        self.kind == FunctionKind::Module
+    }
+}
+
 /// What changed between two indexes of the same file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct FunctionChanges {
@@ -93,7 +106,8 @@ impl FunctionChanges {
 }
 
 impl FunctionIndex {
-    /// The innermost function containing `offset`.
+    /// The innermost function containing `offset`: the module's code (when
+    /// the file has it) for an offset no other function holds.
     pub fn function_at(&self, offset: usize) -> Option<&Function> {
         // Functions are sorted by start and properly nested, so the innermost
         // function containing `offset` is the last one starting before it or
@@ -105,8 +119,21 @@ impl FunctionIndex {
             if offset <= function.range.end {
                 return Some(function);
             }
-            candidate = function.parent?;
+            match function.parent {
+                Some(parent) => candidate = parent,
+                None => return self.module(),
+            }
         }
+    }
+
+    /// The functions the file defines: every one but the module.
+    pub fn defined(&self) -> impl Iterator<Item = &Function> {
+        self.functions.iter().filter(|f| !f.is_module())
+    }
+
+    /// The module's own code, if the file has a module function.
+    pub fn module(&self) -> Option<&Function> {
+        self.functions.first().filter(|f| f.is_module())
     }
 
     /// Whether some function spans exactly `range` (a callback the index
@@ -339,13 +366,89 @@ pub fn index_functions_cached(
         items.extend(local.iter().map(|item| item.moved(start, start_line)));
         next_cache.insert(key, local);
     }
-    let index = assemble(language, path, items);
+    let mut index = assemble(language, path, items);
+    if let Some(module) = module_function(language, tree, rope, path, &index) {
+        for function in &mut index.functions {
+            function.parent = function.parent.map(|p| p + 1);
+        }
+        index.functions.insert(0, module);
+    }
     (
         index,
         IndexCache {
             chunks: Arc::new(next_cache),
         },
     )
+}
+
+/// The module's own code as a function of the index ([`FunctionKind::Module`])
+/// for the languages that run code outside functions: Rust's items are
+/// evaluated at compile time. Its content hash leaves out every function,
+/// so an edit inside one does not change the module.
+fn module_function(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    path: &str,
+    index: &FunctionIndex,
+) -> Option<Function> {
+    let (name, qualified_name) = match language {
+        Language::Rust => return None,
+        Language::Python => ("<module>".to_owned(), "<module>".to_owned()),
+        // Node's name for a CommonJS module's top level.
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            ("<anonymous>".to_owned(), "Object.<anonymous>".to_owned())
+        }
+        Language::Go => ("init".to_owned(), "init".to_owned()),
+        // Field initialisers and static blocks run in the class's
+        // initialiser, named for the class (the file's stem).
+        Language::Java => {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            let class = file.strip_suffix(".java").unwrap_or(file);
+            ("<clinit>".to_owned(), format!("{class}.<clinit>"))
+        }
+    };
+    let top_level: HashSet<(usize, usize)> = index
+        .functions
+        .iter()
+        .filter(|f| f.parent.is_none())
+        .map(|f| (f.range.start, f.range.end))
+        .collect();
+    let root = tree.root_node();
+    // A file of imports and functions has no code of its own to predict.
+    let mut cursor = root.walk();
+    let own_code = root.named_children(&mut cursor).any(|node| {
+        let kind = node.kind();
+        let docstring = kind == "expression_statement"
+            && node.named_child(0).is_some_and(|c| c.kind() == "string");
+        !(is_comment(kind)
+            || docstring
+            || kind.starts_with("import")
+            || kind.starts_with("package")
+            || kind.contains("import_statement")
+            || top_level.contains(&(node.start_byte(), node.end_byte())))
+    });
+    if !own_code {
+        return None;
+    }
+    let content_hash = content_hash_skipping(root, rope, |node| {
+        top_level.contains(&(node.start_byte(), node.end_byte()))
+    });
+    let end = rope.len_bytes();
+    Some(Function {
+        id: format!("{path}::<module>"),
+        name,
+        qualified_name,
+        kind: FunctionKind::Module,
+        receiver: None,
+        range: 0..end,
+        name_range: 0..0,
+        start_line: 0,
+        end_line: rope.byte_to_line(end.saturating_sub(1)),
+        content_hash,
+        container: None,
+        parent: None,
+    })
 }
 
 /// Turns items in any order into the index: nesting, qualified names, ids.
@@ -496,6 +599,11 @@ fn is_comment(kind: &str) -> bool {
 /// Hashes the node kinds and leaf texts of a subtree, skipping comments and
 /// docstrings; whitespace never reaches a leaf, so it never counts.
 pub fn content_hash(node: Node, rope: &Rope) -> u64 {
+    content_hash_skipping(node, rope, |_| false)
+}
+
+/// [`content_hash`] of a subtree without the subtrees `skip` names.
+fn content_hash_skipping(node: Node, rope: &Rope, skip: impl Fn(Node) -> bool) -> u64 {
     let mut hasher = Xxh3::new();
     let mut cursor = node.walk();
     // Per depth: whether the node's parent is a Python `block` whose first
@@ -515,7 +623,7 @@ pub fn content_hash(node: Node, rope: &Rope) -> u64 {
             && current.named_child_count() == 1
             && current.named_child(0).is_some_and(|c| c.kind() == "string");
         let mut descended = false;
-        if !comment && !docstring {
+        if !comment && !docstring && !skip(current) {
             hasher.update(&current.kind_id().to_le_bytes());
             if current.child_count() == 0 {
                 let range = current.byte_range();
@@ -624,6 +732,7 @@ class PaymentClient:
 
 key = lambda item: item["id"]
 "#), @r"
+        Module src/file::<module> L1-18
         Function src/file::load L4-7
         Function src/file::load.inner L5-6
         Method src/file::PaymentClient.charge L11-13
@@ -694,6 +803,7 @@ function overload(a: string): void;
 function overload(a: any) {}
 "#;
         insta::assert_snapshot!(check(Language::TypeScript, source), @r"
+        Module src/file::<module> L1-12
         Function src/file::fetchUser L2-2
         Closure src/file::parse L3-3
         Method src/file::Service.constructor L5-5
@@ -721,6 +831,7 @@ export const decodeText = dual((args) => isStream(args[0]), (self, encoding) =>
   suspend(() => { return map(self, (s) => decoder.decode(s)); }));
 const doubled = xs.map((x) => x * 2);
 "#), @r"
+        Module src/file::<module> L1-10
         Closure src/file::handler L2-2
         Function src/file::render L3-3
         Method src/file::A.#secret L4-4
@@ -738,6 +849,7 @@ public class Orders {
     enum State { A; void next() {} }
 }
 "#), @r"
+        Module src/file::<module> L1-8
         Method src/file::Orders.Orders L4-4
         Method src/file::Orders.total L5-5
         Method src/file::Orders.Repo.touch L6-6
@@ -759,6 +871,7 @@ describe('parser', () => {
 app.use((err) => log(err));
 "#;
         insta::assert_snapshot!(check(Language::JavaScript, source), @r"
+        Module src/file::<module> L1-10
         Closure src/file::/users/:id L2-4
         Closure src/file::size L5-5
         Closure src/file::process.nextTick L6-6
@@ -772,7 +885,16 @@ app.use((err) => log(err));
             .into_iter()
             .map(|f| f.qualified_name)
             .collect();
-        assert_eq!(names, ["/users/:id", "size", "process.nextTick", "parser"]);
+        assert_eq!(
+            names,
+            [
+                "Object.<anonymous>",
+                "/users/:id",
+                "size",
+                "process.nextTick",
+                "parser"
+            ]
+        );
     }
 
     /// The chunk cache must never change the result: after edits, an index
@@ -816,7 +938,8 @@ app.use((err) => log(err));
             let (cached, _) = index_functions_cached(language, &tree, &rope, "f", &cache);
             let fresh = index_functions(language, &tree, &rope, "f");
             assert_eq!(cached, fresh, "{language}");
-            assert_eq!(fresh.functions.len(), 399, "{language}");
+            // 399 functions and the module.
+            assert_eq!(fresh.functions.len(), 400, "{language}");
             assert!(
                 fresh.functions.iter().any(|f| f.id == "f::Big.renamed"),
                 "{language}"
@@ -834,12 +957,19 @@ app.use((err) => log(err));
         .into_iter()
         .map(|f| f.id)
         .collect();
-        assert_eq!(ids, ["src/file::A.x", "src/file::A.x#2"]);
+        assert_eq!(
+            ids,
+            ["src/file::<module>", "src/file::A.x", "src/file::A.x#2"]
+        );
     }
 
     #[test]
     fn hash_ignores_whitespace_comments_and_docstrings() {
-        let hash = |language, source: &str| index(language, source).functions[0].content_hash;
+        let hash = |language, source: &str| {
+            let index = index(language, source);
+            let first = index.functions.iter().find(|f| !f.is_module());
+            first.expect("a function").content_hash
+        };
         let py = hash(Language::Python, "def f(a):\n    return a[0]\n");
         assert_eq!(
             py,
@@ -875,5 +1005,50 @@ app.use((err) => log(err));
         assert_eq!(changes.added, ["src/file::d"]);
         assert_eq!(changes.changed, ["src/file::b"]);
         assert_eq!(changes.removed, ["src/file::c"]);
+    }
+
+    /// The module's code is one function of its own: what no other function
+    /// holds is its, its hash moves only when that code changes, and a Rust
+    /// file (whose items are compile-time) has none.
+    #[test]
+    fn the_module_holds_what_no_function_does() {
+        let source = "import os\n\nPORT = int(os.environ['PORT'])\n\ndef serve():\n    return PORT\n\nclass App:\n    name = 'x'\n\n    def run(self):\n        pass\n";
+        let module = |source: &str| {
+            index(Language::Python, source)
+                .module()
+                .unwrap()
+                .content_hash
+        };
+        let index = index(Language::Python, source);
+        let at = |needle: &str| {
+            let offset = source.find(needle).unwrap();
+            index.function_at(offset).map(|f| f.id.as_str())
+        };
+        assert_eq!(at("PORT ="), Some("src/file::<module>"));
+        assert_eq!(at("return PORT"), Some("src/file::serve"));
+        assert_eq!(at("name = 'x'"), Some("src/file::<module>"));
+        assert_eq!(at("pass"), Some("src/file::App.run"));
+        assert_eq!(index.defined().count(), 2);
+        let hash = module(source);
+        // An edit inside a function, or a comment, is no change of the module.
+        assert_eq!(
+            hash,
+            module(&source.replace("return PORT", "return PORT + 1"))
+        );
+        assert_eq!(
+            hash,
+            module(&source.replace("import os\n", "import os  # env\n"))
+        );
+        assert_ne!(hash, module(&source.replace("['PORT']", "['HOST']")));
+        assert_ne!(hash, module(&source.replace("name = 'x'", "name = 'y'")));
+        let rust = super::tests::index(Language::Rust, "static N: u8 = 1;\nfn f() {}\n");
+        assert!(rust.module().is_none());
+        // Nor does a file of imports, a docstring and functions.
+        let plain = super::tests::index(
+            Language::Python,
+            "\"\"\"Helpers.\"\"\"\nimport os\n\n# first\ndef f():\n    pass\n",
+        );
+        assert!(plain.module().is_none());
+        assert_eq!(rust.functions.len(), 1);
     }
 }

@@ -789,15 +789,16 @@ pub struct Questions<'a> {
 
 /// What `failcast check` asks: what the editor asks
 /// ([`failcast_model::predict::work_for`]) of every function with a
-/// prediction.
+/// prediction. The module's code is not asked about: the model reads one
+/// function's text, and the module's is the whole file between them.
 pub fn ask_as_editors_do(
     _path: &str,
-    _function: &Function,
+    function: &Function,
     scenarios: &[Scenario],
     candidates: &[Scenario],
 ) -> Option<failcast_model::Work> {
-    (!(scenarios.is_empty() && candidates.is_empty()))
-        .then(|| failcast_model::predict::work_for(scenarios))
+    let nothing = scenarios.is_empty() && candidates.is_empty();
+    (!function.is_module() && !nothing).then(|| failcast_model::predict::work_for(scenarios))
 }
 
 /// Asks the model about the functions `questions` select, through

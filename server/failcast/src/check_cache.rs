@@ -3,7 +3,8 @@
 //! selection) per key, so a re-run on an unchanged tree parses nothing and
 //! starts no model.
 //!
-//! A key covers everything the result depends on: the failcast version,
+//! A key covers everything the result depends on: the failcast version and
+//! a fingerprint of the analysis it was built with (`build.rs`),
 //! the configuration, the file's path and text, the old text it is diffed
 //! against, whether (and which) model answered, and a fingerprint of every
 //! source file in the workspace, since traces name callers found anywhere.
@@ -44,6 +45,8 @@ impl CheckCache {
     pub fn open(base: &Path, config: &Config) -> CheckCache {
         let mut hasher = Xxh3::new();
         hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // The rules change between builds of one version.
+        hasher.update(env!("FAILCAST_ANALYSIS_HASH").as_bytes());
         hasher.update(&FORMAT.to_le_bytes());
         hasher.update(serde_json::to_string(config).unwrap_or_default().as_bytes());
         CheckCache {

@@ -159,6 +159,8 @@ pub struct FnCx<'a, 't> {
     /// The file's text in one piece, copied from the rope once per
     /// function for the rules that search the whole file.
     file_text: std::cell::OnceCell<String>,
+    /// The function's own text ([`FnCx::own_text`]), copied once.
+    own_text: std::cell::OnceCell<String>,
 }
 
 impl<'a, 't> FnCx<'a, 't> {
@@ -184,6 +186,7 @@ impl<'a, 't> FnCx<'a, 't> {
             thread_target: std::cell::OnceCell::new(),
             external_names: std::cell::OnceCell::new(),
             file_text: std::cell::OnceCell::new(),
+            own_text: std::cell::OnceCell::new(),
         })
     }
 }
@@ -200,6 +203,9 @@ impl<'t> FnCx<'_, 't> {
 
     /// The function's text before its body: name, parameters, modifiers.
     pub fn header(&self) -> String {
+        if self.function.is_module() {
+            return String::new();
+        }
         let header_end = self
             .node
             .child_by_field_name("body")
@@ -214,6 +220,40 @@ impl<'t> FnCx<'_, 't> {
         self.header()
             .split(|c: char| !c.is_alphanumeric() && c != '_')
             .any(|w| w == "async")
+    }
+
+    /// Whether this is the module's own code ([`Function::is_module`]).
+    pub fn is_module(&self) -> bool {
+        self.function.is_module()
+    }
+
+    /// The function's text, offsets counted from its node's start. The
+    /// module's is the file with every function blanked out (newlines
+    /// kept, every other byte a space), so that what a rule reads in it is
+    /// the module's own code, at the offsets the tree gives.
+    pub fn own_text(&self) -> &str {
+        self.own_text.get_or_init(|| {
+            if !self.function.is_module() {
+                return self.text(self.node);
+            }
+            let start = self.node.start_byte().min(self.rope.len_bytes());
+            let end = self.node.end_byte().min(self.rope.len_bytes()).max(start);
+            let mut text = String::with_capacity(end - start);
+            // One ASCII byte per byte blanked keeps every later offset.
+            let blank = |range: Range<usize>, text: &mut String| {
+                let slice = self.rope.byte_slice(range);
+                text.extend(slice.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
+            };
+            let mut from = start;
+            for stretch in crate::module_code::stretches(self.index, self.rope) {
+                let stretch = stretch.start.clamp(from, end)..stretch.end.clamp(from, end);
+                blank(from..stretch.start, &mut text);
+                text.extend(self.rope.byte_slice(stretch.clone()).chunks());
+                from = stretch.end;
+            }
+            blank(from..end, &mut text);
+            text
+        })
     }
 
     /// The whole file's text.
@@ -261,93 +301,102 @@ pub fn function_hazards(
     let names = query.capture_names();
     let table = checks(language);
     let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(function.range.clone());
-    let mut matches = cursor.matches(query, node, RopeText(rope));
     let mut found: Vec<Hazard> = Vec::new();
-    while let Some(m) = matches.next() {
-        let Some(rule) = query
-            .property_settings(m.pattern_index)
-            .iter()
-            .find(|p| &*p.key == "rule")
-            .and_then(|p| p.value.as_deref())
-        else {
-            continue;
-        };
-        let captures: Vec<(&'static str, Node)> = m
-            .captures()
-            .iter()
-            .map(|c| (names[c.index as usize], c.node))
-            .collect();
-        let Some(hazard) = captures
-            .iter()
-            .find(|(n, _)| *n == "hazard")
-            .map(|(_, node)| *node)
-        else {
-            continue;
-        };
-        // Hazards inside nested functions belong to those functions.
-        if index
-            .function_at(hazard.start_byte())
-            .is_none_or(|f| f.id != function.id)
-        {
-            continue;
-        }
-        let Some((_, check)) = table.iter().find(|(id, _)| *id == rule) else {
-            tracing::warn!("no check for hazard rule {rule}");
-            continue;
-        };
-        // The rule id in the query lives as long as the query (static).
-        let rule: &'static str = table
-            .iter()
-            .find(|(id, _)| *id == rule)
-            .map(|(id, _)| *id)
-            .unwrap_or("unknown");
-        let m = Match {
-            rule,
-            hazard,
-            captures,
-        };
-        let Some(finding) = check(&m, &cx) else {
-            continue;
-        };
-        let range = finding.range.clone().unwrap_or(hazard.byte_range());
-        if suppressed(rope, range.start, finding.class) {
-            continue;
-        }
-        let subject = {
-            let end = range.end.min(rope.len_bytes());
-            let start = range.start.min(end);
-            rope.byte_slice(start..end).to_string()
-        };
-        let hazard = Hazard {
-            class: finding.class,
-            kind: finding.kind,
-            rule,
-            start: range.start - function.range.start,
-            end: range.end - function.range.start,
-            subject: one_line(&subject, 80),
-            likelihood: finding.likelihood.clamp(0.0, 1.0),
-            trigger: finding.trigger,
-            error_type: finding.error_type,
-            error: finding.error,
-            summary: finding.summary,
-            inputs: finding.inputs,
-        };
-        // Two patterns may report the same operation, and two positions in
-        // one collection on one line (`s[0] == s[1]`) are one thing to look
-        // at (two keys are two failures): keep the likelier, so the second
-        // takes no place another failure could have.
-        let line = |h: &Hazard| Hazard::line_of(h.start, function, rope);
-        match found.iter_mut().find(|h| {
-            h.class == hazard.class
-                && (h.start == hazard.start
-                    || hazard.class == FailureClass::IndexOutOfRange
-                        && line(h) == line(&hazard)
-                        && subject_root(h) == subject_root(&hazard))
-        }) {
-            Some(kept) if hazard.likelihood > kept.likelihood => *kept = hazard,
-            Some(_) => {}
-            None => found.push(hazard),
+    // The module's code lies between the file's functions: the query reads
+    // only those stretches, not the functions, which are analysed on their own.
+    let ranges = if function.is_module() {
+        crate::module_code::stretches(index, rope)
+    } else {
+        vec![function.range.clone()]
+    };
+    for range in ranges {
+        cursor.set_byte_range(range);
+        let mut matches = cursor.matches(query, node, RopeText(rope));
+        while let Some(m) = matches.next() {
+            let Some(rule) = query
+                .property_settings(m.pattern_index)
+                .iter()
+                .find(|p| &*p.key == "rule")
+                .and_then(|p| p.value.as_deref())
+            else {
+                continue;
+            };
+            let captures: Vec<(&'static str, Node)> = m
+                .captures()
+                .iter()
+                .map(|c| (names[c.index as usize], c.node))
+                .collect();
+            let Some(hazard) = captures
+                .iter()
+                .find(|(n, _)| *n == "hazard")
+                .map(|(_, node)| *node)
+            else {
+                continue;
+            };
+            // Hazards inside nested functions belong to those functions.
+            if index
+                .function_at(hazard.start_byte())
+                .is_none_or(|f| f.id != function.id)
+            {
+                continue;
+            }
+            let Some((_, check)) = table.iter().find(|(id, _)| *id == rule) else {
+                tracing::warn!("no check for hazard rule {rule}");
+                continue;
+            };
+            // The rule id in the query lives as long as the query (static).
+            let rule: &'static str = table
+                .iter()
+                .find(|(id, _)| *id == rule)
+                .map(|(id, _)| *id)
+                .unwrap_or("unknown");
+            let m = Match {
+                rule,
+                hazard,
+                captures,
+            };
+            let Some(finding) = check(&m, &cx) else {
+                continue;
+            };
+            let range = finding.range.clone().unwrap_or(hazard.byte_range());
+            if suppressed(rope, range.start, finding.class) {
+                continue;
+            }
+            let subject = {
+                let end = range.end.min(rope.len_bytes());
+                let start = range.start.min(end);
+                rope.byte_slice(start..end).to_string()
+            };
+            let hazard = Hazard {
+                class: finding.class,
+                kind: finding.kind,
+                rule,
+                start: range.start - function.range.start,
+                end: range.end - function.range.start,
+                subject: one_line(&subject, 80),
+                likelihood: finding.likelihood.clamp(0.0, 1.0),
+                trigger: finding.trigger,
+                error_type: finding.error_type,
+                error: finding.error,
+                summary: finding.summary,
+                inputs: finding.inputs,
+            };
+            // Two patterns may report the same operation, and two positions in
+            // one collection on one line (`s[0] == s[1]`) are one thing to look
+            // at (two keys are two failures): keep the likelier, so the second
+            // takes no place another failure could have.
+            let line = |h: &Hazard| Hazard::line_of(h.start, function, rope);
+            match found.iter_mut().find(|h| {
+                h.class == hazard.class
+                    && (h.start == hazard.start
+                        || hazard.class == FailureClass::IndexOutOfRange
+                            && line(h) == line(&hazard)
+                            && subject_root(h) == subject_root(&hazard))
+            }) {
+                Some(kept) if hazard.likelihood > kept.likelihood => *kept = hazard,
+                Some(_) => {}
+                None => found.push(hazard),
+            }
         }
     }
     found.sort_by_key(|h| (h.start, h.class));
@@ -366,6 +415,9 @@ fn subject_root(hazard: &Hazard) -> &str {
 
 /// The outermost node spanning exactly the function's bytes.
 pub(crate) fn function_node<'t>(tree: &'t Tree, function: &Function) -> Option<Node<'t>> {
+    if function.is_module() {
+        return Some(tree.root_node());
+    }
     let mut node = tree
         .root_node()
         .descendant_for_byte_range(function.range.start, function.range.end)?;
@@ -503,7 +555,7 @@ pub fn file_context_hash(language: Language, rope: &Rope, index: &FunctionIndex)
     };
     // Gaps between top-level functions (index order is source order).
     let mut covered = 0;
-    for function in &index.functions {
+    for function in index.defined() {
         if function.range.start < covered {
             continue;
         }
@@ -530,7 +582,7 @@ pub fn file_context_hash(language: Language, rope: &Rope, index: &FunctionIndex)
     // Most files have none; looking costs one pass over the chunks.
     let has_marker = rope.chunks().any(|c| markers.iter().any(|m| c.contains(m)));
     if has_marker {
-        for function in &index.functions {
+        for function in index.defined() {
             let end = function.range.end.min(rope.len_bytes());
             let text = rope.byte_slice(function.range.start.min(end)..end);
             for line in text.lines() {

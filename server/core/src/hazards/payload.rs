@@ -483,7 +483,9 @@ pub fn handler_hazards(
     function: &Function,
     config: &Config,
 ) -> Payload {
+    // The module's code is no handler, whatever it holds.
     if config.handlers.is_empty()
+        || function.is_module()
         || !matches!(
             language,
             Language::Python | Language::TypeScript | Language::Tsx | Language::JavaScript
@@ -910,7 +912,7 @@ mod tests {
             let rope = ropey::Rope::from_str(source);
             let tree = crate::syntax::parse_rope(language, &rope, None).unwrap();
             let index = crate::functions::index_functions(language, &tree, &rope, "f");
-            let function = &index.functions[0];
+            let function = index.defined().next().unwrap();
             let node = super::function_node(&tree, function).unwrap();
             let params = crate::hazards::guards::parameters(language, node, &rope);
             super::is_lambda(language, function, node, &params, &rope)

@@ -146,6 +146,12 @@ pub struct TestEdit {
 
 /// Writes a test that reproduces `subject`'s scenario, or says why it cannot.
 pub fn write_test(subject: &Subject, project: &Project) -> Result<TestEdit, String> {
+    if subject.function.is_module() {
+        return Err(
+            "this code runs when the module is loaded; a test cannot call it with other inputs"
+                .to_owned(),
+        );
+    }
     let node = subject
         .node()
         .ok_or_else(|| "the function is not in the syntax tree".to_owned())?;

@@ -374,6 +374,7 @@ pub fn document_symbols(
                         SymbolKind::CONSTRUCTOR
                     }
                     FunctionKind::Method => SymbolKind::METHOD,
+                    FunctionKind::Module => SymbolKind::MODULE,
                 },
                 tags: None,
                 deprecated: None,
@@ -400,6 +401,11 @@ pub fn document_symbols(
             Parent::Function(f) => Some(containers + f),
         });
         slots.push(Some(symbol));
+    }
+    // The module's code is the file itself, no entry of its outline; it
+    // is first among the functions and no one's parent.
+    if index.module().is_some() {
+        slots[containers] = None;
     }
     let order: Vec<usize> = {
         // Deepest first, so a subtree is complete before it moves.

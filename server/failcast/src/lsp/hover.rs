@@ -169,15 +169,20 @@ pub fn hover(analysis: &FileAnalysis, offset: usize, encoding: PositionEncoding)
         .functions
         .iter()
         .position(|f| f.id == function.id)?;
-    // The function's predictions: all its scenarios, and the broad
-    // candidates that reach its top three.
-    let scenarios = analysis.shown(index);
-    if scenarios.is_empty() {
-        return None;
-    }
     let line = analysis
         .rope
         .byte_to_line(offset.min(analysis.rope.len_bytes()));
+    // The function's predictions: all its scenarios, and the broad
+    // candidates that reach its top three. The module's code is the whole
+    // file between functions: only what fails on the hovered line.
+    let module = function.is_module();
+    let mut scenarios = analysis.shown(index);
+    if module {
+        scenarios.retain(|s| s.origin.start_line <= line && line <= s.origin.end_line);
+    }
+    if scenarios.is_empty() {
+        return None;
+    }
     let mut ordered: Vec<&Scenario> = scenarios;
     // The scenario on the hovered line first; the rest keep their ranking.
     ordered.sort_by_key(|s| s.origin.start_line != line);
@@ -198,12 +203,17 @@ pub fn hover(analysis: &FileAnalysis, offset: usize, encoding: PositionEncoding)
             kind: MarkupKind::Markdown,
             value: markdown,
         }),
-        range: Some(convert::range(
-            &analysis.rope,
-            function.name_range.start,
-            function.name_range.end,
-            encoding,
-        )),
+        range: Some(if module {
+            let origin = &ordered[0].origin;
+            convert::range(&analysis.rope, origin.start, origin.end, encoding)
+        } else {
+            convert::range(
+                &analysis.rope,
+                function.name_range.start,
+                function.name_range.end,
+                encoding,
+            )
+        }),
     })
 }
 

@@ -347,7 +347,7 @@ impl Predictor {
             let nothing = nothing_to_rank(&analysis, index);
             let answered = answered(&answers, function);
             let wanted = match scope {
-                Scope::Function(id) => *id == function.id,
+                Scope::Function(id) => *id == function.id && !function.is_module(),
                 Scope::Resume(functions) => functions.contains_key(&function.id) && !answered,
                 Scope::Changed => {
                     // Only functions with predictions: the model ranks them
@@ -423,8 +423,10 @@ fn current(state: &State, uri: &Uri) -> Current {
 /// How many it has does not depend on where the function is, so a function
 /// an edit only moved is not moved for this.
 fn nothing_to_rank(analysis: &FileAnalysis, index: usize) -> bool {
-    analysis.scenarios.as_rendered(index).is_empty()
-        && analysis.candidates.as_rendered(index).is_empty()
+    // The model reads functions; the module's code is static predictions only.
+    analysis.functions.functions[index].is_module()
+        || analysis.scenarios.as_rendered(index).is_empty()
+            && analysis.candidates.as_rendered(index).is_empty()
 }
 
 /// Whether the model's answer for this version of `function` is kept.

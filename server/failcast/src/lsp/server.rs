@@ -25,6 +25,7 @@ use super::state::{ClientInfo, OpenDocument, State};
 use super::worker::{AnalysisWorker, Outgoing};
 use failcast_core::config::Config;
 use failcast_core::document::{Document, TextChange};
+use failcast_core::functions::FunctionKind;
 use failcast_core::language::Language;
 use failcast_core::position::PositionEncoding;
 use failcast_core::workspace::{ScanOptions, build_call_index};
@@ -690,13 +691,15 @@ impl LanguageServer for Server {
                 .map(|(function, scenarios)| {
                     let count = scenarios.len();
                     let top = &scenarios[0];
+                    // The module's code has no name to stand over: its lens
+                    // stands over its likeliest failure (never moved, its
+                    // origin is current).
+                    let over = match function.kind {
+                        FunctionKind::Module => top.origin.start..top.origin.start,
+                        _ => function.name_range.clone(),
+                    };
                     CodeLens {
-                        range: convert::range(
-                            &analysis.rope,
-                            function.name_range.start,
-                            function.name_range.end,
-                            encoding,
-                        ),
+                        range: convert::range(&analysis.rope, over.start, over.end, encoding),
                         command: Some(Command {
                             title: format!(
                                 "{count} predicted failure{} · {}",

@@ -674,6 +674,52 @@ impl Scan<'_, '_, '_> {
         }
     }
 
+    /// Whether `pattern`, compiled by the module's code, is run by the
+    /// file's functions under the name it is bound to (`RE.test(s)`,
+    /// `self._re.match(s)`, `s.replace(RE, "")`): those runs are the
+    /// predictions. A pattern run elsewhere (a base class's parser, another
+    /// module) hangs where it is written, as far as this file can tell.
+    fn run_by_the_file(&self, pattern: Node) -> bool {
+        if !self.cx.is_module() {
+            return false;
+        }
+        let mut binding = pattern.parent();
+        while let Some(node) = binding {
+            if matches!(
+                node.kind(),
+                "assignment"
+                    | "variable_declarator"
+                    | "field_definition"
+                    | "public_field_definition"
+            ) {
+                break;
+            }
+            binding = node.parent();
+        }
+        let Some(name) = binding
+            .and_then(|b| {
+                b.child_by_field_name("left")
+                    .or_else(|| b.child_by_field_name("name"))
+                    .or_else(|| b.child_by_field_name("property"))
+            })
+            .map(|n| self.text(n))
+        else {
+            return false;
+        };
+        let name = name.rsplit('.').next().unwrap_or_default();
+        let file = self.cx.file_text();
+        MATCHING
+            .iter()
+            .any(|m| file.contains(&format!("{name}.{m}(")))
+            || [
+                format!("({name},"),
+                format!("({name})"),
+                format!(", {name})"),
+            ]
+            .iter()
+            .any(|run| file.contains(run.as_str()))
+    }
+
     /// Whether the pattern `callee` runs (`RE.test`, `/x/.exec`) is one
     /// the file spells out and that is linear when searched ([`linear`]).
     pub(super) fn plain_pattern(&self, callee: &str) -> bool {
@@ -740,7 +786,15 @@ impl Scan<'_, '_, '_> {
                 .map(|o| self.text(o)),
             _ => None,
         };
-        if subject.is_some_and(|s| self.length_bounded(node, &s)) {
+        if subject
+            .as_ref()
+            .is_some_and(|s| self.length_bounded(node, s))
+        {
+            return;
+        }
+        // A pattern the module names runs in the functions of the file
+        // that use it, where the file's patterns are followed to.
+        if subject.is_none() && self.run_by_the_file(node) {
             return;
         }
         self.add(node, Timeout, 0.08, BACKTRACKING);
@@ -758,6 +812,10 @@ impl Scan<'_, '_, '_> {
                     | Language::Tsx
             )
         {
+            return;
+        }
+        // Compiled by the module, it runs in the functions that use it.
+        if matches!(last, "compile" | "RegExp") && self.run_by_the_file(node) {
             return;
         }
         if quoted_pattern(args).is_some_and(|pattern| backtracks(&pattern)) {

@@ -253,6 +253,10 @@ pub(super) fn summaries(text: &str, index: &FunctionIndex) -> Vec<Arc<Summary>> 
         .iter()
         .enumerate()
         .map(|(i, f)| {
+            // The module's code calls and raises, but no caller calls it.
+            if f.is_module() {
+                return Arc::default();
+            }
             let mut own = String::new();
             let mut at = f.range.start;
             for child in functions.iter().filter(|c| c.parent == Some(i)) {

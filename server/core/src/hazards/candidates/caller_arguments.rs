@@ -24,8 +24,7 @@ pub type Argument = (String, Slot, Passed);
 /// `Parser.split`), leaving out one-letter ones that would match any call.
 fn defined_names(index: &FunctionIndex) -> HashSet<&str> {
     index
-        .functions
-        .iter()
+        .defined()
         .map(|f| f.name.rsplit(['.', ':']).next().unwrap_or(&f.name))
         .filter(|n| n.len() > 1)
         .collect()
@@ -35,7 +34,7 @@ fn defined_names(index: &FunctionIndex) -> HashSet<&str> {
 /// nothing or empty value, deduplicated.
 pub fn passed(language: Language, text: &str, index: &FunctionIndex) -> Vec<Argument> {
     let names = defined_names(index);
-    let definitions: HashSet<usize> = index.functions.iter().map(|f| f.name_range.start).collect();
+    let definitions: HashSet<usize> = index.defined().map(|f| f.name_range.start).collect();
     if names.is_empty() {
         return Vec::new();
     }

@@ -121,8 +121,15 @@ impl Scan<'_, '_, '_> {
         ];
         let inner = args.trim().trim_start_matches('(').trim_end_matches(')');
         let first = inner.split(',').next().unwrap_or_default().trim();
+        // The environment holds text only: with a default, its lookup
+        // gives text (`os.environ.get("RETRIES", "3")`).
+        let environment_defaulted = inner
+            .find("environ.get(")
+            .and_then(|at| inner[at..].split(')').next())
+            .is_some_and(|call| call.contains(','));
         let lookup = STRICT.contains(&callee)
             && first.contains(".get(")
+            && !environment_defaulted
             && !first.contains(" or ")
             && !first.contains(" if ");
         let xml = self.body.contains(".tag")
@@ -598,6 +605,24 @@ impl Scan<'_, '_, '_> {
                 last == name && !(module_function && matches!(class, KeyMissing | IndexOutOfRange))
             };
             if !hit {
+                continue;
+            }
+            // The module runs once, when it is loaded: a call there given
+            // only constants (`re.compile(r"…", re.I)`, `int("8080")`)
+            // fails on every start or never, and the first start showed
+            // which. What it reaches outside (a file, a host) still may.
+            if self.cx.is_module()
+                && (matches!(
+                    class,
+                    ParseError
+                        | IndexOutOfRange
+                        | KeyMissing
+                        | Overflow
+                        | DivisionByZero
+                        | TypeError
+                ) || last == "compile")
+                && constant_arguments(&args)
+            {
                 continue;
             }
             let mut likelihood = base;
@@ -1164,12 +1189,15 @@ impl Scan<'_, '_, '_> {
     }
 }
 
-/// Whether every argument is a number or a string written out. A lone
-/// string argument is taken whole, since a pattern's commas and `=`
-/// (`a{1,3}`, `(?P<k>=)`) are no argument separators; Go's raw strings
-/// and JavaScript's template literals without `${` are strings too.
+/// Whether every argument is a number, a string written out or a named
+/// constant (`re.DOTALL | re.M`, `MAX_SIZE`). A lone string argument is
+/// taken whole, since a pattern's commas and `=` (`a{1,3}`, `(?P<k>=)`)
+/// are no argument separators; Go's raw strings, Python's prefixed ones
+/// (`r"…"`, `b"…"`) and JavaScript's template literals without `${` are
+/// strings too.
 fn constant_arguments(args: &str) -> bool {
     let quoted = |value: &str| {
+        let value = value.trim_start_matches(['r', 'b', 'u', 'R', 'B', 'U']);
         value.len() >= 2
             && ['"', '\'', '`'].iter().any(|q| {
                 value.starts_with(*q)
@@ -1183,7 +1211,16 @@ fn constant_arguments(args: &str) -> bool {
     }
     arguments(args).split(',').all(|a| {
         let value = a.rsplit('=').next().unwrap_or(a).trim();
-        quoted(value) || literal_arguments(value)
+        let named = |value: &str| {
+            value.split('|').all(|part| {
+                let name = part.trim().rsplit('.').next().unwrap_or_default();
+                name.chars().any(|c| c.is_ascii_uppercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+        };
+        quoted(value) || literal_arguments(value) || named(value)
     })
 }
 

@@ -173,8 +173,7 @@ fn of_class(class: Node, text: &str, index: &FunctionIndex) -> Vec<LateAttribute
     let defined: HashSet<&str> = defined.iter().map(String::as_str).collect();
     let initial: HashSet<&str> = initial.into_iter().collect();
     let ids: HashMap<usize, &str> = index
-        .functions
-        .iter()
+        .defined()
         .map(|f| (f.range.start, f.id.as_str()))
         .collect();
     let mut settled: HashSet<&str> = HashSet::new();

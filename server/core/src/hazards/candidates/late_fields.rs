@@ -59,7 +59,7 @@ pub(super) fn late_fields(
     // Each function's text read once for every name it assigns, not once
     // per field (this runs on every edit).
     let mut setters: std::collections::HashMap<&str, Vec<&Function>> = Default::default();
-    for function in &index.functions {
+    for function in index.defined() {
         let body = text
             .get(function.range.start..function.range.end)
             .unwrap_or_default();
@@ -152,8 +152,7 @@ pub(super) fn called_only_after(
     ) -> bool {
         let call = format!("{prefix}{name}(");
         let callers: Vec<&Function> = index
-            .functions
-            .iter()
+            .defined()
             .filter(|f| f.name != name)
             .filter(|f| {
                 text.get(f.range.start..f.range.end)

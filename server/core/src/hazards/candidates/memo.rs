@@ -50,7 +50,7 @@ pub(super) fn names_in_segments(
 pub(super) fn segments<'t>(text: &'t str, index: &crate::functions::FunctionIndex) -> Vec<&'t str> {
     let mut out = Vec::new();
     let mut at = 0;
-    for function in index.functions.iter().filter(|f| f.parent.is_none()) {
+    for function in index.defined().filter(|f| f.parent.is_none()) {
         let (start, end) = (
             function.range.start.min(text.len()),
             function.range.end.min(text.len()),

@@ -888,7 +888,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         narrow: Vec::new(),
         stringy_seen: Default::default(),
         dated: Default::default(),
-        body: node_text(cx.node, cx.rope),
+        body: cx.own_text().to_owned(),
         takes_lock: false,
         captured_after_lock: None,
         escaped: Vec::new(),

@@ -6,7 +6,7 @@ use super::*;
 /// Names assigned from shared state between a lock and its release in the
 /// function's own lines, each with the byte offset of the release.
 pub(super) fn escaped_from_lock(cx: &FnCx) -> Vec<(String, usize)> {
-    let text = node_text(cx.node, cx.rope);
+    let text = cx.own_text().to_owned();
     let mut offset = cx.node.start_byte();
     let (mut held, mut inside): (bool, Vec<String>) = (false, Vec::new());
     let mut escaped = Vec::new();

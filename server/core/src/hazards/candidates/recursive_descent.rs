@@ -69,8 +69,7 @@ impl Scan<'_, '_, '_> {
         let in_file = self
             .cx
             .index
-            .functions
-            .iter()
+            .defined()
             .any(|f| f.name.rsplit(['.', ':']).next() == Some(last));
         if in_file && last != own_name {
             // On the function's own object, as the graph counts calls:

@@ -6318,3 +6318,57 @@ fn a_send_on_a_channel_another_function_closes() {
     let open = bug.replace("\tclose(tun.events)\n", "");
     assert!(!candidates_of(Language::Go, "tun.go", &open).contains(&(Other, 9)));
 }
+
+#[test]
+fn code_run_when_the_module_is_loaded() {
+    // Import-time failures: a variable the environment lacks or holds as
+    // garbage stops the process before it serves anything. The
+    // environment holds text only, so a lookup with a default is no None;
+    // a conversion of constants fails on every start or never.
+    let python = candidates_of(
+        Language::Python,
+        "settings.py",
+        "import os\n\nPORT = int(os.environ[\"PORT\"])\nRETRIES = int(os.environ.get(\"RETRIES\", \"3\"))\nDEFAULT = int(\"8080\")\n\ndef serve():\n    return PORT\n",
+    );
+    assert!(
+        python.contains(&(KeyMissing, 3)) && python.contains(&(ParseError, 3)),
+        "{python:?}"
+    );
+    assert!(python.contains(&(ParseError, 4)) && !python.contains(&(NullOrNone, 4)));
+    assert!(!python.iter().any(|(_, line)| *line == 5), "{python:?}");
+    let javascript = candidates_of(
+        Language::JavaScript,
+        "server.js",
+        "const fs = require('fs');\nconst config = JSON.parse(fs.readFileSync('config.json', 'utf8'));\nfunction port() {\n  return config.port;\n}\n",
+    );
+    assert!(javascript.contains(&(ParseError, 2)), "{javascript:?}");
+    let go = candidates_of(
+        Language::Go,
+        "main.go",
+        "package main\n\nimport \"os\"\n\nvar home = os.Args[1]\n\nfunc main() {\n\tprintln(home)\n}\n",
+    );
+    assert!(go.contains(&(IndexOutOfRange, 5)), "{go:?}");
+    let java = candidates_of(
+        Language::Java,
+        "Main.java",
+        "public class Main {\n    private static final int PORT = Integer.parseInt(System.getenv(\"PORT\"));\n}\n",
+    );
+    assert!(java.contains(&(ParseError, 2)), "{java:?}");
+}
+
+#[test]
+fn a_backtracking_pattern_the_module_compiles_for_another_file_to_run() {
+    // mistletoe: a span token's class attribute, run by the tokenizer of
+    // another module; nothing in this file runs it, so it hangs where it
+    // is written. A pattern the file's own functions run is predicted
+    // there instead (`a_pattern_compiled_elsewhere_backtracks_where_it_runs`).
+    let bug = "import re\nfrom mistletoe.span_token import SpanToken\n\nclass GithubWiki(SpanToken):\n    pattern = re.compile(r\"\\[\\[ *(.+?) *\\| *(.+?) *\\]\\]\")\n\n    def __init__(self, match):\n        self.target = match.group(2)\n";
+    assert!(candidates_of(Language::Python, "github_wiki.py", bug).contains(&(Timeout, 5)));
+    let run_here =
+        format!("{bug}\n    def find(self, text):\n        return self.pattern.finditer(text)\n");
+    let found = candidates_of(Language::Python, "github_wiki.py", &run_here);
+    assert!(
+        !found.contains(&(Timeout, 5)) && found.contains(&(Timeout, 11)),
+        "{found:?}"
+    );
+}

@@ -52,7 +52,7 @@ pub(super) fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
         if is_date_only(&literal) {
             // UTC midnight only shows as the wrong day through local getters.
-            let body = cx.text(cx.node);
+            let body = cx.own_text().to_owned();
             let local_getters = [
                 ".getDate()",
                 ".getDay()",
@@ -126,7 +126,7 @@ pub(super) fn date_parse(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     // An Invalid Date throws once serialized.
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let serialized = body.contains("toISOString()") || body.contains("JSON.stringify");
     let error = if serialized {
         "RangeError: Invalid time value".to_owned()

@@ -148,7 +148,7 @@ pub(super) fn nan(m: &Match, cx: &FnCx) -> Option<Finding> {
         }
     }
     // A check of the result (`if (Number.isNaN(total))`) catches it too.
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let result_checked = !target.is_empty()
         && target != "return"
         && ["isNaN(", "isFinite(", "isInteger("]

@@ -173,7 +173,7 @@ pub(super) fn time_parse_utc(m: &Match, cx: &FnCx) -> Option<Finding> {
     if zoned || !has_clock {
         return None;
     }
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let compares_now = ["time.Now()", "time.Since(", "time.Until("]
         .iter()
         .any(|f| body.contains(f));

@@ -32,7 +32,7 @@ pub(super) fn http_client_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
     }
     // A builder kept in a variable and configured later.
     if method == "newBuilder" && !names.iter().any(|n| n == "build") {
-        let body = cx.text(cx.node);
+        let body = cx.own_text().to_owned();
         if body.contains(".connectTimeout(") {
             return None;
         }
@@ -54,7 +54,7 @@ pub(super) fn http_request_no_timeout(m: &Match, cx: &FnCx) -> Option<Finding> {
     if names.iter().any(|n| n == "timeout") {
         return None;
     }
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     if !names.iter().any(|n| n == "build") && body.contains(".timeout(") {
         return None;
     }

@@ -43,11 +43,24 @@ pub(super) fn conversion(m: &Match, cx: &FnCx) -> Option<Finding> {
     // `int(d.get("code", 1000))`: a lookup that may give None (the key is
     // absent, or present with a null value, where the default does not
     // apply) fails on None before any text is parsed.
-    if arg.kind() == "call"
-        && arg
-            .child_by_field_name("function")
-            .is_some_and(|f| cx.text(f).ends_with(".get"))
-    {
+    // The environment holds text only: `os.environ.get(k, default)` and
+    // `os.getenv(k, default)` give None only without the default.
+    let lookup = arg
+        .child_by_field_name("function")
+        .filter(|_| arg.kind() == "call")
+        .map(|f| cx.text(f));
+    let environment = lookup
+        .as_deref()
+        .is_some_and(|f| matches!(f, "os.environ.get" | "environ.get" | "os.getenv" | "getenv"));
+    let defaulted = arg
+        .child_by_field_name("arguments")
+        .is_some_and(|a| a.named_child_count() >= 2);
+    let may_be_none = if environment {
+        !defaulted
+    } else {
+        lookup.as_deref().is_some_and(|f| f.ends_with(".get"))
+    };
+    if may_be_none {
         return Some(Finding::new(
             FailureClass::NullOrNone,
             likelihood,

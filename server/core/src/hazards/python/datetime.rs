@@ -59,7 +59,7 @@ pub(super) fn naive_datetime(m: &Match, cx: &FnCx) -> Option<Finding> {
     if zoned_at_once {
         return None;
     }
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let aware = [
         "timezone.utc",
         "tzinfo",

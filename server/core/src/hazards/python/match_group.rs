@@ -25,7 +25,7 @@ pub(super) fn match_var_group(m: &Match, cx: &FnCx) -> Option<Finding> {
     let var = cx.text(m.get("var")?);
     let accessor = cx.text(m.get("accessor")?);
     // Only variables bound to re.match/search/fullmatch in this function.
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let bound = ["match(", "search(", "fullmatch("].iter().any(|f| {
         body.lines().any(|line| {
             let line = line.trim();

@@ -37,7 +37,7 @@ pub(super) fn shared_mutation(m: &Match, cx: &FnCx) -> Option<Finding> {
         .next()
         .unwrap_or_default()
         .to_owned();
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let declared_global = body
         .lines()
         .any(|l| l.trim().starts_with("global ") && mentions(l, &root));

@@ -50,6 +50,10 @@ pub(super) fn subscript(m: &Match, cx: &FnCx) -> Option<Finding> {
     let literal = string_contents(&key_text);
     let is_index = literal.is_none() && (key.kind() == "integer" || key.kind() == "unary_operator");
     let is_list_source = matches!(origin, Origin::Argv);
+    // `sys.argv[0]` is the program's own name: always there.
+    if is_list_source && key_text.trim() == "0" {
+        return None;
+    }
     // Report the innermost unguarded lookup of a chain: it fails first.
     if object.kind() == "subscript" && subscript_flagged(object, cx, names) {
         return None;

@@ -51,7 +51,7 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
         return None;
     }
     // Literal bounds inside an array the function declares with its size.
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let cut = m.hazard.start_byte().saturating_sub(cx.node.start_byte());
     let before = body.get(..cut).unwrap_or(&body);
     if super::inside_fixed_array(before, &object_text, &index_text) {
@@ -276,7 +276,7 @@ fn keyed(
         types
             .get(name)
             .is_some_and(|t| MAPS.iter().any(|m| t.contains(m)))
-            || cx.text(cx.node).lines().any(|line| {
+            || cx.own_text().to_owned().lines().any(|line| {
                 let line = line.trim();
                 (line.starts_with(&format!("let {name}"))
                     || line.starts_with(&format!("let mut {name}")))

@@ -60,7 +60,7 @@ fn counter_subtract(m: &Match, cx: &FnCx, left: &str, right: &str) -> Option<Fin
     if !constant {
         return None;
     }
-    let body = cx.text(cx.node);
+    let body = cx.own_text().to_owned();
     let before = body.get(..m.hazard.start_byte().checked_sub(cx.node.start_byte())?)?;
     if !zero_unless_counted(before, left) || cx.guarded(m.hazard, &[left]) {
         return None;
