@@ -691,6 +691,7 @@ impl Scan<'_, '_, '_> {
                     | "variable_declarator"
                     | "field_definition"
                     | "public_field_definition"
+                    | "pair"
             ) {
                 break;
             }
@@ -701,23 +702,37 @@ impl Scan<'_, '_, '_> {
                 b.child_by_field_name("left")
                     .or_else(|| b.child_by_field_name("name"))
                     .or_else(|| b.child_by_field_name("property"))
+                    .or_else(|| b.child_by_field_name("key"))
             })
             .map(|n| self.text(n))
         else {
             return false;
         };
         let name = name.rsplit('.').next().unwrap_or_default();
+        // Only a name the runs are followed to ([`backtracking_patterns`]):
+        // a table's entry (`regexp: /…/`) handed to another module's parser
+        // is predicted here or nowhere.
+        let followed = self
+            .patterns
+            .backtracking
+            .iter()
+            .chain(&self.patterns.searched_only)
+            .any(|p| p == name);
         let file = self.cx.file_text();
-        MATCHING
-            .iter()
-            .any(|m| file.contains(&format!("{name}.{m}(")))
-            || [
-                format!("({name},"),
-                format!("({name})"),
-                format!(", {name})"),
-            ]
-            .iter()
-            .any(|run| file.contains(run.as_str()))
+        followed
+            && (MATCHING
+                .iter()
+                .any(|m| file.contains(&format!("{name}.{m}(")))
+                || [
+                    "replace",
+                    "replaceAll",
+                    "split",
+                    "match",
+                    "matchAll",
+                    "search",
+                ]
+                .iter()
+                .any(|m| file.contains(&format!(".{m}({name}"))))
     }
 
     /// Whether the pattern `callee` runs (`RE.test`, `/x/.exec`) is one

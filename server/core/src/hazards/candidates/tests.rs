@@ -6364,6 +6364,11 @@ fn a_backtracking_pattern_the_module_compiles_for_another_file_to_run() {
     // there instead (`a_pattern_compiled_elsewhere_backtracks_where_it_runs`).
     let bug = "import re\nfrom mistletoe.span_token import SpanToken\n\nclass GithubWiki(SpanToken):\n    pattern = re.compile(r\"\\[\\[ *(.+?) *\\| *(.+?) *\\]\\]\")\n\n    def __init__(self, match):\n        self.target = match.group(2)\n";
     assert!(candidates_of(Language::Python, "github_wiki.py", bug).contains(&(Timeout, 5)));
+    // browserslist: a table of queries, each with its pattern, handed to
+    // the parser of another module.
+    let table = "var QUERIES = {\n  last_years: {\n    regexp: /^last\\s+(\\d*.?\\d+)\\s+years?$/i,\n    select: function (context, node) {\n      return filterByYear(node.years, context)\n    }\n  }\n}\nfunction resolve(queries) {\n  return parseWithoutCache(QUERIES, queries)\n}\n";
+    let found = candidates_of(Language::JavaScript, "index.js", table);
+    assert!(found.contains(&(Timeout, 3)), "{found:?}");
     let run_here =
         format!("{bug}\n    def find(self, text):\n        return self.pattern.finditer(text)\n");
     let found = candidates_of(Language::Python, "github_wiki.py", &run_here);
