@@ -12,6 +12,7 @@ mod lenses;
 mod lifecycle;
 mod lsp;
 mod model;
+mod module_code;
 mod ordering;
 mod repro;
 mod storm;
