@@ -6,6 +6,7 @@
 //! fails: broken code yields a tree with error nodes, and a parser that gives
 //! up leaves the previous tree in place.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -156,14 +157,64 @@ pub fn parse_rope(language: Language, rope: &Rope, old_tree: Option<&Tree>) -> O
             parser
         });
         let len = rope.len_bytes();
-        let mut read = |byte: usize, _: Point| -> &[u8] {
+        let rust = language == Language::Rust;
+        let mut read = |byte: usize, _: Point| -> Cow<'_, [u8]> {
             if byte >= len {
-                return &[];
+                return Cow::Borrowed(&[]);
             }
             let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-            &chunk.as_bytes()[byte - chunk_start..]
+            let bytes = &chunk.as_bytes()[byte - chunk_start..];
+            if !rust || memchr::memchr(b'!', bytes).is_none() {
+                return Cow::Borrowed(bytes);
+            }
+            let mut shown = bytes.to_vec();
+            for at in memchr::memchr_iter(b'!', bytes) {
+                if formatting_macro(rope, byte + at) {
+                    shown[at] = b'_';
+                }
+            }
+            Cow::Owned(shown)
         };
         parser.parse_with_options(&mut read, old_tree, None)
+    })
+}
+
+/// Rust's macros whose arguments are expressions, as a call's are. To
+/// tree-sitter every macro's arguments are a token tree, so a failure in
+/// `format!("{}", items[0])` or `write!(f, "{}", a / b)` would be no node a
+/// rule could read; the parser is shown `format_(…)` instead, the `!` made
+/// an identifier's last byte. One byte changes and no offset moves, so the
+/// tree fits the text, which still reads `format!` wherever a rule looks.
+/// Macros that rules read as macros (`panic!`, `assert!`, `vec!`) and those
+/// with syntax of their own (`tracing`'s `field = %value`) stay token trees.
+const FORMATTING_MACROS: &[&[u8]] = &[
+    b"format",
+    b"format_args",
+    b"print",
+    b"println",
+    b"eprint",
+    b"eprintln",
+    b"write",
+    b"writeln",
+];
+
+/// Whether the `!` at `at` ends one of [`FORMATTING_MACROS`]' names (as a
+/// whole word, or a path's last segment) and opens its arguments with `(`.
+/// A function of the text at `at` alone, so an incremental parse shows the
+/// parser what a fresh one would.
+fn formatting_macro(rope: &Rope, at: usize) -> bool {
+    if at + 1 >= rope.len_bytes() || rope.byte(at + 1) != b'(' {
+        return false;
+    }
+    let identifier = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    FORMATTING_MACROS.iter().any(|name| {
+        let Some(start) = at.checked_sub(name.len()) else {
+            return false;
+        };
+        (start..at)
+            .zip(name.iter())
+            .all(|(i, b)| rope.byte(i) == *b)
+            && (start == 0 || !identifier(rope.byte(start - 1)))
     })
 }
 
@@ -322,6 +373,47 @@ mod tests {
                     fresh.root_node().to_sexp(),
                     "after edit {version}"
                 );
+            }
+        }
+    }
+
+    /// A formatting macro's arguments parse as a call's, and an edit
+    /// anywhere around its name or its `(` leaves the incremental tree equal
+    /// to a fresh parse: the parser is shown `format_(` only while the text
+    /// reads `format!(` as a whole word.
+    #[test]
+    fn formatting_macros_parse_as_calls_edit_after_edit() {
+        let source = "fn show(f: &mut Formatter, items: &[u8]) -> fmt::Result {\n    let s = format!(\"{}\", items[0]);\n    writeln!(f, \"{}\", s.len() / items.len())?;\n    std::println!(\"{}\", s);\n    vec![0; 3].len();\n    myformat!(x)\n}\n";
+        let tree = parse_str(Language::Rust, source).expect("parses");
+        let sexp = tree.root_node().to_sexp();
+        assert_eq!(sexp.matches("(macro_invocation").count(), 2, "{sexp}");
+        assert!(sexp.contains("(index_expression"), "{sexp}");
+        assert!(sexp.contains("(binary_expression"), "{sexp}");
+        // Insert and then delete a character at every position near a
+        // macro's name, its `!` and its `(`.
+        let mut document = Document::new(source, 1, Some(Language::Rust));
+        document.parse();
+        let mut version = 1;
+        for line in 1..=5u32 {
+            for column in 3..16u32 {
+                for (text, end) in [("x", column), ("", column + 1)] {
+                    version += 1;
+                    let edit = TextChange::replace(
+                        Position::new(line, column),
+                        Position::new(line, end),
+                        text,
+                    );
+                    document.apply_changes(&[edit], version, PositionEncoding::Utf16);
+                    document.parse();
+                    let incremental = document.snapshot().tree.expect("parsed");
+                    let fresh = parse_str(Language::Rust, &document.text()).expect("parses");
+                    assert_eq!(
+                        incremental.root_node().to_sexp(),
+                        fresh.root_node().to_sexp(),
+                        "line {line}, column {column}, {text:?}:\n{}",
+                        document.text()
+                    );
+                }
             }
         }
     }
