@@ -51,6 +51,7 @@ mod closed_channel;
 mod connections;
 mod declarations;
 mod decoded_integers;
+mod destructured_lookup;
 mod document_positions;
 mod domain;
 mod empty_collections;
@@ -1148,6 +1149,7 @@ impl Scan<'_, '_, '_> {
         if matches!(kind, "augmented_assignment" | "assignment") {
             self.quadratic_concat(node);
         }
+        self.destructured_lookup(node);
         if kind == "attribute" {
             self.late_attribute_read(node);
         }

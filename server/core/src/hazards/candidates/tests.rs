@@ -6377,3 +6377,28 @@ fn a_backtracking_pattern_the_module_compiles_for_another_file_to_run() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_lookup_destructured_where_it_may_find_nothing() {
+    // exifr: a web view's user agent names an iPad but no OS version, so
+    // the match is null and the module throws while it is loaded. The fix
+    // destructures only a match it has checked.
+    let bug = "if (typeof navigator === 'object') {\n  let ua = navigator.userAgent\n  if (ua.includes('iPad') || ua.includes('iPhone')) {\n    let [match, major, minor] = ua.match(/OS (\\d+)_(\\d+)/)\n    rotateCanvas = Number(major) < 13\n  }\n}\n";
+    let fix = "if (typeof navigator === 'object') {\n  let ua = navigator.userAgent\n  if (ua.includes('iPad') || ua.includes('iPhone')) {\n    let matchArray = ua.match(/OS (\\d+)_(\\d+)/)\n    if (matchArray) {\n      let [match, major, minor] = matchArray\n      rotateCanvas = Number(major) < 13\n    }\n  }\n}\n";
+    let on_bug = candidates_of(Language::JavaScript, "api.mjs", bug);
+    assert!(on_bug.contains(&(NullOrNone, 4)), "{on_bug:?}");
+    // (`navigator.userAgent` on line 2 is its own candidate in both.)
+    let on_fix = candidates_of(Language::JavaScript, "api.mjs", fix);
+    assert!(
+        !on_fix
+            .iter()
+            .any(|&(class, line)| class == NullOrNone && line > 2),
+        "{on_fix:?}"
+    );
+    // An object pattern of a map's lookup; a fallback is the guard.
+    let map = "function name(cache, key) {\n  const { name } = cache.get(key)\n  return name\n}\n";
+    assert!(candidates_of(Language::TypeScript, "names.ts", map).contains(&(NullOrNone, 2)));
+    let fallback = map.replace("cache.get(key)", "cache.get(key) ?? {}");
+    let found = candidates_of(Language::TypeScript, "names.ts", &fallback);
+    assert!(!found.contains(&(NullOrNone, 2)), "{found:?}");
+}
