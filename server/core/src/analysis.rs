@@ -742,6 +742,35 @@ mod tests {
         assert_eq!(after.candidates, fresh.candidates);
     }
 
+    /// What the module predicts of a pattern it compiles depends on whether
+    /// a function runs it: an edit inside that function alone (the module's
+    /// own text unchanged) changes it as a fresh analysis would.
+    #[test]
+    fn the_modules_pattern_follows_the_functions_that_run_it() {
+        let source = "import re\n\nWIKI = re.compile(r\"\\[\\[ *(.+?) *\\| *(.+?) *\\]\\]\")\n\ndef links(text):\n    return WIKI.findall(text)\n";
+        let edited = source.replace("WIKI.findall(text)", "[]");
+        let module_lines = |analysis: &FileAnalysis| -> Vec<usize> {
+            analysis.scenarios[0]
+                .iter()
+                .chain(analysis.candidates[0].iter())
+                .map(|s| s.origin.start_line)
+                .collect()
+        };
+        let (before, after) = before_and_after(source, &edited);
+        assert!(
+            !module_lines(&before).contains(&2),
+            "{:?}",
+            module_lines(&before)
+        );
+        assert!(
+            module_lines(&after).contains(&2),
+            "{:?}",
+            module_lines(&after)
+        );
+        let fresh = analysed(&edited);
+        assert_eq!(after.candidates, fresh.candidates);
+    }
+
     /// Puts the calls of a Python `source` at `path` into `calls`.
     fn index_file(calls: &mut CallIndex, path: &str, source: &str) {
         let rope = Rope::from_str(source);

@@ -567,6 +567,40 @@ pub struct PatternNames {
     pub searched_only: Vec<String>,
     /// Read, and found linear when searched ([`linear`]).
     pub plain: Vec<String>,
+    /// Of `backtracking` and `searched_only`, those the file runs under
+    /// their name (`RE.test(s)`, `self._re.match(s)`, `s.replace(RE, "")`),
+    /// where the runs are predicted; part of every function's cache key,
+    /// since the module's prediction of the pattern depends on them.
+    pub run: Vec<String>,
+}
+
+impl PatternNames {
+    /// These names with [`PatternNames::run`] read from the file's `text`.
+    pub(super) fn run_in(mut self, text: &str) -> PatternNames {
+        let runs = |name: &str| {
+            MATCHING
+                .iter()
+                .any(|m| text.contains(&format!("{name}.{m}(")))
+                || [
+                    "replace",
+                    "replaceAll",
+                    "split",
+                    "match",
+                    "matchAll",
+                    "search",
+                ]
+                .iter()
+                .any(|m| text.contains(&format!(".{m}({name}")))
+        };
+        self.run = self
+            .backtracking
+            .iter()
+            .chain(&self.searched_only)
+            .filter(|name| runs(name))
+            .cloned()
+            .collect();
+        self
+    }
 }
 
 fn patterns_in(text: &str) -> PatternNames {
@@ -712,27 +746,7 @@ impl Scan<'_, '_, '_> {
         // Only a name the runs are followed to ([`backtracking_patterns`]):
         // a table's entry (`regexp: /…/`) handed to another module's parser
         // is predicted here or nowhere.
-        let followed = self
-            .patterns
-            .backtracking
-            .iter()
-            .chain(&self.patterns.searched_only)
-            .any(|p| p == name);
-        let file = self.cx.file_text();
-        followed
-            && (MATCHING
-                .iter()
-                .any(|m| file.contains(&format!("{name}.{m}(")))
-                || [
-                    "replace",
-                    "replaceAll",
-                    "split",
-                    "match",
-                    "matchAll",
-                    "search",
-                ]
-                .iter()
-                .any(|m| file.contains(&format!(".{m}({name}"))))
+        self.patterns.run.iter().any(|run| run == name)
     }
 
     /// Whether the pattern `callee` runs (`RE.test`, `/x/.exec`) is one

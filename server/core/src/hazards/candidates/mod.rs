@@ -386,7 +386,7 @@ impl FileFacts {
             },
             bounded_queues: bounded_queue::bounded_queues(language, &text),
             tables: tables::table_names(language, &segments),
-            patterns: backtracking::backtracking_patterns(language, &segments),
+            patterns: backtracking::backtracking_patterns(language, &segments).run_in(&text),
             arguments: caller_arguments::passed(language, &text, index),
             maps: if language == Language::Go {
                 declarations::go_maps(&text)
@@ -485,6 +485,7 @@ impl FileFacts {
             (9, &self.patterns.backtracking),
             (13, &self.patterns.searched_only),
             (14, &self.patterns.plain),
+            (15, &self.patterns.run),
         ] {
             for name in names {
                 hasher.update(name.as_bytes());
