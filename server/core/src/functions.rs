@@ -381,6 +381,9 @@ pub fn index_functions_cached(
     )
 }
 
+/// The most lines of its own a module's code may have to be analysed.
+const MODULE_LINES: usize = 1_000;
+
 /// The module's own code as a function of the index ([`FunctionKind::Module`])
 /// for the languages that run code outside functions: Rust's items are
 /// evaluated at compile time. Its content hash leaves out every function,
@@ -429,6 +432,18 @@ fn module_function(
             || top_level.contains(&(node.start_byte(), node.end_byte())))
     });
     if !own_code {
+        return None;
+    }
+    // A script of thousands of top-level lines is not analysed as one
+    // function: the rules were written for functions, and some read what
+    // comes before each operation, which grows with the square of the
+    // length (a 10,000-line script took over a minute).
+    let own_lines: usize = crate::module_code::stretches(index, rope)
+        .iter()
+        .map(|s| rope.byte_to_line(s.end) - rope.byte_to_line(s.start) + 1)
+        .sum();
+    if own_lines > MODULE_LINES {
+        tracing::debug!("{path}: {own_lines} lines outside functions, not analysed");
         return None;
     }
     let content_hash = content_hash_skipping(root, rope, |node| {
@@ -885,16 +900,8 @@ app.use((err) => log(err));
             .into_iter()
             .map(|f| f.qualified_name)
             .collect();
-        assert_eq!(
-            names,
-            [
-                "Object.<anonymous>",
-                "/users/:id",
-                "size",
-                "process.nextTick",
-                "parser"
-            ]
-        );
+        // (1,200 lines of its own: more than a module is analysed with.)
+        assert_eq!(names, ["/users/:id", "size", "process.nextTick", "parser"]);
     }
 
     /// The chunk cache must never change the result: after edits, an index
@@ -1049,6 +1056,23 @@ app.use((err) => log(err));
             "\"\"\"Helpers.\"\"\"\nimport os\n\n# first\ndef f():\n    pass\n",
         );
         assert!(plain.module().is_none());
+        // Nor a script longer than the rules were written for.
+        let script: String = (0..=MODULE_LINES)
+            .map(|n| format!("x_{n} = {n}\n"))
+            .collect();
+        assert!(
+            super::tests::index(Language::Python, &script)
+                .module()
+                .is_none()
+        );
+        let short: String = (0..MODULE_LINES / 2)
+            .map(|n| format!("x_{n} = {n}\n"))
+            .collect();
+        assert!(
+            super::tests::index(Language::Python, &short)
+                .module()
+                .is_some()
+        );
         assert_eq!(rust.functions.len(), 1);
     }
 }

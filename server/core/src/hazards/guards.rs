@@ -941,7 +941,14 @@ fn guarded_where(
             return true;
         }
         if is_block(language, parent.kind()) {
-            for statement in statements_before(parent, child) {
+            // The nearest statements only: a script's top level or a
+            // generated function holds thousands, and reading them all for
+            // every operation made its analysis quadratic (a 10,000-line
+            // script: over a minute).
+            for statement in statements_before(parent, child)
+                .into_iter()
+                .take(GUARD_REACH)
+            {
                 if guarding_statement(language, statement, rope, &says_plain)
                     && !moved_since(node, statement, &passed, rope)
                 {
@@ -954,6 +961,10 @@ fn guarded_where(
     }
     false
 }
+
+/// How many statements before an operation, in each block around it, may
+/// guard it.
+const GUARD_REACH: usize = 200;
 
 /// The statements of `block` before `child`, nearest first, read off the
 /// block: `prev_named_sibling` would look the parent up from the root
