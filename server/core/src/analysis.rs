@@ -326,7 +326,7 @@ pub fn analyze(
         // its hazards are cached by the stretches' text, offsets packed.
         let stretches = function
             .is_module()
-            .then(|| module_code::stretches(&functions, rope));
+            .then(|| functions.module_stretches(rope));
         let key = match &stretches {
             Some(stretches) => module_code::key(rope, stretches, context_hash),
             None => exact_key(rope, function, context_hash),

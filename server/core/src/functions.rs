@@ -131,6 +131,32 @@ impl FunctionIndex {
         self.functions.iter().filter(|f| !f.is_module())
     }
 
+    /// The stretches of the file that no function but the module holds:
+    /// between the outermost functions, whitespace-only ones left out.
+    pub fn module_stretches(&self, rope: &Rope) -> Vec<Range<usize>> {
+        let len = rope.len_bytes();
+        let blank = |range: &Range<usize>| {
+            rope.byte_slice(range.clone())
+                .chars()
+                .all(char::is_whitespace)
+        };
+        let outermost = self
+            .defined()
+            .filter(|f| f.parent.is_none())
+            .map(|f| f.range.clone())
+            .chain(std::iter::once(len..len));
+        let mut stretches = Vec::new();
+        let mut from = 0;
+        for range in outermost {
+            let stretch = from..range.start.min(len);
+            if stretch.start < stretch.end && !blank(&stretch) {
+                stretches.push(stretch);
+            }
+            from = from.max(range.end);
+        }
+        stretches
+    }
+
     /// The module's own code, if the file has a module function.
     pub fn module(&self) -> Option<&Function> {
         self.functions.first().filter(|f| f.is_module())
@@ -438,7 +464,8 @@ fn module_function(
     // function: the rules were written for functions, and some read what
     // comes before each operation, which grows with the square of the
     // length (a 10,000-line script took over a minute).
-    let own_lines: usize = crate::module_code::stretches(index, rope)
+    let own_lines: usize = index
+        .module_stretches(rope)
         .iter()
         .map(|s| rope.byte_to_line(s.end) - rope.byte_to_line(s.start) + 1)
         .sum();

@@ -1,9 +1,9 @@
-//! The module's own code: what runs outside every function (a Python
-//! module's top level, a Go package's variable initialisers, a Java class's
-//! field initialisers, a script's statements). The function index holds it
-//! as one more function ([`crate::functions::FunctionKind::Module`]); this
-//! module says which stretches of the file are its own and how its hazards
-//! are cached.
+//! How the hazards of the module's own code are cached: what runs outside
+//! every function (a Python module's top level, a Go package's variable
+//! initialisers, a Java class's field initialisers, a script's statements),
+//! which the function index holds as one more function
+//! ([`crate::functions::FunctionKind::Module`]) whose stretches
+//! ([`crate::functions::FunctionIndex::module_stretches`]) are its own.
 //!
 //! Its stretches move whenever a function above them grows, so its hazards
 //! are cached by the stretches' text, with offsets counted along the
@@ -15,35 +15,7 @@ use std::ops::Range;
 use ropey::Rope;
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::functions::FunctionIndex;
 use crate::hazards::Hazard;
-
-/// The stretches of a file that no function but the module holds: between
-/// the outermost functions, whitespace-only ones left out.
-pub fn stretches(index: &FunctionIndex, rope: &Rope) -> Vec<Range<usize>> {
-    let len = rope.len_bytes();
-    let blank = |range: &Range<usize>| {
-        rope.byte_slice(range.clone())
-            .chars()
-            .all(char::is_whitespace)
-    };
-    let outermost = index
-        .functions
-        .iter()
-        .filter(|f| f.parent.is_none() && !f.is_module())
-        .map(|f| f.range.clone())
-        .chain(std::iter::once(len..len));
-    let mut stretches = Vec::new();
-    let mut from = 0;
-    for range in outermost {
-        let stretch = from..range.start.min(len);
-        if stretch.start < stretch.end && !blank(&stretch) {
-            stretches.push(stretch);
-        }
-        from = from.max(range.end);
-    }
-    stretches
-}
 
 /// The key the module's hazards are cached under: the stretches' text, each
 /// with its length, and the file context.

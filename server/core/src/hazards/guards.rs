@@ -945,10 +945,7 @@ fn guarded_where(
             // generated function holds thousands, and reading them all for
             // every operation made its analysis quadratic (a 10,000-line
             // script: over a minute).
-            for statement in statements_before(parent, child)
-                .into_iter()
-                .take(GUARD_REACH)
-            {
+            for statement in statements_near_before(parent, child) {
                 if guarding_statement(language, statement, rope, &says_plain)
                     && !moved_since(node, statement, &passed, rope)
                 {
@@ -962,9 +959,36 @@ fn guarded_where(
     false
 }
 
-/// How many statements before an operation, in each block around it, may
-/// guard it.
-const GUARD_REACH: usize = 200;
+/// How far before an operation, in bytes, a statement of a block around it
+/// may stand and guard it.
+const GUARD_REACH: usize = 16 * 1024;
+
+/// The statements of `block` that start at most [`GUARD_REACH`] bytes
+/// before `child`, nearest first. The cursor jumps to the first of them
+/// without building a node for each statement before it, so a block of
+/// thousands of statements costs each operation its window, not the block.
+fn statements_near_before<'t>(block: Node<'t>, child: Node<'t>) -> Vec<Node<'t>> {
+    let mut cursor = block.walk();
+    let from = child.start_byte().saturating_sub(GUARD_REACH);
+    if cursor.goto_first_child_for_byte(from).is_none() {
+        return Vec::new();
+    }
+    let mut before = Vec::new();
+    loop {
+        let node = cursor.node();
+        if node.id() == child.id() || node.start_byte() >= child.start_byte() {
+            break;
+        }
+        if node.is_named() && node.start_byte() >= from {
+            before.push(node);
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    before.reverse();
+    before
+}
 
 /// The statements of `block` before `child`, nearest first, read off the
 /// block: `prev_named_sibling` would look the parent up from the root

@@ -245,7 +245,7 @@ impl<'t> FnCx<'_, 't> {
                 text.extend(slice.bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }));
             };
             let mut from = start;
-            for stretch in crate::module_code::stretches(self.index, self.rope) {
+            for stretch in self.index.module_stretches(self.rope) {
                 let stretch = stretch.start.clamp(from, end)..stretch.end.clamp(from, end);
                 blank(from..stretch.start, &mut text);
                 text.extend(self.rope.byte_slice(stretch.clone()).chunks());
@@ -305,7 +305,7 @@ pub fn function_hazards(
     // The module's code lies between the file's functions: the query reads
     // only those stretches, not the functions, which are analysed on their own.
     let ranges = if function.is_module() {
-        crate::module_code::stretches(index, rope)
+        index.module_stretches(rope)
     } else {
         vec![function.range.clone()]
     };
