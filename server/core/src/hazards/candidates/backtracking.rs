@@ -581,16 +581,9 @@ impl PatternNames {
             MATCHING
                 .iter()
                 .any(|m| text.contains(&format!("{name}.{m}(")))
-                || [
-                    "replace",
-                    "replaceAll",
-                    "split",
-                    "match",
-                    "matchAll",
-                    "search",
-                ]
-                .iter()
-                .any(|m| text.contains(&format!(".{m}({name}")))
+                || RUN_ON_TEXT
+                    .iter()
+                    .any(|m| text.contains(&format!(".{m}({name}")))
         };
         self.run = self
             .backtracking
@@ -673,6 +666,10 @@ const MATCHING: &[&str] = &[
     "replaceAll",
 ];
 
+/// Methods of a text that run the pattern handed to them (`s.replace(RE,
+/// "")`, `s.split(RE)`).
+const RUN_ON_TEXT: &[&str] = &["match", "replace", "replaceAll", "split", "search"];
+
 impl Scan<'_, '_, '_> {
     /// A pattern of the file that backtracks ([`backtracking_patterns`]),
     /// run here: `self._func_re.match(check)`, `P.matcher(s)`, `RE.test(s)`,
@@ -697,10 +694,7 @@ impl Scan<'_, '_, '_> {
         let (runs, subject) = if backtracks(receiver_name) {
             (true, argument)
         } else {
-            let on_text = matches!(
-                last,
-                "match" | "replace" | "replaceAll" | "split" | "search"
-            ) && backtracks(argument);
+            let on_text = RUN_ON_TEXT.contains(&last) && backtracks(argument);
             (on_text, receiver)
         };
         if runs && !self.length_bounded(node, subject) {
