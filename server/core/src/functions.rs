@@ -448,10 +448,8 @@ fn module_function(
     let mut cursor = root.walk();
     let own_code = root.named_children(&mut cursor).any(|node| {
         let kind = node.kind();
-        let docstring = kind == "expression_statement"
-            && node.named_child(0).is_some_and(|c| c.kind() == "string");
         !(is_comment(kind)
-            || docstring
+            || lone_string(node)
             || kind.starts_with("import")
             || kind.starts_with("package")
             || kind.contains("import_statement")
@@ -638,6 +636,15 @@ fn is_comment(kind: &str) -> bool {
     kind.contains("comment")
 }
 
+/// A statement that is only a string: a docstring where it comes first.
+fn lone_string(statement: Node) -> bool {
+    statement.kind() == "expression_statement"
+        && statement.named_child_count() == 1
+        && statement
+            .named_child(0)
+            .is_some_and(|c| c.kind() == "string")
+}
+
 /// Hashes the node kinds and leaf texts of a subtree, skipping comments and
 /// docstrings; whitespace never reaches a leaf, so it never counts.
 pub fn content_hash(node: Node, rope: &Rope) -> u64 {
@@ -660,10 +667,7 @@ fn content_hash_skipping(node: Node, rope: &Rope, skip: impl Fn(Node) -> bool) -
         if !comment && current.is_named() {
             block_first[depth] = false;
         }
-        let docstring = first_in_block
-            && kind == "expression_statement"
-            && current.named_child_count() == 1
-            && current.named_child(0).is_some_and(|c| c.kind() == "string");
+        let docstring = first_in_block && lone_string(current);
         let mut descended = false;
         if !comment && !docstring && !skip(current) {
             hasher.update(&current.kind_id().to_le_bytes());

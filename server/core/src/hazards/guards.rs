@@ -945,7 +945,7 @@ fn guarded_where(
             // generated function holds thousands, and reading them all for
             // every operation made its analysis quadratic (a 10,000-line
             // script: over a minute).
-            for statement in statements_near_before(parent, child) {
+            for statement in statements_before(parent, child, Some(GUARD_REACH)) {
                 if guarding_statement(language, statement, rope, &says_plain)
                     && !moved_since(node, statement, &passed, rope)
                 {
@@ -963,17 +963,28 @@ fn guarded_where(
 /// may stand and guard it.
 const GUARD_REACH: usize = 16 * 1024;
 
-/// The statements of `block` that start at most [`GUARD_REACH`] bytes
-/// before `child`, nearest first. The cursor jumps to the first of them
-/// without building a node for each statement before it, so a block of
-/// thousands of statements costs each operation its window, not the block.
-fn statements_near_before<'t>(block: Node<'t>, child: Node<'t>) -> Vec<Node<'t>> {
+/// The statements of `block` before `child`, nearest first; with a
+/// `reach`, only those starting at most that many bytes before it. Read
+/// off the block with a cursor (`prev_named_sibling` would look the parent
+/// up from the root again at every step, see [`ancestors`]), which jumps
+/// to the first statement within reach without building a node for each
+/// one before it: a block of thousands of statements costs each operation
+/// its window, not the block.
+pub(crate) fn statements_before<'t>(
+    block: Node<'t>,
+    child: Node<'t>,
+    reach: Option<usize>,
+) -> Vec<Node<'t>> {
     let mut cursor = block.walk();
-    let from = child.start_byte().saturating_sub(GUARD_REACH);
-    if cursor.goto_first_child_for_byte(from).is_none() {
-        return Vec::new();
-    }
+    let from = reach.map_or(0, |reach| child.start_byte().saturating_sub(reach));
+    let started = match reach {
+        Some(_) => cursor.goto_first_child_for_byte(from).is_some(),
+        None => cursor.goto_first_child(),
+    };
     let mut before = Vec::new();
+    if !started {
+        return before;
+    }
     loop {
         let node = cursor.node();
         if node.id() == child.id() || node.start_byte() >= child.start_byte() {
@@ -986,19 +997,6 @@ fn statements_near_before<'t>(block: Node<'t>, child: Node<'t>) -> Vec<Node<'t>>
             break;
         }
     }
-    before.reverse();
-    before
-}
-
-/// The statements of `block` before `child`, nearest first, read off the
-/// block: `prev_named_sibling` would look the parent up from the root
-/// again at every step (see [`ancestors`]).
-pub(crate) fn statements_before<'t>(block: Node<'t>, child: Node<'t>) -> Vec<Node<'t>> {
-    let mut cursor = block.walk();
-    let mut before: Vec<Node> = block
-        .named_children(&mut cursor)
-        .take_while(|s| s.id() != child.id())
-        .collect();
     before.reverse();
     before
 }

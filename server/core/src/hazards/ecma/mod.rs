@@ -154,7 +154,7 @@ fn assigned_before(cx: &FnCx, node: Node, target: &str) -> bool {
     let mut child = node;
     for parent in super::guards::ancestors(node, cx.node) {
         if matches!(parent.kind(), "statement_block" | "program" | "switch_case")
-            && super::guards::statements_before(parent, child)
+            && super::guards::statements_before(parent, child, None)
                 .into_iter()
                 .any(|statement| assigns(&cx.text(statement), target))
         {
