@@ -1002,7 +1002,7 @@ impl Scan<'_, '_, '_> {
             || size
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
-            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[size])
+            || self.size_bounded(node, size)
     }
 
     /// Whether the receiver of the call at `node` had a timeout or a

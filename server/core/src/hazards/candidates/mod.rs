@@ -106,7 +106,7 @@ pub mod relock;
 mod returned_shapes;
 mod reused_counter;
 mod shared_reads;
-mod sized_allocation;
+pub(super) mod sized_allocation;
 mod spawns;
 mod split_count;
 mod spread_arguments;

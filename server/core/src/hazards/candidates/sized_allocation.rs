@@ -7,6 +7,7 @@
 //! check of the size (against a limit or the input's length) is the guard.
 
 use super::*;
+use crate::hazards::guards::mentioned_at;
 
 /// A size written as a number or named by a constant (`4096`,
 /// `MAX_FRAME`): the same on every run.
@@ -17,7 +18,62 @@ fn constant_size(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
 }
 
+/// Whether a condition's text bounds `size`: it names it other than in a
+/// check of its sign or type (`len < 0`, `Number.isInteger(len)`), which
+/// lets any huge size through. devalue checked a sparse array's declared
+/// length for both and then ran `new Array(len)` on it.
+pub(super) fn bounds(text: &str, size: &str) -> bool {
+    mentioned_at(text, size).any(|at| {
+        let before = text[..at].trim_end();
+        let after = text[at + size.len()..].trim_start();
+        let typed = [
+            "isInteger(",
+            "isSafeInteger(",
+            "isNaN(",
+            "isFinite(",
+            "typeof",
+        ]
+        .iter()
+        .any(|t| before.ends_with(t));
+        let signed = ["<", "<=", ">=", ">", "==", "===", "!=", "!=="]
+            .iter()
+            .any(|op| {
+                after.strip_prefix(op).is_some_and(|rest| {
+                    !rest.starts_with(['=', '<', '>'])
+                        && rest.trim_start().strip_prefix('0').is_some_and(|r| {
+                            !r.starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == '_')
+                        })
+                })
+            });
+        // `0 < len`, the same check written the other way round.
+        let reversed = ["<", "<=", ">=", ">", "==", "===", "!=", "!=="]
+            .iter()
+            .any(|op| {
+                before.strip_suffix(op).is_some_and(|rest| {
+                    let rest = rest.trim_end();
+                    !rest.ends_with(['=', '<', '>', '!'])
+                        && rest.strip_suffix('0').is_some_and(|r| {
+                            !r.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '_')
+                        })
+                })
+            });
+        !(typed || signed || reversed)
+    })
+}
+
 impl Scan<'_, '_, '_> {
+    /// Whether a condition around the allocation at `node` bounds its
+    /// `size` ([`bounds`]).
+    pub(super) fn size_bounded(&self, node: Node, size: &str) -> bool {
+        guarded_by(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            &|text| bounds(text, size),
+        )
+    }
+
     pub(super) fn sized_allocation(&mut self, node: Node) {
         let size = match (self.cx.language, node.kind()) {
             (Language::Java, "array_creation_expression") => {
@@ -70,7 +126,7 @@ impl Scan<'_, '_, '_> {
             || word.contains("min(")
             || word.contains(".min(")
             || word.contains("Math.min")
-            || guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[word])
+            || self.size_bounded(node, word)
         {
             return;
         }

@@ -6402,3 +6402,22 @@ fn a_lookup_destructured_where_it_may_find_nothing() {
     let found = candidates_of(Language::TypeScript, "names.ts", &fallback);
     assert!(!found.contains(&(NullOrNone, 2)), "{found:?}");
 }
+
+#[test]
+fn a_sign_check_is_no_bound_on_an_allocation() {
+    // devalue: a sparse array's declared length, checked to be a whole
+    // number and not negative, and then allocated whatever its size.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "parse.js",
+        "function sparse(value) {\n  const len = value[1];\n  if (!Number.isInteger(len) || len < 0) {\n    throw new Error('Invalid input');\n  }\n  const array = new Array(len);\n  return array;\n}\n",
+        "function sparse(value) {\n  const len = value[1];\n  if (!Number.isInteger(len) || len < 0 || len > MAX_LENGTH) {\n    throw new Error('Invalid input');\n  }\n  const array = new Array(len);\n  return array;\n}\n",
+        (ResourceExhaustion, 6),
+    );
+    assert!(super::sized_allocation::bounds("n > limit", "n"));
+    assert!(super::sized_allocation::bounds("0 < n && n <= 4096", "n"));
+    assert!(!super::sized_allocation::bounds("n < 0 || typeof n", "n"));
+    assert!(!super::sized_allocation::bounds("n >= 0.5", "m"));
+    assert!(!super::sized_allocation::bounds("0 < n", "n"));
+    assert!(super::sized_allocation::bounds("10 < n", "n"));
+}

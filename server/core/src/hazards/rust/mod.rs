@@ -79,9 +79,19 @@ fn is_literal(node: Node) -> bool {
 }
 
 fn is_length(text: &str) -> bool {
-    ["len()", "count()", "capacity()", "chars().count()"]
-        .iter()
-        .any(|m| text.ends_with(m))
+    let Some(call) = text.strip_suffix("()") else {
+        return false;
+    };
+    // The method's name says it counts: `len()`, `count()`, and the
+    // names a type gives its own counts (`number_of_entries()`,
+    // `num_rows()`, `entry_count()`, `buf_len()`), all zero when empty.
+    let name = call
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or_default();
+    matches!(name, "len" | "count" | "capacity")
+        || ["num_", "number_of_"].iter().any(|p| name.starts_with(p))
+        || ["_len", "_count"].iter().any(|s| name.ends_with(s))
 }
 
 /// The length of a fixed-size array the function declares `name` as, in
