@@ -54,6 +54,10 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
+        // The first or last part of a split on a separator always exists.
+        if (index_word == "0" || index_word == "-1") && self.split_never_empty(node, &object_text) {
+            return;
+        }
         let clamped = ["min(", "max(", "clamp(", "%"]
             .iter()
             .any(|w| index_word.contains(w) && !index_word.contains(" + "));
@@ -86,8 +90,18 @@ impl Scan<'_, '_, '_> {
             let owner = (self.cx.language == Language::Rust)
                 .then(|| crate::hazards::rust::viewed(guard_word))
                 .flatten();
+            // A split's text checked for its separator has two parts.
+            let split = split_of(self.cx.language, guard_word)
+                .filter(|_| matches!(position, Some(1 | -2)))
+                .or_else(|| {
+                    matches!(position, Some(1 | -2))
+                        .then(|| self.split_assigned_to(node, guard_word))
+                        .flatten()
+                });
             let reaches = |text: &str| {
-                std::iter::once(guard_word).chain(owner).any(|word| {
+                split.as_ref().is_some_and(|(text_split, separator)| {
+                    holds_separator(text, text_split, separator)
+                }) || std::iter::once(guard_word).chain(owner).any(|word| {
                     crate::hazards::guards::covers_constant_index(
                         self.cx.language,
                         text,
@@ -448,5 +462,85 @@ impl Scan<'_, '_, '_> {
                 .unwrap_or_default()
                 .to_owned(),
         )
+    }
+}
+
+/// `(text, separator)` of a split on a given separator: Python's
+/// `s.split(",")`, `s.rsplit("=", 1)` and `re.split(p, s)`, JavaScript's
+/// `s.split(",")`, Go's `strings.Split(s, ",")` and `SplitN`, Rust's
+/// `s.split(',')` collected. Not a split on white space (`s.split()`,
+/// `strings.Fields`, `split_whitespace`), which gives no part at all for
+/// blank text, nor Java's `split`, which drops trailing empty parts
+/// (`",".split(",")` has none).
+fn split_of(language: Language, expression: &str) -> Option<(String, String)> {
+    let expression = expression.trim();
+    let expression = expression
+        .strip_suffix(".collect::<Vec<_>>()")
+        .or_else(|| expression.strip_suffix(".collect::<Vec<&str>>()"))
+        .or_else(|| expression.strip_suffix(".collect()"))
+        .unwrap_or(expression);
+    let inner = expression.strip_suffix(')')?;
+    match language {
+        Language::Go => {
+            let rest = inner
+                .strip_prefix("strings.Split(")
+                .or_else(|| inner.strip_prefix("strings.SplitN("))
+                .or_else(|| inner.strip_prefix("bytes.Split("))?;
+            let mut args = rest.splitn(3, ',').map(str::trim);
+            let (text, separator) = (args.next()?, args.next()?);
+            (!separator.is_empty() && separator != "\"\"" && args.next().is_none_or(|n| n != "0"))
+                .then(|| (text.to_owned(), separator.to_owned()))
+        }
+        Language::Python
+        | Language::JavaScript
+        | Language::TypeScript
+        | Language::Tsx
+        | Language::Rust => {
+            let (text, args) = [".split(", ".rsplit("]
+                .iter()
+                .find_map(|m| inner.rsplit_once(m))?;
+            let separator = args.split(',').next()?.trim();
+            let empty = separator.is_empty()
+                || matches!(separator, "\"\"" | "''" | "None")
+                || separator.starts_with(['/', '|']);
+            (!empty && !text.is_empty() && !text.ends_with("re"))
+                .then(|| (text.trim().to_owned(), separator.to_owned()))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a condition's `text` says `subject` holds `separator`: `sep in
+/// s`, `s.includes(sep)`, `s.indexOf(sep) !== -1`, `strings.Contains(s,
+/// sep)`, `s.contains(sep)`.
+fn holds_separator(text: &str, subject: &str, separator: &str) -> bool {
+    let forms = [
+        format!("{separator} in {subject}"),
+        format!("{subject}.includes({separator})"),
+        format!("{subject}.contains({separator})"),
+        format!("strings.Contains({subject}, {separator})"),
+    ];
+    forms.iter().any(|f| text.contains(f.as_str()))
+        || text.contains(&format!("{subject}.indexOf({separator})"))
+            && !text.contains(&format!("{subject}.indexOf({separator}) === -1"))
+}
+
+impl Scan<'_, '_, '_> {
+    /// Whether `object` (indexed at its first or last position) is a split
+    /// on a separator ([`split_of`]), written there or assigned to the name
+    /// last before `node`: it has at least one part.
+    fn split_never_empty(&self, node: Node, object: &str) -> bool {
+        split_of(self.cx.language, object).is_some()
+            || self.split_assigned_to(node, object).is_some()
+    }
+
+    /// The split ([`split_of`]) last assigned to the local `name` before
+    /// `node`.
+    fn split_assigned_to(&self, node: Node, name: &str) -> Option<(String, String)> {
+        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let right = absent::last_assigned(self.before(node), name)?;
+        split_of(self.cx.language, right)
     }
 }

@@ -6421,3 +6421,37 @@ fn a_sign_check_is_no_bound_on_an_allocation() {
     assert!(!super::sized_allocation::bounds("0 < n", "n"));
     assert!(super::sized_allocation::bounds("10 < n", "n"));
 }
+
+#[test]
+fn a_split_on_a_separator_has_a_first_part() {
+    // microdot: `c = cookie.split('=', 1)` then `c[0]`: a split on a
+    // separator gives at least one part; only the second can be missing.
+    let python = "def cookies(cookie, s):\n    c = cookie.strip().split('=', 1)\n    name = c[0]\n    last = s.split(',')[-1]\n    word = s.split()[0]\n    return name, last, word, c[1]\n";
+    let found = candidates_of(Language::Python, "microdot.py", python);
+    assert!(!found.contains(&(IndexOutOfRange, 3)), "{found:?}");
+    assert!(!found.contains(&(IndexOutOfRange, 4)), "{found:?}");
+    assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
+    assert!(found.contains(&(IndexOutOfRange, 6)), "{found:?}");
+    // Java drops trailing empty parts: `",".split(",")` has none.
+    let java = "class A {\n  String f(String s) {\n    return s.split(\",\")[0];\n  }\n}\n";
+    assert!(candidates_of(Language::Java, "A.java", java).contains(&(IndexOutOfRange, 3)));
+}
+
+#[test]
+fn a_split_checked_for_its_separator_has_two_parts() {
+    // eve: a token header without a space.
+    flags_bug_not_fix(
+        Language::Python,
+        "auth.py",
+        "def token(auth):\n    if auth.lower().startswith('token'):\n        auth = auth.split(\" \")[1]\n    return auth\n",
+        "def token(auth):\n    if auth.lower().startswith('token'):\n        auth = auth.split(\" \")[1] if \" \" in auth else \"\"\n    return auth\n",
+        (IndexOutOfRange, 3),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "auth.js",
+        "function token(auth) {\n  return auth.split(':')[1];\n}\n",
+        "function token(auth) {\n  return auth.includes(':') ? auth.split(':')[1] : '';\n}\n",
+        (IndexOutOfRange, 2),
+    );
+}
