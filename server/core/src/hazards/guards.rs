@@ -910,6 +910,20 @@ fn for_each(language: Language, parent: Node) -> bool {
         (Language::Rust, "for_expression") => true,
         (Language::Java, "enhanced_for_statement") => true,
         (_, "for_in_statement") => true,
+        // `[fields[f] for f in order]` iterates `order`, as its statement
+        // form does; an `if` clause is a condition like any other.
+        (
+            Language::Python,
+            "list_comprehension"
+            | "dictionary_comprehension"
+            | "set_comprehension"
+            | "generator_expression",
+        ) => {
+            let mut cursor = parent.walk();
+            !parent
+                .named_children(&mut cursor)
+                .any(|c| c.kind() == "if_clause")
+        }
         (Language::Go, "for_statement") => {
             let mut cursor = parent.walk();
             parent
