@@ -24,6 +24,58 @@ pub fn nullable_names(language: Language, segments: &[&str]) -> Vec<String> {
     })
 }
 
+/// Calls whose result the file keeps and then compares with null
+/// (`purchases = result.getPurchasesList(); if (purchases == null …`), by
+/// name: the code itself says the call can answer nothing, so a value kept
+/// from the same call in another function is as doubtful, whatever it is
+/// named there (react-native-iap checked the purchase list in one method
+/// and iterated it unchecked in the next).
+pub fn nullable_calls(language: Language, segments: &[&str]) -> Vec<String> {
+    static MEMOS: [Memo<Vec<String>>; 7] = [const { Memo::new() }; 7];
+    super::memo::names_in_segments(&MEMOS[language as usize], segments, |text| {
+        nullable_calls_in(language, text)
+    })
+}
+
+fn nullable_calls_in(language: Language, text: &str) -> Vec<String> {
+    if language == Language::Rust {
+        return Vec::new();
+    }
+    let doubted = nullable_in(language, text);
+    if doubted.is_empty() {
+        return Vec::new();
+    }
+    text.lines()
+        .filter_map(|line| {
+            let (left, right) = assignment(line.trim().trim_end_matches(';'))?;
+            let name = assigned_name(left);
+            doubted.iter().any(|d| d == name).then_some(())?;
+            final_call_name(right.trim().trim_end_matches(';')).map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The name of the call an expression ends with (`getPurchasesList` of
+/// `result.getPurchasesList()`, `load` of `cache.load(key)`), not a
+/// constructor's, and not a name too short to say what it calls.
+pub(super) fn final_call_name(expression: &str) -> Option<&str> {
+    let inner = expression.trim().strip_suffix(')')?;
+    let mut depth = 1;
+    let open = inner.char_indices().rev().find_map(|(at, c)| {
+        match c {
+            ')' => depth += 1,
+            '(' => depth -= 1,
+            _ => {}
+        }
+        (depth == 0).then_some(at)
+    })?;
+    let head = &inner[..open];
+    let name = super::trailing(head, |c| c.is_alphanumeric() || matches!(c, '_' | '$'));
+    let before = head[..head.len() - name.len()].trim_end();
+    let constructor = before.ends_with("new") || name.starts_with(|c: char| c.is_ascii_uppercase());
+    (name.len() > 3 && !constructor && !LOOKUPS.iter().any(|l| l.contains(name))).then_some(name)
+}
+
 fn nullable_in(language: Language, text: &str) -> Vec<String> {
     let absent: &[&str] = match language {
         Language::Python => &[" is None", " is not None", " == None", " != None"],
@@ -479,9 +531,22 @@ impl Scan<'_, '_, '_> {
     /// swallowed failure) before `node` set it to nothing.
     pub(super) fn doubted(&self, name: &str, node: Node) -> bool {
         self.nullable.iter().any(|n| n == name)
+            || self.kept_from_nullable_call(name, node)
             || self.maybe_absent.iter().any(|n| n == name)
             || self.optional.iter().any(|n| n == name)
             || self.absent_before(name, node)
+    }
+
+    /// Whether the local `name` last took its value before `node` from a
+    /// call the file checks for null elsewhere ([`nullable_calls`]).
+    pub(super) fn kept_from_nullable_call(&self, name: &str, node: Node) -> bool {
+        !self.nullable_calls.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
+            && last_assigned(self.before(node), name)
+                .and_then(|right| final_call_name(right.trim()))
+                .is_some_and(|call| self.nullable_calls.iter().any(|c| c == call))
     }
 
     /// Whether a branch (or a swallowed failure) before `node` set `name`
@@ -578,7 +643,10 @@ impl Scan<'_, '_, '_> {
             self.add(node, NullOrNone, 0.13, trigger(NullOrNone));
             return;
         }
-        if self.nullable.iter().any(|n| n == receiver) && self.null_unguarded(node, receiver) {
+        if (self.nullable.iter().any(|n| n == receiver)
+            || self.kept_from_nullable_call(receiver, node))
+            && self.null_unguarded(node, receiver)
+        {
             self.add(node, NullOrNone, 0.12, trigger(NullOrNone));
             return;
         }

@@ -126,8 +126,8 @@ mod unpacked_split;
 mod unsupported_mutation;
 
 use FailureClass::*;
-pub use absent::nullable_names;
 use absent::*;
+pub use absent::{nullable_calls, nullable_names};
 use arithmetic::*;
 pub use domain::Domain;
 use facts::*;
@@ -225,6 +225,8 @@ struct Scan<'a, 'c, 't> {
     cycles: &'c [(String, String)],
     /// Functions of the file that return null ([`callees::null_returners`]).
     null_returners: &'c [String],
+    /// Calls whose kept result the file checks for null ([`nullable_calls`]).
+    nullable_calls: &'c [String],
     /// Python module-level state ([`module_state`]).
     module_state: &'c [String],
     /// Java thread-safe fields ([`concurrent_fields`]).
@@ -313,6 +315,9 @@ pub struct FileFacts {
     /// Functions of the file that return null on some path
     /// ([`callees::null_returners`]).
     pub null_returners: Vec<String>,
+    /// Calls whose kept result the file checks for null somewhere
+    /// ([`nullable_calls`]).
+    pub nullable_calls: Vec<String>,
     /// Python: mutable state at module level, shared by every thread
     /// ([`module_state`]).
     pub module_state: Vec<String>,
@@ -374,6 +379,7 @@ impl FileFacts {
             raisers: callees::raisers(index, &summaries),
             cycles: callees::cycles(index, &summaries),
             null_returners: callees::null_returners(index, &summaries),
+            nullable_calls: nullable_calls(language, &segments),
             module_state: if language == Language::Python {
                 module_state(&text)
             } else {
@@ -458,6 +464,10 @@ impl FileFacts {
         for (name, class) in &self.raisers {
             hasher.update(name.as_bytes());
             hasher.update(class.as_str().as_bytes());
+        }
+        for name in &self.nullable_calls {
+            hasher.update(name.as_bytes());
+            hasher.update(&[7]);
         }
         for name in &self.null_returners {
             hasher.update(name.as_bytes());
@@ -877,6 +887,7 @@ fn candidates(cx: &FnCx, file: &FileFacts) -> Vec<Hazard> {
         raisers: &file.raisers,
         cycles: &file.cycles,
         null_returners: &file.null_returners,
+        nullable_calls: &file.nullable_calls,
         module_state: &file.module_state,
         concurrent: &file.concurrent,
         bounded_queues: &file.bounded_queues,

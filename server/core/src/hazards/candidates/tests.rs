@@ -6468,3 +6468,18 @@ fn a_comprehension_over_one_collection_guards_no_lookup_in_another() {
         (KeyMissing, 3),
     );
 }
+
+#[test]
+fn a_call_the_file_checks_for_null_is_doubted_where_it_is_not() {
+    // react-native-iap: one method checked the purchase list for null,
+    // the next iterated it unchecked.
+    let bug = "class Iap {\n  void refresh(Result result) {\n    List<Purchase> purchases = result.getPurchasesList();\n    if (purchases == null) {\n      return;\n    }\n  }\n  void available(Result result) {\n    List<Purchase> items = result.getPurchasesList();\n    for (Purchase p : items) {\n      use(p);\n    }\n  }\n}\n";
+    let fix = bug.replace(
+        "    for (Purchase p : items) {",
+        "    if (items == null) {\n      return;\n    }\n    for (Purchase p : items) {",
+    );
+    flags_bug_not_fix(Language::Java, "Iap.java", bug, &fix, (NullOrNone, 10));
+    // A call nothing checks is no doubt.
+    let unchecked = bug.replace("    if (purchases == null) {\n      return;\n    }\n", "");
+    assert!(!candidates_of(Language::Java, "Iap.java", &unchecked).contains(&(NullOrNone, 7)));
+}
