@@ -407,6 +407,7 @@ impl Scan<'_, '_, '_> {
         self.calendar_step(node, callee, last);
         self.mutual_recursion(node, callee, last);
         self.wait_before_reading(node, callee);
+        self.pipes_read_in_turn(node);
         self.missing_file(node, callee, &args);
         self.positional_call(node, callee, last, &args);
         self.naive_utc_read_as_local(node, callee, last, &args);

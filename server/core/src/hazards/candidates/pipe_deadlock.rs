@@ -11,8 +11,43 @@
 //! file with two hundred messages. Reading first (`communicate()`,
 //! `io.ReadAll(out)` then `Wait`) or sending the output elsewhere is the
 //! fix.
+//!
+//! Reading one pipe to its end and then the other is the same deadlock:
+//! the child blocks writing the second pipe, full, while the parent waits
+//! for the first to close. cc's compiler detection read stdout then
+//! stderr, and hung on a compiler with many warnings. Python's
+//! documentation names `communicate()` for it; a thread per pipe, or the
+//! library's own `output()`, is the fix.
 
 use super::*;
+
+const IN_TURN: &str = "the child fills the other pipe (about 64 KiB) and blocks, while this read waits for the first pipe to close";
+
+/// How each language names a child's two output streams, as the text
+/// that follows the child in a read of them.
+fn streams(language: Language) -> Option<[&'static str; 2]> {
+    match language {
+        Language::Rust | Language::Python => Some([".stdout", ".stderr"]),
+        Language::Java => Some([".getInputStream()", ".getErrorStream()"]),
+        _ => None,
+    }
+}
+
+/// Whether `text` reads `stream` of a child to its end: Rust's
+/// `read_to_end`/`read_to_string`, Python's `read()`/`readlines()`, Java's
+/// `readAllBytes()` or a reader over it.
+fn reads_whole(language: Language, text: &str) -> bool {
+    match language {
+        Language::Rust => text.contains(".read_to_end(") || text.contains(".read_to_string("),
+        Language::Python => text.contains(".read()") || text.contains(".readlines()"),
+        Language::Java => {
+            text.contains("readAllBytes()")
+                || text.contains("InputStreamReader(")
+                || text.contains(".transferTo(")
+        }
+        _ => false,
+    }
+}
 
 const TRIGGER: &str = "the child writes more than the pipe holds (about 64 KiB) and blocks, while this code waits for it to exit before reading";
 
@@ -53,6 +88,63 @@ impl Scan<'_, '_, '_> {
             // Documented by each language's own library, as certain as
             // the other contract rules.
             self.add_precise(node, Timeout, 0.5, (rule, summary), TRIGGER);
+        }
+    }
+}
+
+impl Scan<'_, '_, '_> {
+    /// `child.stdout.take().unwrap().read_to_end(&mut out)` followed by
+    /// the same of `child.stderr` (or the other way round), with no thread
+    /// to drain one while the other is read.
+    pub(super) fn pipes_read_in_turn(&mut self, node: Node) {
+        let Some(names) = streams(self.cx.language) else {
+            return;
+        };
+        let text = self.text(node);
+        if !reads_whole(self.cx.language, &text) {
+            return;
+        }
+        // The innermost call that reads: not the statement around it.
+        if self.facts.call.iter().any(|kind| {
+            let mut cursor = node.walk();
+            node.named_children(&mut cursor)
+                .any(|c| c.kind() == *kind && reads_whole(self.cx.language, &self.text(c)))
+        }) {
+            return;
+        }
+        let Some((stream, other)) = names
+            .iter()
+            .zip(names.iter().rev())
+            .find(|(stream, _)| text.contains(**stream))
+        else {
+            return;
+        };
+        let at = text.find(stream).unwrap_or_default();
+        let child = trailing_identifier(&text[..at]);
+        if child.is_empty() {
+            return;
+        }
+        let before = self.before(node);
+        let after = self
+            .body
+            .get(before.len() + text.len()..)
+            .unwrap_or_default();
+        let other_read = format!("{child}{other}");
+        let drained_apart = [
+            "thread::spawn",
+            "Thread(",
+            "threading.",
+            "communicate(",
+            "redirectErrorStream(true)",
+        ]
+        .iter()
+        .any(|w| self.body.contains(w));
+        let read_again = after
+            .lines()
+            .any(|line| line.contains(&other_read) && reads_whole(self.cx.language, line))
+            || (self.cx.language == Language::Java && after.contains(&other_read));
+        if read_again && !drained_apart && !self.caught_here(node, Timeout) {
+            self.add(node, Timeout, 0.11, IN_TURN);
         }
     }
 }

@@ -6483,3 +6483,23 @@ fn a_call_the_file_checks_for_null_is_doubted_where_it_is_not() {
     let unchecked = bug.replace("    if (purchases == null) {\n      return;\n    }\n", "");
     assert!(!candidates_of(Language::Java, "Iap.java", &unchecked).contains(&(NullOrNone, 7)));
 }
+
+#[test]
+fn a_childs_two_pipes_read_one_after_the_other() {
+    // cc: the compiler's stdout read to its end, then its stderr; a
+    // compiler with many warnings fills stderr first and both wait.
+    flags_bug_not_fix(
+        Language::Rust,
+        "tool.rs",
+        "fn detect(cmd: &mut Command) -> io::Result<Vec<u8>> {\n    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;\n    let mut out = vec![];\n    let mut err = vec![];\n    child.stdout.take().unwrap().read_to_end(&mut out)?;\n    child.stderr.take().unwrap().read_to_end(&mut err)?;\n    child.wait()?;\n    Ok(out)\n}\n",
+        "fn detect(cmd: &mut Command) -> io::Result<Vec<u8>> {\n    let child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;\n    let output = child.wait_with_output()?;\n    Ok(output.stdout)\n}\n",
+        (Timeout, 5),
+    );
+    flags_bug_not_fix(
+        Language::Python,
+        "run.py",
+        "def run(args):\n    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n    out = p.stdout.read()\n    err = p.stderr.read()\n    return out, err\n",
+        "def run(args):\n    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)\n    out, err = p.communicate(timeout=60)\n    return out, err\n",
+        (Timeout, 3),
+    );
+}
