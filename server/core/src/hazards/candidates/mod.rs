@@ -51,6 +51,7 @@ mod closed_channel;
 mod connections;
 mod declarations;
 mod decoded_integers;
+mod defaulted_later;
 mod destructured_lookup;
 mod document_positions;
 mod domain;
@@ -1275,6 +1276,7 @@ impl Scan<'_, '_, '_> {
         self.iterated_absent(node);
         self.java_listing_iterated(node);
         self.doubted_iterated(node);
+        self.used_before_default(node);
         self.unimported_submodule(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);

@@ -6503,3 +6503,26 @@ fn a_childs_two_pipes_read_one_after_the_other() {
         (Timeout, 3),
     );
 }
+
+#[test]
+fn a_parameter_used_before_its_default() {
+    // mqemitter: `emit(message)` on a closed emitter called `cb` two lines
+    // before `cb = cb || noop`.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "mqemitter.js",
+        "function emit(message, cb) {\n  if (this.closed) {\n    return cb(new Error('closed'))\n  }\n  cb = cb || noop\n  cb()\n}\n",
+        "function emit(message, cb) {\n  cb = cb || noop\n  if (this.closed) {\n    return cb(new Error('closed'))\n  }\n  cb()\n}\n",
+        (TypeError, 3),
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "get.js",
+        "function get(url, opts) {\n  const t = opts.timeout\n  opts = opts ?? {}\n  return t\n}\n",
+        "function get(url, opts) {\n  opts = opts ?? {}\n  const t = opts.timeout\n  return t\n}\n",
+        (NullOrNone, 2),
+    );
+    // A parameter the function never defaults is the caller's to give.
+    let plain = "function emit(message, cb) {\n  return cb(null)\n}\n";
+    assert!(!candidates_of(Language::JavaScript, "plain.js", plain).contains(&(TypeError, 2)));
+}
