@@ -25,7 +25,7 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let name = self.text(subject);
-        if !self.parameters.iter().any(|p| *p == name) {
+        if !self.parameters.contains(&name) {
             return;
         }
         let before = self.before(node);
