@@ -66,6 +66,7 @@ mod field_chain;
 mod fixed_width;
 mod getter_chain;
 mod go_lifetimes;
+mod go_nil_results;
 mod handlers;
 mod indexing;
 mod input_loop;
@@ -1277,6 +1278,7 @@ impl Scan<'_, '_, '_> {
         self.java_listing_iterated(node);
         self.doubted_iterated(node);
         self.used_before_default(node);
+        self.go_nil_result_used(node);
         self.unimported_submodule(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);

@@ -6526,3 +6526,16 @@ fn a_parameter_used_before_its_default() {
     let plain = "function emit(message, cb) {\n  return cb(null)\n}\n";
     assert!(!candidates_of(Language::JavaScript, "plain.js", plain).contains(&(TypeError, 2)));
 }
+
+#[test]
+fn a_go_call_documented_to_answer_nil_used_unchecked() {
+    // git-lfs: a client key that is not PEM; `pem.Decode` answers a nil
+    // block and no error, and the block is handed on.
+    flags_bug_not_fix(
+        Language::Go,
+        "certs.go",
+        "package lfs\n\nfunc key(k []byte) error {\n\tblock, _ := pem.Decode(k)\n\tif x509.IsEncryptedPEMBlock(block) {\n\t\treturn errEncrypted\n\t}\n\treturn nil\n}\n",
+        "package lfs\n\nfunc key(k []byte) error {\n\tblock, _ := pem.Decode(k)\n\tif block == nil {\n\t\treturn errNoPEM\n\t}\n\tif x509.IsEncryptedPEMBlock(block) {\n\t\treturn errEncrypted\n\t}\n\treturn nil\n}\n",
+        (NullOrNone, 5),
+    );
+}

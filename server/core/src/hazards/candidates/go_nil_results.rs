@@ -1,0 +1,75 @@
+//! Go calls the standard library documents to answer nil for input they
+//! cannot use, and that return no error to say so: `pem.Decode` ("If no
+//! PEM data is found, p is nil"), `clearsign.Decode` ("If no message is
+//! found, b is nil"), `flag.Lookup`, a `list.List`'s `Front()` and
+//! `Back()` when it is empty, `runtime.FuncForPC`. The result is then read
+//! (`block.Bytes`) or handed on (`x509.IsEncryptedPEMBlock(block)`) and the
+//! program panics with a nil pointer dereference: git-lfs on a client key
+//! that was not PEM, pault.ag/go/debian on a signature with bad armour. A
+//! check of the result against nil is the guard.
+
+use super::*;
+
+/// Calls answering nil, by the text they are written with.
+const NIL_ON_BAD_INPUT: &[&str] = &[
+    "pem.Decode(",
+    "clearsign.Decode(",
+    "flag.Lookup(",
+    "runtime.FuncForPC(",
+    ".Front()",
+    ".Back()",
+];
+
+impl Scan<'_, '_, '_> {
+    /// A read of a field of `x`, or `x` passed to a call, where `x` last
+    /// took the result of a [`NIL_ON_BAD_INPUT`] call and nothing checked it.
+    pub(super) fn go_nil_result_used(&mut self, node: Node) {
+        if self.cx.language != Language::Go {
+            return;
+        }
+        let subject = match node.kind() {
+            "selector_expression" => node.child_by_field_name("operand"),
+            "argument_list" => (0..node.named_child_count() as u32)
+                .filter_map(|i| node.named_child(i))
+                .find(|a| a.kind() == "identifier" && self.nil_result(a).is_some()),
+            _ => None,
+        };
+        let Some(subject) = subject.filter(|s| s.kind() == "identifier") else {
+            return;
+        };
+        let Some(call) = self.nil_result(&subject) else {
+            return;
+        };
+        let name = self.text(subject);
+        if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &[&name]) {
+            return;
+        }
+        let anchor = if node.kind() == "argument_list" {
+            node.parent().unwrap_or(node)
+        } else {
+            node
+        };
+        let trigger = format!(
+            "the input is not what `{}` expects, and it answers nil without an error",
+            call.trim_end_matches('(')
+        );
+        self.add(anchor, NullOrNone, 0.12, &trigger);
+    }
+
+    /// The [`NIL_ON_BAD_INPUT`] call the local `subject` last took its
+    /// value from before its use (`block, _ := pem.Decode(key)`).
+    fn nil_result(&self, subject: &Node) -> Option<&'static str> {
+        let name = self.text(*subject);
+        let before = self.before(*subject);
+        let right = before.lines().rev().find_map(|line| {
+            let (left, right) = absent::assignment(line.trim())?;
+            let first = left.split(',').next()?.trim();
+            let first = first.strip_prefix("var ").unwrap_or(first).trim();
+            (first == name).then_some(right)
+        })?;
+        NIL_ON_BAD_INPUT
+            .iter()
+            .copied()
+            .find(|call| right.contains(call))
+    }
+}
