@@ -6539,3 +6539,20 @@ fn a_go_call_documented_to_answer_nil_used_unchecked() {
         (NullOrNone, 5),
     );
 }
+
+#[test]
+fn a_result_whose_error_was_dropped_is_guarded_by_a_check_of_itself() {
+    // `block, _ := pem.Decode(k)` then `if block == nil { return }`: the
+    // check of the value is the guard when the error is thrown away.
+    let fixed = "package lfs\n\nfunc key(k []byte) []byte {\n\tf, _ := load(k)\n\tif f == nil {\n\t\treturn nil\n\t}\n\treturn f.Bytes\n}\n";
+    assert!(!candidates_of(Language::Go, "k.go", fixed).contains(&(NullOrNone, 8)));
+    let bug =
+        "package lfs\n\nfunc key(k []byte) []byte {\n\tf, _ := load(k)\n\treturn f.Bytes\n}\n";
+    let found = broad_of(Language::Go, "k.go", bug);
+    assert!(
+        found
+            .iter()
+            .any(|(class, line, _, _)| *class == NullOrNone && *line == 5),
+        "{found:?}"
+    );
+}

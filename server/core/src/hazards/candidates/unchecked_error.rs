@@ -40,6 +40,13 @@ impl Scan<'_, '_, '_> {
                 {
                     break;
                 }
+                // A check of the value itself (`if block == nil`) guards
+                // it whatever became of the error.
+                if later_code.contains(&format!("{value} == nil"))
+                    || later_code.contains(&format!("{value} != nil"))
+                {
+                    break;
+                }
                 if later_code.starts_with(&format!("{value}, "))
                     || later_code.starts_with(&format!("{value} :="))
                 {
@@ -47,9 +54,23 @@ impl Scan<'_, '_, '_> {
                 }
                 if let Some(column) = use_of(later, value) {
                     let start = at + column;
+                    // The dereference as written: `resp.Body`, or the
+                    // name of `*sk`.
+                    let rest = &later[column + value.len()..];
+                    let length = match rest.strip_prefix('.') {
+                        Some(field) => {
+                            value.len()
+                                + 1
+                                + field
+                                    .chars()
+                                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                    .count()
+                        }
+                        None => value.len(),
+                    };
                     found.push((
                         start,
-                        start + value.len() + 1,
+                        start + length,
                         if ignored {
                             "the call failed and its error was thrown away, so the result is nil when it is dereferenced"
                         } else {
