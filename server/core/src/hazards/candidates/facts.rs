@@ -793,6 +793,10 @@ pub(super) const RUST: Facts = Facts {
         ("Duration::from_secs_f32", Overflow, 0.06),
         // The nanoseconds' carry into the seconds overflows `u64`.
         ("Duration::new", Overflow, 0.05),
+        // "Panics if any argument to the process is not valid Unicode":
+        // a file name in Latin-1 on the command line (pico-args).
+        ("env::args", Encoding, 0.06),
+        ("env::vars", Encoding, 0.05),
         ("insert", IndexOutOfRange, 0.03),
         ("with_capacity", ResourceExhaustion, 0.08),
         ("reserve", Overflow, 0.06),

@@ -6556,3 +6556,16 @@ fn a_result_whose_error_was_dropped_is_guarded_by_a_check_of_itself() {
         "{found:?}"
     );
 }
+
+#[test]
+fn rusts_process_arguments_panic_on_text_that_is_not_unicode() {
+    // pico-args: `std::env::args()` panics on a Latin-1 file name given on
+    // the command line; `args_os()` hands it over as it is.
+    flags_bug_not_fix(
+        Language::Rust,
+        "lib.rs",
+        "fn from_env() -> Vec<String> {\n    let args: Vec<String> = std::env::args().collect();\n    args\n}\n",
+        "fn from_env() -> Vec<OsString> {\n    let args: Vec<OsString> = std::env::args_os().collect();\n    args\n}\n",
+        (Encoding, 2),
+    );
+}
