@@ -54,8 +54,12 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        // The first or last part of a split on a separator always exists.
-        if (index_word == "0" || index_word == "-1") && self.split_never_empty(node, &object_text) {
+        // The first part of a split on a separator always exists, and so
+        // does Python's last (`parts[-1]`; JavaScript's `parts[-1]` is
+        // no element at all).
+        let first_or_last =
+            index_word == "0" || index_word == "-1" && self.cx.language == Language::Python;
+        if first_or_last && self.split_never_empty(node, &object_text) {
             return;
         }
         let clamped = ["min(", "max(", "clamp(", "%"]
@@ -466,7 +470,8 @@ impl Scan<'_, '_, '_> {
 }
 
 /// `(text, separator)` of a split on a given separator: Python's
-/// `s.split(",")`, `s.rsplit("=", 1)` and `re.split(p, s)`, JavaScript's
+/// `s.split(",")` and `s.rsplit("=", 1)` (not `re.split`, whose
+/// arguments are the other way round), JavaScript's
 /// `s.split(",")`, Go's `strings.Split(s, ",")` and `SplitN`, Rust's
 /// `s.split(',')` collected. Not a split on white space (`s.split()`,
 /// `strings.Fields`, `split_whitespace`), which gives no part at all for
@@ -503,7 +508,7 @@ fn split_of(language: Language, expression: &str) -> Option<(String, String)> {
             let empty = separator.is_empty()
                 || matches!(separator, "\"\"" | "''" | "None")
                 || separator.starts_with(['/', '|']);
-            (!empty && !text.is_empty() && !text.ends_with("re"))
+            (!empty && !text.is_empty() && text.trim() != "re")
                 .then(|| (text.trim().to_owned(), separator.to_owned()))
         }
         _ => None,

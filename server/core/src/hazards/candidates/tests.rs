@@ -6432,6 +6432,9 @@ fn a_split_on_a_separator_has_a_first_part() {
     assert!(!found.contains(&(IndexOutOfRange, 4)), "{found:?}");
     assert!(found.contains(&(IndexOutOfRange, 5)), "{found:?}");
     assert!(found.contains(&(IndexOutOfRange, 6)), "{found:?}");
+    // JavaScript's `parts[-1]` is no element at all.
+    let js = "function f(s) {\n  const parts = s.split(',');\n  return parts[-1];\n}\n";
+    assert!(candidates_of(Language::JavaScript, "f.js", js).contains(&(IndexOutOfRange, 3)));
     // Java drops trailing empty parts: `",".split(",")` has none.
     let java = "class A {\n  String f(String s) {\n    return s.split(\",\")[0];\n  }\n}\n";
     assert!(candidates_of(Language::Java, "A.java", java).contains(&(IndexOutOfRange, 3)));
