@@ -544,9 +544,14 @@ impl Scan<'_, '_, '_> {
             && name
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
-            && last_assigned(self.before(node), name)
-                .and_then(|right| final_call_name(right.trim()))
-                .is_some_and(|call| self.nullable_calls.iter().any(|c| c == call))
+            && last_assigned(self.before(node), name).is_some_and(|right| self.nullable_call(right))
+    }
+
+    /// Whether the expression `right` ends with a call the file checks
+    /// the answer of for null elsewhere ([`nullable_calls`]).
+    pub(super) fn nullable_call(&self, right: &str) -> bool {
+        final_call_name(right.trim())
+            .is_some_and(|call| self.nullable_calls.iter().any(|c| c == call))
     }
 
     /// Whether a branch (or a swallowed failure) before `node` set `name`

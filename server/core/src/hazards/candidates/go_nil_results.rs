@@ -23,21 +23,24 @@ const NIL_ON_BAD_INPUT: &[&str] = &[
 impl Scan<'_, '_, '_> {
     /// A read of a field of `x`, or `x` passed to a call, where `x` last
     /// took the result of a [`NIL_ON_BAD_INPUT`] call and nothing checked it.
-    pub(super) fn go_nil_result_used(&mut self, node: Node) {
+    pub(super) fn go_nil_result_used<'t>(&mut self, node: Node<'t>) {
         if self.cx.language != Language::Go {
             return;
         }
-        let subject = match node.kind() {
-            "selector_expression" => node.child_by_field_name("operand"),
+        let nil_local = |s: Node<'t>| {
+            (s.kind() == "identifier")
+                .then(|| self.nil_result(&s))
+                .flatten()
+                .map(|call| (s, call))
+        };
+        let found = match node.kind() {
+            "selector_expression" => node.child_by_field_name("operand").and_then(nil_local),
             "argument_list" => (0..node.named_child_count() as u32)
                 .filter_map(|i| node.named_child(i))
-                .find(|a| a.kind() == "identifier" && self.nil_result(a).is_some()),
+                .find_map(nil_local),
             _ => None,
         };
-        let Some(subject) = subject.filter(|s| s.kind() == "identifier") else {
-            return;
-        };
-        let Some(call) = self.nil_result(&subject) else {
+        let Some((subject, call)) = found else {
             return;
         };
         let name = self.text(subject);

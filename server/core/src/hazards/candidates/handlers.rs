@@ -82,8 +82,7 @@ impl Scan<'_, '_, '_> {
                     .any(|nothing| crate::hazards::guards::mentions(right, nothing))
                 && !LOOKUPS.iter().any(|l| right.contains(l))
                 // A call the file checks the answer of for null elsewhere.
-                && !absent::final_call_name(right)
-                    .is_some_and(|call| self.nullable_calls.iter().any(|c| c == call))
+                && !self.nullable_call(right)
         })
     }
 

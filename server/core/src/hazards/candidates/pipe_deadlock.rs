@@ -105,21 +105,19 @@ impl Scan<'_, '_, '_> {
             return;
         }
         // The innermost call that reads: not the statement around it.
-        if self.facts.call.iter().any(|kind| {
-            let mut cursor = node.walk();
-            node.named_children(&mut cursor)
-                .any(|c| c.kind() == *kind && reads_whole(self.cx.language, &self.text(c)))
+        let mut cursor = node.walk();
+        if node.named_children(&mut cursor).any(|c| {
+            self.facts.call.contains(&c.kind()) && reads_whole(self.cx.language, &self.text(c))
         }) {
             return;
         }
-        let Some((stream, other)) = names
+        let Some((at, other)) = names
             .iter()
             .zip(names.iter().rev())
-            .find(|(stream, _)| text.contains(**stream))
+            .find_map(|(stream, other)| text.find(stream).map(|at| (at, other)))
         else {
             return;
         };
-        let at = text.find(stream).unwrap_or_default();
         let child = trailing_identifier(&text[..at]);
         if child.is_empty() {
             return;

@@ -18,10 +18,19 @@ fn constant_size(word: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
 }
 
+/// The comparison operators a sign check is written with.
+const COMPARISONS: &[&str] = &["<", "<=", ">=", ">", "==", "===", "!=", "!=="];
+
+/// Whether a character continues a number or a name (`0.5`, `0x10`, `n_0`).
+fn continues_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '.' || c == '_'
+}
+
 /// Whether a condition's text bounds `size`: it names it other than in a
-/// check of its sign or type (`len < 0`, `Number.isInteger(len)`), which
-/// lets any huge size through. devalue checked a sparse array's declared
-/// length for both and then ran `new Array(len)` on it.
+/// check of its sign or type (`len < 0`, `0 < len`,
+/// `Number.isInteger(len)`), which lets any huge size through. devalue
+/// checked a sparse array's declared length for both and then ran `new
+/// Array(len)` on it.
 pub(super) fn bounds(text: &str, size: &str) -> bool {
     mentioned_at(text, size).any(|at| {
         let before = text[..at].trim_end();
@@ -35,29 +44,26 @@ pub(super) fn bounds(text: &str, size: &str) -> bool {
         ]
         .iter()
         .any(|t| before.ends_with(t));
-        let signed = ["<", "<=", ">=", ">", "==", "===", "!=", "!=="]
-            .iter()
-            .any(|op| {
-                after.strip_prefix(op).is_some_and(|rest| {
-                    !rest.starts_with(['=', '<', '>'])
-                        && rest.trim_start().strip_prefix('0').is_some_and(|r| {
-                            !r.starts_with(|c: char| c.is_alphanumeric() || c == '.' || c == '_')
-                        })
-                })
+        let signed = COMPARISONS.iter().any(|op| {
+            // `len < 0`: the operator whole (not `<` of `<=`), then a zero.
+            let zero_after = after.strip_prefix(op).is_some_and(|rest| {
+                !rest.starts_with(['=', '<', '>'])
+                    && rest
+                        .trim_start()
+                        .strip_prefix('0')
+                        .is_some_and(|r| !r.starts_with(continues_word))
             });
-        // `0 < len`, the same check written the other way round.
-        let reversed = ["<", "<=", ">=", ">", "==", "===", "!=", "!=="]
-            .iter()
-            .any(|op| {
-                before.strip_suffix(op).is_some_and(|rest| {
-                    let rest = rest.trim_end();
-                    !rest.ends_with(['=', '<', '>', '!'])
-                        && rest.strip_suffix('0').is_some_and(|r| {
-                            !r.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '_')
-                        })
-                })
+            // `0 < len`: the same check written the other way round.
+            let zero_before = before.strip_suffix(op).is_some_and(|rest| {
+                let rest = rest.trim_end();
+                !rest.ends_with(['=', '<', '>', '!'])
+                    && rest
+                        .strip_suffix('0')
+                        .is_some_and(|r| !r.ends_with(continues_word))
             });
-        !(typed || signed || reversed)
+            zero_after || zero_before
+        });
+        !(typed || signed)
     })
 }
 
