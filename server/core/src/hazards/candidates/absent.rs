@@ -237,6 +237,21 @@ pub(super) const LOOKUPS: &[&str] = &[
     ".listFiles(",
 ];
 
+/// The [`LOOKUPS`] that answer nil for "not found" with no error beside it:
+/// a Go tuple that keeps an error or an `ok` (`resp, err := http.Get(u)`,
+/// `v, ok := m.Lookup(k)`) is absent only through these.
+const NIL_WITHOUT_ERROR: &[&str] = &[".GetBy", ".FindBy", ".findBy", ".findOne(", ".FindOne("];
+
+/// Whether a tuple assignment's left side keeps the error or the `ok` that
+/// says whether its first value is there (`x, err`, `v, ok`).
+fn keeps_error(left: &str) -> bool {
+    left.contains(',')
+        && matches!(
+            assigned_name(left.rsplit(',').next().unwrap_or_default()),
+            "err" | "ok" | "found" | "exists"
+        )
+}
+
 /// `(left, right)` of a line that assigns (`x = …`, `x := …`, `Type x =
 /// …`), not one that compares; `left` without the `:` of `:=`.
 pub(super) fn assignment(line: &str) -> Option<(&str, &str)> {
@@ -257,8 +272,14 @@ pub(super) fn last_assigned<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 }
 
 /// The name an assignment's left side binds: its last word (`x` in `const
-/// x`, `String x`, `var x`).
+/// x`, `String x`, `var x`); of a tuple, its first name (`x` of Go's `x,
+/// err :=`, Python's `x, y =`), the value the call answers with. A comma
+/// inside a generic type (`Map<K, V> m`) separates no names.
 pub(super) fn assigned_name(left: &str) -> &str {
+    let left = match left.split_once(',') {
+        Some((first, _)) if !left.contains('<') => first,
+        _ => left,
+    };
     left.trim().rsplit(' ').next().unwrap_or_default()
 }
 
@@ -279,7 +300,9 @@ pub(super) fn maybe_absent_locals(body: &str) -> Vec<String> {
         let Some((left, right)) = assignment(line) else {
             continue;
         };
-        if !may_find_nothing(right) {
+        if !may_find_nothing(right)
+            || keeps_error(left) && !NIL_WITHOUT_ERROR.iter().any(|l| right.contains(l))
+        {
             continue;
         }
         let name = assigned_name(left);

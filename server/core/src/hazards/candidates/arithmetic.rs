@@ -197,6 +197,11 @@ pub(super) fn lossless_rust_cast(text: &str) -> bool {
     if matches!(target, "f32" | "f64" | "char" | "i128") {
         return true;
     }
+    // A pointer cast (`p.as_ptr() as *const i8`, FFI's bread and butter)
+    // changes no number.
+    if target.starts_with(['*', '&']) {
+        return true;
+    }
     let source = source.trim().trim_start_matches('(').trim();
     let source_type = if let Some((_, inner)) = source.rsplit_once(" as ") {
         inner.trim().trim_end_matches(')').trim().to_owned()
@@ -730,6 +735,8 @@ mod tests {
             "u8::MAX as u64",
             "n as f64",
             "i32::from_be_bytes(b) as i64",
+            "mount_point.as_ptr() as *const i8",
+            "addr as *mut u8",
         ] {
             assert!(lossless_rust_cast(lossless), "{lossless}");
         }

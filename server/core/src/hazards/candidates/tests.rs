@@ -6572,3 +6572,25 @@ fn rusts_process_arguments_panic_on_text_that_is_not_unicode() {
         (Encoding, 2),
     );
 }
+
+#[test]
+fn a_tuple_assignment_binds_its_first_name() {
+    use super::absent::assigned_name;
+    assert_eq!(assigned_name("a, _, err"), "a");
+    assert_eq!(assigned_name("x, y"), "x");
+    assert_eq!(assigned_name("const x"), "x");
+    assert_eq!(assigned_name("Map<String, Integer> m"), "m");
+}
+
+#[test]
+fn a_go_lookup_kept_beside_its_error_is_doubted_where_read() {
+    // hcloud-go: `GetByID` answers nil and no error for an action that is
+    // gone; `a.Status` then panics.
+    flags_bug_not_fix(
+        Language::Go,
+        "action.go",
+        "package hcloud\n\nfunc (c *ActionClient) Watch(ctx context.Context, id int64) error {\n\ta, _, err := c.GetByID(ctx, id)\n\tif err != nil {\n\t\treturn err\n\t}\n\tswitch a.Status {\n\tcase \"running\":\n\t\treturn nil\n\t}\n\treturn nil\n}\n",
+        "package hcloud\n\nfunc (c *ActionClient) Watch(ctx context.Context, id int64) error {\n\ta, _, err := c.GetByID(ctx, id)\n\tif err != nil {\n\t\treturn err\n\t}\n\tif a == nil {\n\t\treturn fmt.Errorf(\"action %d not found\", id)\n\t}\n\tswitch a.Status {\n\tcase \"running\":\n\t\treturn nil\n\t}\n\treturn nil\n}\n",
+        (NullOrNone, 8),
+    );
+}
