@@ -239,6 +239,10 @@ pub fn analyze(
     previous: Option<&FileAnalysis>,
     ctx: &Context,
 ) -> FileAnalysis {
+    // Functions inside `macro_rules!` bodies are analysed on a shadow tree
+    // whose offsets are the real file's.
+    let shadow = crate::macro_bodies::shadow_tree(language, tree, rope);
+    let tree = shadow.as_ref().unwrap_or(tree);
     let empty = IndexCache::default();
     let (functions, index_cache) = index_functions_cached(
         language,
@@ -561,6 +565,7 @@ mod tests {
     use super::*;
     use crate::calls::CallIndex;
     use crate::config::Config;
+    use crate::scenario::FailureClass;
 
     fn analysed(source: &str) -> FileAnalysis {
         let (config, calls) = (Config::default(), CallIndex::default());
@@ -571,6 +576,37 @@ mod tests {
             &Context::new(&config, &calls),
         )
         .expect("parses")
+    }
+
+    /// num-integer's `is_multiple_of` is stamped out for every integer type
+    /// by a `macro_rules!`: its division by a zero `other` is predicted on
+    /// the real line, and the invocation's text is untouched.
+    #[test]
+    fn a_function_in_a_macro_body_is_analysed_in_place() {
+        let source = "macro_rules! impl_integer {\n    ($T:ty) => {\n        impl Integer for $T {\n            fn is_multiple_of(&self, other: &Self) -> bool {\n                *self % *other == 0\n            }\n        }\n    };\n}\n\nimpl_integer!(u8);\n";
+        let (config, calls) = (Config::default(), CallIndex::default());
+        let analysis = analyze_text(
+            "lib.rs",
+            Language::Rust,
+            source,
+            &Context::new(&config, &calls),
+        )
+        .expect("parses");
+        let at = analysis
+            .functions
+            .functions
+            .iter()
+            .position(|f| f.name == "is_multiple_of")
+            .expect("the macro's function is indexed");
+        let found: Vec<(FailureClass, usize)> = analysis
+            .ranked(at)
+            .map(|s| (s.class, s.origin.start_line + 1))
+            .collect();
+        assert!(
+            found.contains(&(FailureClass::DivisionByZero, 5)),
+            "{found:?}"
+        );
+        assert_eq!(analysis.rope.to_string(), source);
     }
 
     /// A finding the candidate scan makes as surely as a precise rule (an

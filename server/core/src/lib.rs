@@ -18,6 +18,7 @@ pub mod functions;
 pub mod hazards;
 pub mod language;
 pub mod logging;
+pub mod macro_bodies;
 pub mod module_code;
 pub mod position;
 pub mod scenario;
