@@ -272,10 +272,20 @@ pub(super) fn last_assigned<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 }
 
 /// The name an assignment's left side binds: its last word (`x` in `const
-/// x`, `String x`, `var x`); of a tuple, its first name (`x` of Go's `x,
-/// err :=`, Python's `x, y =`), the value the call answers with. A comma
-/// inside a generic type (`Map<K, V> m`) separates no names.
+/// x`, `String x`, `var x`), without a type annotation (`x: int`, `let x:
+/// u32`, `const x: Map<K, V>`); of a tuple, its first name (`x` of Go's
+/// `x, err :=`, Python's `x, y =`), the value the call answers with. A
+/// comma inside a generic type (`Map<K, V> m`) separates no names, and an
+/// object pattern (`const { a, b }`) binds fields, not the value.
 pub(super) fn assigned_name(left: &str) -> &str {
+    let left = left.split_once(':').map_or(left, |(name, _)| name);
+    // A closed brace pattern (`const { a, b }`), not a statement that opens
+    // a block on the same line (`Foo() { context = …`).
+    if let (Some(open), Some(close)) = (left.rfind('{'), left.rfind('}'))
+        && open < close
+    {
+        return "";
+    }
     let left = match left.split_once(',') {
         Some((first, _)) if !left.contains('<') => first,
         _ => left,

@@ -6580,6 +6580,12 @@ fn a_tuple_assignment_binds_its_first_name() {
     assert_eq!(assigned_name("x, y"), "x");
     assert_eq!(assigned_name("const x"), "x");
     assert_eq!(assigned_name("Map<String, Integer> m"), "m");
+    assert_eq!(assigned_name("user: Optional[User]"), "user");
+    assert_eq!(assigned_name("const x: Map<string, number>"), "x");
+    assert_eq!(assigned_name("let n: u32"), "n");
+    assert_eq!(assigned_name("const { a, b }"), "");
+    assert_eq!(assigned_name("    Geolocation() { context"), "context");
+    assert_eq!(assigned_name("} else { x"), "x");
 }
 
 #[test]
