@@ -830,7 +830,7 @@ impl Scan<'_, '_, '_> {
                 // saving: converting to it is the fix.
                 TimezoneDst
                     if args.to_lowercase().contains("utc")
-                        || callee.to_lowercase().contains("utc")
+                        || callee.to_lowercase().contains("utc") && last != "utcOffset"
                         || self.zoned_receiver(callee) =>
                 {
                     continue;

@@ -306,7 +306,6 @@ pub(super) const ECMA: Facts = Facts {
         ("toString", Encoding, 0.04),
         ("fromCharCode", Encoding, 0.07),
         ("charCodeAt", Encoding, 0.06),
-        ("codePointAt", Encoding, 0.06),
         ("setEncoding", Encoding, 0.08),
         ("TextDecoder", Encoding, 0.08),
         ("decode", Encoding, 0.08),

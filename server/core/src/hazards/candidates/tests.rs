@@ -6600,3 +6600,78 @@ fn a_go_lookup_kept_beside_its_error_is_doubted_where_read() {
         (NullOrNone, 8),
     );
 }
+
+/// Every entry of the named-call tables must be able to fire: an entry a
+/// later check always lets through is dead weight that reads as coverage
+/// (Rust's `env::args` sat in its table unreported until the "handled"
+/// check learned it panics itself). Each is called in the plainest forms
+/// (`name(x)`, `name(x, x)`, `x.name()`, Rust's `.unwrap()`ed and Go's
+/// `y, _ :=`); the few that fire only in context say why below.
+#[test]
+fn every_named_call_fact_fires() {
+    const IN_CONTEXT: &[(&str, &str)] = &[
+        // A clock read in UTC is what fixes write; it misleads only where
+        // read as local time (`naive_utc.rs`).
+        ("Python", "utcnow"),
+        ("Python", "utcfromtimestamp"),
+        // A character of a string is one character; only a read's result
+        // can be empty.
+        ("Python", "ord"),
+    ];
+    let languages = [
+        (Language::Python, "a.py", &super::facts::PYTHON),
+        (Language::JavaScript, "a.js", &super::facts::ECMA),
+        (Language::Go, "a.go", &super::facts::GO),
+        (Language::Java, "A.java", &super::facts::JAVA),
+        (Language::Rust, "a.rs", &super::facts::RUST),
+    ];
+    let mut dead = Vec::new();
+    for (language, path, facts) in languages {
+        for &(name, class, _) in facts.calls {
+            if IN_CONTEXT.contains(&(format!("{language:?}").as_str(), name)) {
+                continue;
+            }
+            let last = name.rsplit(['.', ':']).next().unwrap_or(name);
+            let calls = [
+                format!("{name}(x)"),
+                format!("{name}(x, x)"),
+                format!("x.{last}()"),
+            ];
+            let forms: Vec<String> = calls
+                .iter()
+                .flat_map(|call| match language {
+                    Language::Python => vec![format!("def f(x):\n    y = {call}\n    return y\n")],
+                    Language::JavaScript => {
+                        vec![format!("function f(x) {{\n  const y = {call};\n  return y;\n}}\n")]
+                    }
+                    Language::Go => vec![
+                        format!("package p\n\nfunc f(x string) int {{\n\ty := {call}\n\treturn y\n}}\n"),
+                        format!("package p\n\nfunc f(x string) int {{\n\ty, _ := {call}\n\treturn y\n}}\n"),
+                    ],
+                    Language::Java => vec![format!(
+                        "class A {{\n  int f(String x) {{\n    int y = {call};\n    return y;\n  }}\n}}\n"
+                    )],
+                    _ => vec![
+                        format!("fn f(x: &str) -> u32 {{\n    let y = {call};\n    y\n}}\n"),
+                        format!("fn f(x: &str) -> u32 {{\n    let y = {call}.unwrap();\n    y\n}}\n"),
+                    ],
+                })
+                .collect();
+            let fired = forms.iter().any(|source| {
+                // The call is on the function's second line.
+                let line = source
+                    .lines()
+                    .position(|l| l.contains(" y ") || l.contains("\ty"))
+                    .map_or(0, |at| at + 1);
+                candidates_of(language, path, source).contains(&(class, line))
+            });
+            if !fired {
+                dead.push(format!("{language:?} {name} ({class:?})"));
+            }
+        }
+    }
+    assert!(
+        dead.is_empty(),
+        "named-call facts that never fire: {dead:#?}"
+    );
+}
