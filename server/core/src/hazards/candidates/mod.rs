@@ -104,6 +104,7 @@ mod quadratic_concat;
 mod races;
 mod read_modify_write;
 mod recursive_descent;
+mod recursive_impl;
 pub mod relock;
 mod returned_shapes;
 mod reused_counter;
@@ -1168,6 +1169,7 @@ impl Scan<'_, '_, '_> {
             self.late_attribute_read(node);
         }
         self.mixed_atomic(node);
+        self.recursive_impl(node);
         self.send_on_closed(node);
         if kind == "delete_statement" {
             let target = self.text(node);

@@ -6675,3 +6675,64 @@ fn every_named_call_fact_fires() {
         "named-call facts that never fire: {dead:#?}"
     );
 }
+
+#[test]
+fn a_trait_method_that_reaches_itself_through_its_trait() {
+    // rusty-leveldb: `Status`'s Display wrote `self.to_string()`, which is
+    // Display again.
+    flags_bug_not_fix(
+        Language::Rust,
+        "error.rs",
+        "impl Display for Status {\n    fn fmt(&self, fmt: &mut Formatter) -> fmt::Result {\n        fmt.write_str(&self.to_string())\n    }\n}\n",
+        "impl Display for Status {\n    fn fmt(&self, fmt: &mut Formatter) -> fmt::Result {\n        fmt.write_str(&self.err)\n    }\n}\n",
+        (ResourceExhaustion, 3),
+    );
+    // rasn: `PartialEq<[u32]>` compared `self == rhs`, which is itself.
+    flags_bug_not_fix(
+        Language::Rust,
+        "oid.rs",
+        "impl PartialEq<[u32]> for ObjectIdentifier {\n    fn eq(&self, rhs: &[u32]) -> bool {\n        self == rhs\n    }\n}\n",
+        "impl PartialEq<[u32]> for ObjectIdentifier {\n    fn eq(&self, rhs: &[u32]) -> bool {\n        self.0 == rhs\n    }\n}\n",
+        (ResourceExhaustion, 3),
+    );
+    let found = |source: &str| {
+        candidates_of(Language::Rust, "a.rs", source)
+            .into_iter()
+            .filter(|(class, _)| *class == ResourceExhaustion)
+            .map(|(_, line)| line)
+            .collect::<Vec<_>>()
+    };
+    // The format's own placeholder decides: `{}` of self in Display and
+    // `{:?}` in Debug recurse; a field, or `{:?}` in Display, does not.
+    assert_eq!(
+        found(
+            "impl fmt::Display for Id {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n        write!(f, \"id {} ({:>4})\", self.0, self)\n    }\n}\n"
+        ),
+        [3]
+    );
+    assert_eq!(
+        found(
+            "impl fmt::Display for Id {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n        write!(f, \"{:?}\", self)\n    }\n}\n"
+        ),
+        Vec::<usize>::new()
+    );
+    assert_eq!(
+        found(
+            "impl fmt::Debug for Id {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n        write!(f, \"Id({:?})\", self)\n    }\n}\n"
+        ),
+        [3]
+    );
+    assert_eq!(
+        found(
+            "impl Ord for Version {\n    fn cmp(&self, other: &Self) -> Ordering {\n        self.cmp(other)\n    }\n}\n"
+        ),
+        [3]
+    );
+    // Comparing the fields, or another trait's method, is no recursion.
+    assert_eq!(
+        found(
+            "impl Ord for Version {\n    fn cmp(&self, other: &Self) -> Ordering {\n        self.major.cmp(&other.major)\n    }\n}\nimpl PartialOrd for Version {\n    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {\n        Some(self.cmp(other))\n    }\n}\n"
+        ),
+        Vec::<usize>::new()
+    );
+}
