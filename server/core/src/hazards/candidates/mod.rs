@@ -125,6 +125,7 @@ mod toctou;
 mod unbounded_cache;
 mod unchecked_error;
 mod unimported_submodule;
+mod unpacked_nothing;
 mod unpacked_split;
 mod unsupported_mutation;
 
@@ -1170,6 +1171,7 @@ impl Scan<'_, '_, '_> {
         }
         self.mixed_atomic(node);
         self.recursive_impl(node);
+        self.unpacked_nothing(node);
         self.send_on_closed(node);
         if kind == "delete_statement" {
             let target = self.text(node);

@@ -6736,3 +6736,34 @@ fn a_trait_method_that_reaches_itself_through_its_trait() {
         Vec::<usize>::new()
     );
 }
+
+#[test]
+fn a_result_unpacked_from_a_function_that_returns_nothing_on_a_path() {
+    // plaster: `_find_ep_in_dist` returns None for a distribution with no
+    // matching entry point; its caller unpacked the result. The fix
+    // returns a pair on every path.
+    let bug = "def _find_ep_in_dist(dist, scheme, groups):\n    eps = [ep for ep in dist.entry_points if ep.group in groups]\n    if not eps:\n        return None\n    return (dist, eps[0])\n\n\ndef find_loaders(distro, name, groups):\n    (dist, ep) = _find_ep_in_dist(distro, name, groups)\n    return [ep.load()]\n";
+    let fix = bug.replace("        return None\n", "        return (dist, None)\n");
+    flags_bug_not_fix(Language::Python, "plaster.py", bug, &fix, (NullOrNone, 9));
+    let js = "function lookup(table, key) {\n  if (!table.has(key)) return;\n  return [key, table.get(key)];\n}\n\nfunction use(table, key) {\n  const [name, value] = lookup(table, key);\n  return name + value;\n}\n";
+    let js_fix = js.replace(
+        "  if (!table.has(key)) return;\n",
+        "  if (!table.has(key)) return [key, null];\n",
+    );
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "lookup.js",
+        js,
+        &js_fix,
+        (NullOrNone, 7),
+    );
+    // A handler of the error guards it.
+    let caught = bug.replace(
+        "    (dist, ep) = _find_ep_in_dist(distro, name, groups)\n",
+        "    try:\n        (dist, ep) = _find_ep_in_dist(distro, name, groups)\n    except TypeError:\n        return []\n",
+    );
+    assert!(
+        !candidates_of(Language::Python, "plaster.py", &caught).contains(&(NullOrNone, 10)),
+        "a handled unpacking is still flagged"
+    );
+}
