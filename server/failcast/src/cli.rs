@@ -716,6 +716,8 @@ fn index_command(paths: Vec<PathBuf>) -> Exit {
         let Some(tree) = failcast_core::syntax::parse_rope(file.language, &rope, None) else {
             continue;
         };
+        // The functions analysis sees, those of macro bodies included.
+        let tree = failcast_core::macro_bodies::with_macro_bodies(file.language, tree, &rope);
         let index =
             failcast_core::functions::index_functions(file.language, &tree, &rope, &file.relative);
         for function in &index.functions {
