@@ -73,7 +73,7 @@ pub(super) fn final_call_name(expression: &str) -> Option<&str> {
     let name = super::trailing(head, |c| c.is_alphanumeric() || matches!(c, '_' | '$'));
     let before = head[..head.len() - name.len()].trim_end();
     let constructor = before.ends_with("new") || name.starts_with(|c: char| c.is_ascii_uppercase());
-    (name.len() > 3 && !constructor && !LOOKUPS.iter().any(|l| l.contains(name))).then_some(name)
+    (name.len() > 3 && !constructor && !lookups().any(|l| l.contains(name))).then_some(name)
 }
 
 fn nullable_in(language: Language, text: &str) -> Vec<String> {
@@ -132,7 +132,7 @@ fn nullable_in(language: Language, text: &str) -> Vec<String> {
     names
 }
 
-/// Fields assigned from a [`LOOKUPS`] call, or emptied, anywhere in `text`; an
+/// Fields assigned from a [`lookups`] call, or emptied, anywhere in `text`; an
 /// assignment wrapped after its `=` is read up to its `;` (at most three
 /// more lines). Only lines assigning a field-like name are searched for a
 /// lookup: this runs over the whole file on every edit.
@@ -202,8 +202,8 @@ pub(super) fn is_field_name(name: &str) -> bool {
 }
 
 /// Calls that return nothing (`None`, `null`, `undefined`, a nil) when
-/// they find nothing.
-pub(super) const LOOKUPS: &[&str] = &[
+/// they find nothing, besides [`NIL_WITHOUT_ERROR`]; [`lookups`] reads both.
+const FINDS: &[&str] = &[
     ".get(",
     ".Get(",
     "getattr(",
@@ -224,23 +224,23 @@ pub(super) const LOOKUPS: &[&str] = &[
     ".first(",
     ".last(",
     "environ.get(",
-    // Lookups by key that answer nil for "no such row" rather than an
-    // error: hcloud-go's `GetByID` ("If the action does not exist, nil is
-    // returned"), Spring Data's `findByEmail`, Sequelize's `findByPk`,
-    // Mongoose's and TypeORM's `findOne`.
-    ".GetBy",
-    ".FindBy",
-    ".findBy",
-    ".findOne(",
-    ".FindOne(",
     // Java's `File.listFiles()`: null for a directory it cannot read.
     ".listFiles(",
 ];
 
-/// The [`LOOKUPS`] that answer nil for "not found" with no error beside it:
-/// a Go tuple that keeps an error or an `ok` (`resp, err := http.Get(u)`,
-/// `v, ok := m.Lookup(k)`) is absent only through these.
+/// Lookups by key that answer nil for "no such row" with no error beside
+/// it: hcloud-go's `GetByID` ("If the action does not exist, nil is
+/// returned"), Spring Data's `findByEmail`, Sequelize's `findByPk`,
+/// Mongoose's and TypeORM's `findOne`. A Go tuple that keeps an error or
+/// an `ok` (`resp, err := http.Get(u)`, `v, ok := m.Lookup(k)`) is absent
+/// only through these.
 const NIL_WITHOUT_ERROR: &[&str] = &[".GetBy", ".FindBy", ".findBy", ".findOne(", ".FindOne("];
+
+/// Calls that return nothing when they find nothing: [`FINDS`] and
+/// [`NIL_WITHOUT_ERROR`].
+pub(super) fn lookups() -> impl Iterator<Item = &'static str> {
+    FINDS.iter().chain(NIL_WITHOUT_ERROR).copied()
+}
 
 /// Whether a tuple assignment's left side keeps the error or the `ok` that
 /// says whether its first value is there (`x, err`, `v, ok`).
@@ -293,16 +293,16 @@ pub(super) fn assigned_name(left: &str) -> &str {
     left.trim().rsplit(' ').next().unwrap_or_default()
 }
 
-/// Whether a right-hand side is a [`LOOKUPS`] call with no fallback (`or`,
+/// Whether a right-hand side is a [`lookups`] call with no fallback (`or`,
 /// `??`, `||`, a ternary): what it assigns may be absent.
 pub(super) fn may_find_nothing(right: &str) -> bool {
-    LOOKUPS.iter().any(|l| right.contains(l))
+    lookups().any(|l| right.contains(l))
         && !["??", "||", " or ", " ? "]
             .iter()
             .any(|w| right.contains(w))
 }
 
-/// Locals assigned from a [`LOOKUPS`] call, in any language's declaration
+/// Locals assigned from a [`lookups`] call, in any language's declaration
 /// form (`x = …`, `const x = …`, `Type x = …`, `x := …`).
 pub(super) fn maybe_absent_locals(body: &str) -> Vec<String> {
     let mut names = Vec::new();

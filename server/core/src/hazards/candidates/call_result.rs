@@ -123,9 +123,7 @@ impl Scan<'_, '_, '_> {
         // A function of the file that returns null on one of its paths
         // says so; of other calls only a guess is possible, and Python's
         // are not guessed at.
-        let returns_null = self.null_returners.iter().any(|n| n == last)
-            && (!callee.contains('.')
-                || self.is_own(callee.rsplit_once('.').map_or("", |(r, _)| r)));
+        let returns_null = self.own_null_returner(&callee, last);
         if !returns_null
             && (self.cx.language == Language::Python
                 || ALWAYS.contains(&last)
@@ -148,6 +146,18 @@ impl Scan<'_, '_, '_> {
         } else {
             self.add(node, NullOrNone, BASE, trigger(NullOrNone));
         }
+    }
+}
+
+impl Scan<'_, '_, '_> {
+    /// Whether `callee` (named `last`) is a function of the file that
+    /// returns null on one of its paths ([`callees::null_returners`]),
+    /// called bare or on the function's own object.
+    pub(super) fn own_null_returner(&self, callee: &str, last: &str) -> bool {
+        self.null_returners.iter().any(|n| n == last)
+            && callee
+                .rsplit_once('.')
+                .is_none_or(|(receiver, _)| self.is_own(receiver))
     }
 }
 

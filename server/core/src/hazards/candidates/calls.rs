@@ -299,7 +299,7 @@ impl Scan<'_, '_, '_> {
             let absent = self.doubted(receiver, node)
                 || (receiver.ends_with(')')
                     && self.cx.language != Language::Rust
-                    && LOOKUPS.iter().any(|l| receiver.contains(l)));
+                    && lookups().any(|l| receiver.contains(l)));
             if absent && self.null_unguarded(node, receiver) {
                 let (likelihood, why) = self.absent_dereference(receiver, node);
                 self.add(node, NullOrNone, likelihood, why);

@@ -54,7 +54,7 @@ impl Scan<'_, '_, '_> {
         // The call itself is the lookup (`s.match(re)`), not one whose
         // argument looks something up (`parse(m.get(k))`).
         let called = format!("{callee}(");
-        if !LOOKUPS.iter().any(|lookup| called.ends_with(lookup)) {
+        if !lookups().any(|lookup| called.ends_with(lookup)) {
             return;
         }
         let subject = self.text(value);

@@ -62,14 +62,7 @@ impl Scan<'_, '_, '_> {
     /// The [`NIL_ON_BAD_INPUT`] call the local `subject` last took its
     /// value from before its use (`block, _ := pem.Decode(key)`).
     fn nil_result(&self, subject: &Node) -> Option<&'static str> {
-        let name = self.text(*subject);
-        let before = self.before(*subject);
-        let right = before.lines().rev().find_map(|line| {
-            let (left, right) = absent::assignment(line.trim())?;
-            let first = left.split(',').next()?.trim();
-            let first = first.strip_prefix("var ").unwrap_or(first).trim();
-            (first == name).then_some(right)
-        })?;
+        let right = absent::last_assigned(self.before(*subject), &self.text(*subject))?;
         NIL_ON_BAD_INPUT
             .iter()
             .copied()

@@ -80,7 +80,7 @@ impl Scan<'_, '_, '_> {
                 && !absent::NOTHING
                     .iter()
                     .any(|nothing| crate::hazards::guards::mentions(right, nothing))
-                && !LOOKUPS.iter().any(|l| right.contains(l))
+                && !lookups().any(|l| right.contains(l))
                 // A call the file checks the answer of for null elsewhere.
                 && !self.nullable_call(right)
         })

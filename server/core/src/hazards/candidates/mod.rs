@@ -1058,6 +1058,15 @@ impl Scan<'_, '_, '_> {
             .unwrap_or_default()
     }
 
+    /// The Rust `impl` block the function is a method of.
+    fn enclosing_impl(&self) -> Option<Node<'_>> {
+        self.cx
+            .node
+            .parent()
+            .and_then(|list| list.parent())
+            .filter(|block| block.kind() == "impl_item")
+    }
+
     /// Whether a call of `callee` (last name `last`) is made on the
     /// function's own object: bare, on `self`, `this`, `cls`, the Go
     /// receiver, `Self`, the object's class (`self.__class__`,

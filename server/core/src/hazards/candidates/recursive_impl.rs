@@ -30,15 +30,14 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let method = self.own_name().to_owned();
-        let other = self.second_parameter();
+        // These traits' methods take one parameter besides `self`.
+        let other = self.parameters.first().cloned();
         let recursion = match (trait_name.as_str(), method.as_str(), kind) {
             // A macro's arguments are scanned as a call (`write!(f, …)`).
             ("Display" | "Debug", "fmt", "call_expression" | "macro_invocation") => {
                 formats_itself(&self.text(node), trait_name == "Debug")
                     || trait_name == "Display"
-                        && self
-                            .callee_text(node)
-                            .is_some_and(|c| c == "self.to_string")
+                        && self.callee(node).is_some_and(|c| c == "self.to_string")
             }
             ("PartialEq", "eq" | "ne", "binary_expression") => {
                 compares_itself(self, node, &["==", "!="], other.as_deref())
@@ -52,11 +51,9 @@ impl Scan<'_, '_, '_> {
                     .map(|a| self.text(a))
                     .unwrap_or_default();
                 let args = args.trim_start_matches('(').trim_end_matches(')').trim();
-                self.callee_text(node)
+                self.callee(node)
                     .is_some_and(|c| c == format!("self.{method}"))
-                    && other
-                        .as_deref()
-                        .is_some_and(|o| [o, &format!("*{o}"), &format!("&{o}")].contains(&args))
+                    && other.as_deref().is_some_and(|o| is_other(args, o))
             }
             _ => false,
         };
@@ -85,12 +82,7 @@ impl Scan<'_, '_, '_> {
     /// segment without generics (`Display` of `impl fmt::Display for T`,
     /// `PartialEq` of `impl PartialEq<[u32]> for T`).
     fn implemented_trait(&self) -> Option<String> {
-        let list = self.cx.node.parent()?;
-        let block = list.parent()?;
-        if list.kind() != "declaration_list" || block.kind() != "impl_item" {
-            return None;
-        }
-        let name = self.text(block.child_by_field_name("trait")?);
+        let name = self.text(self.enclosing_impl()?.child_by_field_name("trait")?);
         let name = name.split('<').next().unwrap_or_default();
         Some(
             name.rsplit("::")
@@ -100,21 +92,12 @@ impl Scan<'_, '_, '_> {
                 .to_owned(),
         )
     }
+}
 
-    /// The name of the method's parameter after `self` (`rhs` of `fn
-    /// eq(&self, rhs: &T)`).
-    fn second_parameter(&self) -> Option<String> {
-        let params = self.cx.node.child_by_field_name("parameters")?;
-        let mut cursor = params.walk();
-        let param = params
-            .named_children(&mut cursor)
-            .find(|p| p.kind() == "parameter")?;
-        Some(self.text(param.child_by_field_name("pattern")?))
-    }
-
-    fn callee_text(&self, node: Node) -> Option<String> {
-        node.child_by_field_name("function").map(|f| self.text(f))
-    }
+/// Whether `text` is the method's other parameter, or it dereferenced or
+/// borrowed (`rhs`, `*rhs`, `&rhs`).
+fn is_other(text: &str, other: &str) -> bool {
+    text.strip_prefix(['*', '&']).unwrap_or(text) == other
 }
 
 /// Whether a comparison sets the receiver itself against the other
@@ -128,10 +111,9 @@ fn compares_itself(scan: &Scan, node: Node, operators: &[&str], other: Option<&s
     ) else {
         return false;
     };
-    let right = scan.text(right);
     operators.contains(&scan.text(operator).as_str())
         && ITSELF.contains(&scan.text(left).as_str())
-        && [other, &format!("*{other}"), &format!("&{other}")].contains(&right.as_str())
+        && is_other(&scan.text(right), other)
 }
 
 /// Whether a `write!`/`writeln!`/`format!` formats the receiver itself with

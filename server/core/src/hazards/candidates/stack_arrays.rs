@@ -74,13 +74,7 @@ impl Scan<'_, '_, '_> {
     /// (`T` of `impl<T> Block<T>`; lifetimes and const parameters are
     /// not types).
     fn impl_type_parameters(&self) -> Vec<String> {
-        let Some(implementation) = self
-            .cx
-            .node
-            .parent()
-            .and_then(|list| list.parent())
-            .filter(|i| i.kind() == "impl_item")
-        else {
+        let Some(implementation) = self.enclosing_impl() else {
             return Vec::new();
         };
         let Some(parameters) = implementation.child_by_field_name("type_parameters") else {

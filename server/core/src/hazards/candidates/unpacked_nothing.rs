@@ -49,9 +49,8 @@ impl Scan<'_, '_, '_> {
             return;
         };
         let callee = self.text(callee);
-        let (receiver, last) = callee.rsplit_once('.').unwrap_or(("", &callee));
-        if !self.null_returners.iter().any(|n| n == last)
-            || !receiver.is_empty() && !self.is_own(receiver)
+        let last = callee.rsplit('.').next().unwrap_or(&callee);
+        if !self.own_null_returner(&callee, last)
             || self.caught_here(node, NullOrNone)
             || self.caught_here(node, TypeError)
         {
