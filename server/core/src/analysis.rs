@@ -84,6 +84,9 @@ pub struct FileAnalysis {
     examined: Vec<bool>,
     /// Whether the file looks like tests or generated code, which is skipped.
     pub skipped: Option<&'static str>,
+    /// The tree of the file with its macros' item bodies laid bare, if it
+    /// has any, for the next version to reparse incrementally.
+    shadow: Option<crate::macro_bodies::Shadow>,
 }
 
 impl FileAnalysis {
@@ -197,6 +200,7 @@ impl FileAnalysis {
             in_test: Vec::new(),
             examined: Vec::new(),
             skipped,
+            shadow: None,
         }
     }
 
@@ -240,9 +244,14 @@ pub fn analyze(
     ctx: &Context,
 ) -> FileAnalysis {
     // Functions inside `macro_rules!` bodies are analysed on a shadow tree
-    // whose offsets are the real file's.
-    let shadow = crate::macro_bodies::shadow_tree(language, tree, rope);
-    let tree = shadow.as_ref().unwrap_or(tree);
+    // whose offsets are the real file's, reparsed from the previous one.
+    let shadow = crate::macro_bodies::shadow(
+        language,
+        tree,
+        rope,
+        previous.and_then(|p| p.shadow.as_ref()),
+    );
+    let tree = shadow.as_ref().map_or(tree, |shadow| shadow.tree());
     let empty = IndexCache::default();
     let (functions, index_cache) = index_functions_cached(
         language,
@@ -425,6 +434,7 @@ pub fn analyze(
         in_test,
         examined,
         skipped,
+        shadow,
     }
 }
 

@@ -10,8 +10,10 @@
 //! real text. Bodies that are not items (`($e:expr) => { $e + 1 }`) stay
 //! as they are.
 
+use std::sync::Arc;
+
 use ropey::Rope;
-use tree_sitter::{Node, Tree};
+use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use crate::language::Language;
 
@@ -22,10 +24,37 @@ const ITEM_STARTS: &[&str] = &[
     "type", "use", "///", "//", "async", "extern",
 ];
 
+/// A file's shadow: its text with the item bodies laid bare, and that
+/// text's tree. An analysis keeps it so that the next version's shadow is
+/// parsed incrementally, as the document's own tree is: a full parse of a
+/// large file would cost an edit more than everything else together.
+#[derive(Clone)]
+pub struct Shadow {
+    text: Arc<str>,
+    tree: Tree,
+}
+
+impl Shadow {
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+}
+
 /// The file's tree with the item bodies of its `macro_rules!` definitions
 /// parsed as items, or `None` when it has no such body (the common case:
 /// the caller keeps the tree it has).
 pub fn shadow_tree(language: Language, tree: &Tree, rope: &Rope) -> Option<Tree> {
+    shadow(language, tree, rope, None).map(|shadow| shadow.tree)
+}
+
+/// [`shadow_tree`], reparsing `previous` (the shadow of an earlier version
+/// of the file) where the shadow text changed rather than the whole text.
+pub fn shadow(
+    language: Language,
+    tree: &Tree,
+    rope: &Rope,
+    previous: Option<&Shadow>,
+) -> Option<Shadow> {
     if language != Language::Rust {
         return None;
     }
@@ -34,8 +63,56 @@ pub fn shadow_tree(language: Language, tree: &Tree, rope: &Rope) -> Option<Tree>
     if definitions.is_empty() {
         return None;
     }
-    let shadow = shadow_text(&definitions, &rope.to_string())?;
-    crate::syntax::parse_str(language, &shadow)
+    let text: Arc<str> = shadow_text(&definitions, &rope.to_string())?.into();
+    let shadow_rope = Rope::from_str(&text);
+    let tree = match previous {
+        Some(previous) if previous.text == text => previous.tree.clone(),
+        Some(previous) => {
+            let mut old = previous.tree.clone();
+            old.edit(&text_edit(previous.text.as_bytes(), text.as_bytes()));
+            crate::syntax::parse_rope(language, &shadow_rope, Some(&old))?
+        }
+        None => crate::syntax::parse_rope(language, &shadow_rope, None)?,
+    };
+    Some(Shadow { text, tree })
+}
+
+/// Bytes before a change that are read again with it: the parser is shown
+/// `format_(` for `format!(` ([`crate::syntax`]), a function of the bytes
+/// just before and after the `!`, so an edit there changes what the parser
+/// sees a few bytes before the first byte that changed.
+const LOOKBEHIND: usize = 16;
+
+/// The one edit that turns `old` into `new`: their common prefix and
+/// suffix stay, what lies between was replaced.
+fn text_edit(old: &[u8], new: &[u8]) -> InputEdit {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let start = prefix.saturating_sub(LOOKBEHIND);
+    let (old_end, new_end) = (old.len() - suffix, new.len() - suffix);
+    InputEdit {
+        start_byte: start,
+        old_end_byte: old_end,
+        new_end_byte: new_end,
+        start_position: point(old, start),
+        old_end_position: point(old, old_end),
+        new_end_position: point(new, new_end),
+    }
+}
+
+/// The row and byte column of `offset` in `text`.
+fn point(text: &[u8], offset: usize) -> Point {
+    let before = &text[..offset];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = offset - memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+    Point { row, column }
 }
 
 /// The tree analysis reads: `tree` itself, or its shadow when a macro has
@@ -159,5 +236,44 @@ mod tests {
         let rope = Rope::from_str(text);
         assert!(shadow_tree(Language::Rust, &tree, &rope).is_none());
         assert!(shadow_tree(Language::Python, &tree, &rope).is_none());
+    }
+
+    /// Each version's shadow, reparsed from the one before, is the tree a
+    /// fresh parse of its shadow text gives: edits inside a body, around
+    /// it, one that turns a call into a formatting macro, one that takes
+    /// the last item body away and one that brings it back.
+    #[test]
+    fn an_incremental_shadow_is_the_fresh_one() {
+        let versions = [
+            NUMERIC.to_owned(),
+            NUMERIC.replace(
+                "*self % *other == 0",
+                "*self % *other == 0 || other.len() > 2",
+            ),
+            NUMERIC.replace(
+                "impl_integer!(u8);",
+                "impl_integer!(u8);\nfn f(v: &[u8]) -> u8 { v[0] }",
+            ),
+            NUMERIC.replace("*self % *other == 0", "write!(f, \"{}\", *self / *other)"),
+            NUMERIC.replace("*self % *other == 0", "write(f, \"{}\", *self / *other)"),
+            NUMERIC
+                .replace("impl Integer for $T {", "let x = {")
+                .replace("fn is_multiple_of", "let g = |"),
+            NUMERIC.replace("é", "e") + "// é\n",
+            NUMERIC.to_owned(),
+        ];
+        let mut previous: Option<Shadow> = None;
+        for (n, text) in versions.iter().enumerate() {
+            let rope = Rope::from_str(text);
+            let tree = crate::syntax::parse_str(Language::Rust, text).expect("parses");
+            let fresh = shadow(Language::Rust, &tree, &rope, None);
+            let again = shadow(Language::Rust, &tree, &rope, previous.as_ref());
+            assert_eq!(
+                fresh.as_ref().map(|s| s.tree.root_node().to_sexp()),
+                again.as_ref().map(|s| s.tree.root_node().to_sexp()),
+                "version {n}"
+            );
+            previous = again.or(previous);
+        }
     }
 }
