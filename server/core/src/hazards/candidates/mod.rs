@@ -68,6 +68,7 @@ mod getter_chain;
 mod go_lifetimes;
 mod go_nil_results;
 mod handlers;
+mod host_globals;
 mod indexing;
 mod input_loop;
 mod java_null_habits;
@@ -1293,6 +1294,7 @@ impl Scan<'_, '_, '_> {
         self.used_before_default(node);
         self.go_nil_result_used(node);
         self.unimported_submodule(node);
+        self.host_global(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);
         }

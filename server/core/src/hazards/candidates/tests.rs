@@ -6767,3 +6767,70 @@ fn a_result_unpacked_from_a_function_that_returns_nothing_on_a_path() {
         "a handled unpacking is still flagged"
     );
 }
+
+#[test]
+fn a_host_only_global_read_as_the_module_loads_is_missing_elsewhere() {
+    // Read as the module is evaluated: a bundle for an edge runtime or
+    // React Native Web has no `navigator` / `__DEV__`.
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "browser.js",
+        "const level = (() => {\n  if (navigator.userAgentData) {\n    return 3;\n  }\n  return 0;\n})();\nexport default level;\n",
+        "const level = (() => {\n  if (typeof navigator !== 'undefined' && navigator.userAgentData) {\n    return 3;\n  }\n  return 0;\n})();\nexport default level;\n",
+        (NullOrNone, 2),
+    );
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "logger.ts",
+        "let print = () => {};\nif (__DEV__) {\n  print = () => console.log('x');\n}\nexport { print };\n",
+        "let print = () => {};\nif (typeof __DEV__ !== 'undefined' && __DEV__) {\n  print = () => console.log('x');\n}\nexport { print };\n",
+        (NullOrNone, 2),
+    );
+    // Inside a function it runs when called, in the host the caller is in;
+    // a name the file binds itself is no global; only the first read throws.
+    let quiet = candidates_of(
+        Language::JavaScript,
+        "view.js",
+        "export function show() {\n  return document.title;\n}\n",
+    );
+    assert!(!quiet.contains(&(NullOrNone, 2)), "{quiet:?}");
+    let bound = candidates_of(
+        Language::JavaScript,
+        "shim.js",
+        "const window = globalThis;\nexport const width = window.innerWidth;\n",
+    );
+    assert!(!bound.contains(&(NullOrNone, 2)), "{bound:?}");
+    let twice = candidates_of(
+        Language::JavaScript,
+        "env.js",
+        "export const a = window.innerWidth;\nexport const b = window.innerHeight;\n",
+    );
+    assert!(
+        twice.contains(&(NullOrNone, 1)) && !twice.contains(&(NullOrNone, 2)),
+        "{twice:?}"
+    );
+}
+
+#[test]
+fn a_navigator_property_some_runtimes_lack_is_used_untested() {
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "platform.ts",
+        "export function detectPlatform(): string {\n  if (typeof navigator === 'undefined') {\n    return 'linux';\n  }\n  const platform = navigator.platform.toLowerCase();\n  return platform.includes('mac') ? 'mac' : 'linux';\n}\n",
+        "export function detectPlatform(): string {\n  if (typeof navigator === 'undefined') {\n    return 'linux';\n  }\n  const platform = navigator.platform?.toLowerCase() ?? '';\n  return platform.includes('mac') ? 'mac' : 'linux';\n}\n",
+        (NullOrNone, 5),
+    );
+    // Tested first, or one every runtime has: nothing to predict.
+    let tested = candidates_of(
+        Language::JavaScript,
+        "copy.js",
+        "export async function copy(text) {\n  if (!navigator.clipboard) {\n    return false;\n  }\n  await navigator.clipboard.writeText(text);\n  return true;\n}\n",
+    );
+    assert!(!tested.contains(&(NullOrNone, 5)), "{tested:?}");
+    let everywhere = candidates_of(
+        Language::JavaScript,
+        "ua.js",
+        "export function mobile() {\n  return navigator.userAgent.includes('Mobile');\n}\n",
+    );
+    assert!(!everywhere.contains(&(NullOrNone, 2)), "{everywhere:?}");
+}
