@@ -132,7 +132,8 @@ impl Scan<'_, '_, '_> {
                 || self.optional.iter().any(|o| o == name)
                 || self.assigned_from(name, deep_read)
         } else {
-            deep_read(name) && self.outside(name.split(['.', '?']).next().unwrap_or_default())
+            let root = name.split(['.', '?']).next().unwrap_or_default();
+            (deep_read(name) && self.outside(root)) || self.parameter_field(name)
         };
         if !absent
             || guarded(self.cx.language, right, self.cx.node, self.cx.rope, &[name])
@@ -146,5 +147,19 @@ impl Scan<'_, '_, '_> {
             0.10,
             "the data lacks a field the value is read from, so it is undefined and `for … of` cannot iterate it",
         );
+    }
+
+    /// `desc.childNodes`: one field of a parameter, an object the caller
+    /// built, which may leave the field out (a text node has no children,
+    /// an options object no list).
+    fn parameter_field(&self, expression: &str) -> bool {
+        let Some((root, field)) = expression.split_once('.') else {
+            return false;
+        };
+        self.parameters.iter().any(|p| p == root)
+            && !field.is_empty()
+            && field
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$'))
     }
 }

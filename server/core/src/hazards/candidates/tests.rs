@@ -6834,3 +6834,21 @@ fn a_navigator_property_some_runtimes_lack_is_used_untested() {
     );
     assert!(!everywhere.contains(&(NullOrNone, 2)), "{everywhere:?}");
 }
+
+#[test]
+fn a_field_of_a_parameter_iterated_unchecked_may_be_missing() {
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "diff.ts",
+        "function toDom(desc: Desc): Node {\n  const node = create(desc.nodeName);\n  for (const child of desc.childNodes) {\n    node.appendChild(toDom(child));\n  }\n  return node;\n}\n",
+        "function toDom(desc: Desc): Node {\n  const node = create(desc.nodeName);\n  for (const child of desc.childNodes ?? []) {\n    node.appendChild(toDom(child));\n  }\n  return node;\n}\n",
+        (NullOrNone, 3),
+    );
+    // The function's own object is not a caller's.
+    let own = candidates_of(
+        Language::JavaScript,
+        "list.js",
+        "class List {\n  each(fn) {\n    for (const item of this.items) {\n      fn(item);\n    }\n  }\n}\n",
+    );
+    assert!(!own.contains(&(NullOrNone, 3)), "{own:?}");
+}
