@@ -69,6 +69,7 @@ mod go_lifetimes;
 mod go_nil_results;
 mod handlers;
 mod host_globals;
+mod in_operator;
 mod indexing;
 mod input_loop;
 mod java_null_habits;
@@ -1295,6 +1296,7 @@ impl Scan<'_, '_, '_> {
         self.go_nil_result_used(node);
         self.unimported_submodule(node);
         self.host_global(node);
+        self.in_operator(node);
         if facts.assignment.contains(&kind) {
             self.accumulated_digits(node);
         }

@@ -6852,3 +6852,30 @@ fn a_field_of_a_parameter_iterated_unchecked_may_be_missing() {
     );
     assert!(!own.contains(&(NullOrNone, 3)), "{own:?}");
 }
+
+#[test]
+fn in_asks_an_object_and_throws_on_anything_else() {
+    // Never tested: undefined when the payload leaves it out.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "helpers.ts",
+        "export function isChangeMessage(message: Message): boolean {\n  return `key` in message\n}\n",
+        "export function isChangeMessage(message: Message): boolean {\n  return message != null && `key` in message\n}\n",
+        (NullOrNone, 2),
+    );
+    // Tested for truth only: `true` or a string gets through.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "schema.ts",
+        "export function item(schema: Schema): string {\n  if (schema.items) {\n    if (\"type\" in schema.items) {\n      return 'typed';\n    }\n  }\n  return 'any';\n}\n",
+        "export function item(schema: Schema): string {\n  if (schema.items && typeof schema.items === \"object\") {\n    if (\"type\" in schema.items) {\n      return 'typed';\n    }\n  }\n  return 'any';\n}\n",
+        (TypeError, 3),
+    );
+    // The function's own object is one.
+    let own = candidates_of(
+        Language::JavaScript,
+        "cache.js",
+        "class Cache {\n  has(key) {\n    return 'store' in this;\n  }\n}\n",
+    );
+    assert!(!own.iter().any(|(_, line)| *line == 3), "{own:?}");
+}
