@@ -211,6 +211,20 @@ impl FileAnalysis {
         self.examined.get(index).copied().unwrap_or(false)
     }
 
+    /// The tree the functions were found on, for a caller that reads the
+    /// syntax again (code actions, the benchmark's candidate pool): the
+    /// shadow an analysis keeps of a file with macro item bodies
+    /// ([`crate::macro_bodies`]), else the text parsed again; `None` when
+    /// the parser gives up.
+    pub fn syntax_tree(&self) -> Option<Tree> {
+        match &self.shadow {
+            Some(shadow) => Some(shadow.tree().clone()),
+            None => crate::syntax::parse_rope(self.language, &self.rope, None).map(|tree| {
+                crate::macro_bodies::with_macro_bodies(self.language, tree, &self.rope)
+            }),
+        }
+    }
+
     /// How many functions had their hazards recomputed (the rest were reused).
     pub fn recomputed(&self) -> usize {
         self.changes.added.len() + self.changes.changed.len()

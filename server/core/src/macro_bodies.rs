@@ -3,7 +3,7 @@
 //! tree-sitter parses a macro's body as a token tree, so the functions a
 //! numeric crate stamps out for every integer type (`impl Integer for $T {
 //! fn lcm(…) }`) have no function nodes and got no predictions at all.
-//! [`shadow_tree`] reparses the file with each such macro replaced by its
+//! [`shadow`] reparses the file with each such macro replaced by its
 //! bodies: everything else of the definition turns to spaces and each
 //! metavariable's `$` to `_`, byte for byte, so every offset and line of
 //! the shadow is the real file's and what is found there is placed on the
@@ -42,13 +42,8 @@ impl Shadow {
 
 /// The file's tree with the item bodies of its `macro_rules!` definitions
 /// parsed as items, or `None` when it has no such body (the common case:
-/// the caller keeps the tree it has).
-pub fn shadow_tree(language: Language, tree: &Tree, rope: &Rope) -> Option<Tree> {
-    shadow(language, tree, rope, None).map(|shadow| shadow.tree)
-}
-
-/// [`shadow_tree`], reparsing `previous` (the shadow of an earlier version
-/// of the file) where the shadow text changed rather than the whole text.
+/// the caller keeps the tree it has). With `previous`, the shadow of an
+/// earlier version of the file, only what changed is parsed again.
 pub fn shadow(
     language: Language,
     tree: &Tree,
@@ -119,7 +114,7 @@ fn point(text: &[u8], offset: usize) -> Point {
 /// item bodies (for callers that parse a file again to look closer, as the
 /// code actions and the benchmark's candidate pool do).
 pub fn with_macro_bodies(language: Language, tree: Tree, rope: &Rope) -> Tree {
-    shadow_tree(language, &tree, rope).unwrap_or(tree)
+    shadow(language, &tree, rope, None).map_or(tree, |shadow| shadow.tree)
 }
 
 /// The shadow text itself (see the module doc), `None` when no macro has
@@ -234,8 +229,8 @@ mod tests {
         let text = "macro_rules! twice {\n    ($e:expr) => { $e * 2 };\n}\nfn f() {}\n";
         let tree = crate::syntax::parse_str(Language::Rust, text).expect("parses");
         let rope = Rope::from_str(text);
-        assert!(shadow_tree(Language::Rust, &tree, &rope).is_none());
-        assert!(shadow_tree(Language::Python, &tree, &rope).is_none());
+        assert!(shadow(Language::Rust, &tree, &rope, None).is_none());
+        assert!(shadow(Language::Python, &tree, &rope, None).is_none());
     }
 
     /// Each version's shadow, reparsed from the one before, is the tree a

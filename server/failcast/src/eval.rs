@@ -211,10 +211,9 @@ fn all_candidates(checked: &CheckedFile, index: usize, function: &Function) -> V
         })
         .collect();
     let rope = &analysis.rope;
-    let Some(tree) = failcast_core::syntax::parse_rope(analysis.language, rope, None) else {
+    let Some(tree) = analysis.syntax_tree() else {
         return out;
     };
-    let tree = failcast_core::macro_bodies::with_macro_bodies(analysis.language, tree, rope);
     let file = failcast_core::hazards::candidates::FileFacts::of(
         analysis.language,
         &tree,

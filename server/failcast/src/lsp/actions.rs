@@ -32,10 +32,9 @@ pub fn code_actions(
     if selected.is_empty() {
         return Vec::new();
     }
-    let Some(tree) = failcast_core::syntax::parse_rope(analysis.language, rope, None) else {
+    let Some(tree) = analysis.syntax_tree() else {
         return Vec::new();
     };
-    let tree = failcast_core::macro_bodies::with_macro_bodies(analysis.language, tree, rope);
     let client = state.client.read().clone();
     let root = state.roots.read().first().cloned();
     let read = |relative: &str| -> Option<String> {
