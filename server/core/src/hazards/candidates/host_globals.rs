@@ -78,12 +78,12 @@ impl Scan<'_, '_, '_> {
         {
             return;
         }
-        let file = self.cx.file_text();
-        if asked_with_typeof(file, &name) || declared(file, &name) {
-            return;
-        }
         // The first read throws; the later ones never run.
         if read_in(self.before(node), &name) {
+            return;
+        }
+        let file = self.cx.file_text();
+        if asked_with_typeof(file, &name) || declared(file, &name) {
             return;
         }
         if let Some(found) = self.added(node, NullOrNone, 0.07, MISSING) {
@@ -108,7 +108,7 @@ impl Scan<'_, '_, '_> {
         let property = self.text(object);
         let outer = self.text(node);
         if outer[property.len()..].starts_with("?.")
-            || self.text(object).contains("?.")
+            || property.contains("?.")
             || self.cx.file_text().contains(&format!("typeof {property}"))
             || guarded(
                 self.cx.language,
@@ -172,10 +172,5 @@ fn declared(file: &str, name: &str) -> bool {
 
 /// Whether `text` uses `name` as a whole word that is not a property.
 fn read_in(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let after = text[at + name.len()..].chars().next();
-        !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
-            && !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
-    })
+    mentioned_at(text, name).any(|at| !text[..at].ends_with('.'))
 }

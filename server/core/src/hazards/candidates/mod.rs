@@ -17,7 +17,8 @@ use ropey::Rope;
 use tree_sitter::Node;
 
 use super::guards::{
-    caught, go_comma_ok, guarded, guarded_by, guarded_lookup, mentions, starts_word, statement_of,
+    caught, go_comma_ok, guarded, guarded_by, guarded_lookup, mentioned_at, mentions, starts_word,
+    statement_of,
 };
 use super::{FnCx, Hazard};
 use crate::functions::node_text;
