@@ -417,12 +417,7 @@ pub(crate) fn exits(language: Language, node: Node, rope: &Rope) -> bool {
                 matches!(
                     kind,
                     "return_expression" | "continue_expression" | "break_expression"
-                ) || kind == "macro_invocation" && {
-                    let text = node_text(n, rope);
-                    ["panic!", "bail!", "unreachable!", "return_error!"]
-                        .iter()
-                        .any(|m| text.starts_with(m))
-                }
+                ) || kind == "macro_invocation" && exiting_macro(&node_text(n, rope))
             }
             Language::Go => {
                 matches!(
@@ -452,6 +447,20 @@ pub(crate) fn exits(language: Language, node: Node, rope: &Rope) -> bool {
         stack.extend(n.named_children(&mut cursor));
     }
     false
+}
+
+/// Whether a Rust macro call leaves the block: the standard ones that
+/// panic, and a crate's own early-return helpers, which are named for what
+/// they do (`bail!`, `invalid_data!`, `return_error!`, `throw!`).
+fn exiting_macro(text: &str) -> bool {
+    let name = text.split('!').next().unwrap_or_default();
+    let name = name.rsplit("::").next().unwrap_or(name).trim();
+    matches!(name, "panic" | "unreachable" | "todo" | "unimplemented")
+        || ["bail", "invalid", "throw", "abort"]
+            .iter()
+            .any(|w| name.contains(w))
+        || name.starts_with("return_")
+        || name.starts_with("ret_")
 }
 
 /// An earlier statement that guards what follows it: an `if` that exits
@@ -837,6 +846,34 @@ pub fn guarded_lookup(
             mentions(text, key)
                 && !fencepost(text, key, container)
                 && (!each || mentions(text, container) || mentions(text, field))
+        })
+}
+
+/// Whether the far `bound` of a range cut from `container` is compared
+/// with the container's length before the cut (`if j < new.len() {
+/// &new[j..] }`, an early return when `offset + n > data.len()`). A bound
+/// may equal the length (`&s[s.len()..]` is empty), so `<=` is no
+/// [`fencepost`] unless the range includes its end.
+pub fn guarded_range_bound(
+    language: Language,
+    node: Node,
+    boundary: Node,
+    rope: &Rope,
+    bound: &str,
+    container: &str,
+    inclusive: bool,
+) -> bool {
+    let field = container.rsplit(['.', ':']).next().unwrap_or(container);
+    let lengths = length_of(container);
+    let field_lengths = length_of(field);
+    !bound.is_empty()
+        && guarded_where(language, node, boundary, rope, &|text, _| {
+            mentions(text, bound)
+                && lengths
+                    .iter()
+                    .chain(&field_lengths)
+                    .any(|l| text.contains(l.as_str()))
+                && !(inclusive && fencepost(text, bound, container))
         })
 }
 

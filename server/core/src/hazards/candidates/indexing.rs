@@ -129,7 +129,7 @@ impl Scan<'_, '_, '_> {
                 self.cx.rope,
                 guard_word,
                 &object_text,
-            )
+            ) || self.range_bound_checked(node, guard_word, &object_text)
         };
         // `if i <= len(xs): xs[i]`: the check itself lets the one index
         // through that is out of range.
@@ -263,6 +263,35 @@ impl Scan<'_, '_, '_> {
         {
             self.add(node, Encoding, 0.10, trigger(Encoding));
         }
+    }
+
+    /// Whether a Rust range's far bound is checked against the length
+    /// before the cut: the end, or the start of a range open at the end.
+    fn range_bound_checked(&self, node: Node, range: &str, object: &str) -> bool {
+        if self.cx.language != Language::Rust {
+            return false;
+        }
+        let Some((start, end)) = range.split_once("..") else {
+            return false;
+        };
+        let inclusive = end.starts_with('=');
+        let end = end.trim_start_matches('=').trim();
+        let bound = if end.is_empty() { start.trim() } else { end };
+        let bound = bound
+            .rsplit_once(" as ")
+            .map_or(bound, |(value, _)| value.trim());
+        if bound.parse::<i64>().is_ok() {
+            return false;
+        }
+        crate::hazards::guards::guarded_range_bound(
+            self.cx.language,
+            node,
+            self.cx.node,
+            self.cx.rope,
+            bound,
+            object,
+            inclusive,
+        )
     }
 
     /// Whether a Rust index cannot leave its object: a literal position

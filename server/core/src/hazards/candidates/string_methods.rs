@@ -29,6 +29,9 @@ const STRING_ONLY: &[&str] = &[
     "localeCompare",
     "normalize",
     "codePointAt",
+    "match",
+    "matchAll",
+    "search",
 ];
 
 /// Methods only numbers have.

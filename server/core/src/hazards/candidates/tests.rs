@@ -6879,3 +6879,66 @@ fn in_asks_an_object_and_throws_on_anything_else() {
     );
     assert!(!own.iter().any(|(_, line)| *line == 3), "{own:?}");
 }
+
+#[test]
+fn a_range_bound_checked_against_the_length_is_in_range() {
+    // The check names another index than the cut (skim's merge).
+    flags_bug_not_fix(
+        Language::Rust,
+        "ansi.rs",
+        "fn rest(new: &[u8], i: usize, j: usize) -> Vec<u8> {\n    let mut ret = Vec::new();\n    if j < new.len() {\n        ret.extend_from_slice(&new[i..]);\n    }\n    ret\n}\n",
+        "fn rest(new: &[u8], i: usize, j: usize) -> Vec<u8> {\n    let mut ret = Vec::new();\n    if j < new.len() {\n        ret.extend_from_slice(&new[j..]);\n    }\n    ret\n}\n",
+        (IndexOutOfRange, 4),
+    );
+    // An early return when the end passes the length.
+    flags_bug_not_fix(
+        Language::Rust,
+        "asn1.rs",
+        "fn take(data: &[u8], offset: usize, n: usize) -> Option<&[u8]> {\n    Some(&data[offset..offset + n])\n}\n",
+        "fn take(data: &[u8], offset: usize, n: usize) -> Option<&[u8]> {\n    if offset + n > data.len() {\n        return None;\n    }\n    Some(&data[offset..offset + n])\n}\n",
+        (IndexOutOfRange, 2),
+    );
+    // A range that holds its end is one past it at `<=`.
+    let inclusive = candidates_of(
+        Language::Rust,
+        "cut.rs",
+        "fn head(data: &[u8], end: usize) -> &[u8] {\n    if end <= data.len() {\n        return &data[..=end];\n    }\n    data\n}\n",
+    );
+    assert!(inclusive.contains(&(IndexOutOfRange, 3)), "{inclusive:?}");
+    // A check of the bound that is not against the length bounds nothing.
+    let unrelated = candidates_of(
+        Language::Rust,
+        "cut.rs",
+        "fn head(data: &[u8], end: usize) -> &[u8] {\n    if end > 0 {\n        return &data[..end];\n    }\n    data\n}\n",
+    );
+    assert!(unrelated.contains(&(IndexOutOfRange, 3)), "{unrelated:?}");
+}
+
+#[test]
+fn a_crates_own_error_macro_leaves_the_block() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "minialloc.rs",
+        "fn next(table: &[u32], id: u32) -> io::Result<u32> {\n    let index = id as usize;\n    Ok(table[index])\n}\n",
+        "fn next(table: &[u32], id: u32) -> io::Result<u32> {\n    let index = id as usize;\n    if index >= table.len() {\n        invalid_data!(\"no entry {}\", index);\n    }\n    Ok(table[index])\n}\n",
+        (IndexOutOfRange, 3),
+    );
+    // A logging macro does not.
+    let logged = candidates_of(
+        Language::Rust,
+        "minialloc.rs",
+        "fn next(table: &[u32], id: u32) -> io::Result<u32> {\n    let index = id as usize;\n    if index >= table.len() {\n        error!(\"no entry {}\", index);\n    }\n    Ok(table[index])\n}\n",
+    );
+    assert!(logged.contains(&(IndexOutOfRange, 6)), "{logged:?}");
+}
+
+#[test]
+fn a_pattern_match_on_a_parameter_needs_a_string() {
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "minimist.js",
+        "function isFlag(arg) {\n  return arg.match(/^--.+=/) !== null;\n}\n",
+        "function isFlag(arg) {\n  return typeof arg === 'string' && arg.match(/^--.+=/) !== null;\n}\n",
+        (TypeError, 2),
+    );
+}
