@@ -6942,3 +6942,33 @@ fn a_pattern_match_on_a_parameter_needs_a_string() {
         (TypeError, 2),
     );
 }
+
+#[test]
+fn reduce_of_an_empty_sequence_has_nothing_to_start_from() {
+    flags_bug_not_fix(
+        Language::Python,
+        "tree.py",
+        "from functools import reduce\n\ndef solutions(children):\n    return reduce(lambda x, y: x * y, (c.solutions for c in children))\n",
+        "from functools import reduce\n\ndef solutions(children):\n    return reduce(lambda x, y: x * y, (c.solutions for c in children), 1)\n",
+        (TypeError, 4),
+    );
+    // A check of the collection a filter empties says nothing of the
+    // filter's result; the candidate is on the line of the call.
+    flags_bug_not_fix(
+        Language::TypeScript,
+        "devices.ts",
+        "export function best(devices: Device[], position: string): Device | undefined {\n  if (devices.length < 1) return undefined\n  return devices\n    .filter((d) => d.position === position)\n    .reduce((prev, curr) => (curr.score > prev.score ? curr : prev))\n}\n",
+        "export function best(devices: Device[], position: string): Device | undefined {\n  return devices\n    .filter((d) => d.position === position)\n    .reduce<Device | undefined>((prev, curr) => (prev == null || curr.score > prev.score ? curr : prev), undefined)\n}\n",
+        (TypeError, 5),
+    );
+    // A literal list, or a checked one, has a first item.
+    let held = candidates_of(
+        Language::Python,
+        "sum.py",
+        "from functools import reduce\n\ndef total(a, b, parts):\n    x = reduce(max, [a, b])\n    if not parts:\n        return 0\n    return x + reduce(lambda p, q: p + q, parts)\n",
+    );
+    assert!(
+        !held.iter().any(|(class, _)| *class == TypeError),
+        "{held:?}"
+    );
+}
