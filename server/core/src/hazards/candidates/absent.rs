@@ -747,7 +747,16 @@ impl Scan<'_, '_, '_> {
         if !(from_lookup || (depth >= 2 && (outside || parameter))) {
             return;
         }
-        let words = [root];
+        // A lookup through a class (`RefreshToken.objects.filter(…).first()`)
+        // finds nothing whatever a check of the class says
+        // (`isinstance(x, RefreshToken)`): only a check of what it found
+        // guards it.
+        let through_a_class = from_lookup && root.starts_with(|c: char| c.is_ascii_uppercase());
+        let words = [if through_a_class {
+            object_text.trim()
+        } else {
+            root
+        }];
         if guarded(self.cx.language, node, self.cx.node, self.cx.rope, &words)
             || self.caught_here(node, NullOrNone)
         {

@@ -6972,3 +6972,14 @@ fn reduce_of_an_empty_sequence_has_nothing_to_start_from() {
         "{held:?}"
     );
 }
+
+#[test]
+fn a_check_of_a_class_does_not_guard_what_a_lookup_through_it_finds() {
+    flags_bug_not_fix(
+        Language::Python,
+        "validators.py",
+        "def refresh(token, instance, previous):\n    if isinstance(instance, RefreshToken):\n        token[\"refresh_token\"] = RefreshToken.objects.filter(access_token=previous).first().token\n",
+        "def refresh(token, instance, previous):\n    if isinstance(instance, RefreshToken):\n        found = RefreshToken.objects.filter(access_token=previous).first()\n        if found is not None:\n            token[\"refresh_token\"] = found.token\n",
+        (NullOrNone, 3),
+    );
+}
