@@ -328,11 +328,15 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
         .or_else(|| field("pattern"))
         .filter(|_| kind.contains("for"))
     {
-        text.push(' ');
+        text.push(LOOP_VARIABLE);
         text.push_str(&node_text(left, rope));
     }
     Some(text)
 }
+
+/// Where a loop header's text gives way to its variable: `for entry of
+/// hashes` iterates `hashes`, and proves nothing of what each `entry` holds.
+const LOOP_VARIABLE: char = '\u{1}';
 
 /// Whether `child` is the branch of the conditional `parent` that runs
 /// when its condition is false.
@@ -808,7 +812,17 @@ pub fn guarded(
     words: &[&str],
 ) -> bool {
     !words.is_empty()
-        && guarded_by(language, node, boundary, rope, &|text| {
+        && guarded_where(language, node, boundary, rope, &|text, each| {
+            // Iterating a collection says it has elements, not that each
+            // element is there: `for (const entry of hashes) entry.hash`
+            // reads a null entry. Rust has no null, and what its loops bind
+            // is what they vouch for (`for (i, _) in s.char_indices()` cuts
+            // `&s[i..]` on a boundary).
+            let text = if each && language != Language::Rust {
+                text.split(LOOP_VARIABLE).next().unwrap_or(text)
+            } else {
+                text
+            };
             mentions_all(text, words)
         })
 }

@@ -6983,3 +6983,16 @@ fn a_check_of_a_class_does_not_guard_what_a_lookup_through_it_finds() {
         (NullOrNone, 3),
     );
 }
+
+#[test]
+fn iterating_a_collection_does_not_check_its_elements() {
+    // The file checks `entry` for null; the loop over `entries` binds it
+    // and checks nothing (webpack's context hash of a null entry).
+    flags_bug_not_fix(
+        Language::JavaScript,
+        "hashes.js",
+        "function size(entry) {\n  if (entry === null) return 0;\n  return entry.size;\n}\nfunction hashAll(hash, entries) {\n  for (const entry of entries) {\n    if (typeof entry === \"string\") {\n      hash.update(entry);\n    } else {\n      hash.update(entry.hash);\n    }\n  }\n}\n",
+        "function size(entry) {\n  if (entry === null) return 0;\n  return entry.size;\n}\nfunction hashAll(hash, entries) {\n  for (const entry of entries) {\n    if (typeof entry === \"string\") {\n      hash.update(entry);\n    } else if (entry) {\n      hash.update(entry.hash);\n    }\n  }\n}\n",
+        (NullOrNone, 10),
+    );
+}
