@@ -11,7 +11,9 @@
 import * as os from "node:os";
 import * as vscode from "vscode";
 import {
+    CloseAction,
     DidChangeConfigurationNotification,
+    ErrorAction,
     ExecuteCommandRequest,
     LanguageClient,
     RevealOutputChannelOn,
@@ -23,6 +25,7 @@ import {
 
 import { describeAttempt, discoverServer, ignoredExplicitCandidates, type Discovery } from "./discovery";
 import { nodeDiscoveryDeps } from "./nodeDeps";
+import { RestartPolicy } from "./restarts";
 import {
     EXTENSION_COMMANDS,
     SERVER_ARGS,
@@ -119,6 +122,7 @@ class ServerController {
     private client: LanguageClient | undefined;
     private discovery: Discovery | undefined;
     private starting: Promise<void> | undefined;
+    private readonly restarts = new RestartPolicy();
 
     constructor(
         private readonly context: vscode.ExtensionContext,
@@ -159,6 +163,18 @@ class ServerController {
             traceOutputChannel: this.traceOutput,
             revealOutputChannelOn: RevealOutputChannelOn.Never,
             middleware: this.middleware(),
+            // Write errors from a dying process are not the verdict; its end is.
+            errorHandler: {
+                error: () => ({ action: ErrorAction.Continue, handled: true }),
+                closed: () => {
+                    const decision = this.restarts.closed(Date.now());
+                    if (decision.restart) {
+                        this.output.appendLine("failcast: the server stopped; starting it again");
+                        return { action: CloseAction.Restart, handled: true };
+                    }
+                    return { action: CloseAction.DoNotRestart, message: decision.message };
+                },
+            },
         };
 
         const client = new LanguageClient(SECTION, "failcast", serverOptions, clientOptions);
@@ -265,6 +281,7 @@ class ServerController {
     }
 
     async restart(): Promise<void> {
+        this.restarts.reset();
         if (this.starting) await this.starting;
         await this.stop();
         await this.start();

@@ -30,6 +30,28 @@ const missing = !fs.existsSync(binary);
 const WAIT_MS = Number(process.env.FAILCAST_E2E_TIMEOUT_MS ?? 20000);
 const FIXTURE = fs.readFileSync(path.join(root, "test/fixtures/users.py"), "utf8");
 
+/** The failcast servers this process started, read from /proc (Linux). */
+function serverPids(): number[] {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+            // `pid (comm) state ppid …`: the name may hold spaces, so read past its `)`.
+            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+            const command = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+            if (ppid === process.pid && command[0] === binary && command.includes("lsp")) pids.push(Number(entry));
+        } catch {
+            // The process ended while it was read.
+        }
+    }
+    return pids;
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+    return list.length > 0 ? list : undefined;
+}
+
 interface Extension {
     activate(context: unknown): Promise<void>;
     deactivate(): Promise<void>;
@@ -252,6 +274,37 @@ describe("the bundled extension in a fake VS Code host", { skip: !fs.existsSync(
             assert.deepEqual(notification.message.params, {
                 settings: { failcast: { model: { backend: "off" }, predict: { debounce_ms: 0 }, severity: { classes: { timeout: "error" } } } },
             });
+        });
+
+        it("a server killed with requests in flight is started again", async () => {
+            // vscode-languageclient leaves the promise of each write to the
+            // dead process unhandled; VS Code's extension host logs those,
+            // node's test runner would fail the test on them. Only they are
+            // set aside, and only for this test.
+            const runner = process.listeners("unhandledRejection");
+            const destroyed: unknown[] = [];
+            process.removeAllListeners("unhandledRejection");
+            process.on("unhandledRejection", (reason, promise) => {
+                if ((reason as { code?: string } | undefined)?.code === "ERR_STREAM_DESTROYED") destroyed.push(reason);
+                else for (const listener of runner) listener(reason, promise);
+            });
+            try {
+                const initialized = sent(host, "initialize").length;
+                const [pid] = await waitFor("a running failcast server", () => nonEmpty(serverPids()), host);
+                process.kill(pid, "SIGKILL");
+                // Each request written to the dead process fails; none of
+                // those failures may decide that the server stays down.
+                const hovers = Array.from({ length: 8 }, () =>
+                    Promise.resolve(provider(host, "Hover", document).provideHover(document, new Position(3, 8), token)).catch(() => undefined),
+                );
+                await Promise.allSettled(hovers);
+                await waitFor("a new server's initialize after the kill", () => sent(host, "initialize")[initialized], host);
+                await waitFor("status bar `static only` after the kill", () => statusText(host) === "$(circle-outline) failcast: static only", host);
+                assert.ok(!serverPids().includes(pid), "the killed server is still listed");
+            } finally {
+                process.removeAllListeners("unhandledRejection");
+                for (const listener of runner) process.on("unhandledRejection", listener);
+            }
         });
 
         it("Restart Server starts a fresh server that reaches `static only` again", async () => {
