@@ -323,6 +323,11 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
     if is_else(kind, parent, child) && tests_presence(&text) {
         return None;
     }
+    // Nor does the `else` of a length's lower bound: past `len(lines) > 1`
+    // the list may be empty (`lines[0] if len(lines) > 1 else lines[0]`).
+    if is_else(kind, parent, child) && length_at_least(&text) {
+        return None;
+    }
     // A loop's variable is part of its header: `for i in range(len(xs))`.
     if let Some(left) = field("left")
         .or_else(|| field("pattern"))
@@ -352,6 +357,8 @@ fn is_else(kind: &str, parent: Node, child: Node) -> bool {
         "ternary_expression" => parent
             .child_by_field_name("alternative")
             .is_some_and(|a| a.id() == child.id()),
+        // Python's `a if condition else b`.
+        "conditional_expression" => parent.named_child(2).is_some_and(|b| b.id() == child.id()),
         _ => false,
     }
 }

@@ -6996,3 +6996,14 @@ fn iterating_a_collection_does_not_check_its_elements() {
         (NullOrNone, 10),
     );
 }
+
+#[test]
+fn the_else_of_a_length_lower_bound_may_be_empty() {
+    flags_bug_not_fix(
+        Language::Python,
+        "task.py",
+        "def short(args):\n    lines = [l.strip() for l in args.splitlines() if l.strip()]\n    return f\"{lines[0]}...\" if len(lines) > 1 else lines[0]\n",
+        "def short(args):\n    lines = [l.strip() for l in args.splitlines() if l.strip()]\n    return f\"{lines[0]}...\" if len(lines) > 1 else \"\".join(lines)\n",
+        (IndexOutOfRange, 3),
+    );
+}
