@@ -7007,3 +7007,14 @@ fn the_else_of_a_length_lower_bound_may_be_empty() {
         (IndexOutOfRange, 3),
     );
 }
+
+#[test]
+fn an_option_that_holds_a_collection_says_nothing_of_its_length() {
+    flags_bug_not_fix(
+        Language::Rust,
+        "installer.rs",
+        "fn command(task: &Task) -> String {\n    match task.args {\n        Some(ref args) => args[0].to_string(),\n        None => String::new(),\n    }\n}\n",
+        "fn command(task: &Task) -> String {\n    match task.args {\n        Some(ref args) if !args.is_empty() => args[0].to_string(),\n        _ => String::new(),\n    }\n}\n",
+        (IndexOutOfRange, 3),
+    );
+}

@@ -91,7 +91,8 @@ pub(super) fn index(m: &Match, cx: &FnCx) -> Option<Finding> {
     // empty vector, whose `[0]` then panics.
     let bounds = |text: &str| match position {
         Some(position) => objects.iter().any(|object| {
-            crate::hazards::guards::reaches_position(text, object, position, LENGTH_WORDS, false)
+            let text = without_binding(text, object);
+            crate::hazards::guards::reaches_position(&text, object, position, LENGTH_WORDS, false)
         }),
         None => {
             objects.iter().any(|object| {
@@ -438,4 +439,17 @@ fn literal_length(arguments: &str) -> Option<u64> {
     let end = body.find(quote)?;
     let literal = &body[..end];
     (!literal.contains('\\')).then_some(literal.len() as u64)
+}
+
+/// `text` without the patterns that bind `object` itself (`Some(ref args)`,
+/// `Ok(mut buf)`): the option held a collection, which says nothing of
+/// its length (cargo-make's `Some(ref args) => args[0]` on an empty list).
+fn without_binding(text: &str, object: &str) -> String {
+    let mut text = text.to_owned();
+    for wrapper in ["Some", "Ok"] {
+        for binding in ["", "ref ", "ref mut ", "mut "] {
+            text = text.replace(&format!("{wrapper}({binding}{object})"), "");
+        }
+    }
+    text
 }
