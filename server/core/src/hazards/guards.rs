@@ -319,13 +319,10 @@ fn deciding_text(language: Language, parent: Node, child: Node, rope: &Rope) -> 
     }
     // The `else` of a condition runs when it is false: `if (typeof x[1] ===
     // 'string') { … } else { x[0].toLowerCase() }` tests nothing the else
-    // branch may rely on, `if x is None: … else: x.y` does.
-    if is_else(kind, parent, child) && tests_presence(&text) {
-        return None;
-    }
-    // Nor does the `else` of a length's lower bound: past `len(lines) > 1`
-    // the list may be empty (`lines[0] if len(lines) > 1 else lines[0]`).
-    if is_else(kind, parent, child) && length_at_least(&text) {
+    // branch may rely on, `if x is None: … else: x.y` does. Nor does the
+    // `else` of a length's lower bound: past `len(lines) > 1` the list may
+    // be empty (`lines[0] if len(lines) > 1 else lines[0]`).
+    if is_else(kind, parent, child) && (tests_presence(&text) || length_at_least(&text)) {
         return None;
     }
     // A loop's variable is part of its header: `for i in range(len(xs))`.
@@ -366,9 +363,10 @@ fn is_else(kind: &str, parent: Node, child: Node) -> bool {
 /// Whether a condition only says a value is present (`x`, `x != null`,
 /// `typeof x[1] === 'string'`, `x is not None`, `"k" in d`), so that its
 /// false branch has it absent. Absence tests (`!x`, `x is None`,
-/// `xs.is_empty()`) leave it present there, and an ordering (`i < n`,
-/// `len(xs) > 1`) bounds the other branch too, from the other side: those
-/// keep guarding.
+/// `xs.is_empty()`) leave it present there, and an ordering (`i < n`)
+/// bounds the other branch too, from the other side: those keep guarding.
+/// (A length's lower bound, `len(xs) > 1`, is its own case in
+/// [`deciding_text`]: its other branch may be empty.)
 fn tests_presence(condition: &str) -> bool {
     let mut c = condition.trim();
     while c.starts_with('(') && c.ends_with(')') {

@@ -444,12 +444,17 @@ fn literal_length(arguments: &str) -> Option<u64> {
 /// `text` without the patterns that bind `object` itself (`Some(ref args)`,
 /// `Ok(mut buf)`): the option held a collection, which says nothing of
 /// its length (cargo-make's `Some(ref args) => args[0]` on an empty list).
-fn without_binding(text: &str, object: &str) -> String {
+/// Read for every condition around every index, so a text that binds
+/// nothing is handed back as it is.
+fn without_binding<'t>(text: &'t str, object: &str) -> std::borrow::Cow<'t, str> {
+    if !(text.contains("Some(") || text.contains("Ok(")) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut text = text.to_owned();
     for wrapper in ["Some", "Ok"] {
         for binding in ["", "ref ", "ref mut ", "mut "] {
             text = text.replace(&format!("{wrapper}({binding}{object})"), "");
         }
     }
-    text
+    std::borrow::Cow::Owned(text)
 }
